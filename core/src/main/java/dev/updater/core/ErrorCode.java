@@ -1,0 +1,37 @@
+package dev.updater.core;
+
+/**
+ * Stable codes for everything that can go wrong. Code decides by these, never by message text;
+ * operators see them in logs and in {@code status --json}, so they never change once released.
+ */
+public enum ErrorCode {
+    // manifest
+    MANIFEST_TOO_LARGE,
+    MANIFEST_MALFORMED,
+    MANIFEST_INVALID,
+    MANIFEST_EXPIRED,
+    // signature and keys
+    SIGNATURE_MISSING,
+    SIGNATURE_MALFORMED,
+    SIGNATURE_INVALID,
+    KEY_MALFORMED,
+    // version policy
+    VERSION_INVALID,
+    // platform
+    PLATFORM_UNSUPPORTED,
+    // transport and download
+    HTTP_STATUS,
+    HTTP_INSECURE,
+    HTTP_REDIRECT,
+    NETWORK,
+    DOWNLOAD_TOO_LARGE,
+    DOWNLOAD_TRUNCATED,
+    DOWNLOAD_HASH_MISMATCH,
+    DOWNLOAD_STALLED,
+    DOWNLOAD_TOO_SLOW,
+    DOWNLOAD_CANCELLED,
+    DISK_SPACE,
+    // files of the update home
+    IO,
+    RECORD_MALFORMED
+}
