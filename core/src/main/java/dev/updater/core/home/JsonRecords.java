@@ -1,0 +1,79 @@
+package dev.updater.core.home;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.json.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Reads and writes the JSON records of the update home ({@code agent.json}, {@code staged.json},
+ * {@code journal.json}, …). Writes are atomic and durable ({@link AtomicFiles}), so a reader — the
+ * agent, the sidecar, an operator's {@code status} — never sees half a record, and a crash leaves the
+ * old record or the new one.
+ *
+ * <pre>{@code
+ * JsonRecords.write(home.resolve("staged.json"), new StagedRelease(...));
+ * Optional<StagedRelease> staged = JsonRecords.read(home.resolve("staged.json"), StagedRelease.class);
+ * }</pre>
+ */
+public final class JsonRecords {
+    /** Records are small; anything larger is not ours and is not read into memory. */
+    static final long MAX_RECORD_BYTES = 4L << 20;
+
+    private JsonRecords() {
+    }
+
+    public static void write(Path file, Object record) throws UpdaterException {
+        byte[] bytes;
+        try {
+            bytes = Json.mapper().writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot write " + record.getClass().getName() + " as JSON", e);
+        }
+        byte[] withNewline = new byte[bytes.length + 1];
+        System.arraycopy(bytes, 0, withNewline, 0, bytes.length);
+        withNewline[bytes.length] = '\n';
+        AtomicFiles.write(file, withNewline);
+    }
+
+    /**
+     * Reads a record, or empty when the file does not exist.
+     *
+     * @throws UpdaterException {@code RECORD_MALFORMED} when the file is not such a record, {@code IO}
+     *     when it cannot be read
+     */
+    public static <T> Optional<T> read(Path file, Class<T> type) throws UpdaterException {
+        byte[] bytes;
+        try {
+            if (Files.isSymbolicLink(file)) {
+                throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file
+                        + " is a symbolic link; records of the update home are plain files. Remove it.");
+            }
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > MAX_RECORD_BYTES) {
+                throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file + " is "
+                        + Files.size(file) + " bytes, too large to be a record of updater; move it away.");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not read " + file + ": "
+                    + AtomicFiles.describe(e) + "; check the update home's permissions.", e);
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(bytes, type));
+        } catch (IOException e) {
+            String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
+            throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file + " is not a valid "
+                    + type.getSimpleName() + " (" + detail + "); it was changed by hand or by another version."
+                    + " Move it away and let updater write it again.", e);
+        }
+    }
+}

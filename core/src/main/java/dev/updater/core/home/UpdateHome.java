@@ -1,0 +1,67 @@
+package dev.updater.core.home;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The layout of an update home (DESIGN §4): one directory per installed application, shared by
+ * the agent and the sidecar. Only paths live here; each part reads and writes its own records
+ * through {@link JsonRecords}.
+ */
+public record UpdateHome(Path dir) {
+    public UpdateHome {
+        Objects.requireNonNull(dir, "dir");
+        dir = dir.toAbsolutePath().normalize();
+    }
+
+    /** The running host: pid, start time, version, command line, readiness, last check and error. */
+    public Path agentRecord() {
+        return dir.resolve("agent.json");
+    }
+
+    /** The verified release waiting to be installed; written last, so its presence means complete. */
+    public Path stagedRecord() {
+        return dir.resolve("staged.json");
+    }
+
+    /** The highest manifest version ever accepted here; lower ones are refused (rollback attack). */
+    public Path acceptedRecord() {
+        return dir.resolve("accepted.json");
+    }
+
+    public Path downloads() {
+        return dir.resolve("downloads");
+    }
+
+    public Path releases() {
+        return dir.resolve("releases");
+    }
+
+    public Path release(String version) {
+        return releases().resolve(version);
+    }
+
+    public Path backups() {
+        return dir.resolve("backup");
+    }
+
+    public Path journal() {
+        return dir.resolve("journal.json");
+    }
+
+    public Path history() {
+        return dir.resolve("history.jsonl");
+    }
+
+    public Path quarantine() {
+        return dir.resolve("quarantine.json");
+    }
+
+    public Path requests() {
+        return dir.resolve("requests");
+    }
+
+    public Path sidecarLock() {
+        return dir.resolve("sidecar.lock");
+    }
+}

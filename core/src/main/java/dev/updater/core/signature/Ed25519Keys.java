@@ -1,0 +1,123 @@
+package dev.updater.core.signature;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Ed25519 keys with the JDK's own provider, in the forms operators meet: the one-line
+ * {@code ed25519:<Base64 SPKI DER>} the agent's {@code key=} takes, and the PEM files OpenSSL 3
+ * reads and writes ({@code openssl genpkey -algorithm ed25519}: PKCS#8 private, SPKI public).
+ */
+public final class Ed25519Keys {
+    public static final String TEXT_PREFIX = "ed25519:";
+    private static final String ALGORITHM = "Ed25519";
+    private static final Pattern PEM = Pattern.compile(
+            "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+
+    private Ed25519Keys() {
+    }
+
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM lacks Ed25519, which Java 15 and newer provide", e);
+        }
+    }
+
+    /** {@code ed25519:<Base64 SPKI DER>}. */
+    public static String toText(PublicKey key) {
+        return TEXT_PREFIX + Base64.getEncoder().encodeToString(key.getEncoded());
+    }
+
+    /**
+     * Reads a public key written as {@code ed25519:<Base64>} or as a PEM {@code PUBLIC KEY} block.
+     *
+     * @throws UpdaterException {@code KEY_MALFORMED} saying which form was expected
+     */
+    public static PublicKey parsePublicKey(String text) throws UpdaterException {
+        String trimmed = text == null ? "" : text.strip();
+        byte[] der;
+        if (trimmed.startsWith(TEXT_PREFIX)) {
+            der = base64(trimmed.substring(TEXT_PREFIX.length()), "public key " + abbreviate(trimmed));
+        } else if (trimmed.startsWith("-----BEGIN")) {
+            der = pemBlock(trimmed, "PUBLIC KEY");
+        } else {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, "Public key \"" + abbreviate(trimmed)
+                    + "\" is neither ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line printed by"
+                    + " 'updater-sidecar keygen' or the updater.pub file.");
+        }
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, "Public key \"" + abbreviate(trimmed)
+                    + "\" is not an Ed25519 key (" + e.getMessage() + "); updater signs with Ed25519 only.", e);
+        }
+    }
+
+    /** A PEM {@code PUBLIC KEY} block, as {@code openssl pkey -pubout} writes it. */
+    public static String toPem(PublicKey key) {
+        return pem("PUBLIC KEY", key.getEncoded());
+    }
+
+    /** A PEM {@code PRIVATE KEY} (PKCS#8) block, as {@code openssl genpkey} writes it. */
+    public static String toPem(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    /** Reads a PEM {@code PRIVATE KEY} (PKCS#8) block holding an Ed25519 key. */
+    public static PrivateKey parsePrivateKey(String pem) throws UpdaterException {
+        byte[] der = pemBlock(pem == null ? "" : pem, "PRIVATE KEY");
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, "The private key is not an Ed25519 PKCS#8 key ("
+                    + e.getMessage() + "); create one with 'updater-sidecar keygen' or"
+                    + " 'openssl genpkey -algorithm ed25519'.", e);
+        }
+    }
+
+    private static byte[] pemBlock(String text, String label) throws UpdaterException {
+        Matcher matcher = PEM.matcher(text);
+        while (matcher.find()) {
+            if (matcher.group(1).equals(label)) {
+                return base64(matcher.group(2).replaceAll("\\s", ""), "PEM " + label + " block");
+            }
+        }
+        String hint = label.equals("PRIVATE KEY") && text.contains("PUBLIC KEY")
+                ? " This looks like a public key; signing needs the private key file." : "";
+        throw new UpdaterException(ErrorCode.KEY_MALFORMED,
+                "No PEM \"-----BEGIN " + label + "-----\" block found." + hint);
+    }
+
+    private static byte[] base64(String text, String what) throws UpdaterException {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, "The " + what + " is not valid Base64: "
+                    + e.getMessage() + ".", e);
+        }
+    }
+
+    private static String pem(String label, byte[] der) {
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+    }
+
+    static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+}

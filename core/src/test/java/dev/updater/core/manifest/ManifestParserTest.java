@@ -1,0 +1,215 @@
+package dev.updater.core.manifest;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.version.ReleaseVersion;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+import static dev.updater.core.manifest.ManifestFixtures.SHA_A;
+import static dev.updater.core.manifest.ManifestFixtures.SHA_B;
+import static dev.updater.core.manifest.ManifestFixtures.bytes;
+import static dev.updater.core.manifest.ManifestFixtures.seed;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ManifestParserTest {
+    private static final String SRC = "https://releases.example.com/app/manifest.json";
+
+    @Test
+    void parse_readsEveryFieldOfTheSeedFormat() throws Exception {
+        Manifest m = ManifestParser.parse(bytes(seed()), SRC);
+
+        assertEquals(ReleaseVersion.parse("1.3.0"), m.version());
+        assertEquals(Instant.parse("2026-02-07T12:00:00Z"), m.releaseDate());
+        assertEquals(List.of("any", "linux-x64"), List.copyOf(m.binaries().keySet()));
+        Artifact any = m.binaries().get("any");
+        assertEquals("app-1.3.0.jar", any.url());
+        assertEquals(SHA_A, any.sha256().hex());
+        assertEquals(12457600L, any.size());
+        assertEquals(SHA_B, m.binaries().get("linux-x64").sha256().hex());
+        assertEquals(List.of("Dark mode"), m.changelog().features());
+        assertEquals(List.of("Fixed the login timeout"), m.changelog().fixes());
+        assertEquals(ReleaseVersion.parse("1.0.0"), m.minVersion());
+        assertFalse(m.breakingChanges());
+        assertEquals(Instant.parse("2026-03-09T12:00:00Z"), m.expires());
+        assertEquals(25.0, m.rollout().percent());
+    }
+
+    @Test
+    void parse_acceptsTheMinimalManifest_withDefaultsForOptionalFields() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "v2.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 1}}}
+                """.formatted(SHA_A)), SRC);
+        assertEquals("2.0.0", m.version().toString());
+        assertNull(m.releaseDate());
+        assertTrue(m.changelog().isEmpty());
+        assertNull(m.minVersion());
+        assertFalse(m.breakingChanges());
+        assertNull(m.expires());
+        assertNull(m.rollout());
+    }
+
+    @Test
+    void parse_ignoresUnknownFields_atEveryLevel() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "future": {"x": 1},
+                 "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5, "signature": "later"}},
+                 "changelog": {"features": [], "security": ["CVE"]}}
+                """.formatted(SHA_A)), SRC);
+        assertEquals(5, m.binaries().get("any").size());
+    }
+
+    @Test
+    void parse_treatsTheSeedsWindowsExeKey_asWindowsX64() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "binaries": {"windows-x64.exe": {"url": "a.exe", "sha256": "%s", "size": 5}}}
+                """.formatted(SHA_A)), SRC);
+        assertEquals(List.of("windows-x64"), List.copyOf(m.binaries().keySet()));
+    }
+
+    @Test
+    void parse_acceptsDatesWithOffsets_asTheSameInstant() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "release_date": "2026-02-07T14:00:00+02:00",
+                 "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5}}}
+                """.formatted(SHA_A)), SRC);
+        assertEquals(Instant.parse("2026-02-07T12:00:00Z"), m.releaseDate());
+    }
+
+    @Test
+    void artifactUrl_resolvesRelativeToTheManifest_andKeepsAbsoluteOnes() throws Exception {
+        Manifest m = ManifestParser.parse(bytes(seed()), SRC);
+        URI manifestUri = URI.create(SRC);
+        assertEquals(URI.create("https://releases.example.com/app/app-1.3.0.jar"),
+                m.binaries().get("any").resolve(manifestUri));
+        assertEquals(URI.create("https://mirror.example.com/app-1.3.0-linux-x64"),
+                m.binaries().get("linux-x64").resolve(manifestUri));
+    }
+
+    @Test
+    void parse_refusesOver1MiB_beforeParsing() {
+        byte[] big = new byte[ManifestParser.MAX_BYTES + 1];
+        Arrays.fill(big, (byte) '{'); // not even JSON: proves it is refused unread
+        UpdaterException e = assertThrows(UpdaterException.class, () -> ManifestParser.parse(big, SRC));
+        assertEquals(ErrorCode.MANIFEST_TOO_LARGE, e.code());
+        assertEquals("Manifest " + SRC + " is 1048577 bytes, over the limit of 1048576 bytes; it is refused unread.",
+                e.getMessage());
+    }
+
+    @Test
+    void parse_reportsMalformedJson_withLineAndColumn() {
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> ManifestParser.parse(bytes("{\n  \"version\": \"1.0.0\",\n  \"binaries\": {\n}"), SRC));
+        assertEquals(ErrorCode.MANIFEST_MALFORMED, e.code());
+        assertTrue(e.getMessage().startsWith("Manifest " + SRC + " is not valid JSON at line 4"), e.getMessage());
+    }
+
+    @Test
+    void parse_refusesANonObject() {
+        UpdaterException e = assertThrows(UpdaterException.class, () -> ManifestParser.parse(bytes("[1]"), SRC));
+        assertEquals(ErrorCode.MANIFEST_MALFORMED, e.code());
+        assertEquals("Manifest " + SRC + " must be a JSON object, got an array.", e.getMessage());
+    }
+
+    @Test
+    void parse_refusesDuplicateKeys_thatTwoParsersCouldReadDifferently() {
+        UpdaterException e = assertThrows(UpdaterException.class, () -> ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "version": "9.9.9", "binaries": {"any": {"url": "a", "sha256": "%s", "size": 1}}}
+                """.formatted(SHA_A)), SRC));
+        assertEquals(ErrorCode.MANIFEST_MALFORMED, e.code());
+        assertTrue(e.getMessage().contains("Duplicate field 'version'"), e.getMessage());
+    }
+
+    @Test
+    void parse_reportsEveryMissingField_atOnce() {
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> ManifestParser.parse(bytes("{\"binaries\": {\"any\": {}}}"), SRC));
+        assertEquals(ErrorCode.MANIFEST_INVALID, e.code());
+        assertEquals("Manifest " + SRC + " is invalid: $.version is missing; $.binaries.any.url is missing;"
+                + " $.binaries.any.sha256 is missing; $.binaries.any.size is missing.", e.getMessage());
+    }
+
+    @Test
+    void parse_refusesMissingOrEmptyBinaries() {
+        assertInvalid("{\"version\": \"1.0.0\"}", "$.binaries is missing");
+        assertInvalid("{\"version\": \"1.0.0\", \"binaries\": {}}", "$.binaries must name at least one artifact");
+        assertInvalid("{\"version\": \"1.0.0\", \"binaries\": []}",
+                "$.binaries must be an object of platform keys, got an array");
+    }
+
+    @Test
+    void parse_refusesWrongTypes_namingPathAndValue() {
+        assertInvalid("""
+                {"version": 1.3, "release_date": 5, "breaking_changes": "yes",
+                 "binaries": {"any": {"url": 7, "sha256": "%s", "size": "12"}}, "changelog": {"features": "x"},
+                 "rollout": 25}
+                """.formatted(SHA_A),
+                "$.version must be a string, got the number 1.3; $.release_date must be a string, got the number 5;"
+                        + " $.binaries.any.url must be a string, got the number 7;"
+                        + " $.binaries.any.size must be a whole number of bytes, got the string \"12\";"
+                        + " $.changelog.features must be an array of strings, got the string \"x\";"
+                        + " $.breaking_changes must be true or false, got the string \"yes\";"
+                        + " $.rollout must be an object such as {\"percent\": 25}, got the number 25");
+    }
+
+    @Test
+    void parse_refusesBadHex_andShortOrLongDigests() {
+        assertInvalid(artifactJson("\"" + "g".repeat(64) + "\"", "1"),
+                "$.binaries.any.sha256 must be 64 hex digits, got \"" + "g".repeat(64) + "\"");
+        assertInvalid(artifactJson("\"abc\"", "1"), "$.binaries.any.sha256 must be 64 hex digits, got \"abc\"");
+        assertInvalid(artifactJson("\"" + SHA_A + "a\"", "1"),
+                "$.binaries.any.sha256 must be 64 hex digits, got \"" + SHA_A + "a\"");
+    }
+
+    @Test
+    void parse_refusesZeroNegativeAndFractionalSizes() {
+        String sha = "\"" + SHA_A + "\"";
+        assertInvalid(artifactJson(sha, "0"), "$.binaries.any.size must be greater than 0, got 0");
+        assertInvalid(artifactJson(sha, "-5"), "$.binaries.any.size must be greater than 0, got -5");
+        assertInvalid(artifactJson(sha, "1.5"), "$.binaries.any.size must be a whole number of bytes, got the number 1.5");
+        assertInvalid(artifactJson(sha, "99999999999999999999"),
+                "$.binaries.any.size must be a whole number of bytes, got the number 99999999999999999999");
+    }
+
+    @Test
+    void parse_refusesBadVersionsDatesKeysAndRollouts() {
+        assertInvalid("""
+                {"version": "latest", "min_version": "1.0", "expires": "tomorrow",
+                 "binaries": {"Linux X64": {"url": "a", "sha256": "%s", "size": 1}}, "rollout": {"percent": 101}}
+                """.formatted(SHA_A),
+                "$.version must be a semantic version such as 1.3.0, got \"latest\";"
+                        + " $.binaries.Linux X64 is not a platform key; use lower-case words and digits joined by '-'"
+                        + " such as linux-x64, or any;"
+                        + " $.min_version must be a semantic version such as 1.3.0, got \"1.0\";"
+                        + " $.expires must be an ISO-8601 date-time such as 2026-02-07T12:00:00Z, got \"tomorrow\";"
+                        + " $.rollout.percent must be a number from 0 to 100, got the number 101");
+    }
+
+    @Test
+    void parse_refusesTheSamePlatformTwice_viaTheExeAlias() {
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {
+                  "windows-x64": {"url": "a", "sha256": "%1$s", "size": 1},
+                  "windows-x64.exe": {"url": "b", "sha256": "%1$s", "size": 1}}}
+                """.formatted(SHA_A), "$.binaries.windows-x64.exe names platform windows-x64 a second time");
+    }
+
+    private static String artifactJson(String sha, String size) {
+        return "{\"version\": \"1.0.0\", \"binaries\": {\"any\": {\"url\": \"a.jar\", \"sha256\": " + sha
+                + ", \"size\": " + size + "}}}";
+    }
+
+    private static void assertInvalid(String json, String problems) {
+        UpdaterException e = assertThrows(UpdaterException.class, () -> ManifestParser.parse(bytes(json), SRC));
+        assertEquals(ErrorCode.MANIFEST_INVALID, e.code(), e.getMessage());
+        assertEquals("Manifest " + SRC + " is invalid: " + problems + ".", e.getMessage());
+    }
+}

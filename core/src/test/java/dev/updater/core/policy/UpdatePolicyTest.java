@@ -1,0 +1,235 @@
+package dev.updater.core.policy;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Changelog;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.manifest.Rollout;
+import dev.updater.core.version.ReleaseVersion;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UpdatePolicyTest {
+    private static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
+    private static final String HOST = "host-1";
+
+    @Test
+    void newerRelease_isInstalled_withoutApproval() {
+        Decision d = decide("1.2.0", manifest("1.3.0"));
+        Decision.Install install = assertInstanceOf(Decision.Install.class, d);
+        assertEquals(v("1.3.0"), install.version());
+        assertFalse(install.needsApproval());
+        assertEquals("Update available: 1.2.0 -> 1.3.0.", install.message());
+    }
+
+    @Test
+    void sameVersion_isUpToDate() {
+        Decision d = decide("1.3.0", manifest("v1.3.0"));
+        assertInstanceOf(Decision.UpToDate.class, d);
+        assertEquals("Up to date: running 1.3.0, the latest release.", d.message());
+    }
+
+    @Test
+    void olderRelease_isRefused_neverDowngrading() {
+        Decision d = decide("1.3.0", manifest("1.2.9"));
+        assertRefused(Decision.Reason.OLDER_THAN_RUNNING, d);
+        assertEquals("The manifest offers 1.2.9, older than the running 1.3.0; updater never downgrades on its own."
+                + " Use 'updater-sidecar rollback' to go back on purpose.", d.message());
+    }
+
+    @Test
+    void releaseOlderThanTheHighestEverAccepted_isARollbackAttack_evenIfNewerThanRunning() {
+        Decision d = UpdatePolicy.decide(new PolicyInput(v("1.0.0"), manifest("1.1.0"), HOST, NOW, v("1.2.0"),
+                Set.of(), null));
+        assertRefused(Decision.Reason.OLDER_THAN_ACCEPTED, d);
+        assertEquals("The manifest offers 1.1.0, older than 1.2.0 which this host already accepted; an old signed"
+                + " manifest is being replayed (rollback attack). Nothing was installed.", d.message());
+    }
+
+    @Test
+    void expiredManifest_isRefused_beforeAnythingElse() {
+        Manifest m = builder("1.3.0").expires(Instant.parse("2026-02-28T23:59:59Z")).build();
+        Decision d = decide("1.2.0", m);
+        assertRefused(Decision.Reason.EXPIRED, d);
+        assertEquals("The manifest for 1.3.0 expired at 2026-02-28T23:59:59Z; the release channel is stale or"
+                + " replayed. Re-publish it to renew its expiry.", d.message());
+        assertRefused(Decision.Reason.EXPIRED, decide("1.2.0", builder("1.3.0").expires(NOW).build()));
+        assertInstanceOf(Decision.Install.class, decide("1.2.0", builder("1.3.0").expires(NOW.plusSeconds(1)).build()));
+    }
+
+    @Test
+    void preRelease_isNotTakenByAReleaseHost_unlessAllowed() {
+        Manifest rc = manifest("1.4.0-rc.1");
+        Decision d = decide("1.3.0", rc);
+        assertRefused(Decision.Reason.PRE_RELEASE, d);
+        assertEquals("Release 1.4.0-rc.1 is a pre-release and this host runs the release 1.3.0; set"
+                + " allow-prerelease=true to take pre-releases.", d.message());
+
+        assertInstanceOf(Decision.Install.class, UpdatePolicy.decide(new PolicyInput(v("1.3.0"), rc, HOST, NOW,
+                null, Set.of(), new PolicyOptions(true, false))));
+    }
+
+    @Test
+    void preReleaseHost_takesNewerPreReleasesAndTheRelease() {
+        assertInstanceOf(Decision.Install.class, decide("1.4.0-rc.1", manifest("1.4.0-rc.2")));
+        assertInstanceOf(Decision.Install.class, decide("1.4.0-rc.2", manifest("1.4.0")));
+    }
+
+    @Test
+    void minVersionAboveRunning_needsAnIntermediateRelease() {
+        Manifest m = builder("2.0.0").minVersion(v("1.5.0")).build();
+        Decision d = decide("1.4.9", m);
+        assertRefused(Decision.Reason.MIN_VERSION, d);
+        assertEquals("Release 2.0.0 can only be installed over 1.5.0 or newer, and this host runs 1.4.9; install an"
+                + " intermediate release first.", d.message());
+        assertInstanceOf(Decision.Install.class, decide("1.5.0", m));
+    }
+
+    @Test
+    void breakingChanges_areStagedButWaitForApproval_unlessAllowed() {
+        Manifest m = builder("2.0.0").breaking(true).build();
+        Decision.Install install = assertInstanceOf(Decision.Install.class, decide("1.0.0", m));
+        assertTrue(install.needsApproval());
+        assertEquals("Release 2.0.0 has breaking changes; it is staged and waits for 'updater-sidecar apply'"
+                + " (or allow-breaking=true).", install.message());
+
+        Decision.Install allowed = assertInstanceOf(Decision.Install.class, UpdatePolicy.decide(new PolicyInput(
+                v("1.0.0"), m, HOST, NOW, null, Set.of(), new PolicyOptions(false, true))));
+        assertFalse(allowed.needsApproval());
+    }
+
+    @Test
+    void quarantinedVersion_isNeverTriedAgain() {
+        Decision d = UpdatePolicy.decide(new PolicyInput(v("1.0.0"), manifest("1.1.0"), HOST, NOW, null,
+                Set.of(v("1.1.0")), null));
+        assertRefused(Decision.Reason.QUARANTINED, d);
+        assertEquals("Release 1.1.0 failed its health gate on this host before and is quarantined; publish a newer"
+                + " release.", d.message());
+    }
+
+    @Test
+    void rolloutZeroAndHundred_areExact() {
+        for (int i = 0; i < 2_000; i++) {
+            String host = "host-" + i;
+            assertFalse(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(0)));
+            assertTrue(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(100)));
+        }
+    }
+
+    @Test
+    void rolloutTwentyFive_selectsTwentyFivePercentWithinTwo_over10000Hosts() {
+        int selected = 0;
+        for (int i = 0; i < 10_000; i++) {
+            if (UpdatePolicy.inRollout("host-" + i, v("1.3.0"), new Rollout(25))) {
+                selected++;
+            }
+        }
+        assertTrue(selected >= 2_300 && selected <= 2_700, "selected " + selected + " of 10000");
+    }
+
+    @Test
+    void rollout_isStablePerHost_andGrowsMonotonically() {
+        for (int i = 0; i < 1_000; i++) {
+            String host = "host-" + i;
+            boolean at10 = UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(10));
+            assertEquals(at10, UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(10)));
+            if (at10) {
+                assertTrue(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(50)), "a host in at 10 % stays in at 50 %");
+            }
+        }
+    }
+
+    @Test
+    void rollout_samplesDifferentHostsForEachVersion() {
+        int same = 0;
+        for (int i = 0; i < 1_000; i++) {
+            String host = "host-" + i;
+            if (UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(50))
+                    == UpdatePolicy.inRollout(host, v("1.4.0"), new Rollout(50))) {
+                same++;
+            }
+        }
+        assertTrue(same > 400 && same < 600, "independent buckets agree about half the time, got " + same);
+    }
+
+    @Test
+    void hostOutsideTheRollout_isRefusedForNow() {
+        String outside = null;
+        for (int i = 0; outside == null; i++) {
+            if (!UpdatePolicy.inRollout("host-" + i, v("1.3.0"), new Rollout(25))) {
+                outside = "host-" + i;
+            }
+        }
+        Decision d = UpdatePolicy.decide(new PolicyInput(v("1.2.0"), builder("1.3.0").rollout(new Rollout(25)).build(),
+                outside, NOW, null, Set.of(), null));
+        assertRefused(Decision.Reason.NOT_IN_ROLLOUT, d);
+        assertEquals("Release 1.3.0 is rolled out to 25 % of hosts and this host is not among them yet.", d.message());
+    }
+
+    private static void assertRefused(Decision.Reason reason, Decision d) {
+        Decision.Refused refused = assertInstanceOf(Decision.Refused.class, d, d.message());
+        assertEquals(reason, refused.reason());
+    }
+
+    private static Decision decide(String running, Manifest manifest) {
+        return UpdatePolicy.decide(new PolicyInput(v(running), manifest, HOST, NOW, null, Set.of(), null));
+    }
+
+    private static ReleaseVersion v(String text) {
+        return ReleaseVersion.tryParse(text);
+    }
+
+    private static Manifest manifest(String version) {
+        return builder(version).build();
+    }
+
+    private static Builder builder(String version) {
+        return new Builder(version);
+    }
+
+    private static final class Builder {
+        private final String version;
+        private ReleaseVersion minVersion;
+        private boolean breaking;
+        private Instant expires;
+        private Rollout rollout;
+
+        Builder(String version) {
+            this.version = version;
+        }
+
+        Builder minVersion(ReleaseVersion value) {
+            minVersion = value;
+            return this;
+        }
+
+        Builder breaking(boolean value) {
+            breaking = value;
+            return this;
+        }
+
+        Builder expires(Instant value) {
+            expires = value;
+            return this;
+        }
+
+        Builder rollout(Rollout value) {
+            rollout = value;
+            return this;
+        }
+
+        Manifest build() {
+            return new Manifest(v(version), null,
+                    Map.of("any", new Artifact("app.jar", new Sha256("a".repeat(64)), 10)),
+                    Changelog.EMPTY, minVersion, breaking, expires, rollout);
+        }
+    }
+}
