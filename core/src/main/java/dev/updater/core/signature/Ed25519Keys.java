@@ -10,6 +10,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
@@ -33,6 +36,26 @@ public final class Ed25519Keys {
     public static KeyPair generate() {
         try {
             return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("This JVM lacks Ed25519, which Java 15 and newer provide", e);
+        }
+    }
+
+    /**
+     * The public half of an Ed25519 private key. The JDK has no direct call for it, so the key pair
+     * is generated again from the private key's 32-byte seed (the only randomness Ed25519 key
+     * generation draws), which yields the same public key.
+     */
+    public static PublicKey publicKeyOf(PrivateKey key) throws UpdaterException {
+        byte[] seed = key instanceof EdECPrivateKey edKey ? edKey.getBytes().orElse(null) : null;
+        if (seed == null || seed.length != 32) {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, "The private key is not an Ed25519 key with a"
+                    + " 32-byte seed; create one with 'updater-sidecar keygen'.");
+        }
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+            generator.initialize(NamedParameterSpec.ED25519, new SeedRandom(seed));
+            return generator.generateKeyPair().getPublic();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("This JVM lacks Ed25519, which Java 15 and newer provide", e);
         }
@@ -119,5 +142,24 @@ public final class Ed25519Keys {
 
     static String abbreviate(String text) {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    /** Hands out one fixed seed; used only to re-derive a key pair from its private key. */
+    private static final class SeedRandom extends SecureRandom {
+        private static final long serialVersionUID = 1L;
+        private final byte[] seed;
+
+        SeedRandom(byte[] seed) {
+            super(new byte[0]);
+            this.seed = seed.clone();
+        }
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            if (bytes.length != seed.length) {
+                throw new IllegalStateException("Ed25519 key generation asked for " + bytes.length + " bytes, not 32");
+            }
+            System.arraycopy(seed, 0, bytes, 0, seed.length);
+        }
     }
 }

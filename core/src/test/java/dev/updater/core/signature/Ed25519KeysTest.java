@@ -42,6 +42,17 @@ class Ed25519KeysTest {
     }
 
     @Test
+    void publicKeyOf_derivesThePublicHalf_ofOurKeysAndOpensslKeys() throws Exception {
+        KeyPair pair = Ed25519Keys.generate();
+        assertArrayEquals(pair.getPublic().getEncoded(), Ed25519Keys.publicKeyOf(pair.getPrivate()).getEncoded());
+
+        OpenSsl.runOk(dir, "genpkey", "-algorithm", "ed25519", "-out", "k.pem");
+        OpenSsl.runOk(dir, "pkey", "-in", "k.pem", "-pubout", "-out", "k.pub");
+        PrivateKey priv = Ed25519Keys.parsePrivateKey(Files.readString(dir.resolve("k.pem")));
+        assertEquals(Files.readString(dir.resolve("k.pub")), Ed25519Keys.toPem(Ed25519Keys.publicKeyOf(priv)));
+    }
+
+    @Test
     void opensslGeneratedKeys_areReadFromTheirPemFiles() throws Exception {
         OpenSsl.runOk(dir, "genpkey", "-algorithm", "ed25519", "-out", "k.pem");
         OpenSsl.runOk(dir, "pkey", "-in", "k.pem", "-pubout", "-out", "k.pub");
