@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code openssl} command line, for interoperability tests. */
-final class OpenSsl {
+public final class OpenSsl {
     private OpenSsl() {
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
-    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+    public static Result run(Path dir, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
@@ -29,7 +29,7 @@ final class OpenSsl {
         return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    static String runOk(Path dir, String... args) throws IOException, InterruptedException {
+    public static String runOk(Path dir, String... args) throws IOException, InterruptedException {
         Result result = run(dir, args);
         if (result.exitCode() != 0) {
             throw new AssertionError("openssl " + String.join(" ", args) + " failed (" + result.exitCode() + "): "

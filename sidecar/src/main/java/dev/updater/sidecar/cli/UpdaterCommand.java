@@ -3,6 +3,8 @@ package dev.updater.sidecar.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /** The top-level {@code updater-sidecar} command; it only lists its subcommands. */
@@ -10,19 +12,29 @@ import picocli.CommandLine.Spec;
         name = "updater-sidecar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
+        subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footerHeading = "%nExit codes:%n",
         footer = {
                 "  0  success",
                 "  1  the operation failed (the message says what and what to do)",
-                "  2  usage error (a wrong or missing option)"
+                "  2  usage error (a wrong or missing option)",
+                "",
+                "Run 'updater-sidecar COMMAND --help' for a command's options and examples."
         })
 final class UpdaterCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    @Option(names = ErrorReporting.STACKTRACE_OPTION, scope = ScopeType.INHERIT,
+            description = "Print the stack trace of a failure, for a bug report.")
+    boolean stacktrace;
+
     static CommandLine newCommandLine() {
-        return new CommandLine(new UpdaterCommand());
+        ErrorReporting errors = new ErrorReporting();
+        return new CommandLine(new UpdaterCommand())
+                .setExecutionExceptionHandler(errors)
+                .setParameterExceptionHandler(errors);
     }
 
     @Override

@@ -1,0 +1,47 @@
+package dev.updater.sidecar.channel;
+
+import dev.updater.core.version.ReleaseVersion;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code publish} is asked to do.
+ *
+ * @param artifacts files by platform key, in the order given
+ * @param baseUrl when set, artifact urls are absolute under it; otherwise relative to the manifest
+ * @param releaseDate the release date to record, or null for now
+ * @param expiresIn the manifest expires this long after the release date, or null for never
+ * @param rolloutPercent the share of hosts that take the release, or null for all
+ * @param force replace a manifest of an equal or greater version, and artifacts of the same name
+ */
+public record PublishRequest(
+        ReleaseVersion version,
+        Map<String, Path> artifacts,
+        Path keyFile,
+        Path outDir,
+        URI baseUrl,
+        List<String> features,
+        List<String> fixes,
+        ReleaseVersion minVersion,
+        boolean breaking,
+        Instant releaseDate,
+        Duration expiresIn,
+        Double rolloutPercent,
+        boolean force) {
+
+    public PublishRequest {
+        Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(keyFile, "keyFile");
+        Objects.requireNonNull(outDir, "outDir");
+        artifacts = new LinkedHashMap<>(artifacts);
+        features = List.copyOf(features);
+        fixes = List.copyOf(fixes);
+    }
+}

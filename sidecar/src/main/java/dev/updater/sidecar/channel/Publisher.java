@@ -1,0 +1,227 @@
+package dev.updater.sidecar.channel;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AtomicFiles;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Changelog;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.manifest.ManifestParser;
+import dev.updater.core.manifest.ManifestWriter;
+import dev.updater.core.manifest.Rollout;
+import dev.updater.core.platform.PlatformKeys;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.TrustedKey;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a release channel: the artifacts, {@code manifest.json} and {@code manifest.json.sig}.
+ *
+ * <p>The steps, in order: check the request, check it moves the channel forward, load the key,
+ * copy the artifacts under {@code <version>/<platform>/}, sign, write the signature, write the
+ * manifest, read both back. Each file is replaced atomically; the signature goes first, so a client
+ * reading between the two renames sees a mismatch and retries later, never a half-written file.
+ */
+public final class Publisher {
+    public static final String MANIFEST_FILE = "manifest.json";
+    public static final String SIGNATURE_FILE = "manifest.json.sig";
+
+    private final Clock clock;
+
+    public Publisher(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** What was written, for the summary. */
+    public record Result(Manifest manifest, Path manifestFile, Path signatureFile, Map<String, Path> files,
+                         TrustedKey signedBy, Manifest replaced) {
+    }
+
+    public Result publish(PublishRequest request) throws UpdaterException {
+        checkRequest(request);
+        Manifest previous = checkMovesForward(request);
+        PrivateKey key = KeyFiles.readPrivateKey(request.keyFile());
+        TrustedKey signer = TrustedKey.of(Ed25519Keys.publicKeyOf(key));
+
+        Map<String, Artifact> binaries = new LinkedHashMap<>();
+        Map<String, Path> files = new LinkedHashMap<>();
+        for (Map.Entry<String, Path> entry : request.artifacts().entrySet()) {
+            String relative = request.version() + "/" + entry.getKey() + "/" + entry.getValue().getFileName();
+            Path destination = request.outDir().resolve(relative);
+            Sha256 sha256 = copyArtifact(entry.getValue(), destination, request.force());
+            String url = request.baseUrl() == null ? relative : withSlash(request.baseUrl().toString()) + relative;
+            binaries.put(entry.getKey(), new Artifact(url, sha256, sizeOf(destination)));
+            files.put(entry.getKey(), destination);
+        }
+
+        Instant released = request.releaseDate() != null
+                ? request.releaseDate()
+                : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Manifest manifest = new Manifest(request.version(), released, binaries,
+                new Changelog(request.features(), request.fixes()), request.minVersion(), request.breaking(),
+                request.expiresIn() == null ? null : released.plus(request.expiresIn()),
+                request.rolloutPercent() == null ? null : new Rollout(request.rolloutPercent()));
+
+        byte[] manifestBytes = ManifestWriter.write(manifest);
+        byte[] signature = ManifestSignatures.sign(manifestBytes, key);
+        Path signatureFile = request.outDir().resolve(SIGNATURE_FILE);
+        Path manifestFile = request.outDir().resolve(MANIFEST_FILE);
+        AtomicFiles.write(signatureFile, signature);
+        AtomicFiles.write(manifestFile, manifestBytes);
+        readBack(manifestFile, signatureFile, signer);
+        return new Result(manifest, manifestFile, signatureFile, files, signer, previous);
+    }
+
+    /** Reports every problem with the request at once. */
+    private static void checkRequest(PublishRequest request) throws UpdaterException {
+        List<String> problems = new ArrayList<>();
+        if (request.artifacts().isEmpty()) {
+            problems.add("no artifact was given; add --artifact KEY=PATH, for example --artifact any=app.jar");
+        }
+        for (Map.Entry<String, Path> entry : request.artifacts().entrySet()) {
+            if (!PlatformKeys.KNOWN.contains(entry.getKey())) {
+                problems.add("'" + entry.getKey() + "' is not a platform key; use one of "
+                        + String.join(", ", PlatformKeys.KNOWN.stream().sorted().toList()));
+            }
+            Path file = entry.getValue();
+            try {
+                if (!Files.isRegularFile(file)) {
+                    problems.add("artifact " + file + " " + (Files.exists(file) ? "is not a regular file" : "does not exist"));
+                } else if (Files.size(file) == 0) {
+                    problems.add("artifact " + file + " is empty");
+                }
+            } catch (IOException e) {
+                problems.add("artifact " + file + " cannot be read: " + e);
+            }
+        }
+        if (request.rolloutPercent() != null
+                && !(request.rolloutPercent() >= 0 && request.rolloutPercent() <= 100)) {
+            problems.add("rollout " + request.rolloutPercent() + " is outside 0 to 100");
+        }
+        if (request.minVersion() != null && request.minVersion().isNewerThan(request.version())) {
+            problems.add("--min-version " + request.minVersion() + " is above the release " + request.version());
+        }
+        if (request.expiresIn() != null && (request.expiresIn().isZero() || request.expiresIn().isNegative())) {
+            problems.add("--expires-in must be longer than zero");
+        }
+        if (!problems.isEmpty()) {
+            throw new UpdaterException(ErrorCode.MANIFEST_INVALID, "Nothing was published: "
+                    + String.join("; ", problems) + ".");
+        }
+    }
+
+    /**
+     * Hosts refuse a manifest older than one they accepted, so publishing an older or equal version
+     * over a newer one would strand them; it needs --force.
+     */
+    private static Manifest checkMovesForward(PublishRequest request) throws UpdaterException {
+        Path existing = request.outDir().resolve(MANIFEST_FILE);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(existing);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not read the existing " + existing + ": " + e + ".", e);
+        }
+        Manifest previous;
+        try {
+            previous = ManifestParser.parse(bytes, existing.toString());
+        } catch (UpdaterException e) {
+            if (request.force()) {
+                return null;
+            }
+            throw new UpdaterException(e.code(), "Nothing was published: the existing " + existing
+                    + " cannot be read (" + e.getMessage() + "). Fix or remove it, or pass --force to replace it.", e);
+        }
+        if (!request.version().isNewerThan(previous.version()) && !request.force()) {
+            throw new UpdaterException(ErrorCode.VERSION_INVALID, "Nothing was published: " + existing
+                    + " already offers " + previous.version() + ", and " + request.version()
+                    + " is not newer. Publish a newer version, or pass --force (hosts that accepted "
+                    + previous.version() + " will refuse an older manifest).");
+        }
+        return previous;
+    }
+
+    /** Copies atomically, hashing what is written; an existing different file of that name needs --force. */
+    private static Sha256 copyArtifact(Path source, Path destination, boolean force) throws UpdaterException {
+        try {
+            Files.createDirectories(destination.getParent());
+            Sha256 sourceSha = Sha256.ofFile(source);
+            if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+                if (Sha256.ofFile(destination).equals(sourceSha)) {
+                    return sourceSha;
+                }
+                if (!force) {
+                    throw new UpdaterException(ErrorCode.IO, "Nothing was published: " + destination
+                            + " already exists with other content; a published artifact never changes. Publish a"
+                            + " new version, or pass --force to replace it.");
+                }
+            }
+            Path temp = Files.createTempFile(destination.getParent(), ".publish-", ".tmp");
+            try {
+                MessageDigest digest = Sha256.newDigest();
+                try (InputStream in = new DigestInputStream(Files.newInputStream(source), digest);
+                     OutputStream out = Files.newOutputStream(temp, StandardOpenOption.TRUNCATE_EXISTING)) {
+                    in.transferTo(out);
+                }
+                Sha256 written = Sha256.of(digest.digest());
+                if (!written.equals(sourceSha)) {
+                    throw new UpdaterException(ErrorCode.IO, "Nothing was published: " + source
+                            + " changed while it was copied; publish again once it is complete.");
+                }
+                AtomicFiles.fsync(temp);
+                AtomicFiles.moveAtomically(temp, destination);
+                return written;
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not copy " + source + " to " + destination + ": " + e
+                    + "; check the --out directory is writable and has space.", e);
+        }
+    }
+
+    /** Proves what is on disk is what was meant: parses and verifies the files just written. */
+    private static void readBack(Path manifestFile, Path signatureFile, TrustedKey signer) throws UpdaterException {
+        try {
+            byte[] written = Files.readAllBytes(manifestFile);
+            ManifestParser.parse(written, manifestFile.toString());
+            ManifestSignatures.verify(written, Files.readAllBytes(signatureFile), List.of(signer), manifestFile.toString());
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not read back " + manifestFile + ": " + e + ".", e);
+        }
+    }
+
+    private static long sizeOf(Path file) throws UpdaterException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not read the size of " + file + ": " + e + ".", e);
+        }
+    }
+
+    private static String withSlash(String url) {
+        return url.endsWith("/") ? url : url + "/";
+    }
+}

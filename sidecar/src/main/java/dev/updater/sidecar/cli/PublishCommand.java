@@ -1,0 +1,207 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.platform.PlatformKeys;
+import dev.updater.core.version.ReleaseVersion;
+import dev.updater.sidecar.channel.PublishRequest;
+import dev.updater.sidecar.channel.Publisher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code updater-sidecar publish}: writes a signed release into a channel directory. */
+@Command(
+        name = "publish",
+        sortOptions = false,
+        description = {
+                "Publishes a release: copies the artifacts into DIR/VERSION/KEY/, then writes and signs"
+                        + " DIR/manifest.json and DIR/manifest.json.sig (each replaced atomically, signature first).",
+                "Serve DIR with any static web server or CDN, or with 'updater-sidecar serve DIR'."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar publish --version 1.3.0 --artifact any=target/app.jar --key keys/updater.key \\",
+                "      --out ./channel --feature 'Dark mode' --fix 'Login timeout' --expires-in 30d",
+                "  updater-sidecar publish --version 2.0.0 --artifact linux-x64=build/app-linux \\",
+                "      --artifact windows-x64=build/app.exe --key keys/updater.key --out ./channel \\",
+                "      --base-url https://cdn.example.com/app/ --breaking --rollout 10",
+                "",
+                "Exit codes:",
+                "  0  the release was published",
+                "  1  nothing was published (the message says why: a missing artifact, a version not newer, ...)",
+                "  2  usage error (a wrong or missing option)"
+        })
+final class PublishCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Option(names = "--version", paramLabel = "V", required = true, converter = Converters.Version.class,
+            description = "The release's semantic version; must be newer than the one already in DIR."
+                    + " Example: --version 1.3.0")
+    ReleaseVersion version;
+
+    @Option(names = "--artifact", paramLabel = "KEY=PATH", required = true, converter = ArtifactSpec.Converter.class,
+            description = "An artifact and its platform key: any, linux-x64, linux-arm64, darwin-x64,"
+                    + " darwin-arm64 or windows-x64. Repeat for each platform. Example: --artifact any=app.jar")
+    List<ArtifactSpec> artifacts = new ArrayList<>();
+
+    @Option(names = "--key", paramLabel = "KEYFILE", required = true,
+            description = "The private key file written by 'keygen' (or an OpenSSL Ed25519 PEM key)."
+                    + " Example: --key keys/updater.key")
+    Path keyFile;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+            description = "The channel directory to write into; created if missing. Example: --out ./channel")
+    Path out;
+
+    @Option(names = "--base-url", paramLabel = "URL",
+            description = "Write absolute artifact URLs under this URL (for a CDN that serves artifacts apart from"
+                    + " the manifest). Default: URLs relative to the manifest. Example: --base-url https://cdn.example.com/app/")
+    String baseUrl;
+
+    @Option(names = "--feature", paramLabel = "TEXT",
+            description = "A changelog line under \"features\"; repeatable. Example: --feature 'Dark mode'")
+    List<String> features = new ArrayList<>();
+
+    @Option(names = "--fix", paramLabel = "TEXT",
+            description = "A changelog line under \"fixes\"; repeatable. Example: --fix 'Login timeout'")
+    List<String> fixes = new ArrayList<>();
+
+    @Option(names = "--min-version", paramLabel = "V", converter = Converters.Version.class,
+            description = "The oldest version that may update straight to this one; older hosts are told to"
+                    + " install an intermediate release. Default: none. Example: --min-version 1.0.0")
+    ReleaseVersion minVersion;
+
+    @Option(names = "--breaking",
+            description = "Mark the release as breaking: hosts stage it but install it only after an operator's"
+                    + " 'apply' (or with allow-breaking=true). Default: false.")
+    boolean breaking;
+
+    @Option(names = "--release-date", paramLabel = "ISO", converter = Converters.Timestamp.class,
+            description = "The release date to record. Default: now. Example: --release-date 2026-02-07T12:00:00Z")
+    Instant releaseDate;
+
+    @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.Span.class,
+            description = "Hosts refuse the manifest this long after the release date (defends against a"
+                    + " frozen or replayed channel: re-publish before then). Default: never. Example: --expires-in 30d")
+    Duration expiresIn;
+
+    private Double rollout;
+
+    @Option(names = "--rollout", paramLabel = "PERCENT",
+            description = "Offer the release to this percentage of hosts (0 to 100), chosen by a stable hash of"
+                    + " host id and version. Default: 100. Example: --rollout 25")
+    void setRollout(double percent) {
+        if (!(percent >= 0 && percent <= 100)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--rollout': " + percent + " is outside 0 to 100");
+        }
+        rollout = percent;
+    }
+
+    @Option(names = "--force",
+            description = "Replace a manifest of an equal or newer version, or an artifact file of the same name."
+                    + " Default: false.")
+    boolean force;
+
+    @Override
+    public Integer call() throws UpdaterException {
+        Map<String, Path> byKey = new LinkedHashMap<>();
+        for (ArtifactSpec spec : artifacts) {
+            if (byKey.put(spec.key(), spec.path()) != null) {
+                throw new ParameterException(this.spec.commandLine(),
+                        "Platform key '" + spec.key() + "' is given twice in --artifact");
+            }
+        }
+        PublishRequest request = new PublishRequest(version, byKey, keyFile, out, parseBaseUrl(), features, fixes,
+                minVersion, breaking, releaseDate, expiresIn, rollout, force);
+        Publisher.Result result = new Publisher(Clock.systemUTC()).publish(request);
+        printSummary(result);
+        return ExitCode.OK;
+    }
+
+    private URI parseBaseUrl() {
+        if (baseUrl == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(baseUrl);
+            if (!uri.isAbsolute() || uri.getHost() == null) {
+                throw new URISyntaxException(baseUrl, "not an absolute http(s) URL");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new ParameterException(spec.commandLine(),
+                    "Invalid value for option '--base-url': '" + baseUrl + "' is not an absolute URL such as"
+                            + " https://cdn.example.com/app/");
+        }
+    }
+
+    private void printSummary(Publisher.Result result) {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (result.replaced() != null) {
+            stdout.println("Published " + result.manifest().version() + " (replacing " + result.replaced().version()
+                    + ") into " + out);
+        } else {
+            stdout.println("Published " + result.manifest().version() + " into " + out);
+        }
+        for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
+            Artifact a = entry.getValue();
+            stdout.printf("  %-13s %s  %,d bytes  sha256 %s%n", entry.getKey(), a.url(), a.size(), a.sha256());
+        }
+        if (result.manifest().expires() != null) {
+            stdout.println("  expires       " + result.manifest().expires()
+                    + " (re-publish before then, or hosts refuse the channel)");
+        }
+        if (result.manifest().rollout() != null) {
+            stdout.println("  rollout       " + result.manifest().rollout().percent() + " % of hosts");
+        }
+        if (result.manifest().breakingChanges()) {
+            stdout.println("  breaking      hosts stage it and wait for 'updater-sidecar apply'");
+        }
+        stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
+        stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
+        stdout.flush();
+    }
+
+    /** One {@code --artifact KEY=PATH}. */
+    record ArtifactSpec(String key, Path path) {
+        static final class Converter implements ITypeConverter<ArtifactSpec> {
+            @Override
+            public ArtifactSpec convert(String value) {
+                int eq = value.indexOf('=');
+                if (eq <= 0 || eq == value.length() - 1) {
+                    throw new TypeConversionException("'" + value + "' is not KEY=PATH, for example any=target/app.jar");
+                }
+                String key = PlatformKeys.normalize(value.substring(0, eq));
+                if (key == null || !PlatformKeys.KNOWN.contains(key)) {
+                    throw new TypeConversionException("'" + value.substring(0, eq) + "' is not a platform key; use one of "
+                            + String.join(", ", PlatformKeys.KNOWN.stream().sorted().toList()));
+                }
+                return new ArtifactSpec(key, Path.of(value.substring(eq + 1)));
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
+import dev.updater.sidecar.channel.ChannelVerifier;
+import dev.updater.sidecar.channel.KeyFiles;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code updater-sidecar verify}: checks a release channel as a host would. */
+@Command(
+        name = "verify",
+        sortOptions = false,
+        description = {
+                "Checks a release channel the way a host would: the manifest's signature against the given keys,"
+                        + " its fields and its expiry, and with --artifacts each artifact's size and SHA-256.",
+                "Prints what holds, then one line per problem. Run it in CI after 'publish' and before the"
+                        + " channel goes live."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar verify --manifest ./channel/manifest.json --key-file keys/updater.pub --artifacts",
+                "  updater-sidecar verify --manifest https://releases.example.com/app/manifest.json \\",
+                "      --key ed25519:MCowBQYDK2VwAyEA...",
+                "",
+                "Exit codes:",
+                "  0  everything checked holds",
+                "  1  a problem was found (one line each), or the channel could not be read",
+                "  2  usage error (a wrong or missing option)"
+        })
+final class VerifyCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Option(names = "--manifest", paramLabel = "URL|PATH", required = true,
+            description = "The manifest to check: an http(s) URL, a manifest.json path, or a channel directory."
+                    + " Its signature is read from the same place with .sig added. Example: --manifest ./channel")
+    String manifest;
+
+    @Option(names = "--key", paramLabel = "ed25519:KEY",
+            description = "A trusted public key, as printed by 'keygen'; repeatable (key rotation: any one"
+                    + " suffices). Example: --key ed25519:MCowBQYDK2VwAyEA...")
+    List<String> keys = new ArrayList<>();
+
+    @Option(names = "--key-file", paramLabel = "PUB",
+            description = "A trusted public key file (updater.pub, or an OpenSSL PEM public key); repeatable."
+                    + " Example: --key-file keys/updater.pub")
+    List<Path> keyFiles = new ArrayList<>();
+
+    @Option(names = "--artifacts",
+            description = "Also read every artifact and check its size and SHA-256 (downloads them for a URL)."
+                    + " Default: false.")
+    boolean artifacts;
+
+    @Override
+    public Integer call() throws UpdaterException {
+        List<TrustedKey> trusted = trustedKeys();
+        ChannelVerifier.ChannelReader reader = ChannelReaders.forLocation(manifest);
+        ChannelVerifier.Report report = new ChannelVerifier(reader).verify(trusted, artifacts, Instant.now());
+
+        PrintWriter out = spec.commandLine().getOut();
+        for (String line : report.checked()) {
+            out.println("ok       " + line);
+        }
+        out.flush();
+        if (report.verified()) {
+            out.println("Verified " + reader.manifestLocation() + ": release " + report.manifest().version() + ".");
+            out.flush();
+            return ExitCode.OK;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        for (String problem : report.problems()) {
+            err.println("PROBLEM  " + problem);
+        }
+        err.println("Not verified: " + report.problems().size() + " problem(s) in " + reader.manifestLocation() + ".");
+        err.flush();
+        return ExitCode.FAILED;
+    }
+
+    private List<TrustedKey> trustedKeys() throws UpdaterException {
+        if (keys.isEmpty() && keyFiles.isEmpty()) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing trusted key: give --key ed25519:... or --key-file updater.pub");
+        }
+        List<TrustedKey> trusted = new ArrayList<>();
+        for (String key : keys) {
+            try {
+                trusted.add(TrustedKey.of(Ed25519Keys.parsePublicKey(key)));
+            } catch (UpdaterException e) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--key': " + e.getMessage());
+            }
+        }
+        for (Path file : keyFiles) {
+            trusted.add(KeyFiles.readPublicKey(file));
+        }
+        return trusted;
+    }
+
+    /** Chooses how to read the channel from what the operator typed. */
+    static final class ChannelReaders {
+        private ChannelReaders() {
+        }
+
+        static ChannelVerifier.ChannelReader forLocation(String location) throws UpdaterException {
+            String lower = location.toLowerCase(java.util.Locale.ROOT);
+            if (lower.startsWith("http://") || lower.startsWith("https://")) {
+                return dev.updater.sidecar.channel.RemoteChannel.open(location);
+            }
+            Path path = Path.of(location);
+            if (Files.isDirectory(path)) {
+                path = path.resolve("manifest.json");
+            }
+            return ChannelVerifier.directory(path);
+        }
+    }
+}
