@@ -24,6 +24,19 @@ public record UpdateHome(Path dir) {
         return dir.resolve("staged.json");
     }
 
+    /** What the sidecar last installed ({@link InstalledRelease}). */
+    public Path installedRecord() {
+        return dir.resolve("installed.json");
+    }
+
+    /**
+     * Locked by the agent for the host's whole life: the sidecar learns the instant the host exits
+     * by taking it, without polling a pid (which cannot see a zombie, and is slow for a non-child).
+     */
+    public Path hostLock() {
+        return dir.resolve("host.lock");
+    }
+
     /** The highest manifest version ever accepted here; lower ones are refused (rollback attack). */
     public Path acceptedRecord() {
         return dir.resolve("accepted.json");

@@ -1,0 +1,88 @@
+package dev.updater.core.home;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.json.Json;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code history.jsonl}: appends one JSON object per line and fsyncs it. A torn last line (a crash
+ * mid-append) is skipped when reading, never fatal: history informs, it does not decide.
+ */
+public final class History {
+    private static final ObjectWriter ONE_LINE = Json.mapper().writer()
+            .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+
+    private History() {
+    }
+
+    public static void append(Path file, HistoryEvent event) throws UpdaterException {
+        byte[] line;
+        try {
+            line = (ONE_LINE.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot write a history event as JSON", e);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            if (endsTorn(channel)) {
+                line = ("\n" + new String(line, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            }
+            ByteBuffer buffer = ByteBuffer.wrap(line);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not append to " + file + ": " + e
+                    + "; check the update home is writable and has space.", e);
+        }
+    }
+
+    /** True when a crash left the last line without its newline; the next event then starts a fresh line. */
+    private static boolean endsTorn(FileChannel channel) throws IOException {
+        long size = channel.size();
+        if (size == 0) {
+            return false;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        channel.read(last, size - 1);
+        return last.get(0) != '\n';
+    }
+
+    /** All readable events, oldest first. */
+    public static List<HistoryEvent> read(Path file) throws UpdaterException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not read " + file + ": " + e + ".", e);
+        }
+        List<HistoryEvent> events = new ArrayList<>();
+        for (String line : lines) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                events.add(Json.mapper().readValue(line, HistoryEvent.class));
+            } catch (IOException e) {
+                // a line torn by a crash mid-append; the lines around it still count
+            }
+        }
+        return events;
+    }
+}

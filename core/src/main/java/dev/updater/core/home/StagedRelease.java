@@ -1,0 +1,41 @@
+package dev.updater.core.home;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code staged.json}: a verified release waiting to be installed. Written last, after the
+ * artifact sits verified in {@code releases/<version>/}, so its presence means the release is complete.
+ * The sidecar re-hashes {@code file} before installing it; this record is a claim, not a proof.
+ *
+ * @param version the release version
+ * @param file the verified artifact, relative to the update home ({@code releases/1.3.0/app.jar})
+ * @param size its size in bytes
+ * @param sha256 its SHA-256, hex
+ * @param platform the manifest platform key it was chosen by
+ * @param features changelog features
+ * @param fixes changelog fixes
+ * @param minVersion the manifest's {@code min_version}, or null
+ * @param breaking the manifest's {@code breaking_changes}
+ * @param needsApproval true when it waits for an operator's {@code apply}
+ * @param approvalReason why it waits, or null
+ * @param manifestUrl where the manifest came from
+ * @param releaseDate the manifest's release date, or null
+ * @param stagedAt when it was staged
+ */
+public record StagedRelease(
+        String version,
+        String file,
+        long size,
+        String sha256,
+        String platform,
+        List<String> features,
+        List<String> fixes,
+        String minVersion,
+        boolean breaking,
+        boolean needsApproval,
+        String approvalReason,
+        String manifestUrl,
+        Instant releaseDate,
+        Instant stagedAt) {
+}
