@@ -35,9 +35,9 @@ public final class History {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot write a history event as JSON", e);
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            if (endsTorn(channel)) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            if (endsTorn(file)) {
                 line = ("\n" + new String(line, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
             }
             ByteBuffer buffer = ByteBuffer.wrap(line);
@@ -52,14 +52,16 @@ public final class History {
     }
 
     /** True when a crash left the last line without its newline; the next event then starts a fresh line. */
-    private static boolean endsTorn(FileChannel channel) throws IOException {
-        long size = channel.size();
-        if (size == 0) {
-            return false;
+    private static boolean endsTorn(Path file) throws IOException {
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = reader.size();
+            if (size == 0) {
+                return false;
+            }
+            ByteBuffer last = ByteBuffer.allocate(1);
+            reader.read(last, size - 1);
+            return last.get(0) != '\n';
         }
-        ByteBuffer last = ByteBuffer.allocate(1);
-        channel.read(last, size - 1);
-        return last.get(0) != '\n';
     }
 
     /** All readable events, oldest first. */
