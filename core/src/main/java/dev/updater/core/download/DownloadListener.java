@@ -1,0 +1,35 @@
+package dev.updater.core.download;
+
+import dev.updater.core.UpdaterException;
+
+/**
+ * Events of one download, called on the thread that called {@link Downloader#download}. Progress is
+ * reported at most a few times per second, not per network chunk, so a listener may render a
+ * progress bar or log without throttling. Every method has an empty default.
+ */
+public interface DownloadListener {
+    /** Ignores every event. */
+    DownloadListener NONE = new DownloadListener() {
+    };
+
+    /**
+     * How far the download is. {@code bytesDone} never exceeds {@code totalBytes}; it starts at the
+     * bytes already on disk when resuming and ends at {@code totalBytes} when the download succeeds.
+     *
+     * @param bytesPerSecond a recent transfer rate, 0 until one can be measured
+     */
+    default void progress(long bytesDone, long totalBytes, long bytesPerSecond) {
+    }
+
+    /** A partial download from an earlier attempt is being continued from {@code fromByte}. */
+    default void resumed(long fromByte) {
+    }
+
+    /** The bytes already on disk were discarded and the download starts again from byte 0. */
+    default void restarted() {
+    }
+
+    /** Attempt {@code attempt} (1-based) of {@code attempts} failed with a transient error and is retried. */
+    default void retrying(int attempt, int attempts, UpdaterException reason) {
+    }
+}

@@ -1,0 +1,235 @@
+package dev.updater.core.download;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ProxySelector;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+
+/**
+ * GETs over the JDK's {@link HttpClient}, following redirects itself so that every hop passes
+ * {@link UrlPolicy} (the client's own redirect handling would silently follow HTTPS to HTTP). The
+ * client is created on first use and shared by every request of this transport; its threads are
+ * daemons, so an idle transport never keeps a JVM alive.
+ */
+final class HttpTransport {
+    private final Duration connectTimeout;
+    private final boolean allowInsecureHttp;
+    private volatile HttpClient client;
+
+    HttpTransport(Duration connectTimeout, boolean allowInsecureHttp) {
+        this.connectTimeout = connectTimeout;
+        this.allowInsecureHttp = allowInsecureHttp;
+    }
+
+    /** One answered request: the final URL after redirects, the status, the headers and, for 200 and 206, the body. */
+    record Exchange(URI uri, int status, HttpHeaders headers, BodyStream body) implements AutoCloseable {
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
+        OptionalLong contentLength() {
+            return headers.firstValueAsLong("Content-Length");
+        }
+
+        /** Drops whatever is left of the body; the connection is closed unless the body was read to its end. */
+        @Override
+        public void close() {
+            body.cancel();
+        }
+    }
+
+    /**
+     * GETs {@code uri} with {@code headers}, following up to {@link UrlPolicy#MAX_REDIRECTS} redirects.
+     * Any status other than a redirect is returned; the caller decides what it accepts. Waiting for
+     * the headers is watched by {@code watchdog} like the body is.
+     */
+    Exchange get(URI uri, Map<String, String> headers, Watchdog watchdog) throws UpdaterException {
+        UrlPolicy.checkTarget(uri, allowInsecureHttp);
+        URI current = uri;
+        for (int redirects = 0; ; redirects++) {
+            Exchange exchange = send(current, headers, watchdog);
+            watchdog.touch();
+            if (!isRedirect(exchange.status())) {
+                return exchange;
+            }
+            exchange.close();
+            URI next = location(exchange);
+            if (redirects >= UrlPolicy.MAX_REDIRECTS) {
+                throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
+                        "Gave up on " + uri + " after " + UrlPolicy.MAX_REDIRECTS + " redirects (the last to " + next
+                                + "); fix the server's redirects or configure the final URL.");
+            }
+            UrlPolicy.checkRedirect(current, next, allowInsecureHttp);
+            current = next;
+        }
+    }
+
+    /** The error for a status the caller does not accept. */
+    static UpdaterException statusError(Exchange exchange, String what) {
+        int status = exchange.status();
+        String hint = status == 404 || status == 410
+                ? "check the URL and that the release was published completely"
+                : status >= 500 ? "the server failed; it is retried at the next check"
+                : "check the URL and the server's configuration";
+        return new UpdaterException(ErrorCode.HTTP_STATUS,
+                "The server answered HTTP " + status + " for " + what + " " + exchange.uri() + "; " + hint + ".");
+    }
+
+    /** The error for a connection that broke or could not be made. */
+    static UpdaterException networkError(URI uri, Throwable cause, String context) {
+        Throwable t = unwrap(cause);
+        String message;
+        if (t instanceof HttpConnectTimeoutException) {
+            message = "Could not connect to " + authority(uri) + " within the connect timeout" + context
+                    + "; check the network, proxy settings and that the server is up.";
+        } else if (t instanceof ConnectException) {
+            message = "Could not connect to " + authority(uri) + " (" + describe(t) + ")" + context
+                    + "; check the network, proxy settings and that the server is up.";
+        } else if (t instanceof SSLException) {
+            message = "The TLS connection to " + authority(uri) + " failed (" + describe(t) + ")" + context
+                    + "; check the server's certificate and this JVM's trust store.";
+        } else {
+            message = "The connection to " + authority(uri) + " failed while fetching " + uri + " (" + describe(t) + ")" + context
+                    + "; check the network and the server.";
+        }
+        return new UpdaterException(ErrorCode.NETWORK, message, t);
+    }
+
+    HttpClient client() {
+        HttpClient c = client;
+        if (c == null) {
+            synchronized (this) {
+                c = client;
+                if (c == null) {
+                    HttpClient.Builder builder = HttpClient.newBuilder()
+                            .followRedirects(HttpClient.Redirect.NEVER)
+                            .connectTimeout(connectTimeout);
+                    // Honours -Dhttps.proxyHost, -Dhttp.nonProxyHosts and friends, like the rest of the JVM.
+                    ProxySelector proxies = ProxySelector.getDefault();
+                    if (proxies != null) {
+                        builder.proxy(proxies);
+                    }
+                    client = c = builder.build();
+                }
+            }
+        }
+        return c;
+    }
+
+    private static HttpRequest request(URI uri, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).GET();
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            // No h2c upgrade dance on cleartext: HTTP/1.1 is what every static server speaks.
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        headers.forEach(builder::header);
+        return builder.build();
+    }
+
+    /**
+     * Sends one request and waits for its headers. The exchange is taken from the body handler, which
+     * sees status and headers first: the client may fail the response future when the connection
+     * breaks early in the body, and the bytes that did arrive must still reach the caller, followed
+     * by the error.
+     */
+    private Exchange send(URI uri, Map<String, String> headers, Watchdog watchdog) throws UpdaterException {
+        AtomicReference<Exchange> answered = new AtomicReference<>();
+        HttpResponse.BodyHandler<BodyStream> handler = info -> {
+            int status = info.statusCode();
+            BodyStream body = status == 200 || status == 206 ? new BodyStream() : BodyStream.discarding();
+            answered.set(new Exchange(uri, status, info.headers(), body));
+            return body;
+        };
+        CompletableFuture<HttpResponse<BodyStream>> future = client().sendAsync(request(uri, headers), handler);
+        while (true) {
+            try {
+                future.get(watchdog.sliceNanos(), TimeUnit.NANOSECONDS);
+                return answered.get();
+            } catch (TimeoutException e) {
+                try {
+                    watchdog.check();
+                } catch (UpdaterException stop) {
+                    abandon(future, answered);
+                    throw stop;
+                }
+            } catch (InterruptedException e) {
+                abandon(future, answered);
+                throw watchdog.interrupted();
+            } catch (ExecutionException | CancellationException e) {
+                Exchange exchange = answered.get();
+                if (exchange != null) {
+                    return exchange;
+                }
+                throw networkError(uri, e.getCause() == null ? e : e.getCause(), "");
+            }
+        }
+    }
+
+    /** Cancels a request in flight, and closes its body if the response won the race. */
+    private static void abandon(CompletableFuture<HttpResponse<BodyStream>> future, AtomicReference<Exchange> answered) {
+        future.cancel(true);
+        Exchange exchange = answered.get();
+        if (exchange != null) {
+            exchange.close();
+        }
+    }
+
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    private static URI location(Exchange redirect) throws UpdaterException {
+        String location = redirect.header("Location");
+        if (location == null) {
+            throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
+                    "The server answered HTTP " + redirect.status() + " for " + redirect.uri()
+                            + " without a Location header; fix the server's redirect.");
+        }
+        try {
+            return redirect.uri().resolve(new URI(location));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
+                    "The server redirected " + redirect.uri() + " to an invalid URL \"" + location + "\"; fix the server's redirect.", e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        // The client wraps some failures in a plain IOException whose cause says what happened.
+        if (t.getClass() == IOException.class && t.getCause() instanceof IOException inner) {
+            return inner;
+        }
+        return t;
+    }
+
+    private static String authority(URI uri) {
+        return uri.getScheme() + "://" + uri.getRawAuthority();
+    }
+
+    static String describe(Throwable t) {
+        String name = t.getClass().getSimpleName();
+        return t.getMessage() == null ? name : name + ": " + t.getMessage();
+    }
+}

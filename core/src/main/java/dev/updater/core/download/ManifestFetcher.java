@@ -1,0 +1,167 @@
+package dev.updater.core.download;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Fetches a release manifest and its detached signature ({@code manifest.json.sig} beside it) with a
+ * conditional GET, so an unchanged manifest costs one {@code 304}:
+ *
+ * <pre>{@code
+ * ManifestFetcher fetcher = new ManifestFetcher(DownloadOptions.defaults());
+ * switch (fetcher.fetch(manifestUri, lastValidators)) {
+ *     case ManifestFetcher.NotModified n -> { }                 // nothing new
+ *     case ManifestFetcher.Fetched f -> verifyAndParse(f.manifest(), f.signatureOrNull());
+ * }
+ * }</pre>
+ *
+ * It reads at most {@value #MAX_MANIFEST_BYTES} bytes of manifest and {@value #MAX_SIGNATURE_BYTES}
+ * of signature, within {@link #DEFAULT_DEADLINE} for both, with the same stall timeout and the same
+ * HTTPS and redirect rules as {@link Downloader}. It does not judge the bytes: the caller verifies
+ * the signature (a missing one is {@code null}) and parses the manifest.
+ */
+public final class ManifestFetcher {
+    /** Threat: a hostile or broken server streaming an endless "manifest" into memory. */
+    public static final int MAX_MANIFEST_BYTES = 1024 * 1024;
+    public static final int MAX_SIGNATURE_BYTES = 4 * 1024;
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+    /** What a fetch found. */
+    public sealed interface Result permits NotModified, Fetched {
+    }
+
+    /** The server confirmed that the manifest has not changed since the validators sent. */
+    public record NotModified() implements Result {
+    }
+
+    /**
+     * A manifest and its signature, exactly as served (arrays owned by the caller).
+     *
+     * @param signatureOrNull the bytes of {@code <manifest>.sig}, or null when the server has none (404)
+     * @param validators      to send with the next fetch
+     */
+    public record Fetched(byte[] manifest, byte[] signatureOrNull, Validators validators) implements Result {
+        public Fetched {
+            Objects.requireNonNull(manifest, "manifest");
+            Objects.requireNonNull(validators, "validators");
+        }
+    }
+
+    private final DownloadOptions options;
+    private final Duration deadline;
+    private final HttpTransport transport;
+
+    public ManifestFetcher(DownloadOptions options) {
+        this(options, DEFAULT_DEADLINE);
+    }
+
+    /** @param deadline the longest one {@link #fetch} may take, manifest and signature together */
+    public ManifestFetcher(DownloadOptions options, Duration deadline) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+        this.transport = new HttpTransport(options.connectTimeout(), options.allowInsecureHttp());
+    }
+
+    /** Fetches the manifest unless it is unchanged since {@code previous}; see the class comment. */
+    public Result fetch(URI manifestUri, Validators previous) throws UpdaterException {
+        return fetch(manifestUri, previous, Cancellation.none());
+    }
+
+    public Result fetch(URI manifestUri, Validators previous, Cancellation cancellation) throws UpdaterException {
+        Objects.requireNonNull(manifestUri, "manifestUri");
+        Objects.requireNonNull(previous, "previous");
+        Watchdog watchdog = new Watchdog(options.stallTimeout(), deadline, cancellation, reason -> explain(reason, manifestUri));
+        Map<String, String> conditions = new LinkedHashMap<>();
+        if (previous.etag() != null) {
+            conditions.put("If-None-Match", previous.etag());
+        }
+        if (previous.lastModified() != null) {
+            conditions.put("If-Modified-Since", previous.lastModified());
+        }
+        byte[] manifest;
+        Validators validators;
+        try (HttpTransport.Exchange exchange = transport.get(manifestUri, conditions, watchdog)) {
+            if (exchange.status() == 304 && !previous.isEmpty()) {
+                return new NotModified();
+            }
+            if (exchange.status() != 200) {
+                throw HttpTransport.statusError(exchange, "the manifest");
+            }
+            manifest = readLimited(exchange, MAX_MANIFEST_BYTES, watchdog, ErrorCode.MANIFEST_TOO_LARGE, "manifest");
+            validators = new Validators(exchange.header("ETag"), exchange.header("Last-Modified"));
+        }
+        return new Fetched(manifest, fetchSignature(signatureUri(manifestUri), watchdog), validators);
+    }
+
+    /** {@code <manifest URL>.sig}: the same directory, the manifest's file name plus {@code .sig}. */
+    static URI signatureUri(URI manifestUri) {
+        // Raw parts, so escapes in the path or query survive unchanged.
+        String query = manifestUri.getRawQuery() == null ? "" : "?" + manifestUri.getRawQuery();
+        return URI.create(manifestUri.getScheme() + "://" + manifestUri.getRawAuthority() + manifestUri.getRawPath() + ".sig" + query);
+    }
+
+    private byte[] fetchSignature(URI signatureUri, Watchdog watchdog) throws UpdaterException {
+        try (HttpTransport.Exchange exchange = transport.get(signatureUri, Map.of(), watchdog)) {
+            if (exchange.status() == 404) {
+                return null;
+            }
+            if (exchange.status() != 200) {
+                throw HttpTransport.statusError(exchange, "the manifest signature");
+            }
+            return readLimited(exchange, MAX_SIGNATURE_BYTES, watchdog, ErrorCode.SIGNATURE_MALFORMED, "signature");
+        }
+    }
+
+    private static byte[] readLimited(HttpTransport.Exchange exchange, int limit, Watchdog watchdog, ErrorCode tooLarge, String what)
+            throws UpdaterException {
+        long declared = exchange.contentLength().orElse(-1);
+        if (declared > limit) {
+            throw new UpdaterException(tooLarge, "The " + what + " at " + exchange.uri() + " is " + Amounts.bytes(declared)
+                    + " (Content-Length), over the limit of " + Amounts.bytes(limit) + "; check that the URL points to a " + what + ".");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared >= 0 ? (int) declared : 8192);
+        while (true) {
+            List<ByteBuffer> chunk;
+            try {
+                chunk = exchange.body().next(watchdog);
+            } catch (IOException e) {
+                throw HttpTransport.networkError(exchange.uri(), e, " while reading the " + what);
+            }
+            if (chunk == null) {
+                return out.toByteArray();
+            }
+            for (ByteBuffer buffer : chunk) {
+                if (out.size() + buffer.remaining() > limit) {
+                    throw new UpdaterException(tooLarge, "The " + what + " at " + exchange.uri() + " is larger than the limit of "
+                            + Amounts.bytes(limit) + "; reading stopped there, check that the URL points to a " + what + ".");
+                }
+                byte[] bytes = new byte[buffer.remaining()];
+                buffer.get(bytes);
+                out.write(bytes, 0, bytes.length);
+            }
+        }
+    }
+
+    private UpdaterException explain(Watchdog.Reason reason, URI manifestUri) {
+        return switch (reason) {
+            case CANCELLED -> new UpdaterException(ErrorCode.DOWNLOAD_CANCELLED,
+                    "Fetching the manifest " + manifestUri + " was cancelled.");
+            case STALLED -> new UpdaterException(ErrorCode.DOWNLOAD_STALLED,
+                    "Fetching the manifest " + manifestUri + " stalled: nothing arrived for " + Amounts.duration(options.stallTimeout())
+                            + "; check the network or the server, it is tried again at the next check.");
+            case TOO_SLOW -> new UpdaterException(ErrorCode.DOWNLOAD_TOO_SLOW,
+                    "Fetching the manifest " + manifestUri + " took longer than its deadline of " + Amounts.duration(deadline)
+                            + "; check the network or the server, it is tried again at the next check.");
+        };
+    }
+}
