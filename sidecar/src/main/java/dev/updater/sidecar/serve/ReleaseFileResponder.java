@@ -51,7 +51,7 @@ final class ReleaseFileResponder implements HttpHandler {
             // The client went away (or the file vanished mid-transfer): nothing left to tell it.
             response.aborted = true;
         } catch (RuntimeException e) {
-            response.aborted = true;
+            response.failure = e.getClass().getName();
             if (exchange.getResponseCode() < 0) {
                 try {
                     response.error(500, "Internal Server Error");
@@ -156,7 +156,8 @@ final class ReleaseFileResponder implements HttpHandler {
         String from = client == null ? "?" : client.getAddress().getHostAddress();
         return exchange.getRequestMethod() + " " + printable(exchange.getRequestURI().toString()) + " "
                 + exchange.getResponseCode() + " " + response.bytesSent + " bytes " + millis + " ms (" + from
-                + (response.aborted ? ", aborted" : "") + ")";
+                + (response.aborted ? ", aborted" : "")
+                + (response.failure != null ? ", failed: " + response.failure : "") + ")";
     }
 
     /** Threat: a request target that forges log lines; percent-encoding leaves none, but be sure. */
@@ -175,6 +176,7 @@ final class ReleaseFileResponder implements HttpHandler {
         private final boolean head;
         long bytesSent;
         boolean aborted;
+        String failure;
 
         Response(HttpExchange exchange) {
             this.exchange = exchange;

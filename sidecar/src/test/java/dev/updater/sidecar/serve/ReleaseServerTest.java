@@ -449,20 +449,25 @@ class ReleaseServerTest {
     }
 
     @Test
-    void stop_letsADownloadInProgressFinishWithinTheGrace() throws Exception {
-        write("big-2.0.0.bin", randomBytes(8 * 1024 * 1024, 3));
+    void stop_letsADownloadInProgressFinishAndAnswersNewRequestsWith503() throws Exception {
+        int size = 32 * 1024 * 1024; // more than loopback socket buffers hold: the server is still writing
+        write("big-2.0.0.bin", randomBytes(size, 3));
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             socket.getOutputStream().write(
                     "GET /big-2.0.0.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(ISO_8859_1));
             InputStream in = socket.getInputStream();
-            in.readNBytes(1024); // the response has started; the rest waits in the socket buffers
-            Thread stopper = new Thread(() -> server.stop(Duration.ofSeconds(20)));
+            byte[] head = in.readNBytes(1024); // the response has started
+            Thread stopper = new Thread(() -> server.stop(Duration.ofSeconds(30)));
             stopper.start();
 
+            await().until(() -> rawRequest("GET /manifest.json HTTP/1.1").startsWith("HTTP/1.1 503"));
             byte[] rest = in.readAllBytes();
-            stopper.join(20_000);
+            stopper.join(30_000);
 
-            assertTrue(1024 + rest.length > 8 * 1024 * 1024, "received " + (1024 + rest.length) + " bytes");
+            String headers = new String(head, ISO_8859_1);
+            int bodyInHead = head.length - (headers.indexOf("\r\n\r\n") + 4);
+            assertEquals(size, bodyInHead + rest.length, "body bytes received");
+            assertFalse(stopper.isAlive());
         }
     }
 
