@@ -1,5 +1,11 @@
 package dev.updater.agent;
 
+import dev.updater.agent.config.AgentConfig;
+import dev.updater.agent.config.AgentConfigLoader;
+import dev.updater.core.UpdaterException;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -8,18 +14,40 @@ import java.lang.instrument.Instrumentation;
  * main thread.
  */
 public final class AgentRuntime {
+    private static final Logger LOG = System.getLogger("updater");
+
     private AgentRuntime() {
     }
 
     /**
      * Runs the agent until the host exits. Never throws into the boot code: every failure is
-     * logged and disables the agent, never the host.
+     * logged once and disables the agent, never the host.
      *
      * @param agentArgs the text after {@code -javaagent:updater.jar=}, or null
      * @param instrumentation the JVM's instrumentation, for readiness detection
      * @param attached true when loaded into a running JVM ({@code agentmain})
      */
     public static void run(String agentArgs, Instrumentation instrumentation, boolean attached) {
-        System.getLogger("updater").log(System.Logger.Level.INFO, "updater agent loaded (args: " + agentArgs + ")");
+        try {
+            AgentConfig config = AgentConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
+            if (!config.enabled()) {
+                LOG.log(Level.INFO, "updater agent disabled by enabled=false");
+                return;
+            }
+            Agent.start(config, agentVersion()).runLoop();
+        } catch (UpdaterException e) {
+            LOG.log(Level.ERROR, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            LOG.log(Level.ERROR, "updater agent stopped by an unexpected error; the host runs on without updates."
+                    + " Please report it.", t);
+        }
+    }
+
+    private static String agentVersion() {
+        String version = AgentRuntime.class.getPackage() == null ? null
+                : AgentRuntime.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
     }
 }

@@ -33,5 +33,10 @@ public enum ErrorCode {
     DISK_SPACE,
     // files of the update home
     IO,
-    RECORD_MALFORMED
+    RECORD_MALFORMED,
+    // configuration and environment
+    CONFIG_INVALID,
+    RUNTIME_UNSUPPORTED,
+    HOME_UNUSABLE,
+    VERSION_UNKNOWN
 }

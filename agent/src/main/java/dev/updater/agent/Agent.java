@@ -1,0 +1,386 @@
+package dev.updater.agent;
+
+import dev.updater.agent.check.CheckResult;
+import dev.updater.agent.check.UpdateCheck;
+import dev.updater.agent.config.AgentConfig;
+import dev.updater.agent.host.HostLock;
+import dev.updater.agent.host.HostProcess;
+import dev.updater.agent.host.ListeningSocketProbe;
+import dev.updater.agent.host.RunningVersion;
+import dev.updater.agent.jmx.AgentMBeans;
+import dev.updater.agent.jmx.UpdaterAgentMXBean;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.download.DownloadOptions;
+import dev.updater.core.download.Downloader;
+import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.platform.Platform;
+import dev.updater.core.policy.PolicyOptions;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The agent inside one host: set up once ({@link #start}), then {@link #runLoop} until the host
+ * exits. The loop wakes every half second to notice readiness and exit requests, and checks the
+ * channel at the jittered interval, backing off after errors.
+ */
+final class Agent implements UpdaterAgentMXBean {
+    private static final Logger LOG = System.getLogger("updater");
+    private static final Duration TICK = Duration.ofMillis(500);
+    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+
+    private final AgentConfig config;
+    private final UpdateHome home;
+    private final AgentState state;
+    private final UpdateCheck check;
+    private final String runningVersion;
+    private final Clock clock = Clock.systemUTC();
+    @SuppressWarnings("unused") // held, not read: releasing it tells the sidecar the host exited
+    private final HostLock hostLock;
+    private final Object wakeUp = new Object();
+    private boolean checkRequested;
+    private String lastErrorLogged;
+
+    private Agent(AgentConfig config, UpdateHome home, AgentState state, UpdateCheck check, String runningVersion,
+                  HostLock hostLock) {
+        this.config = config;
+        this.home = home;
+        this.state = state;
+        this.check = check;
+        this.runningVersion = runningVersion;
+        this.hostLock = hostLock;
+    }
+
+    /** Steps, in order; any failure disables updating with one clear log line, never the host. */
+    static Agent start(AgentConfig config, String agentVersion) throws UpdaterException {
+        requireRuntimeSupport();
+        HostProcess host = HostProcess.current();
+        Path target = locateTarget(config, host);
+        UpdateHome home = new UpdateHome(config.home() != null ? config.home() : target.getParent().resolve(".updater"));
+        prepareHome(home, target);
+        HostLock lock = HostLock.acquire(home.hostLock(), describeHolder(home));
+
+        Optional<AgentRecord> previous = readPrevious(home);
+        RunningVersion.Found running = RunningVersion.find(config.version(), target, home);
+        if (previous.isPresent() && previous.get().runningVersion() != null
+                && !previous.get().runningVersion().equals(running.version().toString())) {
+            LOG.log(Level.INFO, "updated from " + previous.get().runningVersion() + " to " + running.version());
+        }
+        String hostId = config.hostId() != null ? config.hostId() : hostId(home);
+        List<TrustedKey> keys = trustedKeys(config);
+
+        AgentState state = new AgentState(home, Clock.systemUTC(), host.pid(), host.startedAt(),
+                running.version().toString(), running.source(), target.toString(), hashOrNull(target),
+                host.commandLine(), agentVersion, hostId);
+        state.publish();
+
+        DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(config.insecureAllowHttp());
+        UpdateCheck check = new UpdateCheck(new UpdateCheck.Settings(config.manifest(), keys,
+                config.insecureAllowUnsigned(), running.version(), hostId,
+                new PolicyOptions(config.allowPrerelease(), config.allowBreaking()), Platform.current()),
+                home, new ManifestFetcher(options), new Downloader(options), Clock.systemUTC());
+        Agent agent = new Agent(config, home, state, check, running.version().toString(), lock);
+        Runtime.getRuntime().addShutdownHook(new Thread(agent::onHostExit, "updater-agent-exit"));
+        AgentMBeans.register(agent);
+        LOG.log(Level.INFO, "updater agent watching " + config.manifest() + " for " + target.getFileName() + " "
+                + running.version() + " (home " + home.dir() + ")");
+        return agent;
+    }
+
+    void runLoop() throws InterruptedException {
+        boolean probeReadiness = ListeningSocketProbe.isSupported();
+        Instant nextCheck = clock.instant().plus(jitter(config.initialDelay()));
+        Duration backoff = FIRST_BACKOFF;
+        while (true) {
+            handleExitRequest();
+            if (probeReadiness && !state.isReady() && ListeningSocketProbe.isListening()) {
+                state.ready();
+                publishQuietly();
+            }
+            if (takeCheckRequest() || !clock.instant().isBefore(nextCheck)) {
+                CheckResult result = check.run();
+                state.checked(result);
+                publishQuietly();
+                logOutcome(result);
+                if (result.failed()) {
+                    nextCheck = clock.instant().plus(min(backoff, config.interval()));
+                    backoff = backoff.multipliedBy(2);
+                } else {
+                    nextCheck = clock.instant().plus(jitter(config.interval()));
+                    backoff = FIRST_BACKOFF;
+                }
+            }
+            long waitMs = Math.max(1, Math.min(TICK.toMillis(), Duration.between(clock.instant(), nextCheck).toMillis()));
+            synchronized (wakeUp) {
+                if (!checkRequested) {
+                    wakeUp.wait(waitMs);
+                }
+            }
+        }
+    }
+
+    /** One log line per distinct error, and one when it clears; not one per poll. */
+    private void logOutcome(CheckResult result) {
+        if (result.failed()) {
+            String message = result.error().getMessage();
+            if (!message.equals(lastErrorLogged)) {
+                LOG.log(Level.WARNING, message);
+                lastErrorLogged = message;
+            }
+        } else if (lastErrorLogged != null) {
+            LOG.log(Level.INFO, "updater check works again: " + result.summary());
+            lastErrorLogged = null;
+        }
+    }
+
+    /** The sidecar's request to exit gracefully (container mode): System.exit runs the host's shutdown hooks. */
+    private void handleExitRequest() {
+        Path request = home.requests().resolve("exit.json");
+        if (!Files.exists(request)) {
+            return;
+        }
+        String reason = "the updater sidecar asked the host to exit";
+        try {
+            String text = Files.readString(request, StandardCharsets.UTF_8);
+            Files.deleteIfExists(request);
+            if (text.contains("\"reason\"")) {
+                reason = reason + " (" + text.replaceAll("(?s).*\"reason\"\\s*:\\s*\"([^\"]*)\".*", "$1") + ")";
+            }
+        } catch (IOException e) {
+            // exit anyway: the request was there
+        }
+        LOG.log(Level.INFO, reason + "; exiting with status 0 so that the host's shutdown hooks run.");
+        state.exiting(reason);
+        publishQuietly();
+        System.exit(0);
+    }
+
+    /** Shutdown hook: a few milliseconds to tell the sidecar the host is going, then out of the way. */
+    private void onHostExit() {
+        if (!state.snapshot().exiting()) {
+            state.exiting("host shutdown");
+        }
+        publishQuietly();
+    }
+
+    private void publishQuietly() {
+        try {
+            state.publish();
+        } catch (UpdaterException e) {
+            LOG.log(Level.DEBUG, "could not write agent.json: " + e.getMessage());
+        }
+    }
+
+    private boolean takeCheckRequest() {
+        synchronized (wakeUp) {
+            boolean requested = checkRequested;
+            checkRequested = false;
+            return requested;
+        }
+    }
+
+    @Override
+    public void checkNow() {
+        synchronized (wakeUp) {
+            checkRequested = true;
+            wakeUp.notifyAll();
+        }
+    }
+
+    @Override
+    public String getRunningVersion() {
+        return runningVersion;
+    }
+
+    @Override
+    public String getLatestSeenVersion() {
+        return state.snapshot().latestSeen();
+    }
+
+    @Override
+    public String getStagedVersion() {
+        return state.staged();
+    }
+
+    @Override
+    public String getLastCheckTime() {
+        Instant at = state.snapshot().lastCheckAt();
+        return at == null ? null : at.toString();
+    }
+
+    @Override
+    public String getLastCheckResult() {
+        return state.snapshot().lastCheckResult();
+    }
+
+    @Override
+    public String getLastError() {
+        return state.snapshot().lastError();
+    }
+
+    @Override
+    public boolean isReady() {
+        return state.isReady();
+    }
+
+    /** ±10 %, so that a fleet started together does not poll together. */
+    static Duration jitter(Duration base) {
+        long ms = base.toMillis();
+        long spread = ms / 10;
+        return Duration.ofMillis(ms - spread + (spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(2 * spread + 1)));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** A trimmed runtime may lack what the agent needs; say so instead of failing on first use. */
+    private static void requireRuntimeSupport() throws UpdaterException {
+        if (ModuleLayer.boot().findModule("java.net.http").isEmpty()) {
+            throw new UpdaterException(ErrorCode.RUNTIME_UNSUPPORTED, "updater agent disabled: this Java runtime lacks"
+                    + " the java.net.http module (a trimmed image or --limit-modules). Add it with"
+                    + " --add-modules java.net.http, or include it in the jlink image.");
+        }
+        try {
+            Signature.getInstance("Ed25519");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new UpdaterException(ErrorCode.RUNTIME_UNSUPPORTED, "updater agent disabled: this Java runtime lacks"
+                    + " Ed25519 signatures (on Java 17 they live in the jdk.crypto.ec module). Add it with"
+                    + " --add-modules jdk.crypto.ec.", e);
+        }
+    }
+
+    private static Path locateTarget(AgentConfig config, HostProcess host) throws UpdaterException {
+        if (config.target() != null) {
+            Path target = config.target().toAbsolutePath().normalize();
+            if (!Files.isRegularFile(target)) {
+                throw new UpdaterException(ErrorCode.CONFIG_INVALID, "updater agent disabled: target=" + target
+                        + " is not a file. Point it at the artifact this host runs.");
+            }
+            return target;
+        }
+        return host.jarPath().orElseThrow(() -> new UpdaterException(ErrorCode.CONFIG_INVALID,
+                "updater agent disabled: cannot tell which artifact this host runs (it was not started with -jar;"
+                        + " main is \"" + host.javaCommand().split(" ")[0] + "\"). Set target=PATH to the artifact."));
+    }
+
+    /**
+     * Creates the home (0700) and checks it is usable: writable, and on the target's filesystem,
+     * since the sidecar's final rename cannot cross filesystems (EXDEV).
+     */
+    private static void prepareHome(UpdateHome home, Path target) throws UpdaterException {
+        Path dir = home.dir();
+        try {
+            if (!Files.isDirectory(dir)) {
+                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            Files.createDirectories(home.requests());
+            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "updater agent disabled: the update home " + dir
+                    + " is not usable (" + e + "). Make it a directory the host's user can write, or set home=.", e);
+        }
+        try {
+            if (!Files.getFileStore(dir).equals(Files.getFileStore(target.getParent()))) {
+                throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "updater agent disabled: the update home " + dir
+                        + " is on another filesystem than the target " + target + ", so the swap could not be an"
+                        + " atomic rename. Put the home on the target's filesystem (or a volume holding both).");
+            }
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not compare the filesystems of " + dir + " and "
+                    + target + ": " + e + ".", e);
+        }
+    }
+
+    private static String describeHolder(UpdateHome home) {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class)
+                    .map(r -> "pid " + r.pid() + " per agent.json").orElse("pid unknown");
+        } catch (UpdaterException e) {
+            return "pid unknown";
+        }
+    }
+
+    private static Optional<AgentRecord> readPrevious(UpdateHome home) {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
+        } catch (UpdaterException e) {
+            LOG.log(Level.WARNING, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** A random id kept in the home, so this host keeps its rollout bucket across restarts. */
+    private static String hostId(UpdateHome home) throws UpdaterException {
+        Path file = home.dir().resolve("host-id");
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            String id = UUID.randomUUID().toString();
+            dev.updater.core.home.AtomicFiles.write(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
+            return id;
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not read " + file + ": " + e + ".", e);
+        }
+    }
+
+    private static List<TrustedKey> trustedKeys(AgentConfig config) throws UpdaterException {
+        List<TrustedKey> keys = new ArrayList<>();
+        for (String text : config.keys()) {
+            try {
+                keys.add(TrustedKey.of(Ed25519Keys.parsePublicKey(text)));
+            } catch (UpdaterException e) {
+                throw new UpdaterException(ErrorCode.CONFIG_INVALID, "updater agent disabled, bad key=: "
+                        + e.getMessage(), e);
+            }
+        }
+        for (Path file : config.keyFiles()) {
+            try {
+                keys.add(TrustedKey.of(Ed25519Keys.parsePublicKey(Files.readString(file, StandardCharsets.US_ASCII))));
+            } catch (IOException e) {
+                throw new UpdaterException(ErrorCode.CONFIG_INVALID, "updater agent disabled: keyfile=" + file
+                        + " cannot be read (" + e + ").", e);
+            } catch (UpdaterException e) {
+                throw new UpdaterException(ErrorCode.CONFIG_INVALID, "updater agent disabled, bad keyfile=" + file + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return keys;
+    }
+
+    private static String hashOrNull(Path target) {
+        try {
+            return Sha256.ofFile(target).hex();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.updater.agent;
+
+import dev.updater.agent.check.CheckResult;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the agent knows about its host, shared by the agent thread, the shutdown hook and JMX, and
+ * published as {@code agent.json}. All access is synchronized; writes are atomic files.
+ */
+final class AgentState {
+    private final UpdateHome home;
+    private final Clock clock;
+    private final long pid;
+    private final Instant startedAt;
+    private final String runningVersion;
+    private final String versionSource;
+    private final String target;
+    private final String targetSha256;
+    private final List<String> commandLine;
+    private final String agentVersion;
+    private final String hostId;
+
+    private boolean ready;
+    private Instant readyAt;
+    private Instant lastCheckAt;
+    private String lastCheckResult;
+    private String latestSeen;
+    private String staged;
+    private String lastError;
+    private boolean exiting;
+    private String exitReason;
+
+    AgentState(UpdateHome home, Clock clock, long pid, Instant startedAt, String runningVersion, String versionSource,
+               String target, String targetSha256, List<String> commandLine, String agentVersion, String hostId) {
+        this.home = home;
+        this.clock = clock;
+        this.pid = pid;
+        this.startedAt = startedAt;
+        this.runningVersion = runningVersion;
+        this.versionSource = versionSource;
+        this.target = target;
+        this.targetSha256 = targetSha256;
+        this.commandLine = List.copyOf(commandLine);
+        this.agentVersion = agentVersion;
+        this.hostId = hostId;
+    }
+
+    synchronized void checked(CheckResult result) {
+        lastCheckAt = clock.instant();
+        lastCheckResult = result.summary();
+        if (result.latestSeen() != null) {
+            latestSeen = result.latestSeen();
+        }
+        staged = result.staged();
+        lastError = result.failed() ? result.error().getMessage() : null;
+    }
+
+    synchronized void ready() {
+        ready = true;
+        readyAt = clock.instant();
+    }
+
+    synchronized void exiting(String reason) {
+        exiting = true;
+        exitReason = reason;
+    }
+
+    synchronized boolean isReady() {
+        return ready;
+    }
+
+    synchronized AgentRecord snapshot() {
+        return new AgentRecord(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine,
+                agentVersion, hostId, ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting,
+                exitReason, clock.instant());
+    }
+
+    synchronized String staged() {
+        return staged;
+    }
+
+    void publish() throws UpdaterException {
+        JsonRecords.write(home.agentRecord(), snapshot());
+    }
+}

@@ -1,0 +1,122 @@
+package dev.updater.agent.check;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.download.Cancellation;
+import dev.updater.core.download.DownloadListener;
+import dev.updater.core.download.DownloadRequest;
+import dev.updater.core.download.Downloader;
+import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.home.AtomicFiles;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.policy.Decision;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Stages a release the sidecar can install: download and verify into {@code downloads/}, move into
+ * {@code releases/<version>/}, then write {@code staged.json} last, so its presence means complete.
+ * Never touches the installed artifact.
+ */
+final class ReleaseStager {
+    private final UpdateHome home;
+    private final Downloader downloader;
+    private final Clock clock;
+
+    ReleaseStager(UpdateHome home, Downloader downloader, Clock clock) {
+        this.home = home;
+        this.downloader = downloader;
+        this.clock = clock;
+    }
+
+    /** Returns the staged record, reusing an identical staged release instead of downloading again. */
+    StagedRelease stage(Manifest manifest, String platformKey, Artifact artifact, URI manifestUri,
+                        Decision.Install decision) throws UpdaterException {
+        URI uri = artifact.resolve(manifestUri);
+        String version = manifest.version().toString();
+        String fileName = fileNameOf(uri);
+        Path releaseDir = home.release(version);
+        Path releaseFile = releaseDir.resolve(fileName);
+
+        if (!alreadyThere(releaseFile, artifact)) {
+            ensureDirectory(home.downloads());
+            VerifiedFile file = downloader.download(new DownloadRequest(uri, artifact.size(), artifact.sha256(),
+                    home.downloads(), version + "-" + fileName), DownloadListener.NONE, Cancellation.none());
+            ensureDirectory(home.releases());
+            ensureDirectory(releaseDir);
+            try {
+                AtomicFiles.moveAtomically(file.path(), releaseFile);
+            } catch (IOException e) {
+                throw new UpdaterException(ErrorCode.IO, "Could not move the verified " + file.path() + " to "
+                        + releaseFile + ": " + e + ".", e);
+            }
+        }
+
+        StagedRelease staged = new StagedRelease(version, home.dir().relativize(releaseFile).toString(),
+                artifact.size(), artifact.sha256().hex(), platformKey, manifest.changelog().features(),
+                manifest.changelog().fixes(),
+                manifest.minVersion() == null ? null : manifest.minVersion().toString(), manifest.breakingChanges(),
+                decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
+                manifestUri.toString(), manifest.releaseDate(), clock.instant());
+        JsonRecords.write(home.stagedRecord(), staged);
+        History.append(home.history(), new HistoryEvent(clock.instant(), "staged", version, null,
+                decision.needsApproval() ? "staged; waits for apply: " + decision.message() : "staged"));
+        return staged;
+    }
+
+    /** True when the staged record already names this exact artifact and the file is intact. */
+    boolean isStaged(String version, Artifact artifact) throws UpdaterException {
+        Optional<StagedRelease> staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
+        if (staged.isEmpty() || !staged.get().version().equals(version)
+                || !staged.get().sha256().equals(artifact.sha256().hex())) {
+            return false;
+        }
+        Path file = home.dir().resolve(staged.get().file());
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == artifact.size();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean alreadyThere(Path file, Artifact artifact) {
+        try {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == artifact.size()
+                    && Sha256.ofFile(file).equals(artifact.sha256());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void ensureDirectory(Path dir) throws UpdaterException {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not create " + dir + ": " + e
+                    + "; check the update home's permissions and free space.", e);
+        }
+    }
+
+    /** The artifact's own file name, reduced to safe characters: it becomes a path in the home. */
+    static String fileNameOf(URI uri) {
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        String name = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            return "artifact";
+        }
+        return name;
+    }
+}
