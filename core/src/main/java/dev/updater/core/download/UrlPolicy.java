@@ -54,13 +54,11 @@ final class UrlPolicy {
 
     /**
      * True for {@code localhost}, 127.0.0.0/8 and ::1, recognised from the text alone: resolving a
-     * name would both leak it to DNS and let DNS decide what counts as local.
+     * name would both leak it to DNS and let DNS decide what counts as local. A trailing dot makes a
+     * name fully qualified, resolved by DNS, so {@code localhost.} and {@code 127.0.0.1.} do not count.
      */
     static boolean isLoopback(String host) {
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.endsWith(".")) {
-            h = h.substring(0, h.length() - 1);
-        }
         if (h.equals("localhost")) {
             return true;
         }
