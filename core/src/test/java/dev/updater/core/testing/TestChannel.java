@@ -1,0 +1,166 @@
+package dev.updater.core.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Changelog;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.manifest.ManifestWriter;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.version.ReleaseVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A signed release channel on 127.0.0.1 for tests of the agent and the sidecar: a directory of
+ * manifest, signature and artifacts, served by the JDK's HttpServer with ETags and 304s. Tests
+ * publish into it while hosts poll it.
+ *
+ * <pre>{@code
+ * try (TestChannel channel = TestChannel.start(dir)) {
+ *     channel.publish("1.1.0", jarBytes);
+ *     // start a host with manifest=channel.manifestUri(), key=channel.keyText()
+ * }
+ * }</pre>
+ */
+public final class TestChannel implements AutoCloseable {
+    private final Path dir;
+    private final KeyPair keys;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+
+    private TestChannel(Path dir, KeyPair keys, HttpServer server, ExecutorService executor) {
+        this.dir = dir;
+        this.keys = keys;
+        this.server = server;
+        this.executor = executor;
+    }
+
+    public static TestChannel start(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "test-channel");
+            t.setDaemon(true);
+            return t;
+        });
+        TestChannel channel = new TestChannel(dir, Ed25519Keys.generate(), server, executor);
+        server.createContext("/", channel::serve);
+        server.setExecutor(executor);
+        server.start();
+        return channel;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public URI manifestUri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/manifest.json");
+    }
+
+    public TrustedKey key() {
+        return TrustedKey.of(keys.getPublic());
+    }
+
+    /** The agent's {@code key=} value. */
+    public String keyText() {
+        return Ed25519Keys.toText(keys.getPublic());
+    }
+
+    /** How many requests reached {@code path} (such as {@code /manifest.json}). */
+    public int requests(String path) {
+        AtomicInteger count = requests.get(path);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Publishes {@code version} with one artifact for any platform, signed. */
+    public Manifest publish(String version, byte[] artifact) throws IOException, UpdaterException {
+        return publish(manifest(version, artifact), Map.of(artifactPath(version), artifact));
+    }
+
+    /** Writes {@code files} (paths relative to the channel), then the signed manifest. */
+    public Manifest publish(Manifest manifest, Map<String, byte[]> files) throws IOException, UpdaterException {
+        for (Map.Entry<String, byte[]> file : files.entrySet()) {
+            Path path = dir.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            Files.write(path, file.getValue());
+        }
+        byte[] bytes = ManifestWriter.write(manifest);
+        writeRaw(bytes, ManifestSignatures.sign(bytes, keys.getPrivate()));
+        return manifest;
+    }
+
+    /** Writes exactly these manifest and signature bytes (null removes the signature). */
+    public void writeRaw(byte[] manifest, byte[] signature) throws IOException {
+        Files.write(dir.resolve("manifest.json"), manifest);
+        Path sig = dir.resolve("manifest.json.sig");
+        if (signature == null) {
+            Files.deleteIfExists(sig);
+        } else {
+            Files.write(sig, signature);
+        }
+    }
+
+    public byte[] sign(byte[] manifest) throws UpdaterException {
+        return ManifestSignatures.sign(manifest, keys.getPrivate());
+    }
+
+    /** A manifest of {@code version} with one {@code any} artifact at its usual path, released now. */
+    public static Manifest manifest(String version, byte[] artifact) throws UpdaterException {
+        return new Manifest(ReleaseVersion.parse(version), Instant.now(),
+                Map.of("any", new Artifact(artifactPath(version), Sha256.ofBytes(artifact), artifact.length)),
+                new Changelog(java.util.List.of("Release " + version), java.util.List.of()), null, false, null, null);
+    }
+
+    public static String artifactPath(String version) {
+        return version + "/any/app.jar";
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            requests.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
+            Path file = dir.resolve(path.substring(1)).normalize();
+            if (!file.startsWith(dir) || !Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            byte[] body = Files.readAllBytes(file);
+            String etag = "\"" + Sha256.ofBytes(body).hex().substring(0, 16) + "\"";
+            exchange.getResponseHeaders().set("ETag", etag);
+            if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                exchange.sendResponseHeaders(304, -1);
+                return;
+            }
+            exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
