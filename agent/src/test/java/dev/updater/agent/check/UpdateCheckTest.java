@@ -1,0 +1,263 @@
+package dev.updater.agent.check;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
+import dev.updater.core.download.DownloadOptions;
+import dev.updater.core.download.Downloader;
+import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.home.AcceptedVersion;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Changelog;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.platform.Platform;
+import dev.updater.core.policy.PolicyOptions;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.testing.TestChannel;
+import dev.updater.core.version.ReleaseVersion;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UpdateCheckTest {
+    @TempDir
+    Path dir;
+
+    private TestChannel channel;
+    private UpdateHome home;
+
+    @BeforeEach
+    void channelAndHome() throws Exception {
+        channel = TestChannel.start(dir.resolve("channel"));
+        home = new UpdateHome(dir.resolve("home"));
+        Files.createDirectories(home.dir());
+    }
+
+    @AfterEach
+    void stop() {
+        channel.close();
+    }
+
+    @Test
+    void newerSignedRelease_isStaged_byteForByte_withStagedJsonWrittenLast() throws Exception {
+        byte[] jar = bytes("release 1.1.0");
+        channel.publish("1.1.0", jar);
+
+        CheckResult result = check("1.0.0").run();
+
+        assertNull(result.error());
+        assertEquals("staged 1.1.0", result.summary());
+        StagedRelease staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
+        assertEquals("1.1.0", staged.version());
+        assertEquals("releases/1.1.0/app.jar", staged.file());
+        assertEquals(jar.length, staged.size());
+        assertEquals(Sha256.ofBytes(jar).hex(), staged.sha256());
+        assertEquals("any", staged.platform());
+        assertEquals(List.of("Release 1.1.0"), staged.features());
+        assertFalse(staged.needsApproval());
+        assertArrayEquals(jar, Files.readAllBytes(home.dir().resolve(staged.file())));
+        assertEquals("1.1.0", JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow().version());
+        try (Stream<Path> downloads = Files.list(home.downloads())) {
+            assertEquals(List.of(), downloads.toList(), "nothing left behind in downloads/");
+        }
+    }
+
+    @Test
+    void secondCheck_isAConditionalGet_andDoesNotDownloadAgain() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        UpdateCheck check = check("1.0.0");
+        check.run();
+        CheckResult again = check.run();
+        assertEquals("staged 1.1.0", again.summary());
+        assertEquals(1, channel.requests("/1.1.0/any/app.jar"));
+        assertEquals(2, channel.requests("/manifest.json"));
+        assertEquals(1, channel.requests("/manifest.json.sig"), "a 304 needs no signature fetch");
+    }
+
+    @Test
+    void sameVersion_isUpToDate_andStagesNothing() throws Exception {
+        channel.publish("1.0.0", bytes("release 1.0.0"));
+        CheckResult result = check("1.0.0").run();
+        assertEquals("Up to date: running 1.0.0, the latest release.", result.summary());
+        assertFalse(Files.exists(home.stagedRecord()));
+    }
+
+    @Test
+    void badSignature_stagesNothing_andSaysWhy() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        byte[] manifest = Files.readAllBytes(channel.dir().resolve("manifest.json"));
+        byte[] forged = new String(manifest, StandardCharsets.UTF_8).replace("Release 1.1.0", "Release 1.1.1")
+                .getBytes(StandardCharsets.UTF_8);
+        channel.writeRaw(forged, Files.readAllBytes(channel.dir().resolve("manifest.json.sig")));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ErrorCode.SIGNATURE_INVALID, result.error().code());
+        assertNothingStaged();
+        assertFalse(Files.exists(home.acceptedRecord()), "an unverified manifest moves nothing");
+    }
+
+    @Test
+    void signatureByAnUnknownKey_isRefused() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        TrustedKey stranger = TrustedKey.of(Ed25519Keys.generate().getPublic());
+        CheckResult result = check("1.0.0", List.of(stranger), false).run();
+        assertEquals(ErrorCode.SIGNATURE_INVALID, result.error().code());
+        assertNothingStaged();
+    }
+
+    @Test
+    void missingSignature_isRefused_unlessUnsignedIsAllowed() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        channel.writeRaw(Files.readAllBytes(channel.dir().resolve("manifest.json")), null);
+
+        CheckResult refused = check("1.0.0").run();
+        assertEquals(ErrorCode.SIGNATURE_MISSING, refused.error().code());
+        assertNothingStaged();
+
+        CheckResult allowed = check("1.0.0", List.of(), true).run();
+        assertEquals("staged 1.1.0", allowed.summary());
+    }
+
+    @Test
+    void expiredManifest_isAnError_andStagesNothing() throws Exception {
+        byte[] jar = bytes("release 1.1.0");
+        Manifest m = TestChannel.manifest("1.1.0", jar);
+        channel.publish(new Manifest(m.version(), m.releaseDate(), m.binaries(), m.changelog(), null, false,
+                Instant.now().minusSeconds(60), null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ErrorCode.MANIFEST_EXPIRED, result.error().code());
+        assertTrue(result.error().getMessage().startsWith("The manifest for 1.1.0 expired at "), result.error().getMessage());
+        assertNothingStaged();
+    }
+
+    @Test
+    void olderManifestThanOnceAccepted_isARollbackAttack_evenWhenValidlySigned() throws Exception {
+        channel.publish("1.2.0", bytes("release 1.2.0"));
+        check("1.0.0").run();
+        Files.delete(home.stagedRecord());
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ErrorCode.VERSION_INVALID, result.error().code());
+        assertEquals("The manifest offers 1.1.0, older than 1.2.0 which this host already accepted; an old signed"
+                + " manifest is being replayed (rollback attack). Nothing was installed.", result.error().getMessage());
+        assertNothingStaged();
+    }
+
+    @Test
+    void minVersionAboveRunning_stagesNothing_andExplains() throws Exception {
+        byte[] jar = bytes("release 2.0.0");
+        Manifest m = TestChannel.manifest("2.0.0", jar);
+        channel.publish(new Manifest(m.version(), m.releaseDate(), m.binaries(), m.changelog(),
+                ReleaseVersion.parse("1.5.0"), false, null, null), Map.of(TestChannel.artifactPath("2.0.0"), jar));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertNull(result.error());
+        assertEquals("Release 2.0.0 can only be installed over 1.5.0 or newer, and this host runs 1.0.0; install an"
+                + " intermediate release first.", result.summary());
+        assertNothingStaged();
+    }
+
+    @Test
+    void quarantinedVersion_isSkipped() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        JsonRecords.write(home.quarantine(), new Quarantine(List.of(
+                new Quarantine.Entry("1.1.0", "failed its health gate", Instant.now()))));
+        CheckResult result = check("1.0.0").run();
+        assertTrue(result.summary().contains("quarantined"), result.summary());
+        assertNothingStaged();
+    }
+
+    @Test
+    void unsupportedPlatform_isAnError_namingThePlatformAndKeys() throws Exception {
+        byte[] jar = bytes("native");
+        Manifest m = new Manifest(ReleaseVersion.parse("1.1.0"), Instant.now(),
+                Map.of("solaris-sparc", new Artifact("1.1.0/app", Sha256.ofBytes(jar), jar.length)),
+                Changelog.EMPTY, null, false, null, null);
+        channel.publish(m, Map.of("1.1.0/app", jar));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ErrorCode.PLATFORM_UNSUPPORTED, result.error().code());
+        assertNothingStaged();
+    }
+
+    @Test
+    void tamperedArtifact_isRefused_andNothingIsStaged() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        Files.write(channel.dir().resolve(TestChannel.artifactPath("1.1.0")), bytes("release 1.1.X"));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ErrorCode.DOWNLOAD_HASH_MISMATCH, result.error().code());
+        assertNothingStaged();
+        assertFalse(Files.exists(home.release("1.1.0").resolve("app.jar")));
+    }
+
+    @Test
+    void breakingRelease_isStaged_butWaitsForApproval() throws Exception {
+        byte[] jar = bytes("release 2.0.0");
+        Manifest m = TestChannel.manifest("2.0.0", jar);
+        channel.publish(new Manifest(m.version(), m.releaseDate(), m.binaries(), m.changelog(), null, true, null, null),
+                Map.of(TestChannel.artifactPath("2.0.0"), jar));
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals("staged 2.0.0, waiting for apply", result.summary());
+        StagedRelease staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
+        assertTrue(staged.needsApproval());
+        assertTrue(staged.breaking());
+    }
+
+    @Test
+    void unreachableChannel_isANetworkError() throws Exception {
+        channel.close();
+        CheckResult result = check("1.0.0").run();
+        assertEquals(ErrorCode.NETWORK, result.error().code());
+        assertNothingStaged();
+    }
+
+    private void assertNothingStaged() {
+        assertFalse(Files.exists(home.stagedRecord()), "staged.json must not exist");
+    }
+
+    private UpdateCheck check(String running) throws Exception {
+        return check(running, List.of(channel.key()), false);
+    }
+
+    private UpdateCheck check(String running, List<TrustedKey> keys, boolean allowUnsigned) throws Exception {
+        DownloadOptions options = DownloadOptions.defaults().withRetries(0);
+        return new UpdateCheck(new UpdateCheck.Settings(channel.manifestUri(), keys, allowUnsigned,
+                ReleaseVersion.parse(running), "host-1", PolicyOptions.DEFAULTS, Platform.current()),
+                home, new ManifestFetcher(options), new Downloader(options), Clock.systemUTC());
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.updater.agent.config;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentConfigLoaderTest {
+    private static final String KEY = "ed25519:MCowBQYDK2VwAyEAV5GTKounK7m4V4FFPtF09ia4ysLx6RlGQTl49l41df0=";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void agentArguments_giveEveryKey_withDefaultsForTheRest() throws Exception {
+        AgentConfig c = load("manifest=https://releases.example.com/app/manifest.json,key=" + KEY + ",home=/var/lib/app");
+        assertTrue(c.enabled());
+        assertEquals(URI.create("https://releases.example.com/app/manifest.json"), c.manifest());
+        assertEquals(List.of(KEY), c.keys());
+        assertEquals(Path.of("/var/lib/app"), c.home());
+        assertEquals(Duration.ofMinutes(15), c.interval());
+        assertEquals(Duration.ofSeconds(30), c.initialDelay());
+        assertNull(c.version());
+        assertNull(c.target());
+        assertFalse(c.insecureAllowUnsigned());
+        assertFalse(c.insecureAllowHttp());
+    }
+
+    @Test
+    void keyMayRepeat_forKeyRotation() throws Exception {
+        AgentConfig c = load("manifest=https://h/m.json,key=" + KEY + ",key=ed25519:OTHER,interval=500ms,initial-delay=1s");
+        assertEquals(List.of(KEY, "ed25519:OTHER"), c.keys());
+        assertEquals(Duration.ofMillis(500), c.interval());
+        assertEquals(Duration.ofSeconds(1), c.initialDelay());
+    }
+
+    @Test
+    void precedence_isArguments_thenConfigFile_thenSystemProperties_thenEnvironment() throws Exception {
+        Path file = Files.writeString(dir.resolve("updater.properties"),
+                "manifest=https://file/m.json\ninterval=2m\nkey=" + KEY + " ed25519:SECOND\nversion=1.0.0\n");
+        Properties props = new Properties();
+        props.setProperty("updater.interval", "3m");
+        props.setProperty("updater.initial-delay", "4s");
+        props.setProperty("updater.version", "2.0.0");
+        Map<String, String> env = Map.of("UPDATER_INITIAL_DELAY", "5s", "UPDATER_HOST_ID", "env-host",
+                "UPDATER_INTERVAL", "9m");
+
+        AgentConfig c = AgentConfigLoader.load("config=" + file + ",version=3.0.0", props, env);
+
+        assertEquals("3.0.0", c.version(), "arguments beat the file and properties");
+        assertEquals(URI.create("https://file/m.json"), c.manifest());
+        assertEquals(Duration.ofMinutes(2), c.interval(), "the file beats properties and environment");
+        assertEquals(List.of(KEY, "ed25519:SECOND"), c.keys());
+        assertEquals(Duration.ofSeconds(4), c.initialDelay(), "properties beat the environment");
+        assertEquals("env-host", c.hostId());
+    }
+
+    @Test
+    void environmentAlone_isEnough() throws Exception {
+        AgentConfig c = AgentConfigLoader.load(null, new Properties(),
+                Map.of("UPDATER_MANIFEST", "https://h/m.json", "UPDATER_KEY", KEY));
+        assertEquals(URI.create("https://h/m.json"), c.manifest());
+    }
+
+    @Test
+    void enabledFalse_disablesWithoutNeedingAnythingElse() throws Exception {
+        assertFalse(load("enabled=false").enabled());
+    }
+
+    @Test
+    void everyProblem_isReportedInOneMessage() {
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> load("manifest=ftp://x/m.json,interval=often,colour=blue,version=latest,insecure-allow-http=yes,oops"));
+        assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+        assertEquals("updater agent disabled, bad configuration: agent argument \"oops\" is not key=value;"
+                + " unknown key colour (known: allow-breaking, allow-prerelease, config, enabled, home, host-id,"
+                + " initial-delay, insecure-allow-http, insecure-allow-unsigned, interval, key, keyfile, manifest,"
+                + " target, version); manifest \"ftp://x/m.json\" is not an http(s) URL; key is missing: set"
+                + " key=ed25519:… to the publisher's public key (printed by 'updater-sidecar keygen');"
+                + " interval \"often\" is not a duration; write a number and a unit: 500ms, 5s, 10m, 1h or 30d;"
+                + " version \"latest\" is not a semantic version such as 1.3.0; insecure-allow-http must be true or"
+                + " false, got \"yes\". The host runs on without updates; see docs/agent.md.", e.getMessage());
+    }
+
+    @Test
+    void missingManifest_andNoArgumentsAtAll_sayWhatToSet() {
+        UpdaterException e = assertThrows(UpdaterException.class, () -> load(null));
+        assertTrue(e.getMessage().contains("manifest is missing: set manifest=https://…/manifest.json"), e.getMessage());
+    }
+
+    @Test
+    void unsignedAllowed_needsNoKey() throws Exception {
+        AgentConfig c = load("manifest=http://127.0.0.1:1/m.json,insecure-allow-unsigned=true,insecure-allow-http=true");
+        assertTrue(c.insecureAllowUnsigned());
+        assertTrue(c.keys().isEmpty());
+    }
+
+    @Test
+    void unreadableConfigFile_isReported() {
+        UpdaterException e = assertThrows(UpdaterException.class, () -> load("config=" + dir.resolve("none.properties")));
+        assertTrue(e.getMessage().contains("config file " + dir.resolve("none.properties") + " cannot be read"),
+                e.getMessage());
+    }
+
+    private static AgentConfig load(String args) throws UpdaterException {
+        return AgentConfigLoader.load(args, new Properties(), Map.of());
+    }
+}
