@@ -1,0 +1,54 @@
+package dev.updater.agent.boot;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.nio.file.Path;
+
+/**
+ * The body of the {@code updater-agent} thread: opens the agent jar in an {@link AgentClassLoader}
+ * and calls {@code dev.updater.agent.AgentRuntime.run} through it.
+ *
+ * <p>Everything that reads the jar happens here, off the host's main thread. Failures print one
+ * {@code updater: } line to {@code System.err} and end the thread; the host runs on.
+ */
+final class RuntimeLauncher implements Runnable {
+    static final String RUNTIME_CLASS = "dev.updater.agent.AgentRuntime";
+
+    private final URL agentJar;
+    private final String agentArgs;
+    private final Instrumentation instrumentation;
+    private final boolean attached;
+
+    RuntimeLauncher(URL agentJar, String agentArgs, Instrumentation instrumentation, boolean attached) {
+        this.agentJar = agentJar;
+        this.agentArgs = agentArgs;
+        this.instrumentation = instrumentation;
+        this.attached = attached;
+    }
+
+    @Override
+    public void run() {
+        try {
+            AgentClassLoader loader = new AgentClassLoader(Path.of(agentJar.toURI()));
+            Thread.currentThread().setContextClassLoader(loader);
+            Class<?> runtime = Class.forName(RUNTIME_CLASS, true, loader);
+            Method run = runtime.getMethod("run", String.class, Instrumentation.class, boolean.class);
+            run.invoke(null, agentArgs, instrumentation, attached);
+        } catch (InvocationTargetException e) {
+            // The runtime promises never to throw; if it does anyway, say so rather than hide it.
+            System.err.println("updater: agent disabled: it stopped on an unexpected error: " + e.getCause());
+        } catch (Throwable t) {
+            System.err.println("updater: agent disabled: it could not start from " + jarName() + ": " + t);
+        }
+    }
+
+    private String jarName() {
+        try {
+            return Path.of(agentJar.toURI()).toString();
+        } catch (Exception e) {
+            return agentJar.toString();
+        }
+    }
+}
