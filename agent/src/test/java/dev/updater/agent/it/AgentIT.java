@@ -1,0 +1,256 @@
+package dev.updater.agent.it;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.TestChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The built agent jar in real child JVMs, against a signed channel on 127.0.0.1. */
+class AgentIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private TestChannel channel;
+    private Path appDir;
+    private Path hostJar;
+    private UpdateHome home;
+    private final List<HostJvm> hosts = new ArrayList<>();
+
+    @BeforeEach
+    void channelAndApp() throws Exception {
+        channel = TestChannel.start(dir.resolve("channel"));
+        appDir = dir.resolve("app");
+        hostJar = HostJvm.hostJar(appDir, "1.0.0");
+        home = new UpdateHome(appDir.resolve(".updater"));
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (HostJvm host : hosts) {
+            host.close();
+        }
+        channel.close();
+    }
+
+    static Stream<String> javas() {
+        List<String> javas = new ArrayList<>(List.of(HostJvm.JAVA_17));
+        if (Files.isExecutable(HostJvm.JAVA_25)) {
+            javas.add(HostJvm.JAVA_25.toString());
+        }
+        return javas.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("javas")
+    void releasePublishedWhileTheHostRuns_isStaged_byteForByte(String java) throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of(java)), "no JVM at " + java);
+        HostJvm host = start(java, List.of(), agentArgs(), "listen");
+        await().atMost(WAIT).until(() -> host.out().contains("host started 1.0.0"));
+        await().atMost(WAIT).until(() -> record().map(AgentRecord::lastCheckAt).isPresent());
+
+        byte[] release = "the bytes of release 1.1.0".getBytes(StandardCharsets.UTF_8);
+        channel.publish("1.1.0", release);
+
+        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord()));
+        StagedRelease staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
+        assertEquals("1.1.0", staged.version());
+        assertEquals(Sha256.ofBytes(release).hex(), staged.sha256());
+        assertArrayEquals(release, Files.readAllBytes(home.dir().resolve(staged.file())));
+        assertArrayEquals(Files.readAllBytes(hostJar), Files.readAllBytes(appDir.resolve("app.jar")),
+                "the agent never touches the installed artifact");
+        assertTrue(host.isAlive());
+        await().atMost(WAIT).until(() -> host.err().contains("Staged 1.1.0 in "));
+
+        AgentRecord agent = record().orElseThrow();
+        assertEquals(host.pid(), agent.pid());
+        assertEquals("1.0.0", agent.runningVersion());
+        assertEquals(hostJar.toAbsolutePath().toString(), agent.target());
+        assertEquals(Sha256.ofFile(hostJar).hex(), agent.targetSha256());
+        await().atMost(WAIT).until(() -> record().orElseThrow().ready());
+    }
+
+    @Test
+    void homeIsCreatedOwnerOnly_andAgentJsonDescribesTheHost() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> record().isPresent());
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.dir())));
+        AgentRecord agent = record().orElseThrow();
+        assertTrue(agent.commandLine().contains("-jar"), agent.commandLine().toString());
+        assertEquals("Implementation-Version of app.jar", agent.versionSource());
+        assertTrue(host.isAlive());
+    }
+
+    @Test
+    void garbledArguments_disableTheAgent_withOneLine_andTheHostRunsOn() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), "manifest=nonsense,colour=blue,oops");
+        await().atMost(WAIT).until(() -> host.err().contains("updater agent disabled, bad configuration:"));
+        assertTrue(host.out().contains("host started 1.0.0"));
+        assertTrue(host.isAlive());
+        host.send("exit");
+        assertEquals(0, host.waitFor());
+        assertEquals(1, count(host.err(), "updater agent disabled"), host.err());
+        assertFalse(Files.exists(home.dir()), "a disabled agent writes nothing");
+    }
+
+    @Test
+    void missingArguments_sayWhatToSet() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), null);
+        await().atMost(WAIT).until(() -> host.err().contains("manifest is missing: set manifest=https://…/manifest.json"));
+        assertTrue(host.isAlive());
+    }
+
+    @Test
+    void unreachableManifest_logsOneLinePerDistinctError_notOnePerPoll() throws Exception {
+        channel.close();
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> record().map(r -> r.lastError() != null).orElse(false));
+        java.time.Instant firstFailure = record().orElseThrow().lastCheckAt();
+        // the back-off retries after 2 s, then 4 s: wait for a later failed check
+        await().atMost(WAIT).until(() -> record().orElseThrow().lastCheckAt().isAfter(firstFailure));
+        assertEquals(1, count(host.err(), "Could not connect"), host.err());
+        assertFalse(Files.exists(home.stagedRecord()));
+    }
+
+    @Test
+    void runtimeWithoutJavaNetHttp_saysSo_andTheHostRunsOn() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of("--limit-modules", "java.base,java.instrument,java.logging"),
+                agentArgs());
+        await().atMost(WAIT).until(() -> host.err().contains("lacks the java.net.http module"));
+        assertTrue(host.out().contains("host started 1.0.0"));
+        assertTrue(host.isAlive());
+    }
+
+    @Test
+    void tamperedArtifact_isNeverStaged() throws Exception {
+        channel.publish("1.1.0", "good".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(channel.dir().resolve(TestChannel.artifactPath("1.1.0")), "evil");
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> host.err().contains("1.1.0"));
+        await().atMost(WAIT).until(() -> record().map(r -> r.lastError() != null).orElse(false));
+        assertFalse(Files.exists(home.stagedRecord()));
+        assertTrue(host.isAlive());
+    }
+
+    @Test
+    void secondJvmOnTheSameHome_staysIdle_andSaysSo() throws Exception {
+        HostJvm first = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> record().isPresent());
+        HostJvm second = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> second.err().contains("Another running JVM with the updater agent holds"));
+        assertEquals(first.pid(), record().orElseThrow().pid());
+        assertTrue(first.isAlive() && second.isAlive());
+    }
+
+    @Test
+    void unwritableHome_disablesUpdating_withAClearLine() throws Exception {
+        // a home below a plain file cannot be created, even by root (whom permission bits do not stop)
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs() + ",home=" + file.resolve("home"));
+        await().atMost(WAIT).until(() -> host.err().contains("is not usable"));
+        assertTrue(host.isAlive());
+    }
+
+    @Test
+    void homeOnAnotherFilesystemThanTheTarget_isRefused() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        Assumptions.assumeTrue(Files.isDirectory(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(appDir)),
+                "/dev/shm is not a separate filesystem here");
+        Path otherFs = Files.createTempDirectory(shm, "updater-home-");
+        try {
+            HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs() + ",home=" + otherFs.resolve("home"));
+            await().atMost(WAIT).until(() -> host.err().contains("is on another filesystem than the target"));
+            assertTrue(host.isAlive());
+        } finally {
+            try (Stream<Path> files = Files.walk(otherFs)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void exitRequest_makesTheHostExitGracefully_runningItsShutdownHooks() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> record().isPresent());
+        Files.writeString(home.requests().resolve("exit.json"), "{\"reason\": \"install 1.1.0\"}");
+
+        assertEquals(0, host.waitFor());
+        assertTrue(host.out().contains("host shutdown hook ran"), host.out());
+        AgentRecord last = record().orElseThrow();
+        assertTrue(last.exiting());
+        assertEquals("the updater sidecar asked the host to exit (install 1.1.0)", last.exitReason());
+        assertFalse(Files.exists(home.requests().resolve("exit.json")));
+    }
+
+    @Test
+    void restartOnANewVersion_logsUpdatedFrom() throws Exception {
+        HostJvm old = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> record().isPresent());
+        old.send("exit");
+        old.waitFor();
+        HostJvm.hostJar(appDir, "1.1.0");
+        HostJvm updated = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> updated.err().contains("updated from 1.0.0 to 1.1.0"));
+    }
+
+    @Test
+    void enabledFalse_doesNothing() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), "enabled=false");
+        await().atMost(WAIT).until(() -> host.out().contains("host started"));
+        host.send("exit");
+        assertEquals(0, host.waitFor());
+        assertFalse(Files.exists(home.dir()));
+    }
+
+    private String agentArgs() {
+        return "manifest=" + channel.manifestUri() + ",key=" + channel.keyText() + ",interval=300ms,initial-delay=100ms";
+    }
+
+    private HostJvm start(String java, List<String> jvmArgs, String agentArgs, String... args) throws Exception {
+        HostJvm host = HostJvm.start(java, jvmArgs, agentArgs, hostJar, args);
+        hosts.add(host);
+        return host;
+    }
+
+    private Optional<AgentRecord> record() {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.updater.agent.it;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The application under test: knows nothing of updater. Prints that it started, listens on a
+ * loopback port when asked ({@code listen}), runs a shutdown hook that says so, and exits when a
+ * line {@code exit} arrives on stdin (or stdin closes).
+ */
+public final class TestHost {
+    private TestHost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("host shutdown hook ran")));
+        ServerSocket socket = null;
+        if (args.length > 0 && args[0].equals("listen")) {
+            socket = new ServerSocket();
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        }
+        System.out.println("host started " + TestHost.class.getPackage().getImplementationVersion());
+        System.out.flush();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if (line.equals("exit")) {
+                break;
+            }
+        }
+        if (socket != null) {
+            socket.close();
+        }
+        System.out.println("host exiting");
+    }
+}
