@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
         name = "updater-sidecar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class},
+        subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class,
+                AgentJarCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footerHeading = "%nExit codes:%n",
         footer = {
