@@ -5,6 +5,7 @@ import dev.updater.core.UpdaterException;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #WINDOW} chunks are requested ahead, which bounds the memory held here.
  */
 final class BodyStream implements HttpResponse.BodySubscriber<BodyStream> {
-    static final int WINDOW = 16;
+    static final int WINDOW = 64;
 
     private static final Object END = new Object();
 
@@ -111,14 +112,33 @@ final class BodyStream implements HttpResponse.BodySubscriber<BodyStream> {
                 finished = true;
                 throw failure.cause() instanceof IOException io ? io : new IOException(failure.cause());
             }
-            @SuppressWarnings("unchecked")
-            List<ByteBuffer> chunk = (List<ByteBuffer>) item;
-            subscription.request(1);
+            List<ByteBuffer> chunk = takeMore(item);
             watchdog.touch();
             // A drip-feeding server delivers often enough never to leave the poll idle: check anyway.
             checkOrCancel(watchdog);
             return chunk;
         }
+    }
+
+    /**
+     * The chunk just taken plus every chunk already waiting, as one list, and as many requested
+     * again: one gathering write and one demand signal per batch instead of per 16 KiB chunk.
+     */
+    @SuppressWarnings("unchecked")
+    private List<ByteBuffer> takeMore(Object first) {
+        List<ByteBuffer> batch = (List<ByteBuffer>) first;
+        int taken = 1;
+        Object more;
+        while (taken < WINDOW && (more = items.peek()) instanceof List) {
+            items.poll();
+            if (taken == 1) {
+                batch = new ArrayList<>(batch);
+            }
+            batch.addAll((List<ByteBuffer>) more);
+            taken++;
+        }
+        subscription.request(taken);
+        return batch;
     }
 
     /** Stops the body: the connection is closed and later chunks are dropped. Idempotent, any thread. */
