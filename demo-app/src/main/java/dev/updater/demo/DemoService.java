@@ -1,0 +1,145 @@
+package dev.updater.demo;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The running app: started in the order below, stopped by {@link #stop()} (the shutdown hook).
+ *
+ * <ol>
+ *   <li>the release's own start check (1.2.0 fails here, before touching anything);
+ *   <li>read the data file;
+ *   <li>bind the port;
+ *   <li>record this version in the data file ("updated from …");
+ *   <li>answer requests, {@code /health} included.
+ * </ol>
+ */
+final class DemoService {
+    /** Seconds a request in progress gets to finish when stopping. */
+    private static final int STOP_GRACE_SECONDS = 1;
+
+    private final ThisRelease release;
+    private final DataFile data;
+    private final Optional<VersionChange> change;
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final long startNanos;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    private DemoService(ThisRelease release, DataFile data, Optional<VersionChange> change, HttpServer server,
+            ExecutorService workers, long startNanos, PrintStream out, PrintStream err) {
+        this.release = release;
+        this.data = data;
+        this.change = change;
+        this.server = server;
+        this.workers = workers;
+        this.startNanos = startNanos;
+        this.out = out;
+        this.err = err;
+    }
+
+    static DemoService start(ThisRelease release, Options options, PrintStream out, PrintStream err)
+            throws StartupFailure {
+        long startNanos = System.nanoTime();
+        release.behaviour().checkStartup();
+        DataFile data = DataFile.open(options.dataFile());
+        HttpServer server = listen(options);
+        // Recorded only once the port is ours: a start that fails earlier is no change of version.
+        Optional<VersionChange> change;
+        try {
+            change = recordStart(data, release.version());
+        } catch (StartupFailure e) {
+            server.stop(0);
+            throw e;
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(4, task -> {
+            Thread thread = new Thread(task, "demo-app-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        DemoService service = new DemoService(release, data, change, server, workers, startNanos, out, err);
+        server.setExecutor(workers);
+        server.createContext("/", new Routes(release.behaviour(), release.version(), data, service::uptime,
+                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message)));
+        server.start();
+        return service;
+    }
+
+    private static Optional<VersionChange> recordStart(DataFile data, String version) throws StartupFailure {
+        try {
+            return data.recordStart(version, Instant.now());
+        } catch (IOException e) {
+            throw new StartupFailure("cannot write the data file " + data.path().toAbsolutePath() + ": " + e
+                    + "; check that its folder exists and is writable, or choose another with --data", e);
+        }
+    }
+
+    private static HttpServer listen(Options options) throws StartupFailure {
+        InetSocketAddress address = new InetSocketAddress(options.bind(), options.port());
+        try {
+            return HttpServer.create(address, 0);
+        } catch (IOException e) {
+            throw new StartupFailure("cannot listen on " + options.bind().getHostAddress() + ":" + options.port()
+                    + ": " + e.getMessage() + "; choose another port with --port (0 picks a free one)", e);
+        }
+    }
+
+    /** Where it answers, with the port actually bound (useful after {@code --port 0}). */
+    URI uri() {
+        InetSocketAddress bound = server.getAddress();
+        String host = bound.getAddress().getHostAddress();
+        if (bound.getAddress() instanceof Inet6Address) {
+            host = "[" + host.replaceFirst("%.*$", "") + "]";
+        }
+        return URI.create("http://" + host + ":" + bound.getPort() + "/");
+    }
+
+    /** The one line logged at start; the walkthrough and the tests look for its URL. */
+    String announcement() {
+        return "demo-app " + release.version() + " listening on " + uri() + " ("
+                + change.map(c -> c.describe() + "; ").orElse("")
+                + data.visits() + " visits so far; data file " + data.path().toAbsolutePath() + ")";
+    }
+
+    Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /**
+     * Stops answering ({@code /health} says 503 to requests already in), lets requests in progress
+     * finish, and saves the counter. Runs once; later calls do nothing.
+     */
+    void stop() {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        server.stop(STOP_GRACE_SECONDS);
+        workers.shutdown();
+        try {
+            data.save();
+            out.println("demo-app " + release.version() + " stopped after " + uptimeText() + "; "
+                    + data.visits() + " visits saved to " + data.path().toAbsolutePath());
+        } catch (IOException e) {
+            err.println("demo-app " + release.version() + ": stopped, but cannot save the visit counter to "
+                    + data.path().toAbsolutePath() + ": " + e);
+        }
+        out.flush();
+        err.flush();
+    }
+
+    private String uptimeText() {
+        return Status.describe(uptime());
+    }
+}
