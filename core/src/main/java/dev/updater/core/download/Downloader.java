@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * Downloads one artifact into a directory and returns it only once its size and SHA-256 match:
@@ -42,8 +43,13 @@ public final class Downloader {
     private final HttpTransport transport;
 
     public Downloader(DownloadOptions options) {
+        this(options, null);
+    }
+
+    /** For tests: HTTPS trusting {@code sslContext} instead of the JVM's default trust. */
+    Downloader(DownloadOptions options, SSLContext sslContext) {
         this.options = Objects.requireNonNull(options, "options");
-        this.transport = new HttpTransport(options.connectTimeout(), options.allowInsecureHttp());
+        this.transport = new HttpTransport(options.connectTimeout(), options.allowInsecureHttp(), sslContext);
     }
 
     public DownloadOptions options() {

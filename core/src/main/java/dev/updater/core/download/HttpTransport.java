@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 
 /**
@@ -34,11 +35,18 @@ import javax.net.ssl.SSLException;
 final class HttpTransport {
     private final Duration connectTimeout;
     private final boolean allowInsecureHttp;
+    private final SSLContext sslContext;
     private volatile HttpClient client;
 
     HttpTransport(Duration connectTimeout, boolean allowInsecureHttp) {
+        this(connectTimeout, allowInsecureHttp, null);
+    }
+
+    /** @param sslContext trust for HTTPS, or null for the JVM's default (which honours {@code -Djavax.net.ssl.trustStore}) */
+    HttpTransport(Duration connectTimeout, boolean allowInsecureHttp, SSLContext sslContext) {
         this.connectTimeout = connectTimeout;
         this.allowInsecureHttp = allowInsecureHttp;
+        this.sslContext = sslContext;
     }
 
     /** One answered request: the final URL after redirects, the status, the headers and, for 200 and 206, the body. */
@@ -128,6 +136,9 @@ final class HttpTransport {
                     ProxySelector proxies = ProxySelector.getDefault();
                     if (proxies != null) {
                         builder.proxy(proxies);
+                    }
+                    if (sslContext != null) {
+                        builder.sslContext(sslContext);
                     }
                     client = c = builder.build();
                 }

@@ -112,6 +112,40 @@ class DownloaderTest {
         assertEquals(List.of("/latest", "/moved", "/files/app.jar"), server.seen().stream().map(LoopbackHttpServer.Seen::path).toList());
     }
 
+    @Test
+    void download_overHttps_isVerifiedLikeOverHttp() throws Exception {
+        LoopbackHttpServer server = track(LoopbackHttpServer.https()).file("/app.jar", BODY, ETAG, null);
+
+        VerifiedFile file = new Downloader(options(), SelfSignedTls.client())
+                .download(request(server.uri("/app.jar"), BODY), DownloadListener.NONE, Cancellation.none());
+
+        assertArrayEquals(BODY, Files.readAllBytes(file.path()));
+    }
+
+    @Test
+    void download_redirectFromHttpsToHttpOnTheSameHost_isRefusedWithoutFollowingIt() throws Exception {
+        LoopbackHttpServer plain = server().file("/app.jar", BODY, ETAG, null);
+        LoopbackHttpServer tls = track(LoopbackHttpServer.https()).redirect("/app.jar", 302, plain.uri("/app.jar").toString());
+
+        UpdaterException e = assertFails(ErrorCode.HTTP_REDIRECT, () -> new Downloader(options(), SelfSignedTls.client())
+                .download(request(tls.uri("/app.jar"), BODY), DownloadListener.NONE, Cancellation.none()));
+
+        assertEquals("Refusing the redirect from " + tls.uri("/app.jar") + " to " + plain.uri("/app.jar")
+                + " because it downgrades HTTPS to plain HTTP; fix the server's redirect or publish an https URL.", e.getMessage());
+        assertEquals(List.of(), plain.seen());
+        assertEquals(List.of(), listDownloads());
+    }
+
+    @Test
+    void download_fromHttpsServerWithUntrustedCertificate_failsWithNetwork() throws Exception {
+        LoopbackHttpServer server = track(LoopbackHttpServer.https()).file("/app.jar", BODY, ETAG, null);
+
+        UpdaterException e = assertFails(ErrorCode.NETWORK, () -> download(request(server.uri("/app.jar"), BODY)));
+
+        assertTrue(e.getMessage().startsWith("The TLS connection to " + server.uri("").toString().replaceAll("/$", "") + " failed"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; check the server's certificate and this JVM's trust store."), e.getMessage());
+    }
+
     // ---- HTTP errors and URL rules ----
 
     @Test
@@ -549,7 +583,10 @@ class DownloaderTest {
     }
 
     private LoopbackHttpServer server() throws IOException {
-        LoopbackHttpServer server = new LoopbackHttpServer();
+        return track(new LoopbackHttpServer());
+    }
+
+    private <T extends AutoCloseable> T track(T server) {
         servers.add(server);
         return server;
     }

@@ -4,6 +4,8 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,6 +26,7 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final String scheme;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "loopback-http-server");
         t.setDaemon(true);
@@ -32,13 +35,25 @@ final class LoopbackHttpServer implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     LoopbackHttpServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        this(HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50), "http");
+    }
+
+    private LoopbackHttpServer(HttpServer server, String scheme) {
+        this.server = server;
+        this.scheme = scheme;
         server.setExecutor(executor);
         server.start();
     }
 
+    /** The same over TLS, with the certificate of {@link SelfSignedTls}. */
+    static LoopbackHttpServer https() throws IOException {
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
+        server.setHttpsConfigurator(new HttpsConfigurator(SelfSignedTls.server()));
+        return new LoopbackHttpServer(server, "https");
+    }
+
     URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+        return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
     int port() {
