@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Releases updater: builds the jars, publishes the sidecar jar into a signed release channel with
+# the project's own 'publish', and lays out the files a GitHub release (or any static host) serves
+# and install.sh downloads. Run by .github/workflows/release.yml on a v* tag, and locally with a test
+# key (sidecar/src/test/java/dev/updater/sidecar/ship/ReleaseScriptIT.java does exactly that).
+#
+# Usage: scripts/release.sh --key KEYFILE --out DIR [--version V] [--base-url URL]
+#                           [--verify-key PUB] [--expires-in DURATION] [--latest] [--no-build]
+#
+#   --key KEYFILE        Ed25519 private key (updater-sidecar keygen, or an OpenSSL PEM key)
+#   --out DIR            the distribution site to write into; created if missing; earlier releases stay
+#   --version V          the version being released; must equal the built jars' version
+#                        (default: the built jars' version)
+#   --base-url URL       where DIR will be served, e.g. https://github.com/OWNER/REPO/releases;
+#                        baked into the released install.sh as its default (default: none, so
+#                        users of that install.sh must pass --base-url)
+#   --verify-key PUB     the public key the channel must verify with: a .pub file or an
+#                        ed25519:... line (default: the signing key's own)
+#   --expires-in DURATION  hosts refuse the channel's manifest after this long (default: never)
+#   --latest             make a pre-release (1.3.0-rc.1) the latest too; releases always are
+#   --no-build           use the jars already built (sidecar/target/updater-sidecar.jar)
+#
+# DIR afterwards (the URL layout install.sh expects; docs/operations.md#release-layout):
+#   DIR/download/vV/       updater-sidecar.jar updater.jar install.sh manifest.json manifest.json.sig
+#                          VERSION SHA256SUMS           -- the files attached to the GitHub release vV
+#   DIR/latest/download/   the same files for the newest release (GitHub's releases/latest/download/;
+#                          like GitHub, pre-releases do not become the latest unless --latest)
+#   DIR/manifest.json, DIR/manifest.json.sig, DIR/V/any/updater-sidecar.jar
+#                          the signed channel of updater-sidecar.jar, as 'publish' writes it
+#
+# Exit status: 0 released; 1 failed (one line says why; DIR must then not be uploaded); 2 bad usage.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+JAVA_CMD="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
+JAVA_CMD="${JAVA_CMD:-java}"
+
+key=""
+out=""
+version=""
+base_url=""
+verify_key=""
+expires_in=""
+latest=auto
+build=true
+
+usage() {
+  sed -n '7,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+fail() {
+  printf 'release.sh: %s\n' "$*" >&2
+  exit 1
+}
+
+sha256_of() {
+  if command -v sha256sum >/dev/null 2>&1; then
+    sha256sum "$1" | cut -d ' ' -f 1
+  else
+    shasum -a 256 "$1" | cut -d ' ' -f 1
+  fi
+}
+
+sidecar() {
+  "$JAVA_CMD" -jar "$sidecar_jar" "$@"
+}
+
+parse_arguments() {
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --key) [ $# -ge 2 ] || usage; key="$2"; shift 2 ;;
+      --out) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
+      --version) [ $# -ge 2 ] || usage; version="${2#v}"; shift 2 ;;
+      --base-url) [ $# -ge 2 ] || usage; base_url="${2%/}"; shift 2 ;;
+      --verify-key) [ $# -ge 2 ] || usage; verify_key="$2"; shift 2 ;;
+      --expires-in) [ $# -ge 2 ] || usage; expires_in="$2"; shift 2 ;;
+      --latest) latest=true; shift ;;
+      --no-build) build=false; shift ;;
+      -h|--help) usage ;;
+      *) printf 'release.sh: unknown argument %s\n' "$1" >&2; usage ;;
+    esac
+  done
+  [ -n "$key" ] || { printf 'release.sh: --key KEYFILE is required\n' >&2; usage; }
+  [ -n "$out" ] || { printf 'release.sh: --out DIR is required\n' >&2; usage; }
+  [ -f "$key" ] || fail "the key file $key does not exist; create one with 'updater-sidecar keygen --out DIR'."
+  case "$verify_key" in
+    ''|ed25519:*) ;;
+    *) [ -f "$verify_key" ] || fail "the public key file $verify_key does not exist." ;;
+  esac
+  case "$base_url" in
+    *[\|\&\"\\\ ]*) fail "--base-url must not contain spaces, quotes, backslashes, '|' or '&'." ;;
+    ''|https://*|http://127.0.0.1[:/]*|http://localhost[:/]*) ;;
+    *) fail "--base-url $base_url must be an https:// URL (plain http only to 127.0.0.1 or localhost)." ;;
+  esac
+}
+
+# Builds the jars; the tests already ran in CI, so they are skipped here.
+build_jars() {
+  if [ "$build" = true ]; then
+    (cd "$ROOT" && ./mvnw -B -q package -DskipTests)
+  fi
+  sidecar_jar="$ROOT/sidecar/target/updater-sidecar.jar"
+  [ -f "$sidecar_jar" ] || fail "$sidecar_jar is missing; build it with './mvnw package', or drop --no-build."
+}
+
+# The released version is the one the jars carry, so a tag can never ship jars of another version.
+check_version() {
+  local reported built
+  reported="$(sidecar --version)" || fail "java -jar $sidecar_jar --version failed; is Java 17 or newer on PATH (or in JAVA)?"
+  built="${reported#updater-sidecar }"
+  case "$built" in
+    ''|*' '*|'('*) fail "$sidecar_jar reports no version ('$reported'); build it with './mvnw package'." ;;
+  esac
+  if [ -z "$version" ]; then
+    version="$built"
+  elif [ "$version" != "$built" ]; then
+    fail "asked to release $version, but the jars are version $built; set the project version first (./mvnw versions:set -DnewVersion=$version) and build again."
+  fi
+  release_dir="$out/download/v$version"
+  [ ! -e "$release_dir" ] || fail "$release_dir already exists; a released version never changes. Release a newer version."
+}
+
+# Stages the release's files beside their final place, so a failure leaves no vV directory.
+stage_files() {
+  mkdir -p "$out/download"
+  staging="$(mktemp -d "$out/download/.v$version.XXXXXX")"
+  trap 'rm -rf "$staging"' EXIT
+  cp "$sidecar_jar" "$staging/updater-sidecar.jar"
+  # The agent jar is the one the sidecar carries: one build, one pair.
+  sidecar agent-jar --out "$staging/updater.jar" >/dev/null
+  local built_agent="$ROOT/agent/target/updater.jar"
+  if [ -f "$built_agent" ] && ! cmp -s "$built_agent" "$staging/updater.jar"; then
+    fail "the agent jar inside $sidecar_jar differs from $built_agent: they come from different builds; build both with './mvnw package'."
+  fi
+  if [ -n "$base_url" ]; then
+    sed "s|^DEFAULT_BASE_URL=\"\"|DEFAULT_BASE_URL=\"$base_url\"|" "$ROOT/install.sh" > "$staging/install.sh"
+    grep -q "^DEFAULT_BASE_URL=\"$base_url\"" "$staging/install.sh" || fail "could not set the base URL in install.sh."
+  else
+    cp "$ROOT/install.sh" "$staging/install.sh"
+  fi
+  chmod 0755 "$staging/install.sh"
+  printf '%s\n' "$version" > "$staging/VERSION"
+}
+
+# Publishes the sidecar jar into the channel at DIR's root with the project's own CLI, then checks
+# the channel as a host would: signature, fields, expiry, and the artifact's size and SHA-256.
+publish_channel() {
+  local published signer
+  local args=(publish --version "$version" --artifact "any=$staging/updater-sidecar.jar" --key "$key" --out "$out"
+    --feature "updater $version")
+  [ -z "$expires_in" ] || args+=(--expires-in "$expires_in")
+  published="$(sidecar "${args[@]}")" || fail "publish refused the release (see above); nothing was released."
+  printf '%s\n' "$published"
+  if [ -n "$verify_key" ]; then
+    local key_option=--key-file
+    case "$verify_key" in ed25519:*) key_option=--key ;; esac
+    sidecar verify --manifest "$out" "$key_option" "$verify_key" --artifacts >/dev/null \
+      || fail "the channel in $out does not verify with $verify_key (see above); was it signed with the wrong key?"
+  else
+    signer="$(printf '%s\n' "$published" | sed -n 's/^Signed by key [^ ]* (\(ed25519:[^)]*\))$/\1/p')"
+    [ -n "$signer" ] || fail "publish did not say which key signed the manifest."
+    sidecar verify --manifest "$out" --key "$signer" --artifacts >/dev/null \
+      || fail "the channel in $out does not verify (see above)."
+  fi
+  cp "$out/manifest.json" "$out/manifest.json.sig" "$staging/"
+}
+
+write_checksums() {
+  local file
+  (
+    cd "$staging"
+    for file in install.sh manifest.json manifest.json.sig updater-sidecar.jar updater.jar VERSION; do
+      printf '%s  %s\n' "$(sha256_of "$file")" "$file"
+    done
+  ) > "$staging/SHA256SUMS.tmp"
+  mv "$staging/SHA256SUMS.tmp" "$staging/SHA256SUMS"
+}
+
+# vV appears whole (one rename); latest/download is replaced after it.
+move_into_place() {
+  chmod 0755 "$staging"
+  mv "$staging" "$release_dir"
+  trap - EXIT
+  if [ "$latest" = auto ]; then
+    case "${version%%+*}" in
+      *-*) printf 'Pre-release %s is not made the latest (pass --latest for that).\n' "$version"; return ;;
+    esac
+  fi
+  local latest_tmp
+  mkdir -p "$out/latest"
+  latest_tmp="$(mktemp -d "$out/latest/.download.XXXXXX")"
+  cp -p "$release_dir"/* "$latest_tmp/"
+  chmod 0755 "$latest_tmp"
+  rm -rf "$out/latest/download"
+  mv "$latest_tmp" "$out/latest/download"
+}
+
+main() {
+  parse_arguments "$@"
+  build_jars
+  check_version
+  stage_files
+  publish_channel
+  write_checksums
+  move_into_place
+  printf 'Released updater %s into %s\n' "$version" "$out"
+  printf '  attach to the GitHub release v%s: %s/*\n' "$version" "$release_dir"
+  printf '  check: (cd %s && sha256sum -c SHA256SUMS)\n' "$release_dir"
+}
+
+main "$@"
