@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class,
-                AgentJarCommand.class},
+                AgentJarCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
+                ApplyCommand.class, RollbackCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footerHeading = "%nExit codes:%n",
         footer = {

@@ -1,0 +1,91 @@
+package dev.updater.sidecar.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.json.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code updater-sidecar history}: the events of {@code history.jsonl}, newest last. */
+@Command(
+        name = "history",
+        sortOptions = false,
+        description = "Prints what happened to this install, oldest first and newest last: checks, staged releases,"
+                + " installs, health gates passed, failures, rollbacks and quarantines (HOME/history.jsonl).",
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar history --home /var/lib/app/updates",
+                "  updater-sidecar history --home /var/lib/app/updates --json | jq '.[-1]'",
+                "",
+                "Exit codes:",
+                "  0  shown (also when there are no events yet)",
+                "  1  the home cannot be read (the message says why)",
+                "  2  usage error (a wrong or missing option)"
+        })
+final class HistoryCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--json", description = "Print one JSON array of the events instead of text. Default: false.")
+    boolean json;
+
+    @Override
+    public Integer call() throws UpdaterException {
+        UpdateHome updateHome = new UpdateHome(home.home);
+        if (!Files.isDirectory(updateHome.dir())) {
+            throw new UpdaterException(ErrorCode.IO, "There is no update home at " + updateHome.dir()
+                    + "; check --home (the agent's home=).");
+        }
+        List<HistoryEvent> events = History.read(updateHome.history());
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(Json.mapper().writeValueAsString(events));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot write the history as JSON", e);
+            }
+        } else if (events.isEmpty()) {
+            out.println("No events yet in " + updateHome.history() + ".");
+        } else {
+            for (HistoryEvent e : events) {
+                out.println(line(e));
+            }
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    /** {@code 2026-02-07T12:00:00Z  installed    1.1.0 (from 1.0.0)  swapped /opt/app/app.jar to 1.1.0…}. */
+    static String line(HistoryEvent e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(e.at()).append("  ").append(String.format("%-12s", e.event()));
+        if (e.version() != null) {
+            sb.append(' ').append(e.version());
+        }
+        if (e.from() != null) {
+            sb.append(" (from ").append(e.from()).append(')');
+        }
+        if (e.detail() != null) {
+            sb.append("  ").append(e.detail());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,102 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.Durations;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.supervise.OfflineSwap;
+import dev.updater.sidecar.supervise.RequestedSwap;
+import dev.updater.sidecar.supervise.Requests;
+import dev.updater.sidecar.supervise.SidecarLock;
+import dev.updater.sidecar.supervise.Targets;
+import dev.updater.sidecar.swap.Backups;
+import dev.updater.sidecar.swap.Outcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+/** {@code updater-sidecar rollback}: reinstall the newest backup; the version rolled away from is quarantined. */
+@Command(
+        name = "rollback",
+        sortOptions = false,
+        description = {
+                "Reinstalls the newest backup (the version the last install replaced) through the same swap"
+                        + " transaction, and quarantines the version rolled away from so it is not installed again"
+                        + " automatically.",
+                "A running sidecar does the swap, the restart and the health gate; this command waits for the"
+                        + " verdict. With no sidecar and the host stopped, it swaps the artifact itself and the next"
+                        + " sidecar start health-gates it."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar rollback --home /var/lib/app/updates",
+                "",
+                "Exit codes:",
+                "  0  rolled back (and, with a sidecar, healthy)",
+                "  1  no backup, refused, unhealthy, or still running after --wait (the message says which)",
+                "  2  usage error (a wrong or missing option)"
+        })
+final class RollbackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = Converters.Span.class,
+            description = "How long to wait for the running sidecar's verdict. Default: ${DEFAULT-VALUE}."
+                    + " Example: --wait 10m")
+    Duration wait;
+
+    @Option(names = "--target", paramLabel = "PATH",
+            description = "The file the host runs. Default: the agent's record of it. Example: --target /opt/app/app.jar")
+    Path target;
+
+    @Override
+    public Integer call() throws UpdaterException, InterruptedException {
+        UpdateHome updateHome = ApplyCommand.existingHome(home.home);
+        PrintWriter out = spec.commandLine().getOut();
+        Optional<Path> file = Targets.resolve(target, updateHome, List.of());
+        if (file.isEmpty()) {
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "No agent has recorded the target in "
+                    + updateHome.dir() + "; give the file the host runs with --target.");
+        }
+        Backups.Backup backup = new Backups(updateHome).forRollbackOf(file.get()).orElseThrow(() ->
+                new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
+                        + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
+                        + " the installed one is there."));
+        String version = backup.version() == null ? "the previous version" : backup.version();
+        OptionalLong sidecar = SidecarLock.holder(updateHome);
+        if (sidecar.isPresent()) {
+            Requests requests = new Requests(updateHome);
+            String before = RequestedSwap.currentJournalId(updateHome);
+            Instant at = Instant.now();
+            requests.write(requests.rollbackFile(), new Requests.Rollback(at));
+            out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
+                    + " to roll back to " + version + "; waiting for its health gate (up to "
+                    + Durations.format(wait) + ").");
+            out.flush();
+            return ApplyCommand.report(RequestedSwap.await(updateHome, requests.rollbackFile(), before, at, wait),
+                    version, updateHome, out);
+        }
+        Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.get());
+        out.println(outcome.message());
+        out.flush();
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.supervise.HomeGuard;
+import dev.updater.sidecar.supervise.SidecarLock;
+import dev.updater.sidecar.supervise.SidecarSettings;
+import dev.updater.sidecar.supervise.Supervisor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/** {@code updater-sidecar run}: supervisor mode, the host as a child. */
+@Command(
+        name = "run",
+        sortOptions = false,
+        description = {
+                "Runs the host COMMAND as a child and keeps it updated (supervisor mode): installs staged releases"
+                        + " as --apply says (stop the host, swap the artifact atomically, start it, health-gate it,"
+                        + " commit or roll back), restarts the host when it exits with 42, and passes SIGTERM and"
+                        + " SIGINT on to it.",
+                "First it finishes or reverts a swap a previous sidecar left unfinished. One sidecar per home."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar run --home /var/lib/app/updates -- \\",
+                "      java -javaagent:updater.jar=home=/var/lib/app/updates,... -jar /opt/app/app.jar",
+                "  updater-sidecar run --home ./updates --apply immediate --health-url http://127.0.0.1:8080/health \\",
+                "      --min-uptime 5s -- java -javaagent:updater.jar=... -jar app.jar",
+                "",
+                "Exit codes:",
+                "  N    the host exited on its own with code N and nothing was due to be installed",
+                "  1    the sidecar failed (the message says why), or no healthy version is left after a rollback",
+                "  2    usage error (a wrong or missing option)",
+                "  143  stopped by SIGTERM (the host was stopped first)"
+        })
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    HomeOption home;
+
+    @Mixin
+    SupervisionOptions options;
+
+    @Parameters(arity = "1..*", paramLabel = "COMMAND",
+            description = "The host's command line, after '--'. Example: -- java -javaagent:updater.jar=... -jar app.jar")
+    List<String> command;
+
+    @Override
+    public Integer call() throws UpdaterException, InterruptedException {
+        SidecarSettings settings = options.settings(spec, Duration.ZERO);
+        UpdateHome updateHome = HomeGuard.open(home.home);
+        try (SidecarLock lock = SidecarLock.acquire(updateHome)) {
+            Consumer<String> log = logTo(spec.commandLine().getOut());
+            log.accept("supervising " + command + " on " + updateHome.dir() + " (apply=" + settings.policy() + ")");
+            return new Supervisor(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
+        }
+    }
+
+    static Consumer<String> logTo(PrintWriter out) {
+        return line -> {
+            synchronized (out) {
+                out.println("updater-sidecar: " + line);
+                out.flush();
+            }
+        };
+    }
+}

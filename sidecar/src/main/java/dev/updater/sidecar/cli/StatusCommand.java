@@ -1,0 +1,228 @@
+package dev.updater.sidecar.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.json.Json;
+import dev.updater.sidecar.supervise.HomeGuard;
+import dev.updater.sidecar.supervise.HomeStatus;
+import dev.updater.sidecar.swap.Backups;
+import dev.updater.sidecar.swap.SwapJournal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+/** {@code updater-sidecar status}: what runs, what is installed, staged and quarantined, and the last swap. */
+@Command(
+        name = "status",
+        sortOptions = false,
+        description = {
+                "Shows an update home: the running host (pid, version, readiness), the installed version and its"
+                        + " SHA-256, the staged release (and whether it waits for 'apply', and why), the last check"
+                        + " and error, quarantined versions, backups and the last swap transaction.",
+                "Reads only; safe to run at any time."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar status --home /var/lib/app/updates",
+                "  updater-sidecar status --home /var/lib/app/updates --json | jq .installed.version",
+                "",
+                "Exit codes:",
+                "  0  shown",
+                "  1  the home cannot be read (the message says why)",
+                "  2  usage error (a wrong or missing option)"
+        })
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    HomeOption home;
+
+    @Option(names = "--json", description = "Print one JSON object instead of text, for scripts. Default: false.")
+    boolean json;
+
+    @Override
+    public Integer call() throws UpdaterException {
+        UpdateHome updateHome = new UpdateHome(home.home);
+        if (!Files.isDirectory(updateHome.dir())) {
+            throw new UpdaterException(ErrorCode.IO, "There is no update home at " + updateHome.dir()
+                    + "; check --home (the agent's home=).");
+        }
+        HomeGuard.check(updateHome);
+        HomeStatus status = HomeStatus.read(updateHome);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            try {
+                out.println(Json.mapper().writeValueAsString(toJson(status)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Cannot write the status as JSON", e);
+            }
+        } else {
+            printText(status, out);
+        }
+        out.flush();
+        return ExitCode.OK;
+    }
+
+    static ObjectNode toJson(HomeStatus s) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("home", s.home().dir().toString());
+
+        ObjectNode sidecar = root.putObject("sidecar");
+        sidecar.put("running", s.sidecarPid().isPresent());
+        putLong(sidecar, "pid", s.sidecarPid().isPresent() && s.sidecarPid().getAsLong() > 0
+                ? s.sidecarPid().getAsLong() : null);
+
+        ObjectNode running = root.putObject("running");
+        AgentRecord a = s.agent();
+        boolean alive = a != null && s.hostAlive() && !a.exiting();
+        running.put("alive", alive);
+        running.put("version", alive ? a.runningVersion() : null);
+        putLong(running, "pid", alive ? a.pid() : null);
+        running.put("ready", alive && a.ready());
+        putInstant(running, "readyAt", alive ? a.readyAt() : null);
+        putInstant(running, "startedAt", alive ? a.startedAt() : null);
+        running.put("target", a == null ? null : a.target());
+
+        ObjectNode installed = root.putObject("installed");
+        InstalledRelease i = s.installed();
+        installed.put("version", i == null ? null : i.version());
+        installed.put("sha256", i == null ? null : i.sha256());
+        installed.put("target", i == null ? null : i.target());
+        installed.put("previousVersion", i == null ? null : i.previousVersion());
+        putInstant(installed, "installedAt", i == null ? null : i.installedAt());
+
+        StagedRelease st = s.staged();
+        if (st == null) {
+            root.putNull("staged");
+        } else {
+            ObjectNode staged = root.putObject("staged");
+            staged.put("version", st.version());
+            staged.put("file", st.file());
+            staged.put("size", st.size());
+            staged.put("sha256", st.sha256());
+            staged.put("needsApproval", st.needsApproval());
+            staged.put("approvalReason", st.approvalReason());
+            putInstant(staged, "releaseDate", st.releaseDate());
+            putInstant(staged, "stagedAt", st.stagedAt());
+        }
+
+        ArrayNode quarantined = root.putArray("quarantined");
+        for (Quarantine.Entry e : s.quarantine().versions()) {
+            ObjectNode q = quarantined.addObject();
+            q.put("version", e.version());
+            q.put("reason", e.reason());
+            putInstant(q, "at", e.at());
+        }
+
+        ObjectNode check = root.putObject("lastCheck");
+        putInstant(check, "at", a == null ? null : a.lastCheckAt());
+        check.put("result", a == null ? null : a.lastCheckResult());
+        root.put("lastError", a == null ? null : a.lastError());
+
+        SwapJournal j = s.journal();
+        if (j == null) {
+            root.putNull("lastTransaction");
+        } else {
+            ObjectNode t = root.putObject("lastTransaction");
+            t.put("kind", j.kind().label());
+            t.put("state", j.state().label());
+            t.put("from", j.from().version());
+            t.put("to", j.to().version());
+            t.put("attempts", j.attempts());
+            t.put("resumes", j.resumes());
+            t.put("gateFailure", j.gateFailure());
+            t.put("detail", j.detail());
+            putInstant(t, "startedAt", j.startedAt());
+            putInstant(t, "updatedAt", j.updatedAt());
+        }
+
+        ArrayNode backups = root.putArray("backups");
+        for (Backups.Backup b : s.backups()) {
+            ObjectNode o = backups.addObject();
+            o.put("version", b.version());
+            o.put("sha256", b.sha256());
+            o.put("file", b.file());
+            putInstant(o, "createdAt", b.createdAt());
+        }
+        return root;
+    }
+
+    private static void printText(HomeStatus s, PrintWriter out) {
+        AgentRecord a = s.agent();
+        out.println("Home:         " + s.home().dir());
+        out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
+                : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : "")));
+        if (a == null) {
+            out.println("Host:         no agent has reported yet");
+        } else if (s.hostAlive() && !a.exiting()) {
+            out.println("Host:         running " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ", "
+                    + (a.ready() ? "ready since " + a.readyAt() : "not ready yet"));
+        } else {
+            out.println("Host:         not running (last: " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ")");
+        }
+        InstalledRelease i = s.installed();
+        out.println("Installed:    " + (i == null ? "unknown (no install yet and no agent record)"
+                : orUnknown(i.version()) + "  sha256 " + i.sha256() + "  " + i.target()));
+        StagedRelease st = s.staged();
+        if (st == null) {
+            out.println("Staged:       none");
+        } else {
+            out.println("Staged:       " + st.version() + " (" + st.size() + " bytes)" + (st.needsApproval()
+                    ? ", waits for 'updater-sidecar apply'" + (st.approvalReason() == null ? "" : ": " + st.approvalReason())
+                    : ", installs as the apply policy says"));
+        }
+        if (a != null) {
+            out.println("Last check:   " + (a.lastCheckAt() == null ? "none yet"
+                    : a.lastCheckAt() + (a.lastCheckResult() == null ? "" : "  " + a.lastCheckResult())));
+            out.println("Last error:   " + (a.lastError() == null ? "none" : a.lastError()));
+        }
+        if (s.quarantine().versions().isEmpty()) {
+            out.println("Quarantined:  none");
+        } else {
+            for (int n = 0; n < s.quarantine().versions().size(); n++) {
+                Quarantine.Entry e = s.quarantine().versions().get(n);
+                out.println((n == 0 ? "Quarantined:  " : "              ") + e.version() + " (" + e.reason() + ")");
+            }
+        }
+        out.println("Backups:      " + (s.backups().isEmpty() ? "none" : String.join(", ",
+                s.backups().stream().map(b -> orUnknown(b.version())).toList())));
+        SwapJournal j = s.journal();
+        out.println("Last swap:    " + (j == null ? "none" : j.describe() + ": " + j.state().label() + " at "
+                + j.updatedAt() + (j.detail() == null ? "" : " (" + j.detail() + ")")));
+    }
+
+    private static String orUnknown(String version) {
+        return version == null ? "unknown version" : version;
+    }
+
+    private static void putLong(ObjectNode node, String field, Long value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value.longValue());
+        }
+    }
+
+    private static void putInstant(ObjectNode node, String field, Instant value) {
+        node.put(field, value == null ? null : value.toString());
+    }
+}

@@ -1,0 +1,79 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.sidecar.health.GateSettings;
+import dev.updater.sidecar.supervise.ApplyPolicy;
+import dev.updater.sidecar.supervise.SidecarSettings;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The options of {@code run} and {@code watch}: when to install, how to judge the new host, how to stop the old. */
+final class SupervisionOptions {
+    @Option(names = "--apply", paramLabel = "POLICY", defaultValue = "on-exit", converter = PolicyConverter.class,
+            description = "When to install a staged release: on-exit (whenever the host exits), immediate (stop the"
+                    + " host as soon as one is staged), window=HH:MM-HH:MM (immediate, inside that window of host"
+                    + " local time), manual (only after 'apply'). Default: ${DEFAULT-VALUE}."
+                    + " Example: --apply window=02:00-04:00")
+    ApplyPolicy policy;
+
+    @Option(names = "--health-url", paramLabel = "URL",
+            description = "An HTTP URL the new host must answer with 2xx to pass its health gate. Default: none"
+                    + " (uptime and the agent's readiness decide). Example: --health-url http://127.0.0.1:8080/health")
+    URI healthUrl;
+
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.Span.class,
+            description = "How long after its start a new host has to pass its health gate, else it is rolled back."
+                    + " Default: ${DEFAULT-VALUE}. Example: --health-timeout 2m")
+    Duration healthTimeout;
+
+    @Option(names = "--min-uptime", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.Span.class,
+            description = "How long a new host must stay alive to pass its health gate. Default: ${DEFAULT-VALUE}."
+                    + " Example: --min-uptime 30s")
+    Duration minUptime;
+
+    @Option(names = "--stop-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = Converters.Span.class,
+            description = "How long a host gets to exit after being asked (SIGTERM, or its agent), before it is"
+                    + " killed. Default: ${DEFAULT-VALUE}. Example: --stop-timeout 10s")
+    Duration stopTimeout;
+
+    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2",
+            description = "How many replaced artifacts to keep in HOME/backup for rollback. Default: ${DEFAULT-VALUE}."
+                    + " Example: --keep-backups 3")
+    int keepBackups;
+
+    @Option(names = "--target", paramLabel = "PATH",
+            description = "The file the host runs and updates replace. Default: the agent's record of it (or, for"
+                    + " run, the command's -jar). Example: --target /opt/app/app.jar")
+    Path target;
+
+    SidecarSettings settings(CommandSpec spec, Duration restartTimeout) {
+        if (keepBackups < 1) {
+            throw new ParameterException(spec.commandLine(), "Invalid value for option '--keep-backups': "
+                    + keepBackups + "; keep at least 1, a rollback needs the previous version");
+        }
+        GateSettings gate;
+        try {
+            gate = new GateSettings(healthUrl, minUptime, healthTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        return new SidecarSettings(policy, gate, stopTimeout, keepBackups, target, restartTimeout);
+    }
+
+    static final class PolicyConverter implements ITypeConverter<ApplyPolicy> {
+        @Override
+        public ApplyPolicy convert(String value) {
+            try {
+                return ApplyPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.supervise.HomeGuard;
+import dev.updater.sidecar.supervise.SidecarLock;
+import dev.updater.sidecar.supervise.SidecarSettings;
+import dev.updater.sidecar.supervise.Watcher;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+
+/** {@code updater-sidecar watch}: container mode, the host started by the container runtime. */
+@Command(
+        name = "watch",
+        sortOptions = false,
+        description = {
+                "Keeps a host that something else starts (a Kubernetes container sharing the home's volume) updated:"
+                        + " swaps the artifact while the host runs, asks the host to exit (through its agent, or"
+                        + " SIGTERM where its pid is visible), health-gates the host the runtime starts next, and"
+                        + " rolls back the same way.",
+                "The target must be on the shared volume. First it finishes or reverts a swap a previous sidecar"
+                        + " left unfinished. One sidecar per home."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar watch --home /updates",
+                "  updater-sidecar watch --home /updates --apply window=02:00-04:00 --health-url http://127.0.0.1:8080/health",
+                "",
+                "Exit codes:",
+                "  1    the sidecar failed (the message says why), or no healthy version is left after a rollback",
+                "  2    usage error (a wrong or missing option)",
+                "  143  stopped by SIGTERM"
+        })
+final class WatchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    HomeOption home;
+
+    @Mixin
+    SupervisionOptions options;
+
+    @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Converters.Span.class,
+            description = "How long the container runtime gets to start the host again after it exits for a swap"
+                    + " (Kubernetes backs off up to 5 minutes); past it the swap is rolled back. Default: ${DEFAULT-VALUE}."
+                    + " Example: --restart-timeout 10m")
+    Duration restartTimeout;
+
+    @Override
+    public Integer call() throws UpdaterException, InterruptedException {
+        SidecarSettings settings = options.settings(spec, restartTimeout);
+        UpdateHome updateHome = HomeGuard.open(home.home);
+        try (SidecarLock lock = SidecarLock.acquire(updateHome)) {
+            Consumer<String> log = RunCommand.logTo(spec.commandLine().getOut());
+            log.accept("watching " + updateHome.dir() + " (apply=" + settings.policy() + ")");
+            return new Watcher(updateHome, settings, Clock.systemDefaultZone(), log).run();
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.updater.sidecar.health;
+
+import dev.updater.core.Durations;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Step 7 of the swap (DESIGN §5): decides whether a freshly started host is healthy. It passes
+ * once all of these hold, and fails when the host exits first or {@code timeout} after its start:
+ *
+ * <ul>
+ *   <li>the host has stayed alive for {@code minUptime};</li>
+ *   <li>with a health URL, the URL has answered 2xx;</li>
+ *   <li>when the host's agent has written its record ({@code agent.json} with the host's pid), the
+ *       agent reports the host ready (a listening socket, or alive long enough by its own rules).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * GateResult r = new HealthGate(new GateSettings(URI.create("http://127.0.0.1:8080/health"),
+ *         Duration.ofSeconds(10), Duration.ofSeconds(60)), home.agentRecord()).await(host, () -> stopping);
+ * }</pre>
+ */
+public final class HealthGate {
+    /** Loopback probes are cheap; a short period keeps the gate's own delay far below the 200 ms budget. */
+    private static final Duration POLL = Duration.ofMillis(20);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+
+    private final GateSettings settings;
+    private final Path agentRecord;
+    private HttpClient http;
+
+    public HealthGate(GateSettings settings, Path agentRecord) {
+        this.settings = settings;
+        this.agentRecord = agentRecord;
+    }
+
+    public GateSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Watches {@code host} until it passes or fails, or {@code cancelled} turns true (the sidecar is
+     * stopping: the verdict is left to the next start).
+     */
+    public GateResult await(RunningHost host, BooleanSupplier cancelled) throws InterruptedException {
+        Instant started = host.startedAt();
+        Instant uptimeReached = started.plus(settings.minUptime());
+        Instant deadline = started.plus(settings.timeout());
+        boolean urlAnswered = settings.healthUrl() == null;
+        String lastAnswer = "no answer yet";
+        while (true) {
+            if (cancelled.getAsBoolean()) {
+                return new GateResult(GateResult.Verdict.CANCELLED, "the sidecar is stopping", since(started));
+            }
+            if (!host.isAlive()) {
+                return new GateResult(GateResult.Verdict.FAILED, "the host " + host.describeExit()
+                        + " before it passed", since(started));
+            }
+            if (!urlAnswered) {
+                lastAnswer = probe(Duration.between(Instant.now(), deadline));
+                urlAnswered = lastAnswer == null;
+            }
+            Readiness agent = agentReadiness(host.pid());
+            Instant now = Instant.now();
+            if (!now.isBefore(uptimeReached) && urlAnswered && agent != Readiness.NOT_READY && host.isAlive()) {
+                return new GateResult(GateResult.Verdict.PASSED, passedBecause(agent), since(started));
+            }
+            if (!now.isBefore(deadline)) {
+                return new GateResult(GateResult.Verdict.FAILED, "the host did not pass within "
+                        + Durations.format(settings.timeout()) + ": " + missing(urlAnswered, lastAnswer), since(started));
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    private String passedBecause(Readiness agent) {
+        StringBuilder sb = new StringBuilder("alive for " + Durations.format(settings.minUptime()));
+        if (settings.healthUrl() != null) {
+            sb.append(", ").append(settings.healthUrl()).append(" answered 2xx");
+        }
+        if (agent == Readiness.READY) {
+            sb.append(", its agent reported ready");
+        }
+        return sb.toString();
+    }
+
+    /** What kept a live host from passing; minUptime never exceeds the timeout, so it is one of these two. */
+    private String missing(boolean urlAnswered, String lastAnswer) {
+        return urlAnswered
+                ? "its agent never reported it ready"
+                : settings.healthUrl() + " never answered 2xx (last: " + lastAnswer + ")";
+    }
+
+    /** Returns null for a 2xx answer, else what was seen instead ({@code HTTP 503}, {@code connection refused}). */
+    private String probe(Duration remaining) throws InterruptedException {
+        if (remaining.isNegative() || remaining.isZero()) {
+            return "no time left";
+        }
+        Duration timeout = remaining.compareTo(REQUEST_TIMEOUT) < 0 ? remaining : REQUEST_TIMEOUT;
+        try {
+            HttpResponse<Void> response = client().send(HttpRequest.newBuilder(settings.healthUrl())
+                    .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
+            int status = response.statusCode();
+            return status >= 200 && status < 300 ? null : "HTTP " + status;
+        } catch (ConnectException e) {
+            return "connection refused";
+        } catch (HttpTimeoutException e) {
+            return "no answer within " + Durations.format(timeout);
+        } catch (IOException e) {
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+    }
+
+    private synchronized HttpClient client() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(CONNECT_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        }
+        return http;
+    }
+
+    private enum Readiness { NO_AGENT, NOT_READY, READY }
+
+    private Readiness agentReadiness(long pid) {
+        Optional<AgentRecord> record;
+        try {
+            record = JsonRecords.read(agentRecord, AgentRecord.class);
+        } catch (UpdaterException e) {
+            return Readiness.NO_AGENT; // an unreadable record says nothing about this host
+        }
+        if (record.isEmpty() || record.get().pid() != pid || pid < 0) {
+            return Readiness.NO_AGENT;
+        }
+        return record.get().ready() && !record.get().exiting() ? Readiness.READY : Readiness.NOT_READY;
+    }
+
+    private static Duration since(Instant started) {
+        Duration d = Duration.between(started, Instant.now());
+        return d.isNegative() ? Duration.ZERO : d;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.Backups;
+import dev.updater.sidecar.swap.QuarantineFile;
+import dev.updater.sidecar.swap.SwapJournal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Everything {@code status} shows, read from the home's records in one go. Reading never changes
+ * the home.
+ *
+ * @param home the update home
+ * @param sidecarPid the running sidecar's pid, empty when none runs (-1 when it runs but its pid is unreadable)
+ * @param agent the agent's record, or null when no host has written one
+ * @param hostAlive true while some host holds {@code host.lock}
+ * @param installed what the sidecar last installed, or, before any install, what the target holds
+ * @param staged the staged release, or null
+ * @param quarantine versions never installed again automatically
+ * @param journal the last swap transaction, or null
+ * @param backups the backups, newest first
+ */
+public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
+                         InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
+                         List<Backups.Backup> backups) {
+
+    public static HomeStatus read(UpdateHome home) throws UpdaterException {
+        AgentRecord agent = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
+        InstalledRelease installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class)
+                .orElseGet(() -> fromTarget(agent));
+        return new HomeStatus(home, SidecarLock.holder(home), agent, LockProbe.isHeld(home.hostLock()), installed,
+                JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElse(null), QuarantineFile.read(home),
+                SwapJournal.read(home).orElse(null), new Backups(home).list());
+    }
+
+    /** Before the first install: the target the agent reported, hashed now. */
+    private static InstalledRelease fromTarget(AgentRecord agent) {
+        if (agent == null || agent.target() == null) {
+            return null;
+        }
+        try {
+            String sha = Sha256.ofFile(Path.of(agent.target())).hex();
+            String version = sha.equals(agent.targetSha256()) ? agent.runningVersion() : null;
+            return new InstalledRelease(version, sha, agent.target(), null, null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.GateSettings;
+import dev.updater.sidecar.health.HealthGate;
+import dev.updater.sidecar.health.RunningHost;
+import dev.updater.sidecar.swap.Backups;
+import dev.updater.sidecar.swap.HostControl;
+import dev.updater.sidecar.swap.Outcome;
+import dev.updater.sidecar.swap.SwapContext;
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.swap.SwapTransaction;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@code apply} and {@code rollback} when no sidecar runs and the host is stopped: steps 1–5 of the
+ * swap here, under {@code sidecar.lock}; the journal stays {@code swapped} with {@code pendingStart},
+ * and the next {@code run} or {@code watch} starts the host and gates it.
+ */
+public final class OfflineSwap implements HostControl {
+    private final UpdateHome home;
+    private final SwapContext context;
+
+    public OfflineSwap(UpdateHome home, int keepBackups, Clock clock, Consumer<String> log) {
+        this.home = home;
+        // never consulted: this caller starts no host, so no gate runs here
+        GateSettings unused = new GateSettings(null, Duration.ZERO, Duration.ofSeconds(1));
+        this.context = new SwapContext(home, new HealthGate(unused, home.agentRecord()), keepBackups, clock, log);
+    }
+
+    public Outcome install(StagedRelease staged, Path target) throws UpdaterException, InterruptedException {
+        try (SidecarLock lock = lockWithHostStopped()) {
+            HomeGuard.checkSameFileSystem(home, target);
+            return new SwapTransaction(context, this).install(staged, target, true);
+        }
+    }
+
+    public Outcome rollBack(Backups.Backup backup, Path target) throws UpdaterException, InterruptedException {
+        try (SidecarLock lock = lockWithHostStopped()) {
+            return new SwapTransaction(context, this).rollBack(backup, target);
+        }
+    }
+
+    /** Holds sidecar.lock (no sidecar may start meanwhile) and checks there is nothing to recover and no host. */
+    private SidecarLock lockWithHostStopped() throws UpdaterException, InterruptedException {
+        SidecarLock lock = SidecarLock.acquire(home);
+        try {
+            Optional<SwapJournal> journal = SwapJournal.read(home);
+            if (journal.isPresent() && !journal.get().state().isFinished()) {
+                throw new UpdaterException(ErrorCode.SWAP_FAILED, "The " + journal.get().describe() + " is unfinished ("
+                        + journal.get().state().label() + "); start 'updater-sidecar run' or 'watch' on " + home.dir()
+                        + " to finish it first.");
+            }
+            if (LockProbe.isHeld(home.hostLock())) {
+                throw new UpdaterException(ErrorCode.HOST_RUNNING, "No sidecar runs on " + home.dir() + " and the host"
+                        + hostPid() + " is running; start 'updater-sidecar run' or 'watch' on this home and ask again,"
+                        + " or stop the host first.");
+            }
+            return lock;
+        } catch (UpdaterException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private String hostPid() {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class).map(a -> " (pid " + a.pid() + ")").orElse("");
+        } catch (UpdaterException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void stopFailed(RunningHost host) {
+        // no host was started here
+    }
+
+    @Override
+    public boolean stopping() {
+        return false;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.SwapJournal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How {@code apply} and {@code rollback} learn what a running sidecar made of their request: a new
+ * journal that reaches {@code committed} or {@code rolled-back}, or a {@code failed} history event
+ * written when the sidecar refused it.
+ */
+public final class RequestedSwap {
+    private static final long POLL_MILLIS = 100;
+
+    private RequestedSwap() {
+    }
+
+    /**
+     * What became of a request.
+     *
+     * @param journal the finished transaction, or null
+     * @param refusal why the sidecar refused, or null
+     */
+    public record Result(SwapJournal journal, String refusal) {
+        public boolean timedOut() {
+            return journal == null && refusal == null;
+        }
+    }
+
+    /** The id of the journal before the request, so a transaction the request started is told apart. */
+    public static String currentJournalId(UpdateHome home) throws UpdaterException {
+        return SwapJournal.read(home).map(SwapJournal::id).orElse("");
+    }
+
+    public static Result await(UpdateHome home, Path request, String journalBefore, Instant requestedAt,
+                               Duration timeout) throws UpdaterException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<SwapJournal> journal = readQuietly(home);
+            boolean started = journal.isPresent() && !journal.get().id().equals(journalBefore);
+            if (started && journal.get().state().isFinished()) {
+                return new Result(journal.get(), null);
+            }
+            if (!started && !Files.exists(request)) {
+                List<HistoryEvent> events = History.read(home.history());
+                for (int i = events.size() - 1; i >= 0; i--) {
+                    HistoryEvent e = events.get(i);
+                    if (e.at().isBefore(requestedAt.minusSeconds(1))) {
+                        break;
+                    }
+                    if ("failed".equals(e.event())) {
+                        return new Result(null, e.detail());
+                    }
+                }
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        return new Result(null, null);
+    }
+
+    private static Optional<SwapJournal> readQuietly(UpdateHome home) {
+        try {
+            return SwapJournal.read(home);
+        } catch (UpdaterException e) {
+            return Optional.empty();
+        }
+    }
+}

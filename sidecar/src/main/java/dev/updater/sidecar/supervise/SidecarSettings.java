@@ -1,0 +1,28 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.sidecar.health.GateSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The options {@code run} and {@code watch} share.
+ *
+ * @param policy when staged releases are installed
+ * @param gate what a new host must show
+ * @param stopTimeout how long a host gets to exit after being asked, before it is killed
+ * @param keepBackups how many backups survive a commit
+ * @param target the file the host runs, or null to take it from the agent's record (or {@code -jar})
+ * @param restartTimeout ({@code watch}) how long the container runtime gets to start the host again
+ */
+public record SidecarSettings(ApplyPolicy policy, GateSettings gate, Duration stopTimeout, int keepBackups,
+                              Path target, Duration restartTimeout) {
+    public SidecarSettings {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(gate, "gate");
+        Objects.requireNonNull(stopTimeout, "stopTimeout");
+        Objects.requireNonNull(restartTimeout, "restartTimeout");
+        target = target == null ? null : target.toAbsolutePath().normalize();
+    }
+}

@@ -1,0 +1,260 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.Durations;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.HealthGate;
+import dev.updater.sidecar.health.RunningHost;
+import dev.updater.sidecar.swap.Backups;
+import dev.updater.sidecar.swap.HostControl;
+import dev.updater.sidecar.swap.Outcome;
+import dev.updater.sidecar.swap.Recovery;
+import dev.updater.sidecar.swap.SwapContext;
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.swap.SwapTransaction;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * {@code watch}, container mode (DESIGN §5): the container runtime starts the host, not this sidecar.
+ * On Linux and macOS a rename gives the target a new inode while the running JVM keeps its old one,
+ * so the watcher swaps first, with the host running, then asks the host to exit (through its agent,
+ * then SIGTERM where the pid is visible), and gates the host the runtime starts next. Rollback
+ * follows the same order. With {@code apply=on-exit} it swaps ahead and waits for the host to exit
+ * on its own; this never races the runtime's restart against the swap.
+ */
+public final class Watcher implements HostControl {
+    private static final long POLL_MILLIS = 50;
+
+    private final UpdateHome home;
+    private final SidecarSettings settings;
+    private final Clock clock;
+    private final Consumer<String> log;
+    private final Requests requests;
+    private final StagedReleases staged;
+    private final SwapContext context;
+    private final HostStopper stopper;
+    private final CountDownLatch loopEnded = new CountDownLatch(1);
+    private volatile boolean stopping;
+
+    public Watcher(UpdateHome home, SidecarSettings settings, Clock clock, Consumer<String> log) {
+        this.home = home;
+        this.settings = settings;
+        this.clock = clock;
+        this.log = log;
+        this.requests = new Requests(home);
+        this.staged = new StagedReleases(home, log);
+        this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
+                settings.keepBackups(), clock, log);
+        this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
+    }
+
+    /** Watches until the sidecar is stopped; returns 143 then, as the JVM does on SIGTERM. */
+    public int run() throws UpdaterException, InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "updater-sidecar-stop"));
+        try {
+            Optional<Path> knownTarget = target();
+            if (knownTarget.isPresent()) {
+                HomeGuard.checkSameFileSystem(home, knownTarget.get());
+            }
+            check(new Recovery(context, this).recover());
+            while (!stopping) {
+                if (requests.exists(requests.rollbackFile())) {
+                    check(onRollbackRequest());
+                } else if (requests.exists(requests.applyFile())) {
+                    check(onApplyRequest());
+                } else if (installsNow() && target().isPresent()) {
+                    Optional<StagedRelease> due = staged.installable();
+                    if (due.isPresent()) {
+                        check(install(due.get(), false));
+                    }
+                }
+                Thread.sleep(POLL_MILLIS);
+            }
+            return Supervisor.STOPPED_BY_SIGNAL;
+        } finally {
+            loopEnded.countDown();
+        }
+    }
+
+    /** on-exit swaps ahead and lets the host exit on its own; the others swap only when they may stop it. */
+    private boolean installsNow() {
+        return settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT
+                || settings.policy().installsWhileRunning(LocalTime.now(clock));
+    }
+
+    private void check(Optional<Outcome> outcome) throws UpdaterException {
+        if (outcome.isPresent() && outcome.get().mustStop()) {
+            throw new UpdaterException(dev.updater.core.ErrorCode.HOST_UNHEALTHY, outcome.get().message());
+        }
+    }
+
+    private Optional<Outcome> install(StagedRelease release, boolean approved)
+            throws UpdaterException, InterruptedException {
+        Optional<Path> target = target();
+        if (target.isEmpty()) {
+            staged.once(release.version() + " is staged, but the target is unknown: the agent has not written "
+                    + home.agentRecord() + "; give --target");
+            return Optional.empty();
+        }
+        HomeGuard.checkSameFileSystem(home, target.get());
+        return Optional.of(new SwapTransaction(context, this).install(release, target.get(), approved));
+    }
+
+    private Optional<Outcome> onApplyRequest() throws UpdaterException, InterruptedException {
+        Optional<Requests.Apply> request = requests.take(requests.applyFile(), Requests.Apply.class);
+        Optional<StagedRelease> release = staged.current();
+        if (request.isEmpty()) {
+            return Optional.empty();
+        }
+        if (release.isEmpty() || !release.get().version().equals(request.get().version())
+                || (request.get().sha256() != null && !request.get().sha256().equalsIgnoreCase(release.get().sha256()))) {
+            refuse(request.get().version(), "apply asked for " + request.get().version() + ", but "
+                    + release.map(r -> r.version() + " is staged now").orElse("nothing is staged now")
+                    + "; run 'updater-sidecar status' and apply again");
+            return Optional.empty();
+        }
+        log.accept("apply: installing " + release.get().version() + " as an operator asked");
+        return install(release.get(), true);
+    }
+
+    private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
+        requests.take(requests.rollbackFile(), Requests.Rollback.class);
+        Optional<Path> target = target();
+        if (target.isEmpty()) {
+            refuse(null, "rollback asked, but the target is unknown; give --target");
+            return Optional.empty();
+        }
+        Optional<Backups.Backup> backup = new Backups(home).forRollbackOf(target.get());
+        if (backup.isEmpty()) {
+            refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
+            return Optional.empty();
+        }
+        return Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.get()));
+    }
+
+    private void refuse(String version, String sentence) throws UpdaterException {
+        log.accept(sentence);
+        History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));
+    }
+
+    private Optional<Path> target() {
+        return Targets.resolve(settings.target(), home, List.of());
+    }
+
+    private void stop() {
+        stopping = true;
+        try {
+            // Let a journal write in progress finish; a swap cut short is recovered at the next start anyway.
+            loopEnded.await(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- HostControl
+
+    /**
+     * Gets the host running the artifact now at the target: asks the host that runs something else to
+     * exit (or, with on-exit, waits for it to), then waits for the runtime to start it again.
+     */
+    @Override
+    public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
+            throws UpdaterException, InterruptedException {
+        String expected = rollingBack ? journal.from().sha256() : journal.to().sha256();
+        String expectedLabel = rollingBack ? journal.from().label() : journal.to().label();
+        boolean waitForOwnExit = !rollingBack && !journal.approved()
+                && settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT;
+        AgentRecord asked = null;
+        boolean saidWaiting = false;
+        Instant noHostSince = null;
+        while (!stopping) {
+            boolean held = LockProbe.isHeld(home.hostLock());
+            AgentRecord record = readAgent();
+            Instant now = clock.instant();
+            if (held && record != null && !record.exiting() && record.pid() > 0) {
+                noHostSince = null;
+                if (expected.equals(record.targetSha256())) {
+                    return Optional.of(WatchedHost.of(home, record, now));
+                }
+                if (waitForOwnExit && approvedMeanwhile(journal)) {
+                    waitForOwnExit = false;
+                }
+                if (waitForOwnExit) {
+                    if (!saidWaiting) {
+                        log.accept("swapped to " + expectedLabel + "; it starts when the host (pid " + record.pid()
+                                + ") exits on its own (apply=on-exit)");
+                        saidWaiting = true;
+                    }
+                } else if (asked == null || !WatchedHost.sameProcess(record, asked.pid(), asked.startedAt())) {
+                    asked = record;
+                    log.accept("asking the host (pid " + record.pid() + ") to exit, so that the container runtime"
+                            + " starts it on " + expectedLabel);
+                    stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed; exit so that the"
+                            + " container runtime restarts this host on it", () -> stopping);
+                    continue;
+                }
+            } else if (!held) {
+                if (noHostSince == null) {
+                    noHostSince = now;
+                } else if (Duration.between(noHostSince, now).compareTo(settings.restartTimeout()) > 0) {
+                    return Optional.of(WatchedHost.neverStarted(home, "was not started again by the container"
+                            + " runtime within " + Durations.format(settings.restartTimeout()), now));
+                }
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+        return Optional.empty();
+    }
+
+    /** An operator's apply for the version being installed turns on-exit into "now"; the request is used up. */
+    private boolean approvedMeanwhile(SwapJournal journal) throws UpdaterException {
+        if (!requests.exists(requests.applyFile())) {
+            return false;
+        }
+        Optional<Requests.Apply> request;
+        try {
+            request = JsonRecords.read(requests.applyFile(), Requests.Apply.class);
+        } catch (UpdaterException e) {
+            return false;
+        }
+        if (request.isPresent() && request.get().version().equals(journal.to().version())) {
+            requests.delete(requests.applyFile());
+            log.accept("apply: asking the host to exit now for " + journal.to().label());
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void stopFailed(RunningHost host) {
+        // watch swaps back first and asks the failed host to exit in startAfterSwap
+    }
+
+    @Override
+    public boolean stopping() {
+        return stopping;
+    }
+
+    private AgentRecord readAgent() {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
+        } catch (UpdaterException e) {
+            return null;
+        }
+    }
+}

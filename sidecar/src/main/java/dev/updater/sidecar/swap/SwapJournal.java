@@ -1,0 +1,178 @@
+package dev.updater.sidecar.swap;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code journal.json}: the one swap transaction of an update home, rewritten atomically (temp file,
+ * fsync, rename, fsync directory) at every state change, so a sidecar killed at any instant leaves a
+ * journal that says what it was doing. {@link Recovery} reads it at the next start.
+ *
+ * <pre>{@code
+ * {"id":"20260207T120000.123Z","kind":"install","state":"swapped","target":"/opt/app/app.jar",
+ *  "from":{"version":"1.0.0","sha256":"…","size":1234},"to":{"version":"1.1.0","sha256":"…","size":1300},
+ *  "source":"releases/1.1.0/app.jar","backup":"backup/1.0.0/app.jar","attempts":1,"resumes":0,…}
+ * }</pre>
+ *
+ * @param id names the transaction and its temp file; unique per home
+ * @param kind an install of a staged release, or an operator's rollback to a backup
+ * @param state where the transaction stands
+ * @param target the absolute path of the file the host runs
+ * @param from what the target held before: the version rolled away from
+ * @param to what the transaction puts at the target
+ * @param source the file installed, relative to the home ({@code releases/1.1.0/app.jar} or a backup)
+ * @param backup where the replaced artifact is kept, relative to the home; null for a rollback
+ * @param approved true when an operator's {@code apply} asked for it, so policies do not delay it
+ * @param attempts how many times the swap steps started (the loop breaker's first counter)
+ * @param resumes how many times a restarted sidecar loaded this unfinished journal (its second counter)
+ * @param pendingStart true when {@code apply} or {@code rollback} swapped without a sidecar: the next
+ *     sidecar starts the host and gates it, and that resume is not counted as a crash
+ * @param gateFailure why the new version failed its health gate, once it did; from then on the
+ *     transaction can only roll back
+ * @param detail one sentence about the end: why it rolled back, or what went wrong afterwards
+ * @param startedAt when the transaction began
+ * @param updatedAt when this record was written
+ */
+public record SwapJournal(
+        String id,
+        Kind kind,
+        SwapState state,
+        String target,
+        Artifact from,
+        Artifact to,
+        String source,
+        String backup,
+        boolean approved,
+        int attempts,
+        int resumes,
+        boolean pendingStart,
+        String gateFailure,
+        String detail,
+        Instant startedAt,
+        Instant updatedAt) {
+
+    public SwapJournal {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(startedAt, "startedAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+        if (kind == Kind.INSTALL && backup == null) {
+            throw new IllegalArgumentException("An install keeps a backup of what it replaces; the journal names none");
+        }
+        if (attempts < 0 || resumes < 0) {
+            throw new IllegalArgumentException("Counters are never negative: attempts " + attempts + ", resumes " + resumes);
+        }
+    }
+
+    /** What a transaction does. */
+    public enum Kind {
+        /** Installs the staged release; on a failed gate, restores the backup. */
+        INSTALL("install"),
+        /** An operator's rollback: reinstalls a backup and quarantines the version rolled away from. */
+        ROLLBACK("rollback");
+
+        private final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+
+        @JsonValue
+        public String label() {
+            return label;
+        }
+
+        @JsonCreator
+        static Kind of(String label) {
+            for (Kind k : values()) {
+                if (k.label.equals(label)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("\"" + label + "\" is not a transaction kind; expected install or rollback");
+        }
+    }
+
+    /**
+     * One side of the swap.
+     *
+     * @param version the release version, or null when nothing says which version the file is
+     * @param sha256 its SHA-256, 64 lower-case hex digits
+     * @param size its size in bytes
+     */
+    public record Artifact(String version, String sha256, long size) {
+        public Artifact {
+            sha256 = new Sha256(sha256).hex();
+            if (size < 0) {
+                throw new IllegalArgumentException("An artifact's size is never negative, got " + size);
+            }
+        }
+
+        /** {@code 1.1.0}, or {@code an unknown version} when none is recorded. */
+        public String label() {
+            return version == null ? "an unknown version" : version;
+        }
+    }
+
+    public static Optional<SwapJournal> read(UpdateHome home) throws UpdaterException {
+        return JsonRecords.read(home.journal(), SwapJournal.class);
+    }
+
+    /** Writes this journal atomically and durably; the state change exists once this returns. */
+    public SwapJournal writeTo(UpdateHome home) throws UpdaterException {
+        JsonRecords.write(home.journal(), this);
+        return this;
+    }
+
+    public SwapJournal withState(SwapState newState, Instant now) {
+        return new SwapJournal(id, kind, newState, target, from, to, source, backup, approved, attempts, resumes,
+                pendingStart, gateFailure, detail, startedAt, now);
+    }
+
+    public SwapJournal withGateFailure(String reason, Instant now) {
+        return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes,
+                pendingStart, reason, detail, startedAt, now);
+    }
+
+    public SwapJournal withDetail(String sentence, Instant now) {
+        return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes,
+                pendingStart, gateFailure, sentence, startedAt, now);
+    }
+
+    public SwapJournal withPendingStart(boolean pending, Instant now) {
+        return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes,
+                pending, gateFailure, detail, startedAt, now);
+    }
+
+    /** One more run of the swap steps. */
+    public SwapJournal attempted(Instant now) {
+        return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts + 1, resumes,
+                pendingStart, gateFailure, detail, startedAt, now);
+    }
+
+    /** One more load by a restarted sidecar. */
+    public SwapJournal resumed(Instant now) {
+        return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes + 1,
+                pendingStart, gateFailure, detail, startedAt, now);
+    }
+
+    /** {@code install of 1.1.0 over 1.0.0} or {@code rollback from 1.1.0 to 1.0.0}. */
+    public String describe() {
+        return kind == Kind.INSTALL
+                ? "install of " + to.label() + " over " + from.label()
+                : "rollback from " + from.label() + " to " + to.label();
+    }
+}

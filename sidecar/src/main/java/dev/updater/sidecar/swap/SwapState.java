@@ -1,0 +1,48 @@
+package dev.updater.sidecar.swap;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import java.util.Arrays;
+
+/**
+ * Where a swap transaction stands (DESIGN §5). The journal moves forward only:
+ * {@code prepared → swapped → verifying → committed | rolled-back}. A journal found in one of the
+ * first three states at start belongs to a sidecar that stopped mid-way; {@link Recovery} finishes
+ * or reverts it.
+ */
+public enum SwapState {
+    /** Journaled before any file is touched: old and new version and hash, target and backup path. */
+    PREPARED("prepared"),
+    /** The new artifact was renamed over the target and the directory fsynced. */
+    SWAPPED("swapped"),
+    /** A host runs the new artifact and the health gate judges it. */
+    VERIFYING("verifying"),
+    /** The gate passed; the new version stays. */
+    COMMITTED("committed"),
+    /** The old artifact is back at the target (or was never replaced). */
+    ROLLED_BACK("rolled-back");
+
+    private final String label;
+
+    SwapState(String label) {
+        this.label = label;
+    }
+
+    @JsonValue
+    public String label() {
+        return label;
+    }
+
+    @JsonCreator
+    static SwapState of(String label) {
+        return Arrays.stream(values()).filter(s -> s.label.equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("\"" + label + "\" is not a swap state; expected one of "
+                        + Arrays.stream(values()).map(SwapState::label).toList()));
+    }
+
+    /** True once nothing remains to be done: the transaction committed or rolled back. */
+    public boolean isFinished() {
+        return this == COMMITTED || this == ROLLED_BACK;
+    }
+}

@@ -1,0 +1,278 @@
+package dev.updater.sidecar.swap;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.GateSettings;
+import dev.updater.sidecar.health.HealthGate;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SwapTransactionTest {
+    static final byte[] OLD = "old artifact 1.0.0".getBytes(StandardCharsets.UTF_8);
+    static final byte[] NEW = "new artifact 1.1.0, a little longer".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    Path home;
+    UpdateHome updateHome;
+    Path target;
+    Path artifacts;
+    List<String> log = new ArrayList<>();
+    ScriptedHosts hosts = new ScriptedHosts();
+
+    @BeforeEach
+    void installedOldVersion() throws Exception {
+        home = Staging.newHome(dir.resolve("home"));
+        updateHome = new UpdateHome(home);
+        target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
+        Files.write(target, OLD);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-x---"));
+        JsonRecords.write(updateHome.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+                target.toString(), null, null));
+        artifacts = Files.createDirectories(dir.resolve("artifacts"));
+    }
+
+    SwapTransaction transaction(int keepBackups) {
+        HealthGate gate = new HealthGate(new GateSettings(null, Duration.ofMillis(30), Duration.ofSeconds(2)),
+                updateHome.agentRecord());
+        return new SwapTransaction(new SwapContext(updateHome, gate, keepBackups, Clock.systemUTC(), log::add), hosts);
+    }
+
+    StagedRelease stage(String version, byte[] bytes) throws Exception {
+        Path file = Files.write(artifacts.resolve(version + ".jar"), bytes);
+        return Staging.stage(home, file, version);
+    }
+
+    @Test
+    void install_swapsInTheStagedBytes_keepsTheModeAndABackup_andCommits() throws Exception {
+        StagedRelease staged = stage("1.1.0", NEW);
+
+        Outcome outcome = transaction(2).install(staged, target, false);
+
+        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")));
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(SwapState.COMMITTED, journal.state());
+        assertEquals(1, journal.attempts());
+        assertEquals(new SwapJournal.Artifact("1.0.0", Sha256.ofBytes(OLD).hex(), OLD.length), journal.from());
+        assertEquals(new SwapJournal.Artifact("1.1.0", Sha256.ofBytes(NEW).hex(), NEW.length), journal.to());
+        assertEquals("backup/1.0.0/app.jar", journal.backup());
+        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
+        assertEquals("1.1.0", installed.version());
+        assertEquals(Sha256.ofBytes(NEW).hex(), installed.sha256());
+        assertEquals("1.0.0", installed.previousVersion());
+        assertFalse(Files.exists(updateHome.stagedRecord()), "staged.json is gone once installed");
+        assertFalse(Files.exists(updateHome.release("1.1.0")), "the release directory is cleaned up");
+        assertEquals(List.of("installed", "healthy"), events());
+        assertEquals(List.of("start new 1.1.0"), hosts.calls);
+        assertNoTempFiles();
+        assertEquals("installing 1.1.0 over 1.0.0 at " + target, log.get(0));
+    }
+
+    @Test
+    void install_whenTheGateFails_restoresTheOldBytes_quarantines_andRestartsTheOldVersion() throws Exception {
+        hosts.thenExits().thenHealthy();
+        StagedRelease staged = stage("1.1.0", NEW);
+
+        Outcome outcome = transaction(2).install(staged, target, false);
+
+        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertEquals("Rolled back to 1.0.0; 1.1.0 is quarantined and will not be installed again automatically.",
+                outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(SwapState.ROLLED_BACK, journal.state());
+        assertEquals("1.1.0 failed its health gate: the host exited with code 3 before it passed", journal.gateFailure());
+        assertEquals(List.of("1.1.0"), QuarantineFile.read(updateHome).versions().stream().map(e -> e.version()).toList());
+        assertEquals("1.1.0 failed its health gate: the host exited with code 3 before it passed",
+                QuarantineFile.read(updateHome).versions().get(0).reason());
+        assertEquals(List.of("installed", "failed", "quarantined", "rolled-back"), events());
+        assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
+        assertEquals("1.0.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
+        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertNoTempFiles();
+    }
+
+    @Test
+    void install_whenThePreviousVersionAlsoFails_stopsAndSaysSo() throws Exception {
+        hosts.thenExits().thenExits();
+        StagedRelease staged = stage("1.1.0", NEW);
+
+        Outcome outcome = transaction(2).install(staged, target, false);
+
+        assertEquals(Outcome.Result.PREVIOUS_FAILED, outcome.result());
+        assertTrue(outcome.mustStop());
+        assertEquals("the previous version 1.0.0 also failed its health gate after the rollback: the host exited"
+                + " with code 3 before it passed. The sidecar stops restarting it: fix the host, then start the"
+                + " sidecar again.", outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(SwapState.ROLLED_BACK, SwapJournal.read(updateHome).orElseThrow().state());
+    }
+
+    @Test
+    void install_refusesAStagedFileWhoseBytesDifferFromStagedJson_andChangesNothing() throws Exception {
+        StagedRelease staged = stage("1.1.0", NEW);
+        Files.write(home.resolve(staged.file()), "tampered".getBytes(StandardCharsets.UTF_8));
+
+        Outcome outcome = transaction(2).install(staged, target, false);
+
+        assertEquals(Outcome.Result.REJECTED, outcome.result());
+        assertEquals("Refused to install 1.1.0: the staged file " + home.resolve(staged.file()) + " is 8 bytes with"
+                + " SHA-256 " + Sha256.ofBytes("tampered".getBytes(StandardCharsets.UTF_8)).hex() + ", but staged.json"
+                + " says " + NEW.length + " bytes with " + Sha256.ofBytes(NEW).hex() + ". Nothing was changed; the"
+                + " staged release was dropped and the agent downloads it again.", outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.journal()));
+        assertEquals(List.of("failed"), events());
+        assertEquals(List.of(), hosts.calls);
+    }
+
+    @Test
+    void install_refusesAStagedFileThatIsASymbolicLink() throws Exception {
+        StagedRelease staged = stage("1.1.0", NEW);
+        Path file = home.resolve(staged.file());
+        Path elsewhere = Files.write(dir.resolve("elsewhere.jar"), NEW);
+        Files.delete(file);
+        Files.createSymbolicLink(file, elsewhere);
+
+        Outcome outcome = transaction(2).install(staged, target, false);
+
+        assertEquals(Outcome.Result.REJECTED, outcome.result());
+        assertEquals("Refused to install 1.1.0: the staged file " + file + " cannot be read (IOException (" + file
+                + " is not a regular file (a symbolic link))). Nothing was changed; the staged release was dropped and"
+                + " the agent downloads it again.", outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void install_refusesAStagedPathOutsideReleases() throws Exception {
+        StagedRelease staged = stage("1.1.0", NEW);
+        StagedRelease escaping = new StagedRelease("1.1.0", "releases/../../opt/app.jar", staged.size(),
+                staged.sha256(), "any", List.of(), List.of(), null, false, false, null, null, null, null);
+
+        Outcome outcome = transaction(2).install(escaping, target, false);
+
+        assertEquals(Outcome.Result.REJECTED, outcome.result());
+        assertEquals("Refused to install 1.1.0: staged.json names file \"releases/../../opt/app.jar\", which is"
+                + " outside " + home.resolve("releases") + ". Nothing was changed; the staged release was dropped and"
+                + " the agent downloads it again.", outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void install_ofTheBytesAlreadyInstalled_onlyBringsTheRecordsUpToDate() throws Exception {
+        StagedRelease staged = stage("1.0.0", OLD);
+
+        Outcome outcome = transaction(2).install(staged, target, false);
+
+        assertEquals(Outcome.Result.ALREADY_INSTALLED, outcome.result());
+        assertEquals(target + " already holds 1.0.0; nothing to install.", outcome.message());
+        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.journal()));
+    }
+
+    @Test
+    void install_keepsOnlyTheNewestBackups() throws Exception {
+        for (String v : List.of("1.1.0", "1.2.0", "1.3.0")) {
+            Outcome outcome = transaction(2).install(stage(v, ("artifact " + v).getBytes(StandardCharsets.UTF_8)),
+                    target, false);
+            assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+            Thread.sleep(5); // distinct backup times
+        }
+        assertEquals(List.of("1.2.0", "1.1.0"), new Backups(updateHome).list().stream().map(Backups.Backup::version).toList());
+        assertFalse(Files.exists(home.resolve("backup/1.0.0")));
+        assertArrayEquals("artifact 1.2.0".getBytes(StandardCharsets.UTF_8),
+                Files.readAllBytes(home.resolve("backup/1.2.0/app.jar")));
+    }
+
+    @Test
+    void rollBack_reinstallsTheNewestBackup_andQuarantinesTheVersionRolledAwayFrom() throws Exception {
+        assertEquals(Outcome.Result.COMMITTED, transaction(2).install(stage("1.1.0", NEW), target, false).result());
+        Backups.Backup backup = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+        assertEquals("1.0.0", backup.version());
+
+        Outcome outcome = transaction(2).rollBack(backup, target);
+
+        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
+        assertEquals("rollback from 1.1.0 to 1.0.0", journal.describe());
+        assertEquals("rolled back by an operator to 1.0.0", QuarantineFile.read(updateHome).versions().get(0).reason());
+        assertEquals("1.0.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
+        assertTrue(new Backups(updateHome).forRollbackOf(target).isEmpty(), "only 1.0.0 is backed up");
+    }
+
+    @Test
+    void install_withoutAHostToStart_leavesTheJournalSwappedForTheNextSidecar() throws Exception {
+        hosts.startsNothing = true;
+
+        Outcome outcome = transaction(2).install(stage("1.1.0", NEW), target, true);
+
+        assertEquals(Outcome.Result.PENDING_START, outcome.result());
+        assertEquals("Swapped " + target + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home
+                + " starts it and checks its health.", outcome.message());
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(SwapState.SWAPPED, journal.state());
+        assertTrue(journal.pendingStart());
+        assertTrue(journal.approved());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    @Test
+    void rollBack_ofADamagedBackup_isRefused() throws Exception {
+        assertEquals(Outcome.Result.COMMITTED, transaction(2).install(stage("1.1.0", NEW), target, false).result());
+        Backups.Backup backup = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+        Path file = home.resolve(backup.file());
+        Files.delete(file); // a hard link: write a new file rather than change the shared inode
+        Files.write(file, "rotten".getBytes(StandardCharsets.UTF_8));
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> transaction(2).rollBack(backup, target));
+
+        assertEquals(ErrorCode.NO_BACKUP, e.code());
+        assertEquals("The backup " + file + " is damaged: SHA-256 " + Sha256.ofBytes("rotten".getBytes(StandardCharsets.UTF_8)).hex()
+                + ", recorded " + Sha256.ofBytes(OLD).hex() + "; nothing was changed.", e.getMessage());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    private List<String> events() throws UpdaterException {
+        return History.read(updateHome.history()).stream().map(HistoryEvent::event).toList();
+    }
+
+    private void assertNoTempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertEquals(List.of("app.jar"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+}

@@ -1,0 +1,196 @@
+package dev.updater.sidecar.testhost;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Test only: a tiny stand-in for a host JVM that runs with the updater agent, used where the real
+ * agent is not needed. It does what the agent promises the sidecar: holds {@code host.lock} for its
+ * whole life, writes {@code agent.json} at start, on readiness and at exit, and obeys
+ * {@code requests/exit.json} (deletes it, then {@code System.exit(0)}). It serves {@code /health}
+ * and {@code /version}; {@code /exit?code=N} exits with N (42 asks a supervising sidecar to restart
+ * it). Jars built by {@code HostJars} carry its behaviour in {@code /fake-host.properties}:
+ * {@code version}, {@code exitAtStart=N}, {@code healthy=false} (never serves, never ready),
+ * {@code ignoreSigterm=true} (its shutdown hook never ends).
+ *
+ * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
+ */
+public final class FakeAgentHost {
+    private static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(-?\\d+)");
+
+    private final Path home;
+    private final String version;
+    private final Path jar;
+    private final String sha256;
+    private final Instant startedAt;
+    private volatile boolean ready;
+    private volatile Instant readyAt;
+
+    private FakeAgentHost(Path home, String version, Path jar, String sha256) {
+        this.home = home;
+        this.version = version;
+        this.jar = jar;
+        this.sha256 = sha256;
+        this.startedAt = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path home = Path.of(argument(args, "--home"));
+        int port = Integer.parseInt(argument(args, "--port"));
+        Properties behaviour = new Properties();
+        try (InputStream in = FakeAgentHost.class.getResourceAsStream("/fake-host.properties")) {
+            if (in != null) {
+                behaviour.load(in);
+            }
+        }
+        Path jar = Path.of(FakeAgentHost.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        FakeAgentHost host = new FakeAgentHost(home, behaviour.getProperty("version", "0.0.0"), jar, sha256(jar));
+        host.run(port, behaviour);
+    }
+
+    private void run(int port, Properties behaviour) throws Exception {
+        FileChannel lockChannel = FileChannel.open(home.resolve("host.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock = lockChannel.lock(); // blocks past a sidecar's momentary probe
+        writeRecord(false);
+        boolean ignoreSigterm = Boolean.parseBoolean(behaviour.getProperty("ignoreSigterm", "false"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            writeRecord(true);
+            while (ignoreSigterm) {
+                try {
+                    Thread.sleep(1_000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }));
+        log("started (pid " + ProcessHandle.current().pid() + ")");
+        String exitAtStart = behaviour.getProperty("exitAtStart");
+        if (exitAtStart != null) {
+            log("exits at start with code " + exitAtStart);
+            System.exit(Integer.parseInt(exitAtStart));
+        }
+        if (Boolean.parseBoolean(behaviour.getProperty("healthy", "true"))) {
+            serve(port);
+            readyAt = Instant.now();
+            ready = true;
+            writeRecord(false);
+            log("ready on port " + port);
+        } else {
+            log("never becomes healthy");
+        }
+        watchExitRequests();
+        lock.release();
+    }
+
+    private void serve(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server.createContext("/health", exchange -> respond(exchange, 200, "ok " + version));
+        server.createContext("/version", exchange -> respond(exchange, 200, version));
+        server.createContext("/exit", exchange -> {
+            String query = exchange.getRequestURI().getQuery();
+            int code = query != null && query.startsWith("code=") ? Integer.parseInt(query.substring(5)) : 0;
+            respond(exchange, 200, "exiting with " + code);
+            new Thread(() -> System.exit(code)).start();
+        });
+        server.start();
+    }
+
+    private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    /** As the agent does: every 100 ms, an exit request for this pid (or for none) ends the host gracefully. */
+    private void watchExitRequests() throws InterruptedException {
+        Path request = home.resolve("requests").resolve("exit.json");
+        long pid = ProcessHandle.current().pid();
+        while (true) {
+            Thread.sleep(100);
+            String text;
+            try {
+                text = Files.readString(request);
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                continue;
+            }
+            Matcher m = PID.matcher(text);
+            if (m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) != pid) {
+                continue; // meant for another host; its sidecar deletes it
+            }
+            try {
+                Files.deleteIfExists(request);
+            } catch (IOException ignored) {
+                // exiting anyway
+            }
+            log("exit requested");
+            System.exit(0);
+        }
+    }
+
+    private synchronized void writeRecord(boolean exiting) {
+        Instant now = Instant.now();
+        String json = "{\n"
+                + "  \"pid\" : " + ProcessHandle.current().pid() + ",\n"
+                + "  \"startedAt\" : \"" + startedAt + "\",\n"
+                + "  \"runningVersion\" : \"" + version + "\",\n"
+                + "  \"versionSource\" : \"manifest\",\n"
+                + "  \"target\" : \"" + jar.toString().replace("\\", "\\\\") + "\",\n"
+                + "  \"targetSha256\" : \"" + sha256 + "\",\n"
+                + "  \"agentVersion\" : \"fake\",\n"
+                + "  \"ready\" : " + ready + ",\n"
+                + (readyAt == null ? "" : "  \"readyAt\" : \"" + readyAt + "\",\n")
+                + "  \"exiting\" : " + exiting + ",\n"
+                + "  \"updatedAt\" : \"" + now + "\"\n"
+                + "}\n";
+        try {
+            Path temp = Files.createTempFile(home, ".agent.json.", ".tmp");
+            Files.writeString(temp, json);
+            Files.move(temp, home.resolve("agent.json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            log("could not write agent.json: " + e);
+        }
+    }
+
+    private void log(String message) {
+        System.out.println("fake-host " + version + ": " + message);
+        System.out.flush();
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        digest.update(Files.readAllBytes(file));
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static String argument(String[] args, String name) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        throw new IllegalArgumentException("FakeAgentHost needs " + name);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.updater.sidecar.testhost;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+
+/** Stages releases exactly as the agent does: the artifact into {@code releases/<v>/}, then {@code staged.json} last. */
+public final class Staging {
+    private Staging() {
+    }
+
+    /** A fresh update home, 0700 as the sidecar demands. */
+    public static Path newHome(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        return dir;
+    }
+
+    public static StagedRelease stage(Path home, Path artifact, String version) throws IOException, UpdaterException {
+        return stage(home, artifact, version, false, null);
+    }
+
+    public static StagedRelease stage(Path home, Path artifact, String version, boolean needsApproval,
+                                      String approvalReason) throws IOException, UpdaterException {
+        Path dir = Files.createDirectories(home.resolve("releases").resolve(version));
+        Path file = dir.resolve("app.jar");
+        Files.copy(artifact, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StagedRelease staged = new StagedRelease(version, "releases/" + version + "/app.jar", Files.size(file),
+                Sha256.ofFile(file).hex(), "any", List.of("Feature of " + version), List.of("Fix of " + version),
+                null, false, needsApproval, approvalReason, "http://127.0.0.1/manifest.json",
+                Instant.parse("2026-02-07T12:00:00Z"), Instant.now());
+        JsonRecords.write(home.resolve("staged.json"), staged);
+        return staged;
+    }
+}
