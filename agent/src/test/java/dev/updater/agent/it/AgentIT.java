@@ -220,6 +220,27 @@ class AgentIT {
     }
 
     @Test
+    void jmx_showsTheAgent_andCheckNowChecksAtOnce() throws Exception {
+        channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
+        HostJvm host = start(HostJvm.JAVA_17, List.of(),
+                "manifest=" + channel.manifestUri() + ",key=" + channel.keyText() + ",interval=1h,initial-delay=1h");
+        await().atMost(WAIT).until(() -> record().isPresent());
+        await().atMost(WAIT).until(() -> {
+            host.send("jmx");
+            return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=null LatestSeenVersion=null");
+        });
+        assertFalse(Files.exists(home.stagedRecord()), "nothing checked before the one-hour delay");
+
+        host.send("check-now");
+
+        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord()));
+        await().atMost(WAIT).until(() -> {
+            host.send("jmx");
+            return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=1.1.0 LatestSeenVersion=1.1.0");
+        });
+    }
+
+    @Test
     void enabledFalse_doesNothing() throws Exception {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), "enabled=false");
         await().atMost(WAIT).until(() -> host.out().contains("host started"));

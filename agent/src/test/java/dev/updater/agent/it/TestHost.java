@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * The application under test: knows nothing of updater. Prints that it started, listens on a
  * loopback port when asked ({@code listen}), runs a shutdown hook that says so, and exits when a
- * line {@code exit} arrives on stdin (or stdin closes).
+ * line {@code exit} arrives on stdin (or stdin closes). Like any operator's JMX console, it can read
+ * the agent's MBean ({@code jmx}) and call its {@code checkNow} operation ({@code check-now}).
  */
 public final class TestHost {
     private TestHost() {
@@ -30,6 +31,19 @@ public final class TestHost {
         while ((line = in.readLine()) != null) {
             if (line.equals("exit")) {
                 break;
+            }
+            if (line.equals("jmx") || line.equals("check-now")) {
+                javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+                javax.management.ObjectName name = new javax.management.ObjectName("dev.updater:type=UpdaterAgent");
+                if (line.equals("check-now")) {
+                    server.invoke(name, "checkNow", new Object[0], new String[0]);
+                    System.out.println("jmx checkNow invoked");
+                } else {
+                    System.out.println("jmx RunningVersion=" + server.getAttribute(name, "RunningVersion")
+                            + " StagedVersion=" + server.getAttribute(name, "StagedVersion")
+                            + " LatestSeenVersion=" + server.getAttribute(name, "LatestSeenVersion"));
+                }
+                System.out.flush();
             }
         }
         if (socket != null) {
