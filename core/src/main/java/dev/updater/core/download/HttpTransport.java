@@ -75,6 +75,7 @@ final class HttpTransport {
         UrlPolicy.checkTarget(uri, allowInsecureHttp);
         URI current = uri;
         for (int redirects = 0; ; redirects++) {
+            watchdog.check(); // a cancelled or expired call sends nothing more
             Exchange exchange = send(current, headers, watchdog);
             watchdog.touch();
             if (!isRedirect(exchange.status())) {

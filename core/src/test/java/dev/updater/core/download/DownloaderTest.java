@@ -500,6 +500,8 @@ class DownloaderTest {
 
         assertFails(ErrorCode.DOWNLOAD_CANCELLED,
                 () -> downloader(options()).download(request(server.uri("/app.jar"), BODY), DownloadListener.NONE, cancellation));
+
+        assertEquals(List.of(), server.seen());
     }
 
     // ---- disk space ----
