@@ -96,11 +96,16 @@ final class DemoProcess implements AutoCloseable {
         return process.isAlive() ? "(running)" : Integer.toString(process.exitValue());
     }
 
+    /** Kills what a test left running. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            try {
+                process.waitFor(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
