@@ -26,6 +26,7 @@ record Options(InetAddress bind, int port, Path dataFile) {
     static final String HELP_HINT = "Run 'java -jar demo-app.jar --help' for the options.";
     static final String HELP = SYNOPSIS + """
 
+
             A small HTTP service for the updater's walkthrough. It answers
               GET /         a status page: version, uptime, the version it was updated from, visits
               GET /health   200 once it serves
