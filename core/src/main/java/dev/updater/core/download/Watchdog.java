@@ -25,11 +25,16 @@ final class Watchdog {
 
     Watchdog(Duration stallTimeout, Duration totalDeadline, Cancellation cancellation, Function<Reason, UpdaterException> explain) {
         long now = System.nanoTime();
-        this.stallNanos = stallTimeout.toNanos();
-        this.deadlineAt = now + Math.min(totalDeadline.toNanos(), Long.MAX_VALUE / 4);
+        this.stallNanos = nanosCapped(stallTimeout);
+        this.deadlineAt = now + nanosCapped(totalDeadline);
         this.cancellation = cancellation;
         this.explain = explain;
         this.lastProgressAt = now;
+    }
+
+    /** A century is "never"; Duration.toNanos() would overflow past 292 years. */
+    private static long nanosCapped(Duration d) {
+        return d.compareTo(Duration.ofDays(36_500)) > 0 ? Duration.ofDays(36_500).toNanos() : d.toNanos();
     }
 
     /** Something arrived: the stall clock starts again. */

@@ -25,6 +25,13 @@ class WatchdogTest {
     }
 
     @Test
+    void hugeDeadlines_meanNeverInsteadOfOverflowing() {
+        Watchdog watchdog = watchdog(Duration.ofSeconds(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE), new Cancellation());
+        assertDoesNotThrow(watchdog::check);
+        assertEquals(Watchdog.SLICE_NANOS, watchdog.sliceNanos());
+    }
+
+    @Test
     void check_afterCancel_throwsCancelled() {
         Cancellation cancellation = new Cancellation();
         Watchdog watchdog = watchdog(LONG, LONG, cancellation);
