@@ -77,7 +77,7 @@ final class AgentJarCommand implements Callable<Integer> {
         stdout.printf("%s %s: updater agent %s, %,d bytes, sha256 %s%n", unchanged ? "Up to date" : "Wrote",
                 target, versionOf(jar), jar.length, sha256.hex());
         stdout.println("Next, add it to the service's JVM options:");
-        stdout.println("  -javaagent:" + target.toAbsolutePath()
+        stdout.println("  -javaagent:" + target.toAbsolutePath().normalize()
                 + "=manifest=https://releases.example.com/app/manifest.json,key=ed25519:...,home=/var/lib/app/updates");
         stdout.flush();
         return ExitCode.OK;

@@ -36,7 +36,7 @@ class AgentJarCommandTest {
         assertEquals(String.format("Wrote %s: updater agent %s, %,d bytes, sha256 %s%n", out, agentVersion(out),
                         Files.size(out), sha)
                 + "Next, add it to the service's JVM options:\n"
-                + "  -javaagent:" + out.toAbsolutePath() + "=manifest=https://releases.example.com/app/manifest.json,"
+                + "  -javaagent:" + out.toAbsolutePath().normalize() + "=manifest=https://releases.example.com/app/manifest.json,"
                 + "key=ed25519:...,home=/var/lib/app/updates\n", run.out());
         assertEquals("", run.err());
     }
