@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Download benchmark (not a test): curl vs curl + sha256sum vs updater's Downloader, one 256 MiB
-# random file served by python3's http.server on 127.0.0.1. Needs curl, python3, a JDK 17; installs
+# random file served by python3's http.server on 127.0.0.1. Two reference rows: curl + openssl (a
+# SHA-NI hash, where coreutils' sha256sum has none) and the JDK HttpClient discarding the body (the
+# floor of any Java downloader in a fresh JVM). Needs curl, python3, a JDK 17; installs
 # hyperfine with apt-get when it is missing. Compiles core only if core/target/classes is absent.
 #
 #   bench/download/run.sh                 # 256 MiB, 10 timed runs each
@@ -27,7 +29,7 @@ if ! command -v hyperfine >/dev/null 2>&1; then
   echo "== installing hyperfine"
   apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
 fi
-for tool in curl python3 sha256sum javac java; do
+for tool in curl python3 sha256sum openssl javac java; do
   command -v "$tool" >/dev/null 2>&1 || { echo "run.sh needs $tool on the PATH" >&2; exit 1; }
 done
 
@@ -36,7 +38,7 @@ mkdir -p "$WORK/srv" "$WORK/out" "$WORK/classes"
 head -c "$SIZE" /dev/urandom > "$WORK/srv/data.bin"
 SHA=$(sha256sum "$WORK/srv/data.bin" | cut -d' ' -f1)
 # Compiled once here: `java DownloadBench.java` would run javac inside every timed run.
-javac -d "$WORK/classes" -cp core/target/classes bench/download/DownloadBench.java
+javac -d "$WORK/classes" -cp core/target/classes bench/download/DownloadBench.java bench/download/HttpClientFloor.java
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$WORK/srv" >"$WORK/server.log" 2>&1 &
@@ -51,6 +53,7 @@ hyperfine --warmup 2 --runs "$RUNS" --prepare "rm -f $OUT/*" --export-json "$WOR
   -n "curl" "curl -s -o $OUT/curl.bin $URL" \
   -n "curl + sha256sum" "curl -s -o $OUT/curl.bin $URL && sha256sum $OUT/curl.bin" \
   -n "curl + openssl sha256" "curl -s -o $OUT/curl.bin $URL && openssl dgst -sha256 $OUT/curl.bin" \
+  -n "JDK HttpClient alone, body discarded" "java -cp $CP HttpClientFloor $URL" \
   -n "updater Downloader" "java -cp $CP DownloadBench $URL $SIZE $SHA $OUT"
 
 python3 - "$WORK/results.json" <<'PY'
