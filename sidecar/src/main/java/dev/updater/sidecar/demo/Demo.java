@@ -1,0 +1,342 @@
+package dev.updater.sidecar.demo;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
+import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.channel.PublishRequest;
+import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.serve.ReleaseServer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The guided walkthrough: a real service under the real sidecar and agent, on 127.0.0.1, in a
+ * temporary folder. Every scene checks its outcome; {@link #run} returns true only if all held.
+ *
+ * <ol>
+ *   <li>make a signing key, publish 1.0.0, serve the channel;</li>
+ *   <li>install 1.0.0 and start it under {@code run} with the agent; visit it;</li>
+ *   <li>publish 1.1.0: staged, swapped, restarted, healthy, counter kept;</li>
+ *   <li>publish 1.2.0, which fails at start: rolled back, quarantined, 1.1.0 serves;</li>
+ *   <li>show {@code status} and {@code history}; stop everything.</li>
+ * </ol>
+ */
+public final class Demo {
+    /** Where the sidecar jar keeps what the demo installs. */
+    static final String AGENT_RESOURCE = "/dev/updater/sidecar/agent/updater.jar";
+    static final String DEMO_RESOURCE = "/dev/updater/sidecar/demo/demo-app-%s.jar";
+    private static final Pattern FIELD = Pattern.compile("<dd id=\"([a-z-]+)\">([^<]*)</dd>");
+    private static final Duration SCENE_TIMEOUT = Duration.ofSeconds(90);
+
+    /** Runs CLI commands in process, for the status and history scene. */
+    public interface Cli {
+        void run(String... args);
+    }
+
+    private final Narrator narrator;
+    private final Cli cli;
+    private final Path work;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<String> failures = new ArrayList<>();
+
+    private Process sidecar;
+    private ReleaseServer server;
+    private Path channel;
+    private Path keys;
+    private UpdateHome home;
+    private URI app;
+    private Path target;
+
+    public Demo(java.io.PrintWriter out, java.io.BufferedReader in, boolean interactive, Path work, Cli cli) {
+        this.narrator = new Narrator(out, in, interactive);
+        this.cli = cli;
+        this.work = work;
+    }
+
+    /** Plays every scene; stops at the first that fails. Always stops what it started. */
+    public boolean run() throws IOException, InterruptedException {
+        try {
+            sceneChannel();
+            sceneInstall();
+            sceneUpdate();
+            sceneRollback();
+            sceneStatus();
+        } catch (SceneFailed e) {
+            narrator.fail(e.getMessage());
+            showSidecarLog();
+        } catch (UpdaterException e) {
+            narrator.fail(e.getMessage());
+            failures.add(e.getMessage());
+        } finally {
+            stopAll();
+        }
+        boolean passed = failures.isEmpty();
+        narrator.say("");
+        narrator.say(passed
+                ? "The whole story held, in " + Narrator.format(narrator.elapsed()) + "."
+                : "The demo stopped: " + failures.get(0));
+        return passed;
+    }
+
+    private void sceneChannel() throws IOException, UpdaterException {
+        narrator.scene(1, "A release channel: a signing key, release 1.0.0, a server");
+        keys = work.resolve("keys");
+        channel = work.resolve("channel");
+        KeyFiles.Written key = KeyFiles.create(keys);
+        narrator.ok("key " + key.key().id() + " written to " + keys);
+        publish("1.0.0", "First release", List.of());
+        server = ReleaseServer.start(channel, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), line -> { });
+        narrator.ok("channel served at " + server.uri().resolve("manifest.json"));
+    }
+
+    private void sceneInstall() throws IOException, UpdaterException, InterruptedException {
+        narrator.scene(2, "Install 1.0.0 and run it under the sidecar, with the agent");
+        Path appDir = Files.createDirectories(work.resolve("app"));
+        target = appDir.resolve("demo-app.jar");
+        extract(String.format(DEMO_RESOURCE, "1.0.0"), target);
+        Path agentJar = appDir.resolve("updater.jar");
+        extract(AGENT_RESOURCE, agentJar);
+        home = new UpdateHome(appDir.resolve(".updater"));
+        int port = freePort();
+        app = URI.create("http://127.0.0.1:" + port + "/");
+        String keyLine = KeyFiles.readPublicKey(keys.resolve(KeyFiles.PUBLIC_FILE)).text();
+
+        List<String> command = new ArrayList<>(SidecarLauncher.command());
+        command.addAll(List.of("run", "--home", home.dir().toString(), "--apply", "immediate",
+                "--health-url", app.resolve("health").toString(), "--health-timeout", "20s", "--min-uptime", "2s",
+                "--stop-timeout", "10s", "--",
+                SidecarLauncher.java(), "-javaagent:" + agentJar + "=manifest=" + server.uri().resolve("manifest.json")
+                        + ",key=" + keyLine + ",home=" + home.dir() + ",interval=1s,initial-delay=1s",
+                "-jar", target.toString(), "--port", String.valueOf(port),
+                "--data", work.resolve("demo-data.properties").toString()));
+        sidecar = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("sidecar.log").toFile()).start();
+        narrator.say("updater-sidecar run --apply immediate --health-url " + app.resolve("health") + " -- java -javaagent:updater.jar=… -jar demo-app.jar");
+        await("1.0.0 to answer " + app.resolve("health"), () -> status(app.resolve("health")) == 200);
+        narrator.ok("demo-app 1.0.0 serves " + app);
+        String page = "";
+        for (int i = 0; i < 3; i++) {
+            page = page();
+        }
+        narrator.ok("3 visits: the page counts visits=" + field(page, "visits").orElse("?")
+                + ", kept in a data file outside the jar");
+        narrator.pause("Open " + app + " in a browser, then continue.");
+    }
+
+    private void sceneUpdate() throws IOException, UpdaterException, InterruptedException {
+        narrator.scene(3, "Publish 1.1.0: the agent stages it, the sidecar swaps, restarts and checks it");
+        long visitsBefore = Long.parseLong(field(page(), "visits").orElse("0"));
+        publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
+        await("1.1.0 to be staged", () -> historyHas("staged", "1.1.0"));
+        narrator.ok("the agent verified and staged 1.1.0");
+        await("1.1.0 to serve", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
+        narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
+        String page = page();
+        expect(field(page, "updated-from").orElse("").contains("1.0.0"), "the page says it was updated from 1.0.0");
+        long visitsAfter = Long.parseLong(field(page, "visits").orElse("0"));
+        expect(visitsAfter > visitsBefore, "the visit counter was kept (" + visitsBefore + " before, " + visitsAfter
+                + " now)");
+        expect(status(app.resolve("api/stats")) == 200, "the new feature answers: " + app.resolve("api/stats"));
+        await("the health gate to pass", () -> historyHas("healthy", "1.1.0") || historyHas("committed", "1.1.0"));
+        narrator.ok("health gate passed; 1.1.0 committed");
+        narrator.pause("Reload " + app + ": dark theme, same counter. Continue to break things.");
+    }
+
+    private void sceneRollback() throws IOException, UpdaterException, InterruptedException {
+        narrator.scene(4, "Publish 1.2.0, which fails at start: automatic rollback");
+        publish("1.2.0", "A broken release", List.of());
+        await("1.2.0 to be quarantined", () -> quarantined("1.2.0"));
+        narrator.ok("1.2.0 failed its health gate and is quarantined");
+        await("the rollback to 1.1.0 to complete", () -> historyHas("rolled-back", "1.1.0"));
+        await("1.1.0 to serve again", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
+        narrator.ok("rolled back: 1.1.0 serves again at " + app);
+        expect(java.util.Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(work.resolve("build/demo-app-1.1.0.jar"))),
+                "the installed jar is byte for byte 1.1.0 again");
+        narrator.pause("1.2.0 will never be tried again automatically. Continue to see status and history.");
+    }
+
+    private void sceneStatus() {
+        narrator.scene(5, "What the operator sees: status and history");
+        cli.run("status", "--home", home.dir().toString());
+        cli.run("history", "--home", home.dir().toString());
+    }
+
+    private void publish(String version, String feature, List<String> fixes) throws UpdaterException, IOException {
+        Path jar = work.resolve("build").resolve("demo-app-" + version + ".jar");
+        Files.createDirectories(jar.getParent());
+        extract(String.format(DEMO_RESOURCE, version), jar);
+        new Publisher(Clock.systemUTC()).publish(new PublishRequest(ReleaseVersion.parse(version), Map.of("any", jar),
+                keys.resolve(KeyFiles.PRIVATE_FILE), channel, null, List.of(feature), fixes, null, false, null,
+                Duration.ofDays(30), null, false));
+        narrator.ok("published " + version + " (signed manifest, " + Files.size(jar) / 1024 + " KiB jar)");
+    }
+
+    private boolean historyHas(String event, String version) {
+        try {
+            for (HistoryEvent e : History.read(home.history())) {
+                if (e.event().equals(event) && version.equals(e.version())) {
+                    return true;
+                }
+            }
+        } catch (UpdaterException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private boolean quarantined(String version) {
+        try {
+            return JsonRecords.read(home.quarantine(), Quarantine.class).map(q -> q.contains(version)).orElse(false);
+        } catch (UpdaterException e) {
+            return false;
+        }
+    }
+
+    private void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + SCENE_TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (sidecar != null && !sidecar.isAlive()) {
+                throw new SceneFailed("the sidecar exited (status " + sidecar.exitValue() + ") while waiting for "
+                        + what);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new SceneFailed("gave up waiting " + SCENE_TIMEOUT.toSeconds() + " s for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void expect(boolean holds, String what) {
+        if (!holds) {
+            throw new SceneFailed("expected " + what);
+        }
+        narrator.ok(what);
+    }
+
+    private String page() {
+        return text(app);
+    }
+
+    private static Optional<String> field(String page, String id) {
+        Matcher m = FIELD.matcher(page);
+        while (m.find()) {
+            if (m.group(1).equals(id)) {
+                return Optional.of(m.group(2));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private int status(URI uri) {
+        try {
+            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String text(URI uri) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static void extract(String resource, Path to) throws IOException, UpdaterException {
+        try (InputStream in = Demo.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new UpdaterException(ErrorCode.IO, "This updater-sidecar build lacks " + resource
+                        + "; build it with './mvnw package' from the project root.");
+            }
+            Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void showSidecarLog() {
+        Path log = work.resolve("sidecar.log");
+        try {
+            List<String> lines = Files.readAllLines(log);
+            narrator.say("last lines of " + log + ":");
+            lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> narrator.say("  | " + l));
+        } catch (IOException e) {
+            narrator.say("(no sidecar log at " + log + ")");
+        }
+    }
+
+    /** Stops the sidecar (which stops the service) and the server. */
+    private void stopAll() throws InterruptedException {
+        if (sidecar != null && sidecar.isAlive()) {
+            sidecar.destroy(); // SIGTERM: the sidecar forwards it to the service and waits for it
+            if (!sidecar.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                sidecar.destroyForcibly().waitFor();
+            }
+            narrator.say("stopped the sidecar and the service");
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Deletes the demo's temporary folder. */
+    public static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary folder left behind is harmless
+        }
+    }
+
+    /** A scene's outcome did not hold. */
+    private final class SceneFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SceneFailed(String message) {
+            super(message);
+            failures.add(message);
+        }
+    }
+}
