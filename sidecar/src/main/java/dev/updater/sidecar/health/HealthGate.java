@@ -70,8 +70,9 @@ public final class HealthGate {
                 return new GateResult(GateResult.Verdict.FAILED, "the host " + host.describeExit()
                         + " before it passed", since(started));
             }
-            if (!urlAnswered) {
-                lastAnswer = probe(Duration.between(Instant.now(), deadline));
+            Duration remaining = Duration.between(Instant.now(), deadline);
+            if (!urlAnswered && !remaining.isNegative() && !remaining.isZero()) {
+                lastAnswer = probe(remaining);
                 urlAnswered = lastAnswer == null;
             }
             Readiness agent = agentReadiness(host.pid());
@@ -107,9 +108,6 @@ public final class HealthGate {
 
     /** Returns null for a 2xx answer, else what was seen instead ({@code HTTP 503}, {@code connection refused}). */
     private String probe(Duration remaining) throws InterruptedException {
-        if (remaining.isNegative() || remaining.isZero()) {
-            return "no time left";
-        }
         Duration timeout = remaining.compareTo(REQUEST_TIMEOUT) < 0 ? remaining : REQUEST_TIMEOUT;
         try {
             HttpResponse<Void> response = client().send(HttpRequest.newBuilder(settings.healthUrl())

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * and {@code /version}; {@code /exit?code=N} exits with N (42 asks a supervising sidecar to restart
  * it). Jars built by {@code HostJars} carry its behaviour in {@code /fake-host.properties}:
  * {@code version}, {@code exitAtStart=N}, {@code healthy=false} (never serves, never ready),
- * {@code ignoreSigterm=true} (its shutdown hook never ends).
+ * {@code ignoreSigterm=true} (its shutdown hook never ends), {@code failIfExists=PATH} (exits with 4 at start
+ * while that file exists).
  *
  * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
  */
@@ -84,6 +85,10 @@ public final class FakeAgentHost {
         }));
         log("started (pid " + ProcessHandle.current().pid() + ")");
         String exitAtStart = behaviour.getProperty("exitAtStart");
+        String failIfExists = behaviour.getProperty("failIfExists");
+        if (failIfExists != null && Files.exists(Path.of(failIfExists))) {
+            exitAtStart = "4";
+        }
         if (exitAtStart != null) {
             log("exits at start with code " + exitAtStart);
             System.exit(Integer.parseInt(exitAtStart));

@@ -1,0 +1,306 @@
+package dev.updater.sidecar.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.updater.core.Sha256;
+import dev.updater.core.json.Json;
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.swap.SwapState;
+import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.sidecar.testhost.Hosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code updater-sidecar run} from the built jar, with real host JVMs, files and signals. */
+class RunCommandIT {
+    private static final Duration EXIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private SidecarFixture fx;
+
+    @AfterEach
+    void killEverything() throws InterruptedException {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void aStagedRelease_endsInstalledRunningAndCommitted_andHistoryShowsTheSteps() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+
+        fx.stage(fx.v110, "1.1.0");
+
+        fx.awaitServing("1.1.0");
+        SwapJournal journal = fx.awaitFinishedJournal();
+        assertEquals(SwapState.COMMITTED, journal.state());
+        fx.assertTargetIs(fx.v110);
+        fx.assertNoTempFiles();
+        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
+        sidecar.awaitLine("updater-sidecar: installing 1.1.0 over 1.0.0 at " + fx.target, EXIT);
+        assertTrue(sidecar.hasLine("updater-sidecar: stopping the host (pid " + firstHostPid(sidecar)
+                + ") to install 1.1.0 (apply=immediate)"), sidecar.toString());
+
+        CliRun history = CliRun.run("history", "--home", fx.home.toString());
+        assertEquals(0, history.exitCode(), history.toString());
+        String[] lines = history.out().split("\n");
+        assertEquals(2, lines.length, history.out());
+        assertTrue(lines[0].endsWith("  installed    1.1.0 (from 1.0.0)  swapped " + fx.target
+                + " to 1.1.0; the health gate decides"), lines[0]);
+        assertTrue(lines[1].matches(".*  healthy      1\\.1\\.0 \\(from 1\\.0\\.0\\)  passed its health gate in \\d+ ms:"
+                + " alive for 300ms, http://127\\.0\\.0\\.1:\\d+/health answered 2xx, its agent reported ready"), lines[1]);
+
+        CliRun status = CliRun.run("status", "--home", fx.home.toString(), "--json");
+        assertEquals(0, status.exitCode(), status.toString());
+        JsonNode json = Json.mapper().readTree(status.out());
+        assertEquals("1.1.0", json.at("/installed/version").asText());
+        assertEquals(Sha256.ofFile(fx.v110).hex(), json.at("/installed/sha256").asText());
+        assertEquals("1.1.0", json.at("/running/version").asText());
+        assertEquals(Hosts.recordedPid(fx.home).orElseThrow().longValue(), json.at("/running/pid").asLong());
+        assertTrue(json.get("staged").isNull());
+        assertTrue(json.get("quarantined").isArray());
+        assertEquals(0, json.get("quarantined").size());
+        assertTrue(json.get("lastError").isNull());
+        assertTrue(json.at("/sidecar/running").asBoolean());
+        assertEquals(sidecar.pid(), json.at("/sidecar/pid").asLong());
+        assertEquals("committed", json.at("/lastTransaction/state").asText());
+    }
+
+    @Test
+    void aReleaseThatExitsAtStart_isRolledBack_quarantined_andNeverTriedAgain() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+
+        fx.stage(fx.v120exits, "1.2.0");
+
+        SwapJournal journal = fx.awaitFinishedJournal();
+        assertEquals(SwapState.ROLLED_BACK, journal.state());
+        assertEquals("1.2.0 failed its health gate: the host exited with code 3 before it passed", journal.gateFailure());
+        fx.awaitServing("1.0.0");
+        fx.assertTargetIs(fx.v100);
+        fx.assertNoTempFiles();
+        assertEquals(List.of("1.2.0"), fx.quarantined());
+        assertEquals(List.of("installed 1.2.0", "failed 1.2.0", "quarantined 1.2.0", "rolled-back 1.0.0"), fx.events());
+        sidecar.awaitLine("updater-sidecar: Rolled back to 1.0.0; 1.2.0 is quarantined and will not be installed"
+                + " again automatically.", EXIT);
+        long pid = Hosts.recordedPid(fx.home).orElseThrow();
+
+        fx.stage(fx.v120exits, "1.2.0"); // staged again (an agent would not; a person might)
+
+        sidecar.awaitLine("updater-sidecar: 1.2.0 is staged but quarantined (it failed its health gate here); it is"
+                + " not installed automatically", EXIT);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> Hosts.recordedPid(fx.home).orElse(-1L) == pid && "1.0.0".equals(Hosts.version(fx.port)));
+        fx.assertTargetIs(fx.v100);
+    }
+
+    @Test
+    void aReleaseThatNeverAnswersItsHealthUrl_isRolledBackWithinTheGateTimeout() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+
+        fx.stage(fx.v130neverHealthy, "1.3.0");
+
+        sidecar.awaitLine(l -> l.startsWith("updater-sidecar: started 1.3.0 (pid "), EXIT);
+        long gateStarted = System.nanoTime();
+        SwapJournal journal = fx.awaitFinishedJournal();
+        long gateMillis = (System.nanoTime() - gateStarted) / 1_000_000;
+        assertEquals(SwapState.ROLLED_BACK, journal.state());
+        assertEquals("1.3.0 failed its health gate: the host did not pass within 5s: " + fx.healthUrl()
+                + " never answered 2xx (last: connection refused)", journal.gateFailure());
+        assertTrue(gateMillis < 5_000 + 3_000, "rolled back " + gateMillis + " ms after the start, gate 5 s");
+        fx.awaitServing("1.0.0");
+        fx.assertTargetIs(fx.v100);
+        assertEquals(List.of("1.3.0"), fx.quarantined());
+    }
+
+    @Test
+    void onExit_installsWhenTheHostExitsOnItsOwn_andRunExitsWithTheHostsCodeWhenNothingIsStaged() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm sidecar = fx.run("on-exit");
+        fx.awaitServing("1.0.0");
+        fx.stage(fx.v110, "1.1.0");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
+
+        Hosts.get(fx.port, "/exit?code=0");
+
+        fx.awaitServing("1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 0; installing the staged release"
+                + " (apply=on-exit)"), sidecar.toString());
+
+        Hosts.get(fx.port, "/exit?code=7");
+
+        assertEquals(7, sidecar.awaitExit(EXIT));
+        assertEquals("updater-sidecar: the host exited with code 7; the sidecar exits with it",
+                sidecar.output().get(sidecar.output().size() - 1));
+        fx.assertTargetIs(fx.v110);
+    }
+
+    @Test
+    void manual_installsOnlyOnApply_andExit42OnlyRestarts() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm sidecar = fx.run("manual");
+        fx.awaitServing("1.0.0");
+        long firstPid = Hosts.recordedPid(fx.home).orElseThrow();
+        fx.stage(fx.v110, "1.1.0");
+
+        Hosts.get(fx.port, "/exit?code=42");
+
+        sidecar.awaitLine("updater-sidecar: the host asked for a restart (exit code 42)", EXIT);
+        await().atMost(EXIT).until(() -> Hosts.recordedPid(fx.home).orElse(firstPid) != firstPid
+                && "1.0.0".equals(Hosts.version(fx.port)));
+        assertTrue(Files.exists(fx.updateHome.stagedRecord()), "1.1.0 stays staged under apply=manual");
+
+        CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes");
+
+        assertEquals(0, apply.exitCode(), apply.toString());
+        long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
+        assertEquals("Installed:  1.0.0\n"
+                + "Staged:     1.1.0, released 2026-02-07 (" + days + " days ago), " + Files.size(fx.v110) + " bytes\n"
+                + "Features:\n  - Feature of 1.1.0\nFixes:\n  - Fix of 1.1.0\n"
+                + "Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0; waiting for its health gate (up to 5m).\n"
+                + "Installed 1.1.0; it passed its health gate.\n", apply.out());
+        assertEquals("1.1.0", Hosts.version(fx.port));
+        fx.assertTargetIs(fx.v110);
+        assertTrue(sidecar.hasLine("updater-sidecar: apply: installing 1.1.0 as an operator asked"), sidecar.toString());
+    }
+
+    @Test
+    void exit42_installsWhatIsStaged_evenOutsideTheWindow_whileAWindowAroundNowInstallsAtOnce() throws Exception {
+        fx = new SidecarFixture(dir);
+        LocalTime now = LocalTime.now();
+        DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
+        String elsewhere = "window=" + hhmm.format(now.plusHours(3)) + "-" + hhmm.format(now.plusHours(4));
+        ChildJvm sidecar = fx.run(elsewhere);
+        fx.awaitServing("1.0.0");
+        fx.stage(fx.v110, "1.1.0");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
+
+        Hosts.get(fx.port, "/exit?code=42");
+
+        fx.awaitServing("1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        sidecar.term();
+        assertEquals(143, sidecar.awaitExit(EXIT));
+
+        String around = "window=" + hhmm.format(now.minusHours(1)) + "-" + hhmm.format(now.plusHours(1));
+        ChildJvm second = fx.run(around);
+        fx.awaitServing("1.1.0");
+        fx.stage(fx.v100, "1.0.0");
+        fx.awaitServing("1.0.0");
+        fx.assertTargetIs(fx.v100);
+        second.awaitLine("updater-sidecar: installing 1.0.0 over 1.1.0 at " + fx.target, EXIT);
+    }
+
+    @Test
+    void sigterm_isForwardedToTheHost_andRunExits143() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm sidecar = fx.run("on-exit");
+        fx.awaitServing("1.0.0");
+        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+
+        sidecar.term(); // kill -TERM <sidecar pid>
+
+        assertEquals(143, sidecar.awaitExit(EXIT));
+        assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
+        assertTrue(Files.readString(fx.home.resolve("agent.json")).contains("\"exiting\" : true"),
+                "the host's shutdown hooks ran");
+        assertTrue(sidecar.hasLine("updater-sidecar: stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
+                sidecar.toString());
+        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 143"), sidecar.toString());
+    }
+
+    @Test
+    void aHostThatIgnoresSigterm_isKilledAfterTheStopTimeout() throws Exception {
+        fx = new SidecarFixture(dir, "ignoreSigterm=true");
+        ChildJvm sidecar = fx.run("on-exit");
+        fx.awaitServing("1.0.0");
+        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long start = System.nanoTime();
+
+        sidecar.term();
+
+        assertEquals(143, sidecar.awaitExit(EXIT));
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(millis >= 2_000 && millis < 10_000, "stopped after " + millis + " ms with --stop-timeout 2s");
+        assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
+        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 137"), sidecar.toString());
+    }
+
+    @Test
+    void aSecondSidecarOnTheSameHome_exits1WithOneSentence() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm first = fx.run("on-exit");
+        fx.awaitServing("1.0.0");
+
+        ChildJvm second = fx.run("on-exit");
+
+        assertEquals(1, second.awaitExit(EXIT));
+        assertEquals(List.of("Another sidecar (pid " + first.pid() + ") already runs on the update home " + fx.home
+                + "; stop it first, or give this one another --home."), second.output());
+        assertEquals("1.0.0", Hosts.version(fx.port));
+    }
+
+    @Test
+    void rollbackCommand_reinstallsThePreviousVersionThroughTheRunningSidecar_andQuarantinesTheOther() throws Exception {
+        fx = new SidecarFixture(dir);
+        fx.run("immediate");
+        fx.awaitServing("1.0.0");
+        fx.stage(fx.v110, "1.1.0");
+        fx.awaitServing("1.1.0");
+        fx.awaitFinishedJournal();
+
+        CliRun rollback = CliRun.run("rollback", "--home", fx.home.toString());
+
+        assertEquals(0, rollback.exitCode(), rollback.toString());
+        assertTrue(rollback.out().endsWith("to roll back to 1.0.0; waiting for its health gate (up to 5m).\n"
+                + "Rolled back to 1.0.0; it passed its health gate.\n"), rollback.out());
+        assertEquals("1.0.0", Hosts.version(fx.port));
+        fx.assertTargetIs(fx.v100);
+        assertEquals(List.of("1.1.0"), fx.quarantined());
+    }
+
+    @Test
+    void whenThePreviousVersionAlsoFailsAfterARollback_runStopsRestartingAndExits1() throws Exception {
+        Path broken = dir.resolve("broken");
+        fx = new SidecarFixture(dir, "failIfExists=" + broken);
+        ChildJvm sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+        Files.createFile(broken); // from now on 1.0.0 exits at start too
+
+        fx.stage(fx.v120exits, "1.2.0");
+
+        assertEquals(1, sidecar.awaitExit(EXIT));
+        assertEquals("the previous version 1.0.0 also failed its health gate after the rollback: the host exited with"
+                + " code 4 before it passed. The sidecar stops restarting it: fix the host, then start the sidecar"
+                + " again.", sidecar.output().get(sidecar.output().size() - 1));
+        fx.assertTargetIs(fx.v100);
+        assertEquals(List.of("1.2.0"), fx.quarantined());
+    }
+
+    private static long firstHostPid(ChildJvm sidecar) {
+        String prefix = "updater-sidecar: started the host (pid ";
+        String line = sidecar.output().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+        return Long.parseLong(line.substring(prefix.length(), line.length() - 1));
+    }
+}

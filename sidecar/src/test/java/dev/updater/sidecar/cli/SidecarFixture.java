@@ -1,0 +1,176 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.QuarantineFile;
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.sidecar.testhost.HostJars;
+import dev.updater.sidecar.testhost.Hosts;
+import dev.updater.sidecar.testhost.Staging;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * One update home with a target that runs {@code FakeAgentHost} 1.0.0, releases to stage (1.1.0
+ * good, 1.2.0 exits at start, 1.3.0 never healthy), and the sidecars and hosts a test starts,
+ * all killed at the end.
+ */
+final class SidecarFixture implements AutoCloseable {
+    static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    final Path home;
+    final UpdateHome updateHome;
+    final Path target;
+    final int port;
+    final Path v100;
+    final Path v110;
+    final Path v120exits;
+    final Path v130neverHealthy;
+    private final List<ChildJvm> started = new ArrayList<>();
+
+    SidecarFixture(Path dir, String... installedBehaviour) throws IOException {
+        home = Staging.newHome(dir.resolve("home"));
+        updateHome = new UpdateHome(home);
+        Path jars = dir.resolve("jars");
+        v100 = HostJars.build(jars.resolve("app-1.0.0.jar"), "1.0.0", installedBehaviour);
+        v110 = HostJars.build(jars.resolve("app-1.1.0.jar"), "1.1.0");
+        v120exits = HostJars.build(jars.resolve("app-1.2.0.jar"), "1.2.0", "exitAtStart=3");
+        v130neverHealthy = HostJars.build(jars.resolve("app-1.3.0.jar"), "1.3.0", "healthy=false");
+        target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
+        Files.copy(v100, target);
+        port = ChildJvm.freePort();
+    }
+
+    String healthUrl() {
+        return "http://127.0.0.1:" + port + "/health";
+    }
+
+    List<String> hostCommand() {
+        return ChildJvm.java("-jar", target, "--home", home, "--port", port);
+    }
+
+    /** {@code run} with short timeouts, an explicit target and the health URL. */
+    List<String> runArgs(String policy, String... extra) {
+        List<String> args = new ArrayList<>(List.of("run", "--home", home.toString(), "--apply", policy,
+                "--health-url", healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s", "--stop-timeout", "2s",
+                "--target", target.toString()));
+        args.addAll(Arrays.asList(extra));
+        args.add("--");
+        args.addAll(hostCommand());
+        return args;
+    }
+
+    ChildJvm run(String policy, String... extra) {
+        return sidecar(List.of(), runArgs(policy, extra));
+    }
+
+    ChildJvm sidecar(List<String> jvmOptions, List<String> args) {
+        ChildJvm jvm = ChildJvm.sidecar(jvmOptions, args);
+        started.add(jvm);
+        return jvm;
+    }
+
+    ChildJvm track(ChildJvm jvm) {
+        started.add(jvm);
+        return jvm;
+    }
+
+    void stage(Path jar, String version) throws Exception {
+        Staging.stage(home, jar, version);
+    }
+
+    void awaitServing(String version) {
+        awaitOrDump("the host serving " + version, () -> version.equals(Hosts.version(port)));
+    }
+
+    /**
+     * Waits until a host started by {@code sidecar} serves {@code version}: not an orphan left by a
+     * killed sidecar, which the new one stops first.
+     */
+    void awaitServedBy(ChildJvm sidecar, String version) {
+        awaitOrDump(version + " served by a child of sidecar " + sidecar.pid(), () -> Hosts.recordedPid(home)
+                .map(pid -> sidecar.process().toHandle().children().anyMatch(child -> child.pid() == pid)).orElse(false)
+                && version.equals(Hosts.version(port)));
+    }
+
+    /** Waits until the last transaction reached a final state, and returns it. */
+    SwapJournal awaitFinishedJournal() {
+        awaitOrDump("a finished journal", () -> journal().map(j -> j.state().isFinished()).orElse(false));
+        return journal().orElseThrow();
+    }
+
+    /** Awaits {@code condition}; on a timeout the failure shows what every process printed. */
+    void awaitOrDump(String what, Callable<Boolean> condition) {
+        try {
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(50)).until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("Timed out waiting for " + what + " (" + PATIENCE + ")\n" + dump(), e);
+        }
+    }
+
+    String dump() {
+        StringBuilder sb = new StringBuilder();
+        for (ChildJvm jvm : started) {
+            sb.append(jvm).append('\n');
+        }
+        journal().ifPresent(j -> sb.append("journal: ").append(j).append('\n'));
+        return sb.toString();
+    }
+
+    Optional<SwapJournal> journal() {
+        try {
+            return SwapJournal.read(updateHome);
+        } catch (UpdaterException e) {
+            return Optional.empty();
+        }
+    }
+
+    List<String> events() throws UpdaterException {
+        return History.read(updateHome.history()).stream().map(e -> e.event() + " " + e.version()).toList();
+    }
+
+    List<HistoryEvent> history() throws UpdaterException {
+        return History.read(updateHome.history());
+    }
+
+    List<String> quarantined() throws UpdaterException {
+        return QuarantineFile.read(updateHome).versions().stream().map(e -> e.version()).toList();
+    }
+
+    void assertTargetIs(Path jar) throws IOException {
+        assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(target), "the target is byte for byte " + jar.getFileName());
+    }
+
+    /** Only the target in its directory: no temp file of a swap is left behind. */
+    void assertNoTempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertEquals(List.of("app.jar"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ChildJvm jvm : started) {
+            jvm.close();
+        }
+        Hosts.killRecorded(home);
+    }
+}
