@@ -181,14 +181,20 @@ public final class Watcher implements HostControl {
                 && settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT;
         AgentRecord asked = null;
         boolean saidWaiting = false;
+        Instant calledAt = clock.instant();
         Instant noHostSince = null;
         while (!stopping) {
             boolean held = LockProbe.isHeld(home.hostLock());
             AgentRecord record = readAgent();
             Instant now = clock.instant();
+            boolean runsExpected = record != null && record.pid() > 0 && expected.equals(record.targetSha256());
+            if (runsExpected && !held && startedSince(record, calledAt)) {
+                // it started on the swapped artifact and is gone already (a crash at start): the gate says so
+                return Optional.of(WatchedHost.of(home, record, now));
+            }
             if (held && record != null && !record.exiting() && record.pid() > 0) {
                 noHostSince = null;
-                if (expected.equals(record.targetSha256())) {
+                if (runsExpected) {
                     return Optional.of(WatchedHost.of(home, record, now));
                 }
                 if (waitForOwnExit && approvedMeanwhile(journal)) {
@@ -219,6 +225,10 @@ public final class Watcher implements HostControl {
             Thread.sleep(POLL_MILLIS);
         }
         return Optional.empty();
+    }
+
+    private static boolean startedSince(AgentRecord record, Instant since) {
+        return record.startedAt() != null && !record.startedAt().isBefore(since.minusSeconds(1));
     }
 
     /** An operator's apply for the version being installed turns on-exit into "now"; the request is used up. */

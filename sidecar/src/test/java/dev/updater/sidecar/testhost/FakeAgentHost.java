@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
  * and {@code /version}; {@code /exit?code=N} exits with N (42 asks a supervising sidecar to restart
  * it). Jars built by {@code HostJars} carry its behaviour in {@code /fake-host.properties}:
  * {@code version}, {@code exitAtStart=N}, {@code healthy=false} (never serves, never ready),
- * {@code ignoreSigterm=true} (its shutdown hook never ends), {@code failIfExists=PATH} (exits with 4 at start
- * while that file exists).
+ * {@code ignoreSigterm=true} (its shutdown hook never ends), {@code ignoreExitRequests=true} (never reads
+ * {@code exit.json}), {@code failIfExists=PATH} (exits with 4 at start while that file exists).
  *
  * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
  */
@@ -101,6 +101,9 @@ public final class FakeAgentHost {
             log("ready on port " + port);
         } else {
             log("never becomes healthy");
+        }
+        if (Boolean.parseBoolean(behaviour.getProperty("ignoreExitRequests", "false"))) {
+            Thread.sleep(Long.MAX_VALUE); // an agent that cannot answer: only a signal stops this host
         }
         watchExitRequests();
         lock.release();

@@ -1,0 +1,144 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.swap.SwapState;
+import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.sidecar.testhost.ContainerRuntime;
+import dev.updater.sidecar.testhost.Hosts;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code updater-sidecar watch} from the built jar beside a simulated container runtime that
+ * restarts the host whenever it exits: swap first, then the host is asked to exit, then the
+ * restarted host is gated.
+ */
+class WatchCommandIT {
+    private static final Duration EXIT = Duration.ofSeconds(20);
+
+    @TempDir
+    Path dir;
+
+    private SidecarFixture fx;
+    private ContainerRuntime runtime;
+
+    @AfterEach
+    void killEverything() throws InterruptedException {
+        if (runtime != null) {
+            runtime.close();
+        }
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    private ChildJvm watch(String policy) {
+        ChildJvm watcher = fx.sidecar(List.of(), new ArrayList<>(List.of("watch", "--home", fx.home.toString(),
+                "--apply", policy, "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s",
+                "--stop-timeout", "2s", "--restart-timeout", "10s")));
+        watcher.awaitLine("updater-sidecar: watching " + fx.home + " (apply=" + policy + ")", EXIT);
+        return watcher;
+    }
+
+    private void startRuntime() {
+        runtime = new ContainerRuntime(fx.hostCommand(), Duration.ofMillis(200));
+        fx.awaitServing("1.0.0");
+    }
+
+    @Test
+    void immediate_swapsWhileTheHostRuns_asksItToExit_andGatesTheHostTheRuntimeRestarts() throws Exception {
+        fx = new SidecarFixture(dir);
+        startRuntime();
+        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        ChildJvm watcher = watch("immediate");
+
+        fx.stage(fx.v110, "1.1.0");
+
+        fx.awaitServing("1.1.0");
+        SwapJournal journal = fx.awaitFinishedJournal();
+        assertEquals(SwapState.COMMITTED, journal.state(), watcher + "\n" + runtime);
+        fx.assertTargetIs(fx.v110);
+        fx.assertNoTempFiles();
+        assertTrue(watcher.hasLine("updater-sidecar: asking the host (pid " + oldPid + ") to exit, so that the"
+                + " container runtime starts it on 1.1.0"), watcher.toString());
+        assertEquals(List.of(0), runtime.exits(), "the old host exited by itself (System.exit(0) through its agent)");
+        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
+    }
+
+    @Test
+    void aReleaseThatExitsAtStart_isSwappedBack_quarantined_andTheOldVersionComesBack() throws Exception {
+        fx = new SidecarFixture(dir);
+        startRuntime();
+        watch("immediate");
+
+        fx.stage(fx.v120exits, "1.2.0");
+
+        SwapJournal journal = fx.awaitFinishedJournal();
+        assertEquals(SwapState.ROLLED_BACK, journal.state(), runtime.toString());
+        assertTrue(journal.gateFailure().matches("1\\.2\\.0 failed its health gate: the host exited \\(pid \\d+\\) before"
+                + " it passed"), journal.gateFailure());
+        fx.awaitServing("1.0.0");
+        fx.assertTargetIs(fx.v100);
+        assertEquals(List.of("1.2.0"), fx.quarantined());
+    }
+
+    @Test
+    void onExit_swapsAhead_andTheNewVersionRunsOnceTheHostExitsOnItsOwn() throws Exception {
+        fx = new SidecarFixture(dir);
+        startRuntime();
+        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        ChildJvm watcher = watch("on-exit");
+
+        fx.stage(fx.v110, "1.1.0");
+
+        watcher.awaitLine("updater-sidecar: swapped to 1.1.0; it starts when the host (pid " + oldPid + ") exits on"
+                + " its own (apply=on-exit)", EXIT);
+        fx.assertTargetIs(fx.v110);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
+
+        Hosts.get(fx.port, "/exit?code=0");
+
+        fx.awaitServing("1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+    }
+
+    @Test
+    void aHostWhoseAgentDoesNotAnswer_getsSigtermWhenItsPidIsVisible() throws Exception {
+        fx = new SidecarFixture(dir, "ignoreExitRequests=true");
+        startRuntime();
+        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        ChildJvm watcher = watch("immediate");
+
+        fx.stage(fx.v110, "1.1.0");
+
+        fx.awaitServing("1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        assertTrue(watcher.hasLine("updater-sidecar: the host (pid " + oldPid + ") did not exit within 2s; sending"
+                + " SIGTERM"), watcher.toString());
+        assertEquals(List.of(143), runtime.exits());
+    }
+
+    @Test
+    void sigterm_stopsTheWatcher_andLeavesTheHostRunning() throws Exception {
+        fx = new SidecarFixture(dir);
+        startRuntime();
+        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+        ChildJvm watcher = watch("immediate");
+
+        watcher.term();
+
+        assertEquals(143, watcher.awaitExit(EXIT));
+        assertEquals("1.0.0", Hosts.version(fx.port));
+        assertEquals(hostPid, Hosts.recordedPid(fx.home).orElseThrow().longValue());
+    }
+}
