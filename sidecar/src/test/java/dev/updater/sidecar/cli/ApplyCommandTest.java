@@ -1,0 +1,129 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.swap.SwapState;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code apply} without a running sidecar; with one, RunCommandIT covers it. */
+class ApplyCommandTest {
+    private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEW = "app 1.1.0!".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private Path home;
+    private Path target;
+
+    @BeforeEach
+    void installed100() throws Exception {
+        home = Staging.newHome(dir.resolve("home"));
+        target = Files.write(dir.resolve("app.jar"), OLD);
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+                target.toString(), null, null));
+    }
+
+    private String summary() {
+        long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
+        return "Installed:  1.0.0\n"
+                + "Staged:     1.1.0, released 2026-02-07 (" + days + " days ago), 10 bytes\n"
+                + "Waits for approval: breaking changes\n"
+                + "Features:\n  - Feature of 1.1.0\n"
+                + "Fixes:\n  - Fix of 1.1.0\n";
+    }
+
+    @Test
+    void apply_withNothingStaged_saysWhereReleasesComeFrom() {
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes");
+
+        assertEquals(1, run.exitCode());
+        assertEquals("Nothing is staged in " + home + ": the agent stages a release once it finds one; see"
+                + " 'updater-sidecar status --home " + home + "'.\n", run.err());
+    }
+
+    @Test
+    void apply_withoutASidecarAndWithTheHostStopped_swapsNow_andLeavesTheGateToTheNextSidecar() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals(summary() + "Swapped " + target + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home
+                + " starts it and checks its health.\n", run.out());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        SwapJournal journal = SwapJournal.read(new UpdateHome(home)).orElseThrow();
+        assertEquals(SwapState.SWAPPED, journal.state());
+        assertTrue(journal.pendingStart());
+    }
+
+    @Test
+    void apply_withoutASidecarWhileTheHostRuns_saysWhatToDo() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        try (FileChannel channel = FileChannel.open(home.resolve("host.lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock hostLock = channel.lock()) {
+
+            CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+            assertEquals(1, run.exitCode());
+            assertEquals("No sidecar runs on " + home + " and the host is running; start 'updater-sidecar run' or"
+                    + " 'watch' on this home and ask again, or stop the host first.\n", run.err());
+        }
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void apply_answeredNo_changesNothing() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
+
+            CliRun run = CliRun.run("apply", "--home", home.toString(), "--target", target.toString());
+
+            assertEquals(1, run.exitCode());
+            assertEquals(summary() + "Proceed? [Y/n] ", run.out());
+            assertEquals("Cancelled: nothing was installed; 1.1.0 stays staged.\n", run.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void apply_answeredWithEnter_proceeds() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("\n".getBytes(StandardCharsets.UTF_8)));
+
+            CliRun run = CliRun.run("apply", "--home", home.toString(), "--target", target.toString());
+
+            assertEquals(0, run.exitCode(), run.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.updater.sidecar.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.json.Json;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class HistoryCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void history_printsTheEventsOldestFirst() throws Exception {
+        Path home = Staging.newHome(dir.resolve("home"));
+        History.append(home.resolve("history.jsonl"), new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), "staged",
+                "1.1.0", null, "staged"));
+        History.append(home.resolve("history.jsonl"), new HistoryEvent(Instant.parse("2026-02-07T12:00:01Z"),
+                "installed", "1.1.0", "1.0.0", "swapped /opt/app.jar to 1.1.0; the health gate decides"));
+
+        CliRun run = CliRun.run("history", "--home", home.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("2026-02-07T12:00:00Z  staged       1.1.0  staged\n"
+                + "2026-02-07T12:00:01Z  installed    1.1.0 (from 1.0.0)  swapped /opt/app.jar to 1.1.0; the health"
+                + " gate decides\n", run.out());
+
+        CliRun json = CliRun.run("history", "--home", home.toString(), "--json");
+
+        assertEquals(0, json.exitCode(), json.toString());
+        JsonNode events = Json.mapper().readTree(json.out());
+        assertEquals(2, events.size());
+        assertEquals("installed", events.get(1).get("event").asText());
+        assertEquals("1.0.0", events.get(1).get("from").asText());
+        assertEquals("2026-02-07T12:00:01Z", events.get(1).get("at").asText());
+    }
+
+    @Test
+    void history_ofAHomeWithoutEvents_saysSo() throws Exception {
+        Path home = Staging.newHome(dir.resolve("home"));
+
+        CliRun run = CliRun.run("history", "--home", home.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("No events yet in " + home.resolve("history.jsonl") + ".\n", run.out());
+    }
+}

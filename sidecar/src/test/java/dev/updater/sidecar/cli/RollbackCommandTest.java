@@ -1,0 +1,69 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.QuarantineFile;
+import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** {@code rollback} without a running sidecar; with one, RunCommandIT covers it. */
+class RollbackCommandTest {
+    private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEW = "app 1.1.0!".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private Path home;
+    private Path target;
+
+    @BeforeEach
+    void installed100() throws Exception {
+        home = Staging.newHome(dir.resolve("home"));
+        target = Files.write(dir.resolve("app.jar"), OLD);
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+                target.toString(), null, null));
+    }
+
+    @Test
+    void rollback_withoutABackup_saysThereIsNone() {
+        CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("There is no backup to roll back to in " + home.resolve("backup") + ": each install keeps the"
+                + " version it replaces, and none other than the installed one is there.\n", run.err());
+    }
+
+    @Test
+    void rollback_withoutASidecar_reinstallsTheBackup_andQuarantinesTheVersionRolledAwayFrom() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
+        assertEquals(0, CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString()).exitCode());
+        // the next sidecar would gate it; here the operator changes their mind first
+        SwapJournal swapped = SwapJournal.read(new UpdateHome(home)).orElseThrow();
+        swapped.withState(dev.updater.sidecar.swap.SwapState.COMMITTED, swapped.updatedAt()).writeTo(new UpdateHome(home));
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.1.0", Sha256.ofBytes(NEW).hex(),
+                target.toString(), "1.0.0", null));
+
+        CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("Swapped " + target + " to 1.0.0; the next 'updater-sidecar run' or 'watch' on " + home
+                + " starts it and checks its health.\n", run.out());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals("rolled back by an operator to 1.0.0",
+                QuarantineFile.read(new UpdateHome(home)).versions().get(0).reason());
+        assertEquals("1.1.0", QuarantineFile.read(new UpdateHome(home)).versions().get(0).version());
+    }
+}

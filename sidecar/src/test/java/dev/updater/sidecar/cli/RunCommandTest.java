@@ -1,0 +1,80 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How {@code run} and {@code watch} answer a wrong command line, before they start anything. */
+class RunCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void run_withoutACommand_isAUsageError() {
+        CliRun run = CliRun.run("run", "--home", dir.toString());
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Missing required parameter: 'COMMAND'\nUsage: updater-sidecar run "), run.err());
+        assertTrue(run.err().endsWith("Run 'updater-sidecar run --help' for more information.\n"), run.err());
+    }
+
+    @Test
+    void run_withAnUnknownPolicy_saysWhichAreKnown() {
+        CliRun run = CliRun.run("run", "--home", dir.toString(), "--apply", "sometimes", "--", "java", "-version");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Invalid value for option '--apply': 'sometimes' is not an apply policy; write"
+                + " on-exit, immediate, manual or window=HH:MM-HH:MM (such as window=02:00-04:00)\n"), run.err());
+    }
+
+    @Test
+    void run_withAMinimumUptimeBeyondTheTimeout_isAUsageError() {
+        CliRun run = CliRun.run("run", "--home", dir.toString(), "--min-uptime", "2m", "--health-timeout", "1m", "--",
+                "java", "-version");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("--min-uptime 2m is longer than --health-timeout 1m, so no host could ever pass;"
+                + " lower the first or raise the second.\n"), run.err());
+    }
+
+    @Test
+    void watch_keepingNoBackup_isAUsageError() {
+        CliRun run = CliRun.run("watch", "--home", dir.toString(), "--keep-backups", "0");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Invalid value for option '--keep-backups': 0; keep at least 1, a rollback needs"
+                + " the previous version\n"), run.err());
+    }
+
+    @Test
+    void run_onAHomeOthersCanWrite_isRefusedBeforeTheHostStarts() throws Exception {
+        Path home = Staging.newHome(dir.resolve("home"));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path marker = dir.resolve("started");
+
+        CliRun run = CliRun.run("run", "--home", home.toString(), "--", "touch", marker.toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make this sidecar"
+                + " install anything; run 'chmod 700 " + home + "' and start again.\n", run.err());
+        assertEquals(false, Files.exists(marker), "the host never started");
+    }
+
+    @Test
+    void runHelp_listsTheOptionsWithDefaults() {
+        CliRun run = CliRun.run("run", "--help");
+
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().contains("--apply=POLICY"), run.out());
+        assertTrue(run.out().contains("Default: on-exit."), run.out());
+        assertTrue(run.out().contains("Default: 60s."), run.out());
+        assertTrue(run.out().contains("  143  stopped by SIGTERM (the host was stopped first)"), run.out());
+    }
+}
