@@ -20,8 +20,13 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -30,9 +35,19 @@ import javax.net.ssl.SSLException;
  * GETs over the JDK's {@link HttpClient}, following redirects itself so that every hop passes
  * {@link UrlPolicy} (the client's own redirect handling would silently follow HTTPS to HTTP). The
  * client is created on first use and shared by every request of this transport; its threads are
- * daemons, so an idle transport never keeps a JVM alive.
+ * daemons, so an idle transport never keeps a JVM alive, and its worker threads end a second after
+ * their last task (the JDK's default pool keeps them 60 s).
  */
 final class HttpTransport {
+    /**
+     * The clients' executor: like the JDK's default (a cached pool), but its idle threads end after
+     * {@link #IDLE_THREAD_KEEP_ALIVE} instead of 60 s, so an agent that checks every 15 minutes does
+     * not keep worker threads in its host between checks. Shared by every transport; daemon threads
+     * named {@code updater-http-N}.
+     */
+    static final Duration IDLE_THREAD_KEEP_ALIVE = Duration.ofSeconds(1);
+    private static final Executor EXECUTOR = newExecutor();
+
     private final Duration connectTimeout;
     private final boolean allowInsecureHttp;
     private final SSLContext sslContext;
@@ -141,11 +156,23 @@ final class HttpTransport {
                     if (sslContext != null) {
                         builder.sslContext(sslContext);
                     }
+                    builder.executor(EXECUTOR);
                     client = c = builder.build();
                 }
             }
         }
         return c;
+    }
+
+    private static Executor newExecutor() {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory threads = task -> {
+            Thread thread = new Thread(task, "updater-http-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_THREAD_KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS,
+                new SynchronousQueue<>(), threads);
     }
 
     private static HttpRequest request(URI uri, Map<String, String> headers) {
