@@ -19,9 +19,9 @@ import java.util.Objects;
  *
  * <pre>{@code
  * ManifestFetcher fetcher = new ManifestFetcher(DownloadOptions.defaults());
- * switch (fetcher.fetch(manifestUri, lastValidators)) {
- *     case ManifestFetcher.NotModified n -> { }                 // nothing new
- *     case ManifestFetcher.Fetched f -> verifyAndParse(f.manifest(), f.signatureOrNull());
+ * if (fetcher.fetch(manifestUri, lastValidators) instanceof ManifestFetcher.Fetched fetched) {
+ *     verifyAndParse(fetched.manifest(), fetched.signatureOrNull()); // else NotModified: nothing new
+ *     lastValidators = fetched.validators();
  * }
  * }</pre>
  *
