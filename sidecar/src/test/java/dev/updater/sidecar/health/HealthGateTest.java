@@ -93,23 +93,24 @@ class HealthGateTest {
     }
 
     @Test
-    void onceTheHostsAgentHasReported_itsReadinessIsRequiredToo() throws Exception {
+    void theAgentsReadiness_isReportedWithTheVerdict_butNotRequired() throws Exception {
         writeAgent(4242, false);
 
-        GateResult notReady = gate(null, 0, 300).await(new Host(4242), () -> false);
+        GateResult notReady = gate(null, 50, 1_000).await(new Host(4242), () -> false);
 
-        assertEquals("the host did not pass within 300ms: its agent never reported it ready", notReady.reason());
+        assertEquals(GateResult.Verdict.PASSED, notReady.verdict(), "an agent that cannot see a listening socket"
+                + " (macOS, a host that never listens) must not fail every release");
+        assertEquals("alive for 50ms", notReady.reason());
 
         writeAgent(4242, true);
         GateResult ready = gate(null, 50, 1_000).await(new Host(4242), () -> false);
 
-        assertEquals(GateResult.Verdict.PASSED, ready.verdict());
         assertEquals("alive for 50ms, its agent reported ready", ready.reason());
     }
 
     @Test
     void theRecordOfAnotherHost_isNotThisHostsReadiness() throws Exception {
-        writeAgent(1111, false);
+        writeAgent(1111, true);
 
         GateResult r = gate(null, 50, 1_000).await(new Host(4242), () -> false);
 
