@@ -16,6 +16,7 @@ import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -95,6 +96,9 @@ final class Agent implements UpdaterAgentMXBean {
                 running.version().toString(), running.source(), target.toString(), hashOrNull(target),
                 host.commandLine(), agentVersion, hostId);
         state.publish();
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(config.manifest().toString(),
+                keys.stream().map(TrustedKey::text).toList(), hostId, config.allowPrerelease(), config.allowBreaking(),
+                config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now()));
 
         DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(config.insecureAllowHttp());
         UpdateCheck check = new UpdateCheck(new UpdateCheck.Settings(config.manifest(), keys,

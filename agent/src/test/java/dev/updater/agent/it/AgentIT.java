@@ -2,6 +2,7 @@ package dev.updater.agent.it;
 
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -104,6 +105,10 @@ class AgentIT {
         AgentRecord agent = record().orElseThrow();
         assertTrue(agent.commandLine().contains("-jar"), agent.commandLine().toString());
         assertEquals("Implementation-Version of app.jar", agent.versionSource());
+        ChannelSettings settings = JsonRecords.read(home.channelRecord(), ChannelSettings.class).orElseThrow();
+        assertEquals(channel.manifestUri().toString(), settings.manifestUrl());
+        assertEquals(List.of(channel.keyText()), settings.trustedKeys());
+        assertEquals(Files.readString(home.dir().resolve("host-id")).strip(), settings.hostId());
         assertTrue(host.isAlive());
     }
 

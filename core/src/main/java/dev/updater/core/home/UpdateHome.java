@@ -24,6 +24,11 @@ public record UpdateHome(Path dir) {
         return dir.resolve("staged.json");
     }
 
+    /** How the agent checks the channel ({@link ChannelSettings}), for the operator's check and apply. */
+    public Path channelRecord() {
+        return dir.resolve("channel.json");
+    }
+
     /** What the sidecar last installed ({@link InstalledRelease}). */
     public Path installedRecord() {
         return dir.resolve("installed.json");
