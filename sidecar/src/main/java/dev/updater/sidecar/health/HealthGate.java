@@ -36,6 +36,7 @@ public final class HealthGate {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    private static final String NO_ANSWER = "no answer yet";
 
     private final GateSettings settings;
     private final Path agentRecord;
@@ -59,7 +60,7 @@ public final class HealthGate {
         Instant uptimeReached = started.plus(settings.minUptime());
         Instant deadline = started.plus(settings.timeout());
         boolean urlAnswered = settings.healthUrl() == null;
-        String lastAnswer = "no answer yet";
+        String lastAnswer = NO_ANSWER;
         while (true) {
             if (cancelled.getAsBoolean()) {
                 return new GateResult(GateResult.Verdict.CANCELLED, "the sidecar is stopping", since(started));
@@ -70,8 +71,12 @@ public final class HealthGate {
             }
             Duration remaining = Duration.between(Instant.now(), deadline);
             if (!urlAnswered && !remaining.isNegative() && !remaining.isZero()) {
-                lastAnswer = probe(remaining);
-                urlAnswered = lastAnswer == null;
+                Answer answer = probe(remaining);
+                urlAnswered = answer.ok();
+                // A probe cut short by the deadline says less than the answer before it.
+                if (!answer.cutShort() || lastAnswer.equals(NO_ANSWER)) {
+                    lastAnswer = answer.seen();
+                }
             }
             Instant now = Instant.now();
             if (!now.isBefore(uptimeReached) && urlAnswered && host.isAlive()) {
@@ -102,20 +107,34 @@ public final class HealthGate {
         return settings.healthUrl() + " never answered 2xx (last: " + lastAnswer + ")";
     }
 
-    /** Returns null for a 2xx answer, else what was seen instead ({@code HTTP 503}, {@code connection refused}). */
-    private String probe(Duration remaining) throws InterruptedException {
+    /**
+     * What one probe saw.
+     *
+     * @param ok a 2xx answer
+     * @param seen what was seen otherwise: {@code HTTP 503}, {@code connection refused}
+     * @param cutShort it timed out only because the gate's deadline came first
+     */
+    private record Answer(boolean ok, String seen, boolean cutShort) {
+        static Answer of(String seen) {
+            return new Answer(false, seen, false);
+        }
+    }
+
+    private Answer probe(Duration remaining) throws InterruptedException {
         Duration timeout = remaining.compareTo(REQUEST_TIMEOUT) < 0 ? remaining : REQUEST_TIMEOUT;
         try {
             HttpResponse<Void> response = client().send(HttpRequest.newBuilder(settings.healthUrl())
                     .timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
-            return status >= 200 && status < 300 ? null : "HTTP " + status;
+            return status >= 200 && status < 300 ? new Answer(true, "HTTP " + status, false) : Answer.of("HTTP " + status);
         } catch (ConnectException e) {
-            return "connection refused";
+            return Answer.of("connection refused");
         } catch (HttpTimeoutException e) {
-            return "no answer within " + Durations.format(timeout);
+            return timeout.compareTo(REQUEST_TIMEOUT) < 0
+                    ? new Answer(false, "no answer before the deadline", true)
+                    : Answer.of("no answer within " + Durations.format(timeout));
         } catch (IOException e) {
-            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return Answer.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
     }
 

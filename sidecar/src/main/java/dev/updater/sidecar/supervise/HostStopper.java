@@ -3,6 +3,7 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.Durations;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 
 import java.time.Clock;
@@ -43,40 +44,59 @@ final class HostStopper {
         long pid = host == null ? -1 : host.pid();
         requests.write(requests.exitFile(), new Requests.Exit(reason, clock.instant(), pid));
         try {
-            if (awaitLockFree(stopTimeout, cancelled)) {
+            if (awaitGone(host, stopTimeout, cancelled)) {
                 return true;
             }
             Optional<ProcessHandle> process = visibleProcess(host);
             if (process.isEmpty()) {
                 log.accept("the host (pid " + pid + ") did not exit within " + Durations.format(stopTimeout)
                         + " of its exit request, and its pid is not visible here to signal");
-                return awaitLockFree(stopTimeout, cancelled);
+                return awaitGone(host, stopTimeout, cancelled);
             }
             log.accept("the host (pid " + pid + ") did not exit within " + Durations.format(stopTimeout)
                     + "; sending SIGTERM");
             process.get().destroy();
-            if (awaitLockFree(stopTimeout, cancelled)) {
+            if (awaitGone(host, stopTimeout, cancelled)) {
                 return true;
             }
             log.accept("the host (pid " + pid + ") ignored SIGTERM for " + Durations.format(stopTimeout)
                     + "; killing it");
             process.get().destroyForcibly();
-            return awaitLockFree(stopTimeout, cancelled);
+            return awaitGone(host, stopTimeout, cancelled);
         } finally {
             // A request the host never took must not stop the next host at its start.
             requests.delete(requests.exitFile());
         }
     }
 
-    boolean awaitLockFree(Duration timeout, BooleanSupplier cancelled) throws InterruptedException {
+    /**
+     * Waits until the host is gone: {@code host.lock} is free, or (a runtime that restarts at once)
+     * held by another process, whose agent record names another pid or start.
+     */
+    boolean awaitGone(AgentRecord host, Duration timeout, BooleanSupplier cancelled) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (LockProbe.isHeld(home.hostLock())) {
+        while (!gone(host)) {
             if (System.nanoTime() >= deadline || cancelled.getAsBoolean()) {
                 return false;
             }
             Thread.sleep(POLL_MILLIS);
         }
         return true;
+    }
+
+    private boolean gone(AgentRecord host) {
+        if (!LockProbe.isHeld(home.hostLock())) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        try {
+            Optional<AgentRecord> now = JsonRecords.read(home.agentRecord(), AgentRecord.class);
+            return now.isPresent() && !WatchedHost.sameProcess(now.get(), host.pid(), host.startedAt());
+        } catch (UpdaterException e) {
+            return false;
+        }
     }
 
     /** The host's process, when this sidecar can see it and it is the same process the agent described. */

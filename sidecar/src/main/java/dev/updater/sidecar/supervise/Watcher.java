@@ -210,8 +210,12 @@ public final class Watcher implements HostControl {
                     asked = record;
                     log.accept("asking the host (pid " + record.pid() + ") to exit, so that the container runtime"
                             + " starts it on " + expectedLabel);
-                    stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed; exit so that the"
-                            + " container runtime restarts this host on it", () -> stopping);
+                    boolean exited = stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed;"
+                            + " exit so that the container runtime restarts this host on it", () -> stopping);
+                    if (!exited && !stopping) {
+                        return Optional.of(WatchedHost.neverStarted(home, "never started: the host before it (pid "
+                                + record.pid() + ") did not exit when asked", clock.instant()));
+                    }
                     continue;
                 }
             } else if (!held) {
