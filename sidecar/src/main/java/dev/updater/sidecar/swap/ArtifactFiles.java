@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -46,6 +48,18 @@ final class ArtifactFiles {
             }
         }
         return new SwapJournal.Artifact(version, Sha256.of(digest.digest()).hex(), size);
+    }
+
+    /**
+     * What identifies a file's bytes without reading them: its inode (file key), size and
+     * modification time. Two paths with equal identities are hard links to one unchanged file.
+     */
+    record Identity(Object fileKey, long size, FileTime modified) {
+    }
+
+    static Identity identity(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        return new Identity(a.fileKey(), a.size(), a.lastModifiedTime());
     }
 
     /** The SHA-256 of a file, or null when it does not exist as a regular file. */

@@ -53,6 +53,8 @@ public final class SwapTransaction {
     private final SwapContext ctx;
     private final UpdateHome home;
     private final HostControl hosts;
+    /** The target's inode, size and mtime while {@link #measureInstalled} hashed it, if they held still. */
+    private ArtifactFiles.Identity installedAsMeasured;
 
     public SwapTransaction(SwapContext ctx, HostControl hosts) {
         this.ctx = ctx;
@@ -177,7 +179,9 @@ public final class SwapTransaction {
     SwapJournal.Artifact measureInstalled(Path target) throws UpdaterException {
         SwapJournal.Artifact measured;
         try {
+            ArtifactFiles.Identity before = ArtifactFiles.identity(target);
             measured = ArtifactFiles.measure(target, null);
+            installedAsMeasured = before.equals(ArtifactFiles.identity(target)) ? before : null;
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": "
                     + ArtifactFiles.describe(e) + "; give the file the host runs with --target.", e);
@@ -258,7 +262,12 @@ public final class SwapTransaction {
                 createPrivateDirectories(backup.getParent());
                 ArtifactFiles.linkOrCopy(target, backup);
             }
-            SwapJournal.Artifact kept = ArtifactFiles.measure(backup, journal.from().version());
+            // A hard link to the very inode hashed a moment ago, unchanged since: hashing it again
+            // would read the same bytes (100 ms per 100 MiB). Anything else is verified.
+            boolean sameBytesAsHashed = installedAsMeasured != null && installedAsMeasured.fileKey() != null
+                    && installedAsMeasured.equals(ArtifactFiles.identity(backup));
+            SwapJournal.Artifact kept = sameBytesAsHashed ? journal.from()
+                    : ArtifactFiles.measure(backup, journal.from().version());
             if (!kept.sha256().equals(journal.from().sha256())) {
                 throw new UpdaterException(ErrorCode.SWAP_FAILED, "The backup " + backup + " does not match the"
                         + " installed artifact (SHA-256 " + kept.sha256() + ", expected " + journal.from().sha256()
