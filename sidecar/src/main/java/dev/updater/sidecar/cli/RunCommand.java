@@ -64,10 +64,13 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws UpdaterException, InterruptedException {
         SidecarSettings settings = options.settings(spec, Duration.ZERO);
         UpdateHome updateHome = HomeGuard.open(home.home);
-        try (SidecarLock lock = SidecarLock.acquire(updateHome)) {
+        SidecarLock lock = SidecarLock.acquire(updateHome);
+        try {
             Consumer<String> log = logTo(spec.commandLine().getOut());
             log.accept("supervising " + command + " on " + updateHome.dir() + " (apply=" + settings.policy() + ")");
             return new Supervisor(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
+        } finally {
+            lock.close();
         }
     }
 

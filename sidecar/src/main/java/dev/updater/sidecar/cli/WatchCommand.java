@@ -62,10 +62,13 @@ final class WatchCommand implements Callable<Integer> {
     public Integer call() throws UpdaterException, InterruptedException {
         SidecarSettings settings = options.settings(spec, restartTimeout);
         UpdateHome updateHome = HomeGuard.open(home.home);
-        try (SidecarLock lock = SidecarLock.acquire(updateHome)) {
+        SidecarLock lock = SidecarLock.acquire(updateHome);
+        try {
             Consumer<String> log = RunCommand.logTo(spec.commandLine().getOut());
             log.accept("watching " + updateHome.dir() + " (apply=" + settings.policy() + ")");
             return new Watcher(updateHome, settings, Clock.systemDefaultZone(), log).run();
+        } finally {
+            lock.close();
         }
     }
 }

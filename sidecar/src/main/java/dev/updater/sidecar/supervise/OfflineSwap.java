@@ -39,15 +39,21 @@ public final class OfflineSwap implements HostControl {
     }
 
     public Outcome install(StagedRelease staged, Path target) throws UpdaterException, InterruptedException {
-        try (SidecarLock lock = lockWithHostStopped()) {
+        SidecarLock lock = lockWithHostStopped();
+        try {
             HomeGuard.checkSameFileSystem(home, target);
             return new SwapTransaction(context, this).install(staged, target, true);
+        } finally {
+            lock.close();
         }
     }
 
     public Outcome rollBack(Backups.Backup backup, Path target) throws UpdaterException, InterruptedException {
-        try (SidecarLock lock = lockWithHostStopped()) {
+        SidecarLock lock = lockWithHostStopped();
+        try {
             return new SwapTransaction(context, this).rollBack(backup, target);
+        } finally {
+            lock.close();
         }
     }
 

@@ -83,6 +83,7 @@ class ApplyCommandTest {
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
         try (FileChannel channel = FileChannel.open(home.resolve("host.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE); FileLock hostLock = channel.lock()) {
+            assertTrue(hostLock.isValid(), "a host holds host.lock");
 
             CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
 

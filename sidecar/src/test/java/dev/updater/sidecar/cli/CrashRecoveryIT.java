@@ -38,7 +38,7 @@ class CrashRecoveryIT {
     private SidecarFixture fx;
 
     @AfterEach
-    void killEverything() throws InterruptedException {
+    void killEverything() {
         if (fx != null) {
             fx.close();
         }

@@ -31,7 +31,7 @@ class KillLoopIT {
     private SidecarFixture fx;
 
     @AfterEach
-    void killEverything() throws InterruptedException {
+    void killEverything() {
         if (fx != null) {
             fx.close();
         }

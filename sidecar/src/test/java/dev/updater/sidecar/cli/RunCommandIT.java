@@ -34,7 +34,7 @@ class RunCommandIT {
     private SidecarFixture fx;
 
     @AfterEach
-    void killEverything() throws InterruptedException {
+    void killEverything() {
         if (fx != null) {
             fx.close();
         }

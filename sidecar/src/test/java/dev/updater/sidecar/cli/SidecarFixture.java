@@ -167,7 +167,7 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         for (ChildJvm jvm : started) {
             jvm.close();
         }

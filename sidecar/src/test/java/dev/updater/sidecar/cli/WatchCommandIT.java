@@ -33,7 +33,7 @@ class WatchCommandIT {
     private ContainerRuntime runtime;
 
     @AfterEach
-    void killEverything() throws InterruptedException {
+    void killEverything() {
         if (runtime != null) {
             runtime.close();
         }

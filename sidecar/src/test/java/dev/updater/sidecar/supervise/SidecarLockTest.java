@@ -21,7 +21,8 @@ class SidecarLockTest {
     void theHolderWritesItsPid_andASecondAcquireFailsNamingIt() throws Exception {
         UpdateHome home = new UpdateHome(dir);
         long self = ProcessHandle.current().pid();
-        try (SidecarLock lock = SidecarLock.acquire(home)) {
+        SidecarLock lock = SidecarLock.acquire(home);
+        try {
             assertEquals(self + "\n", Files.readString(home.sidecarLock()));
             assertEquals(OptionalLong.of(self), SidecarLock.holder(home));
 
@@ -30,6 +31,8 @@ class SidecarLockTest {
             assertEquals(ErrorCode.SIDECAR_RUNNING, e.code());
             assertEquals("Another sidecar (pid " + self + ") already runs on the update home " + dir
                     + "; stop it first, or give this one another --home.", e.getMessage());
+        } finally {
+            lock.close();
         }
         assertEquals(OptionalLong.empty(), SidecarLock.holder(home));
     }

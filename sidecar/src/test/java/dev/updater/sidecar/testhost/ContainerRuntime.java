@@ -55,14 +55,18 @@ public final class ContainerRuntime implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         closed = true;
         loop.interrupt();
         ChildJvm host = current;
         if (host != null) {
             host.close();
         }
-        loop.join(5_000);
+        try {
+            loop.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
