@@ -10,6 +10,7 @@ import dev.updater.agent.host.RunningVersion;
 import dev.updater.agent.jmx.AgentMBeans;
 import dev.updater.agent.jmx.UpdaterAgentMXBean;
 import dev.updater.core.ErrorCode;
+import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.download.DownloadOptions;
@@ -101,7 +102,7 @@ final class Agent implements UpdaterAgentMXBean {
                 config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now()));
 
         DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(config.insecureAllowHttp());
-        UpdateCheck check = new UpdateCheck(new UpdateCheck.Settings(config.manifest(), keys,
+        UpdateCheck check = new UpdateCheck(new ReleaseCheck.Settings(config.manifest(), keys,
                 config.insecureAllowUnsigned(), running.version(), hostId,
                 new PolicyOptions(config.allowPrerelease(), config.allowBreaking()), Platform.current()),
                 home, new ManifestFetcher(options), new Downloader(options), Clock.systemUTC());

@@ -1,6 +1,7 @@
 package dev.updater.agent.check;
 
 import dev.updater.core.ErrorCode;
+import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.Sha256;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
@@ -252,7 +253,7 @@ class UpdateCheckTest {
 
     private UpdateCheck check(String running, List<TrustedKey> keys, boolean allowUnsigned) throws Exception {
         DownloadOptions options = DownloadOptions.defaults().withRetries(0);
-        return new UpdateCheck(new UpdateCheck.Settings(channel.manifestUri(), keys, allowUnsigned,
+        return new UpdateCheck(new ReleaseCheck.Settings(channel.manifestUri(), keys, allowUnsigned,
                 ReleaseVersion.parse(running), "host-1", PolicyOptions.DEFAULTS, Platform.current()),
                 home, new ManifestFetcher(options), new Downloader(options), Clock.systemUTC());
     }

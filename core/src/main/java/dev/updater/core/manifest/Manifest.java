@@ -52,6 +52,11 @@ public record Manifest(
         return expires != null && !now.isBefore(expires);
     }
 
+    /** The key {@link #artifactFor} picks for {@code platform}: its own when offered, else {@code any}. */
+    public String keyFor(Platform platform) {
+        return binaries.containsKey(platform.key()) ? platform.key() : PlatformKeys.ANY;
+    }
+
     /**
      * The artifact for {@code platform}: its exact key, else {@code any}.
      *

@@ -1,4 +1,4 @@
-package dev.updater.agent.check;
+package dev.updater.core.check;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
@@ -29,22 +29,33 @@ import java.util.Optional;
 /**
  * Stages a release the sidecar can install: download and verify into {@code downloads/}, move into
  * {@code releases/<version>/}, then write {@code staged.json} last, so its presence means complete.
- * Never touches the installed artifact.
+ * Never touches the installed artifact. Used by the agent, and by an operator's {@code apply} when
+ * the agent has not staged the release yet.
  */
-final class ReleaseStager {
+public final class ReleaseStager {
     private final UpdateHome home;
     private final Downloader downloader;
     private final Clock clock;
 
-    ReleaseStager(UpdateHome home, Downloader downloader, Clock clock) {
+    public ReleaseStager(UpdateHome home, Downloader downloader, Clock clock) {
         this.home = home;
         this.downloader = downloader;
         this.clock = clock;
     }
 
     /** Returns the staged record, reusing an identical staged release instead of downloading again. */
-    StagedRelease stage(Manifest manifest, String platformKey, Artifact artifact, URI manifestUri,
-                        Decision.Install decision) throws UpdaterException {
+    public StagedRelease stage(Manifest manifest, String platformKey, Artifact artifact, URI manifestUri,
+                               Decision.Install decision) throws UpdaterException {
+        return stage(manifest, platformKey, artifact, manifestUri, decision, DownloadListener.NONE, Cancellation.none());
+    }
+
+    /**
+     * As {@link #stage(Manifest, String, Artifact, URI, Decision.Install)}, reporting download progress;
+     * a cancelled download keeps its part for the next attempt.
+     */
+    public StagedRelease stage(Manifest manifest, String platformKey, Artifact artifact, URI manifestUri,
+                               Decision.Install decision, DownloadListener listener, Cancellation cancellation)
+            throws UpdaterException {
         URI uri = artifact.resolve(manifestUri);
         String version = manifest.version().toString();
         String fileName = fileNameOf(uri);
@@ -54,7 +65,7 @@ final class ReleaseStager {
         if (!alreadyThere(releaseFile, artifact)) {
             ensureDirectory(home.downloads());
             VerifiedFile file = downloader.download(new DownloadRequest(uri, artifact.size(), artifact.sha256(),
-                    home.downloads(), version + "-" + fileName), DownloadListener.NONE, Cancellation.none());
+                    home.downloads(), version + "-" + fileName), listener, cancellation);
             ensureDirectory(home.releases());
             ensureDirectory(releaseDir);
             try {
@@ -78,7 +89,7 @@ final class ReleaseStager {
     }
 
     /** True when the staged record already names this exact artifact and the file is intact. */
-    boolean isStaged(String version, Artifact artifact) throws UpdaterException {
+    public boolean isStaged(String version, Artifact artifact) throws UpdaterException {
         Optional<StagedRelease> staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
         if (staged.isEmpty() || !staged.get().version().equals(version)
                 || !staged.get().sha256().equals(artifact.sha256().hex())) {

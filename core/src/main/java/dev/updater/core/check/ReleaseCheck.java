@@ -1,0 +1,153 @@
+package dev.updater.core.check;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.download.Validators;
+import dev.updater.core.home.AcceptedVersion;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.manifest.ManifestParser;
+import dev.updater.core.platform.Platform;
+import dev.updater.core.policy.Decision;
+import dev.updater.core.policy.PolicyInput;
+import dev.updater.core.policy.PolicyOptions;
+import dev.updater.core.policy.UpdatePolicy;
+import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.version.ReleaseVersion;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One check of a release channel, as the agent and an operator's {@code check}/{@code apply} do it:
+ * fetch the manifest (conditionally), verify its signature before reading anything in it, parse
+ * it, refuse a replayed older manifest, and let the version policy decide. Fails closed: any error
+ * on the way is an exception, and nothing is decided.
+ *
+ * <pre>{@code
+ * ReleaseCheck check = new ReleaseCheck(settings, home, new ManifestFetcher(options), clock, log::warn);
+ * ReleaseCheck.Found found = check.check();
+ * if (found.decision() instanceof Decision.Install install) { stager.stage(...); }
+ * }</pre>
+ *
+ * Keeps the last verified manifest and its validators, so a {@code 304} costs no parsing.
+ */
+public final class ReleaseCheck {
+
+    /** What stays the same from one check to the next. */
+    public record Settings(URI manifestUri, List<TrustedKey> keys, boolean allowUnsigned, ReleaseVersion running,
+                           String hostId, PolicyOptions options, Platform platform) {
+        public Settings {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** A verified manifest and the decision about it. */
+    public record Found(Manifest manifest, Decision decision) {
+    }
+
+    private final Settings settings;
+    private final UpdateHome home;
+    private final ManifestFetcher fetcher;
+    private final Clock clock;
+    private final Consumer<String> warnings;
+
+    private Validators validators = Validators.NONE;
+    private Manifest lastManifest;
+
+    /** @param warnings receives warnings that do not stop the check (an unsigned manifest allowed by the operator) */
+    public ReleaseCheck(Settings settings, UpdateHome home, ManifestFetcher fetcher, Clock clock,
+                        Consumer<String> warnings) {
+        this.settings = settings;
+        this.home = home;
+        this.fetcher = fetcher;
+        this.clock = clock;
+        this.warnings = warnings;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The version of the last verified manifest, or null before the first. */
+    public ReleaseVersion lastSeen() {
+        return lastManifest == null ? null : lastManifest.version();
+    }
+
+    /**
+     * Checks the channel.
+     *
+     * @throws UpdaterException for any failure, and for a manifest that is expired
+     *     ({@code MANIFEST_EXPIRED}) or older than one this home accepted before ({@code VERSION_INVALID})
+     */
+    public Found check() throws UpdaterException {
+        Manifest manifest = fetchVerifiedManifest();
+        ReleaseVersion accepted = highestAccepted();
+        Decision decision = UpdatePolicy.decide(new PolicyInput(settings.running(), manifest, settings.hostId(),
+                clock.instant(), accepted, quarantined(), settings.options()));
+        if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.EXPIRED) {
+            throw new UpdaterException(ErrorCode.MANIFEST_EXPIRED, refused.message());
+        }
+        if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.OLDER_THAN_ACCEPTED) {
+            throw new UpdaterException(ErrorCode.VERSION_INVALID, refused.message());
+        }
+        // A signed, unexpired manifest that is no replay moves the highest accepted version.
+        if (accepted == null || manifest.version().isNewerThan(accepted)) {
+            JsonRecords.write(home.acceptedRecord(),
+                    new AcceptedVersion(manifest.version().toString(), clock.instant()));
+        }
+        return new Found(manifest, decision);
+    }
+
+    /** Fetch, verify, parse; a 304 reuses the manifest verified before. */
+    private Manifest fetchVerifiedManifest() throws UpdaterException {
+        ManifestFetcher.Result result = fetcher.fetch(settings.manifestUri(),
+                lastManifest == null ? Validators.NONE : validators);
+        if (result instanceof ManifestFetcher.NotModified && lastManifest != null) {
+            return lastManifest;
+        }
+        if (!(result instanceof ManifestFetcher.Fetched fetched)) {
+            throw new UpdaterException(ErrorCode.HTTP_STATUS, "The server answered 304 Not Modified to an"
+                    + " unconditional request for " + settings.manifestUri() + "; fix the server.");
+        }
+        String source = settings.manifestUri().toString();
+        if (settings.allowUnsigned() && settings.keys().isEmpty()) {
+            warnings.accept("insecure-allow-unsigned=true: manifest " + source + " is used without checking any"
+                    + " signature. Never run this way in production.");
+        } else if (settings.allowUnsigned() && fetched.signatureOrNull() == null) {
+            warnings.accept("insecure-allow-unsigned=true: manifest " + source + " has no signature and is used"
+                    + " anyway. Never run this way in production.");
+        } else {
+            ManifestSignatures.verify(fetched.manifest(), fetched.signatureOrNull(), settings.keys(), source);
+        }
+        Manifest manifest = ManifestParser.parse(fetched.manifest(), source);
+        validators = fetched.validators();
+        lastManifest = manifest;
+        return manifest;
+    }
+
+    private ReleaseVersion highestAccepted() throws UpdaterException {
+        Optional<AcceptedVersion> accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class);
+        return accepted.map(a -> ReleaseVersion.tryParse(a.version())).orElse(null);
+    }
+
+    private Set<ReleaseVersion> quarantined() throws UpdaterException {
+        Set<ReleaseVersion> versions = new HashSet<>();
+        JsonRecords.read(home.quarantine(), Quarantine.class).ifPresent(q -> q.versions().forEach(e -> {
+            ReleaseVersion v = ReleaseVersion.tryParse(e.version());
+            if (v != null) {
+                versions.add(v);
+            }
+        }));
+        return versions;
+    }
+}
