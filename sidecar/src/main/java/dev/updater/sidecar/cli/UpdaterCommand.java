@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class,
                 AgentJarCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
-                ApplyCommand.class, RollbackCommand.class, DemoCommand.class},
+                CheckCommand.class, ApplyCommand.class, RollbackCommand.class, DemoCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footerHeading = "%nExit codes:%n",
         footer = {

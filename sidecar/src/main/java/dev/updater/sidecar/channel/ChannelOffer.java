@@ -1,0 +1,78 @@
+package dev.updater.sidecar.channel;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.check.ReleaseCheck;
+import dev.updater.core.download.DownloadOptions;
+import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.platform.Platform;
+import dev.updater.core.policy.Decision;
+import dev.updater.core.policy.PolicyOptions;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.version.ReleaseVersion;
+import dev.updater.sidecar.supervise.HomeStatus;
+
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What the channel offers this install right now, checked exactly as the host's agent checks it:
+ * the URL, trusted keys and options the agent recorded in {@code channel.json}, the installed
+ * version, and the same {@link ReleaseCheck}. For the operator's {@code check} and {@code apply}.
+ */
+public final class ChannelOffer {
+    private ChannelOffer() {
+    }
+
+    /**
+     * @param installed the installed version
+     * @param staged the release already staged, or null
+     */
+    public record Offer(ReleaseVersion installed, Manifest manifest, Decision decision, URI manifestUri,
+                        Platform platform, StagedRelease staged, DownloadOptions options) {
+
+        /** True when the staged release is this very offer, so nothing needs downloading. */
+        public boolean alreadyStaged() {
+            return staged != null && staged.version().equals(manifest.version().toString());
+        }
+    }
+
+    public static Offer check(UpdateHome home, Clock clock, Consumer<String> warnings) throws UpdaterException {
+        ChannelSettings settings = JsonRecords.read(home.channelRecord(), ChannelSettings.class).orElseThrow(() ->
+                new UpdaterException(ErrorCode.CONFIG_INVALID, "The agent has not recorded its channel in "
+                        + home.channelRecord() + " yet; start the host with the updater agent (home="
+                        + home.dir() + ") once, then check again."));
+        HomeStatus status = HomeStatus.read(home);
+        String installedText = status.installed() == null ? null : status.installed().version();
+        if (installedText == null && status.agent() != null) {
+            installedText = status.agent().runningVersion();
+        }
+        ReleaseVersion installed = installedText == null ? null : ReleaseVersion.tryParse(installedText);
+        if (installed == null) {
+            throw new UpdaterException(ErrorCode.VERSION_UNKNOWN, "Cannot tell which version is installed in "
+                    + home.dir() + "; start the host with the agent once (it records its version).");
+        }
+        List<TrustedKey> keys = new ArrayList<>();
+        for (String key : settings.trustedKeys()) {
+            keys.add(TrustedKey.of(Ed25519Keys.parsePublicKey(key)));
+        }
+        URI manifestUri = URI.create(settings.manifestUrl());
+        DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(settings.insecureAllowHttp());
+        Platform platform = Platform.current();
+        ReleaseCheck.Settings checkSettings = new ReleaseCheck.Settings(manifestUri, keys,
+                settings.insecureAllowUnsigned(), installed, settings.hostId(),
+                new PolicyOptions(settings.allowPrerelease(), settings.allowBreaking()), platform);
+        ReleaseCheck.Found found = new ReleaseCheck(checkSettings, home, new ManifestFetcher(options), clock, warnings)
+                .check();
+        return new Offer(installed, found.manifest(), found.decision(), manifestUri, platform, status.staged(), options);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.channel.ChannelOffer;
+import dev.updater.sidecar.console.Screen;
+import dev.updater.sidecar.console.UpdateScreens;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+
+/** {@code updater-sidecar check}: what the channel offers this install, without installing anything. */
+@Command(
+        name = "check",
+        sortOptions = false,
+        description = {
+                "Checks the release channel now, exactly as the host's agent does (its URL, trusted keys and"
+                        + " options from the home's channel.json), and shows what it offers: current and new version,"
+                        + " release age, what's new and download size. Installs nothing; 'apply' does."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+                "  updater-sidecar check --home /var/lib/app/updates",
+                "",
+                "Exit codes:",
+                "  0  checked (an update is available, or there is none to install: the box says which)",
+                "  1  the check failed (unreachable channel, bad signature, expired manifest, ...)",
+                "  2  usage error (a wrong or missing option)"
+        })
+final class CheckCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HelpOption help;
+
+    @Mixin
+    HomeOption home;
+
+    @Override
+    public Integer call() throws UpdaterException {
+        UpdateHome updateHome = ApplyCommand.existingHome(home.home);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Clock clock = Clock.systemUTC();
+        ChannelOffer.Offer offer = ChannelOffer.check(updateHome, clock, warning -> {
+            err.println(warning);
+            err.flush();
+        });
+        new UpdateScreens(Screen.forConsole(out)).offer(offer, clock.instant());
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.updater.sidecar.console;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.List;
+
+/**
+ * Draws the operator's update screens: boxes, a progress line, a checklist. On a terminal they are
+ * the seed's boxes; elsewhere (a pipe, a log, CI) the same information comes as plain lines, with
+ * no control characters.
+ */
+public final class Screen {
+    static final int WIDTH = 72;
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final boolean unicode;
+
+    public Screen(PrintWriter out, boolean terminal, boolean unicode) {
+        this.out = out;
+        this.terminal = terminal;
+        this.unicode = unicode;
+    }
+
+    /** A screen for this process: boxes when stdout is a terminal that takes UTF-8. */
+    public static Screen forConsole(PrintWriter out) {
+        boolean terminal = System.console() != null;
+        boolean unicode = Charset.defaultCharset().name().toUpperCase(java.util.Locale.ROOT).contains("UTF");
+        return new Screen(out, terminal, terminal && unicode);
+    }
+
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    PrintWriter out() {
+        return out;
+    }
+
+    /** A titled box on a terminal; on a pipe the title and the lines. */
+    public void box(String title, List<String> lines) {
+        if (!terminal) {
+            out.println(title + ":");
+            for (String line : lines) {
+                if (!line.isEmpty()) {
+                    out.println("  " + line);
+                }
+            }
+            out.flush();
+            return;
+        }
+        String h = unicode ? "─" : "-";
+        String v = unicode ? "│" : "|";
+        String head = (unicode ? "┌─ " : "+- ") + title + " ";
+        out.println(head + h.repeat(Math.max(0, WIDTH - head.length() - 1)) + (unicode ? "┐" : "+"));
+        for (String line : lines) {
+            for (String part : wrap(line, WIDTH - 4)) {
+                out.println(v + " " + pad(part, WIDTH - 4) + " " + v);
+            }
+        }
+        out.println((unicode ? "└" : "+") + h.repeat(WIDTH - 2) + (unicode ? "┘" : "+"));
+        out.flush();
+    }
+
+    /** The mark of a done step: a check mark on a UTF-8 terminal. */
+    public String done() {
+        return unicode ? "✓" : "[ok]";
+    }
+
+    public String failed() {
+        return unicode ? "✗" : "[FAILED]";
+    }
+
+    /** The bullet of a feature and of a fix in the changelog. */
+    public String feature() {
+        return unicode ? "✨" : "+";
+    }
+
+    public String fix() {
+        return unicode ? "🐛" : "*";
+    }
+
+    public void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    /** Rewrites the current line in place on a terminal (a progress bar); prints it on a pipe. */
+    void overwrite(String text) {
+        if (terminal) {
+            out.print("\r" + pad(text, WIDTH));
+        } else {
+            out.println(text);
+        }
+        out.flush();
+    }
+
+    void endOverwrite() {
+        if (terminal) {
+            out.println();
+            out.flush();
+        }
+    }
+
+    boolean unicode() {
+        return unicode;
+    }
+
+    static String pad(String text, int width) {
+        int length = text.codePointCount(0, text.length());
+        return length >= width ? text : text + " ".repeat(width - length);
+    }
+
+    static List<String> wrap(String line, int width) {
+        if (line.codePointCount(0, line.length()) <= width) {
+            return List.of(line);
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        String rest = line;
+        String indent = "";
+        while (rest.codePointCount(0, rest.length()) > width) {
+            int cut = rest.lastIndexOf(' ', width);
+            if (cut <= indent.length()) {
+                cut = width;
+            }
+            parts.add(rest.substring(0, cut));
+            indent = "  ";
+            rest = indent + rest.substring(cut).strip();
+        }
+        parts.add(rest);
+        return parts;
+    }
+}

@@ -1,0 +1,70 @@
+package dev.updater.sidecar.console;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.policy.Decision;
+import dev.updater.sidecar.channel.ChannelOffer;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The boxes of the operator's update flow, filled from an {@link ChannelOffer.Offer}. */
+public final class UpdateScreens {
+    private final Screen screen;
+
+    public UpdateScreens(Screen screen) {
+        this.screen = screen;
+    }
+
+    /** "UPDATE AVAILABLE": versions, age, what's new, size; or why there is nothing to install. */
+    public void offer(ChannelOffer.Offer offer, Instant now) throws UpdaterException {
+        Manifest m = offer.manifest();
+        if (offer.decision() instanceof Decision.UpToDate) {
+            screen.box("UP TO DATE", List.of("Installed version: " + offer.installed() + ", the latest release."));
+            return;
+        }
+        if (offer.decision() instanceof Decision.Refused refused) {
+            screen.box("NO UPDATE TO INSTALL", List.of("Installed version: " + offer.installed(),
+                    "Channel offers:    " + m.version(), "", refused.message()));
+            return;
+        }
+        Artifact artifact = m.artifactFor(offer.platform());
+        List<String> lines = new ArrayList<>();
+        lines.add("Current version: " + offer.installed());
+        lines.add("New version:     " + m.version()
+                + (m.releaseDate() == null ? "" : " (released " + Amounts.age(m.releaseDate(), now) + ")"));
+        if (!m.changelog().isEmpty()) {
+            lines.add("");
+            lines.add("What's new:");
+            m.changelog().features().forEach(f -> lines.add(screen.feature() + " " + f));
+            m.changelog().fixes().forEach(f -> lines.add(screen.fix() + " " + f));
+        }
+        lines.add("");
+        lines.add("Download size: " + Amounts.bytes(artifact.size())
+                + (offer.alreadyStaged() ? " (already downloaded and verified)" : ""));
+        Decision.Install install = (Decision.Install) offer.decision();
+        if (install.needsApproval()) {
+            lines.add("");
+            lines.add("Needs your approval: " + install.message());
+        }
+        screen.box("UPDATE AVAILABLE", lines);
+    }
+
+    /** "INSTALLING UPDATE": the steps done so far, then what is happening now. */
+    public void installing(List<String> doneSteps, String now) {
+        List<String> lines = new ArrayList<>();
+        doneSteps.forEach(step -> lines.add(screen.done() + " " + step));
+        if (now != null) {
+            lines.add("");
+            lines.add(now);
+        }
+        screen.box("INSTALLING UPDATE", lines);
+    }
+
+    /** The closing box: "Updated from X". */
+    public void updated(String product, String from, String to) {
+        screen.box(product + " " + to, List.of(screen.done() + " Updated from " + from));
+    }
+}

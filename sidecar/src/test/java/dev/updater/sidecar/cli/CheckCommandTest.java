@@ -1,0 +1,102 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.testing.TestChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+class CheckCommandTest {
+    @TempDir
+    Path dir;
+
+    private TestChannel channel;
+    private UpdateHome home;
+
+    @BeforeEach
+    void installed100() throws Exception {
+        channel = TestChannel.start(dir.resolve("channel"));
+        home = new UpdateHome(dir.resolve("home"));
+        Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", "a".repeat(64),
+                dir.resolve("app.jar").toString(), null, Instant.now()));
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+    }
+
+    @AfterEach
+    void stop() {
+        channel.close();
+    }
+
+    @Test
+    void check_showsTheOffer_asPlainLines_whenNotATerminal_andInstallsNothing() throws Exception {
+        byte[] jar = new byte[12_400_000];
+        Manifest m = TestChannel.manifest("1.1.0", jar);
+        channel.publish(new Manifest(m.version(), Instant.now().minusSeconds(2 * 86_400 + 60), m.binaries(),
+                new dev.updater.core.manifest.Changelog(List.of("Dark theme"), List.of("Login timeout")), null, false,
+                null, null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("""
+                UPDATE AVAILABLE:
+                  Current version: 1.0.0
+                  New version:     1.1.0 (released 2 days ago)
+                  What's new:
+                  + Dark theme
+                  * Login timeout
+                  Download size: 12.4 MB
+                """, run.out());
+        assertFalse(Files.exists(home.stagedRecord()), "check installs and stages nothing");
+    }
+
+    @Test
+    void check_upToDate_saysSo() throws Exception {
+        channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
+    }
+
+    @Test
+    void check_badSignature_failsWithTheReason() throws Exception {
+        channel.publish("1.1.0", "x".getBytes(StandardCharsets.UTF_8));
+        byte[] manifest = Files.readAllBytes(channel.dir().resolve("manifest.json"));
+        manifest[manifest.length - 3] ^= 1;
+        channel.writeRaw(manifest, Files.readAllBytes(channel.dir().resolve("manifest.json.sig")));
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("The signature of manifest " + channel.manifestUri() + " does not match any trusted key ("
+                + channel.key().id() + "): the manifest was changed after signing or signed by a key this host does"
+                + " not trust. Nothing was installed.\n", run.err());
+    }
+
+    @Test
+    void check_beforeTheAgentRecordedItsChannel_saysWhatToDo() throws Exception {
+        Files.delete(home.channelRecord());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("The agent has not recorded its channel in " + home.channelRecord() + " yet; start the host"
+                + " with the updater agent (home=" + home.dir() + ") once, then check again.\n", run.err());
+    }
+}
