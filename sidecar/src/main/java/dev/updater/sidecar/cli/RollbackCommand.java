@@ -1,6 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Durations;
+import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -86,7 +88,7 @@ final class RollbackCommand implements Callable<Integer> {
             Requests requests = new Requests(updateHome);
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
-            requests.write(requests.rollbackFile(), new Requests.Rollback(at));
+            requests.write(requests.rollbackFile(), new Requests.Rollback(installedSha(file.get()), backup.sha256(), at));
             out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
                     + " to roll back to " + version + "; waiting for its health gate (up to "
                     + Durations.format(wait) + ").");
@@ -98,5 +100,14 @@ final class RollbackCommand implements Callable<Integer> {
         out.println(outcome.message());
         out.flush();
         return ExitCode.OK;
+    }
+
+    private static String installedSha(Path target) throws UpdaterException {
+        try {
+            return Sha256.ofFile(target).hex();
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": " + e
+                    + "; give the file the host runs with --target.", e);
+        }
     }
 }

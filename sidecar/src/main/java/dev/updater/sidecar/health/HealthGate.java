@@ -66,8 +66,8 @@ public final class HealthGate {
                 return new GateResult(GateResult.Verdict.CANCELLED, "the sidecar is stopping", since(started));
             }
             if (!host.isAlive()) {
-                return new GateResult(GateResult.Verdict.FAILED, "the host " + host.describeExit()
-                        + " before it passed", since(started));
+                return new GateResult(GateResult.Verdict.FAILED, host.pid() < 0 ? host.describeExit()
+                        : "the host " + host.describeExit() + " before it passed", since(started));
             }
             Duration remaining = Duration.between(Instant.now(), deadline);
             if (!urlAnswered && !remaining.isNegative() && !remaining.isZero()) {

@@ -16,6 +16,9 @@ public interface RunningHost {
     /** False once the host has exited. */
     boolean isAlive();
 
-    /** How it ended, for the gate's verdict: {@code exited with code 3}, {@code exited}. */
+    /**
+     * How it ended, for the gate's verdict: {@code exited with code 3}, {@code exited}; for a host
+     * that never came ({@link #pid()} -1), the whole sentence saying why.
+     */
     String describeExit();
 }

@@ -39,8 +39,14 @@ public final class Requests {
     public record Apply(String version, String sha256, Instant requestedAt) {
     }
 
-    /** Reinstall the newest backup and quarantine the version rolled away from. */
-    public record Rollback(Instant requestedAt) {
+    /**
+     * Reinstall a backup and quarantine the version rolled away from.
+     *
+     * @param fromSha256 what the target held when the operator asked; a request made before another
+     *     swap changed it is refused rather than rolling back one version too far
+     * @param toSha256 the backup the operator was shown
+     */
+    public record Rollback(String fromSha256, String toSha256, Instant requestedAt) {
     }
 
     /**

@@ -3,8 +3,6 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.History;
-import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -52,6 +50,7 @@ public final class Supervisor implements HostControl {
     private final Consumer<String> log;
     private final Requests requests;
     private final StagedReleases staged;
+    private final OperatorRequests operator;
     private final SwapContext context;
     private final Object childLock = new Object();
     private ChildHost child; // guarded by childLock
@@ -66,6 +65,7 @@ public final class Supervisor implements HostControl {
         this.log = log;
         this.requests = new Requests(home);
         this.staged = new StagedReleases(home, log);
+        this.operator = new OperatorRequests(home, staged, clock, log);
         this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
                 settings.keepBackups(), clock, log);
     }
@@ -150,10 +150,10 @@ public final class Supervisor implements HostControl {
             if (!running.isAlive()) {
                 return Event.HOST_EXITED;
             }
-            if (requests.exists(requests.rollbackFile())) {
+            if (operator.rollbackWaiting()) {
                 return Event.ROLLBACK;
             }
-            if (requests.exists(requests.applyFile())) {
+            if (operator.applyWaiting()) {
                 return Event.APPLY;
             }
             if (settings.policy().installsWhileRunning(LocalTime.now(clock)) && target().isPresent()
@@ -186,42 +186,22 @@ public final class Supervisor implements HostControl {
     }
 
     private Optional<Outcome> onApplyRequest() throws UpdaterException, InterruptedException {
-        Optional<Requests.Apply> request = requests.take(requests.applyFile(), Requests.Apply.class);
-        Optional<StagedRelease> release = staged.current();
-        if (request.isEmpty()) {
+        Optional<StagedRelease> approved = operator.takeApply();
+        if (approved.isEmpty()) {
             return Optional.empty();
         }
-        if (release.isEmpty() || !release.get().version().equals(request.get().version())
-                || (request.get().sha256() != null && !request.get().sha256().equalsIgnoreCase(release.get().sha256()))) {
-            refuse(request.get().version(), "apply asked for " + request.get().version() + ", but "
-                    + release.map(r -> r.version() + " is staged now").orElse("nothing is staged now")
-                    + "; run 'updater-sidecar status' and apply again");
-            return Optional.empty();
-        }
-        log.accept("apply: installing " + release.get().version() + " as an operator asked");
-        stopChild("to install " + release.get().version() + " (apply)");
-        return install(release.get(), true);
+        stopChild("to install " + approved.get().version() + " (apply)");
+        return install(approved.get(), true);
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        requests.take(requests.rollbackFile(), Requests.Rollback.class);
         Optional<Path> target = target();
-        if (target.isEmpty()) {
-            refuse(null, "rollback asked, but the target is unknown; give --target");
-            return Optional.empty();
-        }
-        Optional<Backups.Backup> backup = new Backups(home).forRollbackOf(target.get());
+        Optional<Backups.Backup> backup = operator.takeRollback(target);
         if (backup.isEmpty()) {
-            refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
             return Optional.empty();
         }
         stopChild("to roll back to " + backup.get().version());
         return Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.get()));
-    }
-
-    private void refuse(String version, String sentence) throws UpdaterException {
-        log.accept(sentence);
-        History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));
     }
 
     private int giveUp(Outcome outcome) throws UpdaterException, InterruptedException {

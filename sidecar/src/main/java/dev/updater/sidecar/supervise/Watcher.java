@@ -3,8 +3,6 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.Durations;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.History;
-import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -46,6 +44,7 @@ public final class Watcher implements HostControl {
     private final Consumer<String> log;
     private final Requests requests;
     private final StagedReleases staged;
+    private final OperatorRequests operator;
     private final SwapContext context;
     private final HostStopper stopper;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
@@ -58,6 +57,7 @@ public final class Watcher implements HostControl {
         this.log = log;
         this.requests = new Requests(home);
         this.staged = new StagedReleases(home, log);
+        this.operator = new OperatorRequests(home, staged, clock, log);
         this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
                 settings.keepBackups(), clock, log);
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
@@ -73,9 +73,9 @@ public final class Watcher implements HostControl {
             }
             check(new Recovery(context, this).recover());
             while (!stopping) {
-                if (requests.exists(requests.rollbackFile())) {
+                if (operator.rollbackWaiting()) {
                     check(onRollbackRequest());
-                } else if (requests.exists(requests.applyFile())) {
+                } else if (operator.applyWaiting()) {
                     check(onApplyRequest());
                 } else if (installsNow() && target().isPresent()) {
                     Optional<StagedRelease> due = staged.installable();
@@ -116,40 +116,15 @@ public final class Watcher implements HostControl {
     }
 
     private Optional<Outcome> onApplyRequest() throws UpdaterException, InterruptedException {
-        Optional<Requests.Apply> request = requests.take(requests.applyFile(), Requests.Apply.class);
-        Optional<StagedRelease> release = staged.current();
-        if (request.isEmpty()) {
-            return Optional.empty();
-        }
-        if (release.isEmpty() || !release.get().version().equals(request.get().version())
-                || (request.get().sha256() != null && !request.get().sha256().equalsIgnoreCase(release.get().sha256()))) {
-            refuse(request.get().version(), "apply asked for " + request.get().version() + ", but "
-                    + release.map(r -> r.version() + " is staged now").orElse("nothing is staged now")
-                    + "; run 'updater-sidecar status' and apply again");
-            return Optional.empty();
-        }
-        log.accept("apply: installing " + release.get().version() + " as an operator asked");
-        return install(release.get(), true);
+        Optional<StagedRelease> approved = operator.takeApply();
+        return approved.isEmpty() ? Optional.empty() : install(approved.get(), true);
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        requests.take(requests.rollbackFile(), Requests.Rollback.class);
         Optional<Path> target = target();
-        if (target.isEmpty()) {
-            refuse(null, "rollback asked, but the target is unknown; give --target");
-            return Optional.empty();
-        }
-        Optional<Backups.Backup> backup = new Backups(home).forRollbackOf(target.get());
-        if (backup.isEmpty()) {
-            refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
-            return Optional.empty();
-        }
-        return Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.get()));
-    }
-
-    private void refuse(String version, String sentence) throws UpdaterException {
-        log.accept(sentence);
-        History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));
+        Optional<Backups.Backup> backup = operator.takeRollback(target);
+        return backup.isEmpty() ? Optional.empty()
+                : Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.get()));
     }
 
     private Optional<Path> target() {
@@ -213,8 +188,8 @@ public final class Watcher implements HostControl {
                     boolean exited = stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed;"
                             + " exit so that the container runtime restarts this host on it", () -> stopping);
                     if (!exited && !stopping) {
-                        return Optional.of(WatchedHost.neverStarted(home, "never started: the host before it (pid "
-                                + record.pid() + ") did not exit when asked", clock.instant()));
+                        return Optional.of(WatchedHost.neverStarted(home, expectedLabel + " never started: the"
+                                + " host before it (pid " + record.pid() + ") did not exit when asked", clock.instant()));
                     }
                     continue;
                 }
@@ -222,8 +197,10 @@ public final class Watcher implements HostControl {
                 if (noHostSince == null) {
                     noHostSince = now;
                 } else if (Duration.between(noHostSince, now).compareTo(settings.restartTimeout()) > 0) {
-                    return Optional.of(WatchedHost.neverStarted(home, "was not started again by the container"
-                            + " runtime within " + Durations.format(settings.restartTimeout()), now));
+                    return Optional.of(WatchedHost.neverStarted(home, "no host running " + expectedLabel
+                            + " reported within " + Durations.format(settings.restartTimeout()) + " (--restart-timeout):"
+                            + " the container runtime did not start one, or it exited at start before its agent"
+                            + " reported", now));
                 }
             }
             Thread.sleep(POLL_MILLIS);

@@ -43,9 +43,13 @@ class WatchCommandIT {
     }
 
     private ChildJvm watch(String policy) {
+        return watch(policy, "10s");
+    }
+
+    private ChildJvm watch(String policy, String restartTimeout) {
         ChildJvm watcher = fx.sidecar(List.of(), new ArrayList<>(List.of("watch", "--home", fx.home.toString(),
                 "--apply", policy, "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s",
-                "--stop-timeout", "2s", "--restart-timeout", "10s")));
+                "--stop-timeout", "2s", "--restart-timeout", restartTimeout)));
         watcher.awaitLine("updater-sidecar: watching " + fx.home + " (apply=" + policy + ")", EXIT);
         return watcher;
     }
@@ -90,6 +94,26 @@ class WatchCommandIT {
         fx.awaitServing("1.0.0");
         fx.assertTargetIs(fx.v100);
         assertEquals(List.of("1.2.0"), fx.quarantined());
+    }
+
+    @Test
+    void aReleaseThatDiesBeforeItsAgentReports_isRolledBackAfterTheRestartTimeout() throws Exception {
+        fx = new SidecarFixture(dir);
+        Path diesEarly = dev.updater.sidecar.testhost.HostJars.build(dir.resolve("jars/app-1.4.0.jar"), "1.4.0",
+                "exitBeforeAgent=1");
+        startRuntime();
+        watch("immediate", "3s");
+
+        fx.stage(diesEarly, "1.4.0");
+
+        SwapJournal journal = fx.awaitFinishedJournal();
+        assertEquals(SwapState.ROLLED_BACK, journal.state(), runtime.toString());
+        assertEquals("1.4.0 failed its health gate: no host running 1.4.0 reported within 3s (--restart-timeout): the"
+                + " container runtime did not start one, or it exited at start before its agent reported",
+                journal.gateFailure());
+        fx.awaitServing("1.0.0");
+        fx.assertTargetIs(fx.v100);
+        assertEquals(List.of("1.4.0"), fx.quarantined());
     }
 
     @Test

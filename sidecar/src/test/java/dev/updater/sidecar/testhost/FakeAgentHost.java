@@ -30,7 +30,9 @@ import java.util.regex.Pattern;
  * it). Jars built by {@code HostJars} carry its behaviour in {@code /fake-host.properties}:
  * {@code version}, {@code exitAtStart=N}, {@code healthy=false} (never serves, never ready),
  * {@code ignoreSigterm=true} (its shutdown hook never ends), {@code ignoreExitRequests=true} (never reads
- * {@code exit.json}), {@code failIfExists=PATH} (exits with 4 at start while that file exists).
+ * {@code exit.json}), {@code failIfExists=PATH} (exits with 4 at start while that file exists),
+ * {@code exitBeforeAgent=N} (exits with N before taking the lock or writing a record, as a host that
+ * dies faster than a real agent starts).
  *
  * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
  */
@@ -68,6 +70,11 @@ public final class FakeAgentHost {
     }
 
     private void run(int port, Properties behaviour) throws Exception {
+        String dieEarly = behaviour.getProperty("exitBeforeAgent");
+        if (dieEarly != null) {
+            log("exits at start with code " + dieEarly + ", before its agent could report");
+            System.exit(Integer.parseInt(dieEarly));
+        }
         FileChannel lockChannel = FileChannel.open(home.resolve("host.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock = lockChannel.lock(); // blocks past a sidecar's momentary probe

@@ -1,0 +1,101 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.Backups;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Turns the requests of {@code apply} and {@code rollback} into what a running sidecar does. A
+ * request is checked against the home as it is now, not as it was when the operator looked: a
+ * release staged meanwhile is not approved by mistake, and a rollback asked before another swap
+ * does not roll back one version too far. A refused request is said in the log and in the history,
+ * where the waiting command reads it.
+ */
+final class OperatorRequests {
+    private final UpdateHome home;
+    private final Requests requests;
+    private final StagedReleases staged;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    OperatorRequests(UpdateHome home, StagedReleases staged, Clock clock, Consumer<String> log) {
+        this.home = home;
+        this.requests = new Requests(home);
+        this.staged = staged;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    boolean applyWaiting() {
+        return requests.exists(requests.applyFile());
+    }
+
+    boolean rollbackWaiting() {
+        return requests.exists(requests.rollbackFile());
+    }
+
+    /** The staged release an apply request approves, or empty when there is none or it was refused. */
+    Optional<StagedRelease> takeApply() throws UpdaterException {
+        Optional<Requests.Apply> request = requests.take(requests.applyFile(), Requests.Apply.class);
+        if (request.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<StagedRelease> release = staged.current();
+        if (release.isEmpty() || !release.get().version().equals(request.get().version())
+                || (request.get().sha256() != null && !request.get().sha256().equalsIgnoreCase(release.get().sha256()))) {
+            refuse(request.get().version(), "apply asked for " + request.get().version() + ", but "
+                    + release.map(r -> r.version() + " is staged now").orElse("nothing is staged now")
+                    + "; run 'updater-sidecar status' and apply again");
+            return Optional.empty();
+        }
+        log.accept("apply: installing " + release.get().version() + " as an operator asked");
+        return release;
+    }
+
+    /** The backup a rollback request asks for, or empty when it was refused. */
+    Optional<Backups.Backup> takeRollback(Optional<Path> target) throws UpdaterException {
+        Optional<Requests.Rollback> request = requests.take(requests.rollbackFile(), Requests.Rollback.class);
+        if (request.isEmpty()) {
+            return Optional.empty();
+        }
+        if (target.isEmpty()) {
+            refuse(null, "rollback asked, but the target is unknown; give --target");
+            return Optional.empty();
+        }
+        String installed;
+        try {
+            installed = dev.updater.core.Sha256.ofFile(target.get()).hex();
+        } catch (IOException e) {
+            refuse(null, "rollback asked, but the target " + target.get() + " cannot be read: " + e);
+            return Optional.empty();
+        }
+        Requests.Rollback r = request.get();
+        if (r.fromSha256() != null && !r.fromSha256().equalsIgnoreCase(installed)) {
+            refuse(null, "rollback asked, but the installed artifact changed since (another swap ran); run"
+                    + " 'updater-sidecar status' and ask again");
+            return Optional.empty();
+        }
+        Backups backups = new Backups(home);
+        Optional<Backups.Backup> backup = r.toSha256() == null ? backups.forRollbackOf(target.get())
+                : backups.list().stream().filter(b -> b.sha256().equalsIgnoreCase(r.toSha256())).findFirst();
+        if (backup.isEmpty()) {
+            refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
+            return Optional.empty();
+        }
+        return backup;
+    }
+
+    private void refuse(String version, String sentence) throws UpdaterException {
+        log.accept(sentence);
+        History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));
+    }
+}

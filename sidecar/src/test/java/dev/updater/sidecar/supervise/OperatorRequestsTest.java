@@ -1,0 +1,84 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.Backups;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/** Requests are checked against the home as it is when the sidecar takes them. */
+class OperatorRequestsTest {
+    @TempDir
+    Path dir;
+
+    private UpdateHome home;
+    private Path target;
+    private final List<String> log = new ArrayList<>();
+    private OperatorRequests operator;
+    private Requests requests;
+
+    @BeforeEach
+    void aHomeWithABackup() throws Exception {
+        home = new UpdateHome(Staging.newHome(dir.resolve("home")));
+        target = Files.writeString(dir.resolve("app.jar"), "1.1.0");
+        Path backup = Files.createDirectories(home.backups().resolve("1.0.0")).resolve("app.jar");
+        Files.writeString(backup, "1.0.0");
+        dev.updater.core.home.JsonRecords.write(backup.resolveSibling("backup.json"), new Backups.Backup("1.0.0",
+                Sha256.ofFile(backup).hex(), 5, "backup/1.0.0/app.jar", Instant.now()));
+        operator = new OperatorRequests(home, new StagedReleases(home, log::add), Clock.systemUTC(), log::add);
+        requests = new Requests(home);
+    }
+
+    @Test
+    void aRollbackAskedBeforeAnotherSwap_isRefused_ratherThanGoingOneVersionTooFar() throws Exception {
+        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.2.0"), sha("1.1.0"), Instant.now()));
+
+        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target));
+
+        assertEquals(Optional.empty(), backup);
+        assertFalse(operator.rollbackWaiting(), "the request is used up");
+        String sentence = "rollback asked, but the installed artifact changed since (another swap ran); run"
+                + " 'updater-sidecar status' and ask again";
+        assertEquals(List.of(sentence), log);
+        HistoryEvent event = History.read(home.history()).get(0);
+        assertEquals("failed", event.event());
+        assertEquals(sentence, event.detail());
+    }
+
+    @Test
+    void aRollbackOfWhatIsInstalled_getsTheBackupTheOperatorSaw() throws Exception {
+        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.1.0"), sha("1.0.0"), Instant.now()));
+
+        assertEquals("1.0.0", operator.takeRollback(Optional.of(target)).orElseThrow().version());
+    }
+
+    @Test
+    void anApplyForAReleaseNoLongerStaged_isRefused() throws Exception {
+        Staging.stage(home.dir(), Files.writeString(dir.resolve("new.jar"), "1.3.0"), "1.3.0");
+        requests.write(requests.applyFile(), new Requests.Apply("1.2.0", sha("1.2.0"), Instant.now()));
+
+        assertEquals(Optional.empty(), operator.takeApply());
+        assertEquals(List.of("apply asked for 1.2.0, but 1.3.0 is staged now; run 'updater-sidecar status' and apply"
+                + " again"), log);
+    }
+
+    private static String sha(String text) {
+        return Sha256.ofBytes(text.getBytes(StandardCharsets.UTF_8)).hex();
+    }
+}
