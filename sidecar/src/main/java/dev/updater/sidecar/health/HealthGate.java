@@ -66,7 +66,7 @@ public final class HealthGate {
                 return new GateResult(GateResult.Verdict.CANCELLED, "the sidecar is stopping", since(started));
             }
             if (!host.isAlive()) {
-                return new GateResult(GateResult.Verdict.FAILED, host.pid() < 0 ? host.describeExit()
+                return new GateResult(GateResult.Verdict.FAILED, host.neverStarted() != null ? host.neverStarted()
                         : "the host " + host.describeExit() + " before it passed", since(started));
             }
             Duration remaining = Duration.between(Instant.now(), deadline);

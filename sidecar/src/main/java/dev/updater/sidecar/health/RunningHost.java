@@ -16,9 +16,14 @@ public interface RunningHost {
     /** False once the host has exited. */
     boolean isAlive();
 
-    /**
-     * How it ended, for the gate's verdict: {@code exited with code 3}, {@code exited}; for a host
-     * that never came ({@link #pid()} -1), the whole sentence saying why.
-     */
+    /** How it ended, for the gate's verdict: {@code exited with code 3}, {@code exited (pid 977)}. */
     String describeExit();
+
+    /**
+     * The sentence saying why no host came at all ({@code watch}: the runtime never brought one
+     * back), or null for a host that did start.
+     */
+    default String neverStarted() {
+        return null;
+    }
 }

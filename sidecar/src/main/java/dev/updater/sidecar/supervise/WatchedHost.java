@@ -84,6 +84,11 @@ final class WatchedHost implements RunningHost {
 
     @Override
     public String describeExit() {
-        return neverStarted != null ? neverStarted : "exited (pid " + pid + ")";
+        return "exited (pid " + pid + ")";
+    }
+
+    @Override
+    public String neverStarted() {
+        return neverStarted;
     }
 }
