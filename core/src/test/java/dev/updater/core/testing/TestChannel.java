@@ -46,6 +46,7 @@ public final class TestChannel implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
+    private volatile long artifactBytesPerSecond;
 
     private TestChannel(Path dir, KeyPair keys, HttpServer server, ExecutorService executor) {
         this.dir = dir;
@@ -84,6 +85,14 @@ public final class TestChannel implements AutoCloseable {
     /** The agent's {@code key=} value. */
     public String keyText() {
         return Ed25519Keys.toText(keys.getPublic());
+    }
+
+    /**
+     * Serves artifacts (not the manifest) at about this rate, 0 for full speed: a slow link, for tests
+     * that cancel or watch a download in progress.
+     */
+    public void throttle(long bytesPerSecond) {
+        this.artifactBytesPerSecond = bytesPerSecond;
     }
 
     /** How many requests reached {@code path} (such as {@code /manifest.json}). */
@@ -151,9 +160,24 @@ public final class TestChannel implements AutoCloseable {
                 exchange.sendResponseHeaders(304, -1);
                 return;
             }
+            long rate = path.startsWith("/manifest.json") ? 0 : artifactBytesPerSecond;
             exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                if (rate <= 0) {
+                    out.write(body);
+                    return;
+                }
+                int chunk = (int) Math.max(1, rate / 20);
+                for (int at = 0; at < body.length; at += chunk) {
+                    out.write(body, at, Math.min(chunk, body.length - at));
+                    out.flush();
+                    try {
+                        Thread.sleep(50); // the server side of a slow link; tests themselves never sleep
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
             }
         }
     }

@@ -1,6 +1,20 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Durations;
+import dev.updater.core.Sha256;
+import dev.updater.core.check.ReleaseStager;
+import dev.updater.core.download.Cancellation;
+import dev.updater.core.download.Downloader;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.policy.Decision;
+import dev.updater.sidecar.channel.ChannelOffer;
+import dev.updater.sidecar.console.Amounts;
+import dev.updater.sidecar.console.CancelKeys;
+import dev.updater.sidecar.console.ProgressBar;
+import dev.updater.sidecar.console.Screen;
+import dev.updater.sidecar.console.UpdateScreens;
+import java.net.URI;
+import java.util.ArrayList;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.JsonRecords;
@@ -93,37 +107,125 @@ final class ApplyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
         UpdateHome updateHome = existingHome(home.home);
-        StagedRelease staged = JsonRecords.read(updateHome.stagedRecord(), StagedRelease.class)
-                .orElseThrow(() -> new UpdaterException(ErrorCode.NOTHING_STAGED, "Nothing is staged in "
-                        + updateHome.dir() + ": the agent stages a release once it finds one; see 'updater-sidecar"
-                        + " status --home " + updateHome.dir() + "'."));
         PrintWriter out = spec.commandLine().getOut();
-        describe(updateHome, staged, out);
-        if (!yes && !confirmed(out)) {
-            throw new CommandFailedException("Cancelled: nothing was installed; " + staged.version() + " stays staged.");
+        Screen screen = Screen.forConsole(out);
+        UpdateScreens screens = new UpdateScreens(screen);
+        Clock clock = Clock.systemUTC();
+        String installed = installedVersion(updateHome);
+
+        StagedRelease staged = JsonRecords.read(updateHome.stagedRecord(), StagedRelease.class).orElse(null);
+        if (staged != null) {
+            screens.staged(installed, staged, clock.instant());
+            confirmOrCancel(out, staged.version(), true);
+        } else {
+            staged = downloadFromChannel(updateHome, screen, screens, clock, out);
+            if (staged == null) {
+                return ExitCode.OK;
+            }
         }
+
+        List<String> done = new ArrayList<>();
+        done.add("Download complete (" + Amounts.bytes(staged.size()) + ")");
+        done.add("Checksum verified (" + verifiedPrefix(updateHome, staged) + "...)");
+
         OptionalLong sidecar = SidecarLock.holder(updateHome);
         if (sidecar.isPresent()) {
             Requests requests = new Requests(updateHome);
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
             requests.write(requests.applyFile(), new Requests.Apply(staged.version(), staged.sha256(), at));
-            out.println("Asked the sidecar" + pid(sidecar) + " to install " + staged.version()
-                    + "; waiting for its health gate (up to " + Durations.format(wait) + ").");
-            out.flush();
-            return report(RequestedSwap.await(updateHome, requests.applyFile(), before, at, wait), staged.version(),
-                    updateHome, out);
+            screens.installing(done, "Asked the sidecar" + pid(sidecar) + " to install " + staged.version()
+                    + "; it backs up, replaces, restarts and health-checks it (waiting up to " + Durations.format(wait)
+                    + ").");
+            return reportInstall(RequestedSwap.await(updateHome, requests.applyFile(), before, at, wait), staged.version(),
+                    installed, updateHome, screens, done);
         }
         Path file = Targets.resolve(target, updateHome, List.of()).orElseThrow(() -> new UpdaterException(
                 ErrorCode.TARGET_UNKNOWN, "No sidecar runs on " + updateHome.dir() + " and no agent has recorded the"
                 + " target; give the file the host runs with --target."));
-        Outcome outcome = new OfflineSwap(updateHome, keepBackups, Clock.systemUTC(), line -> { }).install(staged, file);
+        Outcome outcome = new OfflineSwap(updateHome, keepBackups, clock, line -> { }).install(staged, file);
         if (outcome.result() == Outcome.Result.REJECTED) {
             throw new CommandFailedException(outcome.message());
         }
-        out.println(outcome.message());
-        out.flush();
+        done.add("Backup created");
+        done.add("Artifact replaced");
+        screens.installing(done, outcome.message());
         return ExitCode.OK;
+    }
+
+    /**
+     * Nothing staged yet: check the channel as the agent does, show the offer, and download it with a
+     * progress bar. Returns null when there is nothing to install.
+     */
+    private StagedRelease downloadFromChannel(UpdateHome updateHome, Screen screen, UpdateScreens screens,
+                                              Clock clock, PrintWriter out) throws UpdaterException {
+        if (!Files.exists(updateHome.channelRecord())) {
+            throw new UpdaterException(ErrorCode.NOTHING_STAGED, "Nothing is staged in " + updateHome.dir()
+                    + ": the agent stages a release once it finds one; see 'updater-sidecar status --home "
+                    + updateHome.dir() + "'.");
+        }
+        ChannelOffer.Offer offer = ChannelOffer.check(updateHome, clock, warning -> {
+            spec.commandLine().getErr().println(warning);
+            spec.commandLine().getErr().flush();
+        });
+        screens.offer(offer, clock.instant());
+        if (!(offer.decision() instanceof Decision.Install install)) {
+            return null;
+        }
+        confirmOrCancel(out, offer.manifest().version().toString(), false);
+        Artifact artifact = offer.manifest().artifactFor(offer.platform());
+        URI uri = artifact.resolve(offer.manifestUri());
+        screen.box("DOWNLOADING UPDATE", List.of("Downloading " + uri + " ...", "",
+                screen.isTerminal() ? "[Esc] or Ctrl-C cancels; the download resumes next time."
+                        : "Ctrl-C cancels; the download resumes next time."));
+        ProgressBar bar = new ProgressBar(screen);
+        Cancellation cancellation = new Cancellation();
+        try (CancelKeys keys = CancelKeys.watch(cancellation, screen.isTerminal())) {
+            return new ReleaseStager(updateHome, new Downloader(offer.options()), clock).stage(offer.manifest(),
+                    offer.manifest().keyFor(offer.platform()), artifact, offer.manifestUri(),
+                    new Decision.Install(install.version(), false, install.message()), bar, cancellation);
+        } catch (UpdaterException e) {
+            if (e.code() == ErrorCode.DOWNLOAD_CANCELLED) {
+                bar.finish();
+                throw new CommandFailedException("Cancelled: nothing was installed; the partial download is kept in "
+                        + updateHome.downloads() + " and the next 'updater-sidecar apply' resumes it.");
+            }
+            throw e;
+        } finally {
+            bar.finish();
+        }
+    }
+
+    private void confirmOrCancel(PrintWriter out, String version, boolean staged) {
+        if (!yes && !confirmed(out)) {
+            throw new CommandFailedException("Cancelled: nothing was installed" + (staged ? "; " + version
+                    + " stays staged." : "."));
+        }
+    }
+
+    /** Re-hashes the staged file, as the swap will: the operator sees the proof, not the claim. */
+    private static String verifiedPrefix(UpdateHome updateHome, StagedRelease staged) throws UpdaterException {
+        Path file = updateHome.dir().resolve(staged.file());
+        try {
+            String sha = Sha256.ofFile(file).hex();
+            if (!sha.equals(staged.sha256())) {
+                throw new UpdaterException(ErrorCode.STAGED_INVALID, "The staged " + file + " has SHA-256 " + sha
+                        + ", not the " + staged.sha256() + " of release " + staged.version() + "; nothing was"
+                        + " installed. Delete " + updateHome.stagedRecord() + " and let the agent stage it again.");
+            }
+            return sha.substring(0, 8);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "Cannot read the staged " + file + ": " + e
+                    + "; delete " + updateHome.stagedRecord() + " and let the agent stage it again.", e);
+        }
+    }
+
+    private static String installedVersion(UpdateHome updateHome) throws UpdaterException {
+        HomeStatus status = HomeStatus.read(updateHome);
+        if (status.installed() != null && status.installed().version() != null) {
+            return status.installed().version();
+        }
+        return status.agent() == null ? null : status.agent().runningVersion();
     }
 
     static UpdateHome existingHome(Path dir) throws UpdaterException {
@@ -134,42 +236,6 @@ final class ApplyCommand implements Callable<Integer> {
         }
         HomeGuard.check(updateHome);
         return updateHome;
-    }
-
-    private void describe(UpdateHome updateHome, StagedRelease staged, PrintWriter out) throws UpdaterException {
-        HomeStatus status = HomeStatus.read(updateHome);
-        String installed = status.installed() == null || status.installed().version() == null
-                ? "unknown version" : status.installed().version();
-        out.println("Installed:  " + installed);
-        out.println("Staged:     " + staged.version() + released(staged) + ", " + staged.size() + " bytes");
-        if (staged.needsApproval()) {
-            out.println("Waits for approval: " + (staged.approvalReason() == null ? "yes" : staged.approvalReason()));
-        }
-        Quarantine quarantine = QuarantineFile.read(updateHome);
-        quarantine.versions().stream().filter(e -> e.version().equals(staged.version())).findFirst()
-                .ifPresent(e -> out.println("Quarantined here: " + e.reason()));
-        printList(out, "Features:", staged.features());
-        printList(out, "Fixes:", staged.fixes());
-        out.flush();
-    }
-
-    private static String released(StagedRelease staged) {
-        if (staged.releaseDate() == null) {
-            return "";
-        }
-        long days = Duration.between(staged.releaseDate(), Instant.now()).toDays();
-        return ", released " + staged.releaseDate().atOffset(ZoneOffset.UTC).toLocalDate()
-                + (days <= 0 ? " (today)" : days == 1 ? " (1 day ago)" : " (" + days + " days ago)");
-    }
-
-    private static void printList(PrintWriter out, String heading, List<String> items) {
-        if (items == null || items.isEmpty()) {
-            return;
-        }
-        out.println(heading);
-        for (String item : items) {
-            out.println("  - " + item);
-        }
     }
 
     private static boolean confirmed(PrintWriter out) {
@@ -189,6 +255,31 @@ final class ApplyCommand implements Callable<Integer> {
 
     private static String pid(OptionalLong sidecar) {
         return sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "";
+    }
+
+    /** Shows the verdict of a request a running sidecar handled: 0 once committed, else a failure sentence. */
+    static int reportInstall(RequestedSwap.Result result, String version, String installed, UpdateHome updateHome,
+                      UpdateScreens screens, List<String> done) {
+        if (result.timedOut()) {
+            throw new CommandFailedException("The sidecar has not finished with " + version + " yet; follow it with"
+                    + " 'updater-sidecar status --home " + updateHome.dir() + "'.");
+        }
+        if (result.refusal() != null) {
+            throw new CommandFailedException("The sidecar refused: " + result.refusal());
+        }
+        SwapJournal j = result.journal();
+        if (j.state() == SwapState.COMMITTED && j.detail() == null) {
+            done.add("Backup created");
+            done.add("Artifact replaced");
+            done.add("Restarted");
+            done.add("Healthy: passed its health gate");
+            screens.installing(done, null);
+            screens.updated(installed == null ? j.from().label() : installed, j.to().label());
+            return ExitCode.OK;
+        }
+        String why = Optional.ofNullable(j.detail()).orElse(j.describe() + " ended " + j.state().label()) + ".";
+        screens.failed(done, "Health gate", why);
+        throw new CommandFailedException(why);
     }
 
     /** Prints the verdict of a request a running sidecar handled: 0 once committed, else a failure sentence. */

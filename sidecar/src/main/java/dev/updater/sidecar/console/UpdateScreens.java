@@ -1,6 +1,7 @@
 package dev.updater.sidecar.console;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.StagedRelease;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
@@ -52,6 +53,29 @@ public final class UpdateScreens {
         screen.box("UPDATE AVAILABLE", lines);
     }
 
+    /** "UPDATE AVAILABLE" for a release the agent already staged (no network needed). */
+    public void staged(String installed, StagedRelease staged, Instant now) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Current version: " + (installed == null ? "unknown" : installed));
+        lines.add("New version:     " + staged.version()
+                + (staged.releaseDate() == null ? "" : " (released " + Amounts.age(staged.releaseDate(), now) + ")"));
+        List<String> features = staged.features() == null ? List.of() : staged.features();
+        List<String> fixes = staged.fixes() == null ? List.of() : staged.fixes();
+        if (!features.isEmpty() || !fixes.isEmpty()) {
+            lines.add("");
+            lines.add("What's new:");
+            features.forEach(f -> lines.add(screen.feature() + " " + f));
+            fixes.forEach(f -> lines.add(screen.fix() + " " + f));
+        }
+        lines.add("");
+        lines.add("Download size: " + Amounts.bytes(staged.size()) + " (already downloaded and verified)");
+        if (staged.needsApproval()) {
+            lines.add("");
+            lines.add("Needs your approval: " + (staged.approvalReason() == null ? "yes" : staged.approvalReason()));
+        }
+        screen.box("UPDATE AVAILABLE", lines);
+    }
+
     /** "INSTALLING UPDATE": the steps done so far, then what is happening now. */
     public void installing(List<String> doneSteps, String now) {
         List<String> lines = new ArrayList<>();
@@ -63,8 +87,18 @@ public final class UpdateScreens {
         screen.box("INSTALLING UPDATE", lines);
     }
 
-    /** The closing box: "Updated from X". */
-    public void updated(String product, String from, String to) {
-        screen.box(product + " " + to, List.of(screen.done() + " Updated from " + from));
+    /** "INSTALLING UPDATE" when a step failed: the steps done, the failed one, and why. */
+    public void failed(List<String> doneSteps, String failedStep, String why) {
+        List<String> lines = new ArrayList<>();
+        doneSteps.forEach(step -> lines.add(screen.done() + " " + step));
+        lines.add(screen.failed() + " " + failedStep);
+        lines.add("");
+        lines.add(why);
+        screen.box("INSTALLING UPDATE", lines);
+    }
+
+    /** The closing box: "Updated from X to Y". */
+    public void updated(String from, String to) {
+        screen.box("UPDATED", List.of(screen.done() + " Updated from " + from + " to " + to));
     }
 }

@@ -45,13 +45,27 @@ class ApplyCommandTest {
                 target.toString(), null, null));
     }
 
+    /** The offer as plain lines: what an operator sees when the output is not a terminal. */
     private String summary() {
         long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
-        return "Installed:  1.0.0\n"
-                + "Staged:     1.1.0, released 2026-02-07 (" + days + " days ago), 10 bytes\n"
-                + "Waits for approval: breaking changes\n"
-                + "Features:\n  - Feature of 1.1.0\n"
-                + "Fixes:\n  - Fix of 1.1.0\n";
+        return "UPDATE AVAILABLE:\n"
+                + "  Current version: 1.0.0\n"
+                + "  New version:     1.1.0 (released " + days + " days ago)\n"
+                + "  What's new:\n"
+                + "  + Feature of 1.1.0\n"
+                + "  * Fix of 1.1.0\n"
+                + "  Download size: 10 B (already downloaded and verified)\n"
+                + "  Needs your approval: breaking changes\n";
+    }
+
+    private static String installing(String... more) {
+        StringBuilder text = new StringBuilder("INSTALLING UPDATE:\n"
+                + "  [ok] Download complete (10 B)\n"
+                + "  [ok] Checksum verified (" + Sha256.ofBytes(NEW).hex().substring(0, 8) + "...)\n");
+        for (String line : more) {
+            text.append("  ").append(line).append('\n');
+        }
+        return text.toString();
     }
 
     @Test
@@ -70,8 +84,9 @@ class ApplyCommandTest {
         CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
 
         assertEquals(0, run.exitCode(), run.toString());
-        assertEquals(summary() + "Swapped " + target + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home
-                + " starts it and checks its health.\n", run.out());
+        assertEquals(summary() + installing("[ok] Backup created", "[ok] Artifact replaced", "Swapped " + target
+                + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home + " starts it and checks its health."),
+                run.out());
         assertArrayEquals(NEW, Files.readAllBytes(target));
         SwapJournal journal = SwapJournal.read(new UpdateHome(home)).orElseThrow();
         assertEquals(SwapState.SWAPPED, journal.state());

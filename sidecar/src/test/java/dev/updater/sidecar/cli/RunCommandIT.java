@@ -175,11 +175,25 @@ class RunCommandIT {
 
         assertEquals(0, apply.exitCode(), apply.toString());
         long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
-        assertEquals("Installed:  1.0.0\n"
-                + "Staged:     1.1.0, released 2026-02-07 (" + days + " days ago), " + Files.size(fx.v110) + " bytes\n"
-                + "Features:\n  - Feature of 1.1.0\nFixes:\n  - Fix of 1.1.0\n"
-                + "Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0; waiting for its health gate (up to 5m).\n"
-                + "Installed 1.1.0; it passed its health gate.\n", apply.out());
+        long size = Files.size(fx.v110);
+        String sha = dev.updater.core.Sha256.ofFile(fx.v110).hex().substring(0, 8);
+        assertEquals("UPDATE AVAILABLE:\n"
+                + "  Current version: 1.0.0\n"
+                + "  New version:     1.1.0 (released " + days + " days ago)\n"
+                + "  What's new:\n  + Feature of 1.1.0\n  * Fix of 1.1.0\n"
+                + "  Download size: " + dev.updater.sidecar.console.Amounts.bytes(size)
+                + " (already downloaded and verified)\n"
+                + "INSTALLING UPDATE:\n"
+                + "  [ok] Download complete (" + dev.updater.sidecar.console.Amounts.bytes(size) + ")\n"
+                + "  [ok] Checksum verified (" + sha + "...)\n"
+                + "  Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0; it backs up, replaces, restarts"
+                + " and health-checks it (waiting up to 5m).\n"
+                + "INSTALLING UPDATE:\n"
+                + "  [ok] Download complete (" + dev.updater.sidecar.console.Amounts.bytes(size) + ")\n"
+                + "  [ok] Checksum verified (" + sha + "...)\n"
+                + "  [ok] Backup created\n  [ok] Artifact replaced\n  [ok] Restarted\n"
+                + "  [ok] Healthy: passed its health gate\n"
+                + "UPDATED:\n  [ok] Updated from 1.0.0 to 1.1.0\n", apply.out());
         assertEquals("1.1.0", Hosts.version(fx.port));
         fx.assertTargetIs(fx.v110);
         assertTrue(sidecar.hasLine("updater-sidecar: apply: installing 1.1.0 as an operator asked"), sidecar.toString());

@@ -1,0 +1,101 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.TestChannel;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Ctrl-C during {@code apply}'s download keeps a part that the next {@code apply} resumes. */
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill(1)")
+class ApplyCancelIT {
+    private static final Path SIDECAR_JAR = Path.of(System.getProperty("sidecar.jar", "target/updater-sidecar.jar"));
+    private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private TestChannel channel;
+    private UpdateHome home;
+    private Path target;
+    private byte[] release;
+
+    @BeforeEach
+    void installedAndOffered() throws Exception {
+        channel = TestChannel.start(dir.resolve("channel"));
+        home = new UpdateHome(Staging.newHome(dir.resolve("home")));
+        target = Files.write(dir.resolve("app.jar"), OLD);
+        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+                target.toString(), null, null));
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+        release = new byte[2_000_000];
+        new Random(7).nextBytes(release);
+        channel.publish("1.1.0", release);
+    }
+
+    @AfterEach
+    void stop() {
+        channel.close();
+    }
+
+    @Test
+    void ctrlC_duringTheDownload_keepsAPart_thatTheNextApplyResumes() throws Exception {
+        channel.throttle(200_000);
+        Process apply = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", SIDECAR_JAR.toString(), "apply", "--home", home.dir().toString(), "--yes",
+                "--target", target.toString()))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("apply.log").toFile()).start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> partBytes() > 100_000);
+
+        new ProcessBuilder("kill", "-INT", String.valueOf(apply.pid())).start().waitFor();
+
+        assertTrue(apply.waitFor(20, TimeUnit.SECONDS), Files.readString(dir.resolve("apply.log")));
+        assertEquals(130, apply.exitValue(), Files.readString(dir.resolve("apply.log")));
+        long kept = partBytes();
+        assertTrue(kept > 100_000 && kept < release.length, "a part of " + kept + " bytes is kept");
+        assertFalse(Files.exists(home.stagedRecord()));
+        assertArrayEquals(OLD, Files.readAllBytes(target), "nothing installed");
+
+        channel.throttle(0);
+        CliRun resumed = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(resumed.out().contains("Resuming the earlier download from "), resumed.out());
+        assertArrayEquals(release, Files.readAllBytes(target));
+    }
+
+    private long partBytes() throws Exception {
+        if (!Files.isDirectory(home.downloads())) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(home.downloads())) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).mapToLong(p -> p.toFile().length())
+                    .sum();
+        }
+    }
+}

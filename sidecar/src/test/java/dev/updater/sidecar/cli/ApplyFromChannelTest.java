@@ -1,0 +1,129 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.TestChannel;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code apply} when the agent has not staged the release yet: it checks the channel and downloads itself. */
+class ApplyFromChannelTest {
+    private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEW = "app 1.1.0, a little longer".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+
+    private TestChannel channel;
+    private UpdateHome home;
+    private Path target;
+
+    @BeforeEach
+    void installed100() throws Exception {
+        channel = TestChannel.start(dir.resolve("channel"));
+        home = new UpdateHome(Staging.newHome(dir.resolve("home")));
+        target = Files.write(dir.resolve("app.jar"), OLD);
+        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+                target.toString(), null, null));
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+    }
+
+    @AfterEach
+    void stop() {
+        channel.close();
+    }
+
+    @Test
+    void applyYes_showsTheOffer_downloadsWithProgress_verifies_andInstalls() throws Exception {
+        channel.publish("1.1.0", NEW);
+
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String out = run.out();
+        assertTrue(out.startsWith("UPDATE AVAILABLE:\n  Current version: 1.0.0\n  New version:     1.1.0 (released just"
+                + " now)\n  What's new:\n  + Release 1.1.0\n  Download size: 26 B\n"), out);
+        assertTrue(out.contains("DOWNLOADING UPDATE:\n  Downloading " + channel.manifestUri().resolve("1.1.0/any/app.jar")
+                + " ...\n  Ctrl-C cancels; the download resumes next time.\n"), out);
+        assertTrue(out.contains("100%  26 B / 26 B"), out);
+        assertTrue(out.endsWith("INSTALLING UPDATE:\n  [ok] Download complete (26 B)\n  [ok] Checksum verified ("
+                + Sha256.ofBytes(NEW).hex().substring(0, 8) + "...)\n  [ok] Backup created\n  [ok] Artifact replaced\n"
+                + "  Swapped " + target + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home.dir()
+                + " starts it and checks its health.\n"), out);
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    @Test
+    void answeringN_downloadsNothing_andChangesNothing() throws Exception {
+        channel.publish("1.1.0", NEW);
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+
+            assertEquals(1, run.exitCode());
+            assertTrue(run.out().endsWith("  Download size: 26 B\nProceed? [Y/n] "), run.out());
+            assertEquals("Cancelled: nothing was installed.\n", run.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
+        assertFalse(Files.exists(home.stagedRecord()));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void answeringY_proceeds() throws Exception {
+        channel.publish("1.1.0", NEW);
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("y\n".getBytes(StandardCharsets.UTF_8)));
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+            assertEquals(0, run.exitCode(), run.toString());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    @Test
+    void upToDate_saysSo_andInstallsNothing() throws Exception {
+        channel.publish("1.0.0", OLD);
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void tamperedArtifact_isRefused_andNothingChanges() throws Exception {
+        channel.publish("1.1.0", NEW);
+        Files.write(channel.dir().resolve(TestChannel.artifactPath("1.1.0")), "app 1.1.0, a little LONGER".getBytes(
+                StandardCharsets.UTF_8));
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().contains("SHA-256"), run.err());
+        assertFalse(Files.exists(home.stagedRecord()));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+}
