@@ -3,6 +3,7 @@ package dev.updater.agent;
 import dev.updater.agent.check.CheckResult;
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
+import dev.updater.agent.host.EarlyRecord;
 import dev.updater.agent.host.HostLock;
 import dev.updater.agent.host.HostProcess;
 import dev.updater.agent.host.ListeningSocketProbe;
@@ -82,9 +83,14 @@ final class Agent implements UpdaterAgentMXBean {
         Path target = locateTarget(config, host);
         UpdateHome home = new UpdateHome(config.home() != null ? config.home() : target.getParent().resolve(".updater"));
         prepareHome(home, target);
-        HostLock lock = HostLock.acquire(home.hostLock(), describeHolder(home));
+        HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
+        // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
+        // written before Jackson loads (it costs hundreds of milliseconds).
+        byte[] previousBytes = readRaw(home.agentRecord());
+        String targetSha256 = hashOrNull(target);
+        EarlyRecord.write(home.agentRecord(), host, target, targetSha256);
 
-        Optional<AgentRecord> previous = readPrevious(home);
+        Optional<AgentRecord> previous = parsePrevious(previousBytes, home);
         RunningVersion.Found running = RunningVersion.find(config.version(), target, home);
         if (previous.isPresent() && previous.get().runningVersion() != null
                 && !previous.get().runningVersion().equals(running.version().toString())) {
@@ -94,7 +100,7 @@ final class Agent implements UpdaterAgentMXBean {
         List<TrustedKey> keys = trustedKeys(config);
 
         AgentState state = new AgentState(home, Clock.systemUTC(), host.pid(), host.startedAt(),
-                running.version().toString(), running.source(), target.toString(), hashOrNull(target),
+                running.version().toString(), running.source(), target.toString(), targetSha256,
                 host.commandLine(), agentVersion, hostId);
         state.publish();
         JsonRecords.write(home.channelRecord(), new ChannelSettings(config.manifest().toString(),
@@ -169,6 +175,10 @@ final class Agent implements UpdaterAgentMXBean {
         String reason = "the updater sidecar asked the host to exit";
         try {
             String text = Files.readString(request, StandardCharsets.UTF_8);
+            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"pid\"\\s*:\\s*(\\d+)").matcher(text);
+            if (pid.find() && Long.parseLong(pid.group(1)) != ProcessHandle.current().pid()) {
+                return; // meant for another host of this home (a restarted one); the sidecar clears stale requests
+            }
             Files.deleteIfExists(request);
             if (text.contains("\"reason\"")) {
                 reason = reason + " (" + text.replaceAll("(?s).*\"reason\"\\s*:\\s*\"([^\"]*)\".*", "$1") + ")";
@@ -334,11 +344,23 @@ final class Agent implements UpdaterAgentMXBean {
         }
     }
 
-    private static Optional<AgentRecord> readPrevious(UpdateHome home) {
+    private static byte[] readRaw(Path file) {
         try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
-        } catch (UpdaterException e) {
-            LOG.log(Level.WARNING, e.getMessage());
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static Optional<AgentRecord> parsePrevious(byte[] bytes, UpdateHome home) {
+        if (bytes == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(dev.updater.core.json.Json.mapper().readValue(bytes, AgentRecord.class));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "The previous " + home.agentRecord() + " could not be read (" + e.getMessage()
+                    + "); it is replaced.");
             return Optional.empty();
         }
     }

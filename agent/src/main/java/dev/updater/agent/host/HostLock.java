@@ -9,6 +9,8 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * The lock on {@code host.lock} that the agent holds for the host's whole life. The operating
@@ -24,20 +26,32 @@ public final class HostLock {
         this.lock = lock;
     }
 
+    /** How long to keep trying: the sidecar takes the lock for an instant to probe whether a host lives. */
+    static final Duration PATIENCE = Duration.ofSeconds(2);
+
     /**
-     * @throws UpdaterException {@code HOME_UNUSABLE} when another live process holds it
+     * @param holder describes the holder, asked only when the lock stays taken
+     * @throws UpdaterException {@code HOME_UNUSABLE} when another live process keeps holding it
      */
-    public static HostLock acquire(Path file, String holder) throws UpdaterException {
+    public static HostLock acquire(Path file, Supplier<String> holder) throws UpdaterException {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            FileLock lock;
+            while ((lock = channel.tryLock()) == null && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
             if (lock == null) {
                 channel.close();
                 throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Another running JVM with the updater agent holds "
-                        + file + " (" + holder + "); this agent stays idle. Give each host its own home=.");
+                        + file + " (" + holder.get() + "); this agent stays idle. Give each host its own home=.");
             }
             return new HostLock(channel, lock);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(channel);
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Interrupted while locking " + file + ".", e);
         } catch (OverlappingFileLockException e) {
             closeQuietly(channel);
             throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "This JVM already runs an updater agent on " + file

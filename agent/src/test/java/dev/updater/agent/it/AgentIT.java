@@ -100,7 +100,7 @@ class AgentIT {
     @Test
     void homeIsCreatedOwnerOnly_andAgentJsonDescribesTheHost() throws Exception {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
-        await().atMost(WAIT).until(() -> record().isPresent());
+        await().atMost(WAIT).until(this::fullRecordWritten);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.dir())));
         AgentRecord agent = record().orElseThrow();
         assertTrue(agent.commandLine().contains("-jar"), agent.commandLine().toString());
@@ -145,7 +145,7 @@ class AgentIT {
 
     @Test
     void runtimeWithoutJavaNetHttp_saysSo_andTheHostRunsOn() throws Exception {
-        HostJvm host = start(HostJvm.JAVA_17, List.of("--limit-modules", "java.base,java.instrument,java.logging"),
+        HostJvm host = start(HostJvm.JAVA_17, List.of("--limit-modules", "java.base,java.instrument,java.logging,java.management"),
                 agentArgs());
         await().atMost(WAIT).until(() -> host.err().contains("lacks the java.net.http module"));
         assertTrue(host.out().contains("host started 1.0.0"));
@@ -166,7 +166,7 @@ class AgentIT {
     @Test
     void secondJvmOnTheSameHome_staysIdle_andSaysSo() throws Exception {
         HostJvm first = start(HostJvm.JAVA_17, List.of(), agentArgs());
-        await().atMost(WAIT).until(() -> record().isPresent());
+        await().atMost(WAIT).until(this::fullRecordWritten);
         HostJvm second = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(() -> second.err().contains("Another running JVM with the updater agent holds"));
         assertEquals(first.pid(), record().orElseThrow().pid());
@@ -202,7 +202,7 @@ class AgentIT {
     @Test
     void exitRequest_makesTheHostExitGracefully_runningItsShutdownHooks() throws Exception {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
-        await().atMost(WAIT).until(() -> record().isPresent());
+        await().atMost(WAIT).until(this::fullRecordWritten);
         Files.writeString(home.requests().resolve("exit.json"), "{\"reason\": \"install 1.1.0\"}");
 
         assertEquals(0, host.waitFor());
@@ -214,9 +214,26 @@ class AgentIT {
     }
 
     @Test
+    void exitRequestForAnotherPid_isLeftAlone() throws Exception {
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
+        await().atMost(WAIT).until(() -> record().map(r -> r.runningVersion() != null).orElse(false));
+        Path request = home.requests().resolve("exit.json");
+        Files.writeString(request, "{\"reason\": \"old host\", \"pid\": " + (host.pid() + 100_000) + "}");
+        // the agent looks every 500 ms: two looks later the request is still there and the host alive
+        java.time.Instant seen = record().orElseThrow().updatedAt();
+        await().atMost(WAIT).until(() -> record().orElseThrow().lastCheckAt() != null
+                && record().orElseThrow().updatedAt().isAfter(seen.plusSeconds(1)));
+        assertTrue(host.isAlive());
+        assertTrue(Files.exists(request));
+
+        Files.writeString(request, "{\"reason\": \"install\", \"pid\": " + host.pid() + "}");
+        assertEquals(0, host.waitFor());
+    }
+
+    @Test
     void restartOnANewVersion_logsUpdatedFrom() throws Exception {
         HostJvm old = start(HostJvm.JAVA_17, List.of(), agentArgs());
-        await().atMost(WAIT).until(() -> record().isPresent());
+        await().atMost(WAIT).until(this::fullRecordWritten);
         old.send("exit");
         old.waitFor();
         HostJvm.hostJar(appDir, "1.1.0");
@@ -229,14 +246,17 @@ class AgentIT {
         channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
         HostJvm host = start(HostJvm.JAVA_17, List.of(),
                 "manifest=" + channel.manifestUri() + ",key=" + channel.keyText() + ",interval=1h,initial-delay=1h");
-        await().atMost(WAIT).until(() -> record().isPresent());
+        await().atMost(WAIT).until(this::fullRecordWritten);
         await().atMost(WAIT).until(() -> {
             host.send("jmx");
             return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=null LatestSeenVersion=null");
         });
         assertFalse(Files.exists(home.stagedRecord()), "nothing checked before the one-hour delay");
 
-        host.send("check-now");
+        await().atMost(WAIT).until(() -> {
+            host.send("check-now");
+            return host.out().contains("jmx checkNow invoked");
+        });
 
         await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord()));
         await().atMost(WAIT).until(() -> {
@@ -262,6 +282,11 @@ class AgentIT {
         HostJvm host = HostJvm.start(java, jvmArgs, agentArgs, hostJar, args);
         hosts.add(host);
         return host;
+    }
+
+    /** The agent's full record, not the early one it writes before loading Jackson. */
+    private boolean fullRecordWritten() {
+        return record().map(r -> r.runningVersion() != null).orElse(false);
     }
 
     private Optional<AgentRecord> record() {

@@ -33,22 +33,30 @@ public final class TestHost {
                 break;
             }
             if (line.equals("jmx") || line.equals("check-now")) {
-                javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
-                javax.management.ObjectName name = new javax.management.ObjectName("dev.updater:type=UpdaterAgent");
-                if (line.equals("check-now")) {
-                    server.invoke(name, "checkNow", new Object[0], new String[0]);
-                    System.out.println("jmx checkNow invoked");
-                } else {
-                    System.out.println("jmx RunningVersion=" + server.getAttribute(name, "RunningVersion")
-                            + " StagedVersion=" + server.getAttribute(name, "StagedVersion")
-                            + " LatestSeenVersion=" + server.getAttribute(name, "LatestSeenVersion"));
+                try {
+                    jmx(line);
+                } catch (javax.management.JMException e) {
+                    System.out.println("jmx not ready: " + e);
                 }
-                System.out.flush();
             }
         }
         if (socket != null) {
             socket.close();
         }
         System.out.println("host exiting");
+    }
+
+    private static void jmx(String line) throws javax.management.JMException {
+        javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName name = new javax.management.ObjectName("dev.updater:type=UpdaterAgent");
+        if (line.equals("check-now")) {
+            server.invoke(name, "checkNow", new Object[0], new String[0]);
+            System.out.println("jmx checkNow invoked");
+        } else {
+            System.out.println("jmx RunningVersion=" + server.getAttribute(name, "RunningVersion")
+                    + " StagedVersion=" + server.getAttribute(name, "StagedVersion")
+                    + " LatestSeenVersion=" + server.getAttribute(name, "LatestSeenVersion"));
+        }
+        System.out.flush();
     }
 }
