@@ -53,6 +53,8 @@ final class Agent implements UpdaterAgentMXBean {
     private static final Logger LOG = System.getLogger("updater");
     private static final Duration TICK = Duration.ofMillis(500);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
+    /** How long readiness is probed at every tick; after that, every 10 s until the host listens. */
+    private static final Duration READINESS_WATCH = Duration.ofMinutes(2);
 
     private final AgentConfig config;
     private final UpdateHome home;
@@ -122,13 +124,20 @@ final class Agent implements UpdaterAgentMXBean {
 
     void runLoop() throws InterruptedException {
         boolean probeReadiness = ListeningSocketProbe.isSupported();
+        Instant loopStarted = clock.instant();
+        Instant nextProbe = loopStarted;
         Instant nextCheck = clock.instant().plus(jitter(config.initialDelay()));
         Duration backoff = FIRST_BACKOFF;
         while (true) {
             handleExitRequest();
-            if (probeReadiness && !state.isReady() && ListeningSocketProbe.isListening()) {
-                state.ready();
-                publishQuietly();
+            if (probeReadiness && !state.isReady() && !clock.instant().isBefore(nextProbe)) {
+                if (ListeningSocketProbe.isListening()) {
+                    state.ready();
+                    publishQuietly();
+                }
+                // Every tick while a host starts; a host that never listens is then looked at rarely.
+                boolean starting = Duration.between(loopStarted, clock.instant()).compareTo(READINESS_WATCH) < 0;
+                nextProbe = clock.instant().plus(starting ? TICK : Duration.ofSeconds(10));
             }
             if (takeCheckRequest() || !clock.instant().isBefore(nextCheck)) {
                 CheckResult result = check.run();
