@@ -107,18 +107,23 @@ public final class Screen {
     }
 
     static String pad(String text, int width) {
-        int length = text.codePointCount(0, text.length());
+        int length = columns(text);
         return length >= width ? text : text + " ".repeat(width - length);
     }
 
+    /** Terminal columns: emoji such as ✨ and 🐛 take two. */
+    static int columns(String text) {
+        return text.codePoints().map(cp -> cp >= 0x1F000 || cp == 0x2728 ? 2 : 1).sum();
+    }
+
     static List<String> wrap(String line, int width) {
-        if (line.codePointCount(0, line.length()) <= width) {
+        if (columns(line) <= width) {
             return List.of(line);
         }
         java.util.List<String> parts = new java.util.ArrayList<>();
         String rest = line;
         String indent = "";
-        while (rest.codePointCount(0, rest.length()) > width) {
+        while (columns(rest) > width) {
             int cut = rest.lastIndexOf(' ', width);
             if (cut <= indent.length()) {
                 cut = width;

@@ -33,6 +33,17 @@ class ScreenTest {
     }
 
     @Test
+    void emoji_countAsTwoColumns_soTheRightBorderStaysAligned() {
+        StringWriter text = new StringWriter();
+        Screen screen = new Screen(new PrintWriter(text), true, true);
+        screen.box("T", List.of(screen.feature() + " Dark theme", screen.fix() + " Login timeout"));
+        List<String> lines = text.toString().lines().toList();
+        assertEquals(Screen.WIDTH, Screen.columns(lines.get(1)), lines.get(1));
+        assertEquals(Screen.WIDTH, Screen.columns(lines.get(2)), lines.get(2));
+        assertEquals(Screen.WIDTH, Screen.columns(lines.get(0)), lines.get(0));
+    }
+
+    @Test
     void longLines_wrapInsideTheBox() {
         StringWriter text = new StringWriter();
         Screen screen = new Screen(new PrintWriter(text), true, false);
