@@ -1,0 +1,61 @@
+package dev.updater.core.check;
+
+import dev.updater.core.Sha256;
+import dev.updater.core.download.DownloadOptions;
+import dev.updater.core.download.Downloader;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.manifest.Manifest;
+import dev.updater.core.policy.Decision;
+import dev.updater.core.testing.TestChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReleaseStagerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void fileNameOf_keepsTheArtifactsName_butNeverAPathOrOddCharacters() {
+        assertEquals("app-1.3.0.jar", ReleaseStager.fileNameOf(URI.create("https://h/app/1.3.0/any/app-1.3.0.jar")));
+        assertEquals("a_b.jar", ReleaseStager.fileNameOf(URI.create("https://h/x/a%20b.jar")));
+        assertEquals("artifact", ReleaseStager.fileNameOf(URI.create("https://h/dir/")));
+        assertEquals("artifact", ReleaseStager.fileNameOf(URI.create("https://h/dir/..")));
+    }
+
+    @Test
+    void stage_downloadsOnce_andAnIntactReleaseIsNotDownloadedAgain() throws Exception {
+        byte[] jar = "release 1.1.0".getBytes(StandardCharsets.UTF_8);
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = channel.publish("1.1.0", jar);
+            Artifact artifact = manifest.binaries().get("any");
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            Decision.Install install = new Decision.Install(manifest.version(), false, "update");
+
+            assertFalse(stager.isStaged("1.1.0", artifact));
+            StagedRelease staged = stager.stage(manifest, "any", artifact, channel.manifestUri(), install);
+            assertTrue(stager.isStaged("1.1.0", artifact));
+            Files.delete(home.stagedRecord());
+            stager.stage(manifest, "any", artifact, channel.manifestUri(), install);
+
+            assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the verified file in releases/ is reused");
+            assertArrayEquals(jar, Files.readAllBytes(home.dir().resolve(staged.file())));
+            assertEquals(Sha256.ofBytes(jar).hex(),
+                    JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow().sha256());
+        }
+    }
+}
