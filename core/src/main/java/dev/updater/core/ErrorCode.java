@@ -52,5 +52,7 @@ public enum ErrorCode {
     HOST_NOT_STOPPED,
     SWAP_FAILED,
     HOST_START_FAILED,
-    HOST_UNHEALTHY
+    HOST_UNHEALTHY,
+    // a bug in updater itself, caught so that it stops one check, never the host or later checks
+    INTERNAL_ERROR
 }

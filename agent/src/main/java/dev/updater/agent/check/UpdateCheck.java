@@ -1,5 +1,6 @@
 package dev.updater.agent.check;
 
+import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.check.ReleaseStager;
@@ -47,6 +48,12 @@ public final class UpdateCheck {
             return act(found.manifest(), found.decision());
         } catch (UpdaterException e) {
             return CheckResult.failed(e, check.lastSeen() == null ? null : check.lastSeen().toString(), stagedVersion());
+        } catch (RuntimeException e) {
+            // Fail closed on a bug: nothing is staged by this check, and the next check runs as usual.
+            UpdaterException internal = new UpdaterException(ErrorCode.INTERNAL_ERROR, "The update check failed"
+                    + " unexpectedly (" + e + "); nothing was staged. Please report it with this line.", e);
+            return CheckResult.failed(internal, check.lastSeen() == null ? null : check.lastSeen().toString(),
+                    stagedVersion());
         }
     }
 

@@ -172,6 +172,9 @@ public final class ManifestParser {
             String url = string(node, path, "url", true);
             if (url != null && url.isBlank()) {
                 problems.add(path + ".url must not be empty");
+            } else if (url != null && !isUrl(url)) {
+                problems.add(path + ".url is not a valid URL or relative path, got \"" + abbreviate(url)
+                        + "\" (encode spaces and other special characters)");
             }
             String sha = string(node, path, "sha256", true);
             if (sha != null && !Sha256.isValidHex(sha)) {
@@ -261,6 +264,20 @@ public final class ManifestParser {
                 return null;
             }
             return node.textValue();
+        }
+    }
+
+    /** An absolute http(s) URL or a relative reference, as {@link Artifact#resolve} will read it. */
+    private static boolean isUrl(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (!uri.isAbsolute()) {
+                return uri.getRawPath() != null && !uri.getRawPath().isEmpty();
+            }
+            String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+            return (scheme.equals("https") || scheme.equals("http")) && uri.getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
         }
     }
 

@@ -194,6 +194,21 @@ class ManifestParserTest {
     }
 
     @Test
+    void parse_refusesUrlsThatAreNotUrls() {
+        assertInvalid(artifactUrlJson("app 1.0.jar"), "$.binaries.any.url is not a valid URL or relative path, got"
+                + " \"app 1.0.jar\" (encode spaces and other special characters)");
+        assertInvalid(artifactUrlJson("ftp://mirror.example.com/app.jar"), "$.binaries.any.url is not a valid URL or"
+                + " relative path, got \"ftp://mirror.example.com/app.jar\" (encode spaces and other special characters)");
+        assertInvalid(artifactUrlJson("file:///etc/passwd"), "$.binaries.any.url is not a valid URL or relative path,"
+                + " got \"file:///etc/passwd\" (encode spaces and other special characters)");
+    }
+
+    private static String artifactUrlJson(String url) {
+        return "{\"version\": \"1.0.0\", \"binaries\": {\"any\": {\"url\": \"" + url + "\", \"sha256\": \""
+                + SHA_A + "\", \"size\": 1}}}";
+    }
+
+    @Test
     void parse_refusesTheSamePlatformTwice_viaTheExeAlias() {
         assertInvalid("""
                 {"version": "1.0.0", "binaries": {
