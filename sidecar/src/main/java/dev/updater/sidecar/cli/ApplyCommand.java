@@ -205,7 +205,12 @@ final class ApplyCommand implements Callable<Integer> {
 
     /** Re-hashes the staged file, as the swap will: the operator sees the proof, not the claim. */
     private static String verifiedPrefix(UpdateHome updateHome, StagedRelease staged) throws UpdaterException {
-        Path file = updateHome.dir().resolve(staged.file());
+        Path file = updateHome.dir().resolve(staged.file() == null ? "" : staged.file()).normalize();
+        if (!file.startsWith(updateHome.releases()) || file.equals(updateHome.releases())) {
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()
+                    + "\", which is not under " + updateHome.releases() + "; nothing was installed. Delete "
+                    + updateHome.stagedRecord() + " and let the agent stage the release again.");
+        }
         try {
             String sha = Sha256.ofFile(file).hex();
             if (!sha.equals(staged.sha256())) {
