@@ -106,7 +106,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
-        UpdateHome updateHome = existingHome(home.home);
+        UpdateHome updateHome = existingHome(home);
         PrintWriter out = spec.commandLine().getOut();
         Screen screen = Screen.forConsole(out);
         UpdateScreens screens = new UpdateScreens(screen);
@@ -233,12 +233,9 @@ final class ApplyCommand implements Callable<Integer> {
         return status.agent() == null ? null : status.agent().runningVersion();
     }
 
-    static UpdateHome existingHome(Path dir) throws UpdaterException {
-        UpdateHome updateHome = new UpdateHome(dir);
-        if (!Files.isDirectory(updateHome.dir())) {
-            throw new UpdaterException(ErrorCode.IO, "There is no update home at " + updateHome.dir()
-                    + "; check --home (the agent's home=).");
-        }
+    /** The existing home, refused when others can write it (HomeGuard). */
+    static UpdateHome existingHome(HomeOption option) throws UpdaterException {
+        UpdateHome updateHome = option.existing();
         HomeGuard.check(updateHome);
         return updateHome;
     }

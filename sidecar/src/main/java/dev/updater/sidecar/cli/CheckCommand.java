@@ -44,7 +44,7 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException {
-        UpdateHome updateHome = ApplyCommand.existingHome(home.home);
+        UpdateHome updateHome = ApplyCommand.existingHome(home);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Clock clock = Clock.systemUTC();

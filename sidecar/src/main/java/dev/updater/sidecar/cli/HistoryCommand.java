@@ -1,7 +1,6 @@
 package dev.updater.sidecar.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -49,11 +47,7 @@ final class HistoryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException {
-        UpdateHome updateHome = new UpdateHome(home.home);
-        if (!Files.isDirectory(updateHome.dir())) {
-            throw new UpdaterException(ErrorCode.IO, "There is no update home at " + updateHome.dir()
-                    + "; check --home (the agent's home=).");
-        }
+        UpdateHome updateHome = home.existing();
         List<HistoryEvent> events = History.read(updateHome.history());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

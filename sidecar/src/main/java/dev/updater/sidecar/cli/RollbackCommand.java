@@ -71,7 +71,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
-        UpdateHome updateHome = ApplyCommand.existingHome(home.home);
+        UpdateHome updateHome = ApplyCommand.existingHome(home);
         PrintWriter out = spec.commandLine().getOut();
         Optional<Path> file = Targets.resolve(target, updateHome, List.of());
         if (file.isEmpty()) {

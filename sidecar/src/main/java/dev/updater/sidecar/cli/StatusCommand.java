@@ -3,7 +3,6 @@ package dev.updater.sidecar.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
@@ -22,7 +21,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
@@ -61,11 +59,7 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException {
-        UpdateHome updateHome = new UpdateHome(home.home);
-        if (!Files.isDirectory(updateHome.dir())) {
-            throw new UpdaterException(ErrorCode.IO, "There is no update home at " + updateHome.dir()
-                    + "; check --home (the agent's home=).");
-        }
+        UpdateHome updateHome = home.existing();
         HomeGuard.check(updateHome);
         HomeStatus status = HomeStatus.read(updateHome);
         PrintWriter out = spec.commandLine().getOut();
