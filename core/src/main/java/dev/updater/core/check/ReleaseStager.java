@@ -82,10 +82,34 @@ public final class ReleaseStager {
                 manifest.minVersion() == null ? null : manifest.minVersion().toString(), manifest.breakingChanges(),
                 decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
                 manifestUri.toString(), manifest.releaseDate(), clock.instant());
+        Optional<StagedRelease> replaced = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
         JsonRecords.write(home.stagedRecord(), staged);
+        replaced.filter(old -> !old.version().equals(version)).ifPresent(this::deleteRelease);
         History.append(home.history(), new HistoryEvent(clock.instant(), "staged", version, null,
                 decision.needsApproval() ? "staged; waits for apply: " + decision.message() : "staged"));
         return staged;
+    }
+
+    /**
+     * Removes a release that a newer staged one replaced, so that a host whose sidecar waits (manual
+     * policy, approval) does not pile up every release it skipped. Only ever under {@code releases/}.
+     */
+    private void deleteRelease(StagedRelease old) {
+        Path dir = home.release(old.version()).normalize();
+        if (!dir.startsWith(home.releases()) || dir.equals(home.releases())) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    // left for the next clean-up; it is not in the way
+                }
+            });
+        } catch (IOException e) {
+            // the release directory is already gone
+        }
     }
 
     /** True when the staged record already names this exact artifact and the file is intact. */

@@ -29,6 +29,26 @@ class ReleaseStagerTest {
     Path dir;
 
     @Test
+    void stagingANewerRelease_removesTheOneItReplaces() throws Exception {
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            Manifest first = channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
+            stager.stage(first, "any", first.binaries().get("any"), channel.manifestUri(),
+                    new Decision.Install(first.version(), true, "approve"));
+            assertTrue(Files.exists(home.release("1.1.0").resolve("app.jar")));
+
+            Manifest second = channel.publish("1.2.0", "release 1.2.0".getBytes(StandardCharsets.UTF_8));
+            stager.stage(second, "any", second.binaries().get("any"), channel.manifestUri(),
+                    new Decision.Install(second.version(), true, "approve"));
+
+            assertFalse(Files.exists(home.release("1.1.0")), "the replaced release is gone");
+            assertTrue(Files.exists(home.release("1.2.0").resolve("app.jar")));
+            assertEquals("1.2.0", JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow().version());
+        }
+    }
+
+    @Test
     void fileNameOf_keepsTheArtifactsName_butNeverAPathOrOddCharacters() {
         assertEquals("app-1.3.0.jar", ReleaseStager.fileNameOf(URI.create("https://h/app/1.3.0/any/app-1.3.0.jar")));
         assertEquals("a_b.jar", ReleaseStager.fileNameOf(URI.create("https://h/x/a%20b.jar")));
