@@ -96,7 +96,7 @@ public final class ReleaseStager {
      */
     private void deleteRelease(StagedRelease old) {
         Path dir = home.release(old.version()).normalize();
-        if (!dir.startsWith(home.releases()) || dir.equals(home.releases())) {
+        if (!dir.startsWith(home.releases()) || dir.equals(home.releases()) || swapInFlight()) {
             return;
         }
         try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
@@ -109,6 +109,19 @@ public final class ReleaseStager {
             });
         } catch (IOException e) {
             // the release directory is already gone
+        }
+    }
+
+    /** A swap the sidecar has journaled but not finished may still read the old release: leave it be. */
+    private boolean swapInFlight() {
+        try {
+            byte[] journal = Files.readAllBytes(home.journal());
+            com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal).get("state");
+            return state == null || !(state.asText().equals("committed") || state.asText().equals("rolled-back"));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true; // unreadable: assume the worst and keep the files
         }
     }
 

@@ -49,6 +49,23 @@ class ReleaseStagerTest {
     }
 
     @Test
+    void aReplacedRelease_isKept_whileTheSidecarsSwapIsUnfinished() throws Exception {
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        Files.writeString(home.journal(), "{\"state\" : \"swapped\"}");
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            Manifest first = channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
+            stager.stage(first, "any", first.binaries().get("any"), channel.manifestUri(),
+                    new Decision.Install(first.version(), false, "update"));
+            Manifest second = channel.publish("1.2.0", "release 1.2.0".getBytes(StandardCharsets.UTF_8));
+            stager.stage(second, "any", second.binaries().get("any"), channel.manifestUri(),
+                    new Decision.Install(second.version(), false, "update"));
+
+            assertTrue(Files.exists(home.release("1.1.0").resolve("app.jar")), "a swap in flight may read it");
+        }
+    }
+
+    @Test
     void fileNameOf_keepsTheArtifactsName_butNeverAPathOrOddCharacters() {
         assertEquals("app-1.3.0.jar", ReleaseStager.fileNameOf(URI.create("https://h/app/1.3.0/any/app-1.3.0.jar")));
         assertEquals("a_b.jar", ReleaseStager.fileNameOf(URI.create("https://h/x/a%20b.jar")));
