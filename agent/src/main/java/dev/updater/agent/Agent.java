@@ -52,7 +52,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class Agent implements UpdaterAgentMXBean {
     private static final Logger LOG = System.getLogger("updater");
     private static final Duration TICK = Duration.ofMillis(500);
-    private static final Duration FIRST_BACKOFF = Duration.ofSeconds(2);
     /** How long readiness is probed at every tick; after that, every 10 s until the host listens. */
     private static final Duration READINESS_WATCH = Duration.ofMinutes(2);
 
@@ -127,7 +126,7 @@ final class Agent implements UpdaterAgentMXBean {
         Instant loopStarted = clock.instant();
         Instant nextProbe = loopStarted;
         Instant nextCheck = clock.instant().plus(jitter(config.initialDelay()));
-        Duration backoff = FIRST_BACKOFF;
+        Backoff backoff = new Backoff(config.interval());
         while (true) {
             handleExitRequest();
             if (probeReadiness && !state.isReady() && !clock.instant().isBefore(nextProbe)) {
@@ -145,11 +144,10 @@ final class Agent implements UpdaterAgentMXBean {
                 publishQuietly();
                 logOutcome(result);
                 if (result.failed()) {
-                    nextCheck = clock.instant().plus(min(backoff, config.interval()));
-                    backoff = backoff.multipliedBy(2);
+                    nextCheck = clock.instant().plus(backoff.failed());
                 } else {
                     nextCheck = clock.instant().plus(jitter(config.interval()));
-                    backoff = FIRST_BACKOFF;
+                    backoff.succeeded();
                 }
             }
             long waitMs = Math.max(1, Math.min(TICK.toMillis(), Duration.between(clock.instant(), nextCheck).toMillis()));
@@ -274,10 +272,6 @@ final class Agent implements UpdaterAgentMXBean {
         long ms = base.toMillis();
         long spread = ms / 10;
         return Duration.ofMillis(ms - spread + (spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(2 * spread + 1)));
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** A trimmed runtime may lack what the agent needs; say so instead of failing on first use. */
