@@ -6,6 +6,12 @@ import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.swap.QuarantineFile;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -16,18 +22,49 @@ final class StagedReleases {
     private final UpdateHome home;
     private final Consumer<String> log;
     private final Set<String> said = new HashSet<>();
+    private Stamp readStamp;
+    private Optional<StagedRelease> read = Optional.empty();
 
     StagedReleases(UpdateHome home, Consumer<String> log) {
         this.home = home;
         this.log = log;
     }
 
+    /**
+     * The staged release. The loops ask every 50 ms; the file is parsed again only when its size or
+     * modification time changed (it is always replaced by an atomic rename, never edited in place).
+     */
     Optional<StagedRelease> current() {
+        Stamp stamp = Stamp.of(home.stagedRecord());
+        if (stamp == null) {
+            readStamp = null;
+            read = Optional.empty();
+            return read;
+        }
+        if (stamp.equals(readStamp)) {
+            return read;
+        }
         try {
-            return JsonRecords.read(home.stagedRecord(), StagedRelease.class);
+            read = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
+            readStamp = stamp;
         } catch (UpdaterException e) {
             once(e.getMessage());
-            return Optional.empty();
+            read = Optional.empty();
+            readStamp = null;
+        }
+        return read;
+    }
+
+    /** What tells one version of a record file from the next. */
+    private record Stamp(FileTime modified, long size, Object fileKey) {
+        static Stamp of(Path file) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file,
+                        BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+            } catch (IOException e) {
+                return null;
+            }
         }
     }
 

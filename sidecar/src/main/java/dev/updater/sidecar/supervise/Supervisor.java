@@ -156,8 +156,9 @@ public final class Supervisor implements HostControl {
             if (operator.applyWaiting()) {
                 return Event.APPLY;
             }
-            if (settings.policy().installsWhileRunning(LocalTime.now(clock)) && target().isPresent()
-                    && staged.installable().isPresent()) {
+            // staged.json first: usually absent, so the agent record is not parsed at every poll
+            if (settings.policy().installsWhileRunning(LocalTime.now(clock)) && staged.installable().isPresent()
+                    && target().isPresent()) {
                 return Event.STAGED;
             }
             Thread.sleep(POLL_MILLIS);
