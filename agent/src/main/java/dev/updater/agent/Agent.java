@@ -4,6 +4,7 @@ import dev.updater.agent.check.CheckResult;
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
 import dev.updater.agent.host.EarlyRecord;
+import dev.updater.agent.host.ExitRequest;
 import dev.updater.agent.host.HostLock;
 import dev.updater.agent.host.HostProcess;
 import dev.updater.agent.host.ListeningSocketProbe;
@@ -173,26 +174,24 @@ final class Agent implements UpdaterAgentMXBean {
         }
     }
 
-    /** The sidecar's request to exit gracefully (container mode): System.exit runs the host's shutdown hooks. */
+    /**
+     * The sidecar's request to exit gracefully (container mode): System.exit runs the host's shutdown
+     * hooks. A request that does not name this host's pid and start time is stale (its host is gone:
+     * this one holds host.lock) and is removed, not obeyed.
+     */
     private void handleExitRequest() {
-        Path request = home.requests().resolve("exit.json");
-        if (!Files.exists(request)) {
+        Optional<ExitRequest> request = ExitRequest.take(home.requests().resolve("exit.json"));
+        if (request.isEmpty()) {
             return;
         }
-        String reason = "the updater sidecar asked the host to exit";
-        try {
-            String text = Files.readString(request, StandardCharsets.UTF_8);
-            java.util.regex.Matcher pid = java.util.regex.Pattern.compile("\"pid\"\\s*:\\s*(\\d+)").matcher(text);
-            if (pid.find() && Long.parseLong(pid.group(1)) != ProcessHandle.current().pid()) {
-                return; // meant for another host of this home (a restarted one); the sidecar clears stale requests
-            }
-            Files.deleteIfExists(request);
-            if (text.contains("\"reason\"")) {
-                reason = reason + " (" + text.replaceAll("(?s).*\"reason\"\\s*:\\s*\"([^\"]*)\".*", "$1") + ")";
-            }
-        } catch (IOException e) {
-            // exit anyway: the request was there
+        AgentRecord self = state.snapshot();
+        if (!request.get().isFor(self.pid(), self.startedAt())) {
+            LOG.log(Level.INFO, "ignored and removed an exit request for another host (" + request.get().describeHost()
+                    + "); this host is pid " + self.pid() + " started at " + self.startedAt());
+            return;
         }
+        String reason = "the updater sidecar asked the host to exit"
+                + (request.get().reason() == null ? "" : " (" + request.get().reason() + ")");
         LOG.log(Level.INFO, reason + "; exiting with status 0 so that the host's shutdown hooks run.");
         state.exiting(reason);
         publishQuietly();

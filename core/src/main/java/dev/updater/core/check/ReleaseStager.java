@@ -117,7 +117,8 @@ public final class ReleaseStager {
         try {
             byte[] journal = Files.readAllBytes(home.journal());
             com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal).get("state");
-            return state == null || !(state.asText().equals("committed") || state.asText().equals("rolled-back"));
+            return state == null || !(state.asText().equals("committed") || state.asText().equals("rolled-back")
+                    || state.asText().equals("abandoned"));
         } catch (java.nio.file.NoSuchFileException e) {
             return false;
         } catch (IOException | RuntimeException e) {
@@ -151,7 +152,7 @@ public final class ReleaseStager {
 
     private static void ensureDirectory(Path dir) throws UpdaterException {
         try {
-            Files.createDirectories(dir);
+            AtomicFiles.createDirectories(dir);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not create " + dir + ": " + e
                     + "; check the update home's permissions and free space.", e);

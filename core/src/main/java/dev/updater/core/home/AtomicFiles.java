@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 
 /**
  * Durable, atomic file replacement: write a temp file beside the target, fsync it, rename it over
@@ -56,6 +58,35 @@ public final class AtomicFiles {
                     + " atomically; both must be on the same filesystem", e);
         }
         fsyncDirectory(parentOf(target));
+    }
+
+    /**
+     * Creates {@code dir} and each missing parent (with {@code attributes}), and fsyncs the parent of
+     * every directory it creates. A new directory is an entry in its parent: without that fsync a
+     * power cut can take {@code backup/1.0.0/} away, with the fsynced artifact and record inside it.
+     * An existing directory, also one reached through a symbolic link, is left as it is.
+     */
+    public static Path createDirectories(Path dir, FileAttribute<?>... attributes) throws IOException {
+        Path absolute = dir.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return dir;
+        }
+        Path parent = absolute.getParent();
+        if (parent != null) {
+            createDirectories(parent, attributes);
+        }
+        try {
+            Files.createDirectory(absolute, attributes);
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(absolute)) {
+                throw e;
+            }
+            // another process created it meanwhile; its entry is made durable below all the same
+        }
+        if (parent != null) {
+            fsyncDirectory(parent);
+        }
+        return dir;
     }
 
     /** Flushes a file's contents and metadata to disk. */

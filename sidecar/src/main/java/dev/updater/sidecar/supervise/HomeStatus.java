@@ -39,7 +39,7 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
         AgentRecord agent = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
         InstalledRelease installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class)
                 .orElseGet(() -> fromTarget(agent));
-        return new HomeStatus(home, SidecarLock.holder(home), agent, LockProbe.isHeld(home.hostLock()), installed,
+        return new HomeStatus(home, SidecarLock.holder(home), agent, LockProbe.probe(home.hostLock()).held(), installed,
                 JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElse(null), QuarantineFile.read(home),
                 SwapJournal.read(home).orElse(null), new Backups(home).list());
     }

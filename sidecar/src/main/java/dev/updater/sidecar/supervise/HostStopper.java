@@ -41,8 +41,14 @@ final class HostStopper {
     /** Asks the host to exit and escalates; true once {@code host.lock} is free. */
     boolean stop(AgentRecord host, String reason, BooleanSupplier cancelled)
             throws UpdaterException, InterruptedException {
-        long pid = host == null ? -1 : host.pid();
-        requests.write(requests.exitFile(), new Requests.Exit(reason, clock.instant(), pid));
+        if (host == null || host.startedAt() == null) {
+            // A request that names no process would stop whichever host reads it, the restarted one included.
+            log.accept("the host holding " + home.hostLock() + " left no readable agent record: it can be neither"
+                    + " asked to exit nor signalled; waiting " + Durations.format(stopTimeout) + " for it to exit");
+            return awaitGone(host, stopTimeout, cancelled);
+        }
+        long pid = host.pid();
+        requests.write(requests.exitFile(), new Requests.Exit(reason, clock.instant(), pid, host.startedAt()));
         try {
             if (awaitGone(host, stopTimeout, cancelled)) {
                 return true;
@@ -85,8 +91,8 @@ final class HostStopper {
     }
 
     private boolean gone(AgentRecord host) {
-        if (!LockProbe.isHeld(home.hostLock())) {
-            return true;
+        if (LockProbe.probe(home.hostLock()).free()) {
+            return true; // an unknown probe is not "gone": only a lock taken (or no lock file) is
         }
         if (host == null) {
             return false;

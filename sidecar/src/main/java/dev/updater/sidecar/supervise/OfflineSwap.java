@@ -67,7 +67,14 @@ public final class OfflineSwap implements HostControl {
                         + journal.get().state().label() + "); start 'updater-sidecar run' or 'watch' on " + home.dir()
                         + " to finish it first.");
             }
-            if (LockProbe.isHeld(home.hostLock())) {
+            LockProbe.Probe host = LockProbe.probe(home.hostLock());
+            if (host.unknown()) {
+                throw new UpdaterException(ErrorCode.HOST_STATE_UNKNOWN, host.sentence("the host") + ". No sidecar"
+                        + " runs on " + home.dir() + " and a swap under a live host is refused, so nothing was changed;"
+                        + " run this as a user who can lock " + home.hostLock() + " (the host's), or start"
+                        + " 'updater-sidecar run' or 'watch' on this home and ask again.");
+            }
+            if (host.held()) {
                 throw new UpdaterException(ErrorCode.HOST_RUNNING, "No sidecar runs on " + home.dir() + " and the host"
                         + hostPid() + " is running; start 'updater-sidecar run' or 'watch' on this home and ask again,"
                         + " or stop the host first.");

@@ -94,6 +94,17 @@ final class OperatorRequests {
         return backup;
     }
 
+    /** Refuses the requests waiting now with {@code why}: the sidecar cannot act on them. */
+    void refuseWaiting(String why) throws UpdaterException {
+        Optional<Requests.Apply> apply = requests.take(requests.applyFile(), Requests.Apply.class);
+        if (apply.isPresent()) {
+            refuse(apply.get().version(), why);
+        }
+        if (requests.take(requests.rollbackFile(), Requests.Rollback.class).isPresent()) {
+            refuse(null, why);
+        }
+    }
+
     private void refuse(String version, String sentence) throws UpdaterException {
         log.accept(sentence);
         History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));

@@ -50,12 +50,15 @@ public final class Requests {
     }
 
     /**
-     * For the host's agent: exit gracefully.
+     * For the host's agent: exit gracefully. A host is named by its pid and its start time together:
+     * in a container the restarted JVM often gets the pid of the one before.
      *
      * @param reason one sentence the agent logs
-     * @param pid the host this is meant for; an agent of another pid deletes it and stays
+     * @param pid the pid of the host this is meant for
+     * @param startedAt that host's start, as its {@code agent.json} says; an agent of another pid or
+     *     start deletes the request and stays
      */
-    public record Exit(String reason, Instant requestedAt, long pid) {
+    public record Exit(String reason, Instant requestedAt, long pid, Instant startedAt) {
     }
 
     public Path applyFile() {

@@ -68,7 +68,7 @@ public final class SidecarLock implements AutoCloseable {
 
     /** The pid of the sidecar running on {@code home}, or empty when none runs. */
     public static OptionalLong holder(UpdateHome home) {
-        if (!LockProbe.isHeld(home.sidecarLock())) {
+        if (!LockProbe.probe(home.sidecarLock()).held()) { // unknown: acquire() says why it cannot lock it
             return OptionalLong.empty();
         }
         try {

@@ -212,7 +212,13 @@ public final class Supervisor implements HostControl {
 
     /** Before anything else: a host whose sidecar died still holds host.lock; two hosts must never run at once. */
     private void stopOrphanHost() throws UpdaterException, InterruptedException {
-        if (!LockProbe.isHeld(home.hostLock())) {
+        LockProbe.Probe probe = LockProbe.probe(home.hostLock());
+        if (probe.unknown()) {
+            log.accept(probe.sentence("a host without its sidecar") + "; stopping nothing. Let the sidecar's user"
+                    + " lock it, or two hosts may run on this home.");
+            return;
+        }
+        if (!probe.held()) {
             return;
         }
         AgentRecord agent = readAgent();

@@ -69,7 +69,8 @@ final class WatchedHost implements RunningHost {
             return lastProbe;
         }
         probedAt = now;
-        lastProbe = LockProbe.isHeld(home.hostLock()) && stillTheSameRecord();
+        // A lock that cannot be probed is no sign of an exit: failing the gate on it would quarantine a good release.
+        lastProbe = !LockProbe.probe(home.hostLock()).free() && stillTheSameRecord();
         return lastProbe;
     }
 

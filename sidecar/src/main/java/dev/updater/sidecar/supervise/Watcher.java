@@ -49,6 +49,7 @@ public final class Watcher implements HostControl {
     private final HostStopper stopper;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
     private volatile boolean stopping;
+    private boolean saidUnknown;
 
     public Watcher(UpdateHome home, SidecarSettings settings, Clock clock, Consumer<String> log) {
         this.home = home;
@@ -67,20 +68,23 @@ public final class Watcher implements HostControl {
     public int run() throws UpdaterException, InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "updater-sidecar-stop"));
         try {
+            clearStaleExitRequest();
             Optional<Path> knownTarget = target();
             if (knownTarget.isPresent()) {
                 HomeGuard.checkSameFileSystem(home, knownTarget.get());
             }
             check(new Recovery(context, this).recover());
             while (!stopping) {
-                if (operator.rollbackWaiting()) {
-                    check(onRollbackRequest());
-                } else if (operator.applyWaiting()) {
-                    check(onApplyRequest());
-                } else if (installsNow() && target().isPresent()) {
-                    Optional<StagedRelease> due = staged.installable();
-                    if (due.isPresent()) {
-                        check(install(due.get(), false));
+                if (somethingToDo() && hostStateKnown()) {
+                    if (operator.rollbackWaiting()) {
+                        check(onRollbackRequest());
+                    } else if (operator.applyWaiting()) {
+                        check(onApplyRequest());
+                    } else {
+                        Optional<StagedRelease> due = staged.installable();
+                        if (due.isPresent()) {
+                            check(install(due.get(), false));
+                        }
                     }
                 }
                 Thread.sleep(POLL_MILLIS);
@@ -89,6 +93,51 @@ public final class Watcher implements HostControl {
         } finally {
             loopEnded.countDown();
         }
+    }
+
+    /**
+     * Threat: in a container the pid of a host that died is often the pid of the next one, and an
+     * {@code exit.json} left by a sidecar killed while it stopped a host would stop the restarted one.
+     * No request of an earlier sidecar is valid once this one starts.
+     */
+    private void clearStaleExitRequest() throws UpdaterException {
+        if (requests.exists(requests.exitFile())) {
+            requests.delete(requests.exitFile());
+            log.accept("removed a stale exit request an earlier sidecar left behind (" + requests.exitFile() + ")");
+        }
+    }
+
+    /** An operator's request waits, or a staged release is due (staged.json first: the agent record is read only then). */
+    private boolean somethingToDo() {
+        return operator.rollbackWaiting() || operator.applyWaiting()
+                || (installsNow() && staged.installable().isPresent() && target().isPresent());
+    }
+
+    /**
+     * False while {@code host.lock} cannot be probed: a swap, a stop or a gate decided on a guess could
+     * quarantine a good release. Says so once, and refuses the operator's waiting requests with why.
+     */
+    private boolean hostStateKnown() throws UpdaterException {
+        LockProbe.Probe probe = LockProbe.probe(home.hostLock());
+        if (!probe.unknown()) {
+            if (saidUnknown) {
+                log.accept(home.hostLock() + " can be locked again; watching resumes");
+                saidUnknown = false;
+            }
+            return true;
+        }
+        operator.refuseWaiting(sayUnknown(probe));
+        return false;
+    }
+
+    private String sayUnknown(LockProbe.Probe probe) {
+        String sentence = probe.sentence("the host") + "; nothing is swapped, stopped or quarantined until it can be."
+                + " Run the sidecar as a user who can lock it (the host's).";
+        if (!saidUnknown) {
+            log.accept(sentence);
+            saidUnknown = true;
+        }
+        return sentence;
     }
 
     /** on-exit swaps ahead and lets the host exit on its own; the others swap only when they may stop it. */
@@ -159,7 +208,14 @@ public final class Watcher implements HostControl {
         Instant calledAt = clock.instant();
         Instant noHostSince = null;
         while (!stopping) {
-            boolean held = LockProbe.isHeld(home.hostLock());
+            LockProbe.Probe probe = LockProbe.probe(home.hostLock());
+            if (probe.unknown()) {
+                sayUnknown(probe);
+                noHostSince = null; // --restart-timeout counts the time known to be without a host, not this
+                Thread.sleep(POLL_MILLIS);
+                continue;
+            }
+            boolean held = probe.held();
             AgentRecord record = readAgent();
             Instant now = clock.instant();
             boolean runsExpected = record != null && record.pid() > 0 && expected.equals(record.targetSha256());
@@ -187,7 +243,7 @@ public final class Watcher implements HostControl {
                             + " starts it on " + expectedLabel);
                     boolean exited = stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed;"
                             + " exit so that the container runtime restarts this host on it", () -> stopping);
-                    if (!exited && !stopping) {
+                    if (!exited && !stopping && !LockProbe.probe(home.hostLock()).unknown()) {
                         return Optional.of(WatchedHost.neverStarted(home, expectedLabel + " never started: the"
                                 + " host before it (pid " + record.pid() + ") did not exit when asked", clock.instant()));
                     }

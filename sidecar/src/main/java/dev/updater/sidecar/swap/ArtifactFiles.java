@@ -51,6 +51,30 @@ final class ArtifactFiles {
     }
 
     /**
+     * The file whose bytes the target holds: the target itself, or, for a symbolic link
+     * ({@code app.jar -> app-1.3.jar}, relative or absolute, through any number of links), the file at
+     * the end of the chain. A swap renames over the target, replacing the link, and never writes to
+     * the file it points at (see docs/sidecar.md, "Symbolic-link targets").
+     */
+    static Path installedFile(Path target) throws IOException {
+        return Files.isSymbolicLink(target) ? target.toRealPath() : target;
+    }
+
+    /** Size and SHA-256 of what the target holds, following a symbolic link at the target itself. */
+    static SwapJournal.Artifact measureTarget(Path target) throws IOException {
+        return measure(installedFile(target), null);
+    }
+
+    /** The SHA-256 of what the target holds (through a symbolic link), or null when it holds no regular file. */
+    static String hashOfTargetOrNull(Path target) {
+        try {
+            return measureTarget(target).sha256();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * What identifies a file's bytes without reading them: its inode (file key), size and
      * modification time. Two paths with equal identities are hard links to one unchanged file.
      */
@@ -132,21 +156,26 @@ final class ArtifactFiles {
     }
 
     /**
-     * Step 3: keeps {@code installed} at {@code backup} by a hard link (instant, no extra space: the
-     * old inode lives on after the rename), else by a copy fsynced before it is renamed into place.
+     * Step 3: keeps {@code installed} at {@code backup} by a hard link when {@code mayLink} (instant,
+     * no extra space: the old inode lives on after the rename), else by a copy fsynced before it is
+     * renamed into place.
      */
-    static void linkOrCopy(Path installed, Path backup) throws IOException {
+    static void linkOrCopy(Path installed, Path backup, boolean mayLink) throws IOException {
         Files.deleteIfExists(backup);
-        try {
-            Files.createLink(backup, installed);
-        } catch (UnsupportedOperationException | FileSystemException e) {
-            Path temp = backup.resolveSibling("." + backup.getFileName() + ".tmp");
-            Files.deleteIfExists(temp);
-            Files.copy(installed, temp, LinkOption.NOFOLLOW_LINKS);
-            AtomicFiles.fsync(temp);
-            AtomicFiles.moveAtomically(temp, backup);
+        if (mayLink) {
+            try {
+                Files.createLink(backup, installed);
+                AtomicFiles.fsyncDirectory(backup.getParent());
+                return;
+            } catch (UnsupportedOperationException | FileSystemException e) {
+                // another filesystem, or none with hard links: copy
+            }
         }
-        AtomicFiles.fsyncDirectory(backup.getParent());
+        Path temp = backup.resolveSibling("." + backup.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        Files.copy(installed, temp, LinkOption.NOFOLLOW_LINKS);
+        AtomicFiles.fsync(temp);
+        AtomicFiles.moveAtomically(temp, backup);
     }
 
     static void deleteQuietly(Path file) {

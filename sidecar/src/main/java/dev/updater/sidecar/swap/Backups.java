@@ -87,7 +87,7 @@ public final class Backups {
 
     /** The backup {@code rollback} reinstalls over {@code target}: the newest whose bytes differ from the target's. */
     public Optional<Backup> forRollbackOf(Path target) throws UpdaterException {
-        String installed = ArtifactFiles.hashOrNull(target);
+        String installed = ArtifactFiles.hashOfTargetOrNull(target);
         return newestOtherThan(installed == null ? "" : installed);
     }
 

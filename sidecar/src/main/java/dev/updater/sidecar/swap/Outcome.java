@@ -25,7 +25,12 @@ public record Outcome(Result result, SwapJournal journal, String message, Runnin
         /** Swapped without a sidecar ({@code apply}/{@code rollback}); the next sidecar starts and gates it. */
         PENDING_START,
         /** The sidecar is stopping mid-transaction; the journal tells the next start where to resume. */
-        INTERRUPTED
+        INTERRUPTED,
+        /**
+         * The transaction could be neither finished nor reverted; the target holds what it held, and
+         * the caller starts a host on it (a service that never starts again is the worse failure).
+         */
+        ABANDONED
     }
 
     /** True when the sidecar must stop restarting hosts and exit with a failure. */

@@ -1,6 +1,5 @@
 package dev.updater.sidecar.swap;
 
-import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
@@ -21,8 +20,13 @@ import java.util.Optional;
  *   <tr><td>new</td><td>prepared, swapped, verifying</td><td>journal swapped, start the host, gate it</td></tr>
  *   <tr><td>old</td><td>prepared</td><td>redo the swap from step 3 (the source must still verify)</td></tr>
  *   <tr><td>old</td><td>gate failed</td><td>quarantine, start the old version, journal rolled-back</td></tr>
- *   <tr><td>neither</td><td>any</td><td>refuse: someone else changed the target</td></tr>
+ *   <tr><td>neither</td><td>any</td><td>abandon: leave the target as it is, start the host on it</td></tr>
  * </table>
+ *
+ * A transaction that can be neither finished nor reverted (a target changed by hand, a backup that
+ * is gone when the rollback needs it) is closed as {@code abandoned} with the reason, and the host
+ * starts on the target as it is: recovery never keeps the service down. The target is what it
+ * resolves to: through a symbolic link before the swap, the regular file the swap renamed there after it.
  *
  * Each load of an unfinished journal is counted in it; past {@link SwapTransaction#MAX_RESUMES} the
  * loop breaker rolls back and quarantines instead of trying again.
@@ -51,7 +55,7 @@ public final class Recovery {
         }
         Path target = Path.of(journal.target());
         ArtifactFiles.deleteQuietly(SwapTransaction.tempFileOf(journal));
-        String onDisk = ArtifactFiles.hashOrNull(target);
+        String onDisk = ArtifactFiles.hashOfTargetOrNull(target);
         boolean counted = !journal.pendingStart();
         if (counted) {
             journal = journal.resumed(ctx.clock().instant()).writeTo(home);
@@ -59,12 +63,11 @@ public final class Recovery {
         boolean holdsNew = journal.to().sha256().equals(onDisk);
         boolean holdsOld = journal.from().sha256().equals(onDisk);
         if (!holdsNew && !holdsOld) {
-            throw new UpdaterException(ErrorCode.TARGET_MISMATCH, "The target " + target + " holds neither "
-                    + journal.from().label() + " (SHA-256 " + journal.from().sha256() + ") nor "
-                    + journal.to().label() + " (" + journal.to().sha256() + ") of the unfinished "
-                    + journal.describe() + (onDisk == null ? "; it is missing" : "; it is " + onDisk)
-                    + ". Something else changed it: put the right artifact back (backups are in " + home.backups()
-                    + "), then move " + home.journal() + " away and start again.");
+            // Someone else changed the target: neither finishing nor reverting would be right, and
+            // refusing would keep the host down at every start.
+            return Optional.of(transaction.leaveAsFound(journal, "the target holds neither " + journal.from().label()
+                    + " (SHA-256 " + journal.from().sha256() + ") nor " + journal.to().label() + " ("
+                    + journal.to().sha256() + "): something else changed it (backups are in " + home.backups() + ")"));
         }
         ctx.log().accept("found an unfinished " + journal.describe() + " (" + journal.state().label()
                 + (journal.gateFailure() != null ? ", gate failed" : "") + "); the target holds "

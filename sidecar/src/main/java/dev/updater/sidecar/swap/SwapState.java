@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Where a swap transaction stands (DESIGN §5). The journal moves forward only:
- * {@code prepared → swapped → verifying → committed | rolled-back}. A journal found in one of the
- * first three states at start belongs to a sidecar that stopped mid-way; {@link Recovery} finishes
- * or reverts it.
+ * {@code prepared → swapped → verifying → committed | rolled-back | abandoned}. A journal found in
+ * one of the first three states at start belongs to a sidecar that stopped mid-way; {@link Recovery}
+ * finishes or reverts it, or, when it can do neither, abandons it.
  */
 public enum SwapState {
     /** Journaled before any file is touched: old and new version and hash, target and backup path. */
@@ -21,7 +21,13 @@ public enum SwapState {
     /** The gate passed; the new version stays. */
     COMMITTED("committed"),
     /** The old artifact is back at the target (or was never replaced). */
-    ROLLED_BACK("rolled-back");
+    ROLLED_BACK("rolled-back"),
+    /**
+     * The transaction could neither be finished nor reverted (the backup it needed was missing or
+     * damaged, or someone changed the target by hand): the target was left as it was found, the host
+     * started on it, and {@code detail} says why. Closed, so no later start tries it again.
+     */
+    ABANDONED("abandoned");
 
     private final String label;
 
@@ -41,8 +47,8 @@ public enum SwapState {
                         + Arrays.stream(values()).map(SwapState::label).toList()));
     }
 
-    /** True once nothing remains to be done: the transaction committed or rolled back. */
+    /** True once nothing remains to be done: the transaction committed, rolled back or was abandoned. */
     public boolean isFinished() {
-        return this == COMMITTED || this == ROLLED_BACK;
+        return this == COMMITTED || this == ROLLED_BACK || this == ABANDONED;
     }
 }

@@ -179,9 +179,10 @@ public final class SwapTransaction {
     SwapJournal.Artifact measureInstalled(Path target) throws UpdaterException {
         SwapJournal.Artifact measured;
         try {
-            ArtifactFiles.Identity before = ArtifactFiles.identity(target);
-            measured = ArtifactFiles.measure(target, null);
-            installedAsMeasured = before.equals(ArtifactFiles.identity(target)) ? before : null;
+            Path file = ArtifactFiles.installedFile(target);
+            ArtifactFiles.Identity before = ArtifactFiles.identity(file);
+            measured = ArtifactFiles.measure(file, null);
+            installedAsMeasured = before.equals(ArtifactFiles.identity(file)) ? before : null;
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": "
                     + ArtifactFiles.describe(e) + "; give the file the host runs with --target.", e);
@@ -260,7 +261,10 @@ public final class SwapTransaction {
         try {
             if (!journal.from().sha256().equals(ArtifactFiles.hashOrNull(backup))) {
                 createPrivateDirectories(backup.getParent());
-                ArtifactFiles.linkOrCopy(target, backup);
+                Path installed = ArtifactFiles.installedFile(target);
+                // A symbolic link's destination stays where it is after the swap, and whoever manages it
+                // may rewrite it in place: the backup of a linked target is a copy, never a hard link.
+                ArtifactFiles.linkOrCopy(installed, backup, installed.equals(target));
             }
             // A hard link to the very inode hashed a moment ago, unchanged since: hashing it again
             // would read the same bytes (100 ms per 100 MiB). Anything else is verified.
@@ -291,7 +295,8 @@ public final class SwapTransaction {
         Path temp = tempFileOf(journal);
         Set<PosixFilePermission> mode;
         try {
-            mode = ArtifactFiles.modeOf(target);
+            // of the file a symbolic link points at: a link's own mode (0777) would make the jar world-writable
+            mode = ArtifactFiles.modeOf(ArtifactFiles.installedFile(target));
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the mode of " + target + ": "
                     + ArtifactFiles.describe(e) + ". Nothing was replaced.", e);
@@ -407,13 +412,58 @@ public final class SwapTransaction {
         return restoreBackup(failing);
     }
 
-    /** Steps 4–5 with the backup as the source; the target holds the old bytes when this returns. */
+    /**
+     * Steps 4–5 with the backup as the source; the target holds the old bytes when this returns. A
+     * backup that is missing or damaged, or cannot be put back, leaves the transaction abandoned rather
+     * than failing every later start at the same place.
+     */
     Outcome restoreBackup(SwapJournal failing) throws UpdaterException, InterruptedException {
-        Path temp = copyBesideTarget(failing, home.dir().resolve(failing.backup()), failing.from(),
-                CrashPoint.ROLLBACK_DURING_COPY);
-        renameInto(temp, failing);
+        Path backup = home.dir().resolve(failing.backup());
+        String kept = ArtifactFiles.hashOrNull(backup);
+        if (!failing.from().sha256().equals(kept)) {
+            return leaveAsFound(failing, "its backup " + backup + (kept == null ? " is missing"
+                    : " holds other bytes (SHA-256 " + kept + ")") + ", so " + failing.from().label()
+                    + " cannot be put back");
+        }
+        try {
+            Path temp = copyBesideTarget(failing, backup, failing.from(), CrashPoint.ROLLBACK_DURING_COPY);
+            renameInto(temp, failing);
+        } catch (UpdaterException e) {
+            return leaveAsFound(failing, "its backup could not be put back: " + e.getMessage());
+        }
         CrashPoint.ROLLBACK_AFTER_RENAME.reach();
         return restartPrevious(failing);
+    }
+
+    /**
+     * The transaction can be neither finished nor reverted (a backup that is gone, a target changed by
+     * hand): leave the target as it is, quarantine a version that failed its gate, and close the journal
+     * as {@code abandoned}, with why in the journal and the history, so that no later start tries again.
+     * The caller starts a host on the target as it is: a service that never starts again is the worse
+     * failure, and the operator sees what it runs in {@code status}.
+     */
+    Outcome leaveAsFound(SwapJournal journal, String why) throws UpdaterException {
+        Path target = Path.of(journal.target());
+        String onDisk = ArtifactFiles.hashOfTargetOrNull(target);
+        boolean holdsNew = journal.to().sha256().equals(onDisk);
+        SwapJournal.Artifact held = holdsNew ? journal.to() : journal.from().sha256().equals(onDisk) ? journal.from() : null;
+        String sentence = "Could not finish the " + journal.describe() + ": " + why + ". The target " + target
+                + " was left as it is, holding " + (held != null ? held.label() : onDisk == null ? "nothing (it is missing)"
+                : "unknown bytes (SHA-256 " + onDisk + ")") + ", and the host runs on it; the journal is closed as"
+                + " abandoned and nothing is retried. Check the target, then install or roll back with"
+                + " 'updater-sidecar apply' or 'rollback'.";
+        if (journal.gateFailure() != null && quarantine(journal.to().version(), journal.gateFailure())) {
+            history("quarantined", journal.to().version(), journal.from().version(), journal.gateFailure());
+        }
+        if (onDisk != null) {
+            JsonRecords.write(home.installedRecord(), new InstalledRelease(held == null ? null : held.version(), onDisk,
+                    journal.target(), holdsNew ? journal.from().version() : null, now()));
+        }
+        history("failed", journal.to().version(), journal.from().version(), sentence);
+        SwapJournal closed = journal.withState(SwapState.ABANDONED, now()).withDetail(sentence, now()).writeTo(home);
+        finish(closed);
+        ctx.log().accept(sentence);
+        return new Outcome(Outcome.Result.ABANDONED, closed, sentence, null);
     }
 
     /** The target holds the old artifact again: quarantine the failed version, start the old one, gate it. */
@@ -471,7 +521,7 @@ public final class SwapTransaction {
         }
         SwapJournal failing = journal.withGateFailure(sentence, now()).writeTo(home);
         history("failed", journal.to().version(), journal.from().version(), sentence);
-        String onDisk = ArtifactFiles.hashOrNull(Path.of(journal.target()));
+        String onDisk = ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target()));
         if (journal.to().sha256().equals(onDisk)) {
             return restoreBackup(failing);
         }
@@ -486,10 +536,12 @@ public final class SwapTransaction {
      */
     void finish(SwapJournal done) throws UpdaterException {
         ArtifactFiles.deleteQuietly(tempFileOf(done));
-        SwapJournal.Artifact now = done.state() == SwapState.COMMITTED ? done.to() : done.from();
-        SwapJournal.Artifact before = done.state() == SwapState.COMMITTED ? done.from() : done.to();
-        JsonRecords.write(home.installedRecord(), new InstalledRelease(now.version(), now.sha256(), done.target(),
-                before.version(), done.updatedAt()));
+        if (done.state() != SwapState.ABANDONED) { // an abandoned one wrote what the target held as it closed
+            SwapJournal.Artifact now = done.state() == SwapState.COMMITTED ? done.to() : done.from();
+            SwapJournal.Artifact before = done.state() == SwapState.COMMITTED ? done.from() : done.to();
+            JsonRecords.write(home.installedRecord(), new InstalledRelease(now.version(), now.sha256(), done.target(),
+                    before.version(), done.updatedAt()));
+        }
         if (done.kind() == SwapJournal.Kind.INSTALL) {
             dropStagedIf(done.to().sha256());
             if (done.to().version() != null && done.source().startsWith("releases/")
@@ -550,15 +602,7 @@ public final class SwapTransaction {
     }
 
     static void createPrivateDirectories(Path dir) throws IOException {
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        createPrivateDirectories(dir.getParent());
-        try {
-            Files.createDirectory(dir, PrivateDirectories.attributes());
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            // created meanwhile; fine
-        }
+        AtomicFiles.createDirectories(dir, PrivateDirectories.attributes());
     }
 
     private static void deleteTree(Path dir) throws UpdaterException {

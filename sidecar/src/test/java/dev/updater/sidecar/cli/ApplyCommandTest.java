@@ -110,6 +110,40 @@ class ApplyCommandTest {
     }
 
     @Test
+    void apply_withoutASidecar_whenHostLockCannotBeProbed_refusesToSwap_ratherThanTakeTheHostForGone() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        Path hostLock = Files.createDirectory(home.resolve("host.lock")); // opening it fails with EISDIR, not ENOENT
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Cannot tell whether the host is running: " + hostLock + " cannot be locked (Is a directory)."
+                + " No sidecar runs on " + home + " and a swap under a live host is refused, so nothing was changed;"
+                + " run this as a user who can lock " + hostLock + " (the host's), or start 'updater-sidecar run' or"
+                + " 'watch' on this home and ask again.\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertTrue(Files.exists(home.resolve("staged.json")), "1.1.0 stays staged");
+        assertTrue(!Files.exists(home.resolve("journal.json")), "no transaction began");
+        assertTrue(!Files.exists(home.resolve("backup")), "no backup was taken");
+    }
+
+    @Test
+    void apply_withoutASidecar_overASymlinkedTarget_replacesTheLink_andLeavesWhatItPointedAtAlone() throws Exception {
+        Path deployed = Files.move(target, Files.createDirectories(dir.resolve("deploy")).resolve("app-1.0.0.jar"));
+        Files.createSymbolicLink(target, Path.of("deploy/app-1.0.0.jar"));
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(!Files.isSymbolicLink(target));
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertArrayEquals(OLD, Files.readAllBytes(deployed));
+        assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")));
+        assertEquals(SwapState.SWAPPED, SwapJournal.read(new UpdateHome(home)).orElseThrow().state());
+    }
+
+    @Test
     void apply_answeredNo_changesNothing() throws Exception {
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
         InputStream stdin = System.in;

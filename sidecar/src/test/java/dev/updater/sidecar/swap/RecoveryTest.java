@@ -1,8 +1,8 @@
 package dev.updater.sidecar.swap;
 
-import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
@@ -28,7 +28,7 @@ import static dev.updater.sidecar.swap.SwapTransactionTest.OLD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Recovery decides by the target's bytes, for every state a crash can leave the journal in. */
@@ -144,19 +144,187 @@ class RecoveryTest {
     }
 
     @Test
-    void aTargetThatIsNeitherVersion_isRefused_withWhatToDo() throws Exception {
+    void aTargetChangedByHandMidJournal_isLeftAsItIs_theJournalIsAbandoned_andTheHostStartsOnIt() throws Exception {
         journal(SwapState.SWAPPED, null, 0, false);
-        Files.write(target, "someone else's".getBytes(StandardCharsets.UTF_8));
+        byte[] byHand = "someone else's".getBytes(StandardCharsets.UTF_8);
+        Files.write(target, byHand);
 
-        UpdaterException e = assertThrows(UpdaterException.class, this::recover);
+        Outcome outcome = recover().orElseThrow();
 
-        assertEquals(ErrorCode.TARGET_MISMATCH, e.code());
-        assertEquals("The target " + target + " holds neither 1.0.0 (SHA-256 " + sha(OLD) + ") nor 1.1.0 (" + sha(NEW)
-                + ") of the unfinished install of 1.1.0 over 1.0.0; it is "
-                + sha("someone else's".getBytes(StandardCharsets.UTF_8)) + ". Something else changed it: put the right"
-                + " artifact back (backups are in " + home.resolve("backup") + "), then move " + home.resolve("journal.json")
-                + " away and start again.", e.getMessage());
+        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertNull(outcome.host(), "no host was started by recovery: the supervisor starts one on the target as it is");
+        String sentence = "Could not finish the install of 1.1.0 over 1.0.0: the target holds neither 1.0.0 (SHA-256 "
+                + sha(OLD) + ") nor 1.1.0 (" + sha(NEW) + "): something else changed it (backups are in "
+                + home.resolve("backup") + "). The target " + target + " was left as it is, holding unknown bytes (SHA-256 "
+                + sha(byHand) + "), and the host runs on it; the journal is closed as abandoned and nothing is retried."
+                + " Check the target, then install or roll back with 'updater-sidecar apply' or 'rollback'.";
+        assertEquals(sentence, outcome.message());
+        assertArrayEquals(byHand, Files.readAllBytes(target));
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(SwapState.ABANDONED, journal.state());
+        assertEquals(sentence, journal.detail());
+        assertEquals(List.of("failed 1.1.0 " + sentence), history());
+        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
+        assertNull(installed.version(), "nothing vouches for bytes put there by hand");
+        assertEquals(sha(byHand), installed.sha256());
+        assertFalse(Files.exists(updateHome.stagedRecord()), "1.1.0 would be installed over it at once otherwise");
+        assertTrue(QuarantineFile.read(updateHome).versions().isEmpty(), "not the release's fault");
         assertEquals(List.of(), hosts.calls);
+        assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")), "the backup is kept");
+    }
+
+    @Test
+    void anAbandonedJournal_isClosed_soTheNextStartDoesNotTryAgain() throws Exception {
+        journal(SwapState.VERIFYING, null, 0, false);
+        Files.write(target, "someone else's".getBytes(StandardCharsets.UTF_8));
+        recover();
+        SwapJournal abandoned = SwapJournal.read(updateHome).orElseThrow();
+        List<String> before = history();
+
+        assertEquals(Optional.empty(), recover());
+        assertEquals(Optional.empty(), recover());
+
+        assertEquals(abandoned, SwapJournal.read(updateHome).orElseThrow());
+        assertEquals(before, history());
+        assertArrayEquals("someone else's".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(target));
+        assertEquals(List.of(), hosts.calls);
+    }
+
+    @Test
+    void aFailedGateWhoseBackupIsGone_isAbandoned_withTheNewBytesLeftInPlace_andTheVersionQuarantined() throws Exception {
+        String failure = "1.1.0 failed its health gate: the host exited with code 3 before it passed";
+        journal(SwapState.VERIFYING, failure, 0, false);
+        Files.write(target, NEW);
+        deleteBackup();
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertEquals("Could not finish the install of 1.1.0 over 1.0.0: its backup " + home.resolve("backup/1.0.0/app.jar")
+                + " is missing, so 1.0.0 cannot be put back. The target " + target + " was left as it is, holding 1.1.0,"
+                + " and the host runs on it; the journal is closed as abandoned and nothing is retried. Check the target,"
+                + " then install or roll back with 'updater-sidecar apply' or 'rollback'.", outcome.message());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertEquals(SwapState.ABANDONED, SwapJournal.read(updateHome).orElseThrow().state());
+        assertEquals(List.of("1.1.0"), QuarantineFile.read(updateHome).versions().stream().map(e -> e.version()).toList());
+        assertEquals(List.of("quarantined 1.1.0 " + failure, "failed 1.1.0 " + outcome.message()), history());
+        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
+        assertEquals("1.1.0", installed.version());
+        assertEquals("1.0.0", installed.previousVersion());
+        assertEquals(List.of(), hosts.calls);
+        assertEquals(Optional.empty(), recover(), "closed: not tried again");
+    }
+
+    @Test
+    void verifyingWhoseBackupIsGone_andTheGateFailsAgain_isAbandoned_afterStoppingTheFailedHost() throws Exception {
+        journal(SwapState.VERIFYING, null, 0, false);
+        Files.write(target, NEW);
+        deleteBackup();
+        hosts.thenExits();
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertTrue(outcome.message().startsWith("Could not finish the install of 1.1.0 over 1.0.0: its backup "
+                + home.resolve("backup/1.0.0/app.jar") + " is missing"), outcome.message());
+        assertEquals(List.of("start new 1.1.0", "stop failed"), hosts.calls);
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertEquals("1.1.0 failed its health gate: the host exited with code 3 before it passed",
+                SwapJournal.read(updateHome).orElseThrow().gateFailure());
+    }
+
+    @Test
+    void verifyingWhoseBackupIsGone_commitsWhenTheGatePasses_theBackupOnlyMattersForARollback() throws Exception {
+        journal(SwapState.VERIFYING, null, 0, false);
+        Files.write(target, NEW);
+        deleteBackup();
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertEquals(List.of("start new 1.1.0"), hosts.calls);
+    }
+
+    @Test
+    void aFailedGateWhoseBackupHoldsOtherBytes_isAbandoned_andSaysWhatItHolds() throws Exception {
+        journal(SwapState.VERIFYING, "1.1.0 failed its health gate: the host exited with code 3 before it passed", 0, false);
+        Files.write(target, NEW);
+        byte[] rotten = "rotten".getBytes(StandardCharsets.UTF_8);
+        Files.write(home.resolve("backup/1.0.0/app.jar"), rotten);
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertTrue(outcome.message().startsWith("Could not finish the install of 1.1.0 over 1.0.0: its backup "
+                + home.resolve("backup/1.0.0/app.jar") + " holds other bytes (SHA-256 " + sha(rotten) + "), so 1.0.0"
+                + " cannot be put back. The target " + target + " was left as it is, holding 1.1.0"), outcome.message());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    // ---- a target that is a symbolic link (app.jar -> app-1.0.0.jar): decided by what it resolves to
+
+    private Path linkTargetToOldBytes() throws Exception {
+        Path destination = Files.write(target.resolveSibling("app-1.0.0.jar"), OLD);
+        Files.delete(target);
+        Files.createSymbolicLink(target, Path.of("app-1.0.0.jar"));
+        return destination;
+    }
+
+    @Test
+    void preparedWithTheLinkStillInPlace_redoesTheSwap_replacingTheLink_notItsDestination() throws Exception {
+        Path destination = linkTargetToOldBytes();
+        journal(SwapState.PREPARED, null, 0, false);
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertFalse(Files.isSymbolicLink(target));
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertArrayEquals(OLD, Files.readAllBytes(destination));
+        assertTrue(log.get(0).endsWith("; the target holds 1.0.0; resume 1 of 2"), log.get(0));
+    }
+
+    @Test
+    void aFailedGateWithTheLinkStillInPlace_finishesTheRollback_leavingTheLink() throws Exception {
+        linkTargetToOldBytes();
+        journal(SwapState.VERIFYING, "1.1.0 failed its health gate: the host exited with code 3 before it passed", 0, false);
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertTrue(Files.isSymbolicLink(target), "the old bytes are there already: nothing to restore");
+        assertEquals(List.of("start old 1.0.0"), hosts.calls);
+    }
+
+    @Test
+    void aFailedGateAfterTheLinkWasReplaced_restoresTheBackupAsAFile() throws Exception {
+        Path destination = linkTargetToOldBytes();
+        journal(SwapState.VERIFYING, "1.1.0 failed its health gate: the host exited with code 3 before it passed", 0, false);
+        Files.delete(target);
+        Files.write(target, NEW); // the swap renamed the new file over the link
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertFalse(Files.isSymbolicLink(target));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertArrayEquals(OLD, Files.readAllBytes(destination));
+    }
+
+    @Test
+    void aLinkRepointedByHandToOtherBytes_isAbandoned_leavingTheLink() throws Exception {
+        linkTargetToOldBytes();
+        journal(SwapState.SWAPPED, null, 0, false);
+        byte[] other = "app 1.0.9 put there by hand".getBytes(StandardCharsets.UTF_8);
+        Files.write(target.resolveSibling("app-1.0.9.jar"), other);
+        Files.delete(target);
+        Files.createSymbolicLink(target, Path.of("app-1.0.9.jar"));
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertTrue(outcome.message().contains("holding unknown bytes (SHA-256 " + sha(other) + ")"), outcome.message());
+        assertEquals(Path.of("app-1.0.9.jar"), Files.readSymbolicLink(target));
     }
 
     @Test
@@ -214,6 +382,15 @@ class RecoveryTest {
         assertFalse(Files.exists(updateHome.stagedRecord()), "a crash after the commit left staged.json");
         assertEquals("1.1.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
         assertEquals(List.of(), hosts.calls);
+    }
+
+    private void deleteBackup() throws Exception {
+        Files.delete(home.resolve("backup/1.0.0/app.jar"));
+    }
+
+    private List<String> history() throws UpdaterException {
+        return History.read(updateHome.history()).stream().map(e -> e.event() + " " + e.version() + " " + e.detail())
+                .toList();
     }
 
     private static String sha(byte[] bytes) {

@@ -14,6 +14,8 @@ final class ScriptedHosts implements HostControl {
     private final Deque<Boolean> healthy = new ArrayDeque<>();
     final List<String> calls = new ArrayList<>();
     boolean startsNothing;
+    /** Runs at each start, before the host is handed out: what happens to the home while a new host runs. */
+    Runnable atStart = () -> { };
 
     ScriptedHosts thenHealthy() {
         healthy.add(true);
@@ -28,6 +30,7 @@ final class ScriptedHosts implements HostControl {
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) {
         calls.add((rollingBack ? "start old " : "start new ") + (rollingBack ? journal.from() : journal.to()).label());
+        atStart.run();
         if (startsNothing) {
             return Optional.empty();
         }

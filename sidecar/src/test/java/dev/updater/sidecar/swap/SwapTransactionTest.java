@@ -266,6 +266,108 @@ class SwapTransactionTest {
         assertArrayEquals(NEW, Files.readAllBytes(target));
     }
 
+    @Test
+    void install_whenTheGateFailsAndTheBackupWasDeletedMeanwhile_leavesTheNewBytes_andAbandonsInsteadOfFailingEveryStart()
+            throws Exception {
+        hosts.thenExits();
+        hosts.atStart = () -> {
+            try {
+                Files.delete(home.resolve("backup/1.0.0/app.jar"));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+
+        Outcome outcome = transaction(2).install(stage("1.1.0", NEW), target, false);
+
+        assertEquals(Outcome.Result.ABANDONED, outcome.result(), outcome.message());
+        assertFalse(outcome.mustStop(), "the sidecar starts the host on the target as it is");
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(SwapState.ABANDONED, journal.state());
+        assertEquals(outcome.message(), journal.detail());
+        assertEquals(List.of("installed", "failed", "quarantined", "failed"), events());
+        assertEquals(List.of("start new 1.1.0", "stop failed"), hosts.calls);
+        assertNoTempFiles();
+    }
+
+    // ---- a target that is a symbolic link: the link is replaced, its destination never written
+
+    /** {@code opt/app.jar -> linkText}, where the link's destination holds the old bytes with mode 0750. */
+    private Path linkTarget(Path destination, Path linkText) throws IOException {
+        Files.createDirectories(destination.getParent());
+        Files.move(target, destination);
+        Files.createSymbolicLink(target, linkText);
+        return destination;
+    }
+
+    @Test
+    void install_overARelativeLink_replacesTheLinkWithTheNewFile_withTheDestinationsMode() throws Exception {
+        Path destination = linkTarget(target.resolveSibling("app-1.0.0.jar"), Path.of("app-1.0.0.jar"));
+
+        Outcome outcome = transaction(2).install(stage("1.1.0", NEW), target, false);
+
+        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertFalse(Files.isSymbolicLink(target), "the link itself was replaced");
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)),
+                "the mode of the file the link pointed at, not the link's own 0777");
+        assertArrayEquals(OLD, Files.readAllBytes(destination), "the link's destination is never written");
+        Path backup = home.resolve("backup/1.0.0/app.jar");
+        assertArrayEquals(OLD, Files.readAllBytes(backup));
+        assertFalse(Files.isSameFile(backup, destination), "a copy: the destination may be rewritten by its owner");
+        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertEquals(target.toString(), journal.target());
+        assertEquals(new SwapJournal.Artifact("1.0.0", Sha256.ofBytes(OLD).hex(), OLD.length), journal.from());
+    }
+
+    @Test
+    void install_overALinkIntoAnotherDirectory_whenTheGateFails_putsTheOldBytesBackAtTheTarget() throws Exception {
+        Path destination = linkTarget(dir.resolve("releases-by-deploy/app-1.0.0.jar"),
+                dir.resolve("releases-by-deploy/app-1.0.0.jar"));
+        hosts.thenExits().thenHealthy();
+
+        Outcome outcome = transaction(2).install(stage("1.1.0", NEW), target, false);
+
+        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result(), outcome.message());
+        assertFalse(Files.isSymbolicLink(target));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        assertArrayEquals(OLD, Files.readAllBytes(destination));
+        assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
+        assertEquals(List.of("app.jar"), Files.list(target.getParent()).map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void rollBack_ofATargetThatIsALink_reinstallsTheBackupOverTheLink() throws Exception {
+        assertEquals(Outcome.Result.COMMITTED, transaction(2).install(stage("1.1.0", NEW), target, false).result());
+        Path destination = linkTarget(dir.resolve("deploy/app-1.1.0.jar"), Path.of("../deploy/app-1.1.0.jar"));
+        Backups.Backup backup = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+
+        Outcome outcome = transaction(2).rollBack(backup, target);
+
+        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertFalse(Files.isSymbolicLink(target));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertArrayEquals(NEW, Files.readAllBytes(destination));
+        assertEquals(Sha256.ofBytes(NEW).hex(), SwapJournal.read(updateHome).orElseThrow().from().sha256());
+    }
+
+    @Test
+    void install_overADanglingLink_isRefusedAsAnUnreadableTarget_andChangesNothing() throws Exception {
+        Files.delete(target);
+        Files.createSymbolicLink(target, Path.of("gone.jar"));
+
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> transaction(2).install(stage("1.1.0", NEW), target, false));
+
+        assertEquals(ErrorCode.TARGET_UNKNOWN, e.code());
+        assertEquals("Cannot read the target " + target + ": NoSuchFileException (" + target + "); give the file the"
+                + " host runs with --target.", e.getMessage());
+        assertEquals(Path.of("gone.jar"), Files.readSymbolicLink(target));
+        assertFalse(Files.exists(updateHome.journal()));
+    }
+
     private List<String> events() throws UpdaterException {
         return History.read(updateHome.history()).stream().map(HistoryEvent::event).toList();
     }

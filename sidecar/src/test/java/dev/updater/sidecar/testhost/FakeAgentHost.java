@@ -38,6 +38,7 @@ import java.util.regex.Pattern;
  */
 public final class FakeAgentHost {
     private static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(-?\\d+)");
+    private static final Pattern STARTED_AT = Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]*)\"");
 
     private final Path home;
     private final String version;
@@ -136,7 +137,10 @@ public final class FakeAgentHost {
         exchange.close();
     }
 
-    /** As the agent does: every 100 ms, an exit request for this pid (or for none) ends the host gracefully. */
+    /**
+     * As the agent does: every 100 ms, an exit request naming this pid and start time ends the host
+     * gracefully; one naming another host (or none) is removed and ignored.
+     */
     private void watchExitRequests() throws InterruptedException {
         Path request = home.resolve("requests").resolve("exit.json");
         long pid = ProcessHandle.current().pid();
@@ -151,13 +155,17 @@ public final class FakeAgentHost {
                 continue;
             }
             Matcher m = PID.matcher(text);
-            if (m.find() && Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(1)) != pid) {
-                continue; // meant for another host; its sidecar deletes it
-            }
+            Matcher started = STARTED_AT.matcher(text);
+            boolean forThisHost = m.find() && Long.parseLong(m.group(1)) == pid && started.find()
+                    && started.group(1).equals(startedAt.toString()); // both written by Instant.toString()
             try {
                 Files.deleteIfExists(request);
             } catch (IOException ignored) {
-                // exiting anyway
+                // exiting anyway, or looking again
+            }
+            if (!forThisHost) {
+                log("ignored an exit request for another host: " + text.replaceAll("\\s+", " "));
+                continue;
             }
             log("exit requested");
             System.exit(0);
