@@ -203,7 +203,9 @@ class AgentIT {
     void exitRequest_makesTheHostExitGracefully_runningItsShutdownHooks() throws Exception {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(this::fullRecordWritten);
-        Files.writeString(home.requests().resolve("exit.json"), "{\"reason\": \"install 1.1.0\"}");
+        AgentRecord self = record().orElseThrow();
+        Files.writeString(home.requests().resolve("exit.json"), "{\"reason\": \"install 1.1.0\", \"pid\": " + self.pid()
+                + ", \"startedAt\": \"" + self.startedAt() + "\"}");
 
         assertEquals(0, host.waitFor());
         assertTrue(host.out().contains("host shutdown hook ran"), host.out());
@@ -213,20 +215,36 @@ class AgentIT {
         assertFalse(Files.exists(home.requests().resolve("exit.json")));
     }
 
+    /**
+     * In a container the restarted JVM gets the pid of the one before: a request left behind for that
+     * one (same pid, its start time) must not stop this one. It is removed, and the host runs on.
+     */
     @Test
-    void exitRequestForAnotherPid_isLeftAlone() throws Exception {
+    void exitRequestWithThisPidButAnotherStartTime_isRemovedAndIgnored() throws Exception {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
-        await().atMost(WAIT).until(() -> record().map(r -> r.runningVersion() != null).orElse(false));
+        await().atMost(WAIT).until(this::fullRecordWritten);
+        AgentRecord self = record().orElseThrow();
         Path request = home.requests().resolve("exit.json");
-        Files.writeString(request, "{\"reason\": \"old host\", \"pid\": " + (host.pid() + 100_000) + "}");
-        // the agent looks every 500 ms: two looks later the request is still there and the host alive
-        java.time.Instant seen = record().orElseThrow().updatedAt();
-        await().atMost(WAIT).until(() -> record().orElseThrow().lastCheckAt() != null
-                && record().orElseThrow().updatedAt().isAfter(seen.plusSeconds(1)));
-        assertTrue(host.isAlive());
-        assertTrue(Files.exists(request));
+        String stale = "{\"reason\": \"left by a killed sidecar\", \"pid\": " + self.pid() + ", \"startedAt\": \""
+                + self.startedAt().minusSeconds(30) + "\"}";
+        Files.writeString(request, stale);
 
-        Files.writeString(request, "{\"reason\": \"install\", \"pid\": " + host.pid() + "}");
+        await().atMost(WAIT).until(() -> !Files.exists(request));
+        await().atMost(WAIT).until(() -> host.err().contains("ignored and removed an exit request for another host (pid "
+                + self.pid() + " started at " + self.startedAt().minusSeconds(30) + "); this host is pid " + self.pid()
+                + " started at " + self.startedAt()));
+        assertTrue(host.isAlive());
+        assertFalse(record().orElseThrow().exiting());
+
+        for (String unaddressed : List.of("{\"reason\": \"no one in particular\"}",
+                "{\"reason\": \"no start\", \"pid\": " + self.pid() + "}", "not json")) {
+            Files.writeString(request, unaddressed);
+            await().atMost(WAIT).until(() -> !Files.exists(request));
+            assertTrue(host.isAlive(), unaddressed);
+        }
+
+        Files.writeString(request, "{\"reason\": \"install\", \"pid\": " + self.pid() + ", \"startedAt\": \""
+                + self.startedAt() + "\"}");
         assertEquals(0, host.waitFor());
     }
 

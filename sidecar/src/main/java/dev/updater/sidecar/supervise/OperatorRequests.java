@@ -94,14 +94,19 @@ final class OperatorRequests {
         return backup;
     }
 
-    /** Refuses the requests waiting now with {@code why}: the sidecar cannot act on them. */
-    void refuseWaiting(String why) throws UpdaterException {
+    /**
+     * Refuses the requests waiting now: {@code why} goes into the history, where the waiting command
+     * reads it; the log, which said {@code why} once already, gets one short line per request.
+     */
+    void refuseWaiting(String why, String shortly) throws UpdaterException {
         Optional<Requests.Apply> apply = requests.take(requests.applyFile(), Requests.Apply.class);
         if (apply.isPresent()) {
-            refuse(apply.get().version(), why);
+            log.accept("refused an operator's apply of " + apply.get().version() + ": " + shortly);
+            History.append(home.history(), new HistoryEvent(clock.instant(), "failed", apply.get().version(), null, why));
         }
         if (requests.take(requests.rollbackFile(), Requests.Rollback.class).isPresent()) {
-            refuse(null, why);
+            log.accept("refused an operator's rollback: " + shortly);
+            History.append(home.history(), new HistoryEvent(clock.instant(), "failed", null, null, why));
         }
     }
 

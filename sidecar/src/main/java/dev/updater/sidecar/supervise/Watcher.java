@@ -126,7 +126,7 @@ public final class Watcher implements HostControl {
             }
             return true;
         }
-        operator.refuseWaiting(sayUnknown(probe));
+        operator.refuseWaiting(sayUnknown(probe), "cannot tell whether the host is running");
         return false;
     }
 

@@ -1,11 +1,15 @@
 package dev.updater.sidecar.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
+import dev.updater.core.json.Json;
 import dev.updater.sidecar.swap.CrashPoint;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
 import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.sidecar.testhost.HostJars;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,12 +18,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -48,7 +55,21 @@ class CrashRecoveryIT {
     @EnumSource(CrashPoint.class)
     void aSidecarHaltedMidSwap_leavesTheOldOrTheNewBytes_andTheNextSidecarFinishesTheJob(CrashPoint point)
             throws Exception {
+        haltAndRecover(point, false);
+    }
+
+    /** Before the rename the target is still the link (old bytes through it); after it, the new file. */
+    @ParameterizedTest(name = "halted at {0}, the target a symbolic link")
+    @EnumSource(value = CrashPoint.class, names = {"AFTER_PREPARED", "AFTER_BACKUP", "DURING_COPY", "AFTER_RENAME",
+            "AFTER_GATE_FAILED", "ROLLBACK_DURING_COPY", "ROLLBACK_AFTER_RENAME"})
+    void aSymlinkedTarget_isRecoveredByTheBytesItResolvesTo_andItsDestinationIsNeverWritten(CrashPoint point)
+            throws Exception {
+        haltAndRecover(point, true);
+    }
+
+    private void haltAndRecover(CrashPoint point, boolean linked) throws Exception {
         fx = new SidecarFixture(dir);
+        Path destination = linked ? fx.linkTarget() : null;
         boolean failing = point.onRollbackPath();
         Path release = failing ? fx.v120exits : fx.v110;
         String version = failing ? "1.2.0" : "1.1.0";
@@ -76,9 +97,105 @@ class CrashRecoveryIT {
         assertEquals(expected, JsonRecords.read(fx.updateHome.installedRecord(), InstalledRelease.class)
                 .orElseThrow().version());
         assertEquals(failing ? List.of("1.2.0") : List.of(), fx.quarantined());
+        if (linked) {
+            assertFalse(Files.isSymbolicLink(fx.target), "the swap renamed a file over the link");
+            assertArrayEquals(Files.readAllBytes(fx.v100), Files.readAllBytes(destination), "never written");
+        }
 
         recovering.term();
         assertEquals(143, recovering.awaitExit(EXIT), recovering.toString());
+    }
+
+    @Test
+    void aFailedGateWhoseBackupWasDeleted_isAbandoned_theHostStartsOnTheTargetAsItIs_andNoLaterRunRetries()
+            throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildJvm crashing = fx.sidecar(List.of(CRASH + CrashPoint.AFTER_GATE_FAILED.pointName()), fx.runArgs("immediate"));
+        fx.awaitServing("1.0.0");
+        fx.stage(fx.v120exits, "1.2.0");
+        assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExit(EXIT), crashing.toString());
+        Path backup = fx.home.resolve("backup/1.0.0/app.jar");
+        Files.delete(backup);
+
+        ChildJvm recovering = fx.run("immediate");
+
+        // 1.2.0 exits at start with 3: the sidecar starts it all the same, and exits with its code as always
+        assertEquals(3, recovering.awaitExit(EXIT), recovering.toString());
+        String sentence = "Could not finish the install of 1.2.0 over 1.0.0: its backup " + backup + " is missing, so"
+                + " 1.0.0 cannot be put back. The target " + fx.target + " was left as it is, holding 1.2.0, and the host"
+                + " runs on it; the journal is closed as abandoned and nothing is retried. Check the target, then install"
+                + " or roll back with 'updater-sidecar apply' or 'rollback'.";
+        assertTrue(recovering.hasLine("updater-sidecar: " + sentence), recovering.toString());
+        assertTrue(recovering.output().indexOf("updater-sidecar: " + sentence)
+                < indexOfLineStarting(recovering, "updater-sidecar: started the host (pid "), recovering.toString());
+        fx.assertTargetIs(fx.v120exits);
+        SwapJournal journal = fx.journal().orElseThrow();
+        assertEquals(SwapState.ABANDONED, journal.state());
+        assertEquals(List.of("1.2.0"), fx.quarantined());
+        assertStatusShows(journal, sentence);
+
+        ChildJvm later = fx.run("immediate");
+
+        assertEquals(3, later.awaitExit(EXIT), later.toString());
+        assertTrue(later.output().stream().noneMatch(l -> l.contains("found an unfinished")), later.toString());
+        assertTrue(indexOfLineStarting(later, "updater-sidecar: started the host (pid ") >= 0, later.toString());
+        assertEquals(journal, fx.journal().orElseThrow(), "closed: not tried again");
+    }
+
+    @Test
+    void aTargetChangedByHandMidJournal_isLeftAsItIs_andTheHostStartsOnIt() throws Exception {
+        fx = new SidecarFixture(dir);
+        Path byHand = HostJars.build(dir.resolve("jars/app-1.0.9.jar"), "1.0.9");
+        ChildJvm crashing = fx.sidecar(List.of(CRASH + CrashPoint.AFTER_SWAPPED.pointName()), fx.runArgs("immediate"));
+        fx.awaitServing("1.0.0");
+        fx.stage(fx.v110, "1.1.0");
+        assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExit(EXIT), crashing.toString());
+        Files.copy(byHand, fx.target, StandardCopyOption.REPLACE_EXISTING);
+
+        ChildJvm recovering = fx.run("immediate");
+
+        fx.awaitServedBy(recovering, "1.0.9");
+        SwapJournal journal = fx.journal().orElseThrow();
+        assertEquals(SwapState.ABANDONED, journal.state());
+        assertTrue(journal.detail().startsWith("Could not finish the install of 1.1.0 over 1.0.0: the target holds"
+                + " neither 1.0.0"), journal.detail());
+        assertTrue(journal.detail().contains("was left as it is, holding unknown bytes (SHA-256 "
+                + Sha256.ofFile(byHand).hex() + ")"), journal.detail());
+        fx.assertTargetIs(byHand);
+        assertEquals(List.of(), fx.quarantined());
+        assertFalse(Files.exists(fx.updateHome.stagedRecord()), "1.1.0 is not installed over it at once");
+        assertStatusShows(journal, journal.detail());
+        recovering.term();
+        assertEquals(143, recovering.awaitExit(EXIT), recovering.toString());
+
+        ChildJvm later = fx.run("immediate");
+
+        fx.awaitServedBy(later, "1.0.9");
+        assertTrue(later.output().stream().noneMatch(l -> l.contains("found an unfinished")), later.toString());
+        fx.assertTargetIs(byHand);
+        assertEquals(journal, fx.journal().orElseThrow());
+    }
+
+    private void assertStatusShows(SwapJournal journal, String sentence) throws Exception {
+        CliRun status = CliRun.run("status", "--home", fx.home.toString());
+        assertEquals(0, status.exitCode(), status.toString());
+        assertTrue(status.out().contains("Last swap:    " + journal.describe() + ": abandoned at " + journal.updatedAt()
+                + " (Could not finish the " + journal.describe() + ": "), status.out());
+        CliRun json = CliRun.run("status", "--home", fx.home.toString(), "--json");
+        JsonNode transaction = Json.mapper().readTree(json.out()).get("lastTransaction");
+        assertEquals("abandoned", transaction.get("state").asText());
+        assertEquals(sentence, transaction.get("detail").asText());
+        assertTrue(fx.history().stream().anyMatch(e -> "failed".equals(e.event()) && sentence.equals(e.detail())));
+    }
+
+    private static int indexOfLineStarting(ChildJvm jvm, String prefix) {
+        List<String> lines = jvm.output();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     @Test

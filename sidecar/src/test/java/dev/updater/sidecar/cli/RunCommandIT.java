@@ -276,6 +276,34 @@ class RunCommandIT {
     }
 
     @Test
+    void aSymlinkedTarget_isRolledBackAndUpdated_byRenamingOverTheLink_neverWritingItsDestination() throws Exception {
+        fx = new SidecarFixture(dir);
+        Path deployed = fx.linkTarget();
+        ChildJvm sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+
+        fx.stage(fx.v120exits, "1.2.0");
+
+        SwapJournal failed = fx.awaitFinishedJournal();
+        assertEquals(SwapState.ROLLED_BACK, failed.state(), sidecar.toString());
+        assertEquals(fx.target.toString(), failed.target());
+        fx.awaitServing("1.0.0");
+        assertFalse(Files.isSymbolicLink(fx.target), "the old bytes came back as a file, from the backup");
+        fx.assertTargetIs(fx.v100);
+
+        fx.stage(fx.v110, "1.1.0");
+
+        fx.awaitServing("1.1.0");
+        fx.awaitOrDump("1.1.0 committed", () -> fx.journal().map(j -> "1.1.0".equals(j.to().version())
+                && j.state() == SwapState.COMMITTED).orElse(false));
+        fx.assertTargetIs(fx.v110);
+        fx.assertNoTempFiles();
+        assertEquals(Sha256.ofFile(fx.v100).hex(), Sha256.ofFile(deployed).hex(), "the link's destination is never written");
+        assertEquals(List.of("installed 1.2.0", "failed 1.2.0", "quarantined 1.2.0", "rolled-back 1.0.0",
+                "installed 1.1.0", "healthy 1.1.0"), fx.events());
+    }
+
+    @Test
     void rollbackCommand_reinstallsThePreviousVersionThroughTheRunningSidecar_andQuarantinesTheOther() throws Exception {
         fx = new SidecarFixture(dir);
         fx.run("immediate");

@@ -59,6 +59,17 @@ final class SidecarFixture implements AutoCloseable {
         port = ChildJvm.freePort();
     }
 
+    /**
+     * Makes the target what deployments often have: a relative symbolic link into another directory,
+     * {@code opt/app.jar -> ../deploy/app-1.0.0.jar}. Returns the link's destination.
+     */
+    Path linkTarget() throws IOException {
+        Path destination = Files.createDirectories(target.getParent().resolveSibling("deploy")).resolve("app-1.0.0.jar");
+        Files.move(target, destination);
+        Files.createSymbolicLink(target, Path.of("..", "deploy", "app-1.0.0.jar"));
+        return destination;
+    }
+
     String healthUrl() {
         return "http://127.0.0.1:" + port + "/health";
     }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +151,21 @@ class WatchCommandIT {
         assertTrue(watcher.hasLine("updater-sidecar: the host (pid " + oldPid + ") did not exit within 2s; sending"
                 + " SIGTERM"), watcher.toString());
         assertEquals(List.of(143), runtime.exits());
+    }
+
+    @Test
+    void anExitRequestLeftByAKilledSidecar_isRemovedAtStart_beforeTheRestartedHostCanObeyIt() throws Exception {
+        fx = new SidecarFixture(dir);
+        Path request = Files.createDirectories(fx.home.resolve("requests")).resolve("exit.json");
+        // what a watcher killed mid-stop leaves behind; in a container the restarted host often has the same pid
+        Files.writeString(request, "{\"reason\":\"updater-sidecar: 1.1.0 is installed\",\"pid\":1,"
+                + "\"startedAt\":\"2026-02-07T12:00:00Z\"}");
+
+        ChildJvm watcher = watch("immediate");
+
+        watcher.awaitLine("updater-sidecar: removed a stale exit request an earlier sidecar left behind (" + request + ")",
+                EXIT);
+        assertTrue(!Files.exists(request));
     }
 
     @Test

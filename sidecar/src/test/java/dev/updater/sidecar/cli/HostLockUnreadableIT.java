@@ -1,0 +1,168 @@
+package dev.updater.sidecar.cli;
+
+import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.sidecar.testhost.HostJars;
+import dev.updater.sidecar.testhost.Staging;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A volume shared by containers of different users: the sidecar runs as uid 65534, and the host,
+ * as root, holds a {@code host.lock} the sidecar may not open (0600). An error is not a free lock:
+ * {@code apply} swaps nothing and {@code watch} swaps, stops and quarantines nothing. The sidecar
+ * runs from its built jar under {@code setpriv}; the lock is held by this test's JVM (root).
+ */
+class HostLockUnreadableIT {
+    private static final int NOBODY = 65534;
+    private static final Duration EXIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path dir;
+
+    private Path home;
+    private Path target;
+    private Path hostLock;
+    private byte[] installed;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private final List<ChildJvm> started = new ArrayList<>();
+
+    @BeforeEach
+    void aHomeOfNobody_withAReleaseStaged_andAHostLockOfRoot() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "needs root and setpriv to run the sidecar as uid " + NOBODY + " against a lock file of root");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        home = Staging.newHome(dir.resolve("home"));
+        Path jars = dir.resolve("jars");
+        target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
+        Files.copy(HostJars.build(jars.resolve("app-1.0.0.jar"), "1.0.0"), target);
+        installed = Files.readAllBytes(target);
+        Staging.stage(home, HostJars.build(jars.resolve("app-1.1.0.jar"), "1.1.0"), "1.1.0");
+        giveToNobody(home);
+        giveToNobody(target.getParent());
+        hostLock = Files.createFile(home.resolve("host.lock"));
+        lockChannel = FileChannel.open(hostLock, StandardOpenOption.WRITE);
+        lock = lockChannel.lock();
+    }
+
+    @AfterEach
+    void releaseAndStop() throws IOException {
+        started.forEach(ChildJvm::close);
+        if (lockChannel != null) {
+            lockChannel.close();
+        }
+    }
+
+    @Test
+    void apply_asAUserWhoCannotOpenHostLock_refusesToSwap_andChangesNothing() throws Exception {
+        Files.setPosixFilePermissions(hostLock, PosixFilePermissions.fromString("rw-------"));
+
+        ChildJvm apply = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, apply.awaitExit(EXIT), apply.toString());
+        assertTrue(apply.hasLine("Cannot tell whether the host is running: " + hostLock + " cannot be locked"
+                + " (permission denied). No sidecar runs on " + home + " and a swap under a live host is refused, so"
+                + " nothing was changed; run this as a user who can lock " + hostLock + " (the host's), or start"
+                + " 'updater-sidecar run' or 'watch' on this home and ask again."), apply.toString());
+        assertNothingChanged();
+    }
+
+    @Test
+    void watch_asAUserWhoCannotOpenHostLock_waits_sayingSoOnce_andQuarantinesNothing() throws Exception {
+        Files.setPosixFilePermissions(hostLock, PosixFilePermissions.fromString("rw-------"));
+        ChildJvm watch = asNobody("watch", "--home", home.toString(), "--apply", "immediate", "--target",
+                target.toString(), "--restart-timeout", "1s", "--stop-timeout", "1s", "--health-timeout", "2s",
+                "--min-uptime", "100ms");
+        String unknown = "updater-sidecar: Cannot tell whether the host is running: " + hostLock + " cannot be locked"
+                + " (permission denied); nothing is swapped, stopped or quarantined until it can be. Run the sidecar as"
+                + " a user who can lock it (the host's).";
+
+        watch.awaitLine(unknown, EXIT);
+        // Read as "no host", this swapped at once and rolled back and quarantined 1.1.0 after --restart-timeout 1s.
+        await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> watch.process().isAlive()
+                && !Files.exists(home.resolve("journal.json")) && !Files.exists(home.resolve("quarantine.json")));
+        assertNothingChanged();
+
+        ChildJvm apply = asNobody("apply", "--home", home.toString(), "--yes", "--wait", "20s");
+
+        assertEquals(1, apply.awaitExit(EXIT), apply.toString());
+        assertTrue(apply.hasLine("The sidecar refused: " + unknown.substring("updater-sidecar: ".length())),
+                apply.toString());
+        watch.awaitLine("updater-sidecar: refused an operator's apply of 1.1.0: cannot tell whether the host is running",
+                EXIT);
+        assertEquals(1, watch.output().stream().filter(unknown::equals).count(), watch.toString());
+        assertNothingChanged();
+    }
+
+    @Test
+    void aHostLockThatCanBeReadButNotWritten_isProbedWithASharedLock() throws Exception {
+        Files.setPosixFilePermissions(hostLock, PosixFilePermissions.fromString("rw-r--r--"));
+
+        ChildJvm whileHeld = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, whileHeld.awaitExit(EXIT), whileHeld.toString());
+        assertTrue(whileHeld.hasLine("No sidecar runs on " + home + " and the host is running; start"
+                + " 'updater-sidecar run' or 'watch' on this home and ask again, or stop the host first."),
+                whileHeld.toString());
+        assertNothingChanged();
+
+        lock.release();
+        ChildJvm once = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(0, once.awaitExit(EXIT), once.toString());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("jars/app-1.1.0.jar")), Files.readAllBytes(target));
+    }
+
+    private void assertNothingChanged() throws IOException {
+        assertArrayEquals(installed, Files.readAllBytes(target), "the target is byte for byte 1.0.0");
+        assertTrue(Files.exists(new UpdateHome(home).stagedRecord()), "1.1.0 stays staged");
+        assertFalse(Files.exists(home.resolve("journal.json")), "no transaction began");
+        assertFalse(Files.exists(home.resolve("backup")), "no backup was taken");
+        assertFalse(Files.exists(home.resolve("quarantine.json")), "nothing was quarantined");
+        try (Stream<Path> files = Files.list(target.getParent())) {
+            assertEquals(List.of("app.jar"), files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    private ChildJvm asNobody(String... args) {
+        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                "--clear-groups"));
+        List<Object> java = new ArrayList<>(List.of("-jar", ChildJvm.SIDECAR_JAR));
+        java.addAll(List.of(args));
+        command.addAll(ChildJvm.java(java.toArray()));
+        ChildJvm jvm = ChildJvm.start(command);
+        started.add(jvm);
+        return jvm;
+    }
+
+    private static void giveToNobody(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.toList()) {
+                Files.setAttribute(p, "unix:uid", NOBODY);
+                Files.setAttribute(p, "unix:gid", NOBODY);
+            }
+        }
+    }
+}
