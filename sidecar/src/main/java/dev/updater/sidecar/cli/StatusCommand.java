@@ -95,6 +95,7 @@ final class StatusCommand implements Callable<Integer> {
         putInstant(running, "readyAt", alive ? a.readyAt() : null);
         putInstant(running, "startedAt", alive ? a.startedAt() : null);
         running.put("target", a == null ? null : a.target());
+        running.put("lockProblem", s.hostLockProblem());
 
         ObjectNode installed = root.putObject("installed");
         InstalledRelease i = s.installed();
@@ -165,7 +166,9 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Home:         " + s.home().dir());
         out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
                 : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : "")));
-        if (a == null) {
+        if (s.hostLockProblem() != null) {
+            out.println("Host:         unknown: " + s.hostLockProblem());
+        } else if (a == null) {
             out.println("Host:         no agent has reported yet");
         } else if (s.hostAlive() && !a.exiting()) {
             out.println("Host:         running " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ", "

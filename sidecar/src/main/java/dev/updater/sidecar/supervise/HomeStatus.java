@@ -25,6 +25,8 @@ import java.util.OptionalLong;
  * @param sidecarPid the running sidecar's pid, empty when none runs (-1 when it runs but its pid is unreadable)
  * @param agent the agent's record, or null when no host has written one
  * @param hostAlive true while some host holds {@code host.lock}
+ * @param hostLockProblem why {@code host.lock} could not be probed (then whether a host runs is
+ *     unknown, and {@code hostAlive} false), else null
  * @param installed what the sidecar last installed, or, before any install, what the target holds
  * @param staged the staged release, or null
  * @param quarantine versions never installed again automatically
@@ -32,14 +34,16 @@ import java.util.OptionalLong;
  * @param backups the backups, newest first
  */
 public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
-                         InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
+                         String hostLockProblem, InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
                          List<Backups.Backup> backups) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
         AgentRecord agent = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
         InstalledRelease installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class)
                 .orElseGet(() -> fromTarget(agent));
-        return new HomeStatus(home, SidecarLock.holder(home), agent, LockProbe.probe(home.hostLock()).held(), installed,
+        LockProbe.Probe hostLock = LockProbe.probe(home.hostLock());
+        return new HomeStatus(home, SidecarLock.holder(home), agent, hostLock.held(),
+                hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
                 JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElse(null), QuarantineFile.read(home),
                 SwapJournal.read(home).orElse(null), new Backups(home).list());
     }

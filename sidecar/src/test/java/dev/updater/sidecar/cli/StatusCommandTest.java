@@ -77,6 +77,7 @@ class StatusCommandTest {
         assertTrue(json.at("/running/version").isNull(), "no host holds host.lock: nothing runs");
         assertTrue(json.at("/running/pid").isNull());
         assertEquals(false, json.at("/running/alive").asBoolean());
+        assertTrue(json.at("/running/lockProblem").isNull(), "host.lock could be probed");
         assertEquals("1.2.0", json.at("/staged/version").asText());
         assertEquals(staged, json.at("/staged/sha256").asText());
         assertEquals(true, json.at("/staged/needsApproval").asBoolean());
@@ -86,6 +87,22 @@ class StatusCommandTest {
         assertEquals("manifest expired", json.get("lastError").asText());
         assertTrue(json.get("lastTransaction").isNull());
         assertEquals(false, json.at("/sidecar/running").asBoolean());
+    }
+
+    @Test
+    void status_whenHostLockCannotBeProbed_saysTheHostIsUnknown_notStopped() throws Exception {
+        aHomeWithEverything();
+        Path hostLock = Files.createDirectory(home.resolve("host.lock")); // opening it fails with EISDIR
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+        CliRun json = CliRun.run("status", "--home", home.toString(), "--json");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String unknown = "Cannot tell whether the host is running: " + hostLock + " cannot be locked (Is a directory)";
+        assertTrue(run.out().contains("\nHost:         unknown: " + unknown + "\n"), run.out());
+        JsonNode node = Json.mapper().readTree(json.out());
+        assertEquals(unknown, node.at("/running/lockProblem").asText());
+        assertEquals(false, node.at("/running/alive").asBoolean());
     }
 
     @Test
