@@ -83,7 +83,7 @@ final class RollbackCommand implements Callable<Integer> {
                 new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
                         + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
                         + " the installed one is there."));
-        String version = backup.version() == null ? "the previous version" : backup.version();
+        String version = backup.version() == null ? "the previous version" : Printable.of(backup.version());
         OptionalLong sidecar = SidecarLock.holder(updateHome);
         if (sidecar.isPresent()) {
             Requests requests = new Requests(updateHome);
