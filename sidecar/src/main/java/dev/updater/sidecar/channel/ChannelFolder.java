@@ -48,7 +48,7 @@ final class ChannelFolder {
             throw new UpdaterException(ErrorCode.MANIFEST_INVALID, "its url \"" + Printable.of(url)
                     + "\" does not name a file in the channel folder " + folder + "; it is refused unread.", e);
         }
-        if (!file.startsWith(folder) || file.equals(folder)) {
+        if (!file.startsWith(folder)) {
             throw new UpdaterException(ErrorCode.MANIFEST_INVALID, "its url \"" + Printable.of(url) + "\" leads to "
                     + file + ", outside the channel folder " + folder + "; it is refused unread. Artifacts of a"
                     + " channel sit inside its folder, as 'updater-sidecar publish' writes them.");
