@@ -26,6 +26,7 @@ import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.PolicyOptions;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.text.Printable;
 
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -96,7 +97,8 @@ final class Agent implements UpdaterAgentMXBean {
         RunningVersion.Found running = RunningVersion.find(config.version(), target, home);
         if (previous.isPresent() && previous.get().runningVersion() != null
                 && !previous.get().runningVersion().equals(running.version().toString())) {
-            LOG.log(Level.INFO, "updated from " + previous.get().runningVersion() + " to " + running.version());
+            // agent.json is written by the host process, not by this agent: its text is not trusted on a terminal.
+            LOG.log(Level.INFO, "updated from " + Printable.of(previous.get().runningVersion()) + " to " + running.version());
         }
         String hostId = config.hostId() != null ? config.hostId() : hostId(home);
         List<TrustedKey> keys = trustedKeys(config);
@@ -191,7 +193,7 @@ final class Agent implements UpdaterAgentMXBean {
             return;
         }
         String reason = "the updater sidecar asked the host to exit"
-                + (request.get().reason() == null ? "" : " (" + request.get().reason() + ")");
+                + (request.get().reason() == null ? "" : " (" + Printable.of(request.get().reason()) + ")");
         LOG.log(Level.INFO, reason + "; exiting with status 0 so that the host's shutdown hooks run.");
         state.exiting(reason);
         publishQuietly();
@@ -361,8 +363,8 @@ final class Agent implements UpdaterAgentMXBean {
         try {
             return Optional.of(dev.updater.core.json.Json.mapper().readValue(bytes, AgentRecord.class));
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "The previous " + home.agentRecord() + " could not be read (" + e.getMessage()
-                    + "); it is replaced.");
+            LOG.log(Level.WARNING, "The previous " + home.agentRecord() + " could not be read ("
+                    + Printable.of(e.getMessage()) + "); it is replaced.");
             return Optional.empty();
         }
     }

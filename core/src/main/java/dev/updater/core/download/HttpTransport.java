@@ -2,6 +2,7 @@ package dev.updater.core.download;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -100,7 +101,7 @@ final class HttpTransport {
             URI next = location(exchange);
             if (redirects >= UrlPolicy.MAX_REDIRECTS) {
                 throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
-                        "Gave up on " + uri + " after " + UrlPolicy.MAX_REDIRECTS + " redirects (the last to " + next
+                        "Gave up on " + uri + " after " + UrlPolicy.MAX_REDIRECTS + " redirects (the last to " + Printable.of(next)
                                 + "); fix the server's redirects or configure the final URL.");
             }
             UrlPolicy.checkRedirect(current, next, allowInsecureHttp);
@@ -116,7 +117,7 @@ final class HttpTransport {
                 : status >= 500 ? "the server failed; it is retried at the next check"
                 : "check the URL and the server's configuration";
         return new UpdaterException(ErrorCode.HTTP_STATUS,
-                "The server answered HTTP " + status + " for " + what + " " + exchange.uri() + "; " + hint + ".");
+                "The server answered HTTP " + status + " for " + what + " " + Printable.of(exchange.uri()) + "; " + hint + ".");
     }
 
     /** The error for a connection that broke or could not be made. */
@@ -133,7 +134,7 @@ final class HttpTransport {
             message = "The TLS connection to " + authority(uri) + " failed (" + describe(t) + ")" + context
                     + "; check the server's certificate and this JVM's trust store.";
         } else {
-            message = "The connection to " + authority(uri) + " failed while fetching " + uri + " (" + describe(t) + ")" + context
+            message = "The connection to " + authority(uri) + " failed while fetching " + Printable.of(uri) + " (" + describe(t) + ")" + context
                     + "; check the network and the server.";
         }
         return new UpdaterException(ErrorCode.NETWORK, message, t);
@@ -241,14 +242,15 @@ final class HttpTransport {
         String location = redirect.header("Location");
         if (location == null) {
             throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
-                    "The server answered HTTP " + redirect.status() + " for " + redirect.uri()
+                    "The server answered HTTP " + redirect.status() + " for " + Printable.of(redirect.uri())
                             + " without a Location header; fix the server's redirect.");
         }
         try {
             return redirect.uri().resolve(new URI(location));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
-                    "The server redirected " + redirect.uri() + " to an invalid URL \"" + location + "\"; fix the server's redirect.", e);
+                    "The server redirected " + Printable.of(redirect.uri()) + " to an invalid URL \"" + Printable.of(location)
+                            + "\"; fix the server's redirect.", e);
         }
     }
 
@@ -264,11 +266,12 @@ final class HttpTransport {
     }
 
     private static String authority(URI uri) {
-        return uri.getScheme() + "://" + uri.getRawAuthority();
+        return Printable.of(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 
+    /** The exception's class and message; the message may quote what a server sent. */
     static String describe(Throwable t) {
         String name = t.getClass().getSimpleName();
-        return t.getMessage() == null ? name : name + ": " + t.getMessage();
+        return t.getMessage() == null ? name : name + ": " + Printable.of(t.getMessage());
     }
 }

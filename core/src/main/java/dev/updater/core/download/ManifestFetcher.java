@@ -2,6 +2,7 @@ package dev.updater.core.download;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -126,7 +127,7 @@ public final class ManifestFetcher {
             throws UpdaterException {
         long declared = exchange.contentLength().orElse(-1);
         if (declared > limit) {
-            throw new UpdaterException(tooLarge, "The " + what + " at " + exchange.uri() + " is " + Amounts.bytes(declared)
+            throw new UpdaterException(tooLarge, "The " + what + " at " + Printable.of(exchange.uri()) + " is " + Amounts.bytes(declared)
                     + " (Content-Length), over the limit of " + Amounts.bytes(limit) + "; check that the URL points to a " + what + ".");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared >= 0 ? (int) declared : 8192);
@@ -142,7 +143,7 @@ public final class ManifestFetcher {
             }
             for (ByteBuffer buffer : chunk) {
                 if (out.size() + buffer.remaining() > limit) {
-                    throw new UpdaterException(tooLarge, "The " + what + " at " + exchange.uri() + " is larger than the limit of "
+                    throw new UpdaterException(tooLarge, "The " + what + " at " + Printable.of(exchange.uri()) + " is larger than the limit of "
                             + Amounts.bytes(limit) + "; reading stopped there, check that the URL points to a " + what + ".");
                 }
                 byte[] bytes = new byte[buffer.remaining()];

@@ -2,6 +2,7 @@ package dev.updater.core.download;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -24,15 +25,15 @@ final class UrlPolicy {
         String scheme = scheme(uri);
         if (!scheme.equals("https") && !scheme.equals("http")) {
             throw new UpdaterException(ErrorCode.HTTP_INSECURE,
-                    "Refusing " + uri + ": only https URLs (or http to this machine) are supported; publish the release over https.");
+                    "Refusing " + Printable.of(uri) + ": only https URLs (or http to this machine) are supported; publish the release over https.");
         }
         if (uri.getHost() == null) {
             throw new UpdaterException(ErrorCode.HTTP_INSECURE,
-                    "Refusing " + uri + ": the URL has no valid host name; check the configured or published URL.");
+                    "Refusing " + Printable.of(uri) + ": the URL has no valid host name; check the configured or published URL.");
         }
         if (scheme.equals("http") && !allowInsecureHttp && !isLoopback(uri.getHost())) {
             throw new UpdaterException(ErrorCode.HTTP_INSECURE,
-                    "Refusing plain-HTTP URL " + uri + " because anyone on the network could change what it serves;"
+                    "Refusing plain-HTTP URL " + Printable.of(uri) + " because anyone on the network could change what it serves;"
                             + " use an https URL, or allow insecure HTTP explicitly (DownloadOptions.allowInsecureHttp) if you accept that risk.");
         }
     }
@@ -41,13 +42,13 @@ final class UrlPolicy {
     static void checkRedirect(URI from, URI to, boolean allowInsecureHttp) throws UpdaterException {
         if (scheme(from).equals("https") && scheme(to).equals("http")) {
             throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
-                    "Refusing the redirect from " + from + " to " + to + " because it downgrades HTTPS to plain HTTP;"
+                    "Refusing the redirect from " + Printable.of(from) + " to " + Printable.of(to) + " because it downgrades HTTPS to plain HTTP;"
                             + " fix the server's redirect or publish an https URL.");
         }
         String scheme = scheme(to);
         if (!scheme.equals("https") && !scheme.equals("http")) {
             throw new UpdaterException(ErrorCode.HTTP_REDIRECT,
-                    "Refusing the redirect from " + from + " to " + to + ": only https and http are followed; fix the server's redirect.");
+                    "Refusing the redirect from " + Printable.of(from) + " to " + Printable.of(to) + ": only https and http are followed; fix the server's redirect.");
         }
         checkTarget(to, allowInsecureHttp);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.json.Json;
+import dev.updater.core.text.Printable;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class JsonRecords {
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file + " is not a valid "
-                    + type.getSimpleName() + " (" + detail + "); it was changed by hand or by another version."
+                    + type.getSimpleName() + " (" + Printable.of(detail) + "); it was changed by hand or by another version."
                     + " Move it away and let updater write it again.", e);
         }
     }

@@ -8,6 +8,7 @@ import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.json.Json;
 import dev.updater.core.platform.PlatformKeys;
+import dev.updater.core.text.Printable;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
@@ -51,10 +52,10 @@ public final class ManifestParser {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
             throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source
-                    + " is not valid JSON" + where + ": " + e.getOriginalMessage() + ".", e);
+                    + " is not valid JSON" + where + ": " + Printable.of(e.getOriginalMessage()) + ".", e);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED,
-                    "Manifest " + source + " could not be read as JSON: " + e.getMessage() + ".", e);
+                    "Manifest " + source + " could not be read as JSON: " + Printable.of(e.getMessage()) + ".", e);
         }
         if (root == null || !root.isObject()) {
             throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED,
@@ -95,7 +96,7 @@ public final class ManifestParser {
             }
             ReleaseVersion version = ReleaseVersion.tryParse(text);
             if (version == null) {
-                problems.add("$." + field + " must be a semantic version such as 1.3.0, got \"" + text + "\"");
+                problems.add("$." + field + " must be a semantic version such as 1.3.0, got \"" + abbreviate(text) + "\"");
             }
             return version;
         }
@@ -109,7 +110,7 @@ public final class ManifestParser {
                 return OffsetDateTime.parse(text).toInstant();
             } catch (DateTimeParseException e) {
                 problems.add("$." + field + " must be an ISO-8601 date-time such as 2026-02-07T12:00:00Z, got \""
-                        + text + "\"");
+                        + abbreviate(text) + "\"");
                 return null;
             }
         }
@@ -143,7 +144,7 @@ public final class ManifestParser {
             Map<String, Artifact> binaries = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
-                String path = "$.binaries." + entry.getKey();
+                String path = "$.binaries." + abbreviate(entry.getKey());
                 String key = PlatformKeys.normalize(entry.getKey());
                 if (key == null) {
                     problems.add(path + " is not a platform key; use lower-case words and digits joined by "
@@ -303,7 +304,8 @@ public final class ManifestParser {
         return "the number " + node.asText();
     }
 
+    /** A value from the manifest, quoted in a problem: escaped (it may carry terminal controls) and short. */
     private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        return Printable.of(text, 80);
     }
 }

@@ -2,6 +2,7 @@ package dev.updater.core.signature;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -141,7 +142,7 @@ public final class Ed25519Keys {
     }
 
     static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+        return Printable.of(text, 40);
     }
 
     /** Hands out one fixed seed; used only to re-derive a key pair from its private key. */

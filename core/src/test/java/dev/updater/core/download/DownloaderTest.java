@@ -3,6 +3,7 @@ package dev.updater.core.download;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -202,6 +203,34 @@ class DownloaderTest {
 
         assertTrue(e.getMessage().startsWith("Gave up on " + server.uri("/loop") + " after 5 redirects"), e.getMessage());
         assertEquals(6, server.seen().size());
+    }
+
+    @Test
+    void download_redirectWithTerminalControlsInItsLocation_showsThemEscaped() throws Exception {
+        // ESC [1A ESC [2K: cursor up, erase the line; the JDK client refuses the header and quotes it
+        LoopbackHttpServer server = server().redirect("/app.jar", 302, "/x\u001b[1A\u001b[2Kapp.jar");
+
+        UpdaterException e = assertFails(ErrorCode.NETWORK, () -> download(request(server.uri("/app.jar"), BODY)));
+
+        assertEquals("The connection to http://127.0.0.1:" + server.port() + " failed while fetching "
+                + server.uri("/app.jar") + " (ProtocolException: Invalid header value \"Location: /x\\e[1A\\e[2Kapp.jar\")"
+                + "; check the network and the server.", e.getMessage());
+        assertEquals(List.of(), listDownloads());
+    }
+
+    @Test
+    void download_redirectToAnInvalidUrlWithAC1Control_quotesItEscaped_andCut() throws Exception {
+        // U+009B is a one-character CSI: "CSI 2 J" clears an 8-bit terminal; the client passes it on
+        String location = "/x\u009b2J" + "A".repeat(5000);
+        LoopbackHttpServer server = server().redirect("/app.jar", 302, location);
+
+        UpdaterException e = assertFails(ErrorCode.HTTP_REDIRECT, () -> download(request(server.uri("/app.jar"), BODY)));
+
+        String shown = "/x\\u009b2J" + "A".repeat(Printable.MAX_LENGTH - 3 - 10) + "...";
+        assertEquals(Printable.MAX_LENGTH, shown.length());
+        assertEquals("The server redirected " + server.uri("/app.jar") + " to an invalid URL \"" + shown
+                + "\"; fix the server's redirect.", e.getMessage());
+        assertEquals(List.of(), listDownloads());
     }
 
     @Test

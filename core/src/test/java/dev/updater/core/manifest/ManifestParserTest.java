@@ -113,6 +113,38 @@ class ManifestParserTest {
     }
 
     @Test
+    void parse_quotesValuesWithTerminalControls_escaped() {
+        // JSON escapes decode to real ESC, C1 CSI and bidi characters in the values a problem quotes
+        assertInvalid("""
+                {"version": "1.0.0\\u001b[1A\\u001b[2K", "expires": "\\u009b2J\\u202enow",
+                 "binaries": {"any\\u001b]0;owned\\u0007": {"url": "a", "sha256": "%s", "size": 1}}}
+                """.formatted(SHA_A),
+                "$.version must be a semantic version such as 1.3.0, got \"1.0.0\\e[1A\\e[2K\";"
+                        + " $.binaries.any\\e]0;owned\\x07 is not a platform key; use lower-case words and digits"
+                        + " joined by '-' such as linux-x64, or any;"
+                        + " $.expires must be an ISO-8601 date-time such as 2026-02-07T12:00:00Z, got"
+                        + " \"\\u009b2J\\u202enow\"");
+    }
+
+    @Test
+    void parse_ofJsonWithATerminalControlInAToken_quotesTheParsersMessageEscaped() {
+        // Jackson takes ESC as part of a bare token and quotes it in its message
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> ManifestParser.parse(bytes("{\"version\": tru\u001b]0;owned\u0007}"), SRC));
+        assertEquals(ErrorCode.MANIFEST_MALFORMED, e.code());
+        assertTrue(e.getMessage().startsWith("Manifest " + SRC + " is not valid JSON at line 1, column "), e.getMessage());
+        assertTrue(e.getMessage().contains("Unrecognized token 'tru\\e'"), e.getMessage());
+        assertFalse(e.getMessage().contains("\u001b"), e.getMessage());
+    }
+
+    @Test
+    void parse_cutsALongValue_inItsProblem() {
+        assertInvalid("{\"version\": \"" + "9".repeat(500) + "x\", \"binaries\": {\"any\": {\"url\": \"a\","
+                        + " \"sha256\": \"" + SHA_A + "\", \"size\": 1}}}",
+                "$.version must be a semantic version such as 1.3.0, got \"" + "9".repeat(77) + "...\"");
+    }
+
+    @Test
     void parse_refusesANonObject() {
         UpdaterException e = assertThrows(UpdaterException.class, () -> ManifestParser.parse(bytes("[1]"), SRC));
         assertEquals(ErrorCode.MANIFEST_MALFORMED, e.code());

@@ -8,12 +8,15 @@ import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.ManifestSignatures;
 import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.text.Printable;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +26,15 @@ import java.util.Map;
  * Checks a release channel the way a host would, and reports every problem rather than the first:
  * the signature, the manifest's fields, its expiry, and optionally each artifact's size and SHA-256.
  * Used by {@code verify} before a release goes out, and by tests of {@code publish}.
+ *
+ * <p>Like a host, it uses nothing in a manifest whose signature fails: its fields are not parsed or
+ * shown, and its artifact URLs are neither fetched nor opened. A local channel's artifacts are read
+ * only from regular files inside the channel's folder ({@link ChannelFolder}).
  */
 public final class ChannelVerifier {
+    /** Said after a signature failure: why no other problem is listed. */
+    static final String UNREAD = "Nothing else in it was checked: a manifest is read only once its signature holds.";
+
     private final ChannelReader reader;
 
     public ChannelVerifier(ChannelReader reader) {
@@ -68,12 +78,15 @@ public final class ChannelVerifier {
             return new Report(null, null, checked, problems);
         }
 
-        TrustedKey signedBy = null;
+        TrustedKey signedBy;
         try {
             signedBy = ManifestSignatures.verify(bytes, reader.signature(), keys, location);
             checked.add("signature: valid, by key " + signedBy.id());
         } catch (UpdaterException e) {
-            problems.add(e.getMessage());
+            // Threat: an unsigned manifest steering verify (a url to another file, a FIFO, a long
+            // download); so, as on a host, a failed signature ends the check before it is parsed.
+            problems.add(e.getMessage() + " " + UNREAD);
+            return new Report(null, null, checked, problems);
         }
 
         Manifest manifest;
@@ -125,9 +138,13 @@ public final class ChannelVerifier {
         }
     }
 
-    /** Reads a channel from a directory (or a manifest file path), as {@code publish} wrote it. */
+    /**
+     * Reads a channel from a directory (or a manifest file path), as {@code publish} wrote it. Its
+     * artifacts are read only from regular files inside the manifest's folder.
+     */
     public static ChannelReader directory(Path manifestFile) {
         Path manifestPath = manifestFile.toAbsolutePath().normalize();
+        ChannelFolder folder = new ChannelFolder(manifestPath.getParent());
         return new ChannelReader() {
             @Override
             public String manifestLocation() {
@@ -149,28 +166,34 @@ public final class ChannelVerifier {
             public Measured measure(Artifact artifact) throws UpdaterException {
                 URI uri = artifact.resolve(manifestPath.toUri());
                 if (!"file".equals(uri.getScheme())) {
-                    throw new UpdaterException(ErrorCode.IO, "its url " + uri
+                    throw new UpdaterException(ErrorCode.IO, "its url " + Printable.of(uri)
                             + " is not beside the manifest; verify the channel by its URL to download it.");
                 }
-                Path file = Path.of(uri);
+                ChannelFolder.LocalFile file = folder.artifact(uri, artifact.url());
                 try {
-                    return new Measured(file.toString(), Files.size(file), Sha256.ofFile(file));
-                } catch (NoSuchFileException e) {
-                    throw new UpdaterException(ErrorCode.IO, file + " does not exist.", e);
+                    return new Measured(file.shown().toString(), file.size(), Sha256.ofFile(file.real()));
                 } catch (IOException e) {
-                    throw new UpdaterException(ErrorCode.IO, "could not read " + file + ": " + e, e);
+                    throw new UpdaterException(ErrorCode.IO, "could not read " + file.shown() + ": " + e, e);
                 }
             }
         };
     }
 
+    /** Reads a manifest or signature file: a regular file (never a FIFO or device that would block) of bounded size. */
     private static byte[] read(Path file, String what) throws UpdaterException {
         try {
-            if (Files.size(file) > ManifestParser.MAX_BYTES) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new UpdaterException(ErrorCode.IO, "The " + what + " " + file + " is "
+                        + ChannelFolder.kind(attributes) + ", not a regular file; it is refused unread.");
+            }
+            if (attributes.size() > ManifestParser.MAX_BYTES) {
                 throw new UpdaterException(ErrorCode.MANIFEST_TOO_LARGE, "The " + what + " " + file
                         + " is over " + ManifestParser.MAX_BYTES + " bytes; it is refused unread.");
             }
-            return Files.readAllBytes(file);
+            try (InputStream in = Files.newInputStream(file)) {
+                return in.readNBytes(ManifestParser.MAX_BYTES + 1);
+            }
         } catch (NoSuchFileException e) {
             throw new UpdaterException(ErrorCode.IO, "The " + what + " " + file + " does not exist.", e);
         } catch (IOException e) {

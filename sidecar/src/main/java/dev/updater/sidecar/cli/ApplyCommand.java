@@ -21,6 +21,7 @@ import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.supervise.OfflineSwap;
@@ -165,7 +166,7 @@ final class ApplyCommand implements Callable<Integer> {
                     + updateHome.dir() + "'.");
         }
         ChannelOffer.Offer offer = ChannelOffer.check(updateHome, clock, warning -> {
-            spec.commandLine().getErr().println(warning);
+            spec.commandLine().getErr().println(Printable.of(warning, Printable.MAX_LINE_LENGTH));
             spec.commandLine().getErr().flush();
         });
         screens.offer(offer, clock.instant());
@@ -175,7 +176,7 @@ final class ApplyCommand implements Callable<Integer> {
         confirmOrCancel(out, offer.manifest().version().toString(), false);
         Artifact artifact = offer.manifest().artifactFor(offer.platform());
         URI uri = artifact.resolve(offer.manifestUri());
-        screen.box("DOWNLOADING UPDATE", List.of("Downloading " + uri + " ...", "",
+        screen.box("DOWNLOADING UPDATE", List.of("Downloading " + Printable.of(uri) + " ...", "",
                 screen.isTerminal() ? "[Esc] or Ctrl-C cancels; the download resumes next time."
                         : "Ctrl-C cancels; the download resumes next time."));
         ProgressBar bar = new ProgressBar(screen);
@@ -295,8 +296,8 @@ final class ApplyCommand implements Callable<Integer> {
         }
         SwapJournal j = result.journal();
         if (j.state() == SwapState.COMMITTED && j.detail() == null) {
-            out.println((j.kind() == SwapJournal.Kind.INSTALL ? "Installed " : "Rolled back to ") + j.to().label()
-                    + "; it passed its health gate.");
+            out.println((j.kind() == SwapJournal.Kind.INSTALL ? "Installed " : "Rolled back to ")
+                    + Printable.of(j.to().label()) + "; it passed its health gate.");
             out.flush();
             return ExitCode.OK;
         }

@@ -2,6 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.ChannelOffer;
 import dev.updater.sidecar.console.Screen;
 import dev.updater.sidecar.console.UpdateScreens;
@@ -49,7 +50,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Clock clock = Clock.systemUTC();
         ChannelOffer.Offer offer = ChannelOffer.check(updateHome, clock, warning -> {
-            err.println(warning);
+            err.println(Printable.of(warning, Printable.MAX_LINE_LENGTH));
             err.flush();
         });
         new UpdateScreens(Screen.forConsole(out)).offer(offer, clock.instant());

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -12,7 +13,8 @@ import java.io.PrintWriter;
 
 /**
  * Turns exceptions into what an operator reads: one sentence, and a stack trace only with
- * {@code --stacktrace}. Usage errors add the synopsis and where to find help.
+ * {@code --stacktrace}. Usage errors add the synopsis and where to find help. Messages quote
+ * records, servers and arguments, so they are printed {@link Printable}.
  */
 final class ErrorReporting implements IExecutionExceptionHandler, IParameterExceptionHandler {
     static final String STACKTRACE_OPTION = "--stacktrace";
@@ -21,9 +23,9 @@ final class ErrorReporting implements IExecutionExceptionHandler, IParameterExce
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         if (ex instanceof UpdaterException || ex instanceof CommandFailedException) {
-            err.println(ex.getMessage());
+            err.println(printable(ex.getMessage()));
         } else {
-            err.println("Unexpected error: " + ex + ". Run again with " + STACKTRACE_OPTION
+            err.println("Unexpected error: " + printable(ex) + ". Run again with " + STACKTRACE_OPTION
                     + " and report the output.");
         }
         if (wantsStackTrace(parseResult)) {
@@ -37,12 +39,16 @@ final class ErrorReporting implements IExecutionExceptionHandler, IParameterExce
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
-        err.println(ex.getMessage());
+        err.println(printable(ex.getMessage()));
         UnmatchedArgumentException.printSuggestions(ex, err);
         err.print("Usage: " + cmd.getHelp().synopsis(0));
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
         return ExitCode.USAGE;
+    }
+
+    private static String printable(Object text) {
+        return Printable.of(text, Printable.MAX_LINE_LENGTH);
     }
 
     private static boolean wantsStackTrace(ParseResult result) {

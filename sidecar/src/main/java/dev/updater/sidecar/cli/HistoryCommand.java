@@ -1,11 +1,10 @@
 package dev.updater.sidecar.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.core.json.Json;
+import dev.updater.core.text.Printable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,11 +50,7 @@ final class HistoryCommand implements Callable<Integer> {
         List<HistoryEvent> events = History.read(updateHome.history());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            try {
-                out.println(Json.mapper().writeValueAsString(events));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot write the history as JSON", e);
-            }
+            out.println(PrintableJson.write(events));
         } else if (events.isEmpty()) {
             out.println("No events yet in " + updateHome.history() + ".");
         } else {
@@ -67,18 +62,21 @@ final class HistoryCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** {@code 2026-02-07T12:00:00Z  installed    1.1.0 (from 1.0.0)  swapped /opt/app/app.jar to 1.1.0…}. */
+    /**
+     * {@code 2026-02-07T12:00:00Z  installed    1.1.0 (from 1.0.0)  swapped /opt/app/app.jar to 1.1.0…}.
+     * history.jsonl is appended to by the host process too: every field is shown {@link Printable}.
+     */
     static String line(HistoryEvent e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(e.at()).append("  ").append(String.format("%-12s", e.event()));
+        sb.append(e.at()).append("  ").append(String.format("%-12s", Printable.of(e.event())));
         if (e.version() != null) {
-            sb.append(' ').append(e.version());
+            sb.append(' ').append(Printable.of(e.version()));
         }
         if (e.from() != null) {
-            sb.append(" (from ").append(e.from()).append(')');
+            sb.append(" (from ").append(Printable.of(e.from())).append(')');
         }
         if (e.detail() != null) {
-            sb.append("  ").append(e.detail());
+            sb.append("  ").append(Printable.of(e.detail(), Printable.MAX_LINE_LENGTH));
         }
         return sb.toString();
     }

@@ -4,6 +4,7 @@ import dev.updater.core.Durations;
 import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.supervise.RequestedSwap;
@@ -82,7 +83,7 @@ final class RollbackCommand implements Callable<Integer> {
                 new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
                         + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
                         + " the installed one is there."));
-        String version = backup.version() == null ? "the previous version" : backup.version();
+        String version = backup.version() == null ? "the previous version" : Printable.of(backup.version());
         OptionalLong sidecar = SidecarLock.holder(updateHome);
         if (sidecar.isPresent()) {
             Requests requests = new Requests(updateHome);
@@ -97,7 +98,7 @@ final class RollbackCommand implements Callable<Integer> {
                     version, updateHome, out);
         }
         Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.get());
-        out.println(outcome.message());
+        out.println(Printable.of(outcome.message(), Printable.MAX_LINE_LENGTH));
         out.flush();
         return ExitCode.OK;
     }

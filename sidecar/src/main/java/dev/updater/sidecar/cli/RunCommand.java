@@ -1,6 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.SidecarLock;
@@ -77,7 +78,8 @@ final class RunCommand implements Callable<Integer> {
     static Consumer<String> logTo(PrintWriter out) {
         return line -> {
             synchronized (out) {
-                out.println("updater-sidecar: " + line);
+                // lines quote agent.json, requests and journals, written by other processes
+                out.println("updater-sidecar: " + Printable.of(line, Printable.MAX_LINE_LENGTH));
                 out.flush();
             }
         };

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.serve.ReleaseServer;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -86,7 +87,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws UpdaterException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         ReleaseServer server = ReleaseServer.start(directory, new InetSocketAddress(bind, port), line -> {
-            out.println(line);
+            out.println(Printable.of(line, Printable.MAX_LINE_LENGTH)); // lines quote what clients sent
             out.flush();
         });
         out.println("Serving " + directory + " at " + server.uri());

@@ -1,6 +1,5 @@
 package dev.updater.sidecar.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.core.UpdaterException;
@@ -10,6 +9,7 @@ import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.swap.Backups;
@@ -64,11 +64,7 @@ final class StatusCommand implements Callable<Integer> {
         HomeStatus status = HomeStatus.read(updateHome);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            try {
-                out.println(Json.mapper().writeValueAsString(toJson(status)));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("Cannot write the status as JSON", e);
-            }
+            out.println(PrintableJson.write(toJson(status)));
         } else {
             printText(status, out);
         }
@@ -161,6 +157,10 @@ final class StatusCommand implements Callable<Integer> {
         return root;
     }
 
+    /**
+     * The records shown here were written by the host process (agent.json, staged.json) or by hand:
+     * every value read from them is shown {@link Printable}, never as raw text.
+     */
     private static void printText(HomeStatus s, PrintWriter out) {
         AgentRecord a = s.agent();
         out.println("Home:         " + s.home().dir());
@@ -178,37 +178,40 @@ final class StatusCommand implements Callable<Integer> {
         }
         InstalledRelease i = s.installed();
         out.println("Installed:    " + (i == null ? "unknown (no install yet and no agent record)"
-                : orUnknown(i.version()) + "  sha256 " + i.sha256() + "  " + i.target()));
+                : orUnknown(i.version()) + "  sha256 " + Printable.of(i.sha256()) + "  " + Printable.of(i.target())));
         StagedRelease st = s.staged();
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            out.println("Staged:       " + st.version() + " (" + st.size() + " bytes)" + (st.needsApproval()
-                    ? ", waits for 'updater-sidecar apply'" + (st.approvalReason() == null ? "" : ": " + st.approvalReason())
+            out.println("Staged:       " + Printable.of(st.version()) + " (" + st.size() + " bytes)" + (st.needsApproval()
+                    ? ", waits for 'updater-sidecar apply'"
+                            + (st.approvalReason() == null ? "" : ": " + Printable.of(st.approvalReason()))
                     : ", installs as the apply policy says"));
         }
         if (a != null) {
             out.println("Last check:   " + (a.lastCheckAt() == null ? "none yet"
-                    : a.lastCheckAt() + (a.lastCheckResult() == null ? "" : "  " + a.lastCheckResult())));
-            out.println("Last error:   " + (a.lastError() == null ? "none" : a.lastError()));
+                    : a.lastCheckAt() + (a.lastCheckResult() == null ? "" : "  " + Printable.of(a.lastCheckResult()))));
+            out.println("Last error:   " + (a.lastError() == null ? "none"
+                    : Printable.of(a.lastError(), Printable.MAX_LINE_LENGTH)));
         }
         if (s.quarantine().versions().isEmpty()) {
             out.println("Quarantined:  none");
         } else {
             for (int n = 0; n < s.quarantine().versions().size(); n++) {
                 Quarantine.Entry e = s.quarantine().versions().get(n);
-                out.println((n == 0 ? "Quarantined:  " : "              ") + e.version() + " (" + e.reason() + ")");
+                out.println((n == 0 ? "Quarantined:  " : "              ") + Printable.of(e.version()) + " ("
+                        + Printable.of(e.reason()) + ")");
             }
         }
         out.println("Backups:      " + (s.backups().isEmpty() ? "none" : String.join(", ",
                 s.backups().stream().map(b -> orUnknown(b.version())).toList())));
         SwapJournal j = s.journal();
-        out.println("Last swap:    " + (j == null ? "none" : j.describe() + ": " + j.state().label() + " at "
-                + j.updatedAt() + (j.detail() == null ? "" : " (" + j.detail() + ")")));
+        out.println("Last swap:    " + (j == null ? "none" : Printable.of(j.describe()) + ": " + j.state().label() + " at "
+                + j.updatedAt() + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
     }
 
     private static String orUnknown(String version) {
-        return version == null ? "unknown version" : version;
+        return version == null ? "unknown version" : Printable.of(version);
     }
 
     private static void putLong(ObjectNode node, String field, Long value) {

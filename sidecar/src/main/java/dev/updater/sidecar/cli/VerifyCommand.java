@@ -3,6 +3,7 @@ package dev.updater.sidecar.cli;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.ChannelVerifier;
 import dev.updater.sidecar.channel.KeyFiles;
 import picocli.CommandLine.Command;
@@ -27,6 +28,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Checks a release channel the way a host would: the manifest's signature against the given keys,"
                         + " its fields and its expiry, and with --artifacts each artifact's size and SHA-256.",
+                "A manifest whose signature fails is not read any further. In a channel directory, artifacts are"
+                        + " read only from regular files inside it.",
                 "Prints what holds, then one line per problem. Run it in CI after 'publish' and before the"
                         + " channel goes live."
         },
@@ -76,21 +79,27 @@ final class VerifyCommand implements Callable<Integer> {
 
         PrintWriter out = spec.commandLine().getOut();
         for (String line : report.checked()) {
-            out.println("ok       " + line);
+            out.println("ok       " + printable(line));
         }
         out.flush();
         if (report.verified()) {
-            out.println("Verified " + reader.manifestLocation() + ": release " + report.manifest().version() + ".");
+            out.println("Verified " + printable(reader.manifestLocation()) + ": release " + report.manifest().version() + ".");
             out.flush();
             return ExitCode.OK;
         }
         PrintWriter err = spec.commandLine().getErr();
         for (String problem : report.problems()) {
-            err.println("PROBLEM  " + problem);
+            err.println("PROBLEM  " + printable(problem));
         }
-        err.println("Not verified: " + report.problems().size() + " problem(s) in " + reader.manifestLocation() + ".");
+        err.println("Not verified: " + report.problems().size() + " problem(s) in "
+                + printable(reader.manifestLocation()) + ".");
         err.flush();
         return ExitCode.FAILED;
+    }
+
+    /** Lines quote the channel's manifest, its URLs and what its server answered. */
+    private static String printable(String line) {
+        return Printable.of(line, Printable.MAX_LINE_LENGTH);
     }
 
     private List<TrustedKey> trustedKeys() throws UpdaterException {

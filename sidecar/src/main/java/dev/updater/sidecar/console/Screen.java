@@ -1,5 +1,7 @@
 package dev.updater.sidecar.console;
 
+import dev.updater.core.text.Printable;
+
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.List;
@@ -8,6 +10,10 @@ import java.util.List;
  * Draws the operator's update screens: boxes, a progress line, a checklist. On a terminal they are
  * the seed's boxes; elsewhere (a pipe, a log, CI) the same information comes as plain lines, with
  * no control characters.
+ *
+ * <p>Every title and line is drawn {@link Printable}: they quote changelogs, versions and reasons
+ * from the channel and the update home, and an escape sequence in one of them must not move the
+ * cursor or erase what the operator is asked to approve.
  */
 public final class Screen {
     static final int WIDTH = 72;
@@ -39,9 +45,11 @@ public final class Screen {
 
     /** A titled box on a terminal; on a pipe the title and the lines. */
     public void box(String title, List<String> lines) {
+        String heading = printable(title);
+        List<String> shown = lines.stream().map(Screen::printable).toList();
         if (!terminal) {
-            out.println(title + ":");
-            for (String line : lines) {
+            out.println(heading + ":");
+            for (String line : shown) {
                 if (!line.isEmpty()) {
                     out.println("  " + line);
                 }
@@ -51,9 +59,9 @@ public final class Screen {
         }
         String h = unicode ? "─" : "-";
         String v = unicode ? "│" : "|";
-        String head = (unicode ? "┌─ " : "+- ") + title + " ";
+        String head = (unicode ? "┌─ " : "+- ") + heading + " ";
         out.println(head + h.repeat(Math.max(0, WIDTH - head.length() - 1)) + (unicode ? "┐" : "+"));
-        for (String line : lines) {
+        for (String line : shown) {
             for (String part : wrap(line, WIDTH - 4)) {
                 out.println(v + " " + pad(part, WIDTH - 4) + " " + v);
             }
@@ -81,7 +89,7 @@ public final class Screen {
     }
 
     public void line(String text) {
-        out.println(text);
+        out.println(printable(text));
         out.flush();
     }
 
@@ -100,6 +108,10 @@ public final class Screen {
             out.println();
             out.flush();
         }
+    }
+
+    private static String printable(String text) {
+        return Printable.of(text, Printable.MAX_LINE_LENGTH);
     }
 
     boolean unicode() {

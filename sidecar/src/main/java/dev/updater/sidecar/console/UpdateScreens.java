@@ -5,14 +5,22 @@ import dev.updater.core.home.StagedRelease;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.ChannelOffer;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The boxes of the operator's update flow, filled from an {@link ChannelOffer.Offer}. */
+/**
+ * The boxes of the operator's update flow, filled from an {@link ChannelOffer.Offer}. Values that
+ * came from the channel or from records a host process wrote (changelog entries, versions, reasons)
+ * are each made {@link Printable} and cut to a length that keeps the box readable.
+ */
 public final class UpdateScreens {
+    /** A changelog entry longer than this is cut: a sentence or two, not a page pushing the question off screen. */
+    static final int MAX_CHANGELOG_ENTRY = 400;
+
     private final Screen screen;
 
     public UpdateScreens(Screen screen) {
@@ -23,24 +31,25 @@ public final class UpdateScreens {
     public void offer(ChannelOffer.Offer offer, Instant now) throws UpdaterException {
         Manifest m = offer.manifest();
         if (offer.decision() instanceof Decision.UpToDate) {
-            screen.box("UP TO DATE", List.of("Installed version: " + offer.installed() + ", the latest release."));
+            screen.box("UP TO DATE", List.of("Installed version: " + Printable.of(offer.installed())
+                    + ", the latest release."));
             return;
         }
         if (offer.decision() instanceof Decision.Refused refused) {
-            screen.box("NO UPDATE TO INSTALL", List.of("Installed version: " + offer.installed(),
+            screen.box("NO UPDATE TO INSTALL", List.of("Installed version: " + Printable.of(offer.installed()),
                     "Channel offers:    " + m.version(), "", refused.message()));
             return;
         }
         Artifact artifact = m.artifactFor(offer.platform());
         List<String> lines = new ArrayList<>();
-        lines.add("Current version: " + offer.installed());
+        lines.add("Current version: " + Printable.of(offer.installed()));
         lines.add("New version:     " + m.version()
                 + (m.releaseDate() == null ? "" : " (released " + Amounts.age(m.releaseDate(), now) + ")"));
         if (!m.changelog().isEmpty()) {
             lines.add("");
             lines.add("What's new:");
-            m.changelog().features().forEach(f -> lines.add(screen.feature() + " " + f));
-            m.changelog().fixes().forEach(f -> lines.add(screen.fix() + " " + f));
+            m.changelog().features().forEach(f -> lines.add(screen.feature() + " " + entry(f)));
+            m.changelog().fixes().forEach(f -> lines.add(screen.fix() + " " + entry(f)));
         }
         lines.add("");
         lines.add("Download size: " + Amounts.bytes(artifact.size())
@@ -56,22 +65,23 @@ public final class UpdateScreens {
     /** "UPDATE AVAILABLE" for a release the agent already staged (no network needed). */
     public void staged(String installed, StagedRelease staged, Instant now) {
         List<String> lines = new ArrayList<>();
-        lines.add("Current version: " + (installed == null ? "unknown" : installed));
-        lines.add("New version:     " + staged.version()
+        lines.add("Current version: " + (installed == null ? "unknown" : Printable.of(installed)));
+        lines.add("New version:     " + Printable.of(staged.version())
                 + (staged.releaseDate() == null ? "" : " (released " + Amounts.age(staged.releaseDate(), now) + ")"));
         List<String> features = staged.features() == null ? List.of() : staged.features();
         List<String> fixes = staged.fixes() == null ? List.of() : staged.fixes();
         if (!features.isEmpty() || !fixes.isEmpty()) {
             lines.add("");
             lines.add("What's new:");
-            features.forEach(f -> lines.add(screen.feature() + " " + f));
-            fixes.forEach(f -> lines.add(screen.fix() + " " + f));
+            features.forEach(f -> lines.add(screen.feature() + " " + entry(f)));
+            fixes.forEach(f -> lines.add(screen.fix() + " " + entry(f)));
         }
         lines.add("");
         lines.add("Download size: " + Amounts.bytes(staged.size()) + " (already downloaded and verified)");
         if (staged.needsApproval()) {
             lines.add("");
-            lines.add("Needs your approval: " + (staged.approvalReason() == null ? "yes" : staged.approvalReason()));
+            lines.add("Needs your approval: " + (staged.approvalReason() == null ? "yes"
+                    : Printable.of(staged.approvalReason())));
         }
         screen.box("UPDATE AVAILABLE", lines);
     }
@@ -99,6 +109,11 @@ public final class UpdateScreens {
 
     /** The closing box: "Updated from X to Y". */
     public void updated(String from, String to) {
-        screen.box("UPDATED", List.of(screen.done() + " Updated from " + from + " to " + to));
+        screen.box("UPDATED", List.of(screen.done() + " Updated from " + Printable.of(from) + " to "
+                + Printable.of(to)));
+    }
+
+    private static String entry(String changelogEntry) {
+        return Printable.of(changelogEntry, MAX_CHANGELOG_ENTRY);
     }
 }

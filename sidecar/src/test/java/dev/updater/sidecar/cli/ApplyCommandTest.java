@@ -3,6 +3,7 @@ package dev.updater.sidecar.cli;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
@@ -21,9 +22,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code apply} without a running sidecar; with one, RunCommandIT covers it. */
@@ -155,6 +158,30 @@ class ApplyCommandTest {
             assertEquals(1, run.exitCode());
             assertEquals(summary() + "Proceed? [Y/n] ", run.out());
             assertEquals("Cancelled: nothing was installed; 1.1.0 stays staged.\n", run.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void apply_ofAStagedReleaseWhoseRecordHoldsTerminalControls_showsThemEscaped() throws Exception {
+        // staged.json is written by the host's agent: a changelog line there could erase the approval line
+        StagedRelease s = Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        JsonRecords.write(home.resolve("staged.json"), new StagedRelease(s.version(), s.file(), s.size(), s.sha256(),
+                s.platform(), List.of("Faster" + "\u001b[1A\u001b[2K".repeat(3)), List.of("Fix\u009b2K"), null, false,
+                true, "breaking changes\u202e", s.manifestUrl(), s.releaseDate(), s.stagedAt()));
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
+
+            CliRun run = CliRun.run("apply", "--home", home.toString(), "--target", target.toString());
+
+            assertEquals(1, run.exitCode());
+            assertEquals(summary().replace("Feature of 1.1.0", "Faster\\e[1A\\e[2K\\e[1A\\e[2K\\e[1A\\e[2K")
+                    .replace("Fix of 1.1.0", "Fix\\u009b2K").replace("approval: breaking changes", "approval: breaking"
+                            + " changes\\u202e") + "Proceed? [Y/n] ", run.out());
+            assertFalse(run.out().contains("\u001b"), "no raw ESC reaches the terminal");
         } finally {
             System.setIn(stdin);
         }

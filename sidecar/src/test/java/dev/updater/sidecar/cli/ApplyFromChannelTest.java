@@ -5,6 +5,8 @@ import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.manifest.Changelog;
+import dev.updater.core.manifest.Manifest;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,6 +92,37 @@ class ApplyFromChannelTest {
         }
         assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
         assertFalse(Files.exists(home.stagedRecord()));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aSignedChangelogWithTerminalControls_cannotEraseTheApprovalLine() throws Exception {
+        // Three times "cursor up, erase line": on a terminal the approval line above the question would vanish.
+        String attack = "Faster start-up" + "\u001b[1A\u001b[2K".repeat(3);
+        Manifest m = TestChannel.manifest("1.1.0", NEW);
+        channel.publish(new Manifest(m.version(), null, m.binaries(), new Changelog(List.of(attack), List.of()), null,
+                true, null, null), Map.of(TestChannel.artifactPath("1.1.0"), NEW));
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+
+            assertEquals(1, run.exitCode(), run.toString());
+            assertEquals("UPDATE AVAILABLE:\n"
+                    + "  Current version: 1.0.0\n"
+                    + "  New version:     1.1.0\n"
+                    + "  What's new:\n"
+                    + "  + Faster start-up\\e[1A\\e[2K\\e[1A\\e[2K\\e[1A\\e[2K\n"
+                    + "  Download size: 26 B\n"
+                    + "  Needs your approval: Release 1.1.0 has breaking changes; it is staged and waits for"
+                    + " 'updater-sidecar apply' (or allow-breaking=true).\n"
+                    + "Proceed? [Y/n] ", run.out());
+            assertFalse(run.out().contains("\u001b"), "no raw ESC reaches the terminal");
+            assertEquals("Cancelled: nothing was installed.\n", run.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 

@@ -69,6 +69,30 @@ class CheckCommandTest {
     }
 
     @Test
+    void check_showsASignedChangelogWithTerminalControls_escaped() throws Exception {
+        // Each ESC [1A ESC [2K moves the cursor up a line and erases it: the approval line would vanish.
+        byte[] jar = "1.1.0".getBytes(StandardCharsets.UTF_8);
+        Manifest m = TestChannel.manifest("1.1.0", jar);
+        channel.publish(new Manifest(m.version(), null, m.binaries(), new dev.updater.core.manifest.Changelog(
+                List.of("Faster start-up\u001b[1A\u001b[2K\u001b[1A\u001b[2K"), List.of("Login\u009b2K\u202etuoemit")),
+                null, true, null, null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("""
+                UPDATE AVAILABLE:
+                  Current version: 1.0.0
+                  New version:     1.1.0
+                  What's new:
+                  + Faster start-up\\e[1A\\e[2K\\e[1A\\e[2K
+                  * Login\\u009b2K\\u202etuoemit
+                  Download size: 5 B
+                  Needs your approval: Release 1.1.0 has breaking changes; it is staged and waits for 'updater-sidecar apply' (or allow-breaking=true).
+                """, run.out());
+    }
+
+    @Test
     void check_upToDate_saysSo() throws Exception {
         channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
         CliRun run = CliRun.run("check", "--home", home.dir().toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.json.Json;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HistoryCommandTest {
     @TempDir
@@ -40,6 +42,29 @@ class HistoryCommandTest {
         assertEquals("installed", events.get(1).get("event").asText());
         assertEquals("1.0.0", events.get(1).get("from").asText());
         assertEquals("2026-02-07T12:00:01Z", events.get(1).get("at").asText());
+    }
+
+    @Test
+    void history_showsEveryFieldWithItsControlsEscaped_textAndJson() throws Exception {
+        // history.jsonl is appended to by the host process too
+        Path home = Staging.newHome(dir.resolve("home"));
+        HistoryEvent hostile = new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), "checked\u001b[2K",
+                "1.2.0\u001b[1A", "1.1.0\u009b", "Release notes\u001b]0;owned\u0007\u202e\nfake line");
+        History.append(home.resolve("history.jsonl"), hostile);
+
+        CliRun run = CliRun.run("history", "--home", home.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("2026-02-07T12:00:00Z  checked\\e[2K 1.2.0\\e[1A (from 1.1.0\\u009b)  Release"
+                + " notes\\e]0;owned\\x07\\u202e\\nfake line\n", run.out());
+
+        CliRun json = CliRun.run("history", "--home", home.toString(), "--json");
+
+        assertEquals(0, json.exitCode(), json.toString());
+        assertTrue(json.out().codePoints().noneMatch(c -> c != '\n' && Printable.isEscaped(c)), json.out());
+        JsonNode event = Json.mapper().readTree(json.out()).get(0);
+        assertEquals(hostile.detail(), event.get("detail").asText());
+        assertEquals(hostile.from(), event.get("from").asText());
     }
 
     @Test

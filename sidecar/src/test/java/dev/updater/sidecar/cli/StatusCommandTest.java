@@ -8,6 +8,7 @@ import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusCommandTest {
     private static final Instant T = Instant.parse("2026-02-07T12:00:00Z");
+    /** Clears the screen, moves the cursor home, turns the rest right-to-left, and floods. */
+    private static final String HOSTILE_ERROR = "manifest expired\u001b[2J\u001b[H\u202e" + "!".repeat(5000);
 
     @TempDir
     Path dir;
@@ -87,6 +90,57 @@ class StatusCommandTest {
         assertEquals("manifest expired", json.get("lastError").asText());
         assertTrue(json.get("lastTransaction").isNull());
         assertEquals(false, json.at("/sidecar/running").asBoolean());
+    }
+
+    /** Records other processes wrote: agent.json by the host, the rest by whoever can write the home. */
+    private void aHomeWithTerminalControlsInItsRecords() throws Exception {
+        home = Staging.newHome(dir.resolve("home"));
+        UpdateHome h = new UpdateHome(home);
+        JsonRecords.write(h.agentRecord(), new AgentRecord(4242, T, "1.1.0\u001b[1A\u001b[2K", "manifest", "/opt/app.jar",
+                null, List.of("java", "-jar", "/opt/app.jar"), "0.1.0", "host-1", false, null, T.plusSeconds(60),
+                "ok\u009b2J", "1.2.0", HOSTILE_ERROR, false, null, T));
+        JsonRecords.write(h.installedRecord(), new InstalledRelease("1.1.0", "ab".repeat(32), "/opt/\u202eraj.jar",
+                "1.0.0", T));
+        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5\u0007", "gate\r\nfailed", T))));
+        Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
+        Staging.stage(home, jar, "1.2.0", true, "breaking\u001b]0;owned\u0007");
+    }
+
+    @Test
+    void status_showsWhatOtherProcessesWrote_withTheirControlsEscaped_andAFloodCut() throws Exception {
+        aHomeWithTerminalControlsInItsRecords();
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String error = "manifest expired\\e[2J\\e[H\\u202e";
+        assertEquals("Home:         " + home + "\n"
+                + "Sidecar:      not running\n"
+                + "Host:         not running (last: 1.1.0\\e[1A\\e[2K, pid 4242)\n"
+                + "Installed:    1.1.0  sha256 " + "ab".repeat(32) + "  /opt/\\u202eraj.jar\n"
+                + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply': breaking\\e]0;owned\\x07\n"
+                + "Last check:   2026-02-07T12:01:00Z  ok\\u009b2J\n"
+                + "Last error:   " + error + "!".repeat(Printable.MAX_LINE_LENGTH - 3 - error.length()) + "...\n"
+                + "Quarantined:  1.0.5\\x07 (gate\\r\\nfailed)\n"
+                + "Backups:      none\n"
+                + "Last swap:    none\n", run.out());
+    }
+
+    @Test
+    void statusJson_escapesEveryTerminalControl_andKeepsTheValuesExact() throws Exception {
+        aHomeWithTerminalControlsInItsRecords();
+
+        CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().codePoints().noneMatch(c -> c != '\n' && Printable.isEscaped(c)), run.out());
+        assertTrue(run.out().contains("\"approvalReason\" : \"breaking\\u001B]0;owned\\u0007\""), run.out());
+        assertTrue(run.out().contains("/opt/\\u202eraj.jar"), run.out());
+        JsonNode json = Json.mapper().readTree(run.out());
+        assertEquals(HOSTILE_ERROR, json.get("lastError").asText());
+        assertEquals("/opt/\u202eraj.jar", json.at("/installed/target").asText());
+        assertEquals("breaking\u001b]0;owned\u0007", json.at("/staged/approvalReason").asText());
+        assertEquals("gate\r\nfailed", json.at("/quarantined/0/reason").asText());
     }
 
     @Test

@@ -1,27 +1,44 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.serve.ReleaseServer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VerifyCommandTest {
     @TempDir
     Path dir;
 
+    /** Long enough for any verify; a FIFO that is opened would block it for ever. */
+    private static final Duration NEVER_BLOCKS = Duration.ofSeconds(30);
+    private static final byte[] SECRET = "the operator's secret, outside the channel".getBytes(StandardCharsets.UTF_8);
+
     private Path channel;
     private Path manifest;
     private String pub;
+    private Path privateKey;
 
     @BeforeEach
     void publishedChannel() throws Exception {
@@ -30,6 +47,7 @@ class VerifyCommandTest {
         manifest = channel.resolve("manifest.json");
         assertEquals(0, CliRun.run("keygen", "--out", keys.toString()).exitCode());
         pub = keys.resolve("updater.pub").toString();
+        privateKey = keys.resolve("updater.key");
         Path jar = Files.write(dir.resolve("app.jar"), new byte[64 * 1024]);
         CliRun run = CliRun.run("publish", "--version", "1.2.0", "--artifact", "any=" + jar, "--key",
                 keys.resolve("updater.key").toString(), "--out", channel.toString());
@@ -88,6 +106,125 @@ class VerifyCommandTest {
     }
 
     @Test
+    void badSignature_withArtifacts_endsVerification_beforeAnyArtifactIsRead() throws Exception {
+        Path secret = Files.write(dir.resolve("secret.bin"), SECRET);
+        Path fifo = fifo(channel.resolve("pipe.jar"));
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("any", "../secret.bin"); // would print the secret's hash
+        urls.put("linux-x64", "pipe.jar"); // would block for ever
+        byte[] json = manifestJson(urls, SECRET.length, Sha256.ofBytes(SECRET)).getBytes(StandardCharsets.UTF_8);
+        Files.write(manifest, json);
+        Files.write(channel.resolve("manifest.json.sig"), ManifestSignatures.sign(json, Ed25519Keys.generate().getPrivate()));
+
+        CliRun run = assertTimeoutPreemptively(NEVER_BLOCKS,
+                () -> CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub, "--artifacts"));
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("", run.out(), "nothing of an unverified manifest is shown");
+        assertEquals("PROBLEM  The signature of manifest " + manifest + " does not match any trusted key ("
+                + KeyFiles.readPublicKey(Path.of(pub)).id() + "): the manifest was changed after signing or signed by"
+                + " a key this host does not trust. Nothing was installed. Nothing else in it was checked: a manifest"
+                + " is read only once its signature holds.\n"
+                + "Not verified: 1 problem(s) in " + manifest + ".\n", run.err());
+        assertFalse(run.toString().contains(Sha256.ofFile(secret).hex()));
+        assertTrue(Files.exists(fifo));
+    }
+
+    @Test
+    void signedManifest_whoseUrlsLeaveTheChannelFolder_isRefused_andTheFileIsNotRead() throws Exception {
+        Path secret = Files.write(dir.resolve("secret.bin"), SECRET);
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("any", "../secret.bin");
+        urls.put("linux-x64", "%2E%2E/secret.bin");
+        urls.put("linux-arm64", secret.toString()); // an absolute path is a relative reference to file:/
+        // The manifest states the secret's true size and hash: reading it would print "sha256 matches".
+        writeSigned(manifestJson(urls, SECRET.length, Sha256.ofBytes(SECRET)));
+
+        CliRun run = CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub, "--artifacts");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("ok       signature: valid, by key " + KeyFiles.readPublicKey(Path.of(pub)).id() + "\n"
+                + "ok       manifest: version 1.2.0, 3 artifact(s)\n", run.out());
+        String refused = ", outside the channel folder " + channel + "; it is refused unread. Artifacts of a channel"
+                + " sit inside its folder, as 'updater-sidecar publish' writes them.\n";
+        assertEquals("PROBLEM  Artifact any: its url \"../secret.bin\" leads to " + secret + refused
+                + "PROBLEM  Artifact linux-arm64: its url \"" + secret + "\" leads to " + secret + refused
+                + "PROBLEM  Artifact linux-x64: its url \"%2E%2E/secret.bin\" leads to " + secret + refused
+                + "Not verified: 3 problem(s) in " + manifest + ".\n", run.err());
+    }
+
+    @Test
+    void anArtifactThatIsAFifoOrADirectory_isRefusedAtOnce() throws Exception {
+        Path fifo = fifo(channel.resolve("1.2.0/any/pipe.jar"));
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("any", "1.2.0/any/pipe.jar");
+        urls.put("linux-x64", "1.2.0/any");
+        writeSigned(manifestJson(urls, 100, Sha256.ofBytes(new byte[100])));
+
+        CliRun run = assertTimeoutPreemptively(NEVER_BLOCKS,
+                () -> CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub, "--artifacts"));
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("PROBLEM  Artifact any: " + fifo + " is a FIFO, socket or device, not a regular file; it is refused"
+                + " unread.\n"
+                + "PROBLEM  Artifact linux-x64: " + channel.resolve("1.2.0/any") + " is a directory, not a regular file;"
+                + " it is refused unread.\n"
+                + "Not verified: 2 problem(s) in " + manifest + ".\n", run.err());
+    }
+
+    @Test
+    void aSignatureFileThatIsAFifo_isRefusedAtOnce() throws Exception {
+        Path sig = channel.resolve("manifest.json.sig");
+        Files.delete(sig);
+        fifo(sig);
+
+        CliRun run = assertTimeoutPreemptively(NEVER_BLOCKS,
+                () -> CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub));
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("PROBLEM  The signature " + sig + " is a FIFO, socket or device, not a regular file; it is refused"
+                + " unread. Nothing else in it was checked: a manifest is read only once its signature holds.\n"
+                + "Not verified: 1 problem(s) in " + manifest + ".\n", run.err());
+    }
+
+    @Test
+    void aSymlinkLeavingTheChannelFolder_isRefused_whileOneInsideIsFollowed() throws Exception {
+        Path secret = Files.write(dir.resolve("secret.bin"), SECRET);
+        Path escape = Files.createSymbolicLink(channel.resolve("1.2.0/any/escape.jar"), secret);
+        Files.createSymbolicLink(channel.resolve("inside.jar"), Path.of("1.2.0/any/app.jar"));
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("any", "1.2.0/any/escape.jar");
+        urls.put("linux-x64", "inside.jar");
+        Map<String, Artifact> artifacts = new LinkedHashMap<>();
+        artifacts.put("any", new Artifact(SECRET.length, Sha256.ofBytes(SECRET)));
+        artifacts.put("linux-x64", new Artifact(64 * 1024, Sha256.ofBytes(new byte[64 * 1024])));
+        writeSigned(manifestJson(urls, artifacts));
+
+        CliRun run = CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub, "--artifacts");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.out().endsWith("ok       artifact linux-x64: 65536 bytes, sha256 matches\n"), run.out());
+        assertEquals("PROBLEM  Artifact any: " + escape + " leads through a symbolic link to " + secret.toRealPath()
+                + ", outside the channel folder " + channel.toRealPath() + "; it is refused unread. Put the artifact"
+                + " itself in the channel folder.\n"
+                + "Not verified: 1 problem(s) in " + manifest + ".\n", run.err());
+    }
+
+    @Test
+    void problemsQuotingTheManifest_areShownWithTheirControlsEscaped() throws Exception {
+        writeSigned(manifestJson(Map.of("any", "1.2.0/any/app.jar"), 64 * 1024, Sha256.ofBytes(new byte[64 * 1024]))
+                .replace("\"1.2.0\"", "\"1.2.0\\u001b[1A\\u001b[2K\\u202e\""));
+
+        CliRun run = CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub);
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("PROBLEM  Manifest " + manifest + " is invalid: $.version must be a semantic version such as 1.3.0,"
+                + " got \"1.2.0\\e[1A\\e[2K\\u202e\".\n"
+                + "Not verified: 1 problem(s) in " + manifest + ".\n", run.err());
+        assertFalse(run.toString().contains("\u001b"), run.toString());
+    }
+
+    @Test
     void missingSignature_isAProblem() throws Exception {
         Files.delete(channel.resolve("manifest.json.sig"));
         CliRun run = CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub);
@@ -125,5 +262,47 @@ class VerifyCommandTest {
             assertEquals(1, bad.exitCode(), bad.toString());
             assertTrue(bad.err().startsWith("PROBLEM  Artifact any: "), bad.err());
         }
+    }
+
+    private record Artifact(long size, Sha256 sha256) {
+    }
+
+    private static String manifestJson(Map<String, String> urls, long size, Sha256 sha256) {
+        Map<String, Artifact> artifacts = new LinkedHashMap<>();
+        urls.keySet().forEach(key -> artifacts.put(key, new Artifact(size, sha256)));
+        return manifestJson(urls, artifacts);
+    }
+
+    /** A manifest of release 1.2.0 with these artifact urls, as a hostile publisher could sign it. */
+    private static String manifestJson(Map<String, String> urls, Map<String, Artifact> artifacts) {
+        StringBuilder json = new StringBuilder("{\"version\": \"1.2.0\", \"binaries\": {");
+        String separator = "";
+        for (Map.Entry<String, String> url : urls.entrySet()) {
+            Artifact artifact = artifacts.get(url.getKey());
+            json.append(separator).append('"').append(url.getKey()).append("\": {\"url\": \"").append(url.getValue())
+                    .append("\", \"sha256\": \"").append(artifact.sha256().hex()).append("\", \"size\": ")
+                    .append(artifact.size()).append('}');
+            separator = ", ";
+        }
+        return json.append("}}").toString();
+    }
+
+    /** Writes the manifest and signs it with the channel's own key: the signature holds. */
+    private void writeSigned(String json) throws Exception {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        PrivateKey key = KeyFiles.readPrivateKey(privateKey);
+        Files.write(manifest, bytes);
+        Files.write(channel.resolve("manifest.json.sig"), ManifestSignatures.sign(bytes, key));
+    }
+
+    private static Path fifo(Path path) throws InterruptedException {
+        try {
+            Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+            Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed: " + new String(
+                    mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            Assumptions.abort("no mkfifo on this system (" + e.getMessage() + ")");
+        }
+        return path;
     }
 }

@@ -33,6 +33,22 @@ class ScreenTest {
     }
 
     @Test
+    void box_onATerminal_showsTerminalControlsInItsLines_escaped_withTheBorderAligned() {
+        StringWriter text = new StringWriter();
+        Screen screen = new Screen(new PrintWriter(text), true, true);
+        screen.box("UPDATE\u001b[2J", List.of("+ Faster\u001b[1A\u001b[2K", "Needs your approval: breaking changes"));
+        List<String> lines = text.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("┌─ UPDATE\\e[2J ─"), lines.get(0));
+        String shown = "+ Faster\\e[1A\\e[2K";
+        assertEquals("│ " + shown + " ".repeat(Screen.WIDTH - 4 - shown.length()) + " │", lines.get(1));
+        String approval = "Needs your approval: breaking changes";
+        assertEquals("│ " + approval + " ".repeat(Screen.WIDTH - 4 - approval.length()) + " │", lines.get(2));
+        assertTrue(text.toString().codePoints().noneMatch(c -> c != '\n' && dev.updater.core.text.Printable.isEscaped(c)),
+                text.toString());
+        lines.forEach(l -> assertEquals(Screen.WIDTH, Screen.columns(l), l));
+    }
+
+    @Test
     void emoji_countAsTwoColumns_soTheRightBorderStaysAligned() {
         StringWriter text = new StringWriter();
         Screen screen = new Screen(new PrintWriter(text), true, true);
