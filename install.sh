@@ -153,9 +153,13 @@ fetch_with_wget() {
       /*) rest="${url#*://}"; next="${url%%://*}://${rest%%/*}$location" ;;
       *) next="${url%/*}/$location" ;;
     esac
-    case "$url:$next" in
-      https://*:https://*|http://*) ;;
-      *) fail "$(printable "$url") redirects to $(printable "$next"), which is not https; refused: a download that starts over https never continues unencrypted. Nothing was installed." ;;
+    # Threat: a release host, or anyone able to answer for it, sending the download to plain http.
+    case "$url" in
+      https://*)
+        case "$next" in
+          https://*) ;;
+          *) fail "$(printable "$url") redirects to $(printable "$next"), which is not https; refused: a download that starts over https never continues unencrypted. Nothing was installed." ;;
+        esac ;;
     esac
     check_url "$next" redirect
     url="$next"

@@ -126,14 +126,15 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--no-expiry",
             description = "Write a manifest that never expires (not recommended: a captured manifest can then be"
-                    + " replayed to hosts forever, hiding every later release). Prints a warning. Default: false.")
+                    + " replayed to hosts forever, hiding every later release). Prints a warning. Default: false."
+                    + " Example: --no-expiry")
     boolean noExpiry;
 
     @Option(names = "--resign",
             description = "Re-sign the release DIR offers with a fresh expiry (now plus --expires-in), changing"
                     + " nothing else: same version, fields and artifacts. Takes only --out, --key and --expires-in;"
                     + " refuses a manifest whose signature does not verify with --key. Default: false."
-                    + " Example: publish --resign --out ./channel --key keys/updater.key")
+                    + " Example: --resign")
     boolean resign;
 
     private Double rollout;

@@ -5,7 +5,6 @@ import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
-import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.platform.Platform;
