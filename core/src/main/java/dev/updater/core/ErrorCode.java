@@ -15,6 +15,8 @@ public enum ErrorCode {
     SIGNATURE_MALFORMED,
     SIGNATURE_INVALID,
     KEY_MALFORMED,
+    /** A private key where it would be served: inside a channel directory. */
+    KEY_EXPOSED,
     // version policy
     VERSION_INVALID,
     // platform

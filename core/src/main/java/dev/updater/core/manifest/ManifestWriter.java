@@ -3,12 +3,19 @@ package dev.updater.core.manifest;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
 import dev.updater.core.json.Json;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -23,11 +30,7 @@ public final class ManifestWriter {
 
     public static byte[] write(Manifest manifest) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-                .withArrayIndenter(new DefaultIndenter("  ", "\n"));
-        try (JsonGenerator gen = Json.mapper().getFactory().createGenerator(out)) {
-            gen.setPrettyPrinter(printer);
+        try (JsonGenerator gen = generator(out)) {
             gen.writeStartObject();
             gen.writeStringField("version", manifest.version().toString());
             writeInstant(gen, "release_date", manifest.releaseDate());
@@ -68,6 +71,69 @@ public final class ManifestWriter {
             throw new UncheckedIOException("Writing JSON to memory cannot fail", e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The same manifest with only {@code expires} set to {@code expires}: every other field, unknown
+     * ones included, keeps its value and its place, and numbers keep their exact decimal form, so
+     * re-signing a release changes nothing a host decides by except the expiry. A manifest without
+     * {@code expires} gets it where {@link #write} puts it (after {@code breaking_changes}, or before
+     * {@code rollout}, or last). A manifest {@link #write} made changes in its {@code expires} line only.
+     *
+     * @param source names the manifest in the error message
+     * @throws UpdaterException {@code MANIFEST_MALFORMED} when {@code manifest} is not a JSON object
+     */
+    public static byte[] withExpires(byte[] manifest, Instant expires, String source) throws UpdaterException {
+        JsonNode root;
+        try {
+            root = Json.mapper().reader()
+                    .with(JsonNodeFactory.withExactBigDecimals(true))
+                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readTree(manifest);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source
+                    + " could not be read as JSON: " + e.getMessage() + ".", e);
+        }
+        if (!(root instanceof ObjectNode original)) {
+            throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source + " is not a JSON object.");
+        }
+        ObjectNode renewed = original.objectNode();
+        boolean placed = false;
+        for (Iterator<Map.Entry<String, JsonNode>> fields = original.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String name = field.getKey();
+            if (!placed && (name.equals("expires") || name.equals("rollout"))) {
+                renewed.put("expires", expires.toString());
+                placed = true;
+            }
+            if (!name.equals("expires")) {
+                renewed.set(name, field.getValue());
+            }
+            if (!placed && name.equals("breaking_changes")) {
+                renewed.put("expires", expires.toString());
+                placed = true;
+            }
+        }
+        if (!placed) {
+            renewed.put("expires", expires.toString());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator gen = generator(out)) {
+            gen.writeTree(renewed);
+            gen.writeRaw('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing JSON to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    /** Two-space indentation, {@code \n} line ends: the one layout of every manifest updater writes. */
+    private static JsonGenerator generator(ByteArrayOutputStream out) throws IOException {
+        JsonGenerator gen = Json.mapper().getFactory().createGenerator(out);
+        gen.setPrettyPrinter(new DefaultPrettyPrinter()
+                .withObjectIndenter(new DefaultIndenter("  ", "\n"))
+                .withArrayIndenter(new DefaultIndenter("  ", "\n")));
+        return gen;
     }
 
     private static void writeInstant(JsonGenerator gen, String field, Instant value) throws IOException {

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /** A well-behaved static server on 127.0.0.1 (the JDK's own), recording the headers of every request. */
-final class LoopbackHttpServer implements AutoCloseable {
+public final class LoopbackHttpServer implements AutoCloseable {
     record Seen(String method, String path, Headers headers) {
         String header(String name) {
             return headers.getFirst(name);
@@ -34,7 +34,7 @@ final class LoopbackHttpServer implements AutoCloseable {
     });
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-    LoopbackHttpServer() throws IOException {
+    public LoopbackHttpServer() throws IOException {
         this(HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50), "http");
     }
 
@@ -46,17 +46,17 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** The same over TLS, with the certificate of {@link SelfSignedTls}. */
-    static LoopbackHttpServer https() throws IOException {
+    public static LoopbackHttpServer https() throws IOException {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 50);
         server.setHttpsConfigurator(new HttpsConfigurator(SelfSignedTls.server()));
         return new LoopbackHttpServer(server, "https");
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create(scheme + "://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
@@ -83,7 +83,7 @@ final class LoopbackHttpServer implements AutoCloseable {
      * Serves {@code body} like a static file server: ETag, Last-Modified, {@code Range} with
      * {@code If-Range}, and {@code If-None-Match}/{@code If-Modified-Since} answered with 304.
      */
-    LoopbackHttpServer file(String path, byte[] body, String etag, String lastModified) {
+    public LoopbackHttpServer file(String path, byte[] body, String etag, String lastModified) {
         return handle(path, exchange -> {
             Headers in = exchange.getRequestHeaders();
             Headers out = exchange.getResponseHeaders();
@@ -124,7 +124,7 @@ final class LoopbackHttpServer implements AutoCloseable {
     }
 
     /** Redirects {@code path} to {@code location} with {@code status}. */
-    LoopbackHttpServer redirect(String path, int status, String location) {
+    public LoopbackHttpServer redirect(String path, int status, String location) {
         return handle(path, exchange -> {
             exchange.getResponseHeaders().set("Location", location);
             exchange.sendResponseHeaders(status, -1);

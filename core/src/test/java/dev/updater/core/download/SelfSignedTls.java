@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -14,9 +15,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A throw-away certificate for 127.0.0.1 and localhost, made once per test JVM with the JDK's
- * keytool: the server side for {@link LoopbackHttpServer#https}, the client side trusting only it.
+ * keytool: the server side for {@link LoopbackHttpServer#https}, the client side trusting only it,
+ * and its PEM for other clients (curl's and wget's CA file).
  */
-final class SelfSignedTls {
+public final class SelfSignedTls {
     private static final char[] PASSWORD = "changeit".toCharArray();
 
     private SelfSignedTls() {
@@ -30,9 +32,15 @@ final class SelfSignedTls {
         return Holder.CLIENT;
     }
 
+    /** The certificate in PEM, for {@code wget --ca-certificate} or {@code curl --cacert}. */
+    public static String certificatePem() {
+        return Holder.PEM;
+    }
+
     private static final class Holder {
         private static final SSLContext SERVER;
         private static final SSLContext CLIENT;
+        private static final String PEM;
 
         static {
             try {
@@ -45,6 +53,10 @@ final class SelfSignedTls {
                 trust.init(keyStore);
                 CLIENT = SSLContext.getInstance("TLS");
                 CLIENT.init(null, trust.getTrustManagers(), null);
+                PEM = "-----BEGIN CERTIFICATE-----\n"
+                        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(
+                                keyStore.getCertificate("server").getEncoded())
+                        + "\n-----END CERTIFICATE-----\n";
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             } catch (GeneralSecurityException | InterruptedException e) {

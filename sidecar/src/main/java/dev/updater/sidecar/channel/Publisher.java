@@ -1,5 +1,6 @@
 package dev.updater.sidecar.channel;
 
+import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
@@ -27,6 +28,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -41,10 +43,13 @@ import java.util.Map;
  * copy the artifacts under {@code <version>/<platform>/}, sign, write the signature, write the
  * manifest, read both back. Each file is replaced atomically; the signature goes first, so a client
  * reading between the two renames sees a mismatch and retries later, never a half-written file.
+ * Every file written is world-readable and every folder created 0755 ({@link ChannelFiles}): a
+ * channel exists to be served. A signing key inside the channel is refused ({@link PrivateKeyFiles}).
  */
 public final class Publisher {
     public static final String MANIFEST_FILE = "manifest.json";
     public static final String SIGNATURE_FILE = "manifest.json.sig";
+    static final String NOTHING_PUBLISHED = "Nothing was published";
 
     private final Clock clock;
 
@@ -52,48 +57,95 @@ public final class Publisher {
         this.clock = clock;
     }
 
-    /** What was written, for the summary. */
+    /**
+     * What was written, for the summary.
+     *
+     * @param warnings what the operator should fix although the release was published
+     */
     public record Result(Manifest manifest, Path manifestFile, Path signatureFile, Map<String, Path> files,
-                         TrustedKey signedBy, Manifest replaced) {
+                         TrustedKey signedBy, Manifest replaced, List<String> warnings) {
+        public Result {
+            warnings = List.copyOf(warnings);
+        }
     }
 
     public Result publish(PublishRequest request) throws UpdaterException {
-        checkRequest(request);
+        Instant released = request.releaseDate() != null
+                ? request.releaseDate()
+                : clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expires = checkRequest(request, released, clock.instant());
+        PrivateKeyFiles.refuseInsideChannel(request.keyFile(), request.outDir(), NOTHING_PUBLISHED);
         Manifest previous = checkMovesForward(request);
         PrivateKey key = KeyFiles.readPrivateKey(request.keyFile());
         TrustedKey signer = TrustedKey.of(Ed25519Keys.publicKeyOf(key));
+        List<String> warnings = prepareChannel(request.outDir());
 
         Map<String, Artifact> binaries = new LinkedHashMap<>();
         Map<String, Path> files = new LinkedHashMap<>();
         for (Map.Entry<String, Path> entry : request.artifacts().entrySet()) {
             String relative = request.version() + "/" + entry.getKey() + "/" + entry.getValue().getFileName();
             Path destination = request.outDir().resolve(relative);
-            Sha256 sha256 = copyArtifact(entry.getValue(), destination, request.force());
+            Sha256 sha256 = copyArtifact(entry.getValue(), request.outDir(), destination, request.force());
             String url = request.baseUrl() == null ? relative : withSlash(request.baseUrl().toString()) + relative;
             binaries.put(entry.getKey(), new Artifact(url, sha256, sizeOf(destination)));
             files.put(entry.getKey(), destination);
         }
 
-        Instant released = request.releaseDate() != null
-                ? request.releaseDate()
-                : clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Manifest manifest = new Manifest(request.version(), released, binaries,
                 new Changelog(request.features(), request.fixes()), request.minVersion(), request.breaking(),
-                request.expiresIn() == null ? null : released.plus(request.expiresIn()),
-                request.rolloutPercent() == null ? null : new Rollout(request.rolloutPercent()));
+                expires, request.rolloutPercent() == null ? null : new Rollout(request.rolloutPercent()));
 
         byte[] manifestBytes = ManifestWriter.write(manifest);
-        byte[] signature = ManifestSignatures.sign(manifestBytes, key);
-        Path signatureFile = request.outDir().resolve(SIGNATURE_FILE);
         Path manifestFile = request.outDir().resolve(MANIFEST_FILE);
-        AtomicFiles.write(signatureFile, signature);
-        AtomicFiles.write(manifestFile, manifestBytes);
-        readBack(manifestFile, signatureFile, signer);
-        return new Result(manifest, manifestFile, signatureFile, files, signer, previous);
+        Path signatureFile = writeSigned(manifestFile, manifestBytes, key, signer);
+        return new Result(manifest, manifestFile, signatureFile, files, signer, previous, warnings);
     }
 
-    /** Reports every problem with the request at once. */
-    private static void checkRequest(PublishRequest request) throws UpdaterException {
+    /**
+     * Signs {@code manifestBytes}, writes the signature then the manifest (each atomically, world-
+     * readable) and reads both back.
+     *
+     * @return the signature file
+     */
+    static Path writeSigned(Path manifestFile, byte[] manifestBytes, PrivateKey key, TrustedKey signer)
+            throws UpdaterException {
+        byte[] signature = ManifestSignatures.sign(manifestBytes, key);
+        Path signatureFile = manifestFile.resolveSibling(SIGNATURE_FILE);
+        writeChannelFile(signatureFile, signature);
+        writeChannelFile(manifestFile, manifestBytes);
+        readBack(manifestFile, signatureFile, signer);
+        return signatureFile;
+    }
+
+    private static void writeChannelFile(Path file, byte[] bytes) throws UpdaterException {
+        try {
+            ChannelFiles.write(file, bytes);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not write " + file + ": " + e
+                    + "; check that the --out directory is writable and has free space.", e);
+        }
+    }
+
+    /** Creates the channel directory readable by all; an existing one others cannot read is left, with a warning. */
+    private static List<String> prepareChannel(Path outDir) throws UpdaterException {
+        try {
+            boolean existed = Files.isDirectory(outDir);
+            ChannelFiles.createFolders(outDir);
+            String warning = existed ? ChannelFiles.unreadableFolderWarning(outDir) : null;
+            return warning == null ? List.of() : List.of(warning);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not create the channel directory " + outDir + ": " + e
+                    + "; check that its parent is writable.", e);
+        }
+    }
+
+    /**
+     * Reports every problem with the request at once.
+     *
+     * @return when the manifest expires, or null for never
+     */
+    private static Instant checkRequest(PublishRequest request, Instant released, Instant now)
+            throws UpdaterException {
         List<String> problems = new ArrayList<>();
         if (request.artifacts().isEmpty()) {
             problems.add("no artifact was given; add --artifact KEY=PATH, for example --artifact any=app.jar");
@@ -121,13 +173,27 @@ public final class Publisher {
         if (request.minVersion() != null && request.minVersion().isNewerThan(request.version())) {
             problems.add("--min-version " + request.minVersion() + " is above the release " + request.version());
         }
+        Instant expires = null;
         if (request.expiresIn() != null && (request.expiresIn().isZero() || request.expiresIn().isNegative())) {
             problems.add("--expires-in must be longer than zero");
+        } else if (request.expiresIn() != null) {
+            String plus = "release date " + released + " plus " + Durations.format(request.expiresIn());
+            try {
+                expires = released.plus(request.expiresIn());
+                // Threat: a manifest signed already expired, published and served as if it protected anything.
+                if (!expires.isAfter(now)) {
+                    problems.add("the manifest would expire at " + expires + " (" + plus + "), which is already"
+                            + " past, so hosts would refuse it; give a longer --expires-in or a later --release-date");
+                }
+            } catch (DateTimeException | ArithmeticException e) {
+                problems.add("--expires-in " + Durations.format(request.expiresIn()) + " is too long; give a shorter one");
+            }
         }
         if (!problems.isEmpty()) {
-            throw new UpdaterException(ErrorCode.MANIFEST_INVALID, "Nothing was published: "
+            throw new UpdaterException(ErrorCode.MANIFEST_INVALID, NOTHING_PUBLISHED + ": "
                     + String.join("; ", problems) + ".");
         }
+        return expires;
     }
 
     /**
@@ -151,7 +217,7 @@ public final class Publisher {
             if (request.force()) {
                 return null;
             }
-            throw new UpdaterException(e.code(), "Nothing was published: the existing " + existing
+            throw new UpdaterException(e.code(), NOTHING_PUBLISHED + ": the existing " + existing
                     + " cannot be read (" + e.getMessage() + "). Fix or remove it, or pass --force to replace it.", e);
         }
         if (!request.version().isNewerThan(previous.version()) && !request.force()) {
@@ -164,12 +230,14 @@ public final class Publisher {
     }
 
     /** Copies atomically, hashing what is written; an existing different file of that name needs --force. */
-    private static Sha256 copyArtifact(Path source, Path destination, boolean force) throws UpdaterException {
+    private static Sha256 copyArtifact(Path source, Path channel, Path destination, boolean force)
+            throws UpdaterException {
         try {
-            Files.createDirectories(destination.getParent());
+            ChannelFiles.createFoldersInside(channel, destination.getParent());
             Sha256 sourceSha = Sha256.ofFile(source);
             if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
                 if (Sha256.ofFile(destination).equals(sourceSha)) {
+                    ChannelFiles.makeReadable(destination); // published before, perhaps by a version that left 0600
                     return sourceSha;
                 }
                 if (!force) {
@@ -190,6 +258,7 @@ public final class Publisher {
                     throw new UpdaterException(ErrorCode.IO, "Nothing was published: " + source
                             + " changed while it was copied; publish again once it is complete.");
                 }
+                ChannelFiles.makeReadable(temp);
                 AtomicFiles.fsync(temp);
                 AtomicFiles.moveAtomically(temp, destination);
                 return written;
@@ -203,7 +272,7 @@ public final class Publisher {
     }
 
     /** Proves what is on disk is what was meant: parses and verifies the files just written. */
-    private static void readBack(Path manifestFile, Path signatureFile, TrustedKey signer) throws UpdaterException {
+    static void readBack(Path manifestFile, Path signatureFile, TrustedKey signer) throws UpdaterException {
         try {
             byte[] written = Files.readAllBytes(manifestFile);
             ManifestParser.parse(written, manifestFile.toString());

@@ -6,6 +6,7 @@ import dev.updater.core.platform.PlatformKeys;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.channel.ReleaseResigner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,11 @@ import java.util.concurrent.Callable;
         description = {
                 "Publishes a release: copies the artifacts into DIR/VERSION/KEY/, then writes and signs"
                         + " DIR/manifest.json and DIR/manifest.json.sig (each replaced atomically, signature first).",
-                "Serve DIR with any static web server or CDN, or with 'updater-sidecar serve DIR'."
+                "Serve DIR with any static web server or CDN, or with 'updater-sidecar serve DIR'. Files are"
+                        + " written world-readable (0644, folders 0755); a --key inside DIR is refused.",
+                "The manifest expires 30 days after its release date unless --expires-in says otherwise;"
+                        + " 'publish --resign' renews the expiry of the release DIR offers without a new version"
+                        + " (run it on a schedule, see docs/publishing.md)."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -44,10 +49,12 @@ import java.util.concurrent.Callable;
                 "  updater-sidecar publish --version 2.0.0 --artifact linux-x64=build/app-linux \\",
                 "      --artifact windows-x64=build/app.exe --key keys/updater.key --out ./channel \\",
                 "      --base-url https://cdn.example.com/app/ --breaking --rollout 10",
+                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d",
                 "",
                 "Exit codes:",
-                "  0  the release was published",
-                "  1  nothing was published (the message says why: a missing artifact, a version not newer, ...)",
+                "  0  the release was published (or re-signed)",
+                "  1  nothing was published (the message says why: a missing artifact, a version not newer,"
+                        + " an expiry in the past, a key inside DIR, ...)",
                 "  2  usage error (a wrong or missing option)"
         })
 final class PublishCommand implements Callable<Integer> {
@@ -57,19 +64,27 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
-    @Option(names = "--version", paramLabel = "V", required = true, converter = Converters.Version.class,
-            description = "The release's semantic version; must be newer than the one already in DIR."
-                    + " Example: --version 1.3.0")
+    /** Expiry of a manifest when --expires-in is not given: a captured manifest replays for a month at most. */
+    static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
+
+    /** The options that shape a new release, which --resign (renew the expiry only) refuses. */
+    private static final List<String> RELEASE_OPTIONS = List.of("--version", "--artifact", "--base-url", "--feature",
+            "--fix", "--min-version", "--breaking", "--release-date", "--rollout", "--force", "--no-expiry");
+
+    @Option(names = "--version", paramLabel = "V", converter = Converters.Version.class,
+            description = "The release's semantic version; must be newer than the one already in DIR. Required"
+                    + " unless --resign. Example: --version 1.3.0")
     ReleaseVersion version;
 
-    @Option(names = "--artifact", paramLabel = "KEY=PATH", required = true, converter = ArtifactSpec.Converter.class,
+    @Option(names = "--artifact", paramLabel = "KEY=PATH", converter = ArtifactSpec.Converter.class,
             description = "An artifact and its platform key: any, linux-x64, linux-arm64, darwin-x64,"
-                    + " darwin-arm64 or windows-x64. Repeat for each platform. Example: --artifact any=app.jar")
+                    + " darwin-arm64 or windows-x64. Repeat for each platform. Required unless --resign."
+                    + " Example: --artifact any=app.jar")
     List<ArtifactSpec> artifacts = new ArrayList<>();
 
     @Option(names = "--key", paramLabel = "KEYFILE", required = true,
-            description = "The private key file written by 'keygen' (or an OpenSSL Ed25519 PEM key)."
-                    + " Example: --key keys/updater.key")
+            description = "The private key file written by 'keygen' (or an OpenSSL Ed25519 PEM key); never"
+                    + " inside DIR, which is served to everyone. Example: --key keys/updater.key")
     Path keyFile;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
@@ -104,9 +119,23 @@ final class PublishCommand implements Callable<Integer> {
     Instant releaseDate;
 
     @Option(names = "--expires-in", paramLabel = "DURATION", converter = Converters.Span.class,
-            description = "Hosts refuse the manifest this long after the release date (defends against a"
-                    + " frozen or replayed channel: re-publish before then). Default: never. Example: --expires-in 30d")
+            description = "Hosts refuse the manifest this long after the release date (with --resign: after"
+                    + " now). Defends against a frozen or replayed channel: renew it before then with --resign."
+                    + " Default: 30d. Example: --expires-in 14d")
     Duration expiresIn;
+
+    @Option(names = "--no-expiry",
+            description = "Write a manifest that never expires (not recommended: a captured manifest can then be"
+                    + " replayed to hosts forever, hiding every later release). Prints a warning. Default: false."
+                    + " Example: --no-expiry")
+    boolean noExpiry;
+
+    @Option(names = "--resign",
+            description = "Re-sign the release DIR offers with a fresh expiry (now plus --expires-in), changing"
+                    + " nothing else: same version, fields and artifacts. Takes only --out, --key and --expires-in;"
+                    + " refuses a manifest whose signature does not verify with --key. Default: false."
+                    + " Example: --resign")
+    boolean resign;
 
     private Double rollout;
 
@@ -128,6 +157,10 @@ final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException {
+        if (resign) {
+            return resign();
+        }
+        checkReleaseOptions();
         Map<String, Path> byKey = new LinkedHashMap<>();
         for (ArtifactSpec spec : artifacts) {
             if (byKey.put(spec.key(), spec.path()) != null) {
@@ -136,10 +169,62 @@ final class PublishCommand implements Callable<Integer> {
             }
         }
         PublishRequest request = new PublishRequest(version, byKey, keyFile, out, parseBaseUrl(), features, fixes,
-                minVersion, breaking, releaseDate, expiresIn, rollout, force);
+                minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force);
         Publisher.Result result = new Publisher(Clock.systemUTC()).publish(request);
         printSummary(result);
+        PrintWriter stderr = spec.commandLine().getErr();
+        result.warnings().forEach(warning -> stderr.println("Warning: " + warning));
+        if (noExpiry) {
+            stderr.println("Warning: --no-expiry: this manifest never expires. Whoever captures it can replay it to"
+                    + " hosts forever and hide every later release from them (a freeze attack). Prefer the default"
+                    + " 30-day expiry, renewed on a schedule with 'publish --resign' (see docs/publishing.md).");
+        }
+        stderr.flush();
         return ExitCode.OK;
+    }
+
+    /** {@code publish --resign}: a fresh expiry for the release DIR offers, nothing else changed. */
+    private int resign() throws UpdaterException {
+        List<String> given = RELEASE_OPTIONS.stream()
+                .filter(name -> spec.commandLine().getParseResult().hasMatchedOption(name))
+                .toList();
+        if (!given.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--resign renews only the expiry of the release in"
+                    + " --out; it cannot be combined with " + String.join(", ", given) + ". Drop "
+                    + (given.size() == 1 ? "it" : "them") + ", or publish a new release without --resign.");
+        }
+        ReleaseResigner.Result result = new ReleaseResigner(Clock.systemUTC()).resign(out, keyFile, expiresInOrDefault());
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println("Re-signed " + result.manifest().version() + " in " + out + "; only its expiry changed");
+        stdout.println("  expires       " + result.manifest().expires() + " (was "
+                + (result.previousExpires() == null ? "never" : result.previousExpires())
+                + "; re-sign again before then, or hosts refuse the channel)");
+        stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
+        stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
+        stdout.flush();
+        return ExitCode.OK;
+    }
+
+    private void checkReleaseOptions() {
+        List<String> missing = new ArrayList<>();
+        if (version == null) {
+            missing.add("'--version=V'");
+        }
+        if (artifacts.isEmpty()) {
+            missing.add("'--artifact=KEY=PATH'");
+        }
+        if (!missing.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "Missing required option" + (missing.size() == 1 ? "" : "s")
+                    + ": " + String.join(", ", missing) + " (or --resign to renew the expiry of the release in --out)");
+        }
+        if (noExpiry && expiresIn != null) {
+            throw new ParameterException(spec.commandLine(),
+                    "--no-expiry and --expires-in contradict each other; give one of them");
+        }
+    }
+
+    private Duration expiresInOrDefault() {
+        return expiresIn == null ? DEFAULT_EXPIRY : expiresIn;
     }
 
     private URI parseBaseUrl() {
@@ -173,7 +258,9 @@ final class PublishCommand implements Callable<Integer> {
         }
         if (result.manifest().expires() != null) {
             stdout.println("  expires       " + result.manifest().expires()
-                    + " (re-publish before then, or hosts refuse the channel)");
+                    + " (renew it before then with 'publish --resign', or hosts refuse the channel)");
+        } else {
+            stdout.println("  expires       never");
         }
         if (result.manifest().rollout() != null) {
             stdout.println("  rollout       " + result.manifest().rollout().percent() + " % of hosts");

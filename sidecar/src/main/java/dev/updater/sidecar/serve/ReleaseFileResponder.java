@@ -3,6 +3,7 @@ package dev.updater.sidecar.serve;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.updater.sidecar.channel.PrivateKeyFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -115,6 +116,14 @@ final class ReleaseFileResponder implements HttpHandler {
             return;
         }
         try (OpenedFile file = opened.get()) {
+            String privateKey = privateKeyReason(file);
+            if (privateKey != null) {
+                // Threat: 'keygen --out ch; serve ch' hands the key every host trusts to anyone who asks.
+                response.refused = file.fileName() + " is a private key file (" + privateKey + "); private keys are"
+                        + " never served, move it out of the served directory";
+                response.error(404, "Not Found");
+                return;
+            }
             Headers request = exchange.getRequestHeaders();
             Headers headers = exchange.getResponseHeaders();
             String entityTag = file.entityTag();
@@ -151,12 +160,24 @@ final class ReleaseFileResponder implements HttpHandler {
         }
     }
 
+    /** Why the opened file is a private key ({@link PrivateKeyFiles}), or null; reads only its head. */
+    private static String privateKeyReason(OpenedFile file) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate((int) Math.min(PrivateKeyFiles.HEAD_BYTES, file.size()));
+        while (head.hasRemaining()) {
+            if (file.channel().read(head, head.position()) < 0) {
+                break;
+            }
+        }
+        return PrivateKeyFiles.reason(file.fileName(), head.array(), head.position());
+    }
+
     private static String logLine(HttpExchange exchange, Response response, long millis) {
         InetSocketAddress client = exchange.getRemoteAddress();
         String from = client == null ? "?" : client.getAddress().getHostAddress();
         return exchange.getRequestMethod() + " " + printable(exchange.getRequestURI().toString()) + " "
                 + exchange.getResponseCode() + " " + response.bytesSent + " bytes " + millis + " ms (" + from
                 + (response.aborted ? ", aborted" : "")
+                + (response.refused != null ? ", refused: " + printable(response.refused) : "")
                 + (response.failure != null ? ", failed: " + response.failure : "") + ")";
     }
 
@@ -177,6 +198,7 @@ final class ReleaseFileResponder implements HttpHandler {
         long bytesSent;
         boolean aborted;
         String failure;
+        String refused;
 
         Response(HttpExchange exchange) {
             this.exchange = exchange;

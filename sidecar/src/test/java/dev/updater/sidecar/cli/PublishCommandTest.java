@@ -8,17 +8,33 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.channel.PublishRequest;
+import dev.updater.sidecar.channel.Publisher;
+
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class PublishCommandTest {
     @TempDir
@@ -40,7 +56,7 @@ class PublishCommandTest {
     void publish_thenVerify_roundTrips_withEveryField() throws Exception {
         CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar, "--feature", "Dark mode",
                 "--fix", "Login timeout", "--min-version", "0.9.0", "--release-date", "2026-02-07T12:00:00Z",
-                "--expires-in", "30d", "--rollout", "25");
+                "--expires-in", "3650d", "--rollout", "25");
         assertEquals(0, run.exitCode(), run.toString());
 
         Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
@@ -52,18 +68,16 @@ class PublishCommandTest {
         assertEquals(List.of("Login timeout"), m.changelog().fixes());
         assertEquals("0.9.0", m.minVersion().toString());
         assertEquals(Instant.parse("2026-02-07T12:00:00Z"), m.releaseDate());
-        assertEquals(Instant.parse("2026-03-09T12:00:00Z"), m.expires());
+        assertEquals(Instant.parse("2036-02-05T12:00:00Z"), m.expires());
         assertEquals(25.0, m.rollout().percent());
         assertArrayEquals(Files.readAllBytes(jar), Files.readAllBytes(channel.resolve("1.0.0/any/app.jar")));
         assertTrue(run.out().startsWith("Published 1.0.0 into " + channel + "\n"), run.out());
+        assertTrue(run.out().contains("\n  expires       2036-02-05T12:00:00Z (renew it before then with"
+                + " 'publish --resign', or hosts refuse the channel)\n"), run.out());
 
-        // released in February 2026 with a 30-day expiry: verify reports the channel as expired
         CliRun verify = CliRun.run("verify", "--manifest", channel.toString(), "--key-file",
                 keys.resolve("updater.pub").toString(), "--artifacts");
-        assertEquals(1, verify.exitCode(), verify.toString());
-        assertEquals("PROBLEM  Manifest " + channel.resolve("manifest.json") + " expired at 2026-03-09T12:00:00Z;"
-                + " hosts refuse it. Re-publish the release to renew it.\n"
-                + "Not verified: 1 problem(s) in " + channel.resolve("manifest.json") + ".\n", verify.err());
+        assertEquals(0, verify.exitCode(), verify.toString());
         assertTrue(verify.out().contains("ok       artifact any: 15 bytes, sha256 matches\n"), verify.out());
     }
 
@@ -185,6 +199,312 @@ class PublishCommandTest {
                 + " content; a published artifact never changes. Publish a new version, or pass --force to replace"
                 + " it.\n", run.err());
         assertEquals("the 1.0.0 bytes", Files.readString(channel.resolve("1.0.0/any/app.jar")));
+    }
+
+    @Test
+    void publish_writesEveryFileWorldReadable_andEveryFolder0755_whileTheKeyStaysPrivate() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX modes only");
+
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+
+        for (String file : List.of("manifest.json", "manifest.json.sig", "1.0.0/any/app.jar")) {
+            assertEquals("rw-r--r--", mode(channel.resolve(file)), file);
+        }
+        for (String folder : List.of("", "1.0.0", "1.0.0/any")) {
+            assertEquals("rwxr-xr-x", mode(channel.resolve(folder)), "folder '" + folder + "'");
+        }
+        assertEquals("rw-------", mode(keys.resolve("updater.key")));
+    }
+
+    @Test
+    void publish_intoAFolderOthersCannotRead_publishes_andSaysHowToFixIt() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX modes only");
+        Files.createDirectory(channel, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+
+        CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar);
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("Warning: " + channel + " has mode rwx------: a web server running as another user cannot read"
+                + " the channel and hosts would get 403. Make it readable: chmod 755 " + channel + "\n", run.err());
+        assertEquals("rwx------", mode(channel), "the operator's own folder is left as it is");
+    }
+
+    @Test
+    void publish_withoutExpiresIn_expiresThirtyDaysAfterTheReleaseDate() throws Exception {
+        CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar);
+
+        assertEquals(0, run.exitCode(), run.toString());
+        Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
+        assertEquals(m.releaseDate().plus(Duration.ofDays(30)), m.expires());
+        assertTrue(run.out().contains("\n  expires       " + m.expires() + " (renew it before then with"
+                + " 'publish --resign', or hosts refuse the channel)\n"), run.out());
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void publish_withNoExpiry_writesAManifestThatNeverExpires_andWarnsOfReplay() throws Exception {
+        CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar, "--no-expiry");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertNull(ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test").expires());
+        assertFalse(Files.readString(channel.resolve("manifest.json")).contains("expires"));
+        assertTrue(run.out().contains("\n  expires       never\n"), run.out());
+        assertEquals("Warning: --no-expiry: this manifest never expires. Whoever captures it can replay it to hosts"
+                + " forever and hide every later release from them (a freeze attack). Prefer the default 30-day"
+                + " expiry, renewed on a schedule with 'publish --resign' (see docs/publishing.md).\n", run.err());
+    }
+
+    @Test
+    void publish_ofAManifestThatWouldAlreadyBeExpired_isRefused_andTheChannelStaysAsItWas() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Map<String, String> before = snapshot(channel);
+
+        CliRun run = publish("--version", "1.1.0", "--artifact", "any=" + jar, "--release-date",
+                "2026-02-07T12:00:00Z", "--expires-in", "30d");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: the manifest would expire at 2026-03-09T12:00:00Z (release date"
+                + " 2026-02-07T12:00:00Z plus 30d), which is already past, so hosts would refuse it; give a longer"
+                + " --expires-in or a later --release-date.\n", run.err());
+        assertEquals(before, snapshot(channel));
+        assertFalse(Files.exists(channel.resolve("1.1.0")), "no folder made for a refused release");
+    }
+
+    @Test
+    void publish_withAZeroExpiry_isRefused() {
+        CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar, "--expires-in", "0d");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: --expires-in must be longer than zero.\n", run.err());
+        assertFalse(Files.exists(channel));
+    }
+
+    @Test
+    void publish_withNoExpiryAndExpiresIn_orWithoutVersionAndArtifact_isAUsageError() {
+        assertUsage(publish("--version", "1.0.0", "--artifact", "any=" + jar, "--no-expiry", "--expires-in", "1d"),
+                "--no-expiry and --expires-in contradict each other; give one of them");
+        assertUsage(publish(), "Missing required options: '--version=V', '--artifact=KEY=PATH' (or --resign to renew"
+                + " the expiry of the release in --out)");
+        assertFalse(Files.exists(channel));
+    }
+
+    /** The scenario of issue 10: keygen --out ch; publish --key ch/updater.key --out ch. */
+    @Test
+    void publish_withTheKeyKeygenWroteIntoTheChannel_isRefused_andChangesNothing() throws Exception {
+        Path ch = dir.resolve("ch");
+        assertEquals(0, CliRun.run("keygen", "--out", ch.toString()).exitCode());
+        Map<String, String> before = snapshot(ch);
+
+        CliRun run = CliRun.run("publish", "--version", "1.0.0", "--artifact", "any=" + jar,
+                "--key", ch.resolve("updater.key").toString(), "--out", ch.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: the signing key " + ch.resolve("updater.key") + " lies inside the"
+                + " channel directory " + ch + ", where a web server hands it to anyone. Move the key out of " + ch
+                + " (for example to ./keys) and pass its new path to --key.\n", run.err());
+        assertEquals(before, snapshot(ch));
+        assertEquals(List.of("updater.key", "updater.pub"), List.copyOf(before.keySet()));
+    }
+
+    @Test
+    void publish_withTheKeyReachedThroughASymlinkIntoTheChannel_isRefused() throws Exception {
+        Path ch = dir.resolve("ch");
+        assertEquals(0, CliRun.run("keygen", "--out", ch.toString()).exitCode());
+        Path link = Files.createSymbolicLink(dir.resolve("secrets"), ch);
+
+        CliRun run = CliRun.run("publish", "--version", "1.0.0", "--artifact", "any=" + jar,
+                "--key", link.resolve("updater.key").toString(), "--out", ch.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("Nothing was published: the signing key " + link.resolve("updater.key")
+                + " lies inside the channel directory " + ch + ", "), run.err());
+        assertFalse(Files.exists(ch.resolve("manifest.json")));
+    }
+
+    @Test
+    void publish_intoAChannelHoldingOtherPrivateKeys_isRefused_namingEach() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Files.createDirectories(channel.resolve("backup"));
+        Files.writeString(channel.resolve("backup/old.key"), "anything");
+        Files.createDirectories(channel.resolve("notes"));
+        Files.writeString(channel.resolve("notes/signing.pem"), "Key for CI\n"
+                + Ed25519Keys.toPem(Ed25519Keys.generate().getPrivate()));
+        Files.writeString(channel.resolve("id_ed25519"), "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA\n"
+                + "-----END OPENSSH PRIVATE KEY-----\n");
+        Files.copy(keys.resolve("updater.pub"), channel.resolve("updater.pub")); // a public key may be served
+        Map<String, String> before = snapshot(channel);
+
+        CliRun run = publish("--version", "1.1.0", "--artifact", "any=" + jar);
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: the channel directory " + channel + " holds private key files, which a"
+                + " web server hands to anyone: backup/old.key (its name ends in .key), id_ed25519 (it holds a PEM"
+                + " private key (-----BEGIN OPENSSH PRIVATE KEY-----)), notes/signing.pem (it holds a PEM private"
+                + " key (-----BEGIN PRIVATE KEY-----)). Move them out of " + channel + ".\n", run.err());
+        assertEquals(before, snapshot(channel));
+    }
+
+    @Test
+    void resign_renewsOnlyTheExpiry_keepingEveryOtherByte_andTheArtifacts() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar, "--feature", "Dark mode",
+                "--min-version", "0.9.0", "--release-date", "2026-02-07T12:00:00Z", "--expires-in", "3650d",
+                "--rollout", "25", "--breaking").exitCode());
+        String published = Files.readString(channel.resolve("manifest.json"));
+        byte[] artifact = Files.readAllBytes(channel.resolve("1.0.0/any/app.jar"));
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        CliRun run = resign("--expires-in", "7d");
+
+        Instant end = Instant.now();
+        assertEquals(0, run.exitCode(), run.toString());
+        Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
+        assertFalse(m.expires().isBefore(start.plus(Duration.ofDays(7))), m.expires().toString());
+        assertFalse(m.expires().isAfter(end.plus(Duration.ofDays(7))), m.expires().toString());
+        assertEquals(published.replace("\"expires\" : \"2036-02-05T12:00:00Z\"", "\"expires\" : \"" + m.expires() + "\""),
+                Files.readString(channel.resolve("manifest.json")), "only the expires line changed");
+        assertArrayEquals(artifact, Files.readAllBytes(channel.resolve("1.0.0/any/app.jar")));
+        String keyText = Files.readString(keys.resolve("updater.pub"));
+        String id = dev.updater.core.signature.TrustedKey.of(Ed25519Keys.parsePublicKey(keyText)).id();
+        assertEquals("Re-signed 1.0.0 in " + channel + "; only its expiry changed\n"
+                + "  expires       " + m.expires() + " (was 2036-02-05T12:00:00Z; re-sign again before then, or hosts"
+                + " refuse the channel)\n"
+                + "Signed by key " + id + " ("
+                + dev.updater.core.signature.TrustedKey.of(Ed25519Keys.parsePublicKey(keyText)).text() + ")\n"
+                + "Wrote " + channel.resolve("manifest.json") + " and " + channel.resolve("manifest.json.sig") + "\n",
+                run.out());
+        assertEquals("", run.err());
+
+        CliRun verify = CliRun.run("verify", "--manifest", channel.toString(), "--key-file",
+                keys.resolve("updater.pub").toString(), "--artifacts");
+        assertEquals(0, verify.exitCode(), verify.toString());
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            assertEquals("rw-r--r--", mode(channel.resolve("manifest.json")));
+            assertEquals("rw-r--r--", mode(channel.resolve("manifest.json.sig")));
+        }
+    }
+
+    @Test
+    void anExpiredChannel_isReportedByVerify_andRenewedByResign() throws Exception {
+        new Publisher(Clock.fixed(Instant.parse("2026-02-07T12:00:00Z"), ZoneOffset.UTC)).publish(new PublishRequest(
+                dev.updater.core.version.ReleaseVersion.parse("1.0.0"), Map.of("any", jar),
+                keys.resolve(KeyFiles.PRIVATE_FILE), channel, null, List.of(), List.of(), null, false, null,
+                Duration.ofDays(30), null, false));
+        CliRun expired = CliRun.run("verify", "--manifest", channel.toString(), "--key-file",
+                keys.resolve("updater.pub").toString());
+        assertEquals(1, expired.exitCode(), expired.toString());
+        assertTrue(expired.err().startsWith("PROBLEM  Manifest " + channel.resolve("manifest.json") + " expired at"
+                + " 2026-03-09T12:00:00Z; hosts refuse it."), expired.err());
+
+        assertEquals(0, resign().exitCode());
+
+        CliRun renewed = CliRun.run("verify", "--manifest", channel.toString(), "--key-file",
+                keys.resolve("updater.pub").toString(), "--artifacts");
+        assertEquals(0, renewed.exitCode(), renewed.toString());
+    }
+
+    @Test
+    void resign_ofAManifestChangedAfterSigning_isRefused_andChangesNothing() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Path manifest = channel.resolve("manifest.json");
+        // someone with write access to the web server, but not the key, points hosts at other bytes
+        Files.writeString(manifest, Files.readString(manifest).replace(Sha256.ofFile(jar).hex(), "b".repeat(64)));
+        Map<String, String> before = snapshot(channel);
+
+        CliRun run = resign();
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was re-signed: " + manifest + " does not carry a valid signature by key " + keyId(keys)
+                + " (the public half of " + keys.resolve("updater.key") + "): it was changed after signing, or"
+                + " signed with another key. Re-sign only what this key signed: check the channel, then publish the"
+                + " release again.\n", run.err());
+        assertEquals(before, snapshot(channel));
+    }
+
+    @Test
+    void resign_withAnotherKeyThanTheOneThatSigned_isRefused_andChangesNothing() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Path other = dir.resolve("other");
+        assertEquals(0, CliRun.run("keygen", "--out", other.toString()).exitCode());
+        Map<String, String> before = snapshot(channel);
+
+        CliRun run = CliRun.run("publish", "--resign", "--key", other.resolve("updater.key").toString(),
+                "--out", channel.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("Nothing was re-signed: " + channel.resolve("manifest.json") + " does not"
+                + " carry a valid signature by key " + keyId(other) + " (the public half of "), run.err());
+        assertEquals(before, snapshot(channel));
+    }
+
+    @Test
+    void resign_ofAChannelWithoutManifest_saysToPublishFirst() {
+        CliRun run = resign();
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was re-signed: there is no " + channel.resolve("manifest.json") + "; publish a release"
+                + " first with 'updater-sidecar publish --version V --artifact KEY=PATH'.\n", run.err());
+    }
+
+    @Test
+    void resign_withAZeroExpiry_isRefused() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Map<String, String> before = snapshot(channel);
+
+        CliRun run = resign("--expires-in", "0d");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was re-signed: --expires-in must be longer than zero.\n", run.err());
+        assertEquals(before, snapshot(channel));
+    }
+
+    @Test
+    void resign_withTheKeyInsideTheChannel_isRefused() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Path copied = Files.copy(keys.resolve("updater.key"), channel.resolve("updater.key"));
+        byte[] manifest = Files.readAllBytes(channel.resolve("manifest.json"));
+
+        CliRun run = CliRun.run("publish", "--resign", "--key", copied.toString(), "--out", channel.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("Nothing was re-signed: the signing key " + copied + " lies inside the"
+                + " channel directory " + channel + ", "), run.err());
+        assertArrayEquals(manifest, Files.readAllBytes(channel.resolve("manifest.json")));
+    }
+
+    @Test
+    void resign_withOptionsThatShapeARelease_isAUsageError() throws Exception {
+        assertUsage(resign("--version", "1.0.0", "--artifact", "any=" + jar),
+                "--resign renews only the expiry of the release in --out; it cannot be combined with --version,"
+                        + " --artifact. Drop them, or publish a new release without --resign.");
+        assertUsage(resign("--no-expiry"), "--resign renews only the expiry of the release in --out; it cannot be"
+                + " combined with --no-expiry. Drop it, or publish a new release without --resign.");
+    }
+
+    private CliRun resign(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "--resign";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return publish(all);
+    }
+
+    private static String keyId(Path keyDir) throws Exception {
+        return dev.updater.core.signature.TrustedKey.of(Ed25519Keys.parsePublicKey(
+                Files.readString(keyDir.resolve("updater.pub")))).id();
+    }
+
+    private static String mode(Path path) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    /** Every file below {@code root} (relative path, sorted) and the SHA-256 of its bytes. */
+    private static Map<String, String> snapshot(Path root) throws Exception {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(file).toString(), Sha256.ofFile(file).hex());
+            }
+        }
+        return files;
     }
 
     private CliRun publish(String... args) {

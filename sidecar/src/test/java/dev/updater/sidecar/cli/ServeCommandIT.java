@@ -79,6 +79,54 @@ class ServeCommandIT {
         assertEquals("Stopped serving " + releases + ".", output.get(output.size() - 1), output.toString());
     }
 
+    /** The scenario of issue 10: keygen --out ch; publish --key ch/updater.key --out ch; serve ch. */
+    @Test
+    void serve_ofAChannelHoldingItsSigningKey_neverServesTheKey_logsWhy_andServesTheRest() throws Exception {
+        assumeTrue(Files.isRegularFile(JAR), "run after 'package': " + JAR.toAbsolutePath());
+        Path ch = temp.resolve("ch");
+        assertEquals(0, CliRun.run("keygen", "--out", ch.toString()).exitCode());
+        Path jar = Files.writeString(temp.resolve("app.jar"), "the 1.0.0 bytes");
+        CliRun publish = CliRun.run("publish", "--version", "1.0.0", "--artifact", "any=" + jar,
+                "--key", ch.resolve("updater.key").toString(), "--out", ch.toString());
+        assertEquals(1, publish.exitCode(), "publish refuses the key inside the channel: " + publish);
+        Files.writeString(ch.resolve("manifest.json"), "{\"version\":\"1.3.0\"}");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        process = new ProcessBuilder(java, "-jar", JAR.toString(), "serve", ch.toString(), "--port", "0")
+                .redirectErrorStream(true)
+                .start();
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> readLines(process, output), "serve-output");
+        reader.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch(SERVING.asPredicate()));
+        Matcher serving = SERVING.matcher(output.get(0));
+        assertTrue(serving.matches(), output.toString());
+        URI base = URI.create(serving.group(2));
+        HttpClient client = HttpClient.newHttpClient();
+
+        HttpResponse<String> get = client.send(HttpRequest.newBuilder(base.resolve("updater.key")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> head = client.send(HttpRequest.newBuilder(base.resolve("updater.key"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> pub = client.send(HttpRequest.newBuilder(base.resolve("updater.pub")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> manifest = client.send(HttpRequest.newBuilder(base.resolve("manifest.json")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(404, get.statusCode());
+        assertEquals("404 Not Found\n", get.body());
+        assertEquals(404, head.statusCode());
+        assertEquals(200, pub.statusCode(), "the public key may be served");
+        assertEquals(Files.readString(ch.resolve("updater.pub")), pub.body());
+        assertEquals(200, manifest.statusCode());
+        String refused = ", refused: updater.key is a private key file (its name ends in .key); private keys are"
+                + " never served, move it out of the served directory)";
+        await().until(() -> output.stream().anyMatch(line -> line.startsWith("GET /updater.key 404 ")
+                && line.endsWith(refused)));
+        await().until(() -> output.stream().anyMatch(line -> line.startsWith("HEAD /updater.key 404 ")
+                && line.endsWith(refused)));
+        assertTrue(output.stream().anyMatch(line -> line.startsWith("GET /updater.pub 200 ")), output.toString());
+    }
+
     private static void readLines(Process process, List<String> output) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {

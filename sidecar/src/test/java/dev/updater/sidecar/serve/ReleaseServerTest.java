@@ -430,6 +430,58 @@ class ReleaseServerTest {
         assertTrue(lines.get(1).matches("GET /missing\\.jar 404 14 bytes \\d+ ms \\(127\\.0\\.0\\.1\\)"), lines.get(1));
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "updater.key | anything at all | its name ends in .key",
+            "TLS.KEY | anything at all | its name ends in .key",
+            "signing.pem | -----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEI\\n-----END PRIVATE KEY----- | it holds a PEM private"
+                    + " key (-----BEGIN PRIVATE KEY-----)",
+            "ci.pem | -----BEGIN ENCRYPTED PRIVATE KEY-----\\nMIGbMFcGCSqGSIb3\\n | it holds a PEM private key (-----BEGIN"
+                    + " ENCRYPTED PRIVATE KEY-----)",
+            "id_ed25519 | -----BEGIN OPENSSH PRIVATE KEY-----\\nb3BlbnNzaC1rZXktdjEA\\n | it holds a PEM private key"
+                    + " (-----BEGIN OPENSSH PRIVATE KEY-----)",
+            "bundle.pem | -----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----\\n-----BEGIN RSA PRIVATE"
+                    + " KEY-----\\nMIIE\\n | it holds a PEM private key (-----BEGIN RSA PRIVATE KEY-----)",
+            "release.asc | -----BEGIN PGP PRIVATE KEY BLOCK-----\\n\\nlFgE\\n | it holds a PEM private key (-----BEGIN PGP"
+                    + " PRIVATE KEY BLOCK-----)",
+            "server.ppk | PuTTY-User-Key-File-3: ssh-ed25519\\n | it holds a PuTTY private key"
+    })
+    void privateKeyFiles_areNeverServed_andEachRefusalIsLoggedWithItsReason(String name, String content, String why)
+            throws Exception {
+        write(name, content.replace("\\n", "\n").getBytes(UTF_8));
+
+        HttpResponse<byte[]> got = get("/" + name);
+        HttpResponse<byte[]> head = send(request("/" + name).method("HEAD", HttpRequest.BodyPublishers.noBody()));
+
+        assertEquals(404, got.statusCode());
+        assertEquals("404 Not Found\n", new String(got.body(), UTF_8), "not a byte of the key");
+        assertEquals(404, head.statusCode());
+        await().until(() -> log.size() == 2);
+        for (String line : log) {
+            assertTrue(line.matches("(GET|HEAD) /" + java.util.regex.Pattern.quote(name) + " 404 \\d+ bytes \\d+ ms"
+                    + " \\(127\\.0\\.0\\.1, refused: " + java.util.regex.Pattern.quote(name + " is a private key file (" + why
+                    + "); private keys are never served, move it out of the served directory") + "\\)"), line);
+        }
+        assertEquals(200, get("/manifest.json").statusCode(), "everything else is still served");
+    }
+
+    @Test
+    void aSymlinkWithAnInnocentName_toAPrivateKey_isNotServed() throws Exception {
+        write("updater.key", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n".getBytes(UTF_8));
+        assumeTrue(createSymlink(releases.resolve("readme.txt"), Path.of("updater.key")));
+
+        assertEquals(404, get("/readme.txt").statusCode());
+    }
+
+    @Test
+    void aPublicKeyAndAFileThatOnlyMentionsPrivateKeys_areServed() throws Exception {
+        write("updater.pub", "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA\n-----END PUBLIC KEY-----\n".getBytes(UTF_8));
+        write("notes.txt", "Never publish a PRIVATE KEY; keep BEGIN PRIVATE KEY files apart.\n".getBytes(UTF_8));
+
+        assertEquals(200, get("/updater.pub").statusCode());
+        assertEquals(200, get("/notes.txt").statusCode());
+    }
+
     @Test
     void close_refusesFurtherConnections() throws Exception {
         int port = server.port();

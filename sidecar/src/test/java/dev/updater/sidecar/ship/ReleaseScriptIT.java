@@ -2,15 +2,20 @@ package dev.updater.sidecar.ship;
 
 import dev.updater.core.Sha256;
 import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.testhost.OtherUser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
@@ -29,7 +34,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "scripts/release.sh is a bash script; releases are cut on"
         + " Linux by release.yml")
 class ReleaseScriptIT {
-    private static final List<String> RELEASE_FILES = List.of("SHA256SUMS", "VERSION", "install.sh",
+    private static final List<String> RELEASE_FILES = List.of("SHA256SUMS", "SHA256SUMS.sig", "VERSION", "install.sh",
             "manifest.json", "manifest.json.sig", "updater-sidecar.jar", "updater.jar");
 
     @TempDir
@@ -37,6 +42,7 @@ class ReleaseScriptIT {
 
     private Path key;
     private Path pub;
+    private String keyText;
     private Path site;
     private String version;
 
@@ -46,6 +52,7 @@ class ReleaseScriptIT {
         KeyFiles.Written keys = KeyFiles.create(temp.resolve("keys"));
         key = keys.privateKey();
         pub = keys.publicKey();
+        keyText = keys.key().text();
         site = temp.resolve("site");
         try (JarFile jar = new JarFile(ShipFiles.SIDECAR_JAR.toFile())) {
             version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
@@ -54,6 +61,14 @@ class ReleaseScriptIT {
 
     static ProcessRun release(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", "scripts/release.sh", "--no-build"));
+        command.addAll(List.of(args));
+        return ProcessRun.run(command, Map.of("JAVA", ShipFiles.java()));
+    }
+
+    /** As {@link #release}, from a shell whose umask lets nobody else read what it creates. */
+    private static ProcessRun releaseUnderUmask077(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "umask 077 && exec bash scripts/release.sh"
+                + " --no-build \"$@\"", "release"));
         command.addAll(List.of(args));
         return ProcessRun.run(command, Map.of("JAVA", ShipFiles.java()));
     }
@@ -90,17 +105,18 @@ class ReleaseScriptIT {
         assertArrayEquals(Files.readAllBytes(site.resolve("manifest.json.sig")),
                 Files.readAllBytes(dir.resolve("manifest.json.sig")));
 
+        // The files that never change; manifest.json and its signature are renewed by 'publish --resign'.
         StringBuilder sums = new StringBuilder();
-        for (String file : List.of("install.sh", "manifest.json", "manifest.json.sig", "updater-sidecar.jar",
-                "updater.jar", "VERSION")) {
+        for (String file : List.of("install.sh", "updater-sidecar.jar", "updater.jar", "VERSION")) {
             sums.append(Sha256.ofFile(dir.resolve(file)).hex()).append("  ").append(file).append('\n');
         }
         assertEquals(sums.toString(), Files.readString(dir.resolve("SHA256SUMS")));
 
         String installer = Files.readString(dir.resolve("install.sh"));
-        assertEquals(Files.readString(ShipFiles.file("install.sh")).replace("\nDEFAULT_BASE_URL=\"\"\n",
-                "\nDEFAULT_BASE_URL=\"https://github.com/example/updater/releases\"\n"), installer,
-                "the released install.sh is the repository's, with the release's base URL as its default");
+        assertEquals(Files.readString(ShipFiles.file("install.sh")).replace(
+                "\nDEFAULT_BASE_URL=\"\"\nDEFAULT_PUBLIC_KEY=\"\"\n",
+                "\nDEFAULT_BASE_URL='https://github.com/example/updater/releases'\nDEFAULT_PUBLIC_KEY='" + keyText + "'\n"),
+                installer, "the released install.sh is the repository's, with the release's base URL and key as defaults");
         assertTrue(Files.isExecutable(dir.resolve("install.sh")));
 
         if (isPreRelease(version)) {
@@ -165,6 +181,96 @@ class ReleaseScriptIT {
         assertEquals(2, release.exitCode(), release.toString());
         assertTrue(release.err().startsWith("release.sh: --key KEYFILE is required\nUsage: scripts/release.sh"),
                 release.toString());
+    }
+
+    @Test
+    void sha256sumsSig_isTheReleaseKeysSignatureOfSha256sums_checkedByOpenssl() throws Exception {
+        ProcessRun release = release("--key", key.toString(), "--out", site.toString());
+        assertEquals(0, release.exitCode(), release.toString());
+        Path dir = site.resolve("download/v" + version);
+        String sig = Files.readString(dir.resolve("SHA256SUMS.sig"));
+        assertTrue(sig.matches("[A-Za-z0-9+/]{86}==\\n"), "Base64 of 64 bytes and a newline, like manifest.json.sig: " + sig);
+        Path raw = Files.write(temp.resolve("sig.bin"), Base64.getDecoder().decode(sig.strip()));
+
+        ProcessRun good = ProcessRun.run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
+                "-in", dir.resolve("SHA256SUMS").toString(), "-sigfile", raw.toString());
+        String sums = Files.readString(dir.resolve("SHA256SUMS"));
+        Path tampered = Files.writeString(temp.resolve("SHA256SUMS"), (sums.charAt(0) == '0' ? "1" : "0") + sums.substring(1));
+        ProcessRun bad = ProcessRun.run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
+                "-in", tampered.toString(), "-sigfile", raw.toString());
+
+        assertEquals(0, good.exitCode(), good.toString());
+        assertEquals("Signature Verified Successfully\n", good.out());
+        assertEquals(1, bad.exitCode(), "one changed hash character: " + bad);
+    }
+
+    @Test
+    void underUmask077_everyReleasedFileIsWorldReadable_andReadableByAnotherUser() throws Exception {
+        ProcessRun release = releaseUnderUmask077("--key", key.toString(), "--out", site.toString(), "--latest");
+        assertEquals(0, release.exitCode(), release.toString());
+
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(site)) {
+            for (Path path : walk.sorted().toList()) {
+                String mode = PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+                if (Files.isDirectory(path)) {
+                    assertEquals("rwxr-xr-x", mode, path.toString());
+                } else {
+                    assertEquals(path.getFileName().toString().equals("install.sh") ? "rwxr-xr-x" : "rw-r--r--", mode,
+                            path.toString());
+                    files.add(path);
+                }
+            }
+        }
+        assertEquals(2 * RELEASE_FILES.size() + 3, files.size(), "vV, latest and the channel: " + files);
+        OtherUser.assumeAvailable();
+        OtherUser.openToOthers(temp);
+        assertEquals(List.of(), OtherUser.unreadable(files), "uid 65534, as a web server, reads every released file");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "https://releases.example.com/$(touch MARKER)",
+            "https://releases.example.com/`touch MARKER`",
+            "https://releases.example.com/${HOME}",
+            "https://releases.example.com/a\"b",
+            "https://releases.example.com/a'b",
+            "https://releases.example.com/a\\b",
+            "https://releases.example.com/a b",
+            "https://releases.example.com/a\tb",
+            "https://releases.example.com/a\nb",
+            "https://releases.example.com/a|b",
+            "https://releases.example.com/a&b",
+            "https://releases.example.com/a;b",
+            "http://127.0.0.1:@192.0.2.1",
+            "https://user:secret@releases.example.com",
+            "http://releases.example.com",
+            "ftp://releases.example.com",
+            "releases.example.com/app"
+    })
+    void aBaseUrlThatIsNotAPlainUrl_isRefused_beforeAnythingIsWritten(String attack) throws Exception {
+        Path marker = temp.resolve("pwned");
+        String baseUrl = attack.replace("MARKER", marker.toString());
+
+        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl);
+
+        assertEquals(1, release.exitCode(), release.toString());
+        assertEquals("release.sh: --base-url " + baseUrl.replaceAll("[^\\x20-\\x7e]", "?") + " is not a plain URL:"
+                + " give https://HOST[:PORT]/PATH (plain http only to 127.0.0.1, localhost or [::1]) without a user"
+                + " name, the path in letters, digits and ._~/%+=,:- only; it is written into the released"
+                + " install.sh.\n", release.err());
+        assertFalse(Files.exists(site), "nothing written");
+        assertFalse(Files.exists(marker), "nothing run");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://cdn.example.com:8443/app/releases", "http://127.0.0.1:8080/r", "http://[::1]:9000"})
+    void aPlainBaseUrl_isWrittenIntoTheInstallerInSingleQuotes(String baseUrl) throws Exception {
+        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl + "/");
+
+        assertEquals(0, release.exitCode(), release.toString());
+        assertTrue(Files.readString(site.resolve("download/v" + version + "/install.sh"))
+                .contains("\nDEFAULT_BASE_URL='" + baseUrl + "'\n"), baseUrl);
     }
 
     private static boolean isPreRelease(String version) {

@@ -121,6 +121,26 @@ class WorkflowsTest {
         assertTrue(stepRunning(job, "./mvnw -B verify").has("run"), "the release is tested before it is made");
     }
 
+    @Test
+    void release_renewsTheLatestReleasesManifestEveryWeek_withPublishResign() throws Exception {
+        JsonNode release = ShipFiles.yaml(WORKFLOWS.resolve("release.yml"));
+        assertEquals("17 3 * * 1", release.at("/on/schedule/0/cron").asText(), "weekly, well within the 30-day expiry");
+        assertTrue(release.at("/on").has("workflow_dispatch"), "and on demand");
+        assertEquals("github.event_name == 'push'", release.at("/jobs/release/if").asText(), "a schedule releases nothing");
+        JsonNode resign = release.get("jobs").get("resign");
+        assertEquals("github.event_name != 'push'", resign.get("if").asText());
+
+        JsonNode step = stepRunning(resign, "publish --resign");
+        String run = step.get("run").asText();
+        assertEquals("${{ secrets.UPDATER_RELEASE_KEY }}", step.at("/env/UPDATER_RELEASE_KEY").asText());
+        assertTrue(run.contains("--expires-in 30d"), run);
+        assertTrue(run.contains("sha256sum --check --ignore-missing --strict SHA256SUMS"),
+                "the jar that gets the key is the released one: " + run);
+        assertTrue(run.contains("rm -f \"$key\""), "the key file does not outlive the step: " + run);
+        assertTrue(run.contains("gh release upload \"$tag\" channel/manifest.json channel/manifest.json.sig --clobber"),
+                run);
+    }
+
     private static List<Path> workflows() throws Exception {
         try (Stream<Path> files = Files.list(WORKFLOWS)) {
             return files.filter(f -> f.toString().endsWith(".yml") || f.toString().endsWith(".yaml")).sorted().toList();
