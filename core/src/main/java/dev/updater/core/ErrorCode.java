@@ -17,6 +17,8 @@ public enum ErrorCode {
     KEY_MALFORMED,
     // version policy
     VERSION_INVALID,
+    /** A version this home accepted is offered again with other artifact bytes (re-published or tampered). */
+    RELEASE_CHANGED,
     // platform
     PLATFORM_UNSUPPORTED,
     // transport and download
