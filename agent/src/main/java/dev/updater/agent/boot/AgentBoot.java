@@ -12,8 +12,10 @@ import java.net.URL;
  * semver4j) is stored as {@code inst/**.classdata} and loaded only by the agent's own loader.
  *
  * <p>Runs on the host's main thread before its {@code main}, so it does nothing heavy: no jar
- * reading, no class loader, no lambda (the first lambda in a JVM costs milliseconds). It never
- * throws into the host and never exits it.
+ * reading, no class loader, no lambda (the first lambda in a JVM costs milliseconds). It checks
+ * the syntax of the agent arguments ({@link ArgumentSyntax}, a few microseconds) so that a typo is
+ * reported even by a host that exits at once, and then starts no thread. It never throws into the
+ * host and never exits it.
  */
 public final class AgentBoot {
     /** The name of the one thread the agent starts; the host sees it in thread dumps. */
@@ -34,6 +36,14 @@ public final class AgentBoot {
 
     private static void start(String agentArgs, Instrumentation instrumentation, boolean attached) {
         try {
+            String badConfiguration = ArgumentSyntax.badConfigurationLine(agentArgs);
+            if (badConfiguration != null) {
+                // Said here, not on the thread: a host that exits at once would end before the thread
+                // speaks. Standard error, not System.Logger: starting the host's logging before its main
+                // breaks hosts that choose their log manager in main (java.util.logging.manager).
+                System.err.println(badConfiguration);
+                return;
+            }
             URL agentJar = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
             Thread thread = new Thread(
                     new RuntimeLauncher(agentJar, agentArgs, instrumentation, attached), THREAD_NAME);
