@@ -31,7 +31,7 @@ import java.util.Set;
 public final class AgentConfigLoader {
     /**
      * The keys the agent knows; anything else in the arguments or the config file is an error. The
-     * boot code's {@code ArgumentSyntax.KEYS} repeats them for the check in {@code premain}.
+     * boot code's {@code AgentBoot.KEYS} repeats them for the check in {@code premain}.
      */
     public static final Set<String> KEYS = Set.of("manifest", "key", "keyfile", "home", "interval", "initial-delay",
             "version", "target", "insecure-allow-unsigned", "insecure-allow-http", "allow-prerelease",
@@ -107,9 +107,9 @@ public final class AgentConfigLoader {
     }
 
     /**
-     * {@code k=v,k=v}; a value may itself contain {@code =}. The boot code's {@code ArgumentSyntax}
-     * checks this syntax in {@code premain} already, in the same words (ArgumentSyntaxTest holds the
-     * two in step); here it is part of the whole configuration's check.
+     * {@code k=v,k=v}; a value may itself contain {@code =}. {@code AgentBoot} checks this syntax in
+     * {@code premain} already, in the same words (AgentBootTest holds the two in step); here it is
+     * part of the whole configuration's check.
      */
     static Map<String, List<String>> parseArguments(String agentArgs, List<String> problems) {
         Map<String, List<String>> values = new LinkedHashMap<>();

@@ -47,7 +47,6 @@ final class UpdaterJarLayoutIT {
                 "META-INF/MANIFEST.MF",
                 "dev/updater/agent/boot/AgentBoot.class",
                 "dev/updater/agent/boot/AgentClassLoader.class",
-                "dev/updater/agent/boot/ArgumentSyntax.class",
                 "dev/updater/agent/boot/RuntimeLauncher.class"), outside);
     }
 
