@@ -54,13 +54,14 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
         }
     }
 
-    /** The highest version below which every offer is refused, or null when nothing was ever accepted. */
-    ReleaseVersion highest() {
+    /**
+     * The version below which every offer is a rollback attack, or null when there is none. The floor
+     * counts only above the running version: at or below it, the never-downgrade rule refuses older
+     * offers already, and counting it would report "the channel is behind this host" as an attack.
+     */
+    ReleaseVersion highest(ReleaseVersion running) {
         ReleaseVersion accepted = record == null ? null : ReleaseVersion.tryParse(record.version());
-        if (accepted == null) {
-            return floor;
-        }
-        return floor == null || accepted.isNewerThan(floor) ? accepted : floor;
+        return max(accepted, floor != null && floor.isNewerThan(running) ? floor : null);
     }
 
     /**

@@ -93,7 +93,7 @@ public final class ReleaseCheck {
         Manifest manifest = fetchVerifiedManifest();
         AcceptedReleases accepted = AcceptedReleases.read(home);
         Decision decision = UpdatePolicy.decide(new PolicyInput(settings.running(), manifest, settings.hostId(),
-                clock.instant(), accepted.highest(), quarantined(), settings.options()));
+                clock.instant(), accepted.highest(settings.running()), quarantined(), settings.options()));
         if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.EXPIRED) {
             throw new UpdaterException(ErrorCode.MANIFEST_EXPIRED, refused.message());
         }

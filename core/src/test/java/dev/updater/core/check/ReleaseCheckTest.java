@@ -131,6 +131,17 @@ class ReleaseCheckTest {
     }
 
     @Test
+    void aFloorAtTheRunningVersion_leavesAnOlderOfferToTheNeverDowngradeRule() throws Exception {
+        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
+                "/opt/app/app.jar", "1.1.0", Instant.now()));
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+
+        Decision.Refused refused = assertInstanceOf(Decision.Refused.class, check("1.2.0").decision());
+
+        assertEquals(Decision.Reason.OLDER_THAN_RUNNING, refused.reason());
+    }
+
+    @Test
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatTheHistoryStagedOrInstalled() throws Exception {
         channel.publish("1.3.0", bytes("release 1.3.0"));
         check("1.0.0");
