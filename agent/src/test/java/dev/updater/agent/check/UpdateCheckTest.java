@@ -199,7 +199,8 @@ class UpdateCheckTest {
         CheckResult result = check("1.0.0").run();
 
         assertEquals(ErrorCode.RECORD_MALFORMED, result.error().code());
-        assertEquals("Cannot use " + home.acceptedRecord() + ", the highest release this home accepted (it is not a"
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not a"
                 + " valid record: its version \"latest\" is not a semantic version). No update is checked until it is"
                 + " fixed, so that no older release can slip in: restore the file from a backup, or delete it to fall"
                 + " back to the running version.", result.error().getMessage());

@@ -58,7 +58,8 @@ class AcceptedRecordIT {
         channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
         byte[] garbage = "{\"version\": \"1.0.0\", oops".getBytes(StandardCharsets.UTF_8);
         Files.write(home.acceptedRecord(), garbage);
-        String expected = "Cannot use " + home.acceptedRecord() + ", the highest release this home accepted (it is not"
+        String expected = "Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not"
                 + " a valid record: Unexpected character ('o' (code 111)): was expecting double-quote to start field"
                 + " name). No update is checked until it is fixed, so that no older release can slip in: restore the"
                 + " file from a backup, or delete it to fall back to the running version.";

@@ -46,9 +46,10 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
             return new AcceptedReleases(JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElse(null),
                     floor);
         } catch (UpdaterException e) {
-            throw new UpdaterException(e.code(), "Cannot use " + home.acceptedRecord() + ", the highest release"
-                    + " this home accepted (" + reason(e) + "). No update is checked until it is fixed, so that no"
-                    + " older release can slip in: restore the file from a backup, or delete it to fall back to "
+            throw new UpdaterException(e.code(), "Cannot use " + home.acceptedRecord() + ", this home's record of"
+                    + " the highest release it accepted (" + reason(e) + "). No update is checked until it is fixed,"
+                    + " so that no older release can slip in: restore the file from a backup, or delete it to fall"
+                    + " back to "
                     + (floor == null ? "the running version" : "the highest version this home installed or staged, "
                     + floor) + ".", e);
         }

@@ -69,7 +69,8 @@ class ReleaseCheckTest {
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
         assertEquals(ErrorCode.RECORD_MALFORMED, e.code());
-        assertEquals("Cannot use " + home.acceptedRecord() + ", the highest release this home accepted (it is not"
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not"
                 + " a valid record: Unexpected character ('o' (code 111)): was expecting double-quote to start field"
                 + " name). No update is checked until it is fixed, so that no older release can slip in: restore the"
                 + " file from a backup, or delete it to fall back to the running version.", e.getMessage());
@@ -86,14 +87,15 @@ class ReleaseCheckTest {
             UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"), record);
 
             assertEquals(ErrorCode.RECORD_MALFORMED, e.code(), record);
-            assertTrue(e.getMessage().startsWith("Cannot use " + home.acceptedRecord() + ", the highest release"
-                    + " this home accepted ("), e.getMessage());
+            assertTrue(e.getMessage().startsWith("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                    + " the highest release it accepted ("), e.getMessage());
             assertTrue(e.getMessage().endsWith(" or delete it to fall back to the highest version this home installed"
                     + " or staged, 1.0.5."), e.getMessage());
             assertEquals(record, Files.readString(home.acceptedRecord()), "accepted.json must not be overwritten");
         }
         Files.writeString(home.acceptedRecord(), "{\"version\": \"garbage\"}");
-        assertEquals("Cannot use " + home.acceptedRecord() + ", the highest release this home accepted (it is not a"
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not a"
                 + " valid record: its version \"garbage\" is not a semantic version). No update is checked until it is"
                 + " fixed, so that no older release can slip in: restore the file from a backup, or delete it to fall"
                 + " back to the highest version this home installed or staged, 1.0.5.",
@@ -109,7 +111,8 @@ class ReleaseCheckTest {
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
         assertEquals(ErrorCode.IO, e.code());
-        assertEquals("Cannot use " + home.acceptedRecord() + ", the highest release this home accepted (it cannot be"
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it cannot be"
                 + " read: java.io.IOException: Is a directory). No update is checked until it is fixed, so that no"
                 + " older release can slip in: restore the file from a backup, or delete it to fall back to the"
                 + " running version.", e.getMessage());

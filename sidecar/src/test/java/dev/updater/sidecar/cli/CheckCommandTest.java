@@ -99,7 +99,8 @@ class CheckCommandTest {
         CliRun run = CliRun.run("check", "--home", home.dir().toString());
 
         assertEquals(1, run.exitCode(), run.toString());
-        assertEquals("Cannot use " + home.acceptedRecord() + ", the highest release this home accepted (it is not a"
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not a"
                 + " valid record: its version \"\" is not a semantic version). No update is checked until it is fixed,"
                 + " so that no older release can slip in: restore the file from a backup, or delete it to fall back to"
                 + " the highest version this home installed or staged, 1.0.0.\n", run.err());
