@@ -19,6 +19,8 @@ public enum ErrorCode {
     KEY_EXPOSED,
     // version policy
     VERSION_INVALID,
+    /** A version this home accepted is offered again with other artifact bytes (re-published or tampered). */
+    RELEASE_CHANGED,
     // platform
     PLATFORM_UNSUPPORTED,
     // transport and download

@@ -29,7 +29,10 @@ import java.util.Set;
  * Every problem is reported at once, in one message.
  */
 public final class AgentConfigLoader {
-    /** The keys the agent knows; anything else in the arguments or the config file is an error. */
+    /**
+     * The keys the agent knows; anything else in the arguments or the config file is an error. The
+     * boot code's {@code AgentBoot.KEYS} repeats them for the check in {@code premain}.
+     */
     public static final Set<String> KEYS = Set.of("manifest", "key", "keyfile", "home", "interval", "initial-delay",
             "version", "target", "insecure-allow-unsigned", "insecure-allow-http", "allow-prerelease",
             "allow-breaking", "host-id", "enabled", "config");
@@ -103,7 +106,11 @@ public final class AgentConfigLoader {
                 hostId);
     }
 
-    /** {@code k=v,k=v}; a value may itself contain {@code =}. */
+    /**
+     * {@code k=v,k=v}; a value may itself contain {@code =}. {@code AgentBoot} checks this syntax in
+     * {@code premain} already, in the same words (AgentBootTest holds the two in step); here it is
+     * part of the whole configuration's check.
+     */
     static Map<String, List<String>> parseArguments(String agentArgs, List<String> problems) {
         Map<String, List<String>> values = new LinkedHashMap<>();
         if (agentArgs == null || agentArgs.isBlank()) {
@@ -119,8 +126,13 @@ public final class AgentConfigLoader {
                 problems.add("agent argument \"" + item + "\" is not key=value");
                 continue;
             }
+            String value = item.substring(eq + 1).strip();
+            if (value.isEmpty()) {
+                problems.add("agent argument \"" + item + "\" has no value");
+                continue;
+            }
             String key = item.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-            values.computeIfAbsent(key, k -> new ArrayList<>()).add(item.substring(eq + 1).strip());
+            values.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
         }
         return values;
     }

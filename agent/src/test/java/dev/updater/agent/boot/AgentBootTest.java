@@ -1,18 +1,95 @@
 package dev.updater.agent.boot;
 
+import dev.updater.agent.config.AgentConfigLoader;
+import dev.updater.core.UpdaterException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class AgentBootTest {
+    private static final String VALID = "manifest=https://releases.example.com/app/manifest.json,"
+            + "key=ed25519:MCowBQYDK2VwAyEAV5GTKounK7m4V4FFPtF09ia4ysLx6RlGQTl49l41df0=";
+    private static final String KNOWN = "(known: allow-breaking, allow-prerelease, config, enabled, home, host-id,"
+            + " initial-delay, insecure-allow-http, insecure-allow-unsigned, interval, key, keyfile, manifest, target,"
+            + " version)";
+
+    @Test
+    void aMisspelledKey_isNamed_withTheKeysThatExist() {
+        assertEquals("updater agent disabled, bad configuration: unknown key intervall " + KNOWN + ". The host runs"
+                + " on without updates; see docs/agent.md.", AgentBoot.badConfigurationLine(VALID + ",intervall=5m"));
+    }
+
+    @Test
+    void aDurationThatIsNoDuration_isNamed() {
+        assertEquals("updater agent disabled, bad configuration: interval \"abc\" is not a duration; write a number"
+                + " and a unit: 500ms, 5s, 10m, 1h or 30d. The host runs on without updates; see docs/agent.md.",
+                AgentBoot.badConfigurationLine(VALID + ",interval=abc"));
+    }
+
+    @Test
+    void everyProblem_isReportedInOneLine_inTheOrderTheFullCheckUses() {
+        assertEquals("updater agent disabled, bad configuration: agent argument \"oops\" is not key=value;"
+                + " agent argument \"home=\" has no value; unknown keys colour, intervall " + KNOWN + "; enabled must"
+                + " be true or false, got \"maybe\"; insecure-allow-unsigned must be true or false, got \"1\";"
+                + " interval \"5 minutes\" is not a duration; write a number and a unit: 500ms, 5s, 10m, 1h or 30d;"
+                + " initial-delay \"-1s\" is not a duration; write a number and a unit: 500ms, 5s, 10m, 1h or 30d;"
+                + " insecure-allow-http must be true or false, got \"yes\"; allow-prerelease must be true or false,"
+                + " got \"on\"; allow-breaking must be true or false, got \"no\". The host runs on without updates;"
+                + " see docs/agent.md.",
+                AgentBoot.badConfigurationLine(VALID + ",oops,home= ,colour=blue,intervall=5m,colour=red,"
+                        + "enabled=maybe,insecure-allow-unsigned=1,interval=5 minutes,initial-delay=-1s,"
+                        + "insecure-allow-http=yes,allow-prerelease=on,allow-breaking=no"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"oops", "home=", "colour=blue", "intervall=5m,Colour=x", "enabled=maybe",
+            "interval=abc", "initial-delay=10 min", "interval=1234567890123s", "allow-breaking=yes",
+            "insecure-allow-http=, key=", "oops,interval=x,allow-prerelease=1"})
+    void premain_saysExactlyWhatTheFullCheckSays(String bad) {
+        UpdaterException full = assertThrows(UpdaterException.class,
+                () -> AgentConfigLoader.load(VALID + "," + bad, new Properties(), Map.of()));
+        assertEquals(full.getMessage(), AgentBoot.badConfigurationLine(VALID + "," + bad));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", ",,", VALID, VALID + ",interval=5m,initial-delay=500ms,enabled=TRUE",
+            VALID + ",interval= 90 s ,initial-delay=PT1H30M,allow-breaking=False",
+            VALID + ",interval=abc,interval=1h", "enabled=false", "config=/etc/app/updater.properties",
+            VALID + ",key=ed25519:SECOND=,home=/var/lib/app,version=1.3.0,target=/opt/app/app.jar,host-id=web-17,"
+                    + "keyfile=/etc/app/key.pub,insecure-allow-unsigned=false,insecure-allow-http=true,"
+                    + "allow-prerelease=true"})
+    void goodSyntax_passes_likeTheFullCheck(String args) throws Exception {
+        assertNull(AgentBoot.badConfigurationLine(args));
+        if (args.startsWith(VALID)) {
+            AgentConfigLoader.load(args, new Properties(), Map.of());
+        }
+    }
+
+    @Test
+    void aNullArgument_passes() {
+        assertNull(AgentBoot.badConfigurationLine(null));
+    }
+
+    @Test
+    void theKeysOfTheSyntaxCheck_areTheFullChecksKeys_sorted() {
+        assertEquals(Set.copyOf(AgentConfigLoader.KEYS), Set.of(AgentBoot.KEYS));
+        assertEquals(AgentConfigLoader.KEYS.stream().sorted().toList(), List.of(AgentBoot.KEYS));
+    }
 
     @Test
     void premain_startsOneDaemonThreadNamedUpdaterAgent_whichReportsAFailureInOneLine() throws Exception {
@@ -35,5 +112,26 @@ final class AgentBootTest {
         String line = captured.toString(StandardCharsets.UTF_8).strip();
         assertTrue(line.startsWith("updater: agent disabled: it could not start from "), line);
         assertEquals(1, captured.toString(StandardCharsets.UTF_8).lines().count(), line);
+    }
+
+    @Test
+    void premain_withBadArgumentSyntax_printsTheLineBeforeReturning_andStartsNoThread() {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            AgentBoot.premain("manifest=https://h/m.json,intervall=5m", null);
+        } finally {
+            System.setErr(original);
+        }
+        assertEquals("updater agent disabled, bad configuration: unknown key intervall (known: allow-breaking,"
+                + " allow-prerelease, config, enabled, home, host-id, initial-delay, insecure-allow-http,"
+                + " insecure-allow-unsigned, interval, key, keyfile, manifest, target, version). The host runs on"
+                + " without updates; see docs/agent.md." + System.lineSeparator(),
+                captured.toString(StandardCharsets.UTF_8));
+        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(AgentBoot.THREAD_NAME) && !before.contains(thread)).toList();
+        assertEquals(List.of(), started);
     }
 }

@@ -170,6 +170,45 @@ class UpdateCheckTest {
     }
 
     @Test
+    void acceptedVersionRepublishedWithOtherBytes_isRefused_andTheStagedReleaseStaysAsItWas() throws Exception {
+        byte[] first = bytes("release 1.1.0");
+        channel.publish("1.1.0", first);
+        UpdateCheck check = check("1.0.0");
+        assertEquals("staged 1.1.0", check.run().summary());
+        byte[] staged = Files.readAllBytes(home.stagedRecord());
+        byte[] other = bytes("release 1.1.0, other bytes");
+        channel.publish("1.1.0", other);
+
+        CheckResult result = check.run();
+
+        assertEquals(ErrorCode.RELEASE_CHANGED, result.error().code());
+        assertEquals("The manifest offers 1.1.0 with other bytes than the 1.1.0 this host accepted before: artifact"
+                + " any has SHA-256 " + Sha256.ofBytes(other).hex() + ", accepted " + Sha256.ofBytes(first).hex()
+                + ". A published version must never change (re-published with --force, or a tampered channel);"
+                + " publish the change as a new version. Nothing was installed.", result.error().getMessage());
+        assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord()));
+        assertArrayEquals(first, Files.readAllBytes(home.release("1.1.0").resolve("app.jar")));
+        assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the other bytes are never downloaded");
+    }
+
+    @Test
+    void unusableAcceptedJson_stagesNothing_andLeavesItAsItIs() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        Files.writeString(home.acceptedRecord(), "{\"version\": \"latest\"}");
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ErrorCode.RECORD_MALFORMED, result.error().code());
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not a"
+                + " valid record: its version \"latest\" is not a semantic version). No update is checked until it is"
+                + " fixed, so that no older release can slip in: restore the file from a backup, or delete it to fall"
+                + " back to the running version.", result.error().getMessage());
+        assertNothingStaged();
+        assertEquals("{\"version\": \"latest\"}", Files.readString(home.acceptedRecord()));
+    }
+
+    @Test
     void minVersionAboveRunning_stagesNothing_andExplains() throws Exception {
         byte[] jar = bytes("release 2.0.0");
         Manifest m = TestChannel.manifest("2.0.0", jar);

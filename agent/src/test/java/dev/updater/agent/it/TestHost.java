@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * The application under test: knows nothing of updater. Prints that it started, listens on a
  * loopback port when asked ({@code listen}), runs a shutdown hook that says so, and exits when a
- * line {@code exit} arrives on stdin (or stdin closes). Like any operator's JMX console, it can read
+ * line {@code exit} arrives on stdin (or stdin closes), or at once with {@code exit-now} (a CLI tool). Like any operator's JMX console, it can read
  * the agent's MBean ({@code jmx}) and call its {@code checkNow} operation ({@code check-now}).
  */
 public final class TestHost {
@@ -26,6 +26,9 @@ public final class TestHost {
         }
         System.out.println("host started " + TestHost.class.getPackage().getImplementationVersion());
         System.out.flush();
+        if (args.length > 0 && args[0].equals("exit-now")) {
+            return;
+        }
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {

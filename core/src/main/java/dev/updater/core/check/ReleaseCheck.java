@@ -4,7 +4,6 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.download.Validators;
-import dev.updater.core.home.AcceptedVersion;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.UpdateHome;
@@ -23,7 +22,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -87,24 +85,24 @@ public final class ReleaseCheck {
      * Checks the channel.
      *
      * @throws UpdaterException for any failure, and for a manifest that is expired
-     *     ({@code MANIFEST_EXPIRED}) or older than one this home accepted before ({@code VERSION_INVALID})
+     *     ({@code MANIFEST_EXPIRED}), older than one this home accepted, installed or staged before
+     *     ({@code VERSION_INVALID}), or a version accepted before with other bytes ({@code RELEASE_CHANGED});
+     *     an unusable {@code accepted.json} stops the check ({@code RECORD_MALFORMED}, {@code IO})
      */
     public Found check() throws UpdaterException {
         Manifest manifest = fetchVerifiedManifest();
-        ReleaseVersion accepted = highestAccepted();
+        AcceptedReleases accepted = AcceptedReleases.read(home);
         Decision decision = UpdatePolicy.decide(new PolicyInput(settings.running(), manifest, settings.hostId(),
-                clock.instant(), accepted, quarantined(), settings.options()));
+                clock.instant(), accepted.highest(settings.running()), quarantined(), settings.options()));
         if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.EXPIRED) {
             throw new UpdaterException(ErrorCode.MANIFEST_EXPIRED, refused.message());
         }
         if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.OLDER_THAN_ACCEPTED) {
             throw new UpdaterException(ErrorCode.VERSION_INVALID, refused.message());
         }
+        accepted.refuseOtherBytes(manifest);
         // A signed, unexpired manifest that is no replay moves the highest accepted version.
-        if (accepted == null || manifest.version().isNewerThan(accepted)) {
-            JsonRecords.write(home.acceptedRecord(),
-                    new AcceptedVersion(manifest.version().toString(), clock.instant()));
-        }
+        accepted.remember(home, manifest, clock.instant());
         return new Found(manifest, decision);
     }
 
@@ -133,11 +131,6 @@ public final class ReleaseCheck {
         validators = fetched.validators();
         lastManifest = manifest;
         return manifest;
-    }
-
-    private ReleaseVersion highestAccepted() throws UpdaterException {
-        Optional<AcceptedVersion> accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class);
-        return accepted.map(a -> ReleaseVersion.tryParse(a.version())).orElse(null);
     }
 
     private Set<ReleaseVersion> quarantined() throws UpdaterException {

@@ -1,11 +1,47 @@
 package dev.updater.core.home;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
+
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * {@code accepted.json}: the highest manifest version this home ever accepted. Manifests offering
- * less are refused even when validly signed, so an attacker cannot replay an old signed manifest
- * (the TUF rollback rule).
+ * {@code accepted.json}: the highest manifest version this home ever accepted, and the SHA-256 of
+ * each artifact that manifest listed. Manifests offering less are refused even when validly signed,
+ * so an attacker cannot replay an old signed manifest (the TUF rollback rule); the same version
+ * offered with other bytes is refused too, so a release cannot be swapped under a number a host
+ * already accepted.
+ *
+ * <p>Records written before the hashes were kept hold only {@code version}; they are read as such
+ * and complete at the next accepted manifest of that version. An invalid record cannot be read:
+ * a version that is not a semantic version must stop the check, not switch the protection off.
+ *
+ * @param version the highest accepted version
+ * @param artifacts SHA-256 (hex) of each artifact of that version, by platform key ({@code any},
+ *     {@code linux-x64}, …); empty in a record of the old format
+ * @param acceptedAt when it was accepted
  */
-public record AcceptedVersion(String version, Instant acceptedAt) {
+public record AcceptedVersion(String version, Map<String, String> artifacts, Instant acceptedAt) {
+    public AcceptedVersion {
+        if (version == null) {
+            throw new IllegalArgumentException("it has no \"version\"");
+        }
+        if (ReleaseVersion.tryParse(version) == null) {
+            throw new IllegalArgumentException("its version \"" + version + "\" is not a semantic version");
+        }
+        TreeMap<String, String> sorted = new TreeMap<>();
+        if (artifacts != null) {
+            for (Map.Entry<String, String> artifact : artifacts.entrySet()) {
+                if (!Sha256.isValidHex(artifact.getValue())) {
+                    throw new IllegalArgumentException("its SHA-256 of artifact \"" + artifact.getKey()
+                            + "\" is not 64 hex digits");
+                }
+                sorted.put(artifact.getKey(), new Sha256(artifact.getValue()).hex());
+            }
+        }
+        artifacts = Collections.unmodifiableMap(sorted);
+    }
 }

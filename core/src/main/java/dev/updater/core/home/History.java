@@ -19,7 +19,8 @@ import java.util.List;
 
 /**
  * {@code history.jsonl}: appends one JSON object per line and fsyncs it. A torn last line (a crash
- * mid-append) is skipped when reading, never fatal: history informs, it does not decide.
+ * mid-append) is skipped when reading, never fatal: history informs, and only ever raises the
+ * anti-rollback floor (the highest version staged or installed here), never decides anything else.
  */
 public final class History {
     private static final ObjectWriter ONE_LINE = Json.mapper().writer()

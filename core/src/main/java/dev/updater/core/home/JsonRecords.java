@@ -68,13 +68,21 @@ public final class JsonRecords {
             throw new UpdaterException(ErrorCode.IO, "Could not read " + file + ": "
                     + AtomicFiles.describe(e) + "; check the update home's permissions.", e);
         }
+        T value;
         try {
-            return Optional.of(Json.mapper().readValue(bytes, type));
+            value = Json.mapper().readValue(bytes, type);
         } catch (IOException e) {
             String detail = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
             throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file + " is not a valid "
                     + type.getSimpleName() + " (" + Printable.of(detail) + "); it was changed by hand or by another version."
                     + " Move it away and let updater write it again.", e);
         }
+        if (value == null) {
+            // a literal null is no record; reading it as absent would silently drop what it protects
+            throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file + " is not a valid "
+                    + type.getSimpleName() + " (it holds null); it was changed by hand or by another version."
+                    + " Move it away and let updater write it again.");
+        }
+        return Optional.of(value);
     }
 }

@@ -116,6 +116,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void check_withAnUnusableAcceptedJson_failsClosed_andLeavesTheFileAsItIs() throws Exception {
+        channel.publish("1.1.0", "x".getBytes(StandardCharsets.UTF_8));
+        Files.writeString(home.acceptedRecord(), "{\"version\": \"\"}");
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (it is not a"
+                + " valid record: its version \"\" is not a semantic version). No update is checked until it is fixed,"
+                + " so that no older release can slip in: restore the file from a backup, or delete it to fall back to"
+                + " the highest version this home installed or staged, 1.0.0.\n", run.err());
+        assertEquals("", run.out());
+        assertEquals("{\"version\": \"\"}", Files.readString(home.acceptedRecord()));
+    }
+
+    @Test
     void check_beforeTheAgentRecordedItsChannel_saysWhatToDo() throws Exception {
         Files.delete(home.channelRecord());
         CliRun run = CliRun.run("check", "--home", home.dir().toString());
