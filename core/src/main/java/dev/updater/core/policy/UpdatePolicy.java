@@ -35,7 +35,7 @@ public final class UpdatePolicy {
         if (manifest.isExpiredAt(in.now())) {
             return new Decision.Refused(Decision.Reason.EXPIRED, offered, "The manifest for " + offered
                     + " expired at " + manifest.expires() + "; the release channel is stale or replayed."
-                    + " Re-publish it to renew its expiry.");
+                    + " The publisher renews it with 'updater-sidecar publish --resign'.");
         }
         if (in.highestAccepted() != null && offered.isOlderThan(in.highestAccepted())) {
             return new Decision.Refused(Decision.Reason.OLDER_THAN_ACCEPTED, offered, "The manifest offers "

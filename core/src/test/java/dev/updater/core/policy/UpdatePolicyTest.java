@@ -60,7 +60,7 @@ class UpdatePolicyTest {
         Decision d = decide("1.2.0", m);
         assertRefused(Decision.Reason.EXPIRED, d);
         assertEquals("The manifest for 1.3.0 expired at 2026-02-28T23:59:59Z; the release channel is stale or"
-                + " replayed. Re-publish it to renew its expiry.", d.message());
+                + " replayed. The publisher renews it with 'updater-sidecar publish --resign'.", d.message());
         assertRefused(Decision.Reason.EXPIRED, decide("1.2.0", builder("1.3.0").expires(NOW).build()));
         assertInstanceOf(Decision.Install.class, decide("1.2.0", builder("1.3.0").expires(NOW.plusSeconds(1)).build()));
     }

@@ -101,7 +101,7 @@ public final class ChannelVerifier {
 
         if (manifest.isExpiredAt(now)) {
             problems.add("Manifest " + location + " expired at " + manifest.expires()
-                    + "; hosts refuse it. Re-publish the release to renew it.");
+                    + "; hosts refuse it. Renew it with 'updater-sidecar publish --resign' (docs/publishing.md).");
         } else if (manifest.expires() != null) {
             checked.add("expiry: valid until " + manifest.expires());
         }

@@ -3,6 +3,7 @@ package dev.updater.sidecar.serve;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.PrivateKeyFiles;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -174,21 +175,11 @@ final class ReleaseFileResponder implements HttpHandler {
     private static String logLine(HttpExchange exchange, Response response, long millis) {
         InetSocketAddress client = exchange.getRemoteAddress();
         String from = client == null ? "?" : client.getAddress().getHostAddress();
-        return exchange.getRequestMethod() + " " + printable(exchange.getRequestURI().toString()) + " "
+        return exchange.getRequestMethod() + " " + Printable.of(exchange.getRequestURI().toString()) + " "
                 + exchange.getResponseCode() + " " + response.bytesSent + " bytes " + millis + " ms (" + from
                 + (response.aborted ? ", aborted" : "")
-                + (response.refused != null ? ", refused: " + printable(response.refused) : "")
-                + (response.failure != null ? ", failed: " + response.failure : "") + ")";
-    }
-
-    /** Threat: a request target that forges log lines; percent-encoding leaves none, but be sure. */
-    private static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
-        }
-        return out.toString();
+                + (response.refused != null ? ", refused: " + Printable.of(response.refused) : "")
+                + (response.failure != null ? ", failed: " + Printable.of(response.failure) : "") + ")";
     }
 
     /** Sends the status line, headers and body of one exchange, and counts the body bytes sent. */
