@@ -115,12 +115,14 @@ public final class ReleaseStager {
     /** A swap the sidecar has journaled but not finished may still read the old release: leave it be. */
     private boolean swapInFlight() {
         try {
-            byte[] journal = Files.readAllBytes(home.journal());
-            com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal).get("state");
+            Optional<byte[]> journal = dev.updater.core.home.HomeFiles.read(home.journal(), 4L << 20);
+            if (journal.isEmpty()) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal.get())
+                    .get("state");
             return state == null || !(state.asText().equals("committed") || state.asText().equals("rolled-back"));
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UpdaterException | RuntimeException e) {
             return true; // unreadable: assume the worst and keep the files
         }
     }

@@ -82,4 +82,28 @@ public record UpdateHome(Path dir) {
     public Path sidecarLock() {
         return dir.resolve("sidecar.lock");
     }
+
+    /**
+     * Resolves a path read from a record of this home ({@code releases/1.3.0/app.jar}) and checks that it
+     * stays strictly inside {@code folder}. Threat: a record that says {@code ../../etc/shadow} or
+     * {@code /etc/shadow} would make updater read, install or delete another file. Symbolic links on
+     * the way are checked where the file is opened ({@link HomeFiles#refuseLinksOnTheWay}).
+     *
+     * @throws IllegalArgumentException saying why, when it is missing, absolute, leaves {@code folder} or is {@code folder}
+     */
+    public Path resolveInside(String relative, Path folder) {
+        if (relative == null || relative.isBlank()) {
+            throw new IllegalArgumentException("no path is given");
+        }
+        Path path = Path.of(relative);
+        if (path.isAbsolute()) {
+            throw new IllegalArgumentException("\"" + relative + "\" is an absolute path; records name files"
+                    + " relative to the update home");
+        }
+        Path resolved = dir.resolve(path).normalize();
+        if (!resolved.startsWith(folder) || resolved.equals(folder)) {
+            throw new IllegalArgumentException("\"" + relative + "\" is not inside " + folder);
+        }
+        return resolved;
+    }
 }

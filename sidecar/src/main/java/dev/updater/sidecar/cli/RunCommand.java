@@ -2,10 +2,10 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.Supervisor;
+import dev.updater.sidecar.supervise.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -62,8 +62,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
-        SidecarSettings settings = options.settings(spec, Duration.ZERO);
-        UpdateHome updateHome = HomeGuard.open(home.home);
+        SidecarSettings settings = options.settings(spec, Duration.ZERO,
+                Targets.ofCommand(options.target, command).orElse(null));
+        UpdateHome updateHome = home.openOrCreate();
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {
             Consumer<String> log = logTo(spec.commandLine().getOut());
