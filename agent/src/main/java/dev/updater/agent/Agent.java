@@ -19,6 +19,8 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.HomeFiles;
+import dev.updater.core.home.HomeOwnership;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -31,7 +33,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Signature;
@@ -305,13 +307,13 @@ final class Agent implements UpdaterAgentMXBean {
     }
 
     /**
-     * Creates the home (0700) and checks it is usable: writable, and on the target's filesystem,
-     * since the sidecar's final rename cannot cross filesystems (EXDEV).
+     * Creates the home (0700) and checks it is usable: ours (below), writable, and on the target's
+     * filesystem, since the sidecar's final rename cannot cross filesystems (EXDEV).
      */
     private static void prepareHome(UpdateHome home, Path target) throws UpdaterException {
         Path dir = home.dir();
         try {
-            if (!Files.isDirectory(dir)) {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
                 if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
                     Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
                             PosixFilePermissions.fromString("rwx------")));
@@ -319,7 +321,8 @@ final class Agent implements UpdaterAgentMXBean {
                     Files.createDirectories(dir);
                 }
             }
-            Files.createDirectories(home.requests());
+            checkOwnHome(home);
+            HomeFiles.createPrivateDirectories(home.requests());
             Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
@@ -338,6 +341,28 @@ final class Agent implements UpdaterAgentMXBean {
         }
     }
 
+    /**
+     * Threat: a home made by another user (in a world-writable temp folder, on a shared volume), or one
+     * others can write, holds records and releases this host's sidecar would act on; that user would
+     * choose what this host installs. Such a home is refused and updating stays off; the host runs on.
+     */
+    private static void checkOwnHome(UpdateHome home) throws UpdaterException {
+        HomeOwnership ownership;
+        try {
+            ownership = HomeOwnership.check(home);
+        } catch (UpdaterException e) {
+            throw new UpdaterException(ErrorCode.HOME_INSECURE, "updater agent disabled: " + e.getMessage()
+                    + " The host runs on without updates.", e);
+        }
+        if (!ownership.ownedByThisProcess()) {
+            throw new UpdaterException(ErrorCode.HOME_OTHER_OWNER, "updater agent disabled: the update home "
+                    + home.dir() + " belongs to " + ownership.owner() + ", not to " + ownership.user() + ", who runs"
+                    + " this host; that user could choose what this host installs. The host runs on without updates."
+                    + " Give the home to the host's user (chown -R " + ownership.user().name() + " " + home.dir()
+                    + ") or set home= to a folder of its own.");
+        }
+    }
+
     private static String describeHolder(UpdateHome home) {
         try {
             return JsonRecords.read(home.agentRecord(), AgentRecord.class)
@@ -349,8 +374,8 @@ final class Agent implements UpdaterAgentMXBean {
 
     private static byte[] readRaw(Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
+            return HomeFiles.read(file, 4L << 20).orElse(null);
+        } catch (IOException | UpdaterException e) {
             return null;
         }
     }
@@ -372,8 +397,10 @@ final class Agent implements UpdaterAgentMXBean {
     private static String hostId(UpdateHome home) throws UpdaterException {
         Path file = home.dir().resolve("host-id");
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII).strip();
-        } catch (NoSuchFileException e) {
+            Optional<byte[]> kept = HomeFiles.read(file, 1024);
+            if (kept.isPresent()) {
+                return new String(kept.get(), StandardCharsets.US_ASCII).strip();
+            }
             String id = UUID.randomUUID().toString();
             dev.updater.core.home.AtomicFiles.write(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
             return id;

@@ -153,7 +153,7 @@ public final class ReleaseStager {
 
     private static void ensureDirectory(Path dir) throws UpdaterException {
         try {
-            Files.createDirectories(dir);
+            dev.updater.core.home.HomeFiles.createPrivateDirectories(dir);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not create " + dir + ": " + e
                     + "; check the update home's permissions and free space.", e);

@@ -13,6 +13,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -101,6 +102,30 @@ public final class HomeFiles {
                     + (attributes.isDirectory() ? "a directory" : "a FIFO, socket or device") + "); the update home's"
                     + " files are plain files. Remove it (rm -r " + file + ") and start again.");
         }
+    }
+
+    /**
+     * Creates {@code dir} and its missing parents with mode 0700 where POSIX has modes, whatever the
+     * process's umask: a folder of the home that its group could write would make the sidecar refuse
+     * the home ({@link HomeOwnership}).
+     */
+    public static Path createPrivateDirectories(Path dir) throws IOException {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return dir;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null && !Files.exists(parent, LinkOption.NOFOLLOW_LINKS)) {
+            createPrivateDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return dir; // created meanwhile by another process of the home; the check at start judges it
+        }
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+        return dir;
     }
 
     /**

@@ -57,7 +57,8 @@ class ApplyFromChannelTest {
     void applyYes_showsTheOffer_downloadsWithProgress_verifies_andInstalls() throws Exception {
         channel.publish("1.1.0", NEW);
 
-        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
 
         assertEquals(0, run.exitCode(), run.toString());
         String out = run.out();
@@ -79,7 +80,8 @@ class ApplyFromChannelTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
-            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                    "--target", target.toString());
 
             assertEquals(1, run.exitCode());
             assertTrue(run.out().endsWith("  Download size: 26 B\nProceed? [Y/n] "), run.out());
@@ -98,7 +100,8 @@ class ApplyFromChannelTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("y\n".getBytes(StandardCharsets.UTF_8)));
-            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                    "--target", target.toString());
             assertEquals(0, run.exitCode(), run.toString());
         } finally {
             System.setIn(stdin);
@@ -109,7 +112,8 @@ class ApplyFromChannelTest {
     @Test
     void upToDate_saysSo_andInstallsNothing() throws Exception {
         channel.publish("1.0.0", OLD);
-        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
         assertArrayEquals(OLD, Files.readAllBytes(target));
@@ -120,7 +124,8 @@ class ApplyFromChannelTest {
         channel.publish("1.1.0", NEW);
         Files.write(channel.dir().resolve(TestChannel.artifactPath("1.1.0")), "app 1.1.0, a little LONGER".getBytes(
                 StandardCharsets.UTF_8));
-        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("SHA-256"), run.err());
         assertFalse(Files.exists(home.stagedRecord()));

@@ -53,7 +53,7 @@ class CheckCommandTest {
                 new dev.updater.core.manifest.Changelog(List.of("Dark theme"), List.of("Login timeout")), null, false,
                 null, null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
 
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("""
@@ -71,7 +71,7 @@ class CheckCommandTest {
     @Test
     void check_upToDate_saysSo() throws Exception {
         channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
     }
@@ -83,7 +83,7 @@ class CheckCommandTest {
         manifest[manifest.length - 3] ^= 1;
         channel.writeRaw(manifest, Files.readAllBytes(channel.dir().resolve("manifest.json.sig")));
 
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
         assertEquals(1, run.exitCode());
         assertEquals("The signature of manifest " + channel.manifestUri() + " does not match any trusted key ("
@@ -94,7 +94,7 @@ class CheckCommandTest {
     @Test
     void check_beforeTheAgentRecordedItsChannel_saysWhatToDo() throws Exception {
         Files.delete(home.channelRecord());
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
         assertEquals(1, run.exitCode());
         assertEquals("The agent has not recorded its channel in " + home.channelRecord() + " yet; start the host"
                 + " with the updater agent (home=" + home.dir() + ") once, then check again.\n", run.err());
