@@ -89,16 +89,16 @@ public record UpdateHome(Path dir) {
      * {@code /etc/shadow} would make updater read, install or delete another file. Symbolic links on
      * the way are checked where the file is opened ({@link HomeFiles#refuseLinksOnTheWay}).
      *
-     * @throws IllegalArgumentException saying why, when it is missing, absolute, leaves {@code folder} or is {@code folder}
+     * @throws IllegalArgumentException whose message completes "the record's file …": {@code is missing},
+     *     {@code "/etc/shadow" is an absolute path, …}, {@code "../x" is not inside …}
      */
     public Path resolveInside(String relative, Path folder) {
         if (relative == null || relative.isBlank()) {
-            throw new IllegalArgumentException("no path is given");
+            throw new IllegalArgumentException("is missing");
         }
         Path path = Path.of(relative);
         if (path.isAbsolute()) {
-            throw new IllegalArgumentException("\"" + relative + "\" is an absolute path; records name files"
-                    + " relative to the update home");
+            throw new IllegalArgumentException("\"" + relative + "\" is an absolute path, not one inside " + folder);
         }
         Path resolved = dir.resolve(path).normalize();
         if (!resolved.startsWith(folder) || resolved.equals(folder)) {

@@ -226,8 +226,7 @@ final class ApplyCommand implements Callable<Integer> {
         try {
             file = updateHome.resolveInside(staged.file(), updateHome.releases());
         } catch (IllegalArgumentException e) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()
-                    + "\", which is not under " + updateHome.releases() + " (" + e.getMessage() + ")" + dropIt, e);
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json's file " + e.getMessage() + dropIt, e);
         }
         try {
             HomeFiles.refuseLinksOnTheWay(updateHome, file);

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.SidecarLock;
@@ -62,8 +63,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
-        SidecarSettings settings = options.settings(spec, Duration.ZERO,
-                Targets.ofCommand(options.target, command).orElse(null));
+        SidecarSettings checked = options.settings(spec, Duration.ZERO, null); // usage errors first
+        SidecarSettings settings = checked.withTarget(Targets.ofCommand(options.target, command).orElseThrow(() ->
+                new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
+                        + command + " has no -jar; give it with --target.")));
         UpdateHome updateHome = home.openOrCreate();
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {

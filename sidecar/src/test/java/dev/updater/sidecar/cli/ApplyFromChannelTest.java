@@ -5,6 +5,8 @@ import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
@@ -130,5 +132,26 @@ class ApplyFromChannelTest {
         assertTrue(run.err().contains("SHA-256"), run.err());
         assertFalse(Files.exists(home.stagedRecord()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void applyYes_whenChannelJsonTrustsTheHostsOwnKey_isRefused_andNothingIsDownloadedOrInstalled() throws Exception {
+        // a compromised host publishes its own release, signed with its own key, and records that key
+        String hostsKey = TrustedKey.of(Ed25519Keys.generate().getPublic()).text();
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+                List.of(hostsKey), "host-1", false, false, false, false, Instant.now()));
+        channel.publish("1.1.0", NEW);
+
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(), "--yes",
+                "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(home.channelRecord() + " trusts " + hostsKey + ", which was not given; it is written by the host,"
+                + " and check and apply take trusted keys and insecure settings only from their own options. Check"
+                + " that it is the key your releases are signed with, then pass --key " + hostsKey + " (or --keyfile"
+                + " FILE).\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(0, channel.requests("/manifest.json"));
+        assertFalse(Files.exists(home.stagedRecord()));
     }
 }
