@@ -134,7 +134,12 @@ public final class ReleaseStager {
                 || !staged.get().sha256().equals(artifact.sha256().hex())) {
             return false;
         }
-        Path file = home.dir().resolve(staged.get().file());
+        Path file;
+        try {
+            file = home.resolveInside(staged.get().file(), home.releases());
+        } catch (IllegalArgumentException e) {
+            return false; // a record naming a file outside releases/ stages nothing: stage it again
+        }
         try {
             return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == artifact.size();
         } catch (IOException e) {
