@@ -4,6 +4,7 @@ import dev.updater.agent.check.CheckResult;
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
 import dev.updater.agent.host.EarlyRecord;
+import dev.updater.agent.host.HostHome;
 import dev.updater.agent.host.HostLock;
 import dev.updater.agent.host.HostProcess;
 import dev.updater.agent.host.ListeningSocketProbe;
@@ -20,7 +21,6 @@ import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.HomeFiles;
-import dev.updater.core.home.HomeOwnership;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -33,9 +33,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,7 +83,7 @@ final class Agent implements UpdaterAgentMXBean {
         HostProcess host = HostProcess.current();
         Path target = locateTarget(config, host);
         UpdateHome home = new UpdateHome(config.home() != null ? config.home() : target.getParent().resolve(".updater"));
-        prepareHome(home, target);
+        HostHome.prepare(home, target);
         HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
         // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
         // written before Jackson loads (it costs hundreds of milliseconds).
@@ -304,63 +302,6 @@ final class Agent implements UpdaterAgentMXBean {
         return host.jarPath().orElseThrow(() -> new UpdaterException(ErrorCode.CONFIG_INVALID,
                 "updater agent disabled: cannot tell which artifact this host runs (it was not started with -jar;"
                         + " main is \"" + host.javaCommand().split(" ")[0] + "\"). Set target=PATH to the artifact."));
-    }
-
-    /**
-     * Creates the home (0700) and checks it is usable: ours (below), writable, and on the target's
-     * filesystem, since the sidecar's final rename cannot cross filesystems (EXDEV).
-     */
-    private static void prepareHome(UpdateHome home, Path target) throws UpdaterException {
-        Path dir = home.dir();
-        try {
-            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-                } else {
-                    Files.createDirectories(dir);
-                }
-            }
-            checkOwnHome(home);
-            HomeFiles.createPrivateDirectories(home.requests());
-            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "updater agent disabled: the update home " + dir
-                    + " is not usable (" + e + "). Make it a directory the host's user can write, or set home=.", e);
-        }
-        try {
-            if (!Files.getFileStore(dir).equals(Files.getFileStore(target.getParent()))) {
-                throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "updater agent disabled: the update home " + dir
-                        + " is on another filesystem than the target " + target + ", so the swap could not be an"
-                        + " atomic rename. Put the home on the target's filesystem (or a volume holding both).");
-            }
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not compare the filesystems of " + dir + " and "
-                    + target + ": " + e + ".", e);
-        }
-    }
-
-    /**
-     * Threat: a home made by another user (in a world-writable temp folder, on a shared volume), or one
-     * others can write, holds records and releases this host's sidecar would act on; that user would
-     * choose what this host installs. Such a home is refused and updating stays off; the host runs on.
-     */
-    private static void checkOwnHome(UpdateHome home) throws UpdaterException {
-        HomeOwnership ownership;
-        try {
-            ownership = HomeOwnership.check(home);
-        } catch (UpdaterException e) {
-            throw new UpdaterException(ErrorCode.HOME_INSECURE, "updater agent disabled: " + e.getMessage()
-                    + " The host runs on without updates.", e);
-        }
-        if (!ownership.ownedByThisProcess()) {
-            throw new UpdaterException(ErrorCode.HOME_OTHER_OWNER, "updater agent disabled: the update home "
-                    + home.dir() + " belongs to " + ownership.owner() + ", not to " + ownership.user() + ", who runs"
-                    + " this host; that user could choose what this host installs. The host runs on without updates."
-                    + " Give the home to the host's user (chown -R " + ownership.user().name() + " " + home.dir()
-                    + ") or set home= to a folder of its own.");
-        }
     }
 
     private static String describeHolder(UpdateHome home) {
