@@ -5,6 +5,7 @@ import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
 import dev.updater.agent.host.EarlyRecord;
 import dev.updater.agent.host.ExitRequest;
+import dev.updater.agent.host.HostHome;
 import dev.updater.agent.host.HostLock;
 import dev.updater.agent.host.HostProcess;
 import dev.updater.agent.host.ListeningSocketProbe;
@@ -20,6 +21,7 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -33,9 +35,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,7 +85,7 @@ final class Agent implements UpdaterAgentMXBean {
         HostProcess host = HostProcess.current();
         Path target = locateTarget(config, host);
         UpdateHome home = new UpdateHome(config.home() != null ? config.home() : target.getParent().resolve(".updater"));
-        prepareHome(home, target);
+        HostHome.prepare(home, target);
         HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
         // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
         // written before Jackson loads (it costs hundreds of milliseconds).
@@ -305,40 +305,6 @@ final class Agent implements UpdaterAgentMXBean {
                         + " main is \"" + host.javaCommand().split(" ")[0] + "\"). Set target=PATH to the artifact."));
     }
 
-    /**
-     * Creates the home (0700) and checks it is usable: writable, and on the target's filesystem,
-     * since the sidecar's final rename cannot cross filesystems (EXDEV).
-     */
-    private static void prepareHome(UpdateHome home, Path target) throws UpdaterException {
-        Path dir = home.dir();
-        try {
-            if (!Files.isDirectory(dir)) {
-                if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(
-                            PosixFilePermissions.fromString("rwx------")));
-                } else {
-                    Files.createDirectories(dir);
-                }
-            }
-            Files.createDirectories(home.requests());
-            Path probe = Files.createTempFile(dir, ".write-check-", ".tmp");
-            Files.delete(probe);
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "updater agent disabled: the update home " + dir
-                    + " is not usable (" + e + "). Make it a directory the host's user can write, or set home=.", e);
-        }
-        try {
-            if (!Files.getFileStore(dir).equals(Files.getFileStore(target.getParent()))) {
-                throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "updater agent disabled: the update home " + dir
-                        + " is on another filesystem than the target " + target + ", so the swap could not be an"
-                        + " atomic rename. Put the home on the target's filesystem (or a volume holding both).");
-            }
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not compare the filesystems of " + dir + " and "
-                    + target + ": " + e + ".", e);
-        }
-    }
-
     private static String describeHolder(UpdateHome home) {
         try {
             return JsonRecords.read(home.agentRecord(), AgentRecord.class)
@@ -350,8 +316,8 @@ final class Agent implements UpdaterAgentMXBean {
 
     private static byte[] readRaw(Path file) {
         try {
-            return Files.readAllBytes(file);
-        } catch (IOException e) {
+            return HomeFiles.read(file, 4L << 20).orElse(null);
+        } catch (IOException | UpdaterException e) {
             return null;
         }
     }
@@ -373,8 +339,10 @@ final class Agent implements UpdaterAgentMXBean {
     private static String hostId(UpdateHome home) throws UpdaterException {
         Path file = home.dir().resolve("host-id");
         try {
-            return Files.readString(file, StandardCharsets.US_ASCII).strip();
-        } catch (NoSuchFileException e) {
+            Optional<byte[]> kept = HomeFiles.read(file, 1024);
+            if (kept.isPresent()) {
+                return new String(kept.get(), StandardCharsets.US_ASCII).strip();
+            }
             String id = UUID.randomUUID().toString();
             dev.updater.core.home.AtomicFiles.write(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
             return id;

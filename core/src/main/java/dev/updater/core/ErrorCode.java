@@ -45,10 +45,16 @@ public enum ErrorCode {
     VERSION_UNKNOWN,
     // the sidecar: home, target, swap and supervision
     HOME_INSECURE,
+    /** The home belongs to another user than the one running this process. */
+    HOME_OTHER_OWNER,
     SIDECAR_RUNNING,
     FILESYSTEM_MISMATCH,
     TARGET_UNKNOWN,
     TARGET_MISMATCH,
+    /** A record of the home names another target than the sidecar's own (its command line or options). */
+    TARGET_CONFLICT,
+    /** The host-written channel.json asks for more trust than the operator gave (a key, an insecure flag). */
+    CHANNEL_UNTRUSTED,
     STAGED_INVALID,
     NOTHING_STAGED,
     NO_BACKUP,

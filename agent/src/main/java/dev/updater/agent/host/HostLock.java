@@ -2,6 +2,7 @@ package dev.updater.agent.host;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.HomeFiles;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -36,7 +37,8 @@ public final class HostLock {
     public static HostLock acquire(Path file, Supplier<String> holder) throws UpdaterException {
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // NOFOLLOW: a link planted as host.lock must not make the host create or lock the file it names
+            channel = HomeFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             long deadline = System.nanoTime() + PATIENCE.toNanos();
             FileLock lock;
             while ((lock = channel.tryLock()) == null && System.nanoTime() < deadline) {

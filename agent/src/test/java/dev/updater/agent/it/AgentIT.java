@@ -6,6 +6,7 @@ import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.OtherUser;
 import dev.updater.core.testing.TestChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -180,6 +181,33 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs() + ",home=" + file.resolve("home"));
         await().atMost(WAIT).until(() -> host.err().contains("is not usable"));
         assertTrue(host.isAlive());
+    }
+
+    @Test
+    void aHomeOfAnotherUser_disablesUpdating_withOneLine_andTheHostRunsOn() throws Exception {
+        OtherUser.assumeRoot();
+        // made beforehand by someone else (nobody), where the agent would create its home
+        Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        OtherUser.give(home.dir());
+        String nobody = OtherUser.name(home.dir());
+
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
+
+        await().atMost(WAIT).until(() -> host.err().contains("updater agent disabled"));
+        assertTrue(host.err().contains("updater agent disabled: the update home " + home.dir() + " belongs to "
+                + nobody + " (uid 65534), not to root (uid 0), who runs this host; that user could choose what this"
+                + " host installs. The host runs on without updates. Give the home to the host's user (chown -R root "
+                + home.dir() + ") or set home= to a folder of its own."), host.err());
+        assertTrue(host.out().contains("host started 1.0.0"));
+        assertTrue(host.isAlive());
+        host.send("exit");
+        assertEquals(0, host.waitFor());
+        assertEquals(1, count(host.err(), "updater agent disabled"), host.err());
+        try (Stream<Path> files = Files.list(home.dir())) {
+            assertEquals(List.of(), files.toList(), "nothing was written into the other user's home");
+        }
+        assertEquals(0, channel.requests("/manifest.json"), "the channel was never checked");
     }
 
     @Test

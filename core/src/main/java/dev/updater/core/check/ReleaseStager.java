@@ -115,13 +115,15 @@ public final class ReleaseStager {
     /** A swap the sidecar has journaled but not finished may still read the old release: leave it be. */
     private boolean swapInFlight() {
         try {
-            byte[] journal = Files.readAllBytes(home.journal());
-            com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal).get("state");
+            Optional<byte[]> journal = dev.updater.core.home.HomeFiles.read(home.journal(), 4L << 20);
+            if (journal.isEmpty()) {
+                return false;
+            }
+            com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal.get())
+                    .get("state");
             return state == null || !(state.asText().equals("committed") || state.asText().equals("rolled-back")
                     || state.asText().equals("abandoned"));
-        } catch (java.nio.file.NoSuchFileException e) {
-            return false;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | UpdaterException | RuntimeException e) {
             return true; // unreadable: assume the worst and keep the files
         }
     }
@@ -133,7 +135,12 @@ public final class ReleaseStager {
                 || !staged.get().sha256().equals(artifact.sha256().hex())) {
             return false;
         }
-        Path file = home.dir().resolve(staged.get().file());
+        Path file;
+        try {
+            file = home.resolveInside(staged.get().file(), home.releases());
+        } catch (IllegalArgumentException e) {
+            return false; // a record naming a file outside releases/ stages nothing: stage it again
+        }
         try {
             return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == artifact.size();
         } catch (IOException e) {
@@ -152,7 +159,7 @@ public final class ReleaseStager {
 
     private static void ensureDirectory(Path dir) throws UpdaterException {
         try {
-            AtomicFiles.createDirectories(dir);
+            dev.updater.core.home.HomeFiles.createPrivateDirectories(dir);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not create " + dir + ": " + e
                     + "; check the update home's permissions and free space.", e);

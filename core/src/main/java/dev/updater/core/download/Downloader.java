@@ -120,7 +120,7 @@ public final class Downloader {
     /** Step 2: continue what an earlier call left, its bytes re-hashed, or start empty. */
     private static PartialDownload resumePart(DownloadRequest request, DownloadListener listener) throws UpdaterException {
         try {
-            Files.createDirectories(request.directory());
+            dev.updater.core.home.HomeFiles.createPrivateDirectories(request.directory());
             PartialDownload part = PartialDownload.resume(request);
             if (part.bytes() > 0) {
                 listener.resumed(part.bytes());

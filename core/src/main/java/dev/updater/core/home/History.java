@@ -6,11 +6,12 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.json.Json;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -36,7 +37,8 @@ public final class History {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Cannot write a history event as JSON", e);
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        // NOFOLLOW: a link planted as history.jsonl must not make updater append to the file it names
+        try (FileChannel channel = HomeFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             if (endsTorn(file)) {
                 line = ("\n" + new String(line, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
@@ -53,8 +55,8 @@ public final class History {
     }
 
     /** True when a crash left the last line without its newline; the next event then starts a fresh line. */
-    private static boolean endsTorn(Path file) throws IOException {
-        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+    private static boolean endsTorn(Path file) throws IOException, UpdaterException {
+        try (FileChannel reader = HomeFiles.open(file, StandardOpenOption.READ)) {
             long size = reader.size();
             if (size == 0) {
                 return false;
@@ -67,9 +69,12 @@ public final class History {
 
     /** All readable events, oldest first. */
     public static List<HistoryEvent> read(Path file) throws UpdaterException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(Channels.newReader(HomeFiles.open(file, StandardOpenOption.READ),
+                StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                lines.add(line);
+            }
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {

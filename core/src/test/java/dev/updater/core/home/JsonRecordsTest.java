@@ -78,6 +78,9 @@ class JsonRecordsTest {
         Path link = Files.createSymbolicLink(dir.resolve("staged.json"), real);
         UpdaterException e = assertThrows(UpdaterException.class, () -> JsonRecords.read(link, Sample.class));
         assertEquals(ErrorCode.RECORD_MALFORMED, e.code());
+        assertEquals("Record " + link + " is a symbolic link to " + real + "; the update home's files are plain files,"
+                + " and a link could send updater's writes to any file. Nothing was opened through it. Remove it (rm "
+                + link + ") and find out who planted it.", e.getMessage());
     }
 
     @Test

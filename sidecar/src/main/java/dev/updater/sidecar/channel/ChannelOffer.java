@@ -13,21 +13,18 @@ import dev.updater.core.manifest.Manifest;
 import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.Decision;
 import dev.updater.core.policy.PolicyOptions;
-import dev.updater.core.signature.Ed25519Keys;
-import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.supervise.HomeStatus;
 
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What the channel offers this install right now, checked exactly as the host's agent checks it:
- * the URL, trusted keys and options the agent recorded in {@code channel.json}, the installed
- * version, and the same {@link ReleaseCheck}. For the operator's {@code check} and {@code apply}.
+ * What the channel offers this install right now, checked as the host's agent checks it: the URL
+ * and policy options the agent recorded in {@code channel.json}, the installed version, and the same
+ * {@link ReleaseCheck}, but with the keys and insecure flags the operator gave ({@link OperatorTrust}).
+ * For the operator's {@code check} and {@code apply}.
  */
 public final class ChannelOffer {
     private ChannelOffer() {
@@ -46,7 +43,8 @@ public final class ChannelOffer {
         }
     }
 
-    public static Offer check(UpdateHome home, Clock clock, Consumer<String> warnings) throws UpdaterException {
+    public static Offer check(UpdateHome home, OperatorTrust trust, Clock clock, Consumer<String> warnings)
+            throws UpdaterException {
         ChannelSettings settings = JsonRecords.read(home.channelRecord(), ChannelSettings.class).orElseThrow(() ->
                 new UpdaterException(ErrorCode.CONFIG_INVALID, "The agent has not recorded its channel in "
                         + home.channelRecord() + " yet; start the host with the updater agent (home="
@@ -61,15 +59,11 @@ public final class ChannelOffer {
             throw new UpdaterException(ErrorCode.VERSION_UNKNOWN, "Cannot tell which version is installed in "
                     + home.dir() + "; start the host with the agent once (it records its version).");
         }
-        List<TrustedKey> keys = new ArrayList<>();
-        for (String key : settings.trustedKeys()) {
-            keys.add(TrustedKey.of(Ed25519Keys.parsePublicKey(key)));
-        }
-        URI manifestUri = URI.create(settings.manifestUrl());
-        DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(settings.insecureAllowHttp());
+        URI manifestUri = trust.manifestFor(settings, home.channelRecord());
+        DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(trust.insecureAllowHttp());
         Platform platform = Platform.current();
-        ReleaseCheck.Settings checkSettings = new ReleaseCheck.Settings(manifestUri, keys,
-                settings.insecureAllowUnsigned(), installed, settings.hostId(),
+        ReleaseCheck.Settings checkSettings = new ReleaseCheck.Settings(manifestUri, trust.keys(),
+                trust.insecureAllowUnsigned(), installed, settings.hostId(),
                 new PolicyOptions(settings.allowPrerelease(), settings.allowBreaking()), platform);
         ReleaseCheck.Found found = new ReleaseCheck(checkSettings, home, new ManifestFetcher(options), clock, warnings)
                 .check();

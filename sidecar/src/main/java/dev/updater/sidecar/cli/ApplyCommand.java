@@ -17,12 +17,12 @@ import java.net.URI;
 import java.util.ArrayList;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.Printable;
-import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.supervise.RequestedSwap;
@@ -43,9 +43,13 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,13 +68,17 @@ import java.util.concurrent.Callable;
                 "Approves the staged release and installs it now, whatever the apply policy: shows its version,"
                         + " age, changelog and size and asks 'Proceed? [Y/n]' (unless --yes).",
                 "A running sidecar (run or watch) does the install and its health gate; this command waits for the"
-                        + " verdict. With no sidecar and the host stopped, it swaps the artifact itself and the next"
-                        + " sidecar start health-gates it."
+                        + " verdict. With no sidecar and the host stopped, it swaps the artifact itself (into --target,"
+                        + " else the target of the last install) and the next sidecar start health-gates it.",
+                "With nothing staged it checks the channel as 'check' does, trusting only the keys given with"
+                        + " --key or --keyfile."
         },
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar apply --home /var/lib/app/updates",
                 "  updater-sidecar apply --home /var/lib/app/updates --yes --wait 10m",
+                "  updater-sidecar apply --home /var/lib/app/updates --key ed25519:MCowBQYDK2VwAyEA...   (nothing staged:"
+                        + " checks the channel)",
                 "",
                 "Exit codes:",
                 "  0  installed (and, with a sidecar, healthy)",
@@ -88,6 +96,9 @@ final class ApplyCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
 
+    @Mixin
+    ChannelTrustOptions trust;
+
     @Option(names = {"-y", "--yes"}, description = "Do not ask; approve at once. Default: false.")
     boolean yes;
 
@@ -97,8 +108,9 @@ final class ApplyCommand implements Callable<Integer> {
     Duration wait;
 
     @Option(names = "--target", paramLabel = "PATH",
-            description = "Without a running sidecar: the file the host runs. Default: the agent's record of it."
-                    + " Example: --target /opt/app/app.jar")
+            description = "Without a running sidecar: the file the host runs. Default: the target of the sidecar's"
+                    + " last install (HOME/installed.json); never the host's agent.json, which must name the same"
+                    + " file. Example: --target /opt/app/app.jar")
     Path target;
 
     @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2",
@@ -141,10 +153,9 @@ final class ApplyCommand implements Callable<Integer> {
             return reportInstall(RequestedSwap.await(updateHome, requests.applyFile(), before, at, wait), staged.version(),
                     installed, updateHome, screens, done);
         }
-        Path file = Targets.resolve(target, updateHome, List.of()).orElseThrow(() -> new UpdaterException(
-                ErrorCode.TARGET_UNKNOWN, "No sidecar runs on " + updateHome.dir() + " and no agent has recorded the"
-                + " target; give the file the host runs with --target."));
-        Outcome outcome = new OfflineSwap(updateHome, keepBackups, clock, line -> { }).install(staged, file);
+        Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
+        Targets.refuseOtherAgentTarget(updateHome, file, "nothing was installed");
+        Outcome outcome = new OfflineSwap(updateHome, keepBackups, clock, line -> { }).install(staged, file.path());
         if (outcome.result() == Outcome.Result.REJECTED) {
             throw new CommandFailedException(outcome.message());
         }
@@ -165,7 +176,7 @@ final class ApplyCommand implements Callable<Integer> {
                     + ": the agent stages a release once it finds one; see 'updater-sidecar status --home "
                     + updateHome.dir() + "'.");
         }
-        ChannelOffer.Offer offer = ChannelOffer.check(updateHome, clock, warning -> {
+        ChannelOffer.Offer offer = ChannelOffer.check(updateHome, trust.trust(), clock, warning -> {
             spec.commandLine().getErr().println(Printable.of(warning, Printable.MAX_LINE_LENGTH));
             spec.commandLine().getErr().flush();
         });
@@ -204,22 +215,41 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    /** Re-hashes the staged file, as the swap will: the operator sees the proof, not the claim. */
+    /**
+     * Re-hashes the staged file, as the swap will: the operator sees the proof, not the claim. The file
+     * must lie inside {@code releases/}, with no symbolic link on the way or at its name: staged.json
+     * is written by the host, and a path out of the home would make this command read any file.
+     */
     private static String verifiedPrefix(UpdateHome updateHome, StagedRelease staged) throws UpdaterException {
-        Path file = updateHome.dir().resolve(staged.file() == null ? "" : staged.file()).normalize();
-        if (!file.startsWith(updateHome.releases()) || file.equals(updateHome.releases())) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()
-                    + "\", which is not under " + updateHome.releases() + "; nothing was installed. Delete "
-                    + updateHome.stagedRecord() + " and let the agent stage the release again.");
+        String dropIt = "; nothing was installed. Delete " + updateHome.stagedRecord()
+                + " and let the agent stage the release again.";
+        Path file;
+        try {
+            file = updateHome.resolveInside(staged.file(), updateHome.releases());
+        } catch (IllegalArgumentException e) {
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json's file " + e.getMessage() + dropIt, e);
         }
         try {
-            String sha = Sha256.ofFile(file).hex();
+            HomeFiles.refuseLinksOnTheWay(updateHome, file);
+            MessageDigest digest = Sha256.newDigest();
+            try (FileChannel channel = HomeFiles.open(file, StandardOpenOption.READ)) {
+                ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+                while (channel.read(buffer) >= 0) {
+                    digest.update(buffer.flip());
+                    buffer.clear();
+                }
+            }
+            String sha = Sha256.of(digest.digest()).hex();
             if (!sha.equals(staged.sha256())) {
                 throw new UpdaterException(ErrorCode.STAGED_INVALID, "The staged " + file + " has SHA-256 " + sha
-                        + ", not the " + staged.sha256() + " of release " + staged.version() + "; nothing was"
-                        + " installed. Delete " + updateHome.stagedRecord() + " and let the agent stage it again.");
+                        + ", not the " + staged.sha256() + " of release " + staged.version() + dropIt);
             }
             return sha.substring(0, 8);
+        } catch (UpdaterException e) {
+            if (e.code() == ErrorCode.STAGED_INVALID) {
+                throw e;
+            }
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "The staged file is refused: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "Cannot read the staged " + file + ": " + e
                     + "; delete " + updateHome.stagedRecord() + " and let the agent stage it again.", e);
@@ -234,11 +264,9 @@ final class ApplyCommand implements Callable<Integer> {
         return status.agent() == null ? null : status.agent().runningVersion();
     }
 
-    /** The existing home, refused when others can write it (HomeGuard). */
+    /** The existing home, refused when others can write it or it is another user's (HomeGuard). */
     static UpdateHome existingHome(HomeOption option) throws UpdaterException {
-        UpdateHome updateHome = option.existing();
-        HomeGuard.check(updateHome);
-        return updateHome;
+        return option.existing();
     }
 
     private static boolean confirmed(PrintWriter out) {

@@ -20,13 +20,15 @@ import java.util.concurrent.Callable;
         name = "check",
         sortOptions = false,
         description = {
-                "Checks the release channel now, exactly as the host's agent does (its URL, trusted keys and"
-                        + " options from the home's channel.json), and shows what it offers: current and new version,"
-                        + " release age, what's new and download size. Installs nothing; 'apply' does."
+                "Checks the release channel now, as the host's agent does (the manifest URL and policy options"
+                        + " the agent recorded in HOME/channel.json), and shows what it offers: current and new"
+                        + " version, release age, what's new and download size. Installs nothing; 'apply' does.",
+                "Signatures are checked with the keys given by --key or --keyfile only: channel.json is written"
+                        + " by the host, and one that lists another key or sets an insecure-* flag is refused."
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  updater-sidecar check --home /var/lib/app/updates",
+                "  updater-sidecar check --home /var/lib/app/updates --key ed25519:MCowBQYDK2VwAyEA...",
                 "",
                 "Exit codes:",
                 "  0  checked (an update is available, or there is none to install: the box says which)",
@@ -43,13 +45,16 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     HomeOption home;
 
+    @Mixin
+    ChannelTrustOptions trust;
+
     @Override
     public Integer call() throws UpdaterException {
         UpdateHome updateHome = ApplyCommand.existingHome(home);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Clock clock = Clock.systemUTC();
-        ChannelOffer.Offer offer = ChannelOffer.check(updateHome, clock, warning -> {
+        ChannelOffer.Offer offer = ChannelOffer.check(updateHome, trust.trust(), clock, warning -> {
             err.println(Printable.of(warning, Printable.MAX_LINE_LENGTH));
             err.flush();
         });

@@ -67,19 +67,18 @@ final class RollbackCommand implements Callable<Integer> {
     Duration wait;
 
     @Option(names = "--target", paramLabel = "PATH",
-            description = "The file the host runs. Default: the agent's record of it. Example: --target /opt/app/app.jar")
+            description = "The file the host runs. Default: the target of the sidecar's last install"
+                    + " (HOME/installed.json); never the host's agent.json, which must name the same file."
+                    + " Example: --target /opt/app/app.jar")
     Path target;
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
         UpdateHome updateHome = ApplyCommand.existingHome(home);
         PrintWriter out = spec.commandLine().getOut();
-        Optional<Path> file = Targets.resolve(target, updateHome, List.of());
-        if (file.isEmpty()) {
-            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "No agent has recorded the target in "
-                    + updateHome.dir() + "; give the file the host runs with --target.");
-        }
-        Backups.Backup backup = new Backups(updateHome).forRollbackOf(file.get()).orElseThrow(() ->
+        Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
+        Targets.refuseOtherAgentTarget(updateHome, file, "nothing was changed");
+        Backups.Backup backup = new Backups(updateHome).forRollbackOf(file.path()).orElseThrow(() ->
                 new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
                         + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
                         + " the installed one is there."));
@@ -89,7 +88,7 @@ final class RollbackCommand implements Callable<Integer> {
             Requests requests = new Requests(updateHome);
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
-            requests.write(requests.rollbackFile(), new Requests.Rollback(installedSha(file.get()), backup.sha256(), at));
+            requests.write(requests.rollbackFile(), new Requests.Rollback(installedSha(file.path()), backup.sha256(), at));
             out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
                     + " to roll back to " + version + "; waiting for its health gate (up to "
                     + Durations.format(wait) + ").");
@@ -97,7 +96,7 @@ final class RollbackCommand implements Callable<Integer> {
             return ApplyCommand.report(RequestedSwap.await(updateHome, requests.rollbackFile(), before, at, wait),
                     version, updateHome, out);
         }
-        Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.get());
+        Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.path());
         out.println(Printable.of(outcome.message(), Printable.MAX_LINE_LENGTH));
         out.flush();
         return ExitCode.OK;

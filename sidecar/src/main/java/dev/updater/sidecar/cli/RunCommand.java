@@ -1,12 +1,13 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.text.Printable;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.Supervisor;
+import dev.updater.sidecar.supervise.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,8 +64,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
-        SidecarSettings settings = options.settings(spec, Duration.ZERO);
-        UpdateHome updateHome = HomeGuard.open(home.home);
+        SidecarSettings checked = options.settings(spec, Duration.ZERO, null); // usage errors first
+        SidecarSettings settings = checked.withTarget(Targets.ofCommand(options.target, command).orElseThrow(() ->
+                new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
+                        + command + " has no -jar; give it with --target.")));
+        UpdateHome updateHome = home.openOrCreate();
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {
             Consumer<String> log = logTo(spec.commandLine().getOut());

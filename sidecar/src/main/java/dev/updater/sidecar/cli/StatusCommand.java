@@ -10,7 +10,6 @@ import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.text.Printable;
-import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.SwapJournal;
@@ -60,7 +59,6 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException {
         UpdateHome updateHome = home.existing();
-        HomeGuard.check(updateHome);
         HomeStatus status = HomeStatus.read(updateHome);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

@@ -3,6 +3,7 @@ package dev.updater.sidecar.cli;
 import dev.updater.sidecar.health.GateSettings;
 import dev.updater.sidecar.supervise.ApplyPolicy;
 import dev.updater.sidecar.supervise.SidecarSettings;
+import dev.updater.sidecar.supervise.Targets;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,11 +49,13 @@ final class SupervisionOptions {
     int keepBackups;
 
     @Option(names = "--target", paramLabel = "PATH",
-            description = "The file the host runs and updates replace. Default: the agent's record of it (or, for"
-                    + " run, the command's -jar). Example: --target /opt/app/app.jar")
+            description = "The file the host runs and updates replace. Default: for run, the host command's -jar;"
+                    + " for watch, the target of the sidecar's last install (HOME/installed.json). Never taken from"
+                    + " the host's agent.json, which must name the same file. Example: --target /opt/app/app.jar")
     Path target;
 
-    SidecarSettings settings(CommandSpec spec, Duration restartTimeout) {
+    /** The settings, with {@code target} as the sidecar's target (null: run takes the host command's -jar). */
+    SidecarSettings settings(CommandSpec spec, Duration restartTimeout, Targets.Target target) {
         if (keepBackups < 1) {
             throw new ParameterException(spec.commandLine(), "Invalid value for option '--keep-backups': "
                     + keepBackups + "; keep at least 1, a rollback needs the previous version");

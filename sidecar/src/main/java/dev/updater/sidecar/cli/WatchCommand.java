@@ -2,9 +2,9 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.supervise.HomeGuard;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
+import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.supervise.Watcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,8 +60,10 @@ final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
-        SidecarSettings settings = options.settings(spec, restartTimeout);
-        UpdateHome updateHome = HomeGuard.open(home.home);
+        SidecarSettings checked = options.settings(spec, restartTimeout, null); // usage errors before the home is touched
+        UpdateHome updateHome = home.openOrCreate();
+        SidecarSettings settings = checked.withTarget(Targets.ofOptionOrInstalled(options.target, updateHome,
+                home.ownHome()));
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {
             Consumer<String> log = RunCommand.logTo(spec.commandLine().getOut());

@@ -2,6 +2,7 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.HomeOwnership;
 import dev.updater.core.home.UpdateHome;
 
 import java.io.IOException;
@@ -10,21 +11,22 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
 
 /**
  * Checks an update home before a sidecar trusts it. Threat: anyone who can write into the home can
- * write {@code staged.json} and an artifact, and this sidecar would install it; so the home is the
- * operator's only (0700), and one writable by group or others is refused.
+ * write {@code staged.json} and an artifact, and this sidecar would install it; so the home and its
+ * folders must be real directories of one user that nobody else can write ({@link HomeOwnership}),
+ * and that user must be the one running the sidecar. A home of another user is refused (root
+ * included): its records would steer what this sidecar, with its own rights, reads, writes and
+ * installs. {@code --allow-other-owner} lets an operator act on such a home on purpose.
  */
 public final class HomeGuard {
     private HomeGuard() {
     }
 
-    /** Creates the home (0700) when missing, then checks it. */
-    public static UpdateHome open(Path dir) throws UpdaterException {
+    /** Creates the home (0700) when missing, then checks it ({@link #check}). */
+    public static HomeOwnership open(Path dir, boolean allowOtherOwner) throws UpdaterException {
         UpdateHome home = new UpdateHome(dir);
         try {
             if (!Files.exists(home.dir(), LinkOption.NOFOLLOW_LINKS)) {
@@ -36,33 +38,25 @@ public final class HomeGuard {
             throw new UpdaterException(ErrorCode.IO, "Could not create the update home " + home.dir() + ": " + e
                     + "; create it (mode 700) or pick another --home.", e);
         }
-        check(home);
-        return home;
+        return check(home, allowOtherOwner);
     }
 
-    /** Refuses a home that is not a directory, or that group or others can write. */
-    public static void check(UpdateHome home) throws UpdaterException {
-        Path dir = home.dir();
-        if (!Files.isDirectory(dir)) {
-            throw new UpdaterException(ErrorCode.IO, "The update home " + dir + " is not a directory; give --home"
-                    + " a directory.");
+    /**
+     * Refuses a home that is not a directory, is a symbolic link, has a folder of another user or
+     * one that group or others can write, or (unless {@code allowOtherOwner}) that belongs to another
+     * user than the one running this process.
+     */
+    public static HomeOwnership check(UpdateHome home, boolean allowOtherOwner) throws UpdaterException {
+        HomeOwnership ownership = HomeOwnership.check(home);
+        if (!ownership.ownedByThisProcess() && !allowOtherOwner) {
+            throw new UpdaterException(ErrorCode.HOME_OTHER_OWNER, "The update home " + home.dir() + " belongs to "
+                    + ownership.owner() + ", not to " + ownership.user() + ", who runs this command: its records"
+                    + " and staged files are that user's word, and acting on them with your rights would let that"
+                    + " user choose what is read, written and installed. Run the command as "
+                    + ownership.owner().name() + " (sudo -u " + ownership.owner().name() + " updater-sidecar ...),"
+                    + " or pass --allow-other-owner if you mean to act on it.");
         }
-        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class);
-        if (view == null) {
-            return; // no POSIX modes here (Windows): the directory's ACL is the operator's business
-        }
-        Set<PosixFilePermission> mode;
-        try {
-            mode = view.readAttributes().permissions();
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, "Cannot read the permissions of " + dir + ": " + e + ".", e);
-        }
-        if (mode.contains(PosixFilePermission.GROUP_WRITE) || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new UpdaterException(ErrorCode.HOME_INSECURE, "The update home " + dir + " is writable by "
-                    + (mode.contains(PosixFilePermission.OTHERS_WRITE) ? "others" : "its group") + " ("
-                    + PosixFilePermissions.toString(mode) + "), so they could make this sidecar install anything;"
-                    + " run 'chmod 700 " + dir + "' and start again.");
-        }
+        return ownership;
     }
 
     /**
@@ -91,8 +85,13 @@ public final class HomeGuard {
         }
     }
 
-    /** Creates {@code dir} (0700) inside the home when missing. */
+    /** Creates {@code dir} (0700) inside the home when missing; refuses a symbolic link there. */
     static Path privateDirectory(Path dir) throws IOException {
+        if (Files.isSymbolicLink(dir)) {
+            // a link in place of requests/ would make the sidecar write its requests wherever it points
+            throw new IOException(dir + " is a symbolic link; the update home's folders are plain directories."
+                    + " Remove it");
+        }
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir);
             setPrivate(dir);

@@ -13,6 +13,7 @@ import dev.updater.sidecar.swap.QuarantineFile;
 import dev.updater.sidecar.swap.SwapJournal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalLong;
@@ -54,7 +55,11 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
             return null;
         }
         try {
-            String sha = Sha256.ofFile(Path.of(agent.target())).hex();
+            Path target = Path.of(agent.target());
+            if (!Files.isRegularFile(target)) {
+                return null; // agent.json is the host's word: never open a FIFO or a device it names
+            }
+            String sha = Sha256.ofFile(target).hex();
             String version = sha.equals(agent.targetSha256()) ? agent.runningVersion() : null;
             return new InstalledRelease(version, sha, agent.target(), null, null);
         } catch (IOException | RuntimeException e) {

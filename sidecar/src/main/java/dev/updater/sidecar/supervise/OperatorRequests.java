@@ -110,7 +110,8 @@ final class OperatorRequests {
         }
     }
 
-    private void refuse(String version, String sentence) throws UpdaterException {
+    /** Says why a request is not done, in the log and in the history, where the waiting command reads it. */
+    void refuse(String version, String sentence) throws UpdaterException {
         log.accept(sentence);
         History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));
     }

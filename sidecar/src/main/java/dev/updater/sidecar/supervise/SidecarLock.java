@@ -2,6 +2,7 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.UpdateHome;
 
 import java.io.IOException;
@@ -10,10 +11,9 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -38,7 +38,8 @@ public final class SidecarLock implements AutoCloseable {
     public static SidecarLock acquire(UpdateHome home) throws UpdaterException, InterruptedException {
         Path file = home.sidecarLock();
         try {
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            // NOFOLLOW: a link planted as sidecar.lock would make the sidecar truncate the file it names
+            FileChannel channel = HomeFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
             for (int i = 0; i < ATTEMPTS; i++) {
                 FileLock lock;
@@ -72,11 +73,13 @@ public final class SidecarLock implements AutoCloseable {
             return OptionalLong.empty();
         }
         try {
-            String text = Files.readString(home.sidecarLock(), StandardCharsets.US_ASCII).strip();
+            Optional<byte[]> bytes = HomeFiles.read(home.sidecarLock(), 64);
+            if (bytes.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            String text = new String(bytes.get(), StandardCharsets.US_ASCII).strip();
             return text.isEmpty() ? OptionalLong.of(-1) : OptionalLong.of(Long.parseLong(text));
-        } catch (NoSuchFileException e) {
-            return OptionalLong.empty();
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | UpdaterException | NumberFormatException e) {
             return OptionalLong.of(-1);
         }
     }

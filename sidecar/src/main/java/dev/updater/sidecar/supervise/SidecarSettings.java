@@ -2,7 +2,6 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.sidecar.health.GateSettings;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -13,16 +12,20 @@ import java.util.Objects;
  * @param gate what a new host must show
  * @param stopTimeout how long a host gets to exit after being asked, before it is killed
  * @param keepBackups how many backups survive a commit
- * @param target the file the host runs, or null to take it from the agent's record (or {@code -jar})
+ * @param target the file the host runs; null for {@code run} to take the host command's {@code -jar}
  * @param restartTimeout ({@code watch}) how long the container runtime gets to start the host again
  */
 public record SidecarSettings(ApplyPolicy policy, GateSettings gate, Duration stopTimeout, int keepBackups,
-                              Path target, Duration restartTimeout) {
+                              Targets.Target target, Duration restartTimeout) {
     public SidecarSettings {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(gate, "gate");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
         Objects.requireNonNull(restartTimeout, "restartTimeout");
-        target = target == null ? null : target.toAbsolutePath().normalize();
+    }
+
+    /** These settings with the sidecar's target, once the home that may name it was checked. */
+    public SidecarSettings withTarget(Targets.Target newTarget) {
+        return new SidecarSettings(policy, gate, stopTimeout, keepBackups, newTarget, restartTimeout);
     }
 }

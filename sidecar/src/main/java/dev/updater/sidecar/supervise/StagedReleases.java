@@ -56,7 +56,7 @@ final class StagedReleases {
     }
 
     /** What tells one version of a record file from the next. */
-    private record Stamp(FileTime modified, long size, Object fileKey) {
+    record Stamp(FileTime modified, long size, Object fileKey) {
         static Stamp of(Path file) {
             try {
                 BasicFileAttributes a = Files.readAttributes(file,

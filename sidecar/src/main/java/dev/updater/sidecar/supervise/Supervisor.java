@@ -17,7 +17,6 @@ import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapTransaction;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
@@ -52,6 +51,9 @@ public final class Supervisor implements HostControl {
     private final StagedReleases staged;
     private final OperatorRequests operator;
     private final SwapContext context;
+    /** The file the host runs: --target, else the command's -jar; null when neither names one. */
+    private final Targets.Target target;
+    private final TargetAgreement agreement;
     private final Object childLock = new Object();
     private ChildHost child; // guarded by childLock
     private volatile boolean stopping;
@@ -68,6 +70,8 @@ public final class Supervisor implements HostControl {
         this.operator = new OperatorRequests(home, staged, clock, log);
         this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
                 settings.keepBackups(), clock, log);
+        this.target = settings.target() != null ? settings.target() : Targets.ofCommand(null, command).orElse(null);
+        this.agreement = target == null ? null : new TargetAgreement(home, target, staged);
     }
 
     private enum Event { STOPPING, HOST_EXITED, STAGED, APPLY, ROLLBACK }
@@ -75,10 +79,12 @@ public final class Supervisor implements HostControl {
     /** Supervises until the host exits on its own with nothing to install (its exit code) or the sidecar is stopped. */
     public int run() throws UpdaterException, InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(this::forwardStop, "updater-sidecar-stop"));
-        Optional<Path> knownTarget = target();
-        if (knownTarget.isPresent()) {
-            HomeGuard.checkSameFileSystem(home, knownTarget.get());
+        if (target == null) {
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
+                    + command + " has no -jar; give it with --target.");
         }
+        HomeGuard.checkSameFileSystem(home, target.path());
+        Targets.refuseOtherJournalTarget(home, target);
         stopOrphanHost();
         Optional<Outcome> recovered = new Recovery(context, this).recover();
         if (recovered.isPresent() && recovered.get().mustStop()) {
@@ -109,7 +115,7 @@ public final class Supervisor implements HostControl {
                     if (code == RESTART_EXIT_CODE) {
                         log.accept("the host asked for a restart (exit code " + RESTART_EXIT_CODE + ")");
                         outcome = installIfDue(settings.policy().installsOnRestartRequest());
-                    } else if (target().isPresent() && staged.installable().isPresent() && policyAllowsWhenStopped()) {
+                    } else if (staged.installable().isPresent() && policyAllowsWhenStopped() && agreement.holds()) {
                         log.accept("the host exited with code " + code + "; installing the staged release (apply="
                                 + settings.policy() + ")");
                     } else {
@@ -156,9 +162,10 @@ public final class Supervisor implements HostControl {
             if (operator.applyWaiting()) {
                 return Event.APPLY;
             }
-            // staged.json first: usually absent, so the agent record is not parsed at every poll
+            // staged.json first: usually absent, so the agent record is not looked at every poll; the
+            // agreement before the host is stopped, so a disagreement never stops it for nothing
             if (settings.policy().installsWhileRunning(LocalTime.now(clock)) && staged.installable().isPresent()
-                    && target().isPresent()) {
+                    && agreement.holds()) {
                 return Event.STAGED;
             }
             Thread.sleep(POLL_MILLIS);
@@ -176,14 +183,11 @@ public final class Supervisor implements HostControl {
 
     private Optional<Outcome> install(StagedRelease release, boolean approved)
             throws UpdaterException, InterruptedException {
-        Optional<Path> target = target();
-        if (target.isEmpty()) {
-            staged.once(release.version() + " is staged, but the target is unknown: the agent has not written "
-                    + home.agentRecord() + " and the command has no -jar; give --target");
+        if (!agreement.holds()) {
             return Optional.empty();
         }
-        HomeGuard.checkSameFileSystem(home, target.get());
-        return Optional.of(new SwapTransaction(context, this).install(release, target.get(), approved));
+        HomeGuard.checkSameFileSystem(home, target.path());
+        return Optional.of(new SwapTransaction(context, this).install(release, target.path(), approved));
     }
 
     private Optional<Outcome> onApplyRequest() throws UpdaterException, InterruptedException {
@@ -191,18 +195,25 @@ public final class Supervisor implements HostControl {
         if (approved.isEmpty()) {
             return Optional.empty();
         }
+        if (!agreement.holds()) {
+            operator.refuse(approved.get().version(), agreement.conflict());
+            return Optional.empty();
+        }
         stopChild("to install " + approved.get().version() + " (apply)");
         return install(approved.get(), true);
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        Optional<Path> target = target();
-        Optional<Backups.Backup> backup = operator.takeRollback(target);
+        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target.path()));
         if (backup.isEmpty()) {
             return Optional.empty();
         }
+        if (!agreement.holds()) {
+            operator.refuse(null, agreement.conflict());
+            return Optional.empty();
+        }
         stopChild("to roll back to " + backup.get().version());
-        return Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.get()));
+        return Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.path()));
     }
 
     private int giveUp(Outcome outcome) throws UpdaterException, InterruptedException {
@@ -239,10 +250,6 @@ public final class Supervisor implements HostControl {
         } catch (UpdaterException e) {
             return null;
         }
-    }
-
-    private Optional<Path> target() {
-        return Targets.resolve(settings.target(), home, command);
     }
 
     // ---- the child

@@ -16,12 +16,10 @@ import dev.updater.sidecar.swap.SwapContext;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapTransaction;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +45,9 @@ public final class Watcher implements HostControl {
     private final OperatorRequests operator;
     private final SwapContext context;
     private final HostStopper stopper;
+    /** The file the host runs: --target, else the target of the sidecar's last install; never agent.json's. */
+    private final Targets.Target target;
+    private final TargetAgreement agreement;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
     private volatile boolean stopping;
     private boolean saidUnknown;
@@ -62,17 +63,21 @@ public final class Watcher implements HostControl {
         this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
                 settings.keepBackups(), clock, log);
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
+        this.target = settings.target();
+        this.agreement = target == null ? null : new TargetAgreement(home, target, staged);
     }
 
     /** Watches until the sidecar is stopped; returns 143 then, as the JVM does on SIGTERM. */
     public int run() throws UpdaterException, InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "updater-sidecar-stop"));
         try {
-            clearStaleExitRequest();
-            Optional<Path> knownTarget = target();
-            if (knownTarget.isPresent()) {
-                HomeGuard.checkSameFileSystem(home, knownTarget.get());
+            if (target == null) {
+                throw new UpdaterException(dev.updater.core.ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the"
+                        + " host runs; give it with --target.");
             }
+            clearStaleExitRequest();
+            HomeGuard.checkSameFileSystem(home, target.path());
+            Targets.refuseOtherJournalTarget(home, target);
             check(new Recovery(context, this).recover());
             while (!stopping) {
                 if (somethingToDo() && hostStateKnown()) {
@@ -110,7 +115,7 @@ public final class Watcher implements HostControl {
     /** An operator's request waits, or a staged release is due (staged.json first: the agent record is read only then). */
     private boolean somethingToDo() {
         return operator.rollbackWaiting() || operator.applyWaiting()
-                || (installsNow() && staged.installable().isPresent() && target().isPresent());
+                || (installsNow() && staged.installable().isPresent());
     }
 
     /**
@@ -154,30 +159,30 @@ public final class Watcher implements HostControl {
 
     private Optional<Outcome> install(StagedRelease release, boolean approved)
             throws UpdaterException, InterruptedException {
-        Optional<Path> target = target();
-        if (target.isEmpty()) {
-            staged.once(release.version() + " is staged, but the target is unknown: the agent has not written "
-                    + home.agentRecord() + "; give --target");
+        if (!agreement.holds()) {
             return Optional.empty();
         }
-        HomeGuard.checkSameFileSystem(home, target.get());
-        return Optional.of(new SwapTransaction(context, this).install(release, target.get(), approved));
+        HomeGuard.checkSameFileSystem(home, target.path());
+        return Optional.of(new SwapTransaction(context, this).install(release, target.path(), approved));
     }
 
     private Optional<Outcome> onApplyRequest() throws UpdaterException, InterruptedException {
         Optional<StagedRelease> approved = operator.takeApply();
+        if (approved.isPresent() && !agreement.holds()) {
+            operator.refuse(approved.get().version(), agreement.conflict());
+            return Optional.empty();
+        }
         return approved.isEmpty() ? Optional.empty() : install(approved.get(), true);
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        Optional<Path> target = target();
-        Optional<Backups.Backup> backup = operator.takeRollback(target);
+        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target.path()));
+        if (backup.isPresent() && !agreement.holds()) {
+            operator.refuse(null, agreement.conflict());
+            return Optional.empty();
+        }
         return backup.isEmpty() ? Optional.empty()
-                : Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.get()));
-    }
-
-    private Optional<Path> target() {
-        return Targets.resolve(settings.target(), home, List.of());
+                : Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.path()));
     }
 
     private void stop() {

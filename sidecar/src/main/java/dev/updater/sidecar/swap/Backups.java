@@ -70,7 +70,9 @@ public final class Backups {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.backups())) {
             for (Path dir : dirs) {
                 Optional<Backup> record = readQuietly(dir.resolve(RECORD));
-                record.ifPresent(all::add);
+                if (record.isPresent() && isBeside(record.get(), dir)) {
+                    all.add(record.get());
+                }
             }
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not list " + home.backups() + ": " + e
@@ -100,6 +102,20 @@ public final class Backups {
                 continue;
             }
             deleteTree(home.dir().resolve(old.file()).getParent());
+        }
+    }
+
+    /**
+     * True when the backup's {@code file} is a file in {@code dir}, the folder of its record. Threat:
+     * backup.json lies in the home; a {@code file} of {@code ../../etc/shadow} would make a rollback
+     * install that file's bytes, and pruning delete that file's folder.
+     */
+    private boolean isBeside(Backup backup, Path dir) {
+        try {
+            Path file = home.resolveInside(backup.file(), home.backups());
+            return dir.equals(file.getParent()) && backup.sha256() != null && backup.createdAt() != null;
+        } catch (IllegalArgumentException e) {
+            return false; // an unusable backup, not a broken home
         }
     }
 

@@ -7,6 +7,7 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -72,8 +73,26 @@ public record SwapJournal(
         if (kind == Kind.INSTALL && backup == null) {
             throw new IllegalArgumentException("An install keeps a backup of what it replaces; the journal names none");
         }
+        requireInHome("source", source, "releases", "backup");
+        if (backup != null) {
+            requireInHome("backup", backup, "backup", "backup");
+        }
         if (attempts < 0 || resumes < 0) {
             throw new IllegalArgumentException("Counters are never negative: attempts " + attempts + ", resumes " + resumes);
+        }
+    }
+
+    /**
+     * Threat: journal.json lies in the home; a {@code source} of {@code /etc/shadow} or a {@code backup}
+     * of {@code ../../x} would make recovery install, or back up over, a file outside it.
+     */
+    private static void requireInHome(String field, String path, String folder, String otherFolder) {
+        Path p = Path.of(path);
+        if (p.isAbsolute() || !p.normalize().equals(p) || p.getNameCount() < 3
+                || !(p.startsWith(folder) || p.startsWith(otherFolder))) {
+            throw new IllegalArgumentException("The journal's " + field + " \"" + path + "\" is not a file in the"
+                    + " home's " + folder + "/" + (folder.equals(otherFolder) ? "" : " or " + otherFolder + "/")
+                    + " folder");
         }
     }
 

@@ -67,7 +67,8 @@ class ApplyCancelIT {
     void ctrlC_duringTheDownload_keepsAPart_thatTheNextApplyResumes() throws Exception {
         channel.throttle(200_000);
         Process apply = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", SIDECAR_JAR.toString(), "apply", "--home", home.dir().toString(), "--yes",
+                "-jar", SIDECAR_JAR.toString(), "apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                        "--yes",
                 "--target", target.toString()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("apply.log").toFile()).start();
         await().atMost(Duration.ofSeconds(20)).until(() -> partBytes() > 100_000);
@@ -82,7 +83,8 @@ class ApplyCancelIT {
         assertArrayEquals(OLD, Files.readAllBytes(target), "nothing installed");
 
         channel.throttle(0);
-        CliRun resumed = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun resumed = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
 
         assertEquals(0, resumed.exitCode(), resumed.toString());
         assertTrue(resumed.out().contains("Resuming the earlier download from "), resumed.out());

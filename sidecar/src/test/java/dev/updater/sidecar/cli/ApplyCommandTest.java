@@ -1,10 +1,12 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.OtherUser;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
 import dev.updater.sidecar.testhost.Staging;
@@ -202,5 +204,144 @@ class ApplyCommandTest {
             System.setIn(stdin);
         }
         assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    // ---- the trust boundary: what the host (or whoever writes the home) can make apply do
+
+    /** agent.json as a compromised host (or a stale one) writes it, naming {@code runs} as its target. */
+    private void agentRecordNaming(Path runs) throws Exception {
+        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(4242, Instant.now(), "1.0.0", "manifest",
+                runs.toString(), null, List.of(), "test", "host-1", false, null, null, null, null, null, false, null,
+                Instant.now()));
+    }
+
+    @Test
+    void apply_whenAgentJsonNamesAnotherTarget_isRefusedNamingBoth_andNeitherFileChanges() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.conf"), "precious configuration\n");
+        String victimSha = Sha256.ofFile(victim).hex();
+        agentRecordNaming(victim);
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("The host's " + home.resolve("agent.json") + " says it runs " + victim + ", but this sidecar's"
+                + " target is " + target + " (--target); nothing was installed. If the app moved, start the host once"
+                + " so that its agent records the new path; otherwise give --target the file the host runs.\n",
+                run.err());
+        assertEquals(victimSha, Sha256.ofFile(victim).hex());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertFalse(Files.exists(home.resolve("journal.json")), "no swap began");
+    }
+
+    @Test
+    void apply_withoutTarget_takesTheLastInstallsTarget_neverAgentJsons() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.conf"), "precious configuration\n");
+        agentRecordNaming(victim);
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertTrue(run.err().startsWith("The host's " + home.resolve("agent.json") + " says it runs " + victim
+                + ", but this sidecar's target is " + target + " (installed.json (the sidecar's last install));"
+                + " nothing was installed."), run.err());
+        assertEquals("precious configuration\n", Files.readString(victim));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void sudoApply_onAHomeOfTheAppUser_neverRenamesItsReleaseOverAFileTheHomeNames() throws Exception {
+        OtherUser.assumeRoot();
+        // the app user (nobody) writes agent.json and installed.json naming a file only root may write,
+        // and stages "a release" there; then an operator runs 'sudo updater-sidecar apply --yes'
+        Path victim = Files.writeString(dir.resolve("shadow"), "root:$6$secret:19000:0:99999:7:::\n");
+        String victimSha = Sha256.ofFile(victim).hex();
+        agentRecordNaming(victim);
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", victimSha, victim.toString(),
+                null, null));
+        Staging.stage(home, Files.write(dir.resolve("evil.jar"), "root::0:0:::\n".getBytes(StandardCharsets.UTF_8)),
+                "1.1.0");
+        try (var walk = Files.walk(home)) {
+            for (Path p : walk.toList()) {
+                OtherUser.give(p);
+            }
+        }
+        String nobody = OtherUser.name(home);
+
+        CliRun refused = CliRun.run("apply", "--home", home.toString(), "--yes");
+        CliRun noTarget = CliRun.run("apply", "--home", home.toString(), "--yes", "--allow-other-owner");
+        CliRun otherTarget = CliRun.run("apply", "--home", home.toString(), "--yes", "--allow-other-owner",
+                "--target", target.toString());
+
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals("The update home " + home + " belongs to " + nobody + " (uid 65534), not to root (uid 0), who"
+                + " runs this command: its records and staged files are that user's word, and acting on them with"
+                + " your rights would let that user choose what is read, written and installed. Run the command as "
+                + nobody + " (sudo -u " + nobody + " updater-sidecar ...), or pass --allow-other-owner if you mean to"
+                + " act on it.\n", refused.err());
+        assertEquals("", refused.out(), "nothing was read from the home");
+        assertEquals(1, noTarget.exitCode(), noTarget.toString());
+        assertEquals("The update home " + home + " belongs to another user (--allow-other-owner), so its records do"
+                + " not name the file to replace; give the file the host runs with --target.\n", noTarget.err());
+        assertEquals(1, otherTarget.exitCode(), otherTarget.toString());
+        assertEquals("The host's " + home.resolve("agent.json") + " says it runs " + victim + ", but this sidecar's"
+                + " target is " + target + " (--target); nothing was installed. If the app moved, start the host once"
+                + " so that its agent records the new path; otherwise give --target the file the host runs.\n",
+                otherTarget.err());
+        assertEquals(victimSha, Sha256.ofFile(victim).hex());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertFalse(Files.exists(home.resolve("journal.json")), "no swap began");
+    }
+
+    @Test
+    void apply_onAHomeOfAnotherUser_withAllowOtherOwnerAndTarget_installs() throws Exception {
+        OtherUser.assumeRoot();
+        agentRecordNaming(target);
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
+        OtherUser.give(home);
+        OtherUser.give(home.resolve("releases"));
+        OtherUser.give(home.resolve("releases/1.1.0"));
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--allow-other-owner", "--target",
+                target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    @Test
+    void apply_aStagedFileNamedOutsideTheHome_isRefused_andThatFileIsNeverRead() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.conf"), "precious configuration\n");
+        StagedRelease staged = Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
+        JsonRecords.write(home.resolve("staged.json"), new StagedRelease("1.1.0", "releases/../../victim.conf",
+                staged.size(), Sha256.ofFile(victim).hex(), "any", List.of(), List.of(), null, false, false, null,
+                null, null, Instant.now()));
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("staged.json's file \"releases/../../victim.conf\" is not inside " + home.resolve("releases")
+                + "; nothing was installed. Delete " + home.resolve("staged.json") + " and let the agent stage the"
+                + " release again.\n", run.err());
+        assertEquals("precious configuration\n", Files.readString(victim));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void apply_aStagedFileThatIsASymbolicLink_isRefused_andItsDestinationIsNeverRead() throws Exception {
+        Path victim = Files.writeString(dir.resolve("victim.conf"), "precious configuration\n");
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
+        Path staged = home.resolve("releases/1.1.0/app.jar");
+        Files.delete(staged);
+        Files.createSymbolicLink(staged, victim);
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("The staged file is refused: " + staged + " is a symbolic link to " + victim + "; the update"
+                + " home's files are plain files, and a link could send updater's writes to any file. Nothing was"
+                + " opened through it. Remove it (rm " + staged + ") and find out who planted it.\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 }

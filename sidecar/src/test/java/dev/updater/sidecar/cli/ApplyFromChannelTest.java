@@ -7,6 +7,8 @@ import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
@@ -60,7 +62,8 @@ class ApplyFromChannelTest {
     void applyYes_showsTheOffer_downloadsWithProgress_verifies_andInstalls() throws Exception {
         channel.publish("1.1.0", NEW);
 
-        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
 
         assertEquals(0, run.exitCode(), run.toString());
         String out = run.out();
@@ -82,7 +85,8 @@ class ApplyFromChannelTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
-            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                    "--target", target.toString());
 
             assertEquals(1, run.exitCode());
             assertTrue(run.out().endsWith("  Download size: 26 B\nProceed? [Y/n] "), run.out());
@@ -132,7 +136,8 @@ class ApplyFromChannelTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("y\n".getBytes(StandardCharsets.UTF_8)));
-            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                    "--target", target.toString());
             assertEquals(0, run.exitCode(), run.toString());
         } finally {
             System.setIn(stdin);
@@ -143,7 +148,8 @@ class ApplyFromChannelTest {
     @Test
     void upToDate_saysSo_andInstallsNothing() throws Exception {
         channel.publish("1.0.0", OLD);
-        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
         assertArrayEquals(OLD, Files.readAllBytes(target));
@@ -154,10 +160,32 @@ class ApplyFromChannelTest {
         channel.publish("1.1.0", NEW);
         Files.write(channel.dir().resolve(TestChannel.artifactPath("1.1.0")), "app 1.1.0, a little LONGER".getBytes(
                 StandardCharsets.UTF_8));
-        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--yes", "--target", target.toString());
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("SHA-256"), run.err());
         assertFalse(Files.exists(home.stagedRecord()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
+    }
+
+    @Test
+    void applyYes_whenChannelJsonTrustsTheHostsOwnKey_isRefused_andNothingIsDownloadedOrInstalled() throws Exception {
+        // a compromised host publishes its own release, signed with its own key, and records that key
+        String hostsKey = TrustedKey.of(Ed25519Keys.generate().getPublic()).text();
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+                List.of(hostsKey), "host-1", false, false, false, false, Instant.now()));
+        channel.publish("1.1.0", NEW);
+
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(), "--yes",
+                "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(home.channelRecord() + " trusts " + hostsKey + ", which was not given; it is written by the host,"
+                + " and check and apply take trusted keys and insecure settings only from their own options. Check"
+                + " that it is the key your releases are signed with, then pass --key " + hostsKey + " (or --keyfile"
+                + " FILE).\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(0, channel.requests("/manifest.json"));
+        assertFalse(Files.exists(home.stagedRecord()));
     }
 }

@@ -5,6 +5,8 @@ import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.testing.TestChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +55,7 @@ class CheckCommandTest {
                 new dev.updater.core.manifest.Changelog(List.of("Dark theme"), List.of("Login timeout")), null, false,
                 null, null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
 
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("""
@@ -95,7 +97,7 @@ class CheckCommandTest {
     @Test
     void check_upToDate_saysSo() throws Exception {
         channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
     }
@@ -107,7 +109,7 @@ class CheckCommandTest {
         manifest[manifest.length - 3] ^= 1;
         channel.writeRaw(manifest, Files.readAllBytes(channel.dir().resolve("manifest.json.sig")));
 
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
         assertEquals(1, run.exitCode());
         assertEquals("The signature of manifest " + channel.manifestUri() + " does not match any trusted key ("
@@ -135,9 +137,86 @@ class CheckCommandTest {
     @Test
     void check_beforeTheAgentRecordedItsChannel_saysWhatToDo() throws Exception {
         Files.delete(home.channelRecord());
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
         assertEquals(1, run.exitCode());
         assertEquals("The agent has not recorded its channel in " + home.channelRecord() + " yet; start the host"
                 + " with the updater agent (home=" + home.dir() + ") once, then check again.\n", run.err());
+    }
+
+    // ---- channel.json is written by the host: it may name the URL, never widen trust
+
+    private void recordChannel(List<String> keys, boolean insecureHttp, boolean insecureUnsigned) throws Exception {
+        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(), keys, "host-1",
+                false, false, insecureHttp, insecureUnsigned, Instant.now()));
+    }
+
+    @Test
+    void check_whenChannelJsonTrustsAKeyTheOperatorDidNotGive_isRefusedNamingIt_beforeAnyRequest() throws Exception {
+        channel.publish("1.1.0", "x".getBytes(StandardCharsets.UTF_8));
+        String hostsKey = TrustedKey.of(Ed25519Keys.generate().getPublic()).text();
+        recordChannel(List.of(channel.keyText(), hostsKey), false, false);
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(home.channelRecord() + " trusts " + hostsKey + ", which was not given; it is written by the host,"
+                + " and check and apply take trusted keys and insecure settings only from their own options. Check"
+                + " that it is the key your releases are signed with, then pass --key " + hostsKey + " (or --keyfile"
+                + " FILE).\n", run.err());
+        assertEquals(0, channel.requests("/manifest.json"), "nothing was fetched with widened trust");
+    }
+
+    @Test
+    void check_withoutAnyKey_isRefused_namingTheKeyChannelJsonLists() throws Exception {
+        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(home.channelRecord() + " trusts " + channel.keyText() + ", and no key was given; it is written by"
+                + " the host, and check and apply take trusted keys and insecure settings only from their own options."
+                + " Check that it is the key your releases are signed with, then pass --key " + channel.keyText()
+                + " (or --keyfile FILE).\n", run.err());
+    }
+
+    @Test
+    void check_whenChannelJsonAllowsUnsignedManifests_isRefused_unlessTheOperatorPassesTheFlag() throws Exception {
+        channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
+        recordChannel(List.of(channel.keyText()), false, true);
+
+        CliRun refused = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
+        CliRun allowed = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--insecure-allow-unsigned");
+
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals(home.channelRecord() + " sets insecure-allow-unsigned; it is written by the host, and check and"
+                + " apply take trusted keys and insecure settings only from their own options. Pass"
+                + " --insecure-allow-unsigned if you mean to accept manifests without a signature.\n", refused.err());
+        assertEquals(0, allowed.exitCode(), allowed.toString());
+    }
+
+    @Test
+    void check_whenChannelJsonAllowsPlainHttp_isRefused_unlessTheOperatorPassesTheFlag() throws Exception {
+        recordChannel(List.of(channel.keyText()), true, false);
+
+        CliRun refused = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
+
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertEquals(home.channelRecord() + " sets insecure-allow-http; it is written by the host, and check and apply"
+                + " take trusted keys and insecure settings only from their own options. Pass --insecure-allow-http if"
+                + " you mean to allow plain HTTP to hosts other than loopback.\n", refused.err());
+    }
+
+    @Test
+    void check_withAKeyFile_andAnotherManifestUrl_usesTheOperatorsChannel() throws Exception {
+        channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
+        // the host recorded no key at all and another URL: nothing is widened, the operator's URL wins
+        JsonRecords.write(home.channelRecord(), new ChannelSettings("https://releases.example.invalid/m.json",
+                List.of(), "host-1", false, false, false, false, Instant.now()));
+        Path keyFile = Files.writeString(dir.resolve("updater.pub"), channel.keyText() + "\n");
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--keyfile", keyFile.toString(),
+                "--manifest", channel.manifestUri().toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
     }
 }

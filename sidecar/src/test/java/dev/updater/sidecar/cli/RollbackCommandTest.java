@@ -4,6 +4,7 @@ import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.QuarantineFile;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.testhost.Staging;
@@ -14,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,5 +68,25 @@ class RollbackCommandTest {
         assertEquals("rolled back by an operator to 1.0.0",
                 QuarantineFile.read(new UpdateHome(home)).versions().get(0).reason());
         assertEquals("1.1.0", QuarantineFile.read(new UpdateHome(home)).versions().get(0).version());
+    }
+
+    @Test
+    void rollback_aBackupRecordNamingAFileOutsideTheHome_isNoBackup_andThatFileIsNeitherInstalledNorDeleted()
+            throws Exception {
+        Path secrets = Files.createDirectories(dir.resolve("secrets"));
+        Path secret = Files.writeString(secrets.resolve("shadow"), "root:$6$secret:19000:0:99999:7:::\n");
+        Path backupDir = Files.createDirectories(home.resolve("backup/1.0.0"));
+        // written by whoever can write the home: "roll back to /…/secrets/shadow", "prune /…/secrets"
+        JsonRecords.write(backupDir.resolve("backup.json"), new Backups.Backup("0.9.0", Sha256.ofFile(secret).hex(),
+                Files.size(secret), "backup/../../secrets/shadow", Instant.now()));
+
+        CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("There is no backup to roll back to in " + home.resolve("backup") + ": each install keeps the"
+                + " version it replaces, and none other than the installed one is there.\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(List.of(), new Backups(new UpdateHome(home)).list(), "pruning never sees it either");
+        assertEquals("root:$6$secret:19000:0:99999:7:::\n", Files.readString(secret));
     }
 }

@@ -2,6 +2,8 @@ package dev.updater.sidecar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.Sha256;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.JsonRecords;
 import dev.updater.core.json.Json;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -338,6 +341,36 @@ class RunCommandIT {
                 + " again.", sidecar.output().get(sidecar.output().size() - 1));
         fx.assertTargetIs(fx.v100);
         assertEquals(List.of("1.2.0"), fx.quarantined());
+    }
+
+    @Test
+    void afterTheAppMoved_aStaleAgentJson_neverMakesRunInstallOverTheOldPath() throws Exception {
+        fx = new SidecarFixture(dir);
+        // the app used to run from old/app.jar; its last agent.json still says so
+        Path oldJar = Files.createDirectories(dir.resolve("old")).resolve("app.jar");
+        Files.copy(fx.v100, oldJar);
+        String oldSha = Sha256.ofFile(oldJar).hex();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), Instant.now(), "1.0.0", "manifest",
+                oldJar.toString(), oldSha, List.of(), "test", "host-1", true, null, null, null, null, null, false,
+                null, Instant.now()));
+        fx.stage(fx.v110, "1.1.0");
+        List<String> args = new ArrayList<>(fx.runArgs("immediate"));
+        args.subList(args.indexOf("--target"), args.indexOf("--target") + 2).clear(); // the target is the -jar
+
+        ChildJvm sidecar = fx.sidecar(List.of(), args);
+
+        sidecar.awaitLine("updater-sidecar: The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
+                + ", but this sidecar's target is " + fx.target + " (the host command's -jar); nothing is installed"
+                + " while they disagree. If the app moved, start the host once so that its agent records the new path;"
+                + " otherwise give --target the file the host runs.", EXIT);
+        // the host starts, its agent records where it runs now, and the release goes there
+        fx.awaitServing("1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        fx.assertTargetIs(fx.v110);
+        assertEquals(oldSha, Sha256.ofFile(oldJar).hex(), "the old path is untouched");
+        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
     }
 
     private static long firstHostPid(ChildJvm sidecar) {

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.testing.OtherUser;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,12 +60,56 @@ class RunCommandTest {
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path marker = dir.resolve("started");
 
+        CliRun run = CliRun.run("run", "--home", home.toString(), "--target", dir.resolve("app.jar").toString(), "--",
+                "touch", marker.toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make updater"
+                + " install anything; run 'chmod 700 " + home + "' and start again.\n", run.err());
+        assertEquals(false, Files.exists(marker), "the host never started");
+    }
+
+    @Test
+    void run_onAHomeOfAnotherUser_isRefusedBeforeTheHostStarts_evenForRoot() throws Exception {
+        OtherUser.assumeRoot();
+        Path home = OtherUser.give(Staging.newHome(dir.resolve("home")));
+        Path marker = dir.resolve("started");
+
+        CliRun run = CliRun.run("run", "--home", home.toString(), "--target", dir.resolve("app.jar").toString(), "--",
+                "touch", marker.toString());
+
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("The update home " + home + " belongs to " + OtherUser.name(home)
+                + " (uid 65534), not to root (uid 0), who runs this command"), run.err());
+        assertEquals(false, Files.exists(marker), "the host never started");
+        assertEquals(false, Files.exists(home.resolve("sidecar.lock")), "nothing was written into the home");
+    }
+
+    @Test
+    void run_whoseCommandHasNoJar_needsTarget_andNeverReadsAgentJson() throws Exception {
+        Path home = Staging.newHome(dir.resolve("home"));
+        Files.writeString(home.resolve("agent.json"), "{\"pid\":1,\"target\":\"" + dir.resolve("victim") + "\"}");
+        Path marker = dir.resolve("started");
+
         CliRun run = CliRun.run("run", "--home", home.toString(), "--", "touch", marker.toString());
 
         assertEquals(1, run.exitCode());
-        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make this sidecar"
-                + " install anything; run 'chmod 700 " + home + "' and start again.\n", run.err());
+        assertEquals("Cannot tell which file the host runs: the command [touch, " + marker + "] has no -jar; give it"
+                + " with --target.\n", run.err());
         assertEquals(false, Files.exists(marker), "the host never started");
+    }
+
+    @Test
+    void watch_beforeAnyInstall_needsTarget_andNeverTakesAgentJsons() throws Exception {
+        Path home = Staging.newHome(dir.resolve("home"));
+        Files.writeString(home.resolve("agent.json"), "{\"pid\":1,\"target\":\"" + dir.resolve("victim") + "\"}");
+
+        CliRun run = CliRun.run("watch", "--home", home.toString());
+
+        assertEquals(1, run.exitCode());
+        assertEquals("No install has recorded the target in " + home.resolve("installed.json") + " yet; give the file"
+                + " the host runs with --target.\n", run.err());
+        assertEquals(false, Files.exists(home.resolve("sidecar.lock")), "it never started watching");
     }
 
     @Test
@@ -74,7 +119,8 @@ class RunCommandTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("--apply=POLICY"), run.out());
         assertTrue(run.out().contains("Default: on-exit."), run.out());
-        assertTrue(run.out().contains("Default: 60s."), run.out());
+        assertTrue(run.out().replaceAll("\\s+", " ").contains("Default: 60s."), run.out()); // wherever it wraps
         assertTrue(run.out().contains("  143  stopped by SIGTERM (the host was stopped first)"), run.out());
+        assertTrue(run.out().contains("--allow-other-owner"), run.out());
     }
 }

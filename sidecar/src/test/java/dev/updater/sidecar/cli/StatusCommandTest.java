@@ -191,7 +191,7 @@ class StatusCommandTest {
         CliRun run = CliRun.run("status", "--home", home.toString());
 
         assertEquals(1, run.exitCode());
-        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make this sidecar"
+        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make updater"
                 + " install anything; run 'chmod 700 " + home + "' and start again.\n", run.err());
     }
 }

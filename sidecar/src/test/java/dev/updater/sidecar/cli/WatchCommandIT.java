@@ -50,7 +50,7 @@ class WatchCommandIT {
     private ChildJvm watch(String policy, String restartTimeout) {
         ChildJvm watcher = fx.sidecar(List.of(), new ArrayList<>(List.of("watch", "--home", fx.home.toString(),
                 "--apply", policy, "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s",
-                "--stop-timeout", "2s", "--restart-timeout", restartTimeout)));
+                "--stop-timeout", "2s", "--restart-timeout", restartTimeout, "--target", fx.target.toString())));
         watcher.awaitLine("updater-sidecar: watching " + fx.home + " (apply=" + policy + ")", EXIT);
         return watcher;
     }

@@ -2,7 +2,9 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.HomeOwnership;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.OtherUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HomeGuardTest {
     @TempDir
@@ -19,8 +23,9 @@ class HomeGuardTest {
 
     @Test
     void open_createsAMissingHomeForTheOperatorOnly() throws Exception {
-        UpdateHome home = HomeGuard.open(dir.resolve("a/b/home"));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(home.dir())));
+        HomeOwnership ownership = HomeGuard.open(dir.resolve("a/b/home"), false);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/home"))));
+        assertTrue(ownership.ownedByThisProcess());
     }
 
     @Test
@@ -28,10 +33,10 @@ class HomeGuardTest {
         Path home = Files.createDirectory(dir.resolve("home"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.open(home));
+        UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.open(home, false));
 
         assertEquals(ErrorCode.HOME_INSECURE, e.code());
-        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make this sidecar"
+        assertEquals("The update home " + home + " is writable by others (rwxrwxrwx), so they could make updater"
                 + " install anything; run 'chmod 700 " + home + "' and start again.", e.getMessage());
     }
 
@@ -40,17 +45,43 @@ class HomeGuardTest {
         Path home = Files.createDirectory(dir.resolve("home"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwx---"));
 
-        UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.check(new UpdateHome(home)));
+        UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.check(new UpdateHome(home), false));
 
-        assertEquals("The update home " + home + " is writable by its group (rwxrwx---), so they could make this"
-                + " sidecar install anything; run 'chmod 700 " + home + "' and start again.", e.getMessage());
+        assertEquals("The update home " + home + " is writable by its group (rwxrwx---), so they could make"
+                + " updater install anything; run 'chmod 700 " + home + "' and start again.", e.getMessage());
     }
 
     @Test
     void aHomeReadableByOthers_isAccepted() throws Exception {
         Path home = Files.createDirectory(dir.resolve("home"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
-        HomeGuard.check(new UpdateHome(home));
+        HomeGuard.check(new UpdateHome(home), false);
+    }
+
+    @Test
+    void aHomeOfAnotherUser_isRefused_evenToRoot_sayingHowToActOnItAnyway() throws Exception {
+        OtherUser.assumeRoot();
+        Path home = OtherUser.give(Files.createDirectory(dir.resolve("home")));
+        String nobody = OtherUser.name(home);
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.check(new UpdateHome(home), false));
+
+        assertEquals(ErrorCode.HOME_OTHER_OWNER, e.code());
+        assertEquals("The update home " + home + " belongs to " + nobody + " (uid 65534), not to root (uid 0), who runs"
+                + " this command: its records and staged files are that user's word, and acting on them with your"
+                + " rights would let that user choose what is read, written and installed. Run the command as "
+                + nobody + " (sudo -u " + nobody + " updater-sidecar ...), or pass --allow-other-owner if you mean to"
+                + " act on it.", e.getMessage());
+    }
+
+    @Test
+    void aHomeOfAnotherUser_isAccepted_withAllowOtherOwner_andKnownAsNotOurs() throws Exception {
+        OtherUser.assumeRoot();
+        Path home = OtherUser.give(Files.createDirectory(dir.resolve("home")));
+
+        HomeOwnership ownership = HomeGuard.check(new UpdateHome(home), true);
+
+        assertFalse(ownership.ownedByThisProcess());
     }
 
     @Test
