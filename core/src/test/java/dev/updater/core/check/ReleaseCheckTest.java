@@ -110,12 +110,13 @@ class ReleaseCheckTest {
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
-        assertEquals(ErrorCode.IO, e.code());
-        assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
-                + " the highest release it accepted (it cannot be"
-                + " read: java.io.IOException: Is a directory). No update is checked until it is fixed, so that no"
-                + " older release can slip in: restore the file from a backup, or delete it to fall back to the"
-                + " running version.", e.getMessage());
+        // a directory where the record belongs is no record (HomeFiles refuses anything but a plain file)
+        assertEquals(ErrorCode.RECORD_MALFORMED, e.code());
+        assertTrue(e.getMessage().startsWith("Cannot use " + home.acceptedRecord() + ", this home's record of"
+                + " the highest release it accepted (Record " + home.acceptedRecord() + " is not a regular file (a"
+                + " directory);"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("No update is checked until it is fixed, so that no older release can slip"
+                + " in: restore the file from a backup, or delete it to fall back to the running version."), e.getMessage());
         assertTrue(Files.isDirectory(home.acceptedRecord()));
     }
 

@@ -109,7 +109,8 @@ class ApplyFromChannelTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("n\n".getBytes(StandardCharsets.UTF_8)));
-            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--target", target.toString());
+            CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                    "--target", target.toString());
 
             assertEquals(1, run.exitCode(), run.toString());
             assertEquals("UPDATE AVAILABLE:\n"

@@ -79,7 +79,7 @@ class CheckCommandTest {
                 List.of("Faster start-up\u001b[1A\u001b[2K\u001b[1A\u001b[2K"), List.of("Login\u009b2K\u202etuoemit")),
                 null, true, null, null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
 
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
         assertEquals(0, run.exitCode(), run.toString());
         assertEquals("""
@@ -122,7 +122,7 @@ class CheckCommandTest {
         channel.publish("1.1.0", "x".getBytes(StandardCharsets.UTF_8));
         Files.writeString(home.acceptedRecord(), "{\"version\": \"\"}");
 
-        CliRun run = CliRun.run("check", "--home", home.dir().toString());
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
         assertEquals(1, run.exitCode(), run.toString());
         assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
