@@ -3,6 +3,7 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HomeOwnership;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.UpdateHome;
 
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Checks an update home before a sidecar trusts it. Threat: anyone who can write into the home can
@@ -30,9 +29,8 @@ public final class HomeGuard {
         UpdateHome home = new UpdateHome(dir);
         try {
             if (!Files.exists(home.dir(), LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectories(home.dir().getParent());
-                Files.createDirectory(home.dir());
-                setPrivate(home.dir());
+                Files.createDirectories(home.dir().getParent()); // the operator's folders keep their usual modes
+                HomeFiles.createPrivateDirectories(home.dir()); // 0700 whatever the umask, fsynced into its parent
             }
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not create the update home " + home.dir() + ": " + e
@@ -79,12 +77,6 @@ public final class HomeGuard {
         }
     }
 
-    static void setPrivate(Path dir) throws IOException {
-        if (Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        }
-    }
-
     /** Creates {@code dir} (0700) inside the home when missing; refuses a symbolic link there. */
     static Path privateDirectory(Path dir) throws IOException {
         if (Files.isSymbolicLink(dir)) {
@@ -92,10 +84,6 @@ public final class HomeGuard {
             throw new IOException(dir + " is a symbolic link; the update home's folders are plain directories."
                     + " Remove it");
         }
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Files.createDirectories(dir);
-            setPrivate(dir);
-        }
-        return dir;
+        return HomeFiles.createPrivateDirectories(dir);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,7 +72,7 @@ public final class LockProbe {
 
     /** Probes {@code lockFile}. */
     public static Probe probe(Path lockFile) {
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             return take(lockFile, channel, false);
         } catch (NoSuchFileException e) {
             return new Probe(lockFile, State.FREE, null); // no host ever locked it here
@@ -88,7 +89,7 @@ public final class LockProbe {
 
     /** Not writable here: a shared lock on a read-only channel conflicts with the holder's exclusive one all the same. */
     private static Probe probeReadOnly(Path lockFile, IOException writeError) {
-        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ)) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             return take(lockFile, channel, true);
         } catch (NoSuchFileException e) {
             return new Probe(lockFile, State.FREE, null);
