@@ -1,6 +1,7 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
 
 import java.util.Optional;
@@ -17,6 +18,13 @@ public interface HostControl {
      */
     Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
             throws UpdaterException, InterruptedException;
+
+    /**
+     * Step 7: the health gate's verdict on a host {@link #startAfterSwap} returned. Each mode judges
+     * its own kind of host (a child, or a host the container runtime restarted); a verdict of
+     * {@code CANCELLED} means the sidecar is stopping and the next start decides.
+     */
+    GateResult awaitHealthy(RunningHost host) throws UpdaterException, InterruptedException;
 
     /**
      * Stops a host that failed its gate, before its artifact is replaced. {@code run} stops its
