@@ -47,7 +47,11 @@ public final class HealthGate {
         this.agentRecord = agentRecord;
     }
 
-    /** What a host must show, for the log: {@code alive 10s, http://127.0.0.1:8080/health answering 2xx, within 1m}. */
+    public GateSettings settings() {
+        return settings;
+    }
+
+    /** What a host must do to pass: {@code alive 10s, http://127.0.0.1:8080/health answering 2xx, within 1m}. */
     public String terms() {
         return "alive " + Durations.format(settings.minUptime())
                 + (settings.healthUrl() == null ? "" : ", " + settings.healthUrl() + " answering 2xx")

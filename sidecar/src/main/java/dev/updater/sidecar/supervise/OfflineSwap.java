@@ -95,10 +95,10 @@ public final class OfflineSwap implements HostControl {
         return Optional.empty();
     }
 
-    /** Never reached: {@link #startAfterSwap} starts no host, so there is none to gate; the next sidecar gates it. */
+    /** Never reached: {@link #startAfterSwap} starts no host here, so there is none to gate. */
     @Override
     public GateResult awaitHealthy(RunningHost host) {
-        throw new IllegalStateException("apply and rollback without a sidecar start no host, so they gate none");
+        throw new IllegalStateException("The offline swap starts no host, so it has none to gate");
     }
 
     @Override

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * What a swap transaction needs from its mode: {@code run} starts and stops its child, {@code watch}
- * asks the host to exit and waits for the container runtime to start it again.
+ * asks the host to exit and waits for the container runtime to start it again. Each mode gates the
+ * hosts it starts with its own health gate; the offline {@code apply} starts none and has no gate.
  */
 public interface HostControl {
     /**
@@ -20,9 +21,8 @@ public interface HostControl {
             throws UpdaterException, InterruptedException;
 
     /**
-     * Step 7: the health gate's verdict on a host {@link #startAfterSwap} returned. Each mode judges
-     * its own kind of host (a child, or a host the container runtime restarted); a verdict of
-     * {@code CANCELLED} means the sidecar is stopping and the next start decides.
+     * Step 7: the health gate on a host {@link #startAfterSwap} returned: passed, failed, or cancelled
+     * because the sidecar is stopping (the next start decides then).
      */
     GateResult awaitHealthy(RunningHost host) throws UpdaterException, InterruptedException;
 

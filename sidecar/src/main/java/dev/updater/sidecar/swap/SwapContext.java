@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * What every transaction of one sidecar shares.
+ * What every transaction of one sidecar shares. The health gate is not here: it belongs to the mode
+ * that starts hosts ({@link HostControl#awaitHealthy}).
  *
  * @param home the update home
  * @param keepBackups how many backups to keep after a commit
