@@ -13,6 +13,7 @@ import dev.updater.sidecar.swap.SwapTransaction;
 import java.time.Clock;
 import java.time.LocalTime;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
@@ -63,18 +64,18 @@ public final class SupervisionLoop {
         this.staged = new StagedReleases(home, log);
         this.operator = new OperatorRequests(home, staged, clock, log);
         this.context = new SwapContext(home, settings.keepBackups(), clock, log);
-        this.target = settings.target();
-        this.agreement = target == null ? null : new TargetAgreement(home, target, staged);
+        this.target = Objects.requireNonNull(settings.target(), "settings.target(): the command resolves it first");
+        this.agreement = new TargetAgreement(home, target, staged);
     }
 
-    /** {@code run}: the host is this sidecar's child, started with {@code command}. */
+    /** {@code run}: the host is this sidecar's child, started with {@code command}; {@code settings} name the target. */
     public static SupervisionLoop ofChild(UpdateHome home, SidecarSettings settings, List<String> command,
                                           Clock clock, Consumer<String> log) {
         return new SupervisionLoop(home, settings, new ChildProcessMode(home, settings, command, clock, log), clock,
                 log);
     }
 
-    /** {@code watch}: the container runtime starts the host. */
+    /** {@code watch}: the container runtime starts the host; {@code settings} name the target. */
     public static SupervisionLoop ofContainer(UpdateHome home, SidecarSettings settings, Clock clock,
                                               Consumer<String> log) {
         return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), clock, log);
@@ -94,10 +95,6 @@ public final class SupervisionLoop {
     public int run() throws UpdaterException, InterruptedException {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "updater-sidecar-stop"));
         try {
-            if (target == null) {
-                throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs; give it"
-                        + " with --target.");
-            }
             HomeGuard.checkSameFileSystem(home, target.path());
             Targets.refuseOtherJournalTarget(home, target);
             mode.takeOver();
