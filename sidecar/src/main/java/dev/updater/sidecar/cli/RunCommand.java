@@ -6,7 +6,7 @@ import dev.updater.core.text.Printable;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
-import dev.updater.sidecar.supervise.Supervisor;
+import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             Consumer<String> log = logTo(spec.commandLine().getOut());
             log.accept("supervising " + command + " on " + updateHome.dir() + " (apply=" + settings.policy() + ")");
-            return new Supervisor(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
+            return SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
         } finally {
             lock.close();
         }

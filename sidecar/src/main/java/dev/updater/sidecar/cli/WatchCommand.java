@@ -4,8 +4,8 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
+import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
-import dev.updater.sidecar.supervise.Watcher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,7 +68,7 @@ final class WatchCommand implements Callable<Integer> {
         try {
             Consumer<String> log = RunCommand.logTo(spec.commandLine().getOut());
             log.accept("watching " + updateHome.dir() + " (apply=" + settings.policy() + ")");
-            return new Watcher(updateHome, settings, Clock.systemDefaultZone(), log).run();
+            return SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log).run();
         } finally {
             lock.close();
         }

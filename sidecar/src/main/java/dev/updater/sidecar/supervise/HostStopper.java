@@ -105,6 +105,15 @@ final class HostStopper {
         }
     }
 
+    /** The host's agent record; empty when there is none or it cannot be read (it may be being replaced). */
+    static Optional<AgentRecord> agentOf(UpdateHome home) {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
+        } catch (UpdaterException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The host's process, when this sidecar can see it and it is the same process the agent described. */
     static Optional<ProcessHandle> visibleProcess(AgentRecord host) {
         if (host == null || host.pid() <= 0 || host.pid() == ProcessHandle.current().pid()) {

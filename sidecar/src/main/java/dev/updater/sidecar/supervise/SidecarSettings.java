@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param gate what a new host must show
  * @param stopTimeout how long a host gets to exit after being asked, before it is killed
  * @param keepBackups how many backups survive a commit
- * @param target the file the host runs; null for {@code run} to take the host command's {@code -jar}
+ * @param target the file the host runs; null until the command has resolved it ({@link #withTarget})
  * @param restartTimeout ({@code watch}) how long the container runtime gets to start the host again
  */
 public record SidecarSettings(ApplyPolicy policy, GateSettings gate, Duration stopTimeout, int keepBackups,

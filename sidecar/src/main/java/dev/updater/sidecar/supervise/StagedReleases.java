@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Reads {@code staged.json} for the supervision loops, and says once (not every poll) why a release waits. */
+/** Reads {@code staged.json} for the supervision loop, and says once (not every poll) why a release waits. */
 final class StagedReleases {
     private final UpdateHome home;
     private final Consumer<String> log;
@@ -31,7 +31,7 @@ final class StagedReleases {
     }
 
     /**
-     * The staged release. The loops ask every 50 ms; the file is parsed again only when its size or
+     * The staged release. The loop asks every 50 ms; the file is parsed again only when its size or
      * modification time changed (it is always replaced by an atomic rename, never edited in place).
      */
     Optional<StagedRelease> current() {

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Whether the host's {@code agent.json} agrees with the sidecar's target ({@link Targets#refuseOtherAgentTarget}),
- * asked by the supervision loops before they stop a host or swap. The record is parsed again only
+ * asked by the supervision loop before they stop a host or swap. The record is parsed again only
  * when it changed; a disagreement is said once.
  */
 final class TargetAgreement {

@@ -1,6 +1,5 @@
 package dev.updater.sidecar.swap;
 
-import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
@@ -361,8 +360,8 @@ public final class SwapTransaction {
         CrashPoint.AFTER_HOST_START.reach();
         SwapJournal journal = swapped.withState(SwapState.VERIFYING, now()).withPendingStart(false, now()).writeTo(home);
         CrashPoint.AFTER_VERIFYING.reach();
-        ctx.log().accept("started " + journal.to().label() + " (pid " + host.pid() + "); health gate: " + gateTerms());
-        GateResult verdict = ctx.gate().await(host, hosts::stopping);
+        ctx.log().accept("started " + journal.to().label() + " (pid " + host.pid() + ")");
+        GateResult verdict = hosts.awaitHealthy(host);
         switch (verdict.verdict()) {
             case PASSED:
                 return commit(journal, host, verdict);
@@ -477,7 +476,7 @@ public final class SwapTransaction {
         Optional<RunningHost> started = hosts.startAfterSwap(failing, true);
         RunningHost host = started.orElse(null);
         if (host != null) {
-            GateResult verdict = ctx.gate().await(host, hosts::stopping);
+            GateResult verdict = hosts.awaitHealthy(host);
             if (verdict.verdict() == GateResult.Verdict.CANCELLED) {
                 return interrupted(failing, host);
             }
@@ -588,13 +587,6 @@ public final class SwapTransaction {
 
     private void history(String event, String version, String from, String detail) throws UpdaterException {
         History.append(home.history(), new HistoryEvent(now(), event, version, from, detail));
-    }
-
-    private String gateTerms() {
-        var s = ctx.gate().settings();
-        return "alive " + Durations.format(s.minUptime())
-                + (s.healthUrl() == null ? "" : ", " + s.healthUrl() + " answering 2xx")
-                + ", within " + Durations.format(s.timeout());
     }
 
     private Instant now() {

@@ -66,9 +66,9 @@ class RecoveryTest {
     }
 
     private Optional<Outcome> recover() throws Exception {
-        HealthGate gate = new HealthGate(new GateSettings(null, Duration.ofMillis(20), Duration.ofSeconds(2)),
+        hosts.gate = new HealthGate(new GateSettings(null, Duration.ofMillis(20), Duration.ofSeconds(2)),
                 updateHome.agentRecord());
-        return new Recovery(new SwapContext(updateHome, gate, 2, Clock.systemUTC(), log::add), hosts).recover();
+        return new Recovery(new SwapContext(updateHome, 2, Clock.systemUTC(), log::add), hosts).recover();
     }
 
     @Test

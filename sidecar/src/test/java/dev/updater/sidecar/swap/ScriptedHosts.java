@@ -1,5 +1,7 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.sidecar.health.GateResult;
+import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
 
 import java.time.Instant;
@@ -12,6 +14,8 @@ import java.util.Optional;
 /** A {@link HostControl} for in-process tests: each start yields a host that stays up or has exited with code 3. */
 final class ScriptedHosts implements HostControl {
     private final Deque<Boolean> healthy = new ArrayDeque<>();
+    /** Judges the scripted hosts: a real gate, as each sidecar mode holds one; set by the test before a swap. */
+    HealthGate gate;
     final List<String> calls = new ArrayList<>();
     boolean startsNothing;
     /** Runs at each start, before the host is handed out: what happens to the home while a new host runs. */
@@ -36,6 +40,11 @@ final class ScriptedHosts implements HostControl {
         }
         boolean up = healthy.isEmpty() || healthy.poll();
         return Optional.of(new Host(up));
+    }
+
+    @Override
+    public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
+        return gate.await(host, this::stopping);
     }
 
     @Override

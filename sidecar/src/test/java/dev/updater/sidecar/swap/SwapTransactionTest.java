@@ -60,9 +60,9 @@ class SwapTransactionTest {
     }
 
     SwapTransaction transaction(int keepBackups) {
-        HealthGate gate = new HealthGate(new GateSettings(null, Duration.ofMillis(30), Duration.ofSeconds(2)),
+        hosts.gate = new HealthGate(new GateSettings(null, Duration.ofMillis(30), Duration.ofSeconds(2)),
                 updateHome.agentRecord());
-        return new SwapTransaction(new SwapContext(updateHome, gate, keepBackups, Clock.systemUTC(), log::add), hosts);
+        return new SwapTransaction(new SwapContext(updateHome, keepBackups, Clock.systemUTC(), log::add), hosts);
     }
 
     StagedRelease stage(String version, byte[] bytes) throws Exception {

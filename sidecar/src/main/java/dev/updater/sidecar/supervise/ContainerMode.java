@@ -4,36 +4,28 @@ import dev.updater.core.Durations;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
-import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.Backups;
-import dev.updater.sidecar.swap.HostControl;
-import dev.updater.sidecar.swap.Outcome;
-import dev.updater.sidecar.swap.Recovery;
-import dev.updater.sidecar.swap.SwapContext;
 import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapTransaction;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 
 /**
  * {@code watch}, container mode (DESIGN §5): the container runtime starts the host, not this sidecar.
  * On Linux and macOS a rename gives the target a new inode while the running JVM keeps its old one,
- * so the watcher swaps first, with the host running, then asks the host to exit (through its agent,
- * then SIGTERM where the pid is visible), and gates the host the runtime starts next. Rollback
+ * so the swap comes first, with the host running; then the host is asked to exit (through its agent,
+ * then SIGTERM where the pid is visible), and the host the runtime starts next is gated. Rollback
  * follows the same order. With {@code apply=on-exit} it swaps ahead and waits for the host to exit
  * on its own; this never races the runtime's restart against the swap.
  */
-public final class Watcher implements HostControl {
+final class ContainerMode implements HostMode {
     private static final long POLL_MILLIS = 50;
 
     private final UpdateHome home;
@@ -41,63 +33,19 @@ public final class Watcher implements HostControl {
     private final Clock clock;
     private final Consumer<String> log;
     private final Requests requests;
-    private final StagedReleases staged;
-    private final OperatorRequests operator;
-    private final SwapContext context;
     private final HostStopper stopper;
-    /** The file the host runs: --target, else the target of the sidecar's last install; never agent.json's. */
-    private final Targets.Target target;
-    private final TargetAgreement agreement;
-    private final CountDownLatch loopEnded = new CountDownLatch(1);
+    private final HealthGate gate;
     private volatile boolean stopping;
     private boolean saidUnknown;
 
-    public Watcher(UpdateHome home, SidecarSettings settings, Clock clock, Consumer<String> log) {
+    ContainerMode(UpdateHome home, SidecarSettings settings, Clock clock, Consumer<String> log) {
         this.home = home;
         this.settings = settings;
         this.clock = clock;
         this.log = log;
         this.requests = new Requests(home);
-        this.staged = new StagedReleases(home, log);
-        this.operator = new OperatorRequests(home, staged, clock, log);
-        this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
-                settings.keepBackups(), clock, log);
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
-        this.target = settings.target();
-        this.agreement = target == null ? null : new TargetAgreement(home, target, staged);
-    }
-
-    /** Watches until the sidecar is stopped; returns 143 then, as the JVM does on SIGTERM. */
-    public int run() throws UpdaterException, InterruptedException {
-        Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "updater-sidecar-stop"));
-        try {
-            if (target == null) {
-                throw new UpdaterException(dev.updater.core.ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the"
-                        + " host runs; give it with --target.");
-            }
-            clearStaleExitRequest();
-            HomeGuard.checkSameFileSystem(home, target.path());
-            Targets.refuseOtherJournalTarget(home, target);
-            check(new Recovery(context, this).recover());
-            while (!stopping) {
-                if (somethingToDo() && hostStateKnown()) {
-                    if (operator.rollbackWaiting()) {
-                        check(onRollbackRequest());
-                    } else if (operator.applyWaiting()) {
-                        check(onApplyRequest());
-                    } else {
-                        Optional<StagedRelease> due = staged.installable();
-                        if (due.isPresent()) {
-                            check(install(due.get(), false));
-                        }
-                    }
-                }
-                Thread.sleep(POLL_MILLIS);
-            }
-            return Supervisor.STOPPED_BY_SIGNAL;
-        } finally {
-            loopEnded.countDown();
-        }
+        this.gate = new HealthGate(settings.gate(), home.agentRecord());
     }
 
     /**
@@ -105,34 +53,43 @@ public final class Watcher implements HostControl {
      * {@code exit.json} left by a sidecar killed while it stopped a host would stop the restarted one.
      * No request of an earlier sidecar is valid once this one starts.
      */
-    private void clearStaleExitRequest() throws UpdaterException {
+    @Override
+    public void takeOver() throws UpdaterException {
         if (requests.exists(requests.exitFile())) {
             requests.delete(requests.exitFile());
             log.accept("removed a stale exit request an earlier sidecar left behind (" + requests.exitFile() + ")");
         }
     }
 
-    /** An operator's request waits, or a staged release is due (staged.json first: the agent record is read only then). */
-    private boolean somethingToDo() {
-        return operator.rollbackWaiting() || operator.applyWaiting()
-                || (installsNow() && staged.installable().isPresent());
+    /** The container runtime starts the host, never this sidecar. */
+    @Override
+    public boolean hostDown() {
+        return false;
     }
 
-    /**
-     * False while {@code host.lock} cannot be probed: a swap, a stop or a gate decided on a guess could
-     * quarantine a good release. Says so once, and refuses the operator's waiting requests with why.
-     */
-    private boolean hostStateKnown() throws UpdaterException {
+    @Override
+    public boolean startHost() {
+        throw new IllegalStateException("watch never starts a host: the container runtime does");
+    }
+
+    /** The runtime restarts a host that exits; its exit is no event of the sidecar's. */
+    @Override
+    public OptionalInt takeExitCode() {
+        return OptionalInt.empty();
+    }
+
+    /** Threat: a swap, a stop or a gate decided on a guess could quarantine a good release. */
+    @Override
+    public Optional<String> hostStateUnknown() {
         LockProbe.Probe probe = LockProbe.probe(home.hostLock());
-        if (!probe.unknown()) {
-            if (saidUnknown) {
-                log.accept(home.hostLock() + " can be locked again; watching resumes");
-                saidUnknown = false;
-            }
-            return true;
+        if (probe.unknown()) {
+            return Optional.of(sayUnknown(probe));
         }
-        operator.refuseWaiting(sayUnknown(probe), "cannot tell whether the host is running");
-        return false;
+        if (saidUnknown) {
+            log.accept(home.hostLock() + " can be locked again; watching resumes");
+            saidUnknown = false;
+        }
+        return Optional.empty();
     }
 
     private String sayUnknown(LockProbe.Probe probe) {
@@ -145,54 +102,20 @@ public final class Watcher implements HostControl {
         return sentence;
     }
 
-    /** on-exit swaps ahead and lets the host exit on its own; the others swap only when they may stop it. */
-    private boolean installsNow() {
-        return settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT
-                || settings.policy().installsWhileRunning(LocalTime.now(clock));
+    /** The host is asked to exit after the swap, in {@link #startAfterSwap}. */
+    @Override
+    public void stopHost(String why) {
+        // nothing to do before the swap
     }
 
-    private void check(Optional<Outcome> outcome) throws UpdaterException {
-        if (outcome.isPresent() && outcome.get().mustStop()) {
-            throw new UpdaterException(dev.updater.core.ErrorCode.HOST_UNHEALTHY, outcome.get().message());
-        }
+    @Override
+    public boolean swapsUnderRunningHost() {
+        return true;
     }
 
-    private Optional<Outcome> install(StagedRelease release, boolean approved)
-            throws UpdaterException, InterruptedException {
-        if (!agreement.holds()) {
-            return Optional.empty();
-        }
-        HomeGuard.checkSameFileSystem(home, target.path());
-        return Optional.of(new SwapTransaction(context, this).install(release, target.path(), approved));
-    }
-
-    private Optional<Outcome> onApplyRequest() throws UpdaterException, InterruptedException {
-        Optional<StagedRelease> approved = operator.takeApply();
-        if (approved.isPresent() && !agreement.holds()) {
-            operator.refuse(approved.get().version(), agreement.conflict());
-            return Optional.empty();
-        }
-        return approved.isEmpty() ? Optional.empty() : install(approved.get(), true);
-    }
-
-    private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target.path()));
-        if (backup.isPresent() && !agreement.holds()) {
-            operator.refuse(null, agreement.conflict());
-            return Optional.empty();
-        }
-        return backup.isEmpty() ? Optional.empty()
-                : Optional.of(new SwapTransaction(context, this).rollBack(backup.get(), target.path()));
-    }
-
-    private void stop() {
+    @Override
+    public void stop() {
         stopping = true;
-        try {
-            // Let a journal write in progress finish; a swap cut short is recovered at the next start anyway.
-            loopEnded.await(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     // ---- HostControl
@@ -221,7 +144,7 @@ public final class Watcher implements HostControl {
                 continue;
             }
             boolean held = probe.held();
-            AgentRecord record = readAgent();
+            AgentRecord record = HostStopper.agentOf(home).orElse(null);
             Instant now = clock.instant();
             boolean runsExpected = record != null && record.pid() > 0 && expected.equals(record.targetSha256());
             if (runsExpected && !held && startedSince(record, calledAt)) {
@@ -293,20 +216,19 @@ public final class Watcher implements HostControl {
     }
 
     @Override
+    public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
+        log.accept("health gate: " + gate.terms());
+        return gate.await(host, this::stopping);
+    }
+
+    /** The failed host is asked to exit after the swap back, in {@link #startAfterSwap}. */
+    @Override
     public void stopFailed(RunningHost host) {
-        // watch swaps back first and asks the failed host to exit in startAfterSwap
+        // nothing to do before the swap back
     }
 
     @Override
     public boolean stopping() {
         return stopping;
-    }
-
-    private AgentRecord readAgent() {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
-        } catch (UpdaterException e) {
-            return null;
-        }
     }
 }
