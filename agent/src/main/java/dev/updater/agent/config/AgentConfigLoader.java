@@ -105,6 +105,8 @@ public final class AgentConfigLoader {
             throw new UpdaterException(ErrorCode.CONFIG_INVALID, "updater agent disabled, bad configuration: "
                     + String.join("; ", problems) + ". The host runs on without updates; see docs/agent.md.");
         }
+        // After the configuration, as before the keys joined it; and keys left unjudged for want of
+        // Ed25519 never reach an AgentConfig.
         RuntimeSupport.require();
         return new AgentConfig(true, manifest, keys, home == null ? null : Path.of(home), interval,
                 initialDelay, version, target, unsigned, http, prerelease, breaking,

@@ -17,12 +17,10 @@ final class RuntimeSupport {
                     + " the java.net.http module (a trimmed image or --limit-modules). Add it with"
                     + " --add-modules java.net.http, or include it in the jlink image.");
         }
-        try {
-            Signature.getInstance("Ed25519");
-        } catch (NoSuchAlgorithmException e) {
+        if (!hasEd25519()) {
             throw new UpdaterException(ErrorCode.RUNTIME_UNSUPPORTED, "updater agent disabled: this Java runtime lacks"
                     + " Ed25519 signatures (on Java 17 they live in the jdk.crypto.ec module). Add it with"
-                    + " --add-modules jdk.crypto.ec.", e);
+                    + " --add-modules jdk.crypto.ec.");
         }
     }
 
