@@ -33,10 +33,11 @@ import java.util.zip.ZipOutputStream;
  * Packs {@code updater.jar}, the isolated agent jar (docs/agent-packaging.md).
  *
  * <p>The JVM puts an agent jar on the system class path, so the host sees every class and resource
- * in it. This packer therefore writes, as normal entries, only the boot package (AgentBoot and its
- * class loader, which use nothing but the JDK); everything else (the agent's other classes and its
- * runtime dependencies, with their resources) goes under {@code inst/}, each {@code .class} renamed
- * to {@code .classdata}, where only the agent's own class loader reads it.
+ * in it. This packer therefore writes, as normal entries, only the boot package (AgentBoot, the
+ * RuntimeLauncher its thread runs, and their class loader, which use nothing but the JDK);
+ * everything else (the agent's other classes and its runtime dependencies, with their resources)
+ * goes under {@code inst/}, each {@code .class} renamed to {@code .classdata}, where only the
+ * agent's own class loader reads it.
  *
  * <p>The output is reproducible: entries sorted, every timestamp the build's outputTimestamp, no
  * build-machine details in the manifests.

@@ -24,17 +24,18 @@ public final class AgentRuntime {
      * logged once and disables the agent, never the host.
      *
      * @param agentArgs the text after {@code -javaagent:updater.jar=}, or null
-     * @param instrumentation the JVM's instrumentation, for readiness detection
+     * @param instrumentation the JVM's instrumentation, kept in {@link InstrumentationHolder}
      * @param attached true when loaded into a running JVM ({@code agentmain})
      */
     public static void run(String agentArgs, Instrumentation instrumentation, boolean attached) {
+        InstrumentationHolder.keep(instrumentation);
         try {
             AgentConfig config = AgentConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
             if (!config.enabled()) {
                 LOG.log(Level.INFO, "updater agent disabled by enabled=false");
                 return;
             }
-            Agent.start(config, agentVersion()).runLoop();
+            Agent.start(config, agentVersion()).run();
         } catch (UpdaterException e) {
             LOG.log(Level.ERROR, e.getMessage());
         } catch (InterruptedException e) {

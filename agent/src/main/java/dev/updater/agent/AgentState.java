@@ -6,6 +6,8 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -15,6 +17,8 @@ import java.util.List;
  * published as {@code agent.json}. All access is synchronized; writes are atomic files.
  */
 final class AgentState {
+    private static final Logger LOG = System.getLogger("updater");
+
     private final UpdateHome home;
     private final Clock clock;
     private final long pid;
@@ -88,5 +92,14 @@ final class AgentState {
 
     void publish() throws UpdaterException {
         JsonRecords.write(home.agentRecord(), snapshot());
+    }
+
+    /** After start: a record that could not be written is retried at the next change, never fatal. */
+    void publishQuietly() {
+        try {
+            publish();
+        } catch (UpdaterException e) {
+            LOG.log(Level.DEBUG, "could not write agent.json: " + e.getMessage());
+        }
     }
 }

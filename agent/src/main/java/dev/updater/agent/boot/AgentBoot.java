@@ -10,9 +10,11 @@ import java.util.Locale;
  * The agent jar's {@code Premain-Class} and {@code Agent-Class}: starts the {@code updater-agent}
  * daemon thread and returns.
  *
- * <p>This class and {@link AgentClassLoader} are the only classes the host can see: the JVM puts
- * the agent jar on the system class path, so everything else (the runtime, updater-core, Jackson,
- * semver4j) is stored as {@code inst/**.classdata} and loaded only by the agent's own loader.
+ * <p>This class, {@link RuntimeLauncher} and {@link AgentClassLoader} are the only classes the host
+ * can see: the JVM puts the agent jar on the system class path, so everything else (the runtime,
+ * updater-core, Jackson, semver4j) is stored as {@code inst/**.classdata} and loaded only by the
+ * agent's own loader. Only the first two load on the host's main thread (AgentThreadIT holds it):
+ * keep state such as the {@code Instrumentation} in the runtime, not in a new class here.
  *
  * <p>Runs on the host's main thread before its {@code main}, so it does nothing heavy: no jar
  * reading, no class loader, no lambda (the first lambda in a JVM costs milliseconds). It checks

@@ -61,9 +61,14 @@ final class AgentClassLoader extends SecureClassLoader {
     private final Set<String> packages;
     private final Manifest manifest;
 
-    /** Opens the agent jar for the running JDK. Reads its directory, so call it off the host's main thread. */
-    AgentClassLoader(Path agentJar) throws IOException {
-        this(agentJar, Runtime.version().feature());
+    /**
+     * Opens the agent jar for the running JDK. Reads its directory, so call it off the host's main
+     * thread. Typed {@link ClassLoader}, not {@code AgentClassLoader}: the caller's class then
+     * passes the verifier without loading this one, so the host's main thread, which links
+     * {@link RuntimeLauncher} in {@code premain}, never loads it.
+     */
+    static ClassLoader open(Path agentJar) throws IOException {
+        return new AgentClassLoader(agentJar, Runtime.version().feature());
     }
 
     AgentClassLoader(Path agentJar, int javaFeatureVersion) throws IOException {

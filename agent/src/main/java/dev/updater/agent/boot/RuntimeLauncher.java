@@ -31,7 +31,7 @@ final class RuntimeLauncher implements Runnable {
     @Override
     public void run() {
         try {
-            AgentClassLoader loader = new AgentClassLoader(Path.of(agentJar.toURI()));
+            ClassLoader loader = AgentClassLoader.open(Path.of(agentJar.toURI()));
             Thread.currentThread().setContextClassLoader(loader);
             Class<?> runtime = Class.forName(RUNTIME_CLASS, true, loader);
             Method run = runtime.getMethod("run", String.class, Instrumentation.class, boolean.class);

@@ -1,5 +1,7 @@
 package dev.updater.agent.config;
 
+import dev.updater.core.signature.TrustedKey;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,20 +12,18 @@ import java.util.List;
  * See {@link AgentConfigLoader} for where the values come from and {@code docs/agent.md} for each key.
  *
  * @param manifest the release manifest URL
- * @param keys trusted public keys, as {@code ed25519:…} text (several for key rotation)
- * @param keyFiles trusted public key files
+ * @param keys the trusted public keys, from {@code key=} and {@code keyfile=} (several for key rotation)
  * @param home the update home, or null for {@code .updater} beside the target
  * @param interval time between checks (±10 % jitter)
  * @param initialDelay time before the first check (jittered), so it does not compete with the host's start
  * @param version the running version, or null to read it from the target or the home
- * @param target the artifact the host runs, or null to take the {@code -jar} path
+ * @param target the artifact the host runs (absolute, and a file when loaded), or null to take the {@code -jar} path
  * @param hostId the id for rollout buckets, or null for the one kept in the home
  */
 public record AgentConfig(
         boolean enabled,
         URI manifest,
-        List<String> keys,
-        List<Path> keyFiles,
+        List<TrustedKey> keys,
         Path home,
         Duration interval,
         Duration initialDelay,
@@ -40,12 +40,11 @@ public record AgentConfig(
 
     public AgentConfig {
         keys = List.copyOf(keys);
-        keyFiles = List.copyOf(keyFiles);
     }
 
     /** The configuration of an agent switched off with {@code enabled=false}. */
     public static AgentConfig disabled() {
-        return new AgentConfig(false, null, List.of(), List.of(), null, DEFAULT_INTERVAL, DEFAULT_INITIAL_DELAY,
+        return new AgentConfig(false, null, List.of(), null, DEFAULT_INTERVAL, DEFAULT_INITIAL_DELAY,
                 null, null, false, false, false, false, null);
     }
 }

@@ -3,6 +3,8 @@ package dev.updater.agent.config;
 import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
@@ -26,7 +28,8 @@ import java.util.Set;
  * ({@code -javaagent:updater.jar=k=v,k=v}), the properties file named by {@code config=}, the
  * {@code -Dupdater.<key>} system properties, and the {@code UPDATER_<KEY>} environment variables
  * ({@code initial-delay} is {@code UPDATER_INITIAL_DELAY}). The first source that sets a key wins.
- * Every problem is reported at once, in one message.
+ * Every problem, from a misspelt key to a malformed public key or an unreadable key file, is
+ * reported at once, in one message; a runtime that lacks what the agent needs is reported after.
  */
 public final class AgentConfigLoader {
     /**
@@ -74,13 +77,14 @@ public final class AgentConfigLoader {
         }
 
         URI manifest = manifest(sources.single("manifest"), problems);
-        List<String> keys = sources.multi("key");
+        List<String> keyTexts = sources.multi("key");
         List<Path> keyFiles = sources.multi("keyfile").stream().map(Path::of).toList();
         boolean unsigned = bool(sources, "insecure-allow-unsigned", false, problems);
-        if (keys.isEmpty() && keyFiles.isEmpty() && !unsigned) {
+        if (keyTexts.isEmpty() && keyFiles.isEmpty() && !unsigned) {
             problems.add("key is missing: set key=ed25519:… to the publisher's public key (printed by"
                     + " 'updater-sidecar keygen')");
         }
+        List<TrustedKey> keys = trustedKeys(keyTexts, keyFiles, problems);
         String home = sources.single("home");
         Duration interval = duration(sources, "interval", AgentConfig.DEFAULT_INTERVAL, problems);
         Duration initialDelay = duration(sources, "initial-delay", AgentConfig.DEFAULT_INITIAL_DELAY, problems);
@@ -91,7 +95,7 @@ public final class AgentConfigLoader {
         if (version != null && ReleaseVersion.tryParse(version) == null) {
             problems.add("version \"" + version + "\" is not a semantic version such as 1.3.0");
         }
-        String target = sources.single("target");
+        Path target = target(sources.single("target"), problems);
         boolean http = bool(sources, "insecure-allow-http", false, problems);
         boolean prerelease = bool(sources, "allow-prerelease", false, problems);
         boolean breaking = bool(sources, "allow-breaking", false, problems);
@@ -101,8 +105,11 @@ public final class AgentConfigLoader {
             throw new UpdaterException(ErrorCode.CONFIG_INVALID, "updater agent disabled, bad configuration: "
                     + String.join("; ", problems) + ". The host runs on without updates; see docs/agent.md.");
         }
-        return new AgentConfig(true, manifest, keys, keyFiles, home == null ? null : Path.of(home), interval,
-                initialDelay, version, target == null ? null : Path.of(target), unsigned, http, prerelease, breaking,
+        // After the configuration, as before the keys joined it; and keys left unjudged for want of
+        // Ed25519 never reach an AgentConfig.
+        RuntimeSupport.require();
+        return new AgentConfig(true, manifest, keys, home == null ? null : Path.of(home), interval,
+                initialDelay, version, target, unsigned, http, prerelease, breaking,
                 hostId);
     }
 
@@ -183,6 +190,57 @@ public final class AgentConfigLoader {
             problems.add("manifest \"" + text + "\" is not a URL (" + e.getReason() + ")");
             return null;
         }
+    }
+
+    /** The artifact named by {@code target=}, absolute; the host's {@code -jar} path is the wiring's fallback. */
+    private static Path target(String text, List<String> problems) {
+        if (text == null) {
+            return null;
+        }
+        Path target = Path.of(text).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(target)) {
+            problems.add("target=" + target + " is not a file; point it at the artifact this host runs");
+            return null;
+        }
+        return target;
+    }
+
+    /**
+     * Reads every {@code key=} and {@code keyfile=}, each problem one item of the report. Without
+     * Ed25519 no key could be read: they are left unjudged, and {@link RuntimeSupport} names the module to add.
+     */
+    private static List<TrustedKey> trustedKeys(List<String> texts, List<Path> files, List<String> problems) {
+        List<TrustedKey> keys = new ArrayList<>();
+        if (!RuntimeSupport.hasEd25519()) {
+            return keys;
+        }
+        for (String text : texts) {
+            try {
+                keys.add(TrustedKey.of(Ed25519Keys.parsePublicKey(text)));
+            } catch (UpdaterException e) {
+                problems.add("bad key=: " + withoutFinalPeriod(e.getMessage()));
+            }
+        }
+        for (Path file : files) {
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.US_ASCII);
+            } catch (IOException e) {
+                problems.add("keyfile=" + file + " cannot be read (" + e + ")");
+                continue;
+            }
+            try {
+                keys.add(TrustedKey.of(Ed25519Keys.parsePublicKey(text)));
+            } catch (UpdaterException e) {
+                problems.add("bad keyfile=" + file + ": " + withoutFinalPeriod(e.getMessage()));
+            }
+        }
+        return keys;
+    }
+
+    /** The key parser speaks in sentences; here each is one item of a list that ends with one period. */
+    private static String withoutFinalPeriod(String sentence) {
+        return sentence.endsWith(".") ? sentence.substring(0, sentence.length() - 1) : sentence;
     }
 
     private static boolean bool(Sources sources, String key, boolean fallback, List<String> problems) {

@@ -2,18 +2,25 @@ package dev.updater.agent.boot;
 
 import dev.updater.agent.config.AgentConfigLoader;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.signature.Ed25519Keys;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,13 +73,25 @@ final class AgentBootTest {
         assertEquals(full.getMessage(), AgentBoot.badConfigurationLine(VALID + "," + bad));
     }
 
+    /** The full check reads keys, key files and the target: these exist. */
+    @TempDir
+    static Path files;
+
+    static Stream<String> goodSyntax() throws IOException {
+        // A real key's text ends in '=': a value may contain '='.
+        String second = Ed25519Keys.toText(Ed25519Keys.generate().getPublic());
+        Path keyFile = Files.writeString(files.resolve("key.pub"), Ed25519Keys.toPem(Ed25519Keys.generate().getPublic()));
+        Path target = Files.writeString(files.resolve("app.jar"), "app");
+        return Stream.of("", " ", ",,", VALID, VALID + ",interval=5m,initial-delay=500ms,enabled=TRUE",
+                VALID + ",interval= 90 s ,initial-delay=PT1H30M,allow-breaking=False",
+                VALID + ",interval=abc,interval=1h", "enabled=false", "config=/etc/app/updater.properties",
+                VALID + ",key=" + second + ",home=/var/lib/app,version=1.3.0,target=" + target + ",host-id=web-17,"
+                        + "keyfile=" + keyFile + ",insecure-allow-unsigned=false,insecure-allow-http=true,"
+                        + "allow-prerelease=true");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", ",,", VALID, VALID + ",interval=5m,initial-delay=500ms,enabled=TRUE",
-            VALID + ",interval= 90 s ,initial-delay=PT1H30M,allow-breaking=False",
-            VALID + ",interval=abc,interval=1h", "enabled=false", "config=/etc/app/updater.properties",
-            VALID + ",key=ed25519:SECOND=,home=/var/lib/app,version=1.3.0,target=/opt/app/app.jar,host-id=web-17,"
-                    + "keyfile=/etc/app/key.pub,insecure-allow-unsigned=false,insecure-allow-http=true,"
-                    + "allow-prerelease=true"})
+    @MethodSource("goodSyntax")
     void goodSyntax_passes_likeTheFullCheck(String args) throws Exception {
         assertNull(AgentBoot.badConfigurationLine(args));
         if (args.startsWith(VALID)) {

@@ -2,6 +2,8 @@ package dev.updater.agent.config;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AgentConfigLoaderTest {
     private static final String KEY = "ed25519:MCowBQYDK2VwAyEAV5GTKounK7m4V4FFPtF09ia4ysLx6RlGQTl49l41df0=";
+    private static final String SECOND = Ed25519Keys.toText(Ed25519Keys.generate().getPublic());
 
     @TempDir
     Path dir;
@@ -30,7 +33,7 @@ class AgentConfigLoaderTest {
         AgentConfig c = load("manifest=https://releases.example.com/app/manifest.json,key=" + KEY + ",home=/var/lib/app");
         assertTrue(c.enabled());
         assertEquals(URI.create("https://releases.example.com/app/manifest.json"), c.manifest());
-        assertEquals(List.of(KEY), c.keys());
+        assertEquals(List.of(KEY), texts(c));
         assertEquals(Path.of("/var/lib/app"), c.home());
         assertEquals(Duration.ofMinutes(15), c.interval());
         assertEquals(Duration.ofSeconds(30), c.initialDelay());
@@ -42,8 +45,8 @@ class AgentConfigLoaderTest {
 
     @Test
     void keyMayRepeat_forKeyRotation() throws Exception {
-        AgentConfig c = load("manifest=https://h/m.json,key=" + KEY + ",key=ed25519:OTHER,interval=500ms,initial-delay=1s");
-        assertEquals(List.of(KEY, "ed25519:OTHER"), c.keys());
+        AgentConfig c = load("manifest=https://h/m.json,key=" + KEY + ",key=" + SECOND + ",interval=500ms,initial-delay=1s");
+        assertEquals(List.of(KEY, SECOND), texts(c));
         assertEquals(Duration.ofMillis(500), c.interval());
         assertEquals(Duration.ofSeconds(1), c.initialDelay());
     }
@@ -51,7 +54,7 @@ class AgentConfigLoaderTest {
     @Test
     void precedence_isArguments_thenConfigFile_thenSystemProperties_thenEnvironment() throws Exception {
         Path file = Files.writeString(dir.resolve("updater.properties"),
-                "manifest=https://file/m.json\ninterval=2m\nkey=" + KEY + " ed25519:SECOND\nversion=1.0.0\n");
+                "manifest=https://file/m.json\ninterval=2m\nkey=" + KEY + " " + SECOND + "\nversion=1.0.0\n");
         Properties props = new Properties();
         props.setProperty("updater.interval", "3m");
         props.setProperty("updater.initial-delay", "4s");
@@ -64,7 +67,7 @@ class AgentConfigLoaderTest {
         assertEquals("3.0.0", c.version(), "arguments beat the file and properties");
         assertEquals(URI.create("https://file/m.json"), c.manifest());
         assertEquals(Duration.ofMinutes(2), c.interval(), "the file beats properties and environment");
-        assertEquals(List.of(KEY, "ed25519:SECOND"), c.keys());
+        assertEquals(List.of(KEY, SECOND), texts(c));
         assertEquals(Duration.ofSeconds(4), c.initialDelay(), "properties beat the environment");
         assertEquals("env-host", c.hostId());
     }
@@ -114,6 +117,59 @@ class AgentConfigLoaderTest {
         UpdaterException e = assertThrows(UpdaterException.class, () -> load("config=" + dir.resolve("none.properties")));
         assertTrue(e.getMessage().contains("config file " + dir.resolve("none.properties") + " cannot be read"),
                 e.getMessage());
+    }
+
+    @Test
+    void keyFiles_areRead_inEitherForm_afterTheKeys() throws Exception {
+        Path pem = Files.writeString(dir.resolve("updater.pem"), Ed25519Keys.toPem(Ed25519Keys.parsePublicKey(SECOND)));
+        Path text = Files.writeString(dir.resolve("updater.pub"), KEY + "\n");
+
+        AgentConfig c = load("manifest=https://h/m.json,keyfile=" + pem + ",key=" + KEY + ",keyfile=" + text);
+
+        assertEquals(List.of(KEY, SECOND, KEY), texts(c));
+    }
+
+    @Test
+    void aTarget_isMadeAbsolute() throws Exception {
+        Path app = Files.writeString(dir.resolve("app.jar"), "app");
+
+        AgentConfig c = load("manifest=https://h/m.json,key=" + KEY + ",target=" + dir.resolve("lib/../app.jar"));
+
+        assertEquals(app, c.target());
+    }
+
+    @Test
+    void badKeys_unreadableKeyFiles_andAMissingTarget_joinTheOtherProblems_inOneMessage() throws Exception {
+        Path missing = dir.resolve("missing.pub");
+        Path notAKey = Files.writeString(dir.resolve("not-a-key.pub"), "hello\n");
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> load("manifest=https://h/m.json,key=nonsense,"
+                + "keyfile=" + missing + ",keyfile=" + notAKey + ",interval=often,target=" + dir.resolve("app.jar")));
+
+        assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+        assertEquals("updater agent disabled, bad configuration: bad key=: Public key \"nonsense\" is neither"
+                + " ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line printed by 'updater-sidecar keygen' or"
+                + " the updater.pub file; keyfile=" + missing + " cannot be read (java.nio.file.NoSuchFileException: "
+                + missing + "); bad keyfile=" + notAKey + ": Public key \"hello\" is neither ed25519:<Base64> nor a"
+                + " PEM PUBLIC KEY block; use the line printed by 'updater-sidecar keygen' or the updater.pub file;"
+                + " interval \"often\" is not a duration; write a number and a unit: 500ms, 5s, 10m, 1h or 30d;"
+                + " target=" + dir.resolve("app.jar") + " is not a file; point it at the artifact this host runs."
+                + " The host runs on without updates; see docs/agent.md.", e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void aBadUrlAndABadKey_areOneLine() {
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> load("manifest=https://h/m.json extra,key=ed25519:not base64!"));
+
+        assertEquals("updater agent disabled, bad configuration: manifest \"https://h/m.json extra\" is not a URL"
+                + " (Illegal character in path); bad key=: The public key ed25519:not base64! is not valid Base64:"
+                + " Illegal base64 character 20. The host runs on without updates; see docs/agent.md.", e.getMessage());
+    }
+
+    private static List<String> texts(AgentConfig config) {
+        return config.keys().stream().map(TrustedKey::text).toList();
     }
 
     private static AgentConfig load(String args) throws UpdaterException {

@@ -145,6 +145,26 @@ class AgentIT {
     }
 
     @Test
+    void aBadKeyAndAnUnreadableKeyFile_areReportedTogether_inTheOneLine_andTheHostRunsOn() throws Exception {
+        // Both pass premain's syntax check: only the agent's thread can read keys and files.
+        Path missing = dir.resolve("missing.pub");
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), "manifest=" + channel.manifestUri() + ",key=nonsense,keyfile="
+                + missing + ",initial-delay=100ms");
+        String line = "updater agent disabled, bad configuration: bad key=: Public key \"nonsense\" is neither"
+                + " ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line printed by 'updater-sidecar keygen' or"
+                + " the updater.pub file; keyfile=" + missing + " cannot be read (java.nio.file.NoSuchFileException: "
+                + missing + "). The host runs on without updates; see docs/agent.md.";
+        await().atMost(WAIT).until(() -> host.err().contains(line));
+        assertTrue(host.out().contains("host started 1.0.0"));
+        assertTrue(host.isAlive());
+        host.send("exit");
+        assertEquals(0, host.waitFor());
+        assertEquals(1, count(host.err(), "updater agent disabled"), host.err());
+        assertEquals(0, count(host.err(), "updater: "), host.err());
+        assertFalse(Files.exists(home.dir()), "a disabled agent writes nothing");
+    }
+
+    @Test
     void runtimeWithoutJavaNetHttp_saysSo_andTheHostRunsOn() throws Exception {
         HostJvm host = start(HostJvm.JAVA_17, List.of("--limit-modules", "java.base,java.instrument,java.logging,java.management"),
                 agentArgs());

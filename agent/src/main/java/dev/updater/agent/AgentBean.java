@@ -1,0 +1,57 @@
+package dev.updater.agent;
+
+import dev.updater.agent.jmx.UpdaterAgentMXBean;
+
+import java.time.Instant;
+
+/** The agent as JMX shows it: what the shared state says; {@code checkNow} wakes the poll loop. */
+final class AgentBean implements UpdaterAgentMXBean {
+    private final AgentState state;
+    private final PollLoop loop;
+
+    AgentBean(AgentState state, PollLoop loop) {
+        this.state = state;
+        this.loop = loop;
+    }
+
+    @Override
+    public void checkNow() {
+        loop.checkNow();
+    }
+
+    @Override
+    public String getRunningVersion() {
+        return state.snapshot().runningVersion();
+    }
+
+    @Override
+    public String getLatestSeenVersion() {
+        return state.snapshot().latestSeen();
+    }
+
+    @Override
+    public String getStagedVersion() {
+        return state.staged();
+    }
+
+    @Override
+    public String getLastCheckTime() {
+        Instant at = state.snapshot().lastCheckAt();
+        return at == null ? null : at.toString();
+    }
+
+    @Override
+    public String getLastCheckResult() {
+        return state.snapshot().lastCheckResult();
+    }
+
+    @Override
+    public String getLastError() {
+        return state.snapshot().lastError();
+    }
+
+    @Override
+    public boolean isReady() {
+        return state.isReady();
+    }
+}

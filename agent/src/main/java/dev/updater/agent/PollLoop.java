@@ -1,0 +1,122 @@
+package dev.updater.agent;
+
+import dev.updater.agent.check.CheckResult;
+import dev.updater.agent.check.UpdateCheck;
+import dev.updater.agent.config.AgentConfig;
+import dev.updater.agent.host.HostLock;
+import dev.updater.agent.host.ListeningSocketProbe;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The agent's life after start, on its thread, until the host exits: wakes every half second to
+ * obey an exit request and notice readiness, and checks the channel at the jittered interval (or at
+ * once when JMX asks), backing off after errors.
+ */
+final class PollLoop {
+    private static final Logger LOG = System.getLogger("updater");
+    private static final Duration TICK = Duration.ofMillis(500);
+    /** How long readiness is probed at every tick; after that, every 10 s until the host listens. */
+    private static final Duration READINESS_WATCH = Duration.ofMinutes(2);
+
+    private final AgentConfig config;
+    private final AgentState state;
+    private final UpdateCheck check;
+    private final HostExit hostExit;
+    private final Clock clock;
+    @SuppressWarnings("unused") // held, not read: releasing it tells the sidecar the host exited
+    private final HostLock hostLock;
+    private final Object wakeUp = new Object();
+    private boolean checkRequested;
+    private String lastErrorLogged;
+
+    PollLoop(AgentConfig config, AgentState state, UpdateCheck check, HostExit hostExit, HostLock hostLock,
+             Clock clock) {
+        this.config = config;
+        this.state = state;
+        this.check = check;
+        this.hostExit = hostExit;
+        this.hostLock = hostLock;
+        this.clock = clock;
+    }
+
+    void run() throws InterruptedException {
+        boolean probeReadiness = ListeningSocketProbe.isSupported();
+        Instant loopStarted = clock.instant();
+        Instant nextProbe = loopStarted;
+        Instant nextCheck = clock.instant().plus(jitter(config.initialDelay()));
+        Backoff backoff = new Backoff(config.interval());
+        while (true) {
+            hostExit.obeyRequest();
+            if (probeReadiness && !state.isReady() && !clock.instant().isBefore(nextProbe)) {
+                if (ListeningSocketProbe.isListening()) {
+                    state.ready();
+                    state.publishQuietly();
+                }
+                // Every tick while a host starts; a host that never listens is then looked at rarely.
+                boolean starting = Duration.between(loopStarted, clock.instant()).compareTo(READINESS_WATCH) < 0;
+                nextProbe = clock.instant().plus(starting ? TICK : Duration.ofSeconds(10));
+            }
+            if (takeCheckRequest() || !clock.instant().isBefore(nextCheck)) {
+                CheckResult result = check.run();
+                state.checked(result);
+                state.publishQuietly();
+                logOutcome(result);
+                if (result.failed()) {
+                    nextCheck = clock.instant().plus(backoff.failed());
+                } else {
+                    nextCheck = clock.instant().plus(jitter(config.interval()));
+                    backoff.succeeded();
+                }
+            }
+            long waitMs = Math.max(1, Math.min(TICK.toMillis(), Duration.between(clock.instant(), nextCheck).toMillis()));
+            synchronized (wakeUp) {
+                if (!checkRequested) {
+                    wakeUp.wait(waitMs);
+                }
+            }
+        }
+    }
+
+    /** Checks at once instead of at the next interval (JMX {@code checkNow}). */
+    void checkNow() {
+        synchronized (wakeUp) {
+            checkRequested = true;
+            wakeUp.notifyAll();
+        }
+    }
+
+    /** One log line per distinct error, and one when it clears; not one per poll. */
+    private void logOutcome(CheckResult result) {
+        if (result.failed()) {
+            String message = result.error().getMessage();
+            if (!message.equals(lastErrorLogged)) {
+                LOG.log(Level.WARNING, message);
+                lastErrorLogged = message;
+            }
+        } else if (lastErrorLogged != null) {
+            LOG.log(Level.INFO, "updater check works again: " + result.summary());
+            lastErrorLogged = null;
+        }
+    }
+
+    private boolean takeCheckRequest() {
+        synchronized (wakeUp) {
+            boolean requested = checkRequested;
+            checkRequested = false;
+            return requested;
+        }
+    }
+
+    /** ±10 %, so that a fleet started together does not poll together. */
+    static Duration jitter(Duration base) {
+        long ms = base.toMillis();
+        long spread = ms / 10;
+        return Duration.ofMillis(ms - spread + (spread == 0 ? 0 : ThreadLocalRandom.current().nextLong(2 * spread + 1)));
+    }
+}
