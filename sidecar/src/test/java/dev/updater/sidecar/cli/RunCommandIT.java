@@ -5,9 +5,9 @@ import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.json.Json;
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
-import dev.updater.sidecar.testhost.ChildJvm;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +46,7 @@ class RunCommandIT {
     @Test
     void aStagedRelease_endsInstalledRunningAndCommitted_andHistoryShowsTheSteps() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v110, "1.1.0");
@@ -89,7 +89,7 @@ class RunCommandIT {
     @Test
     void aReleaseThatExitsAtStart_isRolledBack_quarantined_andNeverTriedAgain() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v120exits, "1.2.0");
@@ -118,7 +118,7 @@ class RunCommandIT {
     @Test
     void aReleaseThatNeverAnswersItsHealthUrl_isRolledBackWithinTheGateTimeout() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v130neverHealthy, "1.3.0");
@@ -139,7 +139,7 @@ class RunCommandIT {
     @Test
     void onExit_installsWhenTheHostExitsOnItsOwn_andRunExitsWithTheHostsCodeWhenNothingIsStaged() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("on-exit");
+        ChildProcess sidecar = fx.run("on-exit");
         fx.awaitServing("1.0.0");
         fx.stage(fx.v110, "1.1.0");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
@@ -162,7 +162,7 @@ class RunCommandIT {
     @Test
     void manual_installsOnlyOnApply_andExit42OnlyRestarts() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("manual");
+        ChildProcess sidecar = fx.run("manual");
         fx.awaitServing("1.0.0");
         long firstPid = Hosts.recordedPid(fx.home).orElseThrow();
         fx.stage(fx.v110, "1.1.0");
@@ -208,7 +208,7 @@ class RunCommandIT {
         LocalTime now = LocalTime.now();
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
         String elsewhere = "window=" + hhmm.format(now.plusHours(3)) + "-" + hhmm.format(now.plusHours(4));
-        ChildJvm sidecar = fx.run(elsewhere);
+        ChildProcess sidecar = fx.run(elsewhere);
         fx.awaitServing("1.0.0");
         fx.stage(fx.v110, "1.1.0");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
@@ -221,7 +221,7 @@ class RunCommandIT {
         assertEquals(143, sidecar.awaitExit(EXIT));
 
         String around = "window=" + hhmm.format(now.minusHours(1)) + "-" + hhmm.format(now.plusHours(1));
-        ChildJvm second = fx.run(around);
+        ChildProcess second = fx.run(around);
         fx.awaitServing("1.1.0");
         fx.stage(fx.v100, "1.0.0");
         fx.awaitServing("1.0.0");
@@ -232,7 +232,7 @@ class RunCommandIT {
     @Test
     void sigterm_isForwardedToTheHost_andRunExits143() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("on-exit");
+        ChildProcess sidecar = fx.run("on-exit");
         fx.awaitServing("1.0.0");
         long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
 
@@ -250,7 +250,7 @@ class RunCommandIT {
     @Test
     void aHostThatIgnoresSigterm_isKilledAfterTheStopTimeout() throws Exception {
         fx = new SidecarFixture(dir, "ignoreSigterm=true");
-        ChildJvm sidecar = fx.run("on-exit");
+        ChildProcess sidecar = fx.run("on-exit");
         fx.awaitServing("1.0.0");
         long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
         long start = System.nanoTime();
@@ -267,10 +267,10 @@ class RunCommandIT {
     @Test
     void aSecondSidecarOnTheSameHome_exits1WithOneSentence() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm first = fx.run("on-exit");
+        ChildProcess first = fx.run("on-exit");
         fx.awaitServing("1.0.0");
 
-        ChildJvm second = fx.run("on-exit");
+        ChildProcess second = fx.run("on-exit");
 
         assertEquals(1, second.awaitExit(EXIT));
         assertEquals(List.of("Another sidecar (pid " + first.pid() + ") already runs on the update home " + fx.home
@@ -282,7 +282,7 @@ class RunCommandIT {
     void aSymlinkedTarget_isRolledBackAndUpdated_byRenamingOverTheLink_neverWritingItsDestination() throws Exception {
         fx = new SidecarFixture(dir);
         Path deployed = fx.linkTarget();
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v120exits, "1.2.0");
@@ -329,7 +329,7 @@ class RunCommandIT {
     void whenThePreviousVersionAlsoFailsAfterARollback_runStopsRestartingAndExits1() throws Exception {
         Path broken = dir.resolve("broken");
         fx = new SidecarFixture(dir, "failIfExists=" + broken);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
         Files.createFile(broken); // from now on 1.0.0 exits at start too
 
@@ -359,7 +359,7 @@ class RunCommandIT {
         List<String> args = new ArrayList<>(fx.runArgs("immediate"));
         args.subList(args.indexOf("--target"), args.indexOf("--target") + 2).clear(); // the target is the -jar
 
-        ChildJvm sidecar = fx.sidecar(List.of(), args);
+        ChildProcess sidecar = fx.sidecar(List.of(), args);
 
         sidecar.awaitLine("updater-sidecar: The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
                 + ", but this sidecar's target is " + fx.target + " (the host command's -jar); nothing is installed"
@@ -373,7 +373,7 @@ class RunCommandIT {
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
     }
 
-    private static long firstHostPid(ChildJvm sidecar) {
+    private static long firstHostPid(ChildProcess sidecar) {
         String prefix = "updater-sidecar: started the host (pid ";
         String line = sidecar.output().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
         return Long.parseLong(line.substring(prefix.length(), line.length() - 1));
