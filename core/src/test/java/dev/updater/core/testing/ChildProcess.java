@@ -146,6 +146,11 @@ public final class ChildProcess implements AutoCloseable {
         return out.text();
     }
 
+    /** The lines of error output so far (none when merged into {@link #output()}); a line counts once it is ended. */
+    public List<String> errorLines() {
+        return err.lines();
+    }
+
     /** Error output so far, exactly as printed; empty when merged into {@link #output()}. */
     public String err() {
         return err.text();

@@ -34,6 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ctrl-C during {@code apply}'s download keeps a part that the next {@code apply} resumes. */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill(1)")
 class ApplyCancelIT {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -52,7 +55,7 @@ class ApplyCancelIT {
         JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
                 target.toString(), null, null));
         JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
-                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+                List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
         release = new byte[2_000_000];
         new Random(7).nextBytes(release);
         channel.publish("1.1.0", release);

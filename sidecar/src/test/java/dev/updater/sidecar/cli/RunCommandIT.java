@@ -29,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code updater-sidecar run} from the built jar, with real host JVMs, files and signals. */
 class RunCommandIT {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final Duration EXIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -177,6 +180,7 @@ class RunCommandIT {
         CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes");
 
         assertEquals(0, apply.exitCode(), apply.toString());
+        // The command reads the system clock (the CLI takes no Clock): the real time is what it compares with.
         long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
         long size = Files.size(fx.v110);
         String sha = dev.updater.core.Sha256.ofFile(fx.v110).hex().substring(0, 8);
@@ -352,9 +356,9 @@ class RunCommandIT {
         String oldSha = Sha256.ofFile(oldJar).hex();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), Instant.now(), "1.0.0", "manifest",
+        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), RECORDED, "1.0.0", "manifest",
                 oldJar.toString(), oldSha, List.of(), "test", "host-1", true, null, null, null, null, null, false,
-                null, Instant.now()));
+                null, RECORDED));
         fx.stage(fx.v110, "1.1.0");
         List<String> args = new ArrayList<>(fx.runArgs("immediate"));
         args.subList(args.indexOf("--target"), args.indexOf("--target") + 2).clear(); // the target is the -jar
