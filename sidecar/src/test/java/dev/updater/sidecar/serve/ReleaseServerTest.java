@@ -49,6 +49,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReleaseServerTest {
+    private static final String NO_LINKS = "symbolic links cannot be made here (Windows without the privilege)";
     private static final Instant MODIFIED = Instant.parse("2026-02-07T12:00:00Z");
 
     @TempDir
@@ -334,7 +335,7 @@ class ReleaseServerTest {
 
     @Test
     void get_throughASymlinkThatStaysInside_servesTheTarget() throws Exception {
-        assumeTrue(createSymlink(releases.resolve("latest.jar"), Path.of("app-1.3.0.jar")));
+        assumeTrue(createSymlink(releases.resolve("latest.jar"), Path.of("app-1.3.0.jar")), NO_LINKS);
 
         HttpResponse<byte[]> response = get("/latest.jar");
 
@@ -472,7 +473,7 @@ class ReleaseServerTest {
     @Test
     void aSymlinkWithAnInnocentName_toAPrivateKey_isNotServed() throws Exception {
         write("updater.key", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n".getBytes(UTF_8));
-        assumeTrue(createSymlink(releases.resolve("readme.txt"), Path.of("updater.key")));
+        assumeTrue(createSymlink(releases.resolve("readme.txt"), Path.of("updater.key")), NO_LINKS);
 
         assertEquals(404, get("/readme.txt").statusCode());
     }
