@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -113,21 +116,29 @@ final class AgentBootTest {
     @Test
     void premain_startsOneDaemonThreadNamedUpdaterAgent_whichReportsAFailureInOneLine() throws Exception {
         // Here AgentBoot comes from target/classes, a directory and no agent jar: the agent thread must
-        // fail, print one line and end, while premain has long returned.
+        // fail, print one line and end, while premain has long returned. Its line is held until the
+        // threads are counted, so that the thread cannot end unseen.
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        CountDownLatch counted = new CountDownLatch(1);
         PrintStream original = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new HeldFromTheAgentThread(captured, counted), true, StandardCharsets.UTF_8));
+        List<Thread> started;
         try {
             AgentBoot.premain("enabled=false", null);
-            List<Thread> started = Thread.getAllStackTraces().keySet().stream()
-                    .filter(thread -> thread.getName().equals(AgentBoot.THREAD_NAME)).toList();
-            started.forEach(thread -> assertTrue(thread.isDaemon(), thread + " is not a daemon"));
+            started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals(AgentBoot.THREAD_NAME) && !before.contains(thread))
+                    .toList();
+            counted.countDown();
 
             await().atMost(Duration.ofSeconds(10))
                     .until(() -> captured.toString(StandardCharsets.UTF_8).lines().count() == 1);
         } finally {
+            counted.countDown();
             System.setErr(original);
         }
+        assertEquals(1, started.size(), "threads named " + AgentBoot.THREAD_NAME + " that premain started: " + started);
+        assertTrue(started.get(0).isDaemon(), started.get(0) + " is not a daemon");
         String line = captured.toString(StandardCharsets.UTF_8).strip();
         assertTrue(line.startsWith("updater: agent disabled: it could not start from "), line);
         assertEquals(1, captured.toString(StandardCharsets.UTF_8).lines().count(), line);
@@ -137,11 +148,17 @@ final class AgentBootTest {
     void premain_withBadArgumentSyntax_printsTheLineBeforeReturning_andStartsNoThread() {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        CountDownLatch counted = new CountDownLatch(1); // a thread started by mistake is held at its first line
         PrintStream original = System.err;
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new HeldFromTheAgentThread(captured, counted), true, StandardCharsets.UTF_8));
+        List<Thread> started;
         try {
             AgentBoot.premain("manifest=https://h/m.json,intervall=5m", null);
+            started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals(AgentBoot.THREAD_NAME) && !before.contains(thread))
+                    .toList();
         } finally {
+            counted.countDown();
             System.setErr(original);
         }
         assertEquals("updater agent disabled, bad configuration: unknown key intervall (known: allow-breaking,"
@@ -149,8 +166,39 @@ final class AgentBootTest {
                 + " insecure-allow-unsigned, interval, key, keyfile, manifest, target, version). The host runs on"
                 + " without updates; see docs/agent.md." + System.lineSeparator(),
                 captured.toString(StandardCharsets.UTF_8));
-        List<Thread> started = Thread.getAllStackTraces().keySet().stream()
-                .filter(thread -> thread.getName().equals(AgentBoot.THREAD_NAME) && !before.contains(thread)).toList();
         assertEquals(List.of(), started);
+    }
+
+    /** Error output that holds what the agent thread writes until {@code released}: it lives until then. */
+    private static final class HeldFromTheAgentThread extends OutputStream {
+        private final ByteArrayOutputStream bytes;
+        private final CountDownLatch released;
+
+        HeldFromTheAgentThread(ByteArrayOutputStream bytes, CountDownLatch released) {
+            this.bytes = bytes;
+            this.released = released;
+        }
+
+        @Override
+        public void write(int b) {
+            holdTheAgentThread();
+            bytes.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            holdTheAgentThread();
+            bytes.write(b, off, len);
+        }
+
+        private void holdTheAgentThread() {
+            if (Thread.currentThread().getName().equals(AgentBoot.THREAD_NAME)) {
+                try {
+                    released.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 }

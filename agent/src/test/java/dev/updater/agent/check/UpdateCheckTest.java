@@ -25,11 +25,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -41,11 +46,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class UpdateCheckTest {
+    private static final Instant NOW = Instant.parse("2026-03-02T09:30:00Z");
+
     @TempDir
     Path dir;
 
     private TestChannel channel;
     private UpdateHome home;
+    private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
     @BeforeEach
     void channelAndHome() throws Exception {
@@ -63,8 +71,21 @@ class UpdateCheckTest {
     void newerSignedRelease_isStaged_byteForByte_withStagedJsonWrittenLast() throws Exception {
         byte[] jar = bytes("release 1.1.0");
         channel.publish("1.1.0", jar);
+        Path artifact = home.release("1.1.0").resolve("app.jar");
+        List<String> seen = new ArrayList<>();
+        clock = new ObservingClock(NOW, () -> {
+            String state = (isComplete(artifact, jar) ? "artifact complete" : "no artifact")
+                    + (Files.exists(home.stagedRecord()) ? ", staged.json" : "");
+            if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+                seen.add(state);
+            }
+        });
 
         CheckResult result = check("1.0.0").run();
+
+        // What the home held each time the check read the clock: the artifact was complete, in
+        // releases/, before staged.json appeared, so its presence means a complete release.
+        assertEquals(List.of("no artifact", "artifact complete", "artifact complete, staged.json"), seen);
 
         assertNull(result.error());
         assertEquals("staged 1.1.0", result.summary());
@@ -76,6 +97,7 @@ class UpdateCheckTest {
         assertEquals("any", staged.platform());
         assertEquals(List.of("Release 1.1.0"), staged.features());
         assertFalse(staged.needsApproval());
+        assertEquals(NOW, staged.stagedAt());
         assertArrayEquals(jar, Files.readAllBytes(home.dir().resolve(staged.file())));
         assertEquals("1.1.0", JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow().version());
         try (Stream<Path> downloads = Files.list(home.downloads())) {
@@ -145,7 +167,7 @@ class UpdateCheckTest {
         byte[] jar = bytes("release 1.1.0");
         Manifest m = TestChannel.manifest("1.1.0", jar);
         channel.publish(new Manifest(m.version(), m.releaseDate(), m.binaries(), m.changelog(), null, false,
-                Instant.now().minusSeconds(60), null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
+                NOW.minusSeconds(60), null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
 
         CheckResult result = check("1.0.0").run();
 
@@ -227,7 +249,7 @@ class UpdateCheckTest {
     void quarantinedVersion_isSkipped() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         JsonRecords.write(home.quarantine(), new Quarantine(List.of(
-                new Quarantine.Entry("1.1.0", "failed its health gate", Instant.now()))));
+                new Quarantine.Entry("1.1.0", "failed its health gate", NOW))));
         CheckResult result = check("1.0.0").run();
         assertTrue(result.summary().contains("quarantined"), result.summary());
         assertNothingStaged();
@@ -236,7 +258,7 @@ class UpdateCheckTest {
     @Test
     void unsupportedPlatform_isAnError_namingThePlatformAndKeys() throws Exception {
         byte[] jar = bytes("native");
-        Manifest m = new Manifest(ReleaseVersion.parse("1.1.0"), Instant.now(),
+        Manifest m = new Manifest(ReleaseVersion.parse("1.1.0"), NOW,
                 Map.of("solaris-sparc", new Artifact("1.1.0/app", Sha256.ofBytes(jar), jar.length)),
                 Changelog.EMPTY, null, false, null, null);
         channel.publish(m, Map.of("1.1.0/app", jar));
@@ -294,7 +316,42 @@ class UpdateCheckTest {
         DownloadOptions options = DownloadOptions.defaults().withRetries(0);
         return new UpdateCheck(new ReleaseCheck.Settings(channel.manifestUri(), keys, allowUnsigned,
                 ReleaseVersion.parse(running), "host-1", PolicyOptions.DEFAULTS, Platform.current()),
-                home, new ManifestFetcher(options), new Downloader(options), Clock.systemUTC());
+                home, new ManifestFetcher(options), new Downloader(options), clock);
+    }
+
+    private static boolean isComplete(Path file, byte[] expected) {
+        try {
+            return Files.isRegularFile(file) && Arrays.equals(expected, Files.readAllBytes(file));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Always {@code now}; runs {@code onRead} each time it is read, to see what the code under test did until then. */
+    private static final class ObservingClock extends Clock {
+        private final Instant now;
+        private final Runnable onRead;
+
+        ObservingClock(Instant now, Runnable onRead) {
+            this.now = now;
+            this.onRead = onRead;
+        }
+
+        @Override
+        public Instant instant() {
+            onRead.run();
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("the check reads instants only");
+        }
     }
 
     private static byte[] bytes(String text) {

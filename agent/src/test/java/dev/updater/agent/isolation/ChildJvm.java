@@ -1,20 +1,18 @@
 package dev.updater.agent.isolation;
 
+import dev.updater.core.testing.ChildProcess;
+
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
-/** Runs a test host in a real child JVM, with the agent jar as {@code -javaagent}. */
+/** Runs a test host to its end in a real child JVM ({@link ChildProcess}), with the agent jar as {@code -javaagent}. */
 final class ChildJvm {
     static final Path AGENT_JAR = Path.of(requiredProperty("updater.agent.jar"));
     private static final Path JDK_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
@@ -55,37 +53,16 @@ final class ChildJvm {
 
     static Result run(Java java, Path agentJar, String agentArgs, List<Path> classpath, List<String> jvmOptions,
                       String mainClass, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(java.executable().toString());
-        // A light JVM: the tests run several on a shared 2-core machine.
-        command.add("-XX:TieredStopAtLevel=1");
-        command.add("-XX:+UseSerialGC");
-        command.add("-javaagent:" + agentJar + "=" + agentArgs);
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
-        command.add(mainClass);
-        command.addAll(List.of(args));
-
-        Path output = Files.createTempFile("child-jvm", ".out");
-        Path errors = Files.createTempFile("child-jvm", ".err");
-        try {
-            Process process = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(output.toFile())
-                    .redirectError(errors.toFile())
-                    .start();
-            if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                fail(mainClass + " on " + java + " did not exit within " + TIMEOUT + "; stdout: "
-                        + Files.readString(output) + " stderr: " + Files.readString(errors) + "; command: " + command);
-            }
-            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8),
-                    Files.readString(errors, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(output);
-            Files.deleteIfExists(errors);
-        }
+        List<Object> options = new ArrayList<>();
+        options.add("-javaagent:" + agentJar + "=" + agentArgs);
+        options.addAll(jvmOptions);
+        options.add("-cp");
+        options.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+        options.add(mainClass);
+        options.addAll(List.of(args));
+        // A light JVM (ChildProcess.java): the tests run several on a shared 2-core machine.
+        ChildProcess.Finished run = ChildProcess.run(ChildProcess.java(java.executable(), options.toArray()), TIMEOUT);
+        return new Result(run.exitCode(), run.out(), run.err());
     }
 
     static String requiredProperty(String name) {

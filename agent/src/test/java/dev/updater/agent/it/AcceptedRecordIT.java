@@ -3,6 +3,7 @@ package dev.updater.agent.it;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.PosixModes;
 import dev.updater.core.testing.TestChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -41,8 +41,7 @@ class AcceptedRecordIT {
         Path appDir = dir.resolve("app");
         hostJar = HostJvm.hostJar(appDir, "1.0.0");
         home = new UpdateHome(appDir.resolve(".updater"));
-        Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rwx------")));
+        PosixModes.setWhereSupported(Files.createDirectories(home.dir()), "rwx------");
     }
 
     @AfterEach

@@ -1,39 +1,33 @@
 package dev.updater.agent.it;
 
-import java.io.ByteArrayOutputStream;
+import dev.updater.core.testing.ChildProcess;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
-/** A child JVM running {@link TestHost} from a jar, with the real agent; its output is collected. */
+/** A child JVM ({@link ChildProcess}) running {@link TestHost} from a jar, with the real agent; its output is collected. */
 final class HostJvm implements AutoCloseable {
     static final Path AGENT_JAR = Path.of(System.getProperty("updater.agent.jar", "target/updater.jar"));
     static final String JAVA_17 = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     static final Path JAVA_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
 
-    private final Process process;
-    private final Output out;
-    private final Output err;
+    private final ChildProcess process;
 
-    private HostJvm(Process process) {
+    private HostJvm(ChildProcess process) {
         this.process = process;
-        this.out = new Output(process.getInputStream());
-        this.err = new Output(process.getErrorStream());
     }
 
     /** Starts {@code java [jvmArgs] -javaagent:updater.jar=agentArgs -jar hostJar [args]}. */
-    static HostJvm start(String java, List<String> jvmArgs, String agentArgs, Path hostJar, String... args)
-            throws IOException {
+    static HostJvm start(String java, List<String> jvmArgs, String agentArgs, Path hostJar, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmArgs);
@@ -43,7 +37,7 @@ final class HostJvm implements AutoCloseable {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("UPDATER_"));
-        return new HostJvm(builder.start());
+        return new HostJvm(ChildProcess.start(builder));
     }
 
     /** A jar of {@link TestHost} whose Implementation-Version is {@code version}. */
@@ -71,11 +65,11 @@ final class HostJvm implements AutoCloseable {
     }
 
     String out() {
-        return out.text();
+        return process.out();
     }
 
     String err() {
-        return err.text();
+        return process.err();
     }
 
     boolean isAlive() {
@@ -83,54 +77,16 @@ final class HostJvm implements AutoCloseable {
     }
 
     void send(String line) throws IOException {
-        OutputStream in = process.getOutputStream();
-        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        in.flush();
+        process.send(line);
     }
 
     int waitFor() throws InterruptedException {
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("host did not exit in 30 s; stderr:\n" + err());
-        }
-        return process.exitValue();
+        return process.awaitExit(Duration.ofSeconds(30));
     }
 
+    /** Kills the host and anything it started, if still running. */
     @Override
-    public void close() throws InterruptedException {
-        if (process.isAlive()) {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        }
-    }
-
-    /** Drains a stream on a daemon thread, so the child never blocks on a full pipe. */
-    private static final class Output {
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-        Output(InputStream stream) {
-            Thread t = new Thread(() -> {
-                byte[] chunk = new byte[8192];
-                int n;
-                try {
-                    while ((n = stream.read(chunk)) > 0) {
-                        synchronized (buffer) {
-                            buffer.write(chunk, 0, n);
-                        }
-                    }
-                } catch (IOException ignored) {
-                    // the process ended
-                }
-            }, "host-output");
-            t.setDaemon(true);
-            t.start();
-        }
-
-        String text() {
-            synchronized (buffer) {
-                return buffer.toString(StandardCharsets.UTF_8);
-            }
-        }
+    public void close() {
+        process.close();
     }
 }

@@ -5,6 +5,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.testing.PosixModes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +14,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -61,11 +61,12 @@ class HostileTextIT {
         Path appDir = dir.resolve("app");
         Path hostJar = HostJvm.hostJar(appDir, "1.0.0");
         UpdateHome home = new UpdateHome(appDir.resolve(".updater"));
-        Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        PosixModes.setWhereSupported(Files.createDirectories(home.dir()), "rwx------");
         // what a process of the app's user left in agent.json: a version that clears the screen
-        JsonRecords.write(home.agentRecord(), new AgentRecord(1, Instant.now(), "0.9.0" + ESC + "[2J", "manifest",
+        Instant earlier = Instant.parse("2026-03-02T09:30:00Z");
+        JsonRecords.write(home.agentRecord(), new AgentRecord(1, earlier, "0.9.0" + ESC + "[2J", "manifest",
                 hostJar.toString(), null, List.of(), "0.1.0", "host-1", false, null, null, null, null, null, false, null,
-                Instant.now()));
+                earlier));
         String manifest = "http://127.0.0.1:" + server.getAddress().getPort() + "/manifest.json";
 
         host = HostJvm.start(HostJvm.JAVA_17, List.of(), "manifest=" + manifest + ",key=" + KEY

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The anti-rollback and anti-replay memory of {@link ReleaseCheck}, against a signed channel on 127.0.0.1. */
 class ReleaseCheckTest {
+    private static final Instant NOW = Instant.parse("2026-03-02T09:30:00Z");
     private static final byte[] RELEASE_1_2_0 = bytes("release 1.2.0");
 
     @TempDir
@@ -80,7 +82,7 @@ class ReleaseCheckTest {
     @Test
     void acceptedJsonWithAVersionThatIsNoVersion_failsClosed_insteadOfSwitchingProtectionOff() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
-        History.append(home.history(), new HistoryEvent(Instant.now(), "staged", "1.0.5", null, "staged"));
+        History.append(home.history(), new HistoryEvent(NOW, "staged", "1.0.5", null, "staged"));
         for (String record : List.of("{\"version\": \"garbage\"}", "{}", "null", "")) {
             Files.writeString(home.acceptedRecord(), record);
 
@@ -123,7 +125,7 @@ class ReleaseCheckTest {
     @Test
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatInstalledJsonRecords() throws Exception {
         JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
-                "/opt/app/app.jar", "1.1.0", Instant.now()));
+                "/opt/app/app.jar", "1.1.0", NOW));
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
@@ -137,7 +139,7 @@ class ReleaseCheckTest {
     @Test
     void aFloorAtTheRunningVersion_leavesAnOlderOfferToTheNeverDowngradeRule() throws Exception {
         JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
-                "/opt/app/app.jar", "1.1.0", Instant.now()));
+                "/opt/app/app.jar", "1.1.0", NOW));
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         Decision.Refused refused = assertInstanceOf(Decision.Refused.class, check("1.2.0").decision());
@@ -149,8 +151,8 @@ class ReleaseCheckTest {
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatTheHistoryStagedOrInstalled() throws Exception {
         channel.publish("1.3.0", bytes("release 1.3.0"));
         check("1.0.0");
-        History.append(home.history(), new HistoryEvent(Instant.now(), "staged", "1.3.0", null, "staged"));
-        History.append(home.history(), new HistoryEvent(Instant.now(), "checked", "9.9.9", null, "refused"));
+        History.append(home.history(), new HistoryEvent(NOW, "staged", "1.3.0", null, "staged"));
+        History.append(home.history(), new HistoryEvent(NOW, "checked", "9.9.9", null, "refused"));
         Files.delete(home.acceptedRecord());
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
@@ -183,11 +185,11 @@ class ReleaseCheckTest {
     @Test
     void theSameVersionWithTheSameBytes_reSignedWithAFreshExpiry_isAccepted() throws Exception {
         Manifest first = TestChannel.manifest("1.2.0", RELEASE_1_2_0);
-        channel.publish(withExpiry(first, Instant.now().plus(1, ChronoUnit.DAYS)),
+        channel.publish(withExpiry(first, NOW.plus(1, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
         check("1.0.0");
         byte[] record = Files.readAllBytes(home.acceptedRecord());
-        channel.publish(withExpiry(first, Instant.now().plus(30, ChronoUnit.DAYS)),
+        channel.publish(withExpiry(first, NOW.plus(30, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
 
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
@@ -198,14 +200,13 @@ class ReleaseCheckTest {
     @Test
     void aNewerManifest_isRecordedWithTheHashOfEachArtifact() throws Exception {
         channel.publish("1.2.0", RELEASE_1_2_0);
-        Instant before = Instant.now();
 
         check("1.0.0");
 
         AcceptedVersion accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow();
         assertEquals("1.2.0", accepted.version());
         assertEquals(Map.of("any", Sha256.ofBytes(RELEASE_1_2_0).hex()), accepted.artifacts());
-        assertTrue(!accepted.acceptedAt().isBefore(before), accepted.acceptedAt().toString());
+        assertEquals(NOW, accepted.acceptedAt(), "accepted at the check's time");
     }
 
     @Test
@@ -229,7 +230,7 @@ class ReleaseCheckTest {
         ReleaseCheck.Settings settings = new ReleaseCheck.Settings(channel.manifestUri(), List.of(channel.key()), false,
                 ReleaseVersion.parse(running), "host-1", PolicyOptions.DEFAULTS, Platform.current());
         return new ReleaseCheck(settings, home, new ManifestFetcher(DownloadOptions.defaults().withRetries(0)),
-                Clock.systemUTC(), warnings::add).check();
+                Clock.fixed(NOW, ZoneOffset.UTC), warnings::add).check();
     }
 
     private static Manifest withExpiry(Manifest m, Instant expires) {

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReleaseStagerTest {
+    private static final Instant NOW = Instant.parse("2026-03-02T09:30:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+
     @TempDir
     Path dir;
 
@@ -32,7 +37,7 @@ class ReleaseStagerTest {
     void stagingANewerRelease_removesTheOneItReplaces() throws Exception {
         UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
         try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
-            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
             Manifest first = channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
             stager.stage(first, "any", first.binaries().get("any"), channel.manifestUri(),
                     new Decision.Install(first.version(), true, "approve"));
@@ -53,7 +58,7 @@ class ReleaseStagerTest {
         UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
         Files.writeString(home.journal(), "{\"state\" : \"swapped\"}");
         try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
-            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
             Manifest first = channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
             stager.stage(first, "any", first.binaries().get("any"), channel.manifestUri(),
                     new Decision.Install(first.version(), false, "update"));
@@ -80,7 +85,7 @@ class ReleaseStagerTest {
         try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
             Manifest manifest = channel.publish("1.1.0", jar);
             Artifact artifact = manifest.binaries().get("any");
-            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
             Decision.Install install = new Decision.Install(manifest.version(), false, "update");
 
             assertFalse(stager.isStaged("1.1.0", artifact));
@@ -91,8 +96,9 @@ class ReleaseStagerTest {
 
             assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the verified file in releases/ is reused");
             assertArrayEquals(jar, Files.readAllBytes(home.dir().resolve(staged.file())));
-            assertEquals(Sha256.ofBytes(jar).hex(),
-                    JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow().sha256());
+            StagedRelease again = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
+            assertEquals(Sha256.ofBytes(jar).hex(), again.sha256());
+            assertEquals(NOW, again.stagedAt(), "staged at the stager's time");
         }
     }
 
@@ -106,9 +112,9 @@ class ReleaseStagerTest {
             Artifact artifact = manifest.binaries().get("any");
             JsonRecords.write(home.stagedRecord(), new StagedRelease("1.1.0", "releases/../../app.jar", jar.length,
                     artifact.sha256().hex(), "any", java.util.List.of(), java.util.List.of(), null, false, false, null,
-                    null, null, java.time.Instant.now()));
+                    null, null, NOW));
 
-            assertFalse(new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC())
+            assertFalse(new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK)
                     .isStaged("1.1.0", artifact), "a record pointing out of releases/ is not a staged release");
             assertArrayEquals(jar, Files.readAllBytes(outside));
         }

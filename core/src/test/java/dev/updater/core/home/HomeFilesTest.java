@@ -2,7 +2,11 @@ package dev.updater.core.home;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.core.testing.PosixModes;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.channels.FileChannel;
@@ -11,16 +15,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class HomeFilesTest {
     @TempDir
@@ -44,12 +47,13 @@ class HomeFilesTest {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "named pipes made by mkfifo(1) are POSIX")
     void read_aFifo_isRefusedAtOnce_insteadOfBlockingForAWriter() throws Exception {
         Path fifo = dir.resolve("agent.json");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
-        assertTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+        ChildProcess.Finished mkfifo = ChildProcess.run(List.of("mkfifo", fifo.toString()), Duration.ofSeconds(10));
+        assertEquals(0, mkfifo.exitCode(), mkfifo.toString());
 
-        UpdaterException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+        UpdaterException e = assertTimeoutPreemptively(Duration.ofSeconds(5),
                 () -> assertThrows(UpdaterException.class, () -> HomeFiles.read(fifo, 1024)));
 
         assertEquals(ErrorCode.HOME_INSECURE, e.code());
@@ -101,9 +105,10 @@ class HomeFilesTest {
 
     @Test
     void createPrivateDirectories_makesEachMissingFolderOwnerOnly_whateverTheUmask() throws Exception {
+        PosixModes.assumeSupported(dir);
         Path created = HomeFiles.createPrivateDirectories(dir.resolve("home/releases/1.1.0"));
         for (Path p : new Path[] {dir.resolve("home"), dir.resolve("home/releases"), created}) {
-            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+            assertEquals("rwx------", PosixModes.of(p), p.toString());
         }
     }
 }

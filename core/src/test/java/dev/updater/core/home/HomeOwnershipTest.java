@@ -3,12 +3,12 @@ package dev.updater.core.home;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.testing.OtherUser;
+import dev.updater.core.testing.PosixModes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,9 +20,7 @@ class HomeOwnershipTest {
     Path dir;
 
     private UpdateHome home() throws Exception {
-        Path home = Files.createDirectory(dir.resolve("home"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
-        return new UpdateHome(home);
+        return new UpdateHome(PosixModes.setWhereSupported(Files.createDirectory(dir.resolve("home")), "rwx------"));
     }
 
     @Test
@@ -73,9 +71,9 @@ class HomeOwnershipTest {
 
     @Test
     void aGroupWritableVersionFolder_isRefused() throws Exception {
+        PosixModes.assumeSupported(dir);
         UpdateHome home = home();
-        Path version = Files.createDirectories(home.release("1.1.0"));
-        Files.setPosixFilePermissions(version, PosixFilePermissions.fromString("rwxrwxr-x"));
+        Path version = PosixModes.set(Files.createDirectories(home.release("1.1.0")), "rwxrwxr-x");
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> HomeOwnership.check(home));
 

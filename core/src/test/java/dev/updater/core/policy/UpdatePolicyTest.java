@@ -137,14 +137,17 @@ class UpdatePolicyTest {
 
     @Test
     void rollout_isStablePerHost_andGrowsMonotonically() {
+        int in10 = 0;
         for (int i = 0; i < 1_000; i++) {
             String host = "host-" + i;
             boolean at10 = UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(10));
             assertEquals(at10, UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(10)));
             if (at10) {
+                in10++;
                 assertTrue(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(50)), "a host in at 10 % stays in at 50 %");
             }
         }
+        assertTrue(in10 > 0, "no host was in at 10 %, so growth was never checked");
     }
 
     @Test

@@ -1,11 +1,12 @@
 package dev.updater.core.signature;
 
+import dev.updater.core.testing.ChildProcess;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /** Runs the {@code openssl} command line, for interoperability tests. */
 public final class OpenSsl {
@@ -19,14 +20,9 @@ public final class OpenSsl {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(30, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IOException("openssl " + String.join(" ", args) + " did not finish in 30 s");
-        }
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+        ChildProcess.Finished openssl = ChildProcess.run(new ProcessBuilder(command).directory(dir.toFile())
+                .redirectErrorStream(true), Duration.ofSeconds(30));
+        return new Result(openssl.exitCode(), openssl.out());
     }
 
     public static String runOk(Path dir, String... args) throws IOException, InterruptedException {

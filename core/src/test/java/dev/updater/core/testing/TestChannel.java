@@ -133,7 +133,10 @@ public final class TestChannel implements AutoCloseable {
         return ManifestSignatures.sign(manifest, keys.getPrivate());
     }
 
-    /** A manifest of {@code version} with one {@code any} artifact at its usual path, released now. */
+    /**
+     * A manifest of {@code version} with one {@code any} artifact at its usual path, released now: the
+     * commands under test tell its age ("released just now") by the system clock, so this is real time.
+     */
     public static Manifest manifest(String version, byte[] artifact) throws UpdaterException {
         return new Manifest(ReleaseVersion.parse(version), Instant.now(),
                 Map.of("any", new Artifact(artifactPath(version), Sha256.ofBytes(artifact), artifact.length)),

@@ -10,6 +10,7 @@ import dev.updater.core.manifest.Artifact;
 import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.Decision;
 import dev.updater.core.policy.PolicyOptions;
+import dev.updater.core.testing.PosixModes;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.serve.ReleaseServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +22,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +32,6 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,6 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ReleaseResignerTest {
     private static final Instant PUBLISHED = Instant.parse("2026-02-07T12:00:00Z");
+    /** The day of the re-sign and of the hosts' checks: 25 days after the publish, its expiry near. */
+    private static final Instant NOW = Instant.parse("2026-03-02T09:30:00Z");
+    private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
 
     @TempDir
     Path dir;
@@ -57,11 +59,10 @@ class ReleaseResignerTest {
         channel = dir.resolve("channel");
         Path jar = Files.writeString(dir.resolve("app.jar"), "the 1.3.0 bytes", StandardCharsets.UTF_8);
         // Published a while ago: its expiry is near, which is when a release team renews it.
-        new Publisher(Clock.fixed(Instant.now().minus(Duration.ofDays(25)), ZoneOffset.UTC)).publish(
+        new Publisher(Clock.fixed(NOW.minus(Duration.ofDays(25)), ZoneOffset.UTC)).publish(
                 new PublishRequest(ReleaseVersion.parse("1.3.0"), Map.of("any", jar), keys.privateKey(), channel, null,
                         List.of("Dark mode"), List.of(), null, false, null, Duration.ofDays(30), null, false));
-        home = new UpdateHome(Files.createDirectories(dir.resolve("home"),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))));
+        home = new UpdateHome(PosixModes.setWhereSupported(Files.createDirectories(dir.resolve("home")), "rwx------"));
     }
 
     @Test
@@ -70,13 +71,13 @@ class ReleaseResignerTest {
                 line -> { })) {
             ReleaseCheck.Found first = check(server, "1.2.0");
             Decision.Install install = assertInstanceOf(Decision.Install.class, first.decision());
-            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), Clock.systemUTC());
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
             Artifact artifact = first.manifest().artifactFor(Platform.current());
             stager.stage(first.manifest(), first.manifest().keyFor(Platform.current()), artifact,
                     server.uri().resolve(Publisher.MANIFEST_FILE), install);
             byte[] staged = Files.readAllBytes(home.stagedRecord());
 
-            ReleaseResigner.Result resigned = new ReleaseResigner(Clock.systemUTC())
+            ReleaseResigner.Result resigned = new ReleaseResigner(CLOCK)
                     .resign(channel, keys.privateKey(), Duration.ofDays(30));
 
             ReleaseCheck.Found second = check(server, "1.2.0");
@@ -96,11 +97,11 @@ class ReleaseResignerTest {
                 line -> { })) {
             assertInstanceOf(Decision.UpToDate.class, check(server, "1.3.0").decision());
 
-            new ReleaseResigner(Clock.systemUTC()).resign(channel, keys.privateKey(), Duration.ofDays(30));
+            new ReleaseResigner(CLOCK).resign(channel, keys.privateKey(), Duration.ofDays(30));
 
             ReleaseCheck.Found again = check(server, "1.3.0");
             assertInstanceOf(Decision.UpToDate.class, again.decision(), again.decision().toString());
-            assertFalse(again.manifest().isExpiredAt(Instant.now().plus(Duration.ofDays(29))));
+            assertEquals(NOW.plus(Duration.ofDays(30)), again.manifest().expires());
         }
     }
 
@@ -111,7 +112,7 @@ class ReleaseResignerTest {
                 List.of(keys.key()), false, ReleaseVersion.parse(running), "host-1", PolicyOptions.DEFAULTS,
                 Platform.current());
         ReleaseCheck.Found found = new ReleaseCheck(settings, home, new ManifestFetcher(DownloadOptions.defaults()),
-                Clock.systemUTC(), warnings::add).check();
+                CLOCK, warnings::add).check();
         assertEquals(List.of(), warnings);
         return found;
     }

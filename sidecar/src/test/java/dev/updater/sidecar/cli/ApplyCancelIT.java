@@ -5,7 +5,9 @@ import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.TestChannel;
+import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -33,7 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Ctrl-C during {@code apply}'s download keeps a part that the next {@code apply} resumes. */
 @DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill(1)")
 class ApplyCancelIT {
-    private static final Path SIDECAR_JAR = Path.of(System.getProperty("sidecar.jar", "target/updater-sidecar.jar"));
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
@@ -52,7 +55,7 @@ class ApplyCancelIT {
         JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
                 target.toString(), null, null));
         JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
-                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+                List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
         release = new byte[2_000_000];
         new Random(7).nextBytes(release);
         channel.publish("1.1.0", release);
@@ -66,17 +69,16 @@ class ApplyCancelIT {
     @Test
     void ctrlC_duringTheDownload_keepsAPart_thatTheNextApplyResumes() throws Exception {
         channel.throttle(200_000);
-        Process apply = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", SIDECAR_JAR.toString(), "apply", "--home", home.dir().toString(), "--key", channel.keyText(),
-                        "--yes",
-                "--target", target.toString()))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("apply.log").toFile()).start();
-        await().atMost(Duration.ofSeconds(20)).until(() -> partBytes() > 100_000);
+        try (ChildProcess apply = SidecarJar.start(List.of(), List.of("apply", "--home", home.dir().toString(),
+                "--key", channel.keyText(), "--yes", "--target", target.toString()))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> partBytes() > 100_000);
 
-        new ProcessBuilder("kill", "-INT", String.valueOf(apply.pid())).start().waitFor();
+            ChildProcess.Finished kill = ChildProcess.run(List.of("kill", "-INT", String.valueOf(apply.pid())),
+                    Duration.ofSeconds(10));
 
-        assertTrue(apply.waitFor(20, TimeUnit.SECONDS), Files.readString(dir.resolve("apply.log")));
-        assertEquals(130, apply.exitValue(), Files.readString(dir.resolve("apply.log")));
+            assertEquals(0, kill.exitCode(), kill.toString());
+            assertEquals(130, apply.awaitExit(Duration.ofSeconds(20)), apply.toString());
+        }
         long kept = partBytes();
         assertTrue(kept > 100_000 && kept < release.length, "a part of " + kept + " bytes is kept");
         assertFalse(Files.exists(home.stagedRecord()));

@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code apply} without a running sidecar; with one, RunCommandIT covers it. */
 class ApplyCommandTest {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEW = "app 1.1.0!".getBytes(StandardCharsets.UTF_8);
 
@@ -52,6 +55,7 @@ class ApplyCommandTest {
 
     /** The offer as plain lines: what an operator sees when the output is not a terminal. */
     private String summary() {
+        // The command reads the system clock (the CLI takes no Clock): the real time is what it compares with.
         long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
         return "UPDATE AVAILABLE:\n"
                 + "  Current version: 1.0.0\n"
@@ -210,9 +214,9 @@ class ApplyCommandTest {
 
     /** agent.json as a compromised host (or a stale one) writes it, naming {@code runs} as its target. */
     private void agentRecordNaming(Path runs) throws Exception {
-        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(4242, Instant.now(), "1.0.0", "manifest",
+        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(4242, RECORDED, "1.0.0", "manifest",
                 runs.toString(), null, List.of(), "test", "host-1", false, null, null, null, null, null, false, null,
-                Instant.now()));
+                RECORDED));
     }
 
     @Test
@@ -316,7 +320,7 @@ class ApplyCommandTest {
         StagedRelease staged = Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
         JsonRecords.write(home.resolve("staged.json"), new StagedRelease("1.1.0", "releases/../../victim.conf",
                 staged.size(), Sha256.ofFile(victim).hex(), "any", List.of(), List.of(), null, false, false, null,
-                null, null, Instant.now()));
+                null, null, RECORDED));
 
         CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
 

@@ -32,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code apply} when the agent has not staged the release yet: it checks the channel and downloads itself. */
 class ApplyFromChannelTest {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEW = "app 1.1.0, a little longer".getBytes(StandardCharsets.UTF_8);
 
@@ -50,7 +53,7 @@ class ApplyFromChannelTest {
         JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
                 target.toString(), null, null));
         JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
-                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+                List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
     }
 
     @AfterEach
@@ -174,7 +177,7 @@ class ApplyFromChannelTest {
         // a compromised host publishes its own release, signed with its own key, and records that key
         String hostsKey = TrustedKey.of(Ed25519Keys.generate().getPublic()).text();
         JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
-                List.of(hostsKey), "host-1", false, false, false, false, Instant.now()));
+                List.of(hostsKey), "host-1", false, false, false, false, RECORDED));
         channel.publish("1.1.0", NEW);
 
         CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(), "--yes",

@@ -7,6 +7,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
+import dev.updater.core.testing.PosixModes;
 import dev.updater.core.testing.TestChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 class CheckCommandTest {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     @TempDir
     Path dir;
 
@@ -34,12 +37,11 @@ class CheckCommandTest {
     @BeforeEach
     void installed100() throws Exception {
         channel = TestChannel.start(dir.resolve("channel"));
-        home = new UpdateHome(dir.resolve("home"));
-        Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        home = new UpdateHome(PosixModes.setWhereSupported(Files.createDirectories(dir.resolve("home")), "rwx------"));
         JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", "a".repeat(64),
-                dir.resolve("app.jar").toString(), null, Instant.now()));
+                dir.resolve("app.jar").toString(), null, RECORDED));
         JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
-                List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
+                List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
     }
 
     @AfterEach
@@ -51,6 +53,7 @@ class CheckCommandTest {
     void check_showsTheOffer_asPlainLines_whenNotATerminal_andInstallsNothing() throws Exception {
         byte[] jar = new byte[12_400_000];
         Manifest m = TestChannel.manifest("1.1.0", jar);
+        // The command reads the system clock (the CLI takes no Clock): the real time is what it compares with.
         channel.publish(new Manifest(m.version(), Instant.now().minusSeconds(2 * 86_400 + 60), m.binaries(),
                 new dev.updater.core.manifest.Changelog(List.of("Dark theme"), List.of("Login timeout")), null, false,
                 null, null), Map.of(TestChannel.artifactPath("1.1.0"), jar));
@@ -147,7 +150,7 @@ class CheckCommandTest {
 
     private void recordChannel(List<String> keys, boolean insecureHttp, boolean insecureUnsigned) throws Exception {
         JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(), keys, "host-1",
-                false, false, insecureHttp, insecureUnsigned, Instant.now()));
+                false, false, insecureHttp, insecureUnsigned, RECORDED));
     }
 
     @Test
@@ -210,7 +213,7 @@ class CheckCommandTest {
         channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
         // the host recorded no key at all and another URL: nothing is widened, the operator's URL wins
         JsonRecords.write(home.channelRecord(), new ChannelSettings("https://releases.example.invalid/m.json",
-                List.of(), "host-1", false, false, false, false, Instant.now()));
+                List.of(), "host-1", false, false, false, false, RECORDED));
         Path keyFile = Files.writeString(dir.resolve("updater.pub"), channel.keyText() + "\n");
 
         CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--keyfile", keyFile.toString(),

@@ -5,10 +5,10 @@ import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.json.Json;
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.swap.CrashPoint;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
-import dev.updater.sidecar.testhost.ChildJvm;
 import dev.updater.sidecar.testhost.HostJars;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,7 +73,7 @@ class CrashRecoveryIT {
         boolean failing = point.onRollbackPath();
         Path release = failing ? fx.v120exits : fx.v110;
         String version = failing ? "1.2.0" : "1.1.0";
-        ChildJvm crashing = fx.sidecar(List.of(CRASH + point.pointName()), fx.runArgs("immediate"));
+        ChildProcess crashing = fx.sidecar(List.of(CRASH + point.pointName()), fx.runArgs("immediate"));
         fx.awaitServing("1.0.0");
 
         fx.stage(release, version);
@@ -85,7 +85,7 @@ class CrashRecoveryIT {
         assertTrue(Arrays.equals(onDisk, Files.readAllBytes(fx.v100)) || Arrays.equals(onDisk, Files.readAllBytes(release)),
                 "after the crash the target is byte for byte 1.0.0 or " + version);
 
-        ChildJvm recovering = fx.run("immediate");
+        ChildProcess recovering = fx.run("immediate");
 
         String expected = failing ? "1.0.0" : version;
         fx.awaitServedBy(recovering, expected);
@@ -110,14 +110,14 @@ class CrashRecoveryIT {
     void aFailedGateWhoseBackupWasDeleted_isAbandoned_theHostStartsOnTheTargetAsItIs_andNoLaterRunRetries()
             throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm crashing = fx.sidecar(List.of(CRASH + CrashPoint.AFTER_GATE_FAILED.pointName()), fx.runArgs("immediate"));
+        ChildProcess crashing = fx.sidecar(List.of(CRASH + CrashPoint.AFTER_GATE_FAILED.pointName()), fx.runArgs("immediate"));
         fx.awaitServing("1.0.0");
         fx.stage(fx.v120exits, "1.2.0");
         assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExit(EXIT), crashing.toString());
         Path backup = fx.home.resolve("backup/1.0.0/app.jar");
         Files.delete(backup);
 
-        ChildJvm recovering = fx.run("immediate");
+        ChildProcess recovering = fx.run("immediate");
 
         // 1.2.0 exits at start with 3: the sidecar starts it all the same, and exits with its code as always
         assertEquals(3, recovering.awaitExit(EXIT), recovering.toString());
@@ -134,7 +134,7 @@ class CrashRecoveryIT {
         assertEquals(List.of("1.2.0"), fx.quarantined());
         assertStatusShows(journal, sentence);
 
-        ChildJvm later = fx.run("immediate");
+        ChildProcess later = fx.run("immediate");
 
         assertEquals(3, later.awaitExit(EXIT), later.toString());
         assertTrue(later.output().stream().noneMatch(l -> l.contains("found an unfinished")), later.toString());
@@ -146,13 +146,13 @@ class CrashRecoveryIT {
     void aTargetChangedByHandMidJournal_isLeftAsItIs_andTheHostStartsOnIt() throws Exception {
         fx = new SidecarFixture(dir);
         Path byHand = HostJars.build(dir.resolve("jars/app-1.0.9.jar"), "1.0.9");
-        ChildJvm crashing = fx.sidecar(List.of(CRASH + CrashPoint.AFTER_SWAPPED.pointName()), fx.runArgs("immediate"));
+        ChildProcess crashing = fx.sidecar(List.of(CRASH + CrashPoint.AFTER_SWAPPED.pointName()), fx.runArgs("immediate"));
         fx.awaitServing("1.0.0");
         fx.stage(fx.v110, "1.1.0");
         assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExit(EXIT), crashing.toString());
         Files.copy(byHand, fx.target, StandardCopyOption.REPLACE_EXISTING);
 
-        ChildJvm recovering = fx.run("immediate");
+        ChildProcess recovering = fx.run("immediate");
 
         fx.awaitServedBy(recovering, "1.0.9");
         SwapJournal journal = fx.journal().orElseThrow();
@@ -168,7 +168,7 @@ class CrashRecoveryIT {
         recovering.term();
         assertEquals(143, recovering.awaitExit(EXIT), recovering.toString());
 
-        ChildJvm later = fx.run("immediate");
+        ChildProcess later = fx.run("immediate");
 
         fx.awaitServedBy(later, "1.0.9");
         assertTrue(later.output().stream().noneMatch(l -> l.contains("found an unfinished")), later.toString());
@@ -188,7 +188,7 @@ class CrashRecoveryIT {
         assertTrue(fx.history().stream().anyMatch(e -> "failed".equals(e.event()) && sentence.equals(e.detail())));
     }
 
-    private static int indexOfLineStarting(ChildJvm jvm, String prefix) {
+    private static int indexOfLineStarting(ChildProcess jvm, String prefix) {
         List<String> lines = jvm.output();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith(prefix)) {
@@ -202,18 +202,18 @@ class CrashRecoveryIT {
     void aSwapThatKeepsBeingCutShort_isRolledBackAndQuarantinedByTheLoopBreaker() throws Exception {
         fx = new SidecarFixture(dir);
         List<String> crashInGate = List.of(CRASH + CrashPoint.AFTER_VERIFYING.pointName());
-        ChildJvm first = fx.sidecar(crashInGate, fx.runArgs("immediate"));
+        ChildProcess first = fx.sidecar(crashInGate, fx.runArgs("immediate"));
         fx.awaitServing("1.0.0");
         fx.stage(fx.v110, "1.1.0");
         assertEquals(CrashPoint.HALT_STATUS, first.awaitExit(EXIT), first.toString());
         for (int resume = 1; resume <= 2; resume++) {
-            ChildJvm again = fx.sidecar(crashInGate, fx.runArgs("immediate"));
+            ChildProcess again = fx.sidecar(crashInGate, fx.runArgs("immediate"));
             assertEquals(CrashPoint.HALT_STATUS, again.awaitExit(EXIT), again.toString());
             assertTrue(again.hasLine("updater-sidecar: found an unfinished install of 1.1.0 over 1.0.0 (verifying);"
                     + " the target holds 1.1.0; resume " + resume + " of 2"), again.toString());
         }
 
-        ChildJvm last = fx.sidecar(crashInGate, fx.runArgs("immediate"));
+        ChildProcess last = fx.sidecar(crashInGate, fx.runArgs("immediate"));
 
         SwapJournal journal = fx.awaitFinishedJournal();
         assertEquals(SwapState.ROLLED_BACK, journal.state());

@@ -1,8 +1,10 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.core.testing.OtherUser;
 import dev.updater.sidecar.testhost.HostJars;
+import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A volume shared by containers of different users: the sidecar runs as uid 65534, and the host,
@@ -35,7 +36,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * runs from its built jar under {@code setpriv}; the lock is held by this test's JVM (root).
  */
 class HostLockUnreadableIT {
-    private static final int NOBODY = 65534;
     private static final Duration EXIT = Duration.ofSeconds(30);
 
     @TempDir
@@ -47,21 +47,20 @@ class HostLockUnreadableIT {
     private byte[] installed;
     private FileChannel lockChannel;
     private FileLock lock;
-    private final List<ChildJvm> started = new ArrayList<>();
+    private final List<ChildProcess> started = new ArrayList<>();
 
     @BeforeEach
     void aHomeOfNobody_withAReleaseStaged_andAHostLockOfRoot() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/setpriv")),
-                "needs root and setpriv to run the sidecar as uid " + NOBODY + " against a lock file of root");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        OtherUser.assumeCanRunAs(); // the sidecar as uid 65534 against a lock file of root
+        OtherUser.openToOthers(dir);
         home = Staging.newHome(dir.resolve("home"));
         Path jars = dir.resolve("jars");
         target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
         Files.copy(HostJars.build(jars.resolve("app-1.0.0.jar"), "1.0.0"), target);
         installed = Files.readAllBytes(target);
         Staging.stage(home, HostJars.build(jars.resolve("app-1.1.0.jar"), "1.1.0"), "1.1.0");
-        giveToNobody(home);
-        giveToNobody(target.getParent());
+        OtherUser.giveTree(home);
+        OtherUser.giveTree(target.getParent());
         hostLock = Files.createFile(home.resolve("host.lock"));
         lockChannel = FileChannel.open(hostLock, StandardOpenOption.WRITE);
         lock = lockChannel.lock();
@@ -69,7 +68,7 @@ class HostLockUnreadableIT {
 
     @AfterEach
     void releaseAndStop() throws IOException {
-        started.forEach(ChildJvm::close);
+        started.forEach(ChildProcess::close);
         if (lockChannel != null) {
             lockChannel.close();
         }
@@ -79,7 +78,7 @@ class HostLockUnreadableIT {
     void apply_asAUserWhoCannotOpenHostLock_refusesToSwap_andChangesNothing() throws Exception {
         Files.setPosixFilePermissions(hostLock, PosixFilePermissions.fromString("rw-------"));
 
-        ChildJvm apply = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+        ChildProcess apply = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
 
         assertEquals(1, apply.awaitExit(EXIT), apply.toString());
         assertTrue(apply.hasLine("Cannot tell whether the host is running: " + hostLock + " cannot be locked"
@@ -92,7 +91,7 @@ class HostLockUnreadableIT {
     @Test
     void watch_asAUserWhoCannotOpenHostLock_waits_sayingSoOnce_andQuarantinesNothing() throws Exception {
         Files.setPosixFilePermissions(hostLock, PosixFilePermissions.fromString("rw-------"));
-        ChildJvm watch = asNobody("watch", "--home", home.toString(), "--apply", "immediate", "--target",
+        ChildProcess watch = asNobody("watch", "--home", home.toString(), "--apply", "immediate", "--target",
                 target.toString(), "--restart-timeout", "1s", "--stop-timeout", "1s", "--health-timeout", "2s",
                 "--min-uptime", "100ms");
         String unknown = "updater-sidecar: Cannot tell whether the host is running: " + hostLock + " cannot be locked"
@@ -105,7 +104,7 @@ class HostLockUnreadableIT {
                 && !Files.exists(home.resolve("journal.json")) && !Files.exists(home.resolve("quarantine.json")));
         assertNothingChanged();
 
-        ChildJvm apply = asNobody("apply", "--home", home.toString(), "--yes", "--wait", "20s");
+        ChildProcess apply = asNobody("apply", "--home", home.toString(), "--yes", "--wait", "20s");
 
         assertEquals(1, apply.awaitExit(EXIT), apply.toString());
         assertTrue(apply.hasLine("The sidecar refused: " + unknown.substring("updater-sidecar: ".length())),
@@ -120,7 +119,7 @@ class HostLockUnreadableIT {
     void aHostLockThatCanBeReadButNotWritten_isProbedWithASharedLock() throws Exception {
         Files.setPosixFilePermissions(hostLock, PosixFilePermissions.fromString("rw-r--r--"));
 
-        ChildJvm whileHeld = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+        ChildProcess whileHeld = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
 
         assertEquals(1, whileHeld.awaitExit(EXIT), whileHeld.toString());
         assertTrue(whileHeld.hasLine("No sidecar runs on " + home + " and the host is running; start"
@@ -129,7 +128,7 @@ class HostLockUnreadableIT {
         assertNothingChanged();
 
         lock.release();
-        ChildJvm once = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+        ChildProcess once = asNobody("apply", "--home", home.toString(), "--yes", "--target", target.toString());
 
         assertEquals(0, once.awaitExit(EXIT), once.toString());
         assertArrayEquals(Files.readAllBytes(dir.resolve("jars/app-1.1.0.jar")), Files.readAllBytes(target));
@@ -146,23 +145,9 @@ class HostLockUnreadableIT {
         }
     }
 
-    private ChildJvm asNobody(String... args) {
-        List<String> command = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups"));
-        List<Object> java = new ArrayList<>(List.of("-jar", ChildJvm.SIDECAR_JAR));
-        java.addAll(List.of(args));
-        command.addAll(ChildJvm.java(java.toArray()));
-        ChildJvm jvm = ChildJvm.start(command);
+    private ChildProcess asNobody(String... args) {
+        ChildProcess jvm = ChildProcess.start(OtherUser.command(SidecarJar.command(List.of(), List.of(args))));
         started.add(jvm);
         return jvm;
-    }
-
-    private static void giveToNobody(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            for (Path p : all.toList()) {
-                Files.setAttribute(p, "unix:uid", NOBODY);
-                Files.setAttribute(p, "unix:gid", NOBODY);
-            }
-        }
     }
 }

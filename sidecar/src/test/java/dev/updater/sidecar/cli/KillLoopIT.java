@@ -1,13 +1,12 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.core.testing.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -44,7 +43,7 @@ class KillLoopIT {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         Path current = fx.v100;
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
         for (int kill = 1; kill <= KILLS; kill++) {
             Path next = current == fx.v100 ? fx.v110 : fx.v100;

@@ -1,9 +1,9 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.OtherUser;
-import dev.updater.sidecar.testhost.ChildJvm;
+import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.Staging;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -33,20 +32,14 @@ class OtherOwnerIT {
 
     @BeforeEach
     void rootsHome() throws Exception {
-        OtherUser.assumeRoot();
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs setpriv to run as nobody");
+        OtherUser.assumeCanRunAs();
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x")); // nobody may pass through
         home = Staging.newHome(dir.resolve("home"));
         target = Files.writeString(dir.resolve("app.jar"), "1.0.0");
     }
 
-    private static ChildJvm asNobody(String... args) {
-        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + OtherUser.UID,
-                "--regid=" + OtherUser.UID, "--clear-groups"));
-        List<Object> sidecar = new ArrayList<>(List.of("-jar", ChildJvm.SIDECAR_JAR));
-        sidecar.addAll(List.of(args));
-        command.addAll(ChildJvm.java(sidecar.toArray()));
-        return ChildJvm.start(command);
+    private static ChildProcess asNobody(String... args) {
+        return ChildProcess.start(OtherUser.command(SidecarJar.command(List.of(), List.of(args))));
     }
 
     @Test
@@ -56,8 +49,8 @@ class OtherOwnerIT {
                 + " rights would let that user choose what is read, written and installed. Run the command as root"
                 + " (sudo -u root updater-sidecar ...), or pass --allow-other-owner if you mean to act on it.";
 
-        try (ChildJvm status = asNobody("status", "--home", home.toString());
-             ChildJvm run = asNobody("run", "--home", home.toString(), "--target", target.toString(), "--", "java",
+        try (ChildProcess status = asNobody("status", "--home", home.toString());
+             ChildProcess run = asNobody("run", "--home", home.toString(), "--target", target.toString(), "--", "java",
                      "-jar", target.toString())) {
             assertEquals(1, status.awaitExit(EXIT), status.toString());
             assertEquals(List.of(refusal), status.output());
@@ -73,7 +66,7 @@ class OtherOwnerIT {
     void theHomesOwner_isServed_evenWhenItIsNotRoot() throws Exception {
         OtherUser.give(home);
 
-        try (ChildJvm status = asNobody("status", "--home", home.toString())) {
+        try (ChildProcess status = asNobody("status", "--home", home.toString())) {
             assertEquals(0, status.awaitExit(EXIT), status.toString());
         }
     }

@@ -351,6 +351,7 @@ class PublishCommandTest {
                 "--rollout", "25", "--breaking").exitCode());
         String published = Files.readString(channel.resolve("manifest.json"));
         byte[] artifact = Files.readAllBytes(channel.resolve("1.0.0/any/app.jar"));
+        // publish --resign reads the system clock (the CLI takes no Clock): its expiry is bracketed by real time.
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
         CliRun run = resign("--expires-in", "7d");

@@ -1,6 +1,8 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.sidecar.testhost.OtherUser;
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.core.testing.OtherUser;
+import dev.updater.sidecar.testhost.SidecarJar;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,14 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A channel exists to be served, often by a web server running as another user: {@code publish}
@@ -23,16 +23,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * channel file readable by uid 65534, and the private key readable by its owner alone.
  */
 class PublishedFilesReadableIT {
-    private static final Path JAR = Path.of("target", "updater-sidecar.jar");
-
     @TempDir
     Path temp;
 
     @Test
     void underUmask077_publishAndResign_leaveEveryChannelFileReadableByAnotherUser_andTheKeyPrivate()
             throws Exception {
-        assumeTrue(Files.isRegularFile(JAR), "run after 'package': " + JAR.toAbsolutePath());
-        OtherUser.assumeAvailable();
+        SidecarJar.assumeBuilt();
+        OtherUser.assumeCanRunAs();
         OtherUser.openToOthers(temp);
         Path keys = temp.resolve("keys");
         Path channel = temp.resolve("srv/channel");
@@ -67,13 +65,10 @@ class PublishedFilesReadableIT {
 
     /** Runs {@code java -jar updater-sidecar.jar ARGS} with umask 077, as a careful operator's shell has it. */
     private static void runUnderUmask077(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$0\" -jar \"$@\"",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), JAR.toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), String.join(" ", args));
-        assertEquals(0, process.exitValue(), String.join(" ", args) + "\n" + output);
+        List<String> command = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$@\"", "sh"));
+        command.addAll(SidecarJar.command(List.of(), List.of(args)));
+        ChildProcess.Finished run = ChildProcess.run(command, Duration.ofSeconds(60));
+        assertEquals(0, run.exitCode(), run.toString());
     }
 
     private static List<Path> files(Path dir) throws Exception {

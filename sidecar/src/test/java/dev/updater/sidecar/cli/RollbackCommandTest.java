@@ -23,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** {@code rollback} without a running sidecar; with one, RunCommandIT covers it. */
 class RollbackCommandTest {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEW = "app 1.1.0!".getBytes(StandardCharsets.UTF_8);
 
@@ -78,7 +81,7 @@ class RollbackCommandTest {
         Path backupDir = Files.createDirectories(home.resolve("backup/1.0.0"));
         // written by whoever can write the home: "roll back to /…/secrets/shadow", "prune /…/secrets"
         JsonRecords.write(backupDir.resolve("backup.json"), new Backups.Backup("0.9.0", Sha256.ofFile(secret).hex(),
-                Files.size(secret), "backup/../../secrets/shadow", Instant.now()));
+                Files.size(secret), "backup/../../secrets/shadow", RECORDED));
 
         CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());
 

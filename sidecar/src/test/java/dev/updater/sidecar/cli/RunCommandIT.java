@@ -5,9 +5,9 @@ import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.json.Json;
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
-import dev.updater.sidecar.testhost.ChildJvm;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code updater-sidecar run} from the built jar, with real host JVMs, files and signals. */
 class RunCommandIT {
+    /** When the records a test writes were written; the commands under test do not read these times. */
+    private static final Instant RECORDED = Instant.parse("2026-03-02T09:30:00Z");
+
     private static final Duration EXIT = Duration.ofSeconds(20);
 
     @TempDir
@@ -46,7 +49,7 @@ class RunCommandIT {
     @Test
     void aStagedRelease_endsInstalledRunningAndCommitted_andHistoryShowsTheSteps() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v110, "1.1.0");
@@ -89,7 +92,7 @@ class RunCommandIT {
     @Test
     void aReleaseThatExitsAtStart_isRolledBack_quarantined_andNeverTriedAgain() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v120exits, "1.2.0");
@@ -118,7 +121,7 @@ class RunCommandIT {
     @Test
     void aReleaseThatNeverAnswersItsHealthUrl_isRolledBackWithinTheGateTimeout() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v130neverHealthy, "1.3.0");
@@ -139,7 +142,7 @@ class RunCommandIT {
     @Test
     void onExit_installsWhenTheHostExitsOnItsOwn_andRunExitsWithTheHostsCodeWhenNothingIsStaged() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("on-exit");
+        ChildProcess sidecar = fx.run("on-exit");
         fx.awaitServing("1.0.0");
         fx.stage(fx.v110, "1.1.0");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
@@ -162,7 +165,7 @@ class RunCommandIT {
     @Test
     void manual_installsOnlyOnApply_andExit42OnlyRestarts() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("manual");
+        ChildProcess sidecar = fx.run("manual");
         fx.awaitServing("1.0.0");
         long firstPid = Hosts.recordedPid(fx.home).orElseThrow();
         fx.stage(fx.v110, "1.1.0");
@@ -177,6 +180,7 @@ class RunCommandIT {
         CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes");
 
         assertEquals(0, apply.exitCode(), apply.toString());
+        // The command reads the system clock (the CLI takes no Clock): the real time is what it compares with.
         long days = Duration.between(Instant.parse("2026-02-07T12:00:00Z"), Instant.now()).toDays();
         long size = Files.size(fx.v110);
         String sha = dev.updater.core.Sha256.ofFile(fx.v110).hex().substring(0, 8);
@@ -208,7 +212,7 @@ class RunCommandIT {
         LocalTime now = LocalTime.now();
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm");
         String elsewhere = "window=" + hhmm.format(now.plusHours(3)) + "-" + hhmm.format(now.plusHours(4));
-        ChildJvm sidecar = fx.run(elsewhere);
+        ChildProcess sidecar = fx.run(elsewhere);
         fx.awaitServing("1.0.0");
         fx.stage(fx.v110, "1.1.0");
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
@@ -221,7 +225,7 @@ class RunCommandIT {
         assertEquals(143, sidecar.awaitExit(EXIT));
 
         String around = "window=" + hhmm.format(now.minusHours(1)) + "-" + hhmm.format(now.plusHours(1));
-        ChildJvm second = fx.run(around);
+        ChildProcess second = fx.run(around);
         fx.awaitServing("1.1.0");
         fx.stage(fx.v100, "1.0.0");
         fx.awaitServing("1.0.0");
@@ -232,7 +236,7 @@ class RunCommandIT {
     @Test
     void sigterm_isForwardedToTheHost_andRunExits143() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm sidecar = fx.run("on-exit");
+        ChildProcess sidecar = fx.run("on-exit");
         fx.awaitServing("1.0.0");
         long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
 
@@ -250,7 +254,7 @@ class RunCommandIT {
     @Test
     void aHostThatIgnoresSigterm_isKilledAfterTheStopTimeout() throws Exception {
         fx = new SidecarFixture(dir, "ignoreSigterm=true");
-        ChildJvm sidecar = fx.run("on-exit");
+        ChildProcess sidecar = fx.run("on-exit");
         fx.awaitServing("1.0.0");
         long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
         long start = System.nanoTime();
@@ -267,10 +271,10 @@ class RunCommandIT {
     @Test
     void aSecondSidecarOnTheSameHome_exits1WithOneSentence() throws Exception {
         fx = new SidecarFixture(dir);
-        ChildJvm first = fx.run("on-exit");
+        ChildProcess first = fx.run("on-exit");
         fx.awaitServing("1.0.0");
 
-        ChildJvm second = fx.run("on-exit");
+        ChildProcess second = fx.run("on-exit");
 
         assertEquals(1, second.awaitExit(EXIT));
         assertEquals(List.of("Another sidecar (pid " + first.pid() + ") already runs on the update home " + fx.home
@@ -282,7 +286,7 @@ class RunCommandIT {
     void aSymlinkedTarget_isRolledBackAndUpdated_byRenamingOverTheLink_neverWritingItsDestination() throws Exception {
         fx = new SidecarFixture(dir);
         Path deployed = fx.linkTarget();
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
 
         fx.stage(fx.v120exits, "1.2.0");
@@ -329,7 +333,7 @@ class RunCommandIT {
     void whenThePreviousVersionAlsoFailsAfterARollback_runStopsRestartingAndExits1() throws Exception {
         Path broken = dir.resolve("broken");
         fx = new SidecarFixture(dir, "failIfExists=" + broken);
-        ChildJvm sidecar = fx.run("immediate");
+        ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
         Files.createFile(broken); // from now on 1.0.0 exits at start too
 
@@ -352,14 +356,14 @@ class RunCommandIT {
         String oldSha = Sha256.ofFile(oldJar).hex();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), Instant.now(), "1.0.0", "manifest",
+        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), RECORDED, "1.0.0", "manifest",
                 oldJar.toString(), oldSha, List.of(), "test", "host-1", true, null, null, null, null, null, false,
-                null, Instant.now()));
+                null, RECORDED));
         fx.stage(fx.v110, "1.1.0");
         List<String> args = new ArrayList<>(fx.runArgs("immediate"));
         args.subList(args.indexOf("--target"), args.indexOf("--target") + 2).clear(); // the target is the -jar
 
-        ChildJvm sidecar = fx.sidecar(List.of(), args);
+        ChildProcess sidecar = fx.sidecar(List.of(), args);
 
         sidecar.awaitLine("updater-sidecar: The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
                 + ", but this sidecar's target is " + fx.target + " (the host command's -jar); nothing is installed"
@@ -373,7 +377,7 @@ class RunCommandIT {
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
     }
 
-    private static long firstHostPid(ChildJvm sidecar) {
+    private static long firstHostPid(ChildProcess sidecar) {
         String prefix = "updater-sidecar: started the host (pid ";
         String line = sidecar.output().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
         return Long.parseLong(line.substring(prefix.length(), line.length() - 1));

@@ -1,13 +1,13 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.testing.OtherUser;
+import dev.updater.core.testing.PosixModes;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,8 +56,8 @@ class RunCommandTest {
 
     @Test
     void run_onAHomeOthersCanWrite_isRefusedBeforeTheHostStarts() throws Exception {
-        Path home = Staging.newHome(dir.resolve("home"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        PosixModes.assumeSupported(dir);
+        Path home = PosixModes.set(Staging.newHome(dir.resolve("home")), "rwxrwxrwx");
         Path marker = dir.resolve("started");
 
         CliRun run = CliRun.run("run", "--home", home.toString(), "--target", dir.resolve("app.jar").toString(), "--",

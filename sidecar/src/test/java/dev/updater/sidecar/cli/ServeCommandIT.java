@@ -1,14 +1,10 @@
 package dev.updater.sidecar.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.testhost.SidecarJar;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -29,60 +23,52 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code java -jar updater-sidecar.jar serve} as an operator would, and stops it with SIGTERM. */
 class ServeCommandIT {
-    private static final Path JAR = Path.of("target", "updater-sidecar.jar");
     private static final Pattern SERVING = Pattern.compile("Serving (.+) at (http://127\\.0\\.0\\.1:\\d+/)");
 
     @TempDir
     Path temp;
 
-    private Process process;
+    private ChildProcess serve;
 
     @AfterEach
     void killLeftover() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
+        if (serve != null) {
+            serve.close();
         }
     }
 
     @Test
     @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Process.destroy() is not a signal there: no shutdown hooks run")
     void serve_printsItsUrlLogsEachRequestAndStopsCleanlyOnSigterm() throws Exception {
-        assumeTrue(Files.isRegularFile(JAR), "run after 'package': " + JAR.toAbsolutePath());
+        SidecarJar.assumeBuilt();
         Path releases = Files.createDirectory(temp.resolve("releases"));
         Files.writeString(releases.resolve("manifest.json"), "{\"version\":\"1.3.0\"}");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-jar", JAR.toString(), "serve", releases.toString(), "--port", "0")
-                .redirectErrorStream(true)
-                .start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> readLines(process, output), "serve-output");
-        reader.start();
+        serve = SidecarJar.start(List.of(), List.of("serve", releases.toString(), "--port", "0"));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch(SERVING.asPredicate()));
-        Matcher serving = SERVING.matcher(output.get(0));
-        assertTrue(serving.matches(), output.toString());
+        serve.awaitLine(SERVING.asPredicate(), Duration.ofSeconds(30));
+        Matcher serving = SERVING.matcher(serve.output().get(0));
+        assertTrue(serving.matches(), serve.toString());
         assertEquals(releases.toString(), serving.group(1));
-        assertEquals("Press Ctrl+C to stop.", output.get(1));
+        assertEquals("Press Ctrl+C to stop.", serve.output().get(1));
 
         HttpResponse<String> response = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(serving.group(2)).resolve("manifest.json")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         assertEquals("{\"version\":\"1.3.0\"}", response.body());
-        await().until(() -> output.stream().anyMatch(
-                line -> line.matches("GET /manifest\\.json 200 19 bytes \\d+ ms \\(127\\.0\\.0\\.1\\)")));
+        serve.awaitLine(line -> line.matches("GET /manifest\\.json 200 19 bytes \\d+ ms \\(127\\.0\\.0\\.1\\)"),
+                Duration.ofSeconds(10));
 
-        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
-        assertTrue(process.waitFor(10, TimeUnit.SECONDS), "stopped within 10 s");
-        reader.join(5_000);
-        assertEquals(143, process.exitValue(), "the JVM's exit status after SIGTERM");
-        assertEquals("Stopped serving " + releases + ".", output.get(output.size() - 1), output.toString());
+        serve.term();
+        assertEquals(143, serve.awaitExit(Duration.ofSeconds(10)), "the JVM's exit status after SIGTERM");
+        List<String> output = serve.output();
+        assertEquals("Stopped serving " + releases + ".", output.get(output.size() - 1), serve.toString());
     }
 
     /** The scenario of issue 10: keygen --out ch; publish --key ch/updater.key --out ch; serve ch. */
     @Test
     void serve_ofAChannelHoldingItsSigningKey_neverServesTheKey_logsWhy_andServesTheRest() throws Exception {
-        assumeTrue(Files.isRegularFile(JAR), "run after 'package': " + JAR.toAbsolutePath());
+        SidecarJar.assumeBuilt();
         Path ch = temp.resolve("ch");
         assertEquals(0, CliRun.run("keygen", "--out", ch.toString()).exitCode());
         Path jar = Files.writeString(temp.resolve("app.jar"), "the 1.0.0 bytes");
@@ -90,16 +76,10 @@ class ServeCommandIT {
                 "--key", ch.resolve("updater.key").toString(), "--out", ch.toString());
         assertEquals(1, publish.exitCode(), "publish refuses the key inside the channel: " + publish);
         Files.writeString(ch.resolve("manifest.json"), "{\"version\":\"1.3.0\"}");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(java, "-jar", JAR.toString(), "serve", ch.toString(), "--port", "0")
-                .redirectErrorStream(true)
-                .start();
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread reader = new Thread(() -> readLines(process, output), "serve-output");
-        reader.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> output.stream().anyMatch(SERVING.asPredicate()));
-        Matcher serving = SERVING.matcher(output.get(0));
-        assertTrue(serving.matches(), output.toString());
+        serve = SidecarJar.start(List.of(), List.of("serve", ch.toString(), "--port", "0"));
+        serve.awaitLine(SERVING.asPredicate(), Duration.ofSeconds(30));
+        Matcher serving = SERVING.matcher(serve.output().get(0));
+        assertTrue(serving.matches(), serve.toString());
         URI base = URI.create(serving.group(2));
         HttpClient client = HttpClient.newHttpClient();
 
@@ -120,20 +100,8 @@ class ServeCommandIT {
         assertEquals(200, manifest.statusCode());
         String refused = ", refused: updater.key is a private key file (its name ends in .key); private keys are"
                 + " never served, move it out of the served directory)";
-        await().until(() -> output.stream().anyMatch(line -> line.startsWith("GET /updater.key 404 ")
-                && line.endsWith(refused)));
-        await().until(() -> output.stream().anyMatch(line -> line.startsWith("HEAD /updater.key 404 ")
-                && line.endsWith(refused)));
-        assertTrue(output.stream().anyMatch(line -> line.startsWith("GET /updater.pub 200 ")), output.toString());
-    }
-
-    private static void readLines(Process process, List<String> output) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                output.add(line);
-            }
-        } catch (IOException e) {
-            output.add("(output unreadable: " + e + ")");
-        }
+        serve.awaitLine(line -> line.startsWith("GET /updater.key 404 ") && line.endsWith(refused), Duration.ofSeconds(10));
+        serve.awaitLine(line -> line.startsWith("HEAD /updater.key 404 ") && line.endsWith(refused), Duration.ofSeconds(10));
+        serve.awaitLine(line -> line.startsWith("GET /updater.pub 200 "), Duration.ofSeconds(10));
     }
 }

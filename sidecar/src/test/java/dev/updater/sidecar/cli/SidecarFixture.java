@@ -4,14 +4,17 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.swap.QuarantineFile;
 import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.testhost.ChildJvm;
 import dev.updater.sidecar.testhost.HostJars;
 import dev.updater.sidecar.testhost.Hosts;
+import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.Staging;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +47,7 @@ final class SidecarFixture implements AutoCloseable {
     final Path v110;
     final Path v120exits;
     final Path v130neverHealthy;
-    private final List<ChildJvm> started = new ArrayList<>();
+    private final List<ChildProcess> started = new ArrayList<>();
 
     SidecarFixture(Path dir, String... installedBehaviour) throws IOException {
         home = Staging.newHome(dir.resolve("home"));
@@ -56,7 +59,7 @@ final class SidecarFixture implements AutoCloseable {
         v130neverHealthy = HostJars.build(jars.resolve("app-1.3.0.jar"), "1.3.0", "healthy=false");
         target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
         Files.copy(v100, target);
-        port = ChildJvm.freePort();
+        port = freePort();
     }
 
     /**
@@ -75,7 +78,7 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     List<String> hostCommand() {
-        return ChildJvm.java("-jar", target, "--home", home, "--port", port);
+        return ChildProcess.java("-jar", target, "--home", home, "--port", port);
     }
 
     /** {@code run} with short timeouts, an explicit target and the health URL. */
@@ -89,17 +92,17 @@ final class SidecarFixture implements AutoCloseable {
         return args;
     }
 
-    ChildJvm run(String policy, String... extra) {
+    ChildProcess run(String policy, String... extra) {
         return sidecar(List.of(), runArgs(policy, extra));
     }
 
-    ChildJvm sidecar(List<String> jvmOptions, List<String> args) {
-        ChildJvm jvm = ChildJvm.sidecar(jvmOptions, args);
+    ChildProcess sidecar(List<String> jvmOptions, List<String> args) {
+        ChildProcess jvm = SidecarJar.start(jvmOptions, args);
         started.add(jvm);
         return jvm;
     }
 
-    ChildJvm track(ChildJvm jvm) {
+    ChildProcess track(ChildProcess jvm) {
         started.add(jvm);
         return jvm;
     }
@@ -116,7 +119,7 @@ final class SidecarFixture implements AutoCloseable {
      * Waits until a host started by {@code sidecar} serves {@code version}: not an orphan left by a
      * killed sidecar, which the new one stops first.
      */
-    void awaitServedBy(ChildJvm sidecar, String version) {
+    void awaitServedBy(ChildProcess sidecar, String version) {
         awaitOrDump(version + " served by a child of sidecar " + sidecar.pid(), () -> Hosts.recordedPid(home)
                 .map(pid -> sidecar.process().toHandle().children().anyMatch(child -> child.pid() == pid)).orElse(false)
                 && version.equals(Hosts.version(port)));
@@ -139,7 +142,7 @@ final class SidecarFixture implements AutoCloseable {
 
     String dump() {
         StringBuilder sb = new StringBuilder();
-        for (ChildJvm jvm : started) {
+        for (ChildProcess jvm : started) {
             sb.append(jvm).append('\n');
         }
         journal().ifPresent(j -> sb.append("journal: ").append(j).append('\n'));
@@ -177,9 +180,17 @@ final class SidecarFixture implements AutoCloseable {
         }
     }
 
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
-        for (ChildJvm jvm : started) {
+        for (ChildProcess jvm : started) {
             jvm.close();
         }
         Hosts.killRecorded(home);

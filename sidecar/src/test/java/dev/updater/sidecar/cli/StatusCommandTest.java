@@ -8,6 +8,7 @@ import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
+import dev.updater.core.testing.PosixModes;
 import dev.updater.core.text.Printable;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 
@@ -185,8 +185,8 @@ class StatusCommandTest {
 
     @Test
     void status_ofAHomeOthersCanWrite_isRefused() throws Exception {
-        home = Staging.newHome(dir.resolve("home"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        PosixModes.assumeSupported(dir);
+        home = PosixModes.set(Staging.newHome(dir.resolve("home")), "rwxrwxrwx");
 
         CliRun run = CliRun.run("status", "--home", home.toString());
 

@@ -3,6 +3,7 @@ package dev.updater.sidecar.cli;
 import dev.updater.core.Sha256;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.serve.ReleaseServer;
 import org.junit.jupiter.api.Assumptions;
@@ -20,6 +21,7 @@ import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -297,9 +299,8 @@ class VerifyCommandTest {
 
     private static Path fifo(Path path) throws InterruptedException {
         try {
-            Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
-            Assumptions.assumeTrue(mkfifo.waitFor() == 0, "mkfifo failed: " + new String(
-                    mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            ChildProcess.Finished mkfifo = ChildProcess.run(List.of("mkfifo", path.toString()), Duration.ofSeconds(10));
+            Assumptions.assumeTrue(mkfifo.exitCode() == 0, "mkfifo failed: " + mkfifo);
         } catch (IOException e) {
             Assumptions.abort("no mkfifo on this system (" + e.getMessage() + ")");
         }

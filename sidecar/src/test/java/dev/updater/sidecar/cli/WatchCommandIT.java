@@ -1,8 +1,8 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
-import dev.updater.sidecar.testhost.ChildJvm;
 import dev.updater.sidecar.testhost.ContainerRuntime;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;
@@ -43,12 +43,12 @@ class WatchCommandIT {
         }
     }
 
-    private ChildJvm watch(String policy) {
+    private ChildProcess watch(String policy) {
         return watch(policy, "10s");
     }
 
-    private ChildJvm watch(String policy, String restartTimeout) {
-        ChildJvm watcher = fx.sidecar(List.of(), new ArrayList<>(List.of("watch", "--home", fx.home.toString(),
+    private ChildProcess watch(String policy, String restartTimeout) {
+        ChildProcess watcher = fx.sidecar(List.of(), new ArrayList<>(List.of("watch", "--home", fx.home.toString(),
                 "--apply", policy, "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s",
                 "--stop-timeout", "2s", "--restart-timeout", restartTimeout, "--target", fx.target.toString())));
         watcher.awaitLine("updater-sidecar: watching " + fx.home + " (apply=" + policy + ")", EXIT);
@@ -65,7 +65,7 @@ class WatchCommandIT {
         fx = new SidecarFixture(dir);
         startRuntime();
         long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
-        ChildJvm watcher = watch("immediate");
+        ChildProcess watcher = watch("immediate");
 
         fx.stage(fx.v110, "1.1.0");
 
@@ -122,7 +122,7 @@ class WatchCommandIT {
         fx = new SidecarFixture(dir);
         startRuntime();
         long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
-        ChildJvm watcher = watch("on-exit");
+        ChildProcess watcher = watch("on-exit");
 
         fx.stage(fx.v110, "1.1.0");
 
@@ -142,7 +142,7 @@ class WatchCommandIT {
         fx = new SidecarFixture(dir, "ignoreExitRequests=true");
         startRuntime();
         long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
-        ChildJvm watcher = watch("immediate");
+        ChildProcess watcher = watch("immediate");
 
         fx.stage(fx.v110, "1.1.0");
 
@@ -161,7 +161,7 @@ class WatchCommandIT {
         Files.writeString(request, "{\"reason\":\"updater-sidecar: 1.1.0 is installed\",\"pid\":1,"
                 + "\"startedAt\":\"2026-02-07T12:00:00Z\"}");
 
-        ChildJvm watcher = watch("immediate");
+        ChildProcess watcher = watch("immediate");
 
         watcher.awaitLine("updater-sidecar: removed a stale exit request an earlier sidecar left behind (" + request + ")",
                 EXIT);
@@ -173,7 +173,7 @@ class WatchCommandIT {
         fx = new SidecarFixture(dir);
         startRuntime();
         long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
-        ChildJvm watcher = watch("immediate");
+        ChildProcess watcher = watch("immediate");
 
         watcher.term();
 

@@ -1,12 +1,12 @@
 package dev.updater.sidecar.demo;
 
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.testhost.SidecarJar;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,18 +16,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The walkthrough from the built jar, as README's first command runs it. */
 class DemoIT {
-    private static final Path SIDECAR_JAR = Path.of(System.getProperty("sidecar.jar", "target/updater-sidecar.jar"));
-
     @Test
     void demo_nonInteractive_playsEveryScene_checksEachOutcome_andCleansUp() throws Exception {
-        Process demo = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", SIDECAR_JAR.toString(), "demo", "--non-interactive"))
-                .redirectErrorStream(true).start();
-        demo.getOutputStream().close();
-        String out = readAll(demo);
-        assertTrue(demo.waitFor(180, TimeUnit.SECONDS), out);
+        ChildProcess.Finished demo = ChildProcess.run(new ProcessBuilder(
+                SidecarJar.command(List.of(), List.of("demo", "--non-interactive"))).redirectErrorStream(true),
+                Duration.ofSeconds(180));
+        String out = demo.out();
 
-        assertEquals(0, demo.exitValue(), out);
+        assertEquals(0, demo.exitCode(), out);
         for (String line : List.of(
                 "== 1. A release channel: a signing key, release 1.0.0, a server",
                 "ok  demo-app 1.0.0 serves http://127.0.0.1:",
@@ -51,9 +47,5 @@ class DemoIT {
         Matcher work = Pattern.compile("Working in (\\S+)").matcher(out);
         assertTrue(work.find(), out);
         assertFalse(java.nio.file.Files.exists(Path.of(work.group(1))), "the temporary folder is deleted");
-    }
-
-    private static String readAll(Process process) throws IOException {
-        return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -140,13 +140,15 @@ class HealthGateTest {
     }
 
     private void writeAgent(long pid, boolean ready) throws Exception {
-        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(pid, Instant.now(), "1.1.0", "manifest",
-                "/opt/app.jar", null, null, "test", null, ready, ready ? Instant.now() : null, null, null, null, null,
-                false, null, Instant.now()));
+        Instant earlier = Instant.parse("2026-03-02T09:30:00Z"); // the gate reads readiness, not these times
+        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(pid, earlier, "1.1.0", "manifest",
+                "/opt/app.jar", null, null, "test", null, ready, ready ? earlier : null, null, null, null, null,
+                false, null, earlier));
     }
 
     private static final class Host implements RunningHost {
         private final long pid;
+        // The gate measures uptime on the system clock (it takes no Clock): real time is its input.
         private final Instant started = Instant.now();
         volatile boolean alive = true;
 

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReleaseDirectoryTest {
+    private static final String NO_LINKS = "symbolic links cannot be made here (Windows without the privilege)";
+
     @TempDir
     Path temp;
 
@@ -69,8 +71,8 @@ class ReleaseDirectoryTest {
 
     @Test
     void resolve_aSymlinkLeavingTheDirectory_isEmpty() throws IOException {
-        assumeTrue(symlink(root.resolve("out.txt"), temp.resolve("outside.txt")));
-        assumeTrue(symlink(root.resolve("up"), temp));
+        assumeTrue(symlink(root.resolve("out.txt"), temp.resolve("outside.txt")), NO_LINKS);
+        assumeTrue(symlink(root.resolve("up"), temp), NO_LINKS);
 
         assertEquals(Optional.empty(), directory.resolve(URI.create("/out.txt")));
         assertEquals(Optional.empty(), directory.resolve(URI.create("/up/outside.txt")));
@@ -79,7 +81,7 @@ class ReleaseDirectoryTest {
     @Test
     void resolve_throughARootThatIsASymlink_followsItsCurrentTarget() throws IOException {
         Path current = temp.resolve("current");
-        assumeTrue(symlink(current, root));
+        assumeTrue(symlink(current, root), NO_LINKS);
         ReleaseDirectory viaLink = new ReleaseDirectory(current);
 
         assertEquals(Optional.of(root.toRealPath().resolve("manifest.json")),

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.testing.ChildProcess;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -48,6 +49,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ReleaseServerTest {
+    private static final String NO_LINKS = "symbolic links cannot be made here (Windows without the privilege)";
     private static final Instant MODIFIED = Instant.parse("2026-02-07T12:00:00Z");
 
     @TempDir
@@ -232,9 +234,9 @@ class ReleaseServerTest {
         Path partial = temp.resolve("partial.jar");
         Files.write(partial, Arrays.copyOf(artifact, 40_000));
 
-        Process curl = curl("-s", "-C", "-", "-o", partial.toString(), url("/app-1.3.0.jar"));
+        ChildProcess.Finished curl = curl("-s", "-C", "-", "-o", partial.toString(), url("/app-1.3.0.jar"));
 
-        assertEquals(0, curl.exitValue());
+        assertEquals(0, curl.exitCode(), curl.toString());
         assertArrayEquals(artifact, Files.readAllBytes(partial));
         await().until(() -> log.stream().anyMatch(line -> line.startsWith("GET /app-1.3.0.jar 206 60000 bytes")));
     }
@@ -333,7 +335,7 @@ class ReleaseServerTest {
 
     @Test
     void get_throughASymlinkThatStaysInside_servesTheTarget() throws Exception {
-        assumeTrue(createSymlink(releases.resolve("latest.jar"), Path.of("app-1.3.0.jar")));
+        assumeTrue(createSymlink(releases.resolve("latest.jar"), Path.of("app-1.3.0.jar")), NO_LINKS);
 
         HttpResponse<byte[]> response = get("/latest.jar");
 
@@ -383,9 +385,9 @@ class ReleaseServerTest {
         createSymlink(releases.resolve("escape.txt"), secretFile);
         Path body = temp.resolve("body");
 
-        Process curl = curl("-s", "--path-as-is", "-o", body.toString(), "-w", "%{http_code}", url(target));
+        ChildProcess.Finished curl = curl("-s", "--path-as-is", "-o", body.toString(), "-w", "%{http_code}", url(target));
 
-        assertEquals("404", new String(curl.getInputStream().readAllBytes(), UTF_8));
+        assertEquals("404", curl.out(), curl.toString());
         assertFalse(Files.readString(body).contains(secret));
     }
 
@@ -405,17 +407,20 @@ class ReleaseServerTest {
         assumeTrue(curlAvailable(), "curl is not installed");
         byte[] big = randomBytes(6 * 1024 * 1024, 2);
         write("big-2.0.0.bin", big);
-        List<Process> downloads = new ArrayList<>();
-        for (int i = 0; i < 20; i++) {
-            downloads.add(new ProcessBuilder("curl", "-s", "-f", "-o", temp.resolve("download-" + i).toString(),
-                    url("/big-2.0.0.bin")).redirectErrorStream(true).start());
-        }
+        List<ChildProcess> downloads = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                downloads.add(ChildProcess.start(List.of("curl", "-s", "-f", "-o", temp.resolve("download-" + i).toString(),
+                        url("/big-2.0.0.bin"))));
+            }
 
-        String expected = sha256(big);
-        for (int i = 0; i < downloads.size(); i++) {
-            assertTrue(downloads.get(i).waitFor(60, TimeUnit.SECONDS), "download " + i + " finished");
-            assertEquals(0, downloads.get(i).exitValue(), "curl exit code of download " + i);
-            assertEquals(expected, sha256(Files.readAllBytes(temp.resolve("download-" + i))), "download " + i);
+            String expected = sha256(big);
+            for (int i = 0; i < downloads.size(); i++) {
+                assertEquals(0, downloads.get(i).awaitExit(Duration.ofSeconds(60)), "curl exit code of download " + i);
+                assertEquals(expected, sha256(Files.readAllBytes(temp.resolve("download-" + i))), "download " + i);
+            }
+        } finally {
+            downloads.forEach(ChildProcess::close);
         }
     }
 
@@ -468,7 +473,7 @@ class ReleaseServerTest {
     @Test
     void aSymlinkWithAnInnocentName_toAPrivateKey_isNotServed() throws Exception {
         write("updater.key", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI\n".getBytes(UTF_8));
-        assumeTrue(createSymlink(releases.resolve("readme.txt"), Path.of("updater.key")));
+        assumeTrue(createSymlink(releases.resolve("readme.txt"), Path.of("updater.key")), NO_LINKS);
 
         assertEquals(404, get("/readme.txt").statusCode());
     }
@@ -597,23 +602,15 @@ class ReleaseServerTest {
         }
     }
 
-    private static Process curl(String... arguments) throws Exception {
+    private static ChildProcess.Finished curl(String... arguments) throws Exception {
         List<String> command = new ArrayList<>();
         command.add("curl");
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "curl finished");
-        return process;
+        return ChildProcess.run(command, Duration.ofSeconds(30));
     }
 
     private static boolean curlAvailable() {
-        try {
-            Process process = new ProcessBuilder("curl", "--version").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(10, TimeUnit.SECONDS) && process.exitValue() == 0;
-        } catch (IOException | InterruptedException e) {
-            return false;
-        }
+        return ChildProcess.available("curl", "--version");
     }
 
     private static boolean createSymlink(Path link, Path target) {

@@ -3,7 +3,10 @@ package dev.updater.sidecar.ship;
 import dev.updater.core.Sha256;
 import dev.updater.core.download.LoopbackHttpServer;
 import dev.updater.core.download.SelfSignedTls;
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.core.testing.ChildProcess.Finished;
 import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.testhost.SidecarJar;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -14,10 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -26,14 +26,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,8 +47,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class InstallScriptIT {
     private static final Pattern SERVING = Pattern.compile("Serving .+ at (http://127\\.0\\.0\\.1:\\d+)/");
 
-    private Process server;
-    private final List<String> serverOutput = new CopyOnWriteArrayList<>();
+    private ChildProcess server;
     private String baseUrl;
     private Path release;
     private String version;
@@ -59,22 +55,18 @@ class InstallScriptIT {
 
     @BeforeAll
     void releaseServedOnLoopback(@TempDir Path temp) throws Exception {
-        assumeTrue(Files.isRegularFile(ShipFiles.SIDECAR_JAR), "run after 'package': " + ShipFiles.SIDECAR_JAR);
+        SidecarJar.assumeBuilt();
         Path site = Files.createDirectory(temp.resolve("site"));
-        server = new ProcessBuilder(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "serve", site.toString(),
-                "--port", "0").redirectErrorStream(true).start();
-        Thread reader = new Thread(() -> readLines(server, serverOutput), "serve-output");
-        reader.setDaemon(true);
-        reader.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> serverOutput.stream().anyMatch(SERVING.asPredicate()));
-        Matcher serving = SERVING.matcher(serverOutput.get(0));
-        assertTrue(serving.find(), serverOutput.toString());
+        server = SidecarJar.start(List.of(), List.of("serve", site.toString(), "--port", "0"));
+        server.awaitLine(SERVING.asPredicate(), Duration.ofSeconds(30));
+        Matcher serving = SERVING.matcher(server.output().get(0));
+        assertTrue(serving.find(), server.toString());
         baseUrl = serving.group(1);
 
         KeyFiles.Written keys = KeyFiles.create(temp.resolve("keys"));
         Path key = keys.privateKey();
         keyText = keys.key().text();
-        ProcessRun made = ReleaseScriptIT.release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl,
+        Finished made = ReleaseScriptIT.release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl,
                 "--latest");
         assertEquals(0, made.exitCode(), made.toString());
         try (JarFile jar = new JarFile(ShipFiles.SIDECAR_JAR.toFile())) {
@@ -84,12 +76,9 @@ class InstallScriptIT {
     }
 
     @AfterAll
-    void stopServer() throws InterruptedException {
+    void stopServer() {
         if (server != null) {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            server.close();
         }
     }
 
@@ -97,7 +86,7 @@ class InstallScriptIT {
     void curlPipeSh_installsTheLatestRelease_verified_andPrintsTheNextStep(@TempDir Path temp) throws Exception {
         Path prefix = temp.resolve("opt/updater");
 
-        ProcessRun install = sh("curl -fsSL \"$0/latest/download/install.sh\" | sh -s -- --prefix \"$1\"",
+        Finished install = sh("curl -fsSL \"$0/latest/download/install.sh\" | sh -s -- --prefix \"$1\"",
                 baseUrl, prefix.toString());
 
         assertEquals(0, install.exitCode(), install.toString());
@@ -116,7 +105,7 @@ class InstallScriptIT {
                 + "  " + prefix + "/bin/updater-sidecar keygen --out ./keys\n", install.out());
         assertEquals("", install.err());
 
-        ProcessRun wrapper = ProcessRun.run(List.of(prefix.resolve("bin/updater-sidecar").toString(), "--version"),
+        Finished wrapper = ShipFiles.run(List.of(prefix.resolve("bin/updater-sidecar").toString(), "--version"),
                 Map.of("JAVA", ShipFiles.java()));
         assertEquals(0, wrapper.exitCode(), wrapper.toString());
         assertEquals("updater-sidecar " + version + "\n", wrapper.out());
@@ -126,7 +115,7 @@ class InstallScriptIT {
     void theRepositorysScript_installsAGivenVersion(@TempDir Path temp) throws Exception {
         Path prefix = temp.resolve("updater");
 
-        ProcessRun install = installSh("--base-url", baseUrl + "/", "--version", "v" + version, "--prefix", prefix.toString());
+        Finished install = installSh("--base-url", baseUrl + "/", "--version", "v" + version, "--prefix", prefix.toString());
 
         assertEquals(0, install.exitCode(), install.toString());
         assertArrayEquals(Files.readAllBytes(ShipFiles.AGENT_JAR), Files.readAllBytes(prefix.resolve("updater.jar")));
@@ -137,7 +126,7 @@ class InstallScriptIT {
 
     @Test
     void theRepositorysScript_givenTheReleaseKey_verifiesTheSignatureOfSha256sums(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", baseUrl, "--public-key", keyText, "--prefix",
+        Finished install = installSh("--base-url", baseUrl, "--public-key", keyText, "--prefix",
                 temp.resolve("u").toString());
 
         assertEquals(0, install.exitCode(), install.toString());
@@ -162,7 +151,7 @@ class InstallScriptIT {
             Files.writeString(sums, Files.readString(sums).replace(Sha256.ofFile(ShipFiles.AGENT_JAR).hex(),
                     Sha256.ofFile(jar).hex()));
 
-            ProcessRun install = releasedInstallSh(Map.of(), "--base-url", baseUrl, "--prefix", prefix.toString());
+            Finished install = releasedInstallSh(Map.of(), "--base-url", baseUrl, "--prefix", prefix.toString());
 
             assertEquals(1, install.exitCode(), install.toString());
             assertEquals("install.sh: SHA256SUMS of " + version + " is not signed by the release key " + keyText
@@ -180,7 +169,7 @@ class InstallScriptIT {
         Path sig = release.resolve("SHA256SUMS.sig");
         Path aside = Files.move(sig, temp.resolve("SHA256SUMS.sig"));
         try {
-            ProcessRun install = releasedInstallSh(Map.of(), "--base-url", baseUrl, "--prefix", temp.resolve("u").toString());
+            Finished install = releasedInstallSh(Map.of(), "--base-url", baseUrl, "--prefix", temp.resolve("u").toString());
 
             assertEquals(1, install.exitCode(), install.toString());
             assertTrue(install.err().endsWith("install.sh: could not download " + baseUrl + "/download/v" + version
@@ -195,7 +184,7 @@ class InstallScriptIT {
     void anotherReleaseKey_isRefused(@TempDir Path temp) throws Exception {
         String otherKey = KeyFiles.create(temp.resolve("other")).key().text();
 
-        ProcessRun install = installSh("--base-url", baseUrl, "--public-key", otherKey, "--prefix",
+        Finished install = installSh("--base-url", baseUrl, "--public-key", otherKey, "--prefix",
                 temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
@@ -210,7 +199,7 @@ class InstallScriptIT {
         Path prefix = temp.resolve("updater");
         Path tools = tools(temp, "curl");
 
-        ProcessRun install = releasedInstallSh(Map.of("PATH", tools.toString()), "--base-url", baseUrl,
+        Finished install = releasedInstallSh(Map.of("PATH", tools.toString()), "--base-url", baseUrl,
                 "--prefix", prefix.toString());
 
         assertEquals(0, install.exitCode(), install.toString());
@@ -227,7 +216,7 @@ class InstallScriptIT {
         Path fake = Files.writeString(tools.resolve("openssl"), "#!/bin/sh\nprintf '%s\\n' '" + reported + "'\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        ProcessRun install = releasedInstallSh(Map.of("PATH", tools.toString()), "--base-url", baseUrl,
+        Finished install = releasedInstallSh(Map.of("PATH", tools.toString()), "--base-url", baseUrl,
                 "--prefix", temp.resolve("u").toString());
 
         assertEquals(0, install.exitCode(), install.toString());
@@ -238,7 +227,7 @@ class InstallScriptIT {
 
     @Test
     void aMalformedReleaseKey_isRefused(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", baseUrl, "--public-key", "ed25519:$(id)", "--prefix",
+        Finished install = installSh("--base-url", baseUrl, "--public-key", "ed25519:$(id)", "--prefix",
                 temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
@@ -251,7 +240,7 @@ class InstallScriptIT {
     @ValueSource(strings = {"http://127.0.0.1:@192.0.2.1", "http://localhost@192.0.2.1:8080/updater",
             "https://releases.example.com@evil.example/updater", "https://user:secret@releases.example.com"})
     void aUrlWithUserInformation_isRefused_beforeAnyDownload(String url, @TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", url, "--prefix", temp.resolve("u").toString());
+        Finished install = installSh("--base-url", url, "--prefix", temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
         assertEquals("install.sh: the URL " + url + " contains '@', a user name or password before the host, which can"
@@ -264,7 +253,7 @@ class InstallScriptIT {
             "https://releases.example.com/a b", "https://releases.example.com:99999999", "http://[::1].evil.example",
             "https:///updater", "https://releases.example.com:/x"})
     void aUrlThatIsNotPlain_isRefused_beforeAnyDownload(String url, @TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", url, "--prefix", temp.resolve("u").toString());
+        Finished install = installSh("--base-url", url, "--prefix", temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
         assertEquals("install.sh: " + url + " is not a plain URL (https://HOST[:PORT]/PATH, the path in letters,"
@@ -273,7 +262,7 @@ class InstallScriptIT {
 
     @Test
     void plainHttpToAHostThatOnlyStartsLikeLoopback_isRefused(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", "http://127.0.0.1.nip.io:8080", "--prefix",
+        Finished install = installSh("--base-url", "http://127.0.0.1.nip.io:8080", "--prefix",
                 temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
@@ -287,7 +276,7 @@ class InstallScriptIT {
      */
     @Test
     void withWget_aRedirectFromHttpsToHttp_isRefused_andAnHttpsRedirectIsFollowed(@TempDir Path temp) throws Exception {
-        ProcessRun wget = ProcessRun.run("wget", "--version");
+        Finished wget = ShipFiles.run("wget", "--version");
         assumeTrue(wget.exitCode() == 0 && wget.out().startsWith("GNU Wget"), "GNU wget is not installed");
         Path tools = tools(temp, "wget", "openssl");
         Path wgetrc = Files.writeString(temp.resolve("wgetrc"), "ca_certificate = "
@@ -302,9 +291,9 @@ class InstallScriptIT {
             }
             long plainRequestsBefore = plainRequestsFor(served + "SHA256SUMS");
 
-            ProcessRun downgraded = releasedInstallSh(env, "--base-url", https.uri("/bad").toString(),
+            Finished downgraded = releasedInstallSh(env, "--base-url", https.uri("/bad").toString(),
                     "--version", version, "--prefix", temp.resolve("bad").toString());
-            ProcessRun followed = releasedInstallSh(env, "--base-url", https.uri("/good").toString(),
+            Finished followed = releasedInstallSh(env, "--base-url", https.uri("/good").toString(),
                     "--version", version, "--prefix", temp.resolve("good").toString());
 
             assertEquals(1, downgraded.exitCode(), downgraded.toString());
@@ -323,7 +312,7 @@ class InstallScriptIT {
     }
 
     private long plainRequestsFor(String path) {
-        return serverOutput.stream().filter(line -> line.startsWith("GET " + path + " ")).count();
+        return server.output().stream().filter(line -> line.startsWith("GET " + path + " ")).count();
     }
 
     /**
@@ -348,12 +337,12 @@ class InstallScriptIT {
     }
 
     /** The install.sh of the release, with its base URL and release key filled in by release.sh. */
-    private ProcessRun releasedInstallSh(Map<String, String> extraEnvironment, String... args) throws Exception {
+    private Finished releasedInstallSh(Map<String, String> extraEnvironment, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/bin/sh", release.resolve("install.sh").toString()));
         command.addAll(List.of(args));
         Map<String, String> env = environment();
         env.putAll(extraEnvironment);
-        return ProcessRun.run(command, env);
+        return ShipFiles.run(command, env);
     }
 
     @Test
@@ -362,7 +351,7 @@ class InstallScriptIT {
         Path jar = release.resolve("updater.jar");
         String expected = Sha256.ofFile(jar).hex();
 
-        ProcessRun install = withOneByteFlipped(jar, () ->
+        Finished install = withOneByteFlipped(jar, () ->
                 releasedInstallSh(Map.of(), "--base-url", baseUrl, "--prefix", prefix.toString()));
 
         assertEquals(1, install.exitCode(), install.toString());
@@ -379,7 +368,7 @@ class InstallScriptIT {
         assertEquals(0, installSh("--base-url", baseUrl, "--prefix", prefix.toString()).exitCode());
         Map<String, byte[]> before = contents(prefix);
 
-        ProcessRun install = withOneByteFlipped(release.resolve("updater-sidecar.jar"), () ->
+        Finished install = withOneByteFlipped(release.resolve("updater-sidecar.jar"), () ->
                 releasedInstallSh(Map.of(), "--base-url", baseUrl, "--prefix", prefix.toString()));
 
         assertEquals(1, install.exitCode(), install.toString());
@@ -393,7 +382,7 @@ class InstallScriptIT {
 
     @Test
     void anUnknownVersion_failsWithOneLine(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", baseUrl, "--version", "99.0.0", "--prefix", temp.resolve("u").toString());
+        Finished install = installSh("--base-url", baseUrl, "--version", "99.0.0", "--prefix", temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
         assertTrue(install.err().endsWith("install.sh: could not download " + baseUrl
@@ -403,7 +392,7 @@ class InstallScriptIT {
 
     @Test
     void plainHttpToAnotherHost_isRefused_beforeAnyDownload(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", "http://releases.example.com/updater", "--prefix",
+        Finished install = installSh("--base-url", "http://releases.example.com/updater", "--prefix",
                 temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
@@ -413,7 +402,7 @@ class InstallScriptIT {
 
     @Test
     void theRepositorysScript_withoutABaseUrl_saysWhatToPass(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--prefix", temp.resolve("u").toString());
+        Finished install = installSh("--prefix", temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
         assertEquals("install.sh: no release URL: pass --base-url URL (for GitHub:"
@@ -422,23 +411,23 @@ class InstallScriptIT {
 
     @Test
     void aBadVersion_isRefused(@TempDir Path temp) throws Exception {
-        ProcessRun install = installSh("--base-url", baseUrl, "--version", "../../etc", "--prefix",
+        Finished install = installSh("--base-url", baseUrl, "--version", "../../etc", "--prefix",
                 temp.resolve("u").toString());
 
         assertEquals(1, install.exitCode(), install.toString());
         assertEquals("install.sh: '../../etc' is not a release version such as 1.2.3.\n", install.err());
     }
 
-    private static ProcessRun installSh(String... args) throws Exception {
+    private static Finished installSh(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/bin/sh", "install.sh"));
         command.addAll(List.of(args));
-        return ProcessRun.run(command, environment());
+        return ShipFiles.run(command, environment());
     }
 
-    private static ProcessRun sh(String script, String... args) throws Exception {
+    private static Finished sh(String script, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("sh", "-c", script));
         command.addAll(List.of(args));
-        return ProcessRun.run(command, environment());
+        return ShipFiles.run(command, environment());
     }
 
     /** The variables install.sh reads are cleared, so the test's arguments alone decide. */
@@ -475,16 +464,5 @@ class InstallScriptIT {
             }
         }
         return contents;
-    }
-
-    private static void readLines(Process process, List<String> output) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                output.add(line);
-            }
-        } catch (IOException e) {
-            output.add("(output unreadable: " + e + ")");
-        }
     }
 }

@@ -1,8 +1,9 @@
 package dev.updater.sidecar.ship;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.testing.ChildProcess.Finished;
+import dev.updater.core.testing.OtherUser;
 import dev.updater.sidecar.channel.KeyFiles;
-import dev.updater.sidecar.testhost.OtherUser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -59,27 +60,27 @@ class ReleaseScriptIT {
         }
     }
 
-    static ProcessRun release(String... args) throws Exception {
+    static Finished release(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", "scripts/release.sh", "--no-build"));
         command.addAll(List.of(args));
-        return ProcessRun.run(command, Map.of("JAVA", ShipFiles.java()));
+        return ShipFiles.run(command, Map.of("JAVA", ShipFiles.java()));
     }
 
     /** As {@link #release}, from a shell whose umask lets nobody else read what it creates. */
-    private static ProcessRun releaseUnderUmask077(String... args) throws Exception {
+    private static Finished releaseUnderUmask077(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", "-c", "umask 077 && exec bash scripts/release.sh"
                 + " --no-build \"$@\"", "release"));
         command.addAll(List.of(args));
-        return ProcessRun.run(command, Map.of("JAVA", ShipFiles.java()));
+        return ShipFiles.run(command, Map.of("JAVA", ShipFiles.java()));
     }
 
     @Test
     void release_withATestKey_producesAChannelThatVerifyAccepts() throws Exception {
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", pub.toString());
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", pub.toString());
         assertEquals(0, release.exitCode(), release.toString());
         assertTrue(release.out().contains("Released updater " + version + " into " + site + "\n"), release.toString());
 
-        ProcessRun verify = ProcessRun.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "verify",
+        Finished verify = ShipFiles.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "verify",
                 "--manifest", site.toString(), "--key-file", pub.toString(), "--artifacts");
 
         assertEquals(0, verify.exitCode(), verify.toString());
@@ -91,7 +92,7 @@ class ReleaseScriptIT {
 
     @Test
     void release_laysOutTheFilesInstallShReads_withTheirChecksums() throws Exception {
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(),
+        Finished release = release("--key", key.toString(), "--out", site.toString(),
                 "--base-url", "https://github.com/example/updater/releases");
         assertEquals(0, release.exitCode(), release.toString());
         Path dir = site.resolve("download/v" + version);
@@ -130,7 +131,7 @@ class ReleaseScriptIT {
 
     @Test
     void release_withLatest_makesItTheLatest() throws Exception {
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--latest");
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--latest");
         assertEquals(0, release.exitCode(), release.toString());
 
         assertSameFiles(site.resolve("download/v" + version), site.resolve("latest/download"));
@@ -139,7 +140,7 @@ class ReleaseScriptIT {
 
     @Test
     void release_ofAnotherVersionThanTheJars_isRefused_beforeWritingAnything() throws Exception {
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--version", "v99.0.0");
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--version", "v99.0.0");
 
         assertEquals(1, release.exitCode(), release.toString());
         assertEquals("release.sh: asked to release 99.0.0, but the jars are version " + version + "; set the project"
@@ -153,7 +154,7 @@ class ReleaseScriptIT {
         Path dir = site.resolve("download/v" + version);
         byte[] sums = Files.readAllBytes(dir.resolve("SHA256SUMS"));
 
-        ProcessRun again = release("--key", key.toString(), "--out", site.toString());
+        Finished again = release("--key", key.toString(), "--out", site.toString());
 
         assertEquals(1, again.exitCode(), again.toString());
         assertEquals("release.sh: " + dir + " already exists; a released version never changes. Release a newer"
@@ -165,7 +166,7 @@ class ReleaseScriptIT {
     void release_checkedAgainstAnotherKey_fails_andLeavesNoReleaseDirectory() throws Exception {
         Path otherPub = KeyFiles.create(temp.resolve("other")).publicKey();
 
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", otherPub.toString());
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", otherPub.toString());
 
         assertEquals(1, release.exitCode(), release.toString());
         assertTrue(release.err().endsWith("release.sh: the channel in " + site + " does not verify with " + otherPub
@@ -176,7 +177,7 @@ class ReleaseScriptIT {
 
     @Test
     void release_withoutAKey_isAUsageError() throws Exception {
-        ProcessRun release = release("--out", site.toString());
+        Finished release = release("--out", site.toString());
 
         assertEquals(2, release.exitCode(), release.toString());
         assertTrue(release.err().startsWith("release.sh: --key KEYFILE is required\nUsage: scripts/release.sh"),
@@ -185,18 +186,18 @@ class ReleaseScriptIT {
 
     @Test
     void sha256sumsSig_isTheReleaseKeysSignatureOfSha256sums_checkedByOpenssl() throws Exception {
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString());
+        Finished release = release("--key", key.toString(), "--out", site.toString());
         assertEquals(0, release.exitCode(), release.toString());
         Path dir = site.resolve("download/v" + version);
         String sig = Files.readString(dir.resolve("SHA256SUMS.sig"));
         assertTrue(sig.matches("[A-Za-z0-9+/]{86}==\\n"), "Base64 of 64 bytes and a newline, like manifest.json.sig: " + sig);
         Path raw = Files.write(temp.resolve("sig.bin"), Base64.getDecoder().decode(sig.strip()));
 
-        ProcessRun good = ProcessRun.run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
+        Finished good = ShipFiles.run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
                 "-in", dir.resolve("SHA256SUMS").toString(), "-sigfile", raw.toString());
         String sums = Files.readString(dir.resolve("SHA256SUMS"));
         Path tampered = Files.writeString(temp.resolve("SHA256SUMS"), (sums.charAt(0) == '0' ? "1" : "0") + sums.substring(1));
-        ProcessRun bad = ProcessRun.run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
+        Finished bad = ShipFiles.run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin",
                 "-in", tampered.toString(), "-sigfile", raw.toString());
 
         assertEquals(0, good.exitCode(), good.toString());
@@ -206,7 +207,7 @@ class ReleaseScriptIT {
 
     @Test
     void underUmask077_everyReleasedFileIsWorldReadable_andReadableByAnotherUser() throws Exception {
-        ProcessRun release = releaseUnderUmask077("--key", key.toString(), "--out", site.toString(), "--latest");
+        Finished release = releaseUnderUmask077("--key", key.toString(), "--out", site.toString(), "--latest");
         assertEquals(0, release.exitCode(), release.toString());
 
         List<Path> files = new ArrayList<>();
@@ -223,7 +224,7 @@ class ReleaseScriptIT {
             }
         }
         assertEquals(2 * RELEASE_FILES.size() + 3, files.size(), "vV, latest and the channel: " + files);
-        OtherUser.assumeAvailable();
+        OtherUser.assumeCanRunAs();
         OtherUser.openToOthers(temp);
         assertEquals(List.of(), OtherUser.unreadable(files), "uid 65534, as a web server, reads every released file");
     }
@@ -252,7 +253,7 @@ class ReleaseScriptIT {
         Path marker = temp.resolve("pwned");
         String baseUrl = attack.replace("MARKER", marker.toString());
 
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl);
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl);
 
         assertEquals(1, release.exitCode(), release.toString());
         assertEquals("release.sh: --base-url " + baseUrl.replaceAll("[^\\x20-\\x7e]", "?") + " is not a plain URL:"
@@ -266,7 +267,7 @@ class ReleaseScriptIT {
     @ParameterizedTest
     @ValueSource(strings = {"https://cdn.example.com:8443/app/releases", "http://127.0.0.1:8080/r", "http://[::1]:9000"})
     void aPlainBaseUrl_isWrittenIntoTheInstallerInSingleQuotes(String baseUrl) throws Exception {
-        ProcessRun release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl + "/");
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl + "/");
 
         assertEquals(0, release.exitCode(), release.toString());
         assertTrue(Files.readString(site.resolve("download/v" + version + "/install.sh"))

@@ -1,5 +1,7 @@
 package dev.updater.sidecar.ship;
 
+import dev.updater.core.testing.ChildProcess.Finished;
+import dev.updater.core.testing.ChildProcess;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,7 @@ class ShellScriptsTest {
 
     @BeforeEach
     void shellcheckInstalled() {
-        assumeTrue(ProcessRun.available("shellcheck", "--version"),
+        assumeTrue(ChildProcess.available("shellcheck", "--version"),
                 "shellcheck is not installed (apt-get install shellcheck, brew install shellcheck); .ci/run installs it");
     }
 
@@ -80,13 +82,13 @@ class ShellScriptsTest {
         }
     }
 
-    private static ProcessRun shellcheck(String... args) throws Exception {
+    private static Finished shellcheck(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("shellcheck", "--format=gcc"));
         command.addAll(List.of(args));
-        return ProcessRun.run(command, java.util.Map.of());
+        return ShipFiles.run(command, java.util.Map.of());
     }
 
-    private static void assertClean(ProcessRun shellcheck) {
+    private static void assertClean(Finished shellcheck) {
         assertEquals(0, shellcheck.exitCode(), shellcheck.toString());
     }
 }

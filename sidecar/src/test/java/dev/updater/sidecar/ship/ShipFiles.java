@@ -4,17 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.databind.MappingIterator;
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.testhost.SidecarJar;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The files this project ships besides its jars (scripts, workflows, deploy/, docs/), for tests. */
 final class ShipFiles {
     /** Tests run in the sidecar module's directory (surefire's and failsafe's default). */
     static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-    static final Path SIDECAR_JAR = ROOT.resolve("sidecar/target/updater-sidecar.jar");
+    static final Path SIDECAR_JAR = SidecarJar.PATH;
     static final Path AGENT_JAR = ROOT.resolve("agent/target/updater.jar");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -43,6 +47,18 @@ final class ShipFiles {
             throw new AssertionError(file + " holds " + documents.size() + " YAML documents, expected one");
         }
         return documents.get(0);
+    }
+
+    /** Runs {@code command} in the repository's root with {@code environment} added, to its end (3 minutes at most). */
+    static ChildProcess.Finished run(List<String> command, Map<String, String> environment)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+        builder.environment().putAll(environment);
+        return ChildProcess.run(builder, Duration.ofMinutes(3));
+    }
+
+    static ChildProcess.Finished run(String... command) throws IOException, InterruptedException {
+        return run(List.of(command), Map.of());
     }
 
     static String java() {

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.ship;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.testing.ChildProcess.Finished;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +22,7 @@ class SidecarJarCarriesAgentJarIT {
         assumeTrue(Files.isRegularFile(ShipFiles.SIDECAR_JAR), "run after 'package': " + ShipFiles.SIDECAR_JAR);
         Path out = temp.resolve("updater.jar");
 
-        ProcessRun run = ProcessRun.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "agent-jar",
+        Finished run = ShipFiles.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "agent-jar",
                 "--out", out.toString());
 
         assertEquals(0, run.exitCode(), run.toString());

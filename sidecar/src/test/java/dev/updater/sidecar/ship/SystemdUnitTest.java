@@ -1,5 +1,7 @@
 package dev.updater.sidecar.ship;
 
+import dev.updater.core.testing.ChildProcess.Finished;
+import dev.updater.core.testing.ChildProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -61,11 +63,11 @@ class SystemdUnitTest {
     @Test
     @EnabledOnOs(value = OS.LINUX, disabledReason = "systemd exists only on Linux")
     void systemdAnalyzeVerify_acceptsTheUnit(@TempDir Path temp) throws Exception {
-        assumeTrue(ProcessRun.available("systemd-analyze", "--version"), "systemd-analyze is not installed here");
+        assumeTrue(ChildProcess.available("systemd-analyze", "--version"), "systemd-analyze is not installed here");
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/java")), "the unit runs /usr/bin/java, absent here");
         Path unit = Files.copy(UNIT, temp.resolve("app.service"));
 
-        ProcessRun verify = ProcessRun.run("systemd-analyze", "verify", "--man=no", unit.toString());
+        Finished verify = ShipFiles.run("systemd-analyze", "verify", "--man=no", unit.toString());
 
         assertEquals(0, verify.exitCode(), verify.toString());
         assertEquals("", verify.err().replaceAll("(?m)^.*(Failed to|Cannot|not running|unprivileged).*\\n", ""),

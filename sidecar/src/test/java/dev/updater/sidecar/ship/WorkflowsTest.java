@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,6 +27,8 @@ class WorkflowsTest {
     private static final Pattern SCRIPT = Pattern.compile(
             "(?<![\\w/.$-])(?:\\./)?((?:scripts|\\.ci)/[\\w./-]+|mvnw(?:\\.cmd)?|install\\.sh)(?![\\w./-])");
     private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*");
+    private static final Pattern OS_CONDITION = Pattern.compile("(?m)^\\s*@(Disabled|Enabled)OnOs\\(");
+    private static final Pattern TEST_NAME = Pattern.compile("\\b[A-Z]\\w*(Test|IT)\\b");
 
     @Test
     void everyWorkflow_isYaml_withTriggersJobsAndSteps() throws Exception {
@@ -98,6 +103,30 @@ class WorkflowsTest {
                 assertEquals("runner.os != 'Windows'", step.get("if").asText());
             }
         }
+    }
+
+    /** Its header comment is the list of tests skipped on some OS; a test added or renamed must not leave it stale. */
+    @Test
+    void ci_namesEveryTestDisabledOnAnOs_andEveryTestItNamesExists() throws Exception {
+        String ci = Files.readString(WORKFLOWS.resolve("ci.yml"));
+        String header = ci.substring(0, ci.indexOf("\nname:"));
+        Map<String, String> tests = new TreeMap<>();
+        for (String module : List.of("core", "agent", "sidecar", "demo-app")) {
+            try (Stream<Path> files = Files.walk(ShipFiles.ROOT.resolve(module).resolve("src/test/java"))) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                    tests.put(file.getFileName().toString().replace(".java", ""), Files.readString(file));
+                }
+            }
+        }
+        List<String> onSomeOs = tests.entrySet().stream().filter(t -> OS_CONDITION.matcher(t.getValue()).find())
+                .map(Map.Entry::getKey).toList();
+        assertTrue(onSomeOs.contains("InstallScriptIT"), "the sources were found: " + onSomeOs);
+
+        List<String> named = TEST_NAME.matcher(header).results().map(MatchResult::group).distinct().toList();
+        assertEquals(List.of(), onSomeOs.stream().filter(name -> !named.contains(name)).toList(),
+                "test classes with @DisabledOnOs or @EnabledOnOs that ci.yml's header does not name");
+        assertEquals(List.of(), named.stream().filter(name -> !tests.containsKey(name)).toList(),
+                "tests that ci.yml's header names but no module has");
     }
 
     @Test

@@ -5,12 +5,12 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HomeOwnership;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.OtherUser;
+import dev.updater.core.testing.PosixModes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,15 +23,16 @@ class HomeGuardTest {
 
     @Test
     void open_createsAMissingHomeForTheOperatorOnly() throws Exception {
+        PosixModes.assumeSupported(dir);
         HomeOwnership ownership = HomeGuard.open(dir.resolve("a/b/home"), false);
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("a/b/home"))));
+        assertEquals("rwx------", PosixModes.of(dir.resolve("a/b/home")));
         assertTrue(ownership.ownedByThisProcess());
     }
 
     @Test
     void aHomeWritableByOthers_isRefused_withTheCommandThatFixesIt() throws Exception {
-        Path home = Files.createDirectory(dir.resolve("home"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        PosixModes.assumeSupported(dir);
+        Path home = PosixModes.set(Files.createDirectory(dir.resolve("home")), "rwxrwxrwx");
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.open(home, false));
 
@@ -42,8 +43,8 @@ class HomeGuardTest {
 
     @Test
     void aHomeWritableByItsGroup_isRefused() throws Exception {
-        Path home = Files.createDirectory(dir.resolve("home"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwx---"));
+        PosixModes.assumeSupported(dir);
+        Path home = PosixModes.set(Files.createDirectory(dir.resolve("home")), "rwxrwx---");
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> HomeGuard.check(new UpdateHome(home), false));
 
@@ -53,8 +54,8 @@ class HomeGuardTest {
 
     @Test
     void aHomeReadableByOthers_isAccepted() throws Exception {
-        Path home = Files.createDirectory(dir.resolve("home"));
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        PosixModes.assumeSupported(dir);
+        Path home = PosixModes.set(Files.createDirectory(dir.resolve("home")), "rwxr-xr-x");
         HomeGuard.check(new UpdateHome(home), false);
     }
 

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +32,7 @@ class HostStopperTest {
         try (FileChannel channel = FileChannel.open(home.hostLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock held = channel.lock()) {
 
-            boolean stopped = new HostStopper(home, Duration.ofMillis(200), Clock.systemUTC(), log::add)
+            boolean stopped = new HostStopper(home, Duration.ofMillis(200), Clock.fixed(Instant.parse("2026-03-02T09:30:00Z"), ZoneOffset.UTC), log::add)
                     .stop(null, "a new sidecar takes over this home", () -> false);
 
             assertFalse(stopped, "the lock is still held");

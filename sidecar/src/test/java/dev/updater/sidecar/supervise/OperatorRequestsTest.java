@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** Requests are checked against the home as it is when the sidecar takes them. */
 class OperatorRequestsTest {
+    private static final Instant NOW = Instant.parse("2026-03-02T09:30:00Z");
+
     @TempDir
     Path dir;
 
@@ -40,14 +43,14 @@ class OperatorRequestsTest {
         Path backup = Files.createDirectories(home.backups().resolve("1.0.0")).resolve("app.jar");
         Files.writeString(backup, "1.0.0");
         dev.updater.core.home.JsonRecords.write(backup.resolveSibling("backup.json"), new Backups.Backup("1.0.0",
-                Sha256.ofFile(backup).hex(), 5, "backup/1.0.0/app.jar", Instant.now()));
-        operator = new OperatorRequests(home, new StagedReleases(home, log::add), Clock.systemUTC(), log::add);
+                Sha256.ofFile(backup).hex(), 5, "backup/1.0.0/app.jar", NOW));
+        operator = new OperatorRequests(home, new StagedReleases(home, log::add), Clock.fixed(NOW, ZoneOffset.UTC), log::add);
         requests = new Requests(home);
     }
 
     @Test
     void aRollbackAskedBeforeAnotherSwap_isRefused_ratherThanGoingOneVersionTooFar() throws Exception {
-        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.2.0"), sha("1.1.0"), Instant.now()));
+        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.2.0"), sha("1.1.0"), NOW));
 
         Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target));
 
@@ -58,12 +61,13 @@ class OperatorRequestsTest {
         assertEquals(List.of(sentence), log);
         HistoryEvent event = History.read(home.history()).get(0);
         assertEquals("failed", event.event());
+        assertEquals(NOW, event.at());
         assertEquals(sentence, event.detail());
     }
 
     @Test
     void aRollbackOfWhatIsInstalled_getsTheBackupTheOperatorSaw() throws Exception {
-        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.1.0"), sha("1.0.0"), Instant.now()));
+        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.1.0"), sha("1.0.0"), NOW));
 
         assertEquals("1.0.0", operator.takeRollback(Optional.of(target)).orElseThrow().version());
     }
@@ -71,7 +75,7 @@ class OperatorRequestsTest {
     @Test
     void anApplyForAReleaseNoLongerStaged_isRefused() throws Exception {
         Staging.stage(home.dir(), Files.writeString(dir.resolve("new.jar"), "1.3.0"), "1.3.0");
-        requests.write(requests.applyFile(), new Requests.Apply("1.2.0", sha("1.2.0"), Instant.now()));
+        requests.write(requests.applyFile(), new Requests.Apply("1.2.0", sha("1.2.0"), NOW));
 
         assertEquals(Optional.empty(), operator.takeApply());
         assertEquals(List.of("apply asked for 1.2.0, but 1.3.0 is staged now; run 'updater-sidecar status' and apply"

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TargetsTest {
+    private static final Instant NOW = Instant.parse("2026-03-02T09:30:00Z");
     private static final String SHA_A = "a".repeat(64);
     private static final String SHA_B = "b".repeat(64);
 
@@ -39,8 +40,8 @@ class TargetsTest {
     }
 
     private void agentRuns(Path file) throws Exception {
-        JsonRecords.write(home.agentRecord(), new AgentRecord(1, Instant.now(), "1.0.0", "manifest", file.toString(),
-                null, List.of(), "test", "h", false, null, null, null, null, null, false, null, Instant.now()));
+        JsonRecords.write(home.agentRecord(), new AgentRecord(1, NOW, "1.0.0", "manifest", file.toString(),
+                null, List.of(), "test", "h", false, null, null, null, null, null, false, null, NOW));
     }
 
     @Test
@@ -110,7 +111,7 @@ class TargetsTest {
                 + " not the host's, move " + home.journal() + " away.", e.getMessage());
         assertEquals("precious", Files.readString(victim));
 
-        journal.withState(SwapState.COMMITTED, Instant.now()).writeTo(home);
+        journal.withState(SwapState.COMMITTED, NOW).writeTo(home);
         Targets.refuseOtherJournalTarget(home, new Targets.Target(target, "--target"));
         journal(target, SwapState.SWAPPED);
         Targets.refuseOtherJournalTarget(home, new Targets.Target(target, "--target"));
@@ -131,10 +132,9 @@ class TargetsTest {
     }
 
     private SwapJournal journal(Path of, SwapState state) throws Exception {
-        Instant now = Instant.now();
         return new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, of.toString(),
                 new SwapJournal.Artifact("1.0.0", SHA_A, 5), new SwapJournal.Artifact("1.1.0", SHA_B, 5),
-                "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, 0, false, null, null, now, now)
+                "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, 0, false, null, null, NOW, NOW)
                 .writeTo(home);
     }
 }

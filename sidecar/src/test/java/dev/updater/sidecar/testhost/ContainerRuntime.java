@@ -1,5 +1,7 @@
 package dev.updater.sidecar.testhost;
 
+import dev.updater.core.testing.ChildProcess;
+
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +19,7 @@ public final class ContainerRuntime implements AutoCloseable {
     private final List<String> output = new CopyOnWriteArrayList<>();
     private final Thread loop;
     private volatile boolean closed;
-    private volatile ChildJvm current;
+    private volatile ChildProcess current;
 
     public ContainerRuntime(List<String> command, Duration backoff) {
         this.command = List.copyOf(command);
@@ -39,13 +41,13 @@ public final class ContainerRuntime implements AutoCloseable {
     private void restartForever() {
         try {
             while (!closed) {
-                ChildJvm host = ChildJvm.start(command);
+                ChildProcess host = ChildProcess.start(command);
                 current = host;
-                int code = host.process().waitFor();
-                Thread.sleep(50); // its last lines
+                host.process().waitFor(); // a host runs as long as it likes: the runtime only reacts to its exit
+                int code = host.awaitExit(Duration.ZERO); // and collects its last lines
                 output.addAll(host.output());
                 exits.add(code);
-                Thread.sleep(backoff.toMillis());
+                Thread.sleep(backoff.toMillis()); // the restart back-off itself, as Kubernetes waits: time is the input
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -58,7 +60,7 @@ public final class ContainerRuntime implements AutoCloseable {
     public void close() {
         closed = true;
         loop.interrupt();
-        ChildJvm host = current;
+        ChildProcess host = current;
         if (host != null) {
             host.close();
         }

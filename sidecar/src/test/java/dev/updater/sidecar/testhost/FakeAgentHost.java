@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * dies faster than a real agent starts).
  *
  * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
+ * It is the application under test, not a test: like the agent it keeps real time, and its sleeps
+ * are its polls and its stubbornness, the time a supervising sidecar must deal with.
  */
 public final class FakeAgentHost {
     private static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(-?\\d+)");

@@ -4,11 +4,11 @@ import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.testing.PosixModes;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 
@@ -17,11 +17,9 @@ public final class Staging {
     private Staging() {
     }
 
-    /** A fresh update home, 0700 as the sidecar demands. */
+    /** A fresh update home, 0700 as the sidecar demands (where the file store has modes). */
     public static Path newHome(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-        return dir;
+        return PosixModes.setWhereSupported(Files.createDirectories(dir), "rwx------");
     }
 
     public static StagedRelease stage(Path home, Path artifact, String version) throws IOException, UpdaterException {
@@ -36,7 +34,7 @@ public final class Staging {
         StagedRelease staged = new StagedRelease(version, "releases/" + version + "/app.jar", Files.size(file),
                 Sha256.ofFile(file).hex(), "any", List.of("Feature of " + version), List.of("Fix of " + version),
                 null, false, needsApproval, approvalReason, "http://127.0.0.1/manifest.json",
-                Instant.parse("2026-02-07T12:00:00Z"), Instant.now());
+                Instant.parse("2026-02-07T12:00:00Z"), Instant.parse("2026-03-02T09:30:00Z"));
         JsonRecords.write(home.resolve("staged.json"), staged);
         return staged;
     }
