@@ -33,6 +33,8 @@ import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.QuarantineFile;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,14 +80,15 @@ import java.util.concurrent.Callable;
                 "  updater-sidecar apply --home /var/lib/app/updates",
                 "  updater-sidecar apply --home /var/lib/app/updates --yes --wait 10m",
                 "  updater-sidecar apply --home /var/lib/app/updates --key ed25519:MCowBQYDK2VwAyEA...   (nothing staged:"
-                        + " checks the channel)",
-                "",
-                "Exit codes:",
-                "  0  installed (and, with a sidecar, healthy)",
-                "  1  nothing staged, cancelled, refused, rolled back after a failed health gate, or still running"
-                        + " after --wait (the message says which)",
-                "  2  usage error (a wrong or missing option)"
+                        + " checks the channel)"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "installed (and, with a sidecar, healthy)"),
+        @Code(value = ExitCode.FAILED, means = "nothing staged, cancelled, refused, rolled back after a failed health"
+                + " gate, or still running after --wait (the message says which)"),
+        @Code(ExitCode.USAGE),
+        @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C; a download is kept, and the next 'apply'"
+                + " resumes it")})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -113,8 +116,9 @@ final class ApplyCommand implements Callable<Integer> {
                     + " file. Example: --target /opt/app/app.jar")
     Path target;
 
-    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2",
-            description = "Without a running sidecar: how many backups to keep. Default: ${DEFAULT-VALUE}. Example: --keep-backups 3")
+    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2", converter = Converters.BackupCount.class,
+            description = "Without a running sidecar: how many backups to keep, at least 1. Default: ${DEFAULT-VALUE}."
+                    + " Example: --keep-backups 3")
     int keepBackups;
 
     @Override
@@ -133,7 +137,7 @@ final class ApplyCommand implements Callable<Integer> {
         } else {
             staged = downloadFromChannel(updateHome, screen, screens, clock, out);
             if (staged == null) {
-                return ExitCode.OK;
+                return ExitCode.OK.code();
             }
         }
 
@@ -162,7 +166,7 @@ final class ApplyCommand implements Callable<Integer> {
         done.add("Backup created");
         done.add("Artifact replaced");
         screens.installing(done, outcome.message());
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     /**
@@ -306,7 +310,7 @@ final class ApplyCommand implements Callable<Integer> {
             done.add("Healthy: passed its health gate");
             screens.installing(done, null);
             screens.updated(installed == null ? j.from().label() : installed, j.to().label());
-            return ExitCode.OK;
+            return ExitCode.OK.code();
         }
         String why = Optional.ofNullable(j.detail()).orElse(j.describe() + " ended " + j.state().label()) + ".";
         screens.failed(done, "Health gate", why);
@@ -327,7 +331,7 @@ final class ApplyCommand implements Callable<Integer> {
             out.println((j.kind() == SwapJournal.Kind.INSTALL ? "Installed " : "Rolled back to ")
                     + Printable.of(j.to().label()) + "; it passed its health gate.");
             out.flush();
-            return ExitCode.OK;
+            return ExitCode.OK.code();
         }
         throw new CommandFailedException(Optional.ofNullable(j.detail()).orElse(j.describe() + " ended "
                 + j.state().label()) + ".");

@@ -7,6 +7,8 @@ import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
 import dev.updater.sidecar.channel.ReleaseResigner;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -18,7 +20,6 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,14 +50,13 @@ import java.util.concurrent.Callable;
                 "  updater-sidecar publish --version 2.0.0 --artifact linux-x64=build/app-linux \\",
                 "      --artifact windows-x64=build/app.exe --key keys/updater.key --out ./channel \\",
                 "      --base-url https://cdn.example.com/app/ --breaking --rollout 10",
-                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d",
-                "",
-                "Exit codes:",
-                "  0  the release was published (or re-signed)",
-                "  1  nothing was published (the message says why: a missing artifact, a version not newer,"
-                        + " an expiry in the past, a key inside DIR, ...)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "the release was published (or re-signed)"),
+        @Code(value = ExitCode.FAILED, means = "nothing was published (the message says why: a missing artifact, a"
+                + " version not newer, an expiry in the past, a key inside DIR, ...)"),
+        @Code(ExitCode.USAGE)})
 final class PublishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,10 +91,10 @@ final class PublishCommand implements Callable<Integer> {
             description = "The channel directory to write into; created if missing. Example: --out ./channel")
     Path out;
 
-    @Option(names = "--base-url", paramLabel = "URL",
+    @Option(names = "--base-url", paramLabel = "URL", converter = Converters.BaseUrl.class,
             description = "Write absolute artifact URLs under this URL (for a CDN that serves artifacts apart from"
                     + " the manifest). Default: URLs relative to the manifest. Example: --base-url https://cdn.example.com/app/")
-    String baseUrl;
+    URI baseUrl;
 
     @Option(names = "--feature", paramLabel = "TEXT",
             description = "A changelog line under \"features\"; repeatable. Example: --feature 'Dark mode'")
@@ -137,18 +137,10 @@ final class PublishCommand implements Callable<Integer> {
                     + " Example: --resign")
     boolean resign;
 
-    private Double rollout;
-
-    @Option(names = "--rollout", paramLabel = "PERCENT",
+    @Option(names = "--rollout", paramLabel = "PERCENT", converter = Converters.Percent.class,
             description = "Offer the release to this percentage of hosts (0 to 100), chosen by a stable hash of"
                     + " host id and version. Default: 100. Example: --rollout 25")
-    void setRollout(double percent) {
-        if (!(percent >= 0 && percent <= 100)) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--rollout': " + percent + " is outside 0 to 100");
-        }
-        rollout = percent;
-    }
+    Double rollout;
 
     @Option(names = "--force",
             description = "Replace a manifest of an equal or newer version, or an artifact file of the same name."
@@ -168,7 +160,7 @@ final class PublishCommand implements Callable<Integer> {
                         "Platform key '" + spec.key() + "' is given twice in --artifact");
             }
         }
-        PublishRequest request = new PublishRequest(version, byKey, keyFile, out, parseBaseUrl(), features, fixes,
+        PublishRequest request = new PublishRequest(version, byKey, keyFile, out, baseUrl, features, fixes,
                 minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force);
         Publisher.Result result = new Publisher(Clock.systemUTC()).publish(request);
         printSummary(result);
@@ -180,7 +172,7 @@ final class PublishCommand implements Callable<Integer> {
                     + " 30-day expiry, renewed on a schedule with 'publish --resign' (see docs/publishing.md).");
         }
         stderr.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     /** {@code publish --resign}: a fresh expiry for the release DIR offers, nothing else changed. */
@@ -202,7 +194,7 @@ final class PublishCommand implements Callable<Integer> {
         stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
         stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
         stdout.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     private void checkReleaseOptions() {
@@ -225,23 +217,6 @@ final class PublishCommand implements Callable<Integer> {
 
     private Duration expiresInOrDefault() {
         return expiresIn == null ? DEFAULT_EXPIRY : expiresIn;
-    }
-
-    private URI parseBaseUrl() {
-        if (baseUrl == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(baseUrl);
-            if (!uri.isAbsolute() || uri.getHost() == null) {
-                throw new URISyntaxException(baseUrl, "not an absolute http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--base-url': '" + baseUrl + "' is not an absolute URL such as"
-                            + " https://cdn.example.com/app/");
-        }
     }
 
     private void printSummary(Publisher.Result result) {

@@ -13,6 +13,8 @@ import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.Outcome;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,13 +46,13 @@ import java.util.concurrent.Callable;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  updater-sidecar rollback --home /var/lib/app/updates",
-                "",
-                "Exit codes:",
-                "  0  rolled back (and, with a sidecar, healthy)",
-                "  1  no backup, refused, unhealthy, or still running after --wait (the message says which)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar rollback --home /var/lib/app/updates"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "rolled back (and, with a sidecar, healthy)"),
+        @Code(value = ExitCode.FAILED, means = "no backup, refused, unhealthy, or still running after --wait (the"
+                + " message says which)"),
+        @Code(ExitCode.USAGE)})
 final class RollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -99,7 +101,7 @@ final class RollbackCommand implements Callable<Integer> {
         Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.path());
         out.println(Printable.of(outcome.message(), Printable.MAX_LINE_LENGTH));
         out.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     private static String installedSha(Path target) throws UpdaterException {

@@ -13,6 +13,8 @@ import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,13 +38,12 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar status --home /var/lib/app/updates",
-                "  updater-sidecar status --home /var/lib/app/updates --json | jq .installed.version",
-                "",
-                "Exit codes:",
-                "  0  shown",
-                "  1  the home cannot be read (the message says why)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar status --home /var/lib/app/updates --json | jq .installed.version"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "shown"),
+        @Code(value = ExitCode.FAILED, means = "the home cannot be read (the message says why)"),
+        @Code(ExitCode.USAGE)})
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -67,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
             printText(status, out);
         }
         out.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     static ObjectNode toJson(HomeStatus s) {

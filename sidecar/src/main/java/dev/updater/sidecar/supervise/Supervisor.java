@@ -6,6 +6,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
 import dev.updater.sidecar.swap.Backups;
@@ -39,7 +40,7 @@ public final class Supervisor implements HostControl {
     /** The host's exit code for "restart me now, installing what is staged". */
     public static final int RESTART_EXIT_CODE = 42;
     /** What {@code run} returns once stopped by SIGTERM: the JVM's own status for that signal. */
-    static final int STOPPED_BY_SIGNAL = 143;
+    static final int STOPPED_BY_SIGNAL = ExitCode.TERMINATED.code();
     private static final long POLL_MILLIS = 50;
 
     private final UpdateHome home;
