@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AtomicFiles;
 import dev.updater.sidecar.ExitCode;
@@ -75,8 +76,8 @@ final class AgentJarCommand implements Callable<Integer> {
             write(target, jar);
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("%s %s: updater agent %s, %,d bytes, sha256 %s%n", unchanged ? "Up to date" : "Wrote",
-                target, versionOf(jar), jar.length, sha256.hex());
+        stdout.printf("%s %s: updater agent %s, %s, sha256 %s%n", unchanged ? "Up to date" : "Wrote",
+                target, versionOf(jar), HumanUnits.bytes(jar.length), sha256.hex());
         stdout.println("Next, add it to the service's JVM options:");
         stdout.println("  -javaagent:" + target.toAbsolutePath().normalize()
                 + "=manifest=https://releases.example.com/app/manifest.json,key=ed25519:...,home=/var/lib/app/updates");

@@ -1,6 +1,6 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.Cancellation;
@@ -8,7 +8,6 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.policy.Decision;
 import dev.updater.sidecar.channel.ChannelOffer;
-import dev.updater.sidecar.console.Amounts;
 import dev.updater.sidecar.console.CancelKeys;
 import dev.updater.sidecar.console.ProgressBar;
 import dev.updater.sidecar.console.Screen;
@@ -142,7 +141,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
 
         List<String> done = new ArrayList<>();
-        done.add("Download complete (" + Amounts.bytes(staged.size()) + ")");
+        done.add("Download complete (" + HumanUnits.size(staged.size()) + ")");
         done.add("Checksum verified (" + verifiedPrefix(updateHome, staged) + "...)");
 
         OptionalLong sidecar = SidecarLock.holder(updateHome);
@@ -152,7 +151,7 @@ final class ApplyCommand implements Callable<Integer> {
             Instant at = Instant.now();
             requests.write(requests.applyFile(), new Requests.Apply(staged.version(), staged.sha256(), at));
             screens.installing(done, "Asked the sidecar" + pid(sidecar) + " to install " + staged.version()
-                    + "; it backs up, replaces, restarts and health-checks it (waiting up to " + Durations.format(wait)
+                    + "; it backs up, replaces, restarts and health-checks it (waiting up to " + HumanUnits.setting(wait)
                     + ").");
             return reportInstall(RequestedSwap.await(updateHome, requests.applyFile(), before, at, wait), staged.version(),
                     installed, updateHome, screens, done);

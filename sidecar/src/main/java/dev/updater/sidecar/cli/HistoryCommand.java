@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
@@ -69,7 +70,7 @@ final class HistoryCommand implements Callable<Integer> {
      */
     static String line(HistoryEvent e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(e.at()).append("  ").append(String.format("%-12s", Printable.of(e.event())));
+        sb.append(e.at() == null ? "unknown time" : HumanUnits.time(e.at())).append("  ").append(String.format("%-12s", Printable.of(e.event())));
         if (e.version() != null) {
             sb.append(' ').append(Printable.of(e.version()));
         }

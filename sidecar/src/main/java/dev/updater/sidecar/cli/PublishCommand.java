@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.platform.PlatformKeys;
@@ -188,8 +189,8 @@ final class PublishCommand implements Callable<Integer> {
         ReleaseResigner.Result result = new ReleaseResigner(Clock.systemUTC()).resign(out, keyFile, expiresInOrDefault());
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("Re-signed " + result.manifest().version() + " in " + out + "; only its expiry changed");
-        stdout.println("  expires       " + result.manifest().expires() + " (was "
-                + (result.previousExpires() == null ? "never" : result.previousExpires())
+        stdout.println("  expires       " + HumanUnits.time(result.manifest().expires()) + " (was "
+                + (result.previousExpires() == null ? "never" : HumanUnits.time(result.previousExpires()))
                 + "; re-sign again before then, or hosts refuse the channel)");
         stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
         stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
@@ -229,10 +230,10 @@ final class PublishCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
             Artifact a = entry.getValue();
-            stdout.printf("  %-13s %s  %,d bytes  sha256 %s%n", entry.getKey(), a.url(), a.size(), a.sha256());
+            stdout.printf("  %-13s %s  %s  sha256 %s%n", entry.getKey(), a.url(), HumanUnits.bytes(a.size()), a.sha256());
         }
         if (result.manifest().expires() != null) {
-            stdout.println("  expires       " + result.manifest().expires()
+            stdout.println("  expires       " + HumanUnits.time(result.manifest().expires())
                     + " (renew it before then with 'publish --resign', or hosts refuse the channel)");
         } else {
             stdout.println("  expires       never");

@@ -1,6 +1,6 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
@@ -93,7 +93,7 @@ final class RollbackCommand implements Callable<Integer> {
             requests.write(requests.rollbackFile(), new Requests.Rollback(installedSha(file.path()), backup.sha256(), at));
             out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
                     + " to roll back to " + version + "; waiting for its health gate (up to "
-                    + Durations.format(wait) + ").");
+                    + HumanUnits.setting(wait) + ").");
             out.flush();
             return ApplyCommand.report(RequestedSwap.await(updateHome, requests.rollbackFile(), before, at, wait),
                     version, updateHome, out);

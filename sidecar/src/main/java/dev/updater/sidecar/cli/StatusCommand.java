@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.core.UpdaterException;
@@ -171,7 +172,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Host:         no agent has reported yet");
         } else if (s.hostAlive() && !a.exiting()) {
             out.println("Host:         running " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ", "
-                    + (a.ready() ? "ready since " + a.readyAt() : "not ready yet"));
+                    + (a.ready() ? "ready since " + time(a.readyAt()) : "not ready yet"));
         } else {
             out.println("Host:         not running (last: " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ")");
         }
@@ -182,14 +183,14 @@ final class StatusCommand implements Callable<Integer> {
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            out.println("Staged:       " + Printable.of(st.version()) + " (" + st.size() + " bytes)" + (st.needsApproval()
+            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")" + (st.needsApproval()
                     ? ", waits for 'updater-sidecar apply'"
                             + (st.approvalReason() == null ? "" : ": " + Printable.of(st.approvalReason()))
                     : ", installs as the apply policy says"));
         }
         if (a != null) {
             out.println("Last check:   " + (a.lastCheckAt() == null ? "none yet"
-                    : a.lastCheckAt() + (a.lastCheckResult() == null ? "" : "  " + Printable.of(a.lastCheckResult()))));
+                    : time(a.lastCheckAt()) + (a.lastCheckResult() == null ? "" : "  " + Printable.of(a.lastCheckResult()))));
             out.println("Last error:   " + (a.lastError() == null ? "none"
                     : Printable.of(a.lastError(), Printable.MAX_LINE_LENGTH)));
         }
@@ -206,7 +207,12 @@ final class StatusCommand implements Callable<Integer> {
                 s.backups().stream().map(b -> orUnknown(b.version())).toList())));
         SwapJournal j = s.journal();
         out.println("Last swap:    " + (j == null ? "none" : Printable.of(j.describe()) + ": " + j.state().label() + " at "
-                + j.updatedAt() + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
+                + time(j.updatedAt()) + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
+    }
+
+    /** Records may lack a time (an older agent's, or one edited by hand). */
+    private static String time(Instant at) {
+        return at == null ? "unknown" : HumanUnits.time(at);
     }
 
     private static String orUnknown(String version) {
