@@ -30,8 +30,8 @@ import java.util.function.Consumer;
         description = {
                 "Runs the host COMMAND as a child and keeps it updated (supervisor mode): installs staged releases"
                         + " as --apply says (stop the host, swap the artifact atomically, start it, health-gate it,"
-                        + " commit or roll back), restarts the host when it exits with " + Supervisor.RESTART_EXIT_CODE
-                        + ", and passes SIGTERM and SIGINT on to it.",
+                        + " commit or roll back), restarts the host when it exits with 42, and passes SIGTERM and"
+                        + " SIGINT on to it.",
                 "First it finishes or reverts a swap a previous sidecar left unfinished. One sidecar per home."
         },
         footerHeading = "%nExamples:%n",
