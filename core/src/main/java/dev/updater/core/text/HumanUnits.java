@@ -2,7 +2,6 @@ package dev.updater.core.text;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -15,7 +14,7 @@ import java.util.Locale;
  * millis(Duration.ofMillis(1234))        "1234 ms"          a measured time in a log or history line, where runs are compared
  * remaining(Duration.ofSeconds(65))      "1m 5s remaining"  a progress bar's estimate
  * age(released, now)                     "2 days ago"
- * time(Instant.parse("…T12:00:00.5Z"))   "…T12:00:00Z"      a moment: ISO-8601 in UTC, to the second
+ * time(Instant.parse("…T12:00:00Z"))     "…T12:00:00Z"      a moment: ISO-8601 in UTC, fractions as recorded
  * bytes(1_234_567)                       "1,234,567 bytes"  an exact size, to compare with a manifest's
  * size(12_400_000)                       "12.4 MB"          a size on a screen, in decimal units
  * rate(2_100_000)                        "2.1 MB/s"
@@ -101,9 +100,12 @@ public final class HumanUnits {
         return plural(d.toDays(), "day") + " ago";
     }
 
-    /** {@code 2026-02-07T12:00:00Z}: fractions of a second are left out, so lines of events align. */
+    /**
+     * {@code 2026-02-07T12:00:00Z}, or {@code 2026-02-07T12:00:00.336Z} with the fraction recorded: the
+     * same text as the record's JSON, so a time read on screen can be found in the file.
+     */
     public static String time(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+        return instant.toString();
     }
 
     /** {@code 1,234,567 bytes}, {@code 1 byte}: exact, because operators compare it with a manifest's size. */
