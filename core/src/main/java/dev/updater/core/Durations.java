@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 
 /**
  * Durations as operators write them: {@code 500ms}, {@code 5s}, {@code 10m}, {@code 1h}, {@code 30d},
- * or ISO-8601 ({@code PT1H30M}). One syntax for every agent key and CLI option.
+ * or ISO-8601 ({@code PT1H30M}). One syntax for every agent key and CLI option; a duration is shown
+ * back in it by {@link dev.updater.core.text.HumanUnits#setting}.
  */
 public final class Durations {
     private static final Pattern SHORT = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
@@ -47,23 +48,5 @@ public final class Durations {
         }
         throw new IllegalArgumentException("\"" + text + "\" is not a duration; write a number and a unit: 500ms, 5s,"
                 + " 10m, 1h or 30d");
-    }
-
-    /** The shortest of the forms above that states {@code d} exactly: {@code 90s} stays {@code 90s}. */
-    public static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 86_400_000 == 0 && ms != 0) {
-            return ms / 86_400_000 + "d";
-        }
-        if (ms % 3_600_000 == 0 && ms != 0) {
-            return ms / 3_600_000 + "h";
-        }
-        if (ms % 60_000 == 0 && ms != 0) {
-            return ms / 60_000 + "m";
-        }
-        if (ms % 1_000 == 0) {
-            return ms / 1_000 + "s";
-        }
-        return ms + "ms";
     }
 }

@@ -28,13 +28,4 @@ class DurationsTest {
                     e.getMessage());
         }
     }
-
-    @Test
-    void format_writesTheLargestExactUnit() {
-        assertEquals("30d", Durations.format(Duration.ofDays(30)));
-        assertEquals("90m", Durations.format(Duration.ofMinutes(90)));
-        assertEquals("90s", Durations.format(Duration.ofSeconds(90)));
-        assertEquals("1500ms", Durations.format(Duration.ofMillis(1500)));
-        assertEquals("0s", Durations.format(Duration.ZERO));
-    }
 }

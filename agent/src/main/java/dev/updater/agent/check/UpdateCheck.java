@@ -1,5 +1,6 @@
 package dev.updater.agent.check;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.check.ReleaseCheck;
@@ -69,7 +70,7 @@ public final class UpdateCheck {
         Decision.Install install = (Decision.Install) decision;
         Artifact artifact = manifest.artifactFor(check.settings().platform());
         if (!stager.isStaged(latest, artifact)) {
-            LOG.log(Level.INFO, install.message() + " Downloading " + artifact.size() + " bytes.");
+            LOG.log(Level.INFO, install.message() + " Downloading " + HumanUnits.bytes(artifact.size()) + ".");
             stager.stage(manifest, manifest.keyFor(check.settings().platform()), artifact,
                     check.settings().manifestUri(), install);
             LOG.log(Level.INFO, "Staged " + latest + " in " + home.release(latest)

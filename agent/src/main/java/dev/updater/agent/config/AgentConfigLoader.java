@@ -1,5 +1,6 @@
 package dev.updater.agent.config;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
@@ -89,7 +90,7 @@ public final class AgentConfigLoader {
         Duration interval = duration(sources, "interval", AgentConfig.DEFAULT_INTERVAL, problems);
         Duration initialDelay = duration(sources, "initial-delay", AgentConfig.DEFAULT_INITIAL_DELAY, problems);
         if (interval != null && interval.compareTo(Duration.ofMillis(100)) < 0) {
-            problems.add("interval " + Durations.format(interval) + " is too short; use 100ms or more (15m is usual)");
+            problems.add("interval " + HumanUnits.setting(interval) + " is too short; use 100ms or more (15m is usual)");
         }
         String version = sources.single("version");
         if (version != null && ReleaseVersion.tryParse(version) == null) {

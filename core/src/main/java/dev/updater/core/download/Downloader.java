@@ -1,5 +1,6 @@
 package dev.updater.core.download;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
@@ -111,8 +112,8 @@ public final class Downloader {
         if (available < needed) {
             throw new UpdaterException(ErrorCode.DISK_SPACE,
                     "Not enough disk space in " + request.directory() + " to download " + request.uri() + ": it needs "
-                            + Amounts.bytes(needed) + " (" + Amounts.bytes(still) + " still to download plus a "
-                            + Amounts.bytes(options.freeSpaceMarginBytes()) + " margin) but only " + Amounts.bytes(available)
+                            + HumanUnits.bytes(needed) + " (" + HumanUnits.bytes(still) + " still to download plus a "
+                            + HumanUnits.bytes(options.freeSpaceMarginBytes()) + " margin) but only " + HumanUnits.bytes(available)
                             + " are free; free some space or move the update home to a larger disk.");
         }
     }
@@ -173,7 +174,7 @@ public final class Downloader {
                 chunk = exchange.body().next(watchdog);
             } catch (IOException e) {
                 throw HttpTransport.networkError(exchange.uri(), e,
-                        " after " + Amounts.bytes(part.bytes()) + " of " + Amounts.bytes(expected)
+                        " after " + HumanUnits.bytes(part.bytes()) + " of " + HumanUnits.bytes(expected)
                                 + " (the partial file is kept and the download resumes from there)");
             }
             if (chunk == null) {
@@ -198,8 +199,8 @@ public final class Downloader {
     private static VerifiedFile verifyAndRename(DownloadRequest request, PartialDownload part) throws UpdaterException {
         if (part.bytes() < request.expectedSize()) {
             throw new UpdaterException(ErrorCode.DOWNLOAD_TRUNCATED,
-                    "The download of " + request.uri() + " ended after " + Amounts.bytes(part.bytes()) + " of "
-                            + Amounts.bytes(request.expectedSize()) + "; the partial file is kept and the next attempt resumes it"
+                    "The download of " + request.uri() + " ended after " + HumanUnits.bytes(part.bytes()) + " of "
+                            + HumanUnits.bytes(request.expectedSize()) + "; the partial file is kept and the next attempt resumes it"
                             + " (if this repeats, the published size may be wrong).");
         }
         Sha256 actual = part.sha256();
@@ -224,7 +225,7 @@ public final class Downloader {
         if (declared > request.expectedSize() - part.bytes()) {
             exchange.close();
             part.discard();
-            throw tooLarge(request, "declares a Content-Length of " + Amounts.bytes(declared) + " for the rest, more than");
+            throw tooLarge(request, "declares a Content-Length of " + HumanUnits.bytes(declared) + " for the rest, more than");
         }
     }
 
@@ -236,23 +237,23 @@ public final class Downloader {
 
     private static UpdaterException tooLarge(DownloadRequest request, String what) {
         return new UpdaterException(ErrorCode.DOWNLOAD_TOO_LARGE,
-                "The server of " + request.uri() + " " + what + " the published size of " + Amounts.bytes(request.expectedSize())
+                "The server of " + request.uri() + " " + what + " the published size of " + HumanUnits.bytes(request.expectedSize())
                         + "; the download was stopped and deleted, check that the manifest and the artifact belong to the same release.");
     }
 
     private UpdaterException explain(Watchdog.Reason reason, DownloadRequest request, PartialDownload part) {
-        String progress = Amounts.bytes(part.bytes()) + " of " + Amounts.bytes(request.expectedSize());
+        String progress = HumanUnits.bytes(part.bytes()) + " of " + HumanUnits.bytes(request.expectedSize());
         return switch (reason) {
             case CANCELLED -> new UpdaterException(ErrorCode.DOWNLOAD_CANCELLED,
                     "The download of " + request.uri() + " was cancelled after " + progress
                             + "; the partial file is kept and the next download resumes it.");
             case STALLED -> new UpdaterException(ErrorCode.DOWNLOAD_STALLED,
-                    "The download of " + request.uri() + " stalled: nothing arrived for " + Amounts.duration(options.stallTimeout())
+                    "The download of " + request.uri() + " stalled: nothing arrived for " + HumanUnits.duration(options.stallTimeout())
                             + " after " + progress + "; the partial file is kept for the next attempt, check the network or the server.");
             case TOO_SLOW -> new UpdaterException(ErrorCode.DOWNLOAD_TOO_SLOW,
                     "The download of " + request.uri() + " missed its deadline of "
-                            + Amounts.duration(options.totalDeadline(request.expectedSize())) + " (" + Amounts.duration(options.deadlineBase())
-                            + " plus " + Amounts.bytes(options.minThroughputBytesPerSecond()) + " per second) with " + progress
+                            + HumanUnits.duration(options.totalDeadline(request.expectedSize())) + " (" + HumanUnits.duration(options.deadlineBase())
+                            + " plus " + HumanUnits.bytes(options.minThroughputBytesPerSecond()) + " per second) with " + progress
                             + " done; the partial file is kept for the next attempt, check the network or lower the minimum throughput.");
         };
     }

@@ -1,5 +1,6 @@
 package dev.updater.core.download;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.text.Printable;
@@ -127,8 +128,8 @@ public final class ManifestFetcher {
             throws UpdaterException {
         long declared = exchange.contentLength().orElse(-1);
         if (declared > limit) {
-            throw new UpdaterException(tooLarge, "The " + what + " at " + Printable.of(exchange.uri()) + " is " + Amounts.bytes(declared)
-                    + " (Content-Length), over the limit of " + Amounts.bytes(limit) + "; check that the URL points to a " + what + ".");
+            throw new UpdaterException(tooLarge, "The " + what + " at " + Printable.of(exchange.uri()) + " is " + HumanUnits.bytes(declared)
+                    + " (Content-Length), over the limit of " + HumanUnits.bytes(limit) + "; check that the URL points to a " + what + ".");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(declared >= 0 ? (int) declared : 8192);
         while (true) {
@@ -144,7 +145,7 @@ public final class ManifestFetcher {
             for (ByteBuffer buffer : chunk) {
                 if (out.size() + buffer.remaining() > limit) {
                     throw new UpdaterException(tooLarge, "The " + what + " at " + Printable.of(exchange.uri()) + " is larger than the limit of "
-                            + Amounts.bytes(limit) + "; reading stopped there, check that the URL points to a " + what + ".");
+                            + HumanUnits.bytes(limit) + "; reading stopped there, check that the URL points to a " + what + ".");
                 }
                 byte[] bytes = new byte[buffer.remaining()];
                 buffer.get(bytes);
@@ -158,10 +159,10 @@ public final class ManifestFetcher {
             case CANCELLED -> new UpdaterException(ErrorCode.DOWNLOAD_CANCELLED,
                     "Fetching the manifest " + manifestUri + " was cancelled.");
             case STALLED -> new UpdaterException(ErrorCode.DOWNLOAD_STALLED,
-                    "Fetching the manifest " + manifestUri + " stalled: nothing arrived for " + Amounts.duration(options.stallTimeout())
+                    "Fetching the manifest " + manifestUri + " stalled: nothing arrived for " + HumanUnits.duration(options.stallTimeout())
                             + "; check the network or the server, it is tried again at the next check.");
             case TOO_SLOW -> new UpdaterException(ErrorCode.DOWNLOAD_TOO_SLOW,
-                    "Fetching the manifest " + manifestUri + " took longer than its deadline of " + Amounts.duration(deadline)
+                    "Fetching the manifest " + manifestUri + " took longer than its deadline of " + HumanUnits.duration(deadline)
                             + "; check the network or the server, it is tried again at the next check.");
         };
     }

@@ -1,5 +1,6 @@
 package dev.updater.core.policy;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.Rollout;
@@ -34,7 +35,7 @@ public final class UpdatePolicy {
 
         if (manifest.isExpiredAt(in.now())) {
             return new Decision.Refused(Decision.Reason.EXPIRED, offered, "The manifest for " + offered
-                    + " expired at " + manifest.expires() + "; the release channel is stale or replayed."
+                    + " expired at " + HumanUnits.time(manifest.expires()) + "; the release channel is stale or replayed."
                     + " The publisher renews it with 'updater-sidecar publish --resign'.");
         }
         if (in.highestAccepted() != null && offered.isOlderThan(in.highestAccepted())) {

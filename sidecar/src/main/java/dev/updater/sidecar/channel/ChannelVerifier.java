@@ -1,5 +1,6 @@
 package dev.updater.sidecar.channel;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
@@ -100,10 +101,10 @@ public final class ChannelVerifier {
         }
 
         if (manifest.isExpiredAt(now)) {
-            problems.add("Manifest " + location + " expired at " + manifest.expires()
+            problems.add("Manifest " + location + " expired at " + HumanUnits.time(manifest.expires())
                     + "; hosts refuse it. Renew it with 'updater-sidecar publish --resign' (docs/publishing.md).");
         } else if (manifest.expires() != null) {
-            checked.add("expiry: valid until " + manifest.expires());
+            checked.add("expiry: valid until " + HumanUnits.time(manifest.expires()));
         }
 
         if (checkArtifacts) {

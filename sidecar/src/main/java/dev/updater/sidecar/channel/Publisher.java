@@ -1,6 +1,6 @@
 package dev.updater.sidecar.channel;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
@@ -177,7 +177,7 @@ public final class Publisher {
         if (request.expiresIn() != null && (request.expiresIn().isZero() || request.expiresIn().isNegative())) {
             problems.add("--expires-in must be longer than zero");
         } else if (request.expiresIn() != null) {
-            String plus = "release date " + released + " plus " + Durations.format(request.expiresIn());
+            String plus = "release date " + released + " plus " + HumanUnits.setting(request.expiresIn());
             try {
                 expires = released.plus(request.expiresIn());
                 // Threat: a manifest signed already expired, published and served as if it protected anything.
@@ -186,7 +186,7 @@ public final class Publisher {
                             + " past, so hosts would refuse it; give a longer --expires-in or a later --release-date");
                 }
             } catch (DateTimeException | ArithmeticException e) {
-                problems.add("--expires-in " + Durations.format(request.expiresIn()) + " is too long; give a shorter one");
+                problems.add("--expires-in " + HumanUnits.setting(request.expiresIn()) + " is too long; give a shorter one");
             }
         }
         if (!problems.isEmpty()) {

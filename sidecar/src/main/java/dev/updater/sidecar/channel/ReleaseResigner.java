@@ -1,6 +1,6 @@
 package dev.updater.sidecar.channel;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.manifest.Manifest;
@@ -90,7 +90,7 @@ public final class ReleaseResigner {
             return clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(expiresIn);
         } catch (DateTimeException | ArithmeticException e) {
             throw new UpdaterException(ErrorCode.MANIFEST_INVALID, NOTHING_RESIGNED + ": --expires-in "
-                    + Durations.format(expiresIn) + " is too long; give a shorter one.", e);
+                    + HumanUnits.setting(expiresIn) + " is too long; give a shorter one.", e);
         }
     }
 

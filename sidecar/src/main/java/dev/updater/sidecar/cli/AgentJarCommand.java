@@ -1,7 +1,10 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AtomicFiles;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,13 +43,12 @@ import java.util.jar.Manifest;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar agent-jar --out /opt/updater/updater.jar",
-                "  updater-sidecar agent-jar --out /opt/updater/        (writes /opt/updater/updater.jar)",
-                "",
-                "Exit codes:",
-                "  0  the agent jar is at PATH",
-                "  1  it could not be written, or this build carries no agent jar",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar agent-jar --out /opt/updater/        (writes /opt/updater/updater.jar)"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "the agent jar is at PATH"),
+        @Code(value = ExitCode.FAILED, means = "it could not be written, or this build carries no agent jar"),
+        @Code(ExitCode.USAGE)})
 final class AgentJarCommand implements Callable<Integer> {
     /** Where the sidecar's build puts the agent jar (sidecar/pom.xml, execution embed-agent-jar). */
     static final String RESOURCE = "/dev/updater/sidecar/agent/updater.jar";
@@ -74,13 +76,13 @@ final class AgentJarCommand implements Callable<Integer> {
             write(target, jar);
         }
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.printf("%s %s: updater agent %s, %,d bytes, sha256 %s%n", unchanged ? "Up to date" : "Wrote",
-                target, versionOf(jar), jar.length, sha256.hex());
+        stdout.printf("%s %s: updater agent %s, %s, sha256 %s%n", unchanged ? "Up to date" : "Wrote",
+                target, versionOf(jar), HumanUnits.bytes(jar.length), sha256.hex());
         stdout.println("Next, add it to the service's JVM options:");
         stdout.println("  -javaagent:" + target.toAbsolutePath().normalize()
                 + "=manifest=https://releases.example.com/app/manifest.json,key=ed25519:...,home=/var/lib/app/updates");
         stdout.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     private static byte[] embeddedJar() {

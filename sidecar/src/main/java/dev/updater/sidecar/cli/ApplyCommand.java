@@ -1,6 +1,6 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.Cancellation;
@@ -8,7 +8,6 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.policy.Decision;
 import dev.updater.sidecar.channel.ChannelOffer;
-import dev.updater.sidecar.console.Amounts;
 import dev.updater.sidecar.console.CancelKeys;
 import dev.updater.sidecar.console.ProgressBar;
 import dev.updater.sidecar.console.Screen;
@@ -33,6 +32,8 @@ import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.QuarantineFile;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -78,14 +79,15 @@ import java.util.concurrent.Callable;
                 "  updater-sidecar apply --home /var/lib/app/updates",
                 "  updater-sidecar apply --home /var/lib/app/updates --yes --wait 10m",
                 "  updater-sidecar apply --home /var/lib/app/updates --key ed25519:MCowBQYDK2VwAyEA...   (nothing staged:"
-                        + " checks the channel)",
-                "",
-                "Exit codes:",
-                "  0  installed (and, with a sidecar, healthy)",
-                "  1  nothing staged, cancelled, refused, rolled back after a failed health gate, or still running"
-                        + " after --wait (the message says which)",
-                "  2  usage error (a wrong or missing option)"
+                        + " checks the channel)"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "installed (and, with a sidecar, healthy)"),
+        @Code(value = ExitCode.FAILED, means = "nothing staged, cancelled, refused, rolled back after a failed health"
+                + " gate, or still running after --wait (the message says which)"),
+        @Code(ExitCode.USAGE),
+        @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C; a download is kept, and the next 'apply'"
+                + " resumes it")})
 final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -113,8 +115,9 @@ final class ApplyCommand implements Callable<Integer> {
                     + " file. Example: --target /opt/app/app.jar")
     Path target;
 
-    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2",
-            description = "Without a running sidecar: how many backups to keep. Default: ${DEFAULT-VALUE}. Example: --keep-backups 3")
+    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2", converter = Converters.BackupCount.class,
+            description = "Without a running sidecar: how many backups to keep, at least 1. Default: ${DEFAULT-VALUE}."
+                    + " Example: --keep-backups 3")
     int keepBackups;
 
     @Override
@@ -133,12 +136,12 @@ final class ApplyCommand implements Callable<Integer> {
         } else {
             staged = downloadFromChannel(updateHome, screen, screens, clock, out);
             if (staged == null) {
-                return ExitCode.OK;
+                return ExitCode.OK.code();
             }
         }
 
         List<String> done = new ArrayList<>();
-        done.add("Download complete (" + Amounts.bytes(staged.size()) + ")");
+        done.add("Download complete (" + HumanUnits.size(staged.size()) + ")");
         done.add("Checksum verified (" + verifiedPrefix(updateHome, staged) + "...)");
 
         OptionalLong sidecar = SidecarLock.holder(updateHome);
@@ -148,7 +151,7 @@ final class ApplyCommand implements Callable<Integer> {
             Instant at = Instant.now();
             requests.write(requests.applyFile(), new Requests.Apply(staged.version(), staged.sha256(), at));
             screens.installing(done, "Asked the sidecar" + pid(sidecar) + " to install " + staged.version()
-                    + "; it backs up, replaces, restarts and health-checks it (waiting up to " + Durations.format(wait)
+                    + "; it backs up, replaces, restarts and health-checks it (waiting up to " + HumanUnits.setting(wait)
                     + ").");
             return reportInstall(RequestedSwap.await(updateHome, requests.applyFile(), before, at, wait), staged.version(),
                     installed, updateHome, screens, done);
@@ -162,7 +165,7 @@ final class ApplyCommand implements Callable<Integer> {
         done.add("Backup created");
         done.add("Artifact replaced");
         screens.installing(done, outcome.message());
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     /**
@@ -306,7 +309,7 @@ final class ApplyCommand implements Callable<Integer> {
             done.add("Healthy: passed its health gate");
             screens.installing(done, null);
             screens.updated(installed == null ? j.from().label() : installed, j.to().label());
-            return ExitCode.OK;
+            return ExitCode.OK.code();
         }
         String why = Optional.ofNullable(j.detail()).orElse(j.describe() + " ended " + j.state().label()) + ".";
         screens.failed(done, "Health gate", why);
@@ -327,7 +330,7 @@ final class ApplyCommand implements Callable<Integer> {
             out.println((j.kind() == SwapJournal.Kind.INSTALL ? "Installed " : "Rolled back to ")
                     + Printable.of(j.to().label()) + "; it passed its health gate.");
             out.flush();
-            return ExitCode.OK;
+            return ExitCode.OK.code();
         }
         throw new CommandFailedException(Optional.ofNullable(j.detail()).orElse(j.describe() + " ended "
                 + j.state().label()) + ".");

@@ -6,6 +6,8 @@ import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.ChannelOffer;
 import dev.updater.sidecar.console.Screen;
 import dev.updater.sidecar.console.UpdateScreens;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,13 +30,12 @@ import java.util.concurrent.Callable;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  updater-sidecar check --home /var/lib/app/updates --key ed25519:MCowBQYDK2VwAyEA...",
-                "",
-                "Exit codes:",
-                "  0  checked (an update is available, or there is none to install: the box says which)",
-                "  1  the check failed (unreachable channel, bad signature, expired manifest, ...)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar check --home /var/lib/app/updates --key ed25519:MCowBQYDK2VwAyEA..."
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "checked (an update is available, or there is none to install: the box says which)"),
+        @Code(value = ExitCode.FAILED, means = "the check failed (unreachable channel, bad signature, expired manifest, ...)"),
+        @Code(ExitCode.USAGE)})
 final class CheckCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -59,6 +60,6 @@ final class CheckCommand implements Callable<Integer> {
             err.flush();
         });
         new UpdateScreens(Screen.forConsole(out)).offer(offer, clock.instant());
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 }

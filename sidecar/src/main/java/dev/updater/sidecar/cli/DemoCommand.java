@@ -1,6 +1,8 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.sidecar.demo.Demo;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,13 +31,12 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar demo",
-                "  updater-sidecar demo --non-interactive",
-                "",
-                "Exit codes:",
-                "  0  every scene's outcome was checked and held",
-                "  1  a scene failed (the last lines of the sidecar's log are shown)",
-                "  2  usage error"
+                "  updater-sidecar demo --non-interactive"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "every scene's outcome was checked and held"),
+        @Code(value = ExitCode.FAILED, means = "a scene failed (the last lines of the sidecar's log are shown)"),
+        @Code(ExitCode.USAGE)})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -76,6 +77,6 @@ final class DemoCommand implements Callable<Integer> {
             }
             out.flush();
         }
-        return passed ? ExitCode.OK : ExitCode.FAILED;
+        return passed ? ExitCode.OK.code() : ExitCode.FAILED.code();
     }
 }

@@ -2,6 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.text.Printable;
+import dev.updater.sidecar.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -32,7 +33,7 @@ final class ErrorReporting implements IExecutionExceptionHandler, IParameterExce
             ex.printStackTrace(err);
         }
         err.flush();
-        return ExitCode.FAILED;
+        return ExitCode.FAILED.code();
     }
 
     @Override
@@ -44,7 +45,7 @@ final class ErrorReporting implements IExecutionExceptionHandler, IParameterExce
         err.print("Usage: " + cmd.getHelp().synopsis(0));
         err.println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
         err.flush();
-        return ExitCode.USAGE;
+        return ExitCode.USAGE.code();
     }
 
     private static String printable(Object text) {

@@ -1,10 +1,13 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.Printable;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,13 +27,12 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar history --home /var/lib/app/updates",
-                "  updater-sidecar history --home /var/lib/app/updates --json | jq '.[-1]'",
-                "",
-                "Exit codes:",
-                "  0  shown (also when there are no events yet)",
-                "  1  the home cannot be read (the message says why)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar history --home /var/lib/app/updates --json | jq '.[-1]'"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "shown (also when there are no events yet)"),
+        @Code(value = ExitCode.FAILED, means = "the home cannot be read (the message says why)"),
+        @Code(ExitCode.USAGE)})
 final class HistoryCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -59,7 +61,7 @@ final class HistoryCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     /**
@@ -68,7 +70,7 @@ final class HistoryCommand implements Callable<Integer> {
      */
     static String line(HistoryEvent e) {
         StringBuilder sb = new StringBuilder();
-        sb.append(e.at()).append("  ").append(String.format("%-12s", Printable.of(e.event())));
+        sb.append(e.at() == null ? "unknown time" : HumanUnits.time(e.at())).append("  ").append(String.format("%-12s", Printable.of(e.event())));
         if (e.version() != null) {
             sb.append(' ').append(Printable.of(e.version()));
         }

@@ -2,6 +2,8 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,13 +26,12 @@ import java.util.concurrent.Callable;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  updater-sidecar keygen --out ./keys",
-                "",
-                "Exit codes:",
-                "  0  the key pair was written",
-                "  1  it could not be written, or a key already exists there",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar keygen --out ./keys"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "the key pair was written"),
+        @Code(value = ExitCode.FAILED, means = "it could not be written, or a key already exists there"),
+        @Code(ExitCode.USAGE)})
 final class KeygenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,6 +53,6 @@ final class KeygenCommand implements Callable<Integer> {
         stdout.println("Key id " + written.key().id() + "; give hosts this line as the agent's key= option:");
         stdout.println(written.key().text());
         stdout.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 }

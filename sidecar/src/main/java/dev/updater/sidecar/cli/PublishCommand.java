@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.platform.PlatformKeys;
@@ -7,6 +8,8 @@ import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
 import dev.updater.sidecar.channel.ReleaseResigner;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
@@ -18,7 +21,6 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,14 +51,13 @@ import java.util.concurrent.Callable;
                 "  updater-sidecar publish --version 2.0.0 --artifact linux-x64=build/app-linux \\",
                 "      --artifact windows-x64=build/app.exe --key keys/updater.key --out ./channel \\",
                 "      --base-url https://cdn.example.com/app/ --breaking --rollout 10",
-                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d",
-                "",
-                "Exit codes:",
-                "  0  the release was published (or re-signed)",
-                "  1  nothing was published (the message says why: a missing artifact, a version not newer,"
-                        + " an expiry in the past, a key inside DIR, ...)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "the release was published (or re-signed)"),
+        @Code(value = ExitCode.FAILED, means = "nothing was published (the message says why: a missing artifact, a"
+                + " version not newer, an expiry in the past, a key inside DIR, ...)"),
+        @Code(ExitCode.USAGE)})
 final class PublishCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,10 +92,10 @@ final class PublishCommand implements Callable<Integer> {
             description = "The channel directory to write into; created if missing. Example: --out ./channel")
     Path out;
 
-    @Option(names = "--base-url", paramLabel = "URL",
+    @Option(names = "--base-url", paramLabel = "URL", converter = Converters.BaseUrl.class,
             description = "Write absolute artifact URLs under this URL (for a CDN that serves artifacts apart from"
                     + " the manifest). Default: URLs relative to the manifest. Example: --base-url https://cdn.example.com/app/")
-    String baseUrl;
+    URI baseUrl;
 
     @Option(names = "--feature", paramLabel = "TEXT",
             description = "A changelog line under \"features\"; repeatable. Example: --feature 'Dark mode'")
@@ -137,18 +138,10 @@ final class PublishCommand implements Callable<Integer> {
                     + " Example: --resign")
     boolean resign;
 
-    private Double rollout;
-
-    @Option(names = "--rollout", paramLabel = "PERCENT",
+    @Option(names = "--rollout", paramLabel = "PERCENT", converter = Converters.Percent.class,
             description = "Offer the release to this percentage of hosts (0 to 100), chosen by a stable hash of"
                     + " host id and version. Default: 100. Example: --rollout 25")
-    void setRollout(double percent) {
-        if (!(percent >= 0 && percent <= 100)) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--rollout': " + percent + " is outside 0 to 100");
-        }
-        rollout = percent;
-    }
+    Double rollout;
 
     @Option(names = "--force",
             description = "Replace a manifest of an equal or newer version, or an artifact file of the same name."
@@ -168,7 +161,7 @@ final class PublishCommand implements Callable<Integer> {
                         "Platform key '" + spec.key() + "' is given twice in --artifact");
             }
         }
-        PublishRequest request = new PublishRequest(version, byKey, keyFile, out, parseBaseUrl(), features, fixes,
+        PublishRequest request = new PublishRequest(version, byKey, keyFile, out, baseUrl, features, fixes,
                 minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force);
         Publisher.Result result = new Publisher(Clock.systemUTC()).publish(request);
         printSummary(result);
@@ -180,7 +173,7 @@ final class PublishCommand implements Callable<Integer> {
                     + " 30-day expiry, renewed on a schedule with 'publish --resign' (see docs/publishing.md).");
         }
         stderr.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     /** {@code publish --resign}: a fresh expiry for the release DIR offers, nothing else changed. */
@@ -196,13 +189,13 @@ final class PublishCommand implements Callable<Integer> {
         ReleaseResigner.Result result = new ReleaseResigner(Clock.systemUTC()).resign(out, keyFile, expiresInOrDefault());
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("Re-signed " + result.manifest().version() + " in " + out + "; only its expiry changed");
-        stdout.println("  expires       " + result.manifest().expires() + " (was "
-                + (result.previousExpires() == null ? "never" : result.previousExpires())
+        stdout.println("  expires       " + HumanUnits.time(result.manifest().expires()) + " (was "
+                + (result.previousExpires() == null ? "never" : HumanUnits.time(result.previousExpires()))
                 + "; re-sign again before then, or hosts refuse the channel)");
         stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
         stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
         stdout.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     private void checkReleaseOptions() {
@@ -227,23 +220,6 @@ final class PublishCommand implements Callable<Integer> {
         return expiresIn == null ? DEFAULT_EXPIRY : expiresIn;
     }
 
-    private URI parseBaseUrl() {
-        if (baseUrl == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(baseUrl);
-            if (!uri.isAbsolute() || uri.getHost() == null) {
-                throw new URISyntaxException(baseUrl, "not an absolute http(s) URL");
-            }
-            return uri;
-        } catch (URISyntaxException e) {
-            throw new ParameterException(spec.commandLine(),
-                    "Invalid value for option '--base-url': '" + baseUrl + "' is not an absolute URL such as"
-                            + " https://cdn.example.com/app/");
-        }
-    }
-
     private void printSummary(Publisher.Result result) {
         PrintWriter stdout = spec.commandLine().getOut();
         if (result.replaced() != null) {
@@ -254,10 +230,10 @@ final class PublishCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
             Artifact a = entry.getValue();
-            stdout.printf("  %-13s %s  %,d bytes  sha256 %s%n", entry.getKey(), a.url(), a.size(), a.sha256());
+            stdout.printf("  %-13s %s  %s  sha256 %s%n", entry.getKey(), a.url(), HumanUnits.bytes(a.size()), a.sha256());
         }
         if (result.manifest().expires() != null) {
-            stdout.println("  expires       " + result.manifest().expires()
+            stdout.println("  expires       " + HumanUnits.time(result.manifest().expires())
                     + " (renew it before then with 'publish --resign', or hosts refuse the channel)");
         } else {
             stdout.println("  expires       never");

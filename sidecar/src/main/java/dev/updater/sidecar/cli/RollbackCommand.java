@@ -1,6 +1,6 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
@@ -13,6 +13,8 @@ import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.Outcome;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,13 +46,13 @@ import java.util.concurrent.Callable;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  updater-sidecar rollback --home /var/lib/app/updates",
-                "",
-                "Exit codes:",
-                "  0  rolled back (and, with a sidecar, healthy)",
-                "  1  no backup, refused, unhealthy, or still running after --wait (the message says which)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar rollback --home /var/lib/app/updates"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "rolled back (and, with a sidecar, healthy)"),
+        @Code(value = ExitCode.FAILED, means = "no backup, refused, unhealthy, or still running after --wait (the"
+                + " message says which)"),
+        @Code(ExitCode.USAGE)})
 final class RollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -91,7 +93,7 @@ final class RollbackCommand implements Callable<Integer> {
             requests.write(requests.rollbackFile(), new Requests.Rollback(installedSha(file.path()), backup.sha256(), at));
             out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
                     + " to roll back to " + version + "; waiting for its health gate (up to "
-                    + Durations.format(wait) + ").");
+                    + HumanUnits.setting(wait) + ").");
             out.flush();
             return ApplyCommand.report(RequestedSwap.await(updateHome, requests.rollbackFile(), before, at, wait),
                     version, updateHome, out);
@@ -99,7 +101,7 @@ final class RollbackCommand implements Callable<Integer> {
         Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.path());
         out.println(Printable.of(outcome.message(), Printable.MAX_LINE_LENGTH));
         out.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     private static String installedSha(Path target) throws UpdaterException {

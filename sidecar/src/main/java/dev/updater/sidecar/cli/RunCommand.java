@@ -8,6 +8,8 @@ import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,14 +39,14 @@ import java.util.function.Consumer;
                 "  updater-sidecar run --home /var/lib/app/updates -- \\",
                 "      java -javaagent:updater.jar=home=/var/lib/app/updates,... -jar /opt/app/app.jar",
                 "  updater-sidecar run --home ./updates --apply immediate --health-url http://127.0.0.1:8080/health \\",
-                "      --min-uptime 5s -- java -javaagent:updater.jar=... -jar app.jar",
-                "",
-                "Exit codes:",
-                "  N    the host exited on its own with code N and nothing was due to be installed",
-                "  1    the sidecar failed (the message says why), or no healthy version is left after a rollback",
-                "  2    usage error (a wrong or missing option)",
-                "  143  stopped by SIGTERM (the host was stopped first)"
+                "      --min-uptime 5s -- java -javaagent:updater.jar=... -jar app.jar"
         })
+@ExitCodes(hostStatus = "the host exited on its own with code N and nothing was due to be installed", value = {
+        @Code(value = ExitCode.FAILED, means = "the sidecar failed (the message says why), or no healthy version is"
+                + " left after a rollback"),
+        @Code(ExitCode.USAGE),
+        @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C (SIGINT; the host was stopped first)"),
+        @Code(value = ExitCode.TERMINATED, means = "stopped by SIGTERM (the host was stopped first)")})
 final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,14 +33,15 @@ import picocli.CommandLine.Spec;
         footer = {
                 "  updater-sidecar serve ./releases",
                 "  updater-sidecar serve ./releases --port 0",
-                "  updater-sidecar serve /srv/releases --bind 0.0.0.0 --port 9000",
-                "",
-                "Exit codes:",
-                "  1  the directory or the address cannot be served (the message says why)",
-                "  2  usage error (a wrong or missing option)",
-                "  Otherwise it serves until Ctrl+C or SIGTERM, finishes the downloads in progress (2 s at most)",
-                "  and exits as the JVM does on that signal (130 or 143)."
+                "  updater-sidecar serve /srv/releases --bind 0.0.0.0 --port 9000"
         })
+@ExitCodes({
+        @Code(value = ExitCode.FAILED, means = "the directory or the address cannot be served (the message says why)"),
+        @Code(ExitCode.USAGE),
+        @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C, once the downloads in progress finished (2 s"
+                + " at most); it serves until then"),
+        @Code(value = ExitCode.TERMINATED, means = "stopped by SIGTERM, once the downloads in progress finished (2 s"
+                + " at most)")})
 final class ServeCommand implements Callable<Integer> {
     /** Responses in progress get this long to finish when the server is stopped. */
     private static final Duration STOP_GRACE = Duration.ofSeconds(2);
@@ -103,6 +106,6 @@ final class ServeCommand implements Callable<Integer> {
         }, "serve-shutdown"));
         // The server's threads do the work; this one only waits for SIGINT or SIGTERM.
         stopped.await();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 }

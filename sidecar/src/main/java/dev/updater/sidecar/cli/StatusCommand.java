@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.core.UpdaterException;
@@ -13,6 +14,8 @@ import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,13 +39,12 @@ import java.util.concurrent.Callable;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar status --home /var/lib/app/updates",
-                "  updater-sidecar status --home /var/lib/app/updates --json | jq .installed.version",
-                "",
-                "Exit codes:",
-                "  0  shown",
-                "  1  the home cannot be read (the message says why)",
-                "  2  usage error (a wrong or missing option)"
+                "  updater-sidecar status --home /var/lib/app/updates --json | jq .installed.version"
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "shown"),
+        @Code(value = ExitCode.FAILED, means = "the home cannot be read (the message says why)"),
+        @Code(ExitCode.USAGE)})
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -67,7 +69,7 @@ final class StatusCommand implements Callable<Integer> {
             printText(status, out);
         }
         out.flush();
-        return ExitCode.OK;
+        return ExitCode.OK.code();
     }
 
     static ObjectNode toJson(HomeStatus s) {
@@ -170,7 +172,7 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Host:         no agent has reported yet");
         } else if (s.hostAlive() && !a.exiting()) {
             out.println("Host:         running " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ", "
-                    + (a.ready() ? "ready since " + a.readyAt() : "not ready yet"));
+                    + (a.ready() ? "ready since " + time(a.readyAt()) : "not ready yet"));
         } else {
             out.println("Host:         not running (last: " + orUnknown(a.runningVersion()) + ", pid " + a.pid() + ")");
         }
@@ -181,14 +183,14 @@ final class StatusCommand implements Callable<Integer> {
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            out.println("Staged:       " + Printable.of(st.version()) + " (" + st.size() + " bytes)" + (st.needsApproval()
+            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")" + (st.needsApproval()
                     ? ", waits for 'updater-sidecar apply'"
                             + (st.approvalReason() == null ? "" : ": " + Printable.of(st.approvalReason()))
                     : ", installs as the apply policy says"));
         }
         if (a != null) {
             out.println("Last check:   " + (a.lastCheckAt() == null ? "none yet"
-                    : a.lastCheckAt() + (a.lastCheckResult() == null ? "" : "  " + Printable.of(a.lastCheckResult()))));
+                    : time(a.lastCheckAt()) + (a.lastCheckResult() == null ? "" : "  " + Printable.of(a.lastCheckResult()))));
             out.println("Last error:   " + (a.lastError() == null ? "none"
                     : Printable.of(a.lastError(), Printable.MAX_LINE_LENGTH)));
         }
@@ -205,7 +207,12 @@ final class StatusCommand implements Callable<Integer> {
                 s.backups().stream().map(b -> orUnknown(b.version())).toList())));
         SwapJournal j = s.journal();
         out.println("Last swap:    " + (j == null ? "none" : Printable.of(j.describe()) + ": " + j.state().label() + " at "
-                + j.updatedAt() + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
+                + time(j.updatedAt()) + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
+    }
+
+    /** Records may lack a time (an older agent's, or one edited by hand). */
+    private static String time(Instant at) {
+        return at == null ? "unknown" : HumanUnits.time(at);
     }
 
     private static String orUnknown(String version) {

@@ -23,12 +23,13 @@ final class SupervisionOptions {
                     + " Example: --apply window=02:00-04:00")
     ApplyPolicy policy;
 
-    @Option(names = "--health-url", paramLabel = "URL",
+    @Option(names = "--health-url", paramLabel = "URL", converter = Converters.HttpUrl.class,
             description = "An HTTP URL the new host must answer with 2xx to pass its health gate. Default: none"
                     + " (uptime and the agent's readiness decide). Example: --health-url http://127.0.0.1:8080/health")
     URI healthUrl;
 
-    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Converters.Span.class,
+    @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "60s",
+            converter = Converters.PositiveSpan.class,
             description = "How long after its start a new host has to pass its health gate, else it is rolled back."
                     + " Default: ${DEFAULT-VALUE}. Example: --health-timeout 2m")
     Duration healthTimeout;
@@ -43,8 +44,9 @@ final class SupervisionOptions {
                     + " killed. Default: ${DEFAULT-VALUE}. Example: --stop-timeout 10s")
     Duration stopTimeout;
 
-    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2",
-            description = "How many replaced artifacts to keep in HOME/backup for rollback. Default: ${DEFAULT-VALUE}."
+    @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2", converter = Converters.BackupCount.class,
+            description = "How many replaced artifacts to keep in HOME/backup for rollback, at least 1. Default:"
+                    + " ${DEFAULT-VALUE}."
                     + " Example: --keep-backups 3")
     int keepBackups;
 
@@ -54,12 +56,11 @@ final class SupervisionOptions {
                     + " the host's agent.json, which must name the same file. Example: --target /opt/app/app.jar")
     Path target;
 
-    /** The settings, with {@code target} as the sidecar's target (null: run takes the host command's -jar). */
+    /**
+     * The settings, with {@code target} as the sidecar's target (null: run takes the host command's -jar).
+     * Each value was checked as it was parsed; what is left is how they combine.
+     */
     SidecarSettings settings(CommandSpec spec, Duration restartTimeout, Targets.Target target) {
-        if (keepBackups < 1) {
-            throw new ParameterException(spec.commandLine(), "Invalid value for option '--keep-backups': "
-                    + keepBackups + "; keep at least 1, a rollback needs the previous version");
-        }
         GateSettings gate;
         try {
             gate = new GateSettings(healthUrl, minUptime, healthTimeout);

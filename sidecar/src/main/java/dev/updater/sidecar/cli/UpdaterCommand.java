@@ -1,5 +1,7 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,14 +18,9 @@ import picocli.CommandLine.Spec;
                 AgentJarCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
                 CheckCommand.class, ApplyCommand.class, RollbackCommand.class, DemoCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
-        footerHeading = "%nExit codes:%n",
-        footer = {
-                "  0  success",
-                "  1  the operation failed (the message says what and what to do)",
-                "  2  usage error (a wrong or missing option)",
-                "",
-                "Run 'updater-sidecar COMMAND --help' for a command's options and examples."
-        })
+        footer = {"", "Run 'updater-sidecar COMMAND --help' for its options, examples and exit codes."})
+@ExitCodes({@Code(ExitCode.OK), @Code(ExitCode.FAILED), @Code(ExitCode.USAGE), @Code(ExitCode.INTERRUPTED),
+        @Code(ExitCode.TERMINATED)})
 final class UpdaterCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -34,9 +31,9 @@ final class UpdaterCommand implements Runnable {
 
     static CommandLine newCommandLine() {
         ErrorReporting errors = new ErrorReporting();
-        return new CommandLine(new UpdaterCommand())
+        return ExitCodeSection.addTo(new CommandLine(new UpdaterCommand())
                 .setExecutionExceptionHandler(errors)
-                .setParameterExceptionHandler(errors);
+                .setParameterExceptionHandler(errors));
     }
 
     @Override

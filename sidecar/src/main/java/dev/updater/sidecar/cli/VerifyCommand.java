@@ -1,11 +1,12 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
-import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.ChannelVerifier;
 import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,13 +38,12 @@ import java.util.concurrent.Callable;
         footer = {
                 "  updater-sidecar verify --manifest ./channel/manifest.json --key-file keys/updater.pub --artifacts",
                 "  updater-sidecar verify --manifest https://releases.example.com/app/manifest.json \\",
-                "      --key ed25519:MCowBQYDK2VwAyEA...",
-                "",
-                "Exit codes:",
-                "  0  everything checked holds",
-                "  1  a problem was found (one line each), or the channel could not be read",
-                "  2  usage error (a wrong or missing option)"
+                "      --key ed25519:MCowBQYDK2VwAyEA..."
         })
+@ExitCodes({
+        @Code(value = ExitCode.OK, means = "everything checked holds"),
+        @Code(value = ExitCode.FAILED, means = "a problem was found (one line each), or the channel could not be read"),
+        @Code(ExitCode.USAGE)})
 final class VerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,10 +56,10 @@ final class VerifyCommand implements Callable<Integer> {
                     + " Its signature is read from the same place with .sig added. Example: --manifest ./channel")
     String manifest;
 
-    @Option(names = "--key", paramLabel = "ed25519:KEY",
+    @Option(names = "--key", paramLabel = "ed25519:KEY", converter = ChannelTrustOptions.KeyText.class,
             description = "A trusted public key, as printed by 'keygen'; repeatable (key rotation: any one"
                     + " suffices). Example: --key ed25519:MCowBQYDK2VwAyEA...")
-    List<String> keys = new ArrayList<>();
+    List<TrustedKey> keys = new ArrayList<>();
 
     @Option(names = "--key-file", paramLabel = "PUB",
             description = "A trusted public key file (updater.pub, or an OpenSSL PEM public key); repeatable."
@@ -85,7 +85,7 @@ final class VerifyCommand implements Callable<Integer> {
         if (report.verified()) {
             out.println("Verified " + printable(reader.manifestLocation()) + ": release " + report.manifest().version() + ".");
             out.flush();
-            return ExitCode.OK;
+            return ExitCode.OK.code();
         }
         PrintWriter err = spec.commandLine().getErr();
         for (String problem : report.problems()) {
@@ -94,7 +94,7 @@ final class VerifyCommand implements Callable<Integer> {
         err.println("Not verified: " + report.problems().size() + " problem(s) in "
                 + printable(reader.manifestLocation()) + ".");
         err.flush();
-        return ExitCode.FAILED;
+        return ExitCode.FAILED.code();
     }
 
     /** Lines quote the channel's manifest, its URLs and what its server answered. */
@@ -107,14 +107,7 @@ final class VerifyCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "Missing trusted key: give --key ed25519:... or --key-file updater.pub");
         }
-        List<TrustedKey> trusted = new ArrayList<>();
-        for (String key : keys) {
-            try {
-                trusted.add(TrustedKey.of(Ed25519Keys.parsePublicKey(key)));
-            } catch (UpdaterException e) {
-                throw new ParameterException(spec.commandLine(), "Invalid value for option '--key': " + e.getMessage());
-            }
-        }
+        List<TrustedKey> trusted = new ArrayList<>(keys);
         for (Path file : keyFiles) {
             trusted.add(KeyFiles.readPublicKey(file));
         }

@@ -6,6 +6,8 @@ import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,13 +34,14 @@ import java.util.function.Consumer;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  updater-sidecar watch --home /updates",
-                "  updater-sidecar watch --home /updates --apply window=02:00-04:00 --health-url http://127.0.0.1:8080/health",
-                "",
-                "Exit codes:",
-                "  1    the sidecar failed (the message says why), or no healthy version is left after a rollback",
-                "  2    usage error (a wrong or missing option)",
-                "  143  stopped by SIGTERM"
+                "  updater-sidecar watch --home /updates --apply window=02:00-04:00 --health-url http://127.0.0.1:8080/health"
         })
+@ExitCodes({
+        @Code(value = ExitCode.FAILED, means = "the sidecar failed (the message says why), or no healthy version is"
+                + " left after a rollback"),
+        @Code(ExitCode.USAGE),
+        @Code(ExitCode.INTERRUPTED),
+        @Code(ExitCode.TERMINATED)})
 final class WatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -52,7 +55,8 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     SupervisionOptions options;
 
-    @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m", converter = Converters.Span.class,
+    @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m",
+            converter = Converters.PositiveSpan.class,
             description = "How long the container runtime gets to start the host again after it exits for a swap"
                     + " (Kubernetes backs off up to 5 minutes); past it the swap is rolled back. Default: ${DEFAULT-VALUE}."
                     + " Example: --restart-timeout 10m")

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.console;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.download.DownloadListener;
 
 import java.time.Duration;
@@ -21,9 +22,9 @@ public final class ProgressBar implements DownloadListener {
     @Override
     public void progress(long bytesDone, long totalBytes, long bytesPerSecond) {
         int percent = totalBytes <= 0 ? 0 : (int) Math.min(100, bytesDone * 100 / totalBytes);
-        String figures = Amounts.bytes(bytesDone) + " / " + Amounts.bytes(totalBytes) + "  " + dot() + "  "
-                + Amounts.rate(bytesPerSecond) + "  " + dot() + "  "
-                + (bytesPerSecond > 0 ? Amounts.remaining(Duration.ofSeconds((totalBytes - bytesDone) / bytesPerSecond))
+        String figures = HumanUnits.size(bytesDone) + " / " + HumanUnits.size(totalBytes) + "  " + dot() + "  "
+                + HumanUnits.rate(bytesPerSecond) + "  " + dot() + "  "
+                + (bytesPerSecond > 0 ? HumanUnits.remaining(Duration.ofSeconds((totalBytes - bytesDone) / bytesPerSecond))
                 : "starting");
         if (screen.isTerminal()) {
             int filled = percent * BAR / 100;
@@ -39,7 +40,7 @@ public final class ProgressBar implements DownloadListener {
 
     @Override
     public void resumed(long fromByte) {
-        screen.line("Resuming the earlier download from " + Amounts.bytes(fromByte) + ".");
+        screen.line("Resuming the earlier download from " + HumanUnits.size(fromByte) + ".");
     }
 
     /** Ends the progress line. */

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.console;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.manifest.Artifact;
@@ -44,7 +45,7 @@ public final class UpdateScreens {
         List<String> lines = new ArrayList<>();
         lines.add("Current version: " + Printable.of(offer.installed()));
         lines.add("New version:     " + m.version()
-                + (m.releaseDate() == null ? "" : " (released " + Amounts.age(m.releaseDate(), now) + ")"));
+                + (m.releaseDate() == null ? "" : " (released " + HumanUnits.age(m.releaseDate(), now) + ")"));
         if (!m.changelog().isEmpty()) {
             lines.add("");
             lines.add("What's new:");
@@ -52,7 +53,7 @@ public final class UpdateScreens {
             m.changelog().fixes().forEach(f -> lines.add(screen.fix() + " " + entry(f)));
         }
         lines.add("");
-        lines.add("Download size: " + Amounts.bytes(artifact.size())
+        lines.add("Download size: " + HumanUnits.size(artifact.size())
                 + (offer.alreadyStaged() ? " (already downloaded and verified)" : ""));
         Decision.Install install = (Decision.Install) offer.decision();
         if (install.needsApproval()) {
@@ -67,7 +68,7 @@ public final class UpdateScreens {
         List<String> lines = new ArrayList<>();
         lines.add("Current version: " + (installed == null ? "unknown" : Printable.of(installed)));
         lines.add("New version:     " + Printable.of(staged.version())
-                + (staged.releaseDate() == null ? "" : " (released " + Amounts.age(staged.releaseDate(), now) + ")"));
+                + (staged.releaseDate() == null ? "" : " (released " + HumanUnits.age(staged.releaseDate(), now) + ")"));
         List<String> features = staged.features() == null ? List.of() : staged.features();
         List<String> fixes = staged.fixes() == null ? List.of() : staged.fixes();
         if (!features.isEmpty() || !fixes.isEmpty()) {
@@ -77,7 +78,7 @@ public final class UpdateScreens {
             fixes.forEach(f -> lines.add(screen.fix() + " " + entry(f)));
         }
         lines.add("");
-        lines.add("Download size: " + Amounts.bytes(staged.size()) + " (already downloaded and verified)");
+        lines.add("Download size: " + HumanUnits.size(staged.size()) + " (already downloaded and verified)");
         if (staged.needsApproval()) {
             lines.add("");
             lines.add("Needs your approval: " + (staged.approvalReason() == null ? "yes"

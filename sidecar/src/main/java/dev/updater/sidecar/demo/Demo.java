@@ -1,5 +1,6 @@
 package dev.updater.sidecar.demo;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
@@ -101,7 +102,7 @@ public final class Demo {
         boolean passed = failures.isEmpty();
         narrator.say("");
         narrator.say(passed
-                ? "The whole story held, in " + Narrator.format(narrator.elapsed()) + "."
+                ? "The whole story held, in " + HumanUnits.duration(narrator.elapsed()) + "."
                 : "The demo stopped: " + failures.get(0));
         return passed;
     }
@@ -196,7 +197,7 @@ public final class Demo {
         new Publisher(Clock.systemUTC()).publish(new PublishRequest(ReleaseVersion.parse(version), Map.of("any", jar),
                 keys.resolve(KeyFiles.PRIVATE_FILE), channel, null, List.of(feature), fixes, null, false, null,
                 Duration.ofDays(30), null, false));
-        narrator.ok("published " + version + " (signed manifest, " + Files.size(jar) / 1024 + " KiB jar)");
+        narrator.ok("published " + version + " (signed manifest, " + HumanUnits.size(Files.size(jar)) + " jar)");
     }
 
     private boolean historyHas(String event, String version) {
@@ -228,7 +229,7 @@ public final class Demo {
                         + what);
             }
             if (System.nanoTime() > deadline) {
-                throw new SceneFailed("gave up waiting " + SCENE_TIMEOUT.toSeconds() + " s for " + what);
+                throw new SceneFailed("gave up waiting " + HumanUnits.duration(SCENE_TIMEOUT) + " for " + what);
             }
             Thread.sleep(100);
         }

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.demo;
 
+import dev.updater.core.text.HumanUnits;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -33,7 +34,7 @@ final class Narrator {
 
     /** A checked outcome, with the time since the scene began. */
     void ok(String line) {
-        out.printf("   ok  %-62s (%s)%n", line, format(Duration.ofNanos(System.nanoTime() - sceneStarted)));
+        out.printf("   ok  %-62s (%s)%n", line, HumanUnits.duration(Duration.ofNanos(System.nanoTime() - sceneStarted)));
         out.flush();
     }
 
@@ -53,10 +54,5 @@ final class Narrator {
 
     Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    static String format(Duration d) {
-        long ms = d.toMillis();
-        return ms < 10_000 ? String.format("%.1f s", ms / 1000.0) : (ms / 1000) + " s";
     }
 }

@@ -1,7 +1,7 @@
 package dev.updater.sidecar.health;
 
-import dev.updater.core.Durations;
 
+import dev.updater.core.text.HumanUnits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,11 +19,11 @@ public record GateSettings(URI healthUrl, Duration minUptime, Duration timeout) 
         Objects.requireNonNull(timeout, "timeout");
         if (minUptime.isNegative() || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("The health gate needs a positive timeout and a non-negative"
-                    + " minimum uptime, got " + Durations.format(timeout) + " and " + Durations.format(minUptime));
+                    + " minimum uptime, got " + HumanUnits.setting(timeout) + " and " + HumanUnits.setting(minUptime));
         }
         if (minUptime.compareTo(timeout) > 0) {
-            throw new IllegalArgumentException("--min-uptime " + Durations.format(minUptime) + " is longer than"
-                    + " --health-timeout " + Durations.format(timeout) + ", so no host could ever pass; lower the"
+            throw new IllegalArgumentException("--min-uptime " + HumanUnits.setting(minUptime) + " is longer than"
+                    + " --health-timeout " + HumanUnits.setting(timeout) + ", so no host could ever pass; lower the"
                     + " first or raise the second.");
         }
         if (healthUrl != null && !("http".equals(healthUrl.getScheme()) || "https".equals(healthUrl.getScheme()))) {

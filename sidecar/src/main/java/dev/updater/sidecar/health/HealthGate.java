@@ -1,6 +1,6 @@
 package dev.updater.sidecar.health;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
@@ -53,9 +53,9 @@ public final class HealthGate {
 
     /** What a host must do to pass: {@code alive 10s, http://127.0.0.1:8080/health answering 2xx, within 1m}. */
     public String terms() {
-        return "alive " + Durations.format(settings.minUptime())
+        return "alive " + HumanUnits.setting(settings.minUptime())
                 + (settings.healthUrl() == null ? "" : ", " + settings.healthUrl() + " answering 2xx")
-                + ", within " + Durations.format(settings.timeout());
+                + ", within " + HumanUnits.setting(settings.timeout());
     }
 
     /**
@@ -92,14 +92,14 @@ public final class HealthGate {
             }
             if (!now.isBefore(deadline)) {
                 return new GateResult(GateResult.Verdict.FAILED, "the host did not pass within "
-                        + Durations.format(settings.timeout()) + ": " + missing(lastAnswer), since(started));
+                        + HumanUnits.setting(settings.timeout()) + ": " + missing(lastAnswer), since(started));
             }
             Thread.sleep(POLL.toMillis());
         }
     }
 
     private String passedBecause(Readiness agent) {
-        StringBuilder sb = new StringBuilder("alive for " + Durations.format(settings.minUptime()));
+        StringBuilder sb = new StringBuilder("alive for " + HumanUnits.setting(settings.minUptime()));
         if (settings.healthUrl() != null) {
             sb.append(", ").append(settings.healthUrl()).append(" answered 2xx");
         }
@@ -139,7 +139,7 @@ public final class HealthGate {
         } catch (HttpTimeoutException e) {
             return timeout.compareTo(REQUEST_TIMEOUT) < 0
                     ? new Answer(false, "no answer before the deadline", true)
-                    : Answer.of("no answer within " + Durations.format(timeout));
+                    : Answer.of("no answer within " + HumanUnits.setting(timeout));
         } catch (IOException e) {
             return Answer.of(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.serve;
 
+import dev.updater.core.text.HumanUnits;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
@@ -64,8 +65,7 @@ final class ReleaseFileResponder implements HttpHandler {
         } finally {
             exchange.close();
             leave();
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            log.accept(logLine(exchange, response, millis));
+            log.accept(logLine(exchange, response, Duration.ofNanos(System.nanoTime() - started)));
         }
     }
 
@@ -172,11 +172,11 @@ final class ReleaseFileResponder implements HttpHandler {
         return PrivateKeyFiles.reason(file.fileName(), head.array(), head.position());
     }
 
-    private static String logLine(HttpExchange exchange, Response response, long millis) {
+    private static String logLine(HttpExchange exchange, Response response, Duration took) {
         InetSocketAddress client = exchange.getRemoteAddress();
         String from = client == null ? "?" : client.getAddress().getHostAddress();
         return exchange.getRequestMethod() + " " + Printable.of(exchange.getRequestURI().toString()) + " "
-                + exchange.getResponseCode() + " " + response.bytesSent + " bytes " + millis + " ms (" + from
+                + exchange.getResponseCode() + " " + response.bytesSent + " bytes " + HumanUnits.millis(took) + " (" + from
                 + (response.aborted ? ", aborted" : "")
                 + (response.refused != null ? ", refused: " + Printable.of(response.refused) : "")
                 + (response.failure != null ? ", failed: " + Printable.of(response.failure) : "") + ")";

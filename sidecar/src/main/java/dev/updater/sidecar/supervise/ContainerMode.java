@@ -1,6 +1,6 @@
 package dev.updater.sidecar.supervise;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
@@ -182,7 +182,7 @@ final class ContainerMode implements HostMode {
                     noHostSince = now;
                 } else if (Duration.between(noHostSince, now).compareTo(settings.restartTimeout()) > 0) {
                     return Optional.of(WatchedHost.neverStarted(home, "no host running " + expectedLabel
-                            + " reported within " + Durations.format(settings.restartTimeout()) + " (--restart-timeout):"
+                            + " reported within " + HumanUnits.setting(settings.restartTimeout()) + " (--restart-timeout):"
                             + " the container runtime did not start one, or it exited at start before its agent"
                             + " reported", now));
                 }

@@ -1,6 +1,6 @@
 package dev.updater.sidecar.supervise;
 
-import dev.updater.core.Durations;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.JsonRecords;
@@ -44,7 +44,7 @@ final class HostStopper {
         if (host == null || host.startedAt() == null) {
             // A request that names no process would stop whichever host reads it, the restarted one included.
             log.accept("the host holding " + home.hostLock() + " left no readable agent record: it can be neither"
-                    + " asked to exit nor signalled; waiting " + Durations.format(stopTimeout) + " for it to exit");
+                    + " asked to exit nor signalled; waiting " + HumanUnits.setting(stopTimeout) + " for it to exit");
             return awaitGone(host, stopTimeout, cancelled);
         }
         long pid = host.pid();
@@ -55,17 +55,17 @@ final class HostStopper {
             }
             Optional<ProcessHandle> process = visibleProcess(host);
             if (process.isEmpty()) {
-                log.accept("the host (pid " + pid + ") did not exit within " + Durations.format(stopTimeout)
+                log.accept("the host (pid " + pid + ") did not exit within " + HumanUnits.setting(stopTimeout)
                         + " of its exit request, and its pid is not visible here to signal");
                 return awaitGone(host, stopTimeout, cancelled);
             }
-            log.accept("the host (pid " + pid + ") did not exit within " + Durations.format(stopTimeout)
+            log.accept("the host (pid " + pid + ") did not exit within " + HumanUnits.setting(stopTimeout)
                     + "; sending SIGTERM");
             process.get().destroy();
             if (awaitGone(host, stopTimeout, cancelled)) {
                 return true;
             }
-            log.accept("the host (pid " + pid + ") ignored SIGTERM for " + Durations.format(stopTimeout)
+            log.accept("the host (pid " + pid + ") ignored SIGTERM for " + HumanUnits.setting(stopTimeout)
                     + "; killing it");
             process.get().destroyForcibly();
             return awaitGone(host, stopTimeout, cancelled);

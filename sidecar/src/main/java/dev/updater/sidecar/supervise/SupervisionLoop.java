@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.Recovery;
@@ -38,7 +39,7 @@ public final class SupervisionLoop {
     /** The host's exit code for "restart me now, installing what is staged" ({@code run}). */
     static final int RESTART_EXIT_CODE = 42;
     /** What {@link #run} returns once stopped by SIGTERM: the JVM's own status for that signal. */
-    static final int STOPPED_BY_SIGNAL = 143;
+    static final int STOPPED_BY_SIGNAL = ExitCode.TERMINATED.code();
     private static final long POLL_MILLIS = 50;
 
     private final UpdateHome home;

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
@@ -379,12 +380,12 @@ public final class SwapTransaction {
     private Outcome commit(SwapJournal journal, RunningHost host, GateResult verdict) throws UpdaterException {
         CrashPoint.AFTER_GATE_PASSED.reach();
         history("healthy", journal.to().version(), journal.from().version(), "passed its health gate in "
-                + verdict.took().toMillis() + " ms: " + verdict.reason());
+                + HumanUnits.millis(verdict.took()) + ": " + verdict.reason());
         SwapJournal committed = journal.withState(SwapState.COMMITTED, now()).writeTo(home);
         CrashPoint.AFTER_COMMITTED.reach();
         finish(committed);
-        String message = journal.to().label() + " passed its health gate in " + verdict.took().toMillis()
-                + " ms (" + verdict.reason() + "); committed.";
+        String message = journal.to().label() + " passed its health gate in " + HumanUnits.millis(verdict.took())
+                + " (" + verdict.reason() + "); committed.";
         ctx.log().accept(message);
         return new Outcome(Outcome.Result.COMMITTED, committed, message, host);
     }

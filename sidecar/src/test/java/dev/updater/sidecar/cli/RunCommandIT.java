@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.text.HumanUnits;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
@@ -188,15 +189,15 @@ class RunCommandIT {
                 + "  Current version: 1.0.0\n"
                 + "  New version:     1.1.0 (released " + days + " days ago)\n"
                 + "  What's new:\n  + Feature of 1.1.0\n  * Fix of 1.1.0\n"
-                + "  Download size: " + dev.updater.sidecar.console.Amounts.bytes(size)
+                + "  Download size: " + HumanUnits.size(size)
                 + " (already downloaded and verified)\n"
                 + "INSTALLING UPDATE:\n"
-                + "  [ok] Download complete (" + dev.updater.sidecar.console.Amounts.bytes(size) + ")\n"
+                + "  [ok] Download complete (" + HumanUnits.size(size) + ")\n"
                 + "  [ok] Checksum verified (" + sha + "...)\n"
                 + "  Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0; it backs up, replaces, restarts"
                 + " and health-checks it (waiting up to 5m).\n"
                 + "INSTALLING UPDATE:\n"
-                + "  [ok] Download complete (" + dev.updater.sidecar.console.Amounts.bytes(size) + ")\n"
+                + "  [ok] Download complete (" + HumanUnits.size(size) + ")\n"
                 + "  [ok] Checksum verified (" + sha + "...)\n"
                 + "  [ok] Backup created\n  [ok] Artifact replaced\n  [ok] Restarted\n"
                 + "  [ok] Healthy: passed its health gate\n"
