@@ -51,6 +51,13 @@ public final class HealthGate {
         return settings;
     }
 
+    /** What a host must do to pass: {@code alive 10s, http://127.0.0.1:8080/health answering 2xx, within 1m}. */
+    public String terms() {
+        return "alive " + Durations.format(settings.minUptime())
+                + (settings.healthUrl() == null ? "" : ", " + settings.healthUrl() + " answering 2xx")
+                + ", within " + Durations.format(settings.timeout());
+    }
+
     /**
      * Watches {@code host} until it passes or fails, or {@code cancelled} turns true (the sidecar is
      * stopping: the verdict is left to the next start).

@@ -3,22 +3,20 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.health.GateSettings;
-import dev.updater.sidecar.health.HealthGate;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.HostControl;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.SwapContext;
-import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapTransaction;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,9 +31,7 @@ public final class OfflineSwap implements HostControl {
 
     public OfflineSwap(UpdateHome home, int keepBackups, Clock clock, Consumer<String> log) {
         this.home = home;
-        // never consulted: this caller starts no host, so no gate runs here
-        GateSettings unused = new GateSettings(null, Duration.ZERO, Duration.ofSeconds(1));
-        this.context = new SwapContext(home, new HealthGate(unused, home.agentRecord()), keepBackups, clock, log);
+        this.context = new SwapContext(home, keepBackups, clock, log);
     }
 
     public Outcome install(StagedRelease staged, Path target) throws UpdaterException, InterruptedException {
@@ -48,7 +44,7 @@ public final class OfflineSwap implements HostControl {
         }
     }
 
-    public Outcome rollBack(Backups.Backup backup, Path target) throws UpdaterException, InterruptedException {
+    public Outcome rollBack(Backup backup, Path target) throws UpdaterException, InterruptedException {
         SidecarLock lock = lockWithHostStopped();
         try {
             return new SwapTransaction(context, this).rollBack(backup, target);
@@ -61,7 +57,7 @@ public final class OfflineSwap implements HostControl {
     private SidecarLock lockWithHostStopped() throws UpdaterException, InterruptedException {
         SidecarLock lock = SidecarLock.acquire(home);
         try {
-            Optional<SwapJournal> journal = SwapJournal.read(home);
+            Optional<SwapJournal> journal = home.swapJournal().read();
             if (journal.isPresent() && !journal.get().state().isFinished()) {
                 throw new UpdaterException(ErrorCode.SWAP_FAILED, "The " + journal.get().describe() + " is unfinished ("
                         + journal.get().state().label() + "); start 'updater-sidecar run' or 'watch' on " + home.dir()
@@ -97,6 +93,12 @@ public final class OfflineSwap implements HostControl {
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) {
         return Optional.empty();
+    }
+
+    /** Never reached: {@link #startAfterSwap} starts no host here, so there is none to gate. */
+    @Override
+    public GateResult awaitHealthy(RunningHost host) {
+        throw new IllegalStateException("The offline swap starts no host, so it has none to gate");
     }
 
     @Override

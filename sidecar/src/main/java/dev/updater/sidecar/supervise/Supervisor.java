@@ -3,17 +3,18 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.HostControl;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.Recovery;
 import dev.updater.sidecar.swap.SwapContext;
-import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapTransaction;
 
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class Supervisor implements HostControl {
     private final StagedReleases staged;
     private final OperatorRequests operator;
     private final SwapContext context;
+    private final HealthGate gate;
     /** The file the host runs: --target, else the command's -jar; null when neither names one. */
     private final Targets.Target target;
     private final TargetAgreement agreement;
@@ -68,8 +70,8 @@ public final class Supervisor implements HostControl {
         this.requests = new Requests(home);
         this.staged = new StagedReleases(home, log);
         this.operator = new OperatorRequests(home, staged, clock, log);
-        this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
-                settings.keepBackups(), clock, log);
+        this.context = new SwapContext(home, settings.keepBackups(), clock, log);
+        this.gate = new HealthGate(settings.gate(), home.agentRecord());
         this.target = settings.target() != null ? settings.target() : Targets.ofCommand(null, command).orElse(null);
         this.agreement = target == null ? null : new TargetAgreement(home, target, staged);
     }
@@ -204,7 +206,7 @@ public final class Supervisor implements HostControl {
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target.path()));
+        Optional<Backup> backup = operator.takeRollback(Optional.of(target.path()));
         if (backup.isEmpty()) {
             return Optional.empty();
         }
@@ -322,6 +324,12 @@ public final class Supervisor implements HostControl {
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) throws UpdaterException {
         return Optional.ofNullable(startChild());
+    }
+
+    @Override
+    public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
+        log.accept("health gate: " + gate.terms());
+        return gate.await(host, () -> stopping);
     }
 
     @Override

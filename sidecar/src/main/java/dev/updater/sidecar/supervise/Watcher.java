@@ -3,17 +3,18 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.Durations;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.HostControl;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.Recovery;
 import dev.updater.sidecar.swap.SwapContext;
-import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapTransaction;
 
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class Watcher implements HostControl {
     private final StagedReleases staged;
     private final OperatorRequests operator;
     private final SwapContext context;
+    private final HealthGate gate;
     private final HostStopper stopper;
     /** The file the host runs: --target, else the target of the sidecar's last install; never agent.json's. */
     private final Targets.Target target;
@@ -60,8 +62,8 @@ public final class Watcher implements HostControl {
         this.requests = new Requests(home);
         this.staged = new StagedReleases(home, log);
         this.operator = new OperatorRequests(home, staged, clock, log);
-        this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
-                settings.keepBackups(), clock, log);
+        this.context = new SwapContext(home, settings.keepBackups(), clock, log);
+        this.gate = new HealthGate(settings.gate(), home.agentRecord());
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
         this.target = settings.target();
         this.agreement = target == null ? null : new TargetAgreement(home, target, staged);
@@ -176,7 +178,7 @@ public final class Watcher implements HostControl {
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target.path()));
+        Optional<Backup> backup = operator.takeRollback(Optional.of(target.path()));
         if (backup.isPresent() && !agreement.holds()) {
             operator.refuse(null, agreement.conflict());
             return Optional.empty();
@@ -290,6 +292,12 @@ public final class Watcher implements HostControl {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
+        log.accept("health gate: " + gate.terms());
+        return gate.await(host, () -> stopping);
     }
 
     @Override

@@ -1,13 +1,16 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
 
 import java.util.Optional;
 
 /**
  * What a swap transaction needs from its mode: {@code run} starts and stops its child, {@code watch}
- * asks the host to exit and waits for the container runtime to start it again.
+ * asks the host to exit and waits for the container runtime to start it again. Each mode gates the
+ * hosts it starts with its own health gate; the offline {@code apply} starts none and has no gate.
  */
 public interface HostControl {
     /**
@@ -17,6 +20,12 @@ public interface HostControl {
      */
     Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
             throws UpdaterException, InterruptedException;
+
+    /**
+     * Step 7: the health gate on a host {@link #startAfterSwap} returned: passed, failed, or cancelled
+     * because the sidecar is stopping (the next start decides then).
+     */
+    GateResult awaitHealthy(RunningHost host) throws UpdaterException, InterruptedException;
 
     /**
      * Stops a host that failed its gate, before its artifact is replaced. {@code run} stops its

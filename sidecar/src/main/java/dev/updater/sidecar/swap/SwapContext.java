@@ -1,25 +1,23 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.health.HealthGate;
 
 import java.time.Clock;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * What every transaction of one sidecar shares.
+ * What every transaction of one sidecar shares. The health gate is not here: it belongs to the mode
+ * that starts hosts ({@link HostControl#awaitHealthy}).
  *
  * @param home the update home
- * @param gate the health gate new hosts must pass
  * @param keepBackups how many backups to keep after a commit
  * @param clock the time written into records
  * @param log where one-line progress reports go ({@code run} and {@code watch} print them)
  */
-public record SwapContext(UpdateHome home, HealthGate gate, int keepBackups, Clock clock, Consumer<String> log) {
+public record SwapContext(UpdateHome home, int keepBackups, Clock clock, Consumer<String> log) {
     public SwapContext {
         Objects.requireNonNull(home, "home");
-        Objects.requireNonNull(gate, "gate");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(log, "log");
         if (keepBackups < 1) {

@@ -7,8 +7,8 @@ import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.OtherUser;
-import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapState;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,7 +93,7 @@ class ApplyCommandTest {
                 + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home + " starts it and checks its health."),
                 run.out());
         assertArrayEquals(NEW, Files.readAllBytes(target));
-        SwapJournal journal = SwapJournal.read(new UpdateHome(home)).orElseThrow();
+        SwapJournal journal = new UpdateHome(home).swapJournal().read().orElseThrow();
         assertEquals(SwapState.SWAPPED, journal.state());
         assertTrue(journal.pendingStart());
     }
@@ -145,7 +145,7 @@ class ApplyCommandTest {
         assertArrayEquals(NEW, Files.readAllBytes(target));
         assertArrayEquals(OLD, Files.readAllBytes(deployed));
         assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")));
-        assertEquals(SwapState.SWAPPED, SwapJournal.read(new UpdateHome(home)).orElseThrow().state());
+        assertEquals(SwapState.SWAPPED, new UpdateHome(home).swapJournal().read().orElseThrow().state());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapState;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.ChildJvm;
 import dev.updater.sidecar.testhost.ContainerRuntime;
 import dev.updater.sidecar.testhost.Hosts;
