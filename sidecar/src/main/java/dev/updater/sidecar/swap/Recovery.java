@@ -29,11 +29,14 @@ import java.util.Optional;
  * starts on the target as it is: recovery never keeps the service down. The target is what it
  * resolves to: through a symbolic link before the swap, the regular file the swap renamed there after it.
  *
- * Each load of an unfinished journal is counted in it; past {@link SwapTransaction#MAX_RESUMES} the
+ * Each load of an unfinished journal is counted in it; past {@link #MAX_RESUMES} the
  * loop breaker rolls back and quarantines instead of trying again. Recovery only decides: it picks the
  * {@link ResumePoint} and the runner does the steps from there, as it does in a transaction never cut short.
  */
 public final class Recovery {
+    /** Loads of one unfinished journal by restarted sidecars before the loop breaker gives up. */
+    static final int MAX_RESUMES = 2;
+
     private final SwapContext ctx;
     private final UpdateHome home;
     private final SwapTransaction transaction;
@@ -76,9 +79,9 @@ public final class Recovery {
         ctx.log().accept("found an unfinished " + journal.describe() + " (" + journal.state().label()
                 + (journal.gateFailure() != null ? ", gate failed" : "") + "); the target holds "
                 + (holdsNew ? journal.to().label() : journal.from().label()) + (counted ? "; resume "
-                + journal.resumes() + " of " + SwapTransaction.MAX_RESUMES : ""));
+                + journal.resumes() + " of " + MAX_RESUMES : ""));
         Optional<ResumePoint> at = resumePoint(journal, holdsNew);
-        if (counted && journal.resumes() > SwapTransaction.MAX_RESUMES && !at.map(ResumePoint::rollsBack).orElse(false)) {
+        if (counted && journal.resumes() > MAX_RESUMES && !at.map(ResumePoint::rollsBack).orElse(false)) {
             return Optional.of(transaction.giveUp(journal, "a sidecar stopped during it " + journal.resumes() + " times"));
         }
         return Optional.of(at.isPresent() ? transaction.resume(journal, at.get())

@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
 import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.UpdateHome;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +54,26 @@ final class ReplaceTarget {
             throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not rename " + temp + " over " + target + ": "
                     + ArtifactFiles.describe(e) + "; the target is unchanged. Check permissions on "
                     + target.getParent() + ".", e);
+        }
+    }
+
+    /**
+     * Steps 4–5 of a rollback, with the backup as the source. Input: a journal whose new version failed
+     * (its {@code backup} and {@code from}). Output: the target holds {@code from} again; or an exception
+     * whose message says why it cannot be put back (a backup missing, holding other bytes, or not copied).
+     */
+    static void restoreBackup(UpdateHome home, SwapJournal failing) throws UpdaterException {
+        Path backup = home.dir().resolve(failing.backup());
+        String kept = ArtifactFiles.hashOrNull(backup);
+        if (!failing.from().sha256().equals(kept)) {
+            throw new UpdaterException(ErrorCode.NO_BACKUP, "its backup " + backup + (kept == null ? " is missing"
+                    : " holds other bytes (SHA-256 " + kept + ")") + ", so " + failing.from().label()
+                    + " cannot be put back");
+        }
+        try {
+            rename(copyBeside(failing, backup, failing.from(), CrashPoint.ROLLBACK_DURING_COPY), failing);
+        } catch (UpdaterException e) {
+            throw new UpdaterException(e.code(), "its backup could not be put back: " + e.getMessage(), e);
         }
     }
 

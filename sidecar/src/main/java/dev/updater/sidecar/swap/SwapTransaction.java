@@ -27,8 +27,6 @@ import java.util.Optional;
 public final class SwapTransaction {
     /** Runs of the swap steps for one transaction before the loop breaker gives up. */
     static final int MAX_ATTEMPTS = 3;
-    /** Loads of one unfinished journal by restarted sidecars before the loop breaker gives up. */
-    static final int MAX_RESUMES = 2;
 
     private final SwapContext ctx;
     private final UpdateHome home;
@@ -134,20 +132,12 @@ public final class SwapTransaction {
         return restoreBackup(failing);
     }
 
-    /** Rolling back, steps 4–5 with the backup as the source; a backup that cannot be put back abandons. */
+    /** Rolling back: steps 4–5 with the backup as the source; a backup that cannot be put back abandons. */
     private Outcome restoreBackup(SwapJournal failing) throws UpdaterException, InterruptedException {
-        Path backup = home.dir().resolve(failing.backup());
-        String kept = ArtifactFiles.hashOrNull(backup);
-        if (!failing.from().sha256().equals(kept)) {
-            return end.abandoned(failing, "its backup " + backup + (kept == null ? " is missing"
-                    : " holds other bytes (SHA-256 " + kept + ")") + ", so " + failing.from().label()
-                    + " cannot be put back");
-        }
         try {
-            ReplaceTarget.rename(ReplaceTarget.copyBeside(failing, backup, failing.from(),
-                    CrashPoint.ROLLBACK_DURING_COPY), failing);
+            ReplaceTarget.restoreBackup(home, failing);
         } catch (UpdaterException e) {
-            return end.abandoned(failing, "its backup could not be put back: " + e.getMessage());
+            return end.abandoned(failing, e.getMessage());
         }
         CrashPoint.ROLLBACK_AFTER_RENAME.reach();
         return restartPrevious(failing);

@@ -13,6 +13,7 @@ import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -255,6 +257,70 @@ class SwapTransactionTest {
         assertTrue(journal.pendingStart());
         assertTrue(journal.approved());
         assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    @Test
+    void rollBack_whoseVersionFailsItsGate_isJournaledFailed_notCommitted_andTheSidecarStops() throws Exception {
+        hosts.thenHealthy().thenExits();
+        assertInstanceOf(Outcome.Installed.class, transaction(2).install(stage("1.1.0", NEW), target, false));
+        Backup backup = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+
+        Outcome outcome = transaction(2).rollBack(backup, target);
+
+        Outcome.PreviousFailed failed = assertInstanceOf(Outcome.PreviousFailed.class, outcome, outcome.message());
+        assertTrue(outcome.mustStop());
+        String sentence = "1.0.0 failed its health gate after the rollback: the host exited with code 3 before it passed";
+        assertEquals(sentence + ". The sidecar stops restarting it: fix the host, then start the sidecar again.",
+                outcome.message());
+        SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
+        assertEquals(failed.journal(), journal);
+        assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
+        assertEquals(SwapState.FAILED, journal.state(), "never committed: nothing healthy is left");
+        assertEquals(sentence, journal.detail());
+        assertArrayEquals(OLD, Files.readAllBytes(target), "the rollback's bytes stay; the sidecar stops there");
+        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
+        assertEquals("1.0.0", installed.version(), "installed.json says what the target holds");
+        assertEquals("1.1.0", installed.previousVersion());
+        assertEquals(List.of("installed", "healthy", "installed", "failed"), events());
+        assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
+        assertEquals(Optional.empty(), new Recovery(new SwapContext(updateHome, 2, clock, log::add), hosts).recover(),
+                "closed: the next start does not resume it");
+    }
+
+    @Test
+    void install_whenTheBackupCannotBeTaken_failsBeforeTheSwap_withItsCode_andTheTargetUntouched() throws Exception {
+        Path inTheWay = Files.createDirectories(home.resolve("backup/1.0.0/app.jar"));
+        Files.writeString(inTheWay.resolve("keep.txt"), "not a backup");
+
+        Outcome outcome = transaction(2).install(stage("1.1.0", NEW), target, false);
+
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome, outcome.message());
+        assertEquals(ErrorCode.SWAP_FAILED, failed.code());
+        assertEquals("Could not install 1.1.0: Could not back up " + target + " to " + inTheWay + ":"
+                + " DirectoryNotEmptyException (" + inTheWay + "); check free space and permissions. Nothing was"
+                + " replaced. The target still holds 1.0.0.", outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(SwapState.ROLLED_BACK, failed.journal().state());
+        assertEquals(outcome.message(), updateHome.swapJournal().read().orElseThrow().detail());
+        assertEquals(List.of("failed"), events());
+        assertEquals(List.of(), hosts.calls);
+        assertEquals("not a backup", Files.readString(inTheWay.resolve("keep.txt")));
+        assertNoTempFiles();
+    }
+
+    @Test
+    void install_whenTheSidecarStopsDuringTheGate_isInterrupted_andLeavesTheJournalForTheNextStart() throws Exception {
+        hosts.whenUp = GateResult.Verdict.CANCELLED;
+
+        Outcome outcome = transaction(2).install(stage("1.1.0", NEW), target, false);
+
+        Outcome.Interrupted interrupted = assertInstanceOf(Outcome.Interrupted.class, outcome, outcome.message());
+        assertEquals("Stopping during the install of 1.1.0 over 1.0.0; the next start finishes it.", outcome.message());
+        assertEquals(SwapState.VERIFYING, updateHome.swapJournal().read().orElseThrow().state());
+        assertEquals(interrupted.journal(), updateHome.swapJournal().read().orElseThrow());
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+        assertTrue(Files.exists(updateHome.stagedRecord()), "kept until the transaction ends");
+        assertEquals(List.of("installed"), events());
     }
 
     @Test
