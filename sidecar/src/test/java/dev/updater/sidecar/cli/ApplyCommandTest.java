@@ -99,6 +99,22 @@ class ApplyCommandTest {
     }
 
     @Test
+    void apply_withoutASidecar_whenTheSwapFailsBeforeTheRename_exits1_withWhy_andTheTargetUntouched() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        Path inTheWay = Files.createDirectories(home.resolve("backup/1.0.0/app.jar"));
+        Files.writeString(inTheWay.resolve("keep.txt"), "not a backup");
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Could not install 1.1.0: Could not back up " + target + " to " + inTheWay + ":"
+                + " DirectoryNotEmptyException (" + inTheWay + "); check free space and permissions. Nothing was"
+                + " replaced. The target still holds 1.0.0.\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(SwapState.ROLLED_BACK, new UpdateHome(home).swapJournal().read().orElseThrow().state());
+    }
+
+    @Test
     void apply_withoutASidecarWhileTheHostRuns_saysWhatToDo() throws Exception {
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
         try (FileChannel channel = FileChannel.open(home.resolve("host.lock"), StandardOpenOption.CREATE,
