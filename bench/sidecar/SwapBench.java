@@ -52,7 +52,7 @@ public class SwapBench {
             Outcome outcome = new OfflineSwap(new UpdateHome(home), 2, Clock.systemUTC(), line -> { })
                     .install(release, target);
             long t1 = System.nanoTime();
-            if (outcome.result() != Outcome.Result.PENDING_START) {
+            if (!(outcome instanceof Outcome.PendingStart)) {
                 throw new IllegalStateException(outcome.message());
             }
             sync();

@@ -4,8 +4,6 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.download.Validators;
-import dev.updater.core.home.JsonRecords;
-import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
@@ -135,7 +133,7 @@ public final class ReleaseCheck {
 
     private Set<ReleaseVersion> quarantined() throws UpdaterException {
         Set<ReleaseVersion> versions = new HashSet<>();
-        JsonRecords.read(home.quarantine(), Quarantine.class).ifPresent(q -> q.versions().forEach(e -> {
+        home.quarantineList().read().ifPresent(q -> q.versions().forEach(e -> {
             ReleaseVersion v = ReleaseVersion.tryParse(e.version());
             if (v != null) {
                 versions.add(v);

@@ -10,6 +10,7 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
 import dev.updater.core.home.AtomicFiles;
 import dev.updater.core.home.History;
+import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
@@ -92,39 +93,14 @@ public final class ReleaseStager {
 
     /**
      * Removes a release that a newer staged one replaced, so that a host whose sidecar waits (manual
-     * policy, approval) does not pile up every release it skipped. Only ever under {@code releases/}.
+     * policy, approval) does not pile up every release it skipped. Only ever under {@code releases/},
+     * and never while a swap the sidecar journaled but has not finished may still read it.
      */
     private void deleteRelease(StagedRelease old) {
-        Path dir = home.release(old.version()).normalize();
-        if (!dir.startsWith(home.releases()) || dir.equals(home.releases()) || swapInFlight()) {
-            return;
-        }
-        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // left for the next clean-up; it is not in the way
-                }
-            });
-        } catch (IOException e) {
-            // the release directory is already gone
-        }
-    }
-
-    /** A swap the sidecar has journaled but not finished may still read the old release: leave it be. */
-    private boolean swapInFlight() {
         try {
-            Optional<byte[]> journal = dev.updater.core.home.HomeFiles.read(home.journal(), 4L << 20);
-            if (journal.isEmpty()) {
-                return false;
-            }
-            com.fasterxml.jackson.databind.JsonNode state = dev.updater.core.json.Json.mapper().readTree(journal.get())
-                    .get("state");
-            return state == null || !(state.asText().equals("committed") || state.asText().equals("rolled-back")
-                    || state.asText().equals("abandoned"));
-        } catch (IOException | UpdaterException | RuntimeException e) {
-            return true; // unreadable: assume the worst and keep the files
+            new HomeCleanup(home).deleteRelease(old.version());
+        } catch (UpdaterException e) {
+            // left for the next clean-up; it is not in the way
         }
     }
 

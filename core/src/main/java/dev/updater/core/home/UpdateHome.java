@@ -83,6 +83,25 @@ public record UpdateHome(Path dir) {
         return dir.resolve("sidecar.lock");
     }
 
+    // ---- the swap's records (journal.json, quarantine.json, backup/<folder>/backup.json), typed
+
+    /** {@code journal.json}: the swap transaction ({@link SwapJournal}, its states {@link SwapState}). */
+    public HomeRecordFile<SwapJournal> swapJournal() {
+        return new HomeRecordFile<>(journal(), SwapJournal.class);
+    }
+
+    /** {@code quarantine.json}: versions never installed again automatically ({@link Quarantine}). */
+    public HomeRecordFile<Quarantine> quarantineList() {
+        return new HomeRecordFile<>(quarantine(), Quarantine.class);
+    }
+
+    /** {@code backup.json} in {@code folder} (a folder of {@link #backups()}): what that backup holds ({@link Backup}). */
+    public HomeRecordFile<Backup> backup(Path folder) {
+        return new HomeRecordFile<>(folder.resolve(Backup.FILE_NAME), Backup.class);
+    }
+
+    // ---- end of the swap's records
+
     /**
      * Resolves a path read from a record of this home ({@code releases/1.3.0/app.jar}) and checks that it
      * stays strictly inside {@code folder}. Threat: a record that says {@code ../../etc/shadow} or

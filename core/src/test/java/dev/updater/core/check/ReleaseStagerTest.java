@@ -5,6 +5,8 @@ import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
@@ -56,7 +58,22 @@ class ReleaseStagerTest {
     @Test
     void aReplacedRelease_isKept_whileTheSidecarsSwapIsUnfinished() throws Exception {
         UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        Instant t = Instant.parse("2026-02-07T12:00:00Z");
+        home.swapJournal().write(new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, SwapState.SWAPPED,
+                dir.resolve("app.jar").toString(), new SwapJournal.Artifact("1.0.0", "a".repeat(64), 5),
+                new SwapJournal.Artifact("1.1.0", "b".repeat(64), 5), "releases/1.1.0/app.jar", "backup/1.0.0/app.jar",
+                false, 1, 0, false, null, null, t, t));
+        assertReplacedReleaseKept(home);
+    }
+
+    @Test
+    void aReplacedRelease_isKept_whenTheJournalCannotBeRead() throws Exception {
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
         Files.writeString(home.journal(), "{\"state\" : \"swapped\"}");
+        assertReplacedReleaseKept(home);
+    }
+
+    private void assertReplacedReleaseKept(UpdateHome home) throws Exception {
         try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
             ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
             Manifest first = channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));

@@ -10,14 +10,13 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.download.Validators;
 import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.manifest.Artifact;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * Reads a channel over HTTP(S) with the same fetcher and downloader the agent uses, so
@@ -82,18 +81,7 @@ public final class RemoteChannel implements ChannelVerifier.ChannelReader {
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "could not create a temporary directory: " + e, e);
         } finally {
-            deleteTree(dir);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary directory left behind is harmless
+            HomeCleanup.deleteTreeQuietly(dir);
         }
     }
 }

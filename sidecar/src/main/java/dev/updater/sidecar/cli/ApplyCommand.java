@@ -1,27 +1,27 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.text.HumanUnits;
+import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
 import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.Cancellation;
 import dev.updater.core.download.Downloader;
+import dev.updater.core.home.HomeFiles;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
+import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.policy.Decision;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.channel.ChannelOffer;
 import dev.updater.sidecar.console.CancelKeys;
 import dev.updater.sidecar.console.ProgressBar;
 import dev.updater.sidecar.console.Screen;
 import dev.updater.sidecar.console.UpdateScreens;
-import java.net.URI;
-import java.util.ArrayList;
-import dev.updater.core.ErrorCode;
-import dev.updater.core.UpdaterException;
-import dev.updater.core.home.HomeFiles;
-import dev.updater.core.home.JsonRecords;
-import dev.updater.core.home.Quarantine;
-import dev.updater.core.home.StagedRelease;
-import dev.updater.core.home.UpdateHome;
-import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.supervise.RequestedSwap;
@@ -29,11 +29,10 @@ import dev.updater.sidecar.supervise.Requests;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.swap.Outcome;
-import dev.updater.sidecar.swap.QuarantineFile;
-import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapState;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
+import java.net.URI;
+import java.util.ArrayList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -159,7 +158,7 @@ final class ApplyCommand implements Callable<Integer> {
         Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
         Targets.refuseOtherAgentTarget(updateHome, file, "nothing was installed");
         Outcome outcome = new OfflineSwap(updateHome, keepBackups, clock, line -> { }).install(staged, file.path());
-        if (outcome.result() == Outcome.Result.REJECTED) {
+        if (outcome instanceof Outcome.Rejected || outcome instanceof Outcome.Failed) {
             throw new CommandFailedException(outcome.message());
         }
         done.add("Backup created");
@@ -302,7 +301,7 @@ final class ApplyCommand implements Callable<Integer> {
             throw new CommandFailedException("The sidecar refused: " + result.refusal());
         }
         SwapJournal j = result.journal();
-        if (j.state() == SwapState.COMMITTED && j.detail() == null) {
+        if (j.state() == SwapState.COMMITTED) {
             done.add("Backup created");
             done.add("Artifact replaced");
             done.add("Restarted");
@@ -326,7 +325,7 @@ final class ApplyCommand implements Callable<Integer> {
             throw new CommandFailedException("The sidecar refused: " + result.refusal());
         }
         SwapJournal j = result.journal();
-        if (j.state() == SwapState.COMMITTED && j.detail() == null) {
+        if (j.state() == SwapState.COMMITTED) {
             out.println((j.kind() == SwapJournal.Kind.INSTALL ? "Installed " : "Rolled back to ")
                     + Printable.of(j.to().label()) + "; it passed its health gate.");
             out.flush();

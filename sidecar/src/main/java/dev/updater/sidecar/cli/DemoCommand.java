@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.home.HomeCleanup;
 import dev.updater.sidecar.demo.Demo;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
@@ -73,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
             if (keep) {
                 out.println("Kept " + work);
             } else {
-                Demo.deleteTree(work);
+                HomeCleanup.deleteTreeQuietly(work);
             }
             out.flush();
         }

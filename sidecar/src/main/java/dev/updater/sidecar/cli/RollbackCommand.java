@@ -1,20 +1,21 @@
 package dev.updater.sidecar.cli;
 
-import dev.updater.core.text.HumanUnits;
-import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.text.Printable;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.text.HumanUnits;
+import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.supervise.RequestedSwap;
 import dev.updater.sidecar.supervise.Requests;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.Targets;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
+import dev.updater.sidecar.swap.Backups;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
         Targets.refuseOtherAgentTarget(updateHome, file, "nothing was changed");
-        Backups.Backup backup = new Backups(updateHome).forRollbackOf(file.path()).orElseThrow(() ->
+        Backup backup = new Backups(updateHome).forRollbackOf(file.path()).orElseThrow(() ->
                 new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
                         + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
                         + " the installed one is there."));
@@ -99,6 +100,9 @@ final class RollbackCommand implements Callable<Integer> {
                     version, updateHome, out);
         }
         Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.path());
+        if (outcome instanceof Outcome.Failed) {
+            throw new CommandFailedException(outcome.message());
+        }
         out.println(Printable.of(outcome.message(), Printable.MAX_LINE_LENGTH));
         out.flush();
         return ExitCode.OK.code();

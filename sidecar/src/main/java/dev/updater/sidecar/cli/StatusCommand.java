@@ -5,15 +5,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.HomeStatus;
-import dev.updater.sidecar.swap.Backups;
-import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
@@ -147,7 +147,7 @@ final class StatusCommand implements Callable<Integer> {
         }
 
         ArrayNode backups = root.putArray("backups");
-        for (Backups.Backup b : s.backups()) {
+        for (Backup b : s.backups()) {
             ObjectNode o = backups.addObject();
             o.put("version", b.version());
             o.put("sha256", b.sha256());

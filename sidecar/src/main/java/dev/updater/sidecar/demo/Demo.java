@@ -5,8 +5,6 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
-import dev.updater.core.home.JsonRecords;
-import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.KeyFiles;
@@ -29,14 +27,12 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The guided walkthrough: a real service under the real sidecar and agent, on 127.0.0.1, in a
@@ -215,7 +211,7 @@ public final class Demo {
 
     private boolean quarantined(String version) {
         try {
-            return JsonRecords.read(home.quarantine(), Quarantine.class).map(q -> q.contains(version)).orElse(false);
+            return home.quarantineList().read().map(q -> q.contains(version)).orElse(false);
         } catch (UpdaterException e) {
             return false;
         }
@@ -319,15 +315,6 @@ public final class Demo {
         }
         if (server != null) {
             server.close();
-        }
-    }
-
-    /** Deletes the demo's temporary folder. */
-    public static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temporary folder left behind is harmless
         }
     }
 

@@ -7,7 +7,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.core.home.SwapJournal;
 
 import java.io.IOException;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.core.home.SwapJournal;
 
 import java.time.Clock;
 import java.time.Duration;

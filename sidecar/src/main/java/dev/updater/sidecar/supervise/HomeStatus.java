@@ -3,14 +3,14 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.swap.Backups;
-import dev.updater.sidecar.swap.QuarantineFile;
-import dev.updater.sidecar.swap.SwapJournal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ import java.util.OptionalLong;
  */
 public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
                          String hostLockProblem, InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
-                         List<Backups.Backup> backups) {
+                         List<Backup> backups) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
         AgentRecord agent = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
@@ -45,8 +45,8 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
         LockProbe.Probe hostLock = LockProbe.probe(home.hostLock());
         return new HomeStatus(home, SidecarLock.holder(home), agent, hostLock.held(),
                 hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
-                JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElse(null), QuarantineFile.read(home),
-                SwapJournal.read(home).orElse(null), new Backups(home).list());
+                JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
+                home.swapJournal().read().orElse(null), new Backups(home).list());
     }
 
     /** Before the first install: the target the agent reported, hashed now. */

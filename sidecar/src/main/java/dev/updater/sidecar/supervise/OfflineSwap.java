@@ -3,16 +3,16 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.HostControl;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.SwapContext;
-import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapTransaction;
 
 import java.nio.file.Path;
@@ -44,7 +44,7 @@ public final class OfflineSwap implements HostControl {
         }
     }
 
-    public Outcome rollBack(Backups.Backup backup, Path target) throws UpdaterException, InterruptedException {
+    public Outcome rollBack(Backup backup, Path target) throws UpdaterException, InterruptedException {
         SidecarLock lock = lockWithHostStopped();
         try {
             return new SwapTransaction(context, this).rollBack(backup, target);
@@ -57,7 +57,7 @@ public final class OfflineSwap implements HostControl {
     private SidecarLock lockWithHostStopped() throws UpdaterException, InterruptedException {
         SidecarLock lock = SidecarLock.acquire(home);
         try {
-            Optional<SwapJournal> journal = SwapJournal.read(home);
+            Optional<SwapJournal> journal = home.swapJournal().read();
             if (journal.isPresent() && !journal.get().state().isFinished()) {
                 throw new UpdaterException(ErrorCode.SWAP_FAILED, "The " + journal.get().describe() + " is unfinished ("
                         + journal.get().state().label() + "); start 'updater-sidecar run' or 'watch' on " + home.dir()

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.supervise;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.StagedRelease;
@@ -62,7 +63,7 @@ final class OperatorRequests {
     }
 
     /** The backup a rollback request asks for, or empty when it was refused. */
-    Optional<Backups.Backup> takeRollback(Optional<Path> target) throws UpdaterException {
+    Optional<Backup> takeRollback(Optional<Path> target) throws UpdaterException {
         Optional<Requests.Rollback> request = requests.take(requests.rollbackFile(), Requests.Rollback.class);
         if (request.isEmpty()) {
             return Optional.empty();
@@ -85,7 +86,7 @@ final class OperatorRequests {
             return Optional.empty();
         }
         Backups backups = new Backups(home);
-        Optional<Backups.Backup> backup = r.toSha256() == null ? backups.forRollbackOf(target.get())
+        Optional<Backup> backup = r.toSha256() == null ? backups.forRollbackOf(target.get())
                 : backups.list().stream().filter(b -> b.sha256().equalsIgnoreCase(r.toSha256())).findFirst();
         if (backup.isEmpty()) {
             refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");

@@ -3,8 +3,8 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.swap.SwapJournal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ public final class RequestedSwap {
 
     /** The id of the journal before the request, so a transaction the request started is told apart. */
     public static String currentJournalId(UpdateHome home) throws UpdaterException {
-        return SwapJournal.read(home).map(SwapJournal::id).orElse("");
+        return home.swapJournal().read().map(SwapJournal::id).orElse("");
     }
 
     public static Result await(UpdateHome home, Path request, String journalBefore, Instant requestedAt,
@@ -69,7 +69,7 @@ public final class RequestedSwap {
 
     private static Optional<SwapJournal> readQuietly(UpdateHome home) {
         try {
-            return SwapJournal.read(home);
+            return home.swapJournal().read();
         } catch (UpdaterException e) {
             return Optional.empty();
         }

@@ -2,9 +2,9 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.swap.QuarantineFile;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +81,7 @@ final class StagedReleases {
             return Optional.empty();
         }
         try {
-            if (QuarantineFile.read(home).contains(s.version())) {
+            if (home.quarantineList().read().orElse(Quarantine.NONE).contains(s.version())) {
                 once(s.version() + " is staged but quarantined (it failed its health gate here); it is not"
                         + " installed automatically");
                 return Optional.empty();

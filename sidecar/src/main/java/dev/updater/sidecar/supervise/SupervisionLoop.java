@@ -2,10 +2,10 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.ExitCode;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.Recovery;
 import dev.updater.sidecar.swap.SwapContext;
@@ -220,7 +220,7 @@ public final class SupervisionLoop {
     }
 
     private Optional<Outcome> onRollbackRequest() throws UpdaterException, InterruptedException {
-        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target.path()));
+        Optional<Backup> backup = operator.takeRollback(Optional.of(target.path()));
         if (backup.isEmpty()) {
             return Optional.empty();
         }

@@ -5,8 +5,8 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.swap.SwapJournal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,7 +114,7 @@ public final class Targets {
      * @throws UpdaterException {@code TARGET_CONFLICT} naming both paths
      */
     public static void refuseOtherJournalTarget(UpdateHome home, Target target) throws UpdaterException {
-        Optional<SwapJournal> journal = SwapJournal.read(home);
+        Optional<SwapJournal> journal = home.swapJournal().read();
         if (journal.isEmpty() || journal.get().state().isFinished()) {
             return;
         }

@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
+import dev.updater.core.home.SwapJournal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

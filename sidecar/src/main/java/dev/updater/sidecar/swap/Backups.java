@@ -2,7 +2,9 @@ package dev.updater.sidecar.swap;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Backup;
+import dev.updater.core.home.HomeCleanup;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
 
@@ -11,40 +13,21 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * {@code backup/<version>/}: the artifacts installs replaced, each beside a {@code backup.json}
- * written once the copy is verified, so a directory without one is an unfinished backup. The newest
- * {@code --keep-backups} survive a commit.
+ * ({@link Backup}) written once the copy is verified, so a directory without one is an unfinished
+ * backup. The newest {@code --keep-backups} survive a commit.
  */
 public final class Backups {
-    static final String RECORD = "backup.json";
-
     private final UpdateHome home;
 
     public Backups(UpdateHome home) {
         this.home = home;
-    }
-
-    /**
-     * A verified backup.
-     *
-     * @param version the version it holds, or null when unknown
-     * @param sha256 its SHA-256
-     * @param size its size in bytes
-     * @param file its path relative to the home ({@code backup/1.0.0/app.jar})
-     * @param createdAt when it was taken
-     */
-    public record Backup(String version, String sha256, long size, String file, Instant createdAt) {
-        SwapJournal.Artifact artifact() {
-            return new SwapJournal.Artifact(version, sha256, size);
-        }
     }
 
     /** Where an install keeps the artifact it replaces: {@code backup/1.0.0/app.jar}, or {@code backup/sha-…/} when the version is unknown. */
@@ -56,11 +39,6 @@ public final class Backups {
         return "backup/" + dir + "/" + target.getFileName();
     }
 
-    void record(Backup backup) throws UpdaterException {
-        Path file = home.dir().resolve(backup.file());
-        JsonRecords.write(file.resolveSibling(RECORD), backup);
-    }
-
     /** Every complete backup, newest first. */
     public List<Backup> list() throws UpdaterException {
         List<Backup> all = new ArrayList<>();
@@ -69,7 +47,8 @@ public final class Backups {
         }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.backups())) {
             for (Path dir : dirs) {
-                Optional<Backup> record = readQuietly(dir.resolve(RECORD));
+                // a damaged record makes its backup unusable, not the home
+                Optional<Backup> record = home.backup(dir).readQuietly();
                 if (record.isPresent() && isBeside(record.get(), dir)) {
                     all.add(record.get());
                 }
@@ -93,16 +72,29 @@ public final class Backups {
         return newestOtherThan(installed == null ? "" : installed);
     }
 
+    /**
+     * The input of an operator's rollback: the backup's bytes as they are on disk now, or
+     * {@code NO_BACKUP} when they cannot be read or are not what its record says.
+     */
+    SwapJournal.Artifact verified(Backup backup) throws UpdaterException {
+        Path source = home.dir().resolve(backup.file());
+        SwapJournal.Artifact measured;
+        try {
+            measured = ArtifactFiles.measure(source, backup.version());
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.NO_BACKUP, "The backup " + source + " cannot be read: "
+                    + ArtifactFiles.describe(e) + "; nothing was changed.", e);
+        }
+        if (!measured.sha256().equals(backup.sha256()) || measured.size() != backup.size()) {
+            throw new UpdaterException(ErrorCode.NO_BACKUP, "The backup " + source + " is damaged: SHA-256 "
+                    + measured.sha256() + ", recorded " + backup.sha256() + "; nothing was changed.");
+        }
+        return measured;
+    }
+
     /** Deletes all but the newest {@code keep} backups, never the one {@code protectedFile} names. */
     void prune(int keep, String protectedFile) throws UpdaterException {
-        List<Backup> all = list();
-        for (int i = keep; i < all.size(); i++) {
-            Backup old = all.get(i);
-            if (old.file().equals(protectedFile)) {
-                continue;
-            }
-            deleteTree(home.dir().resolve(old.file()).getParent());
-        }
+        new HomeCleanup(home).pruneBackups(list(), keep, protectedFile);
     }
 
     /**
@@ -116,25 +108,6 @@ public final class Backups {
             return dir.equals(file.getParent()) && backup.sha256() != null && backup.createdAt() != null;
         } catch (IllegalArgumentException e) {
             return false; // an unusable backup, not a broken home
-        }
-    }
-
-    private static Optional<Backup> readQuietly(Path record) {
-        try {
-            return JsonRecords.read(record, Backup.class);
-        } catch (UpdaterException e) {
-            return Optional.empty(); // a damaged record makes its backup unusable, not the home
-        }
-    }
-
-    private static void deleteTree(Path dir) throws UpdaterException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, "Could not delete the old backup " + dir + ": " + e
-                    + "; delete it by hand.", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
 

@@ -1,40 +1,91 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.ErrorCode;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.sidecar.health.RunningHost;
 
+import java.util.Objects;
+
 /**
- * How a swap transaction (or a recovery) ended.
+ * How a swap transaction (or a recovery) ended: one type per ending, so a caller decides by type.
+ * Each carries one sentence for the operator; those that began a transaction carry the journal as
+ * last written, and those that left a host running carry it.
  *
- * @param result what happened
- * @param journal the journal as last written, or null when no transaction began
- * @param message one sentence for the operator
- * @param host the host left running, or null when none was started
+ * <pre>{@code
+ * switch (outcome) {
+ *     case Outcome.Installed i -> ...;
+ *     case Outcome.PreviousFailed f -> stop(f.message());
+ *     default -> ...;
+ * }
+ * }</pre>
  */
-public record Outcome(Result result, SwapJournal journal, String message, RunningHost host) {
-    public enum Result {
-        /** The new version passed its gate and stays. */
-        COMMITTED,
-        /** The new version failed its gate; the previous one is back and runs. */
-        ROLLED_BACK,
-        /** After a rollback the previous version failed its gate too: the sidecar stops restarting it. */
-        PREVIOUS_FAILED,
-        /** The staged release or the backup did not verify; nothing was changed. */
-        REJECTED,
-        /** The target already holds the staged bytes; only the records were brought up to date. */
-        ALREADY_INSTALLED,
-        /** Swapped without a sidecar ({@code apply}/{@code rollback}); the next sidecar starts and gates it. */
-        PENDING_START,
-        /** The sidecar is stopping mid-transaction; the journal tells the next start where to resume. */
-        INTERRUPTED,
-        /**
-         * The transaction could be neither finished nor reverted; the target holds what it held, and
-         * the caller starts a host on it (a service that never starts again is the worse failure).
-         */
-        ABANDONED
+public sealed interface Outcome {
+    /** One sentence for the operator. */
+    String message();
+
+    /** True when the sidecar must stop restarting hosts and exit with a failure: nothing healthy is left. */
+    default boolean mustStop() {
+        return this instanceof PreviousFailed;
     }
 
-    /** True when the sidecar must stop restarting hosts and exit with a failure. */
-    public boolean mustStop() {
-        return result == Result.PREVIOUS_FAILED;
+    /** The new version passed its gate and stays; the journal is {@code committed}. */
+    record Installed(SwapJournal journal, RunningHost host, String message) implements Outcome {
+        public Installed {
+            Objects.requireNonNull(journal, "journal");
+        }
+    }
+
+    /**
+     * The new version failed its gate (or the loop breaker gave it up); the previous one is back at the
+     * target, quarantined the new one, and runs in {@code host} (null when this caller starts no host).
+     */
+    record RolledBack(SwapJournal journal, RunningHost host, String message) implements Outcome {
+        public RolledBack {
+            Objects.requireNonNull(journal, "journal");
+        }
+    }
+
+    /**
+     * Nothing healthy is left: after a rollback the previous version failed its gate too, or an
+     * operator's rollback failed. The sidecar stops restarting it ({@link #mustStop}).
+     */
+    record PreviousFailed(SwapJournal journal, RunningHost host, String message) implements Outcome {
+        public PreviousFailed {
+            Objects.requireNonNull(journal, "journal");
+        }
+    }
+
+    /**
+     * The transaction began but could not swap (no space, a source that changed, a permission): the
+     * target was never touched and the journal is closed; {@code code} says which failure it was.
+     */
+    record Failed(ErrorCode code, SwapJournal journal, String message) implements Outcome {
+        public Failed {
+            Objects.requireNonNull(code, "code");
+            Objects.requireNonNull(journal, "journal");
+        }
+    }
+
+    /** The staged release did not verify: it was dropped, no transaction began, nothing was changed. */
+    record Rejected(String message) implements Outcome {
+    }
+
+    /** The target already holds the staged bytes; only the records were brought up to date. */
+    record AlreadyInstalled(String message) implements Outcome {
+    }
+
+    /** Swapped without a sidecar ({@code apply}/{@code rollback}); the next sidecar starts and gates it. */
+    record PendingStart(SwapJournal journal, String message) implements Outcome {
+    }
+
+    /** The sidecar is stopping mid-transaction; the journal tells the next start where to resume. */
+    record Interrupted(SwapJournal journal, RunningHost host, String message) implements Outcome {
+    }
+
+    /**
+     * The transaction could be neither finished nor reverted; the target holds what it held, and the
+     * caller starts a host on it (a service that never starts again is the worse failure).
+     */
+    record Abandoned(SwapJournal journal, String message) implements Outcome {
     }
 }

@@ -1,41 +1,24 @@
 package dev.updater.sidecar.swap;
 
-import dev.updater.core.text.HumanUnits;
-import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.AtomicFiles;
-import dev.updater.core.home.History;
-import dev.updater.core.home.HistoryEvent;
-import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
 
 /**
- * The swap transaction of DESIGN §5, one method per numbered step. {@link #install} reads top to
- * bottom: re-verify the staged file (1), journal {@code prepared} (2), back up the installed
- * artifact (3), copy the new one beside the target (4), rename it over the target and journal
- * {@code swapped} (5), start the host and journal {@code verifying} (6), gate it and commit or roll
- * back (7). Every journal write is atomic and durable, and the target only ever changes by a
- * rename, so a crash at any instant leaves it byte for byte old or new; {@link Recovery} resumes
- * from the journal.
+ * The swap transaction of DESIGN §5, run top to bottom: verify staged (1) → journal {@code prepared}
+ * (2) → back up (3) → copy beside (4) → rename, journal {@code swapped} (5) → start, journal
+ * {@code verifying} (6) → gate (7) → commit | roll back. Each step is a small class that states its
+ * input and output; this runner writes the journal between them, and every way it ends is one of
+ * {@link Endings}. The target only ever changes by a rename, so a crash at any instant leaves it byte
+ * for byte old or new, and {@link Recovery} resumes at the {@link ResumePoint} the journal calls for.
  *
  * <pre>{@code
  * Outcome outcome = new SwapTransaction(context, hostControl).install(staged, target, false);
@@ -44,469 +27,139 @@ import java.util.stream.Stream;
 public final class SwapTransaction {
     /** Runs of the swap steps for one transaction before the loop breaker gives up. */
     static final int MAX_ATTEMPTS = 3;
-    /** Loads of one unfinished journal by restarted sidecars before the loop breaker gives up. */
-    static final int MAX_RESUMES = 2;
-
-    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final SwapContext ctx;
     private final UpdateHome home;
     private final HostControl hosts;
-    /** The target's inode, size and mtime while {@link #measureInstalled} hashed it, if they held still. */
-    private ArtifactFiles.Identity installedAsMeasured;
+    private final SwapRecords records;
+    private final Endings end;
 
     public SwapTransaction(SwapContext ctx, HostControl hosts) {
         this.ctx = ctx;
         this.home = ctx.home();
         this.hosts = hosts;
+        this.records = new SwapRecords(ctx);
+        this.end = new Endings(ctx, records);
     }
 
     /** Installs {@code staged} over {@code target}: the whole of DESIGN §5. */
     public Outcome install(StagedRelease staged, Path target, boolean approved)
             throws UpdaterException, InterruptedException {
-        SwapJournal.Artifact to;
-        Path source;
+        StagedSource.Verified verified;
         try {
-            source = stagedFile(staged);
-            to = reverifyStaged(staged, source);
+            verified = StagedSource.verify(home, staged);
         } catch (UpdaterException e) {
-            return reject(staged, e);
+            return end.rejected(staged, e);
         }
-        SwapJournal.Artifact from = measureInstalled(target);
-        if (from.sha256().equals(to.sha256())) {
-            return alreadyInstalled(staged, target, from);
+        InstalledArtifact installed = InstalledArtifact.measure(home, target);
+        SwapJournal.Artifact from = installed.artifact();
+        if (from.sha256().equals(verified.artifact().sha256())) {
+            return end.alreadyInstalled(staged, target, from);
         }
-        ctx.log().accept("installing " + to.label() + " over " + from.label() + " at " + target);
-        SwapJournal journal = journalPrepared(SwapJournal.Kind.INSTALL, target, from, to,
-                home.dir().relativize(source).toString(), Backups.pathFor(from, target), approved);
-        return swapAndVerify(journal);
+        ctx.log().accept("installing " + verified.artifact().label() + " over " + from.label() + " at " + target);
+        SwapJournal prepared = records.prepared(SwapJournal.Kind.INSTALL, target, from, verified.artifact(),
+                home.dir().relativize(verified.file()).toString(), Backups.pathFor(from, target), approved);
+        return swap(prepared, installed.asMeasured());
     }
 
-    /**
-     * An operator's rollback: reinstalls {@code backup} through the same steps (without taking a
-     * backup of the version rolled away from, which is quarantined).
-     */
-    public Outcome rollBack(Backups.Backup backup, Path target) throws UpdaterException, InterruptedException {
-        Path source = home.dir().resolve(backup.file());
-        SwapJournal.Artifact to;
-        try {
-            to = ArtifactFiles.measure(source, backup.version());
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.NO_BACKUP, "The backup " + source + " cannot be read: "
-                    + ArtifactFiles.describe(e) + "; nothing was changed.", e);
-        }
-        if (!to.sha256().equals(backup.sha256()) || to.size() != backup.size()) {
-            throw new UpdaterException(ErrorCode.NO_BACKUP, "The backup " + source + " is damaged: SHA-256 "
-                    + to.sha256() + ", recorded " + backup.sha256() + "; nothing was changed.");
-        }
-        SwapJournal.Artifact from = measureInstalled(target);
+    /** An operator's rollback: reinstalls {@code backup} through steps 2 and 4–7 (the version rolled away from is quarantined). */
+    public Outcome rollBack(Backup backup, Path target) throws UpdaterException, InterruptedException {
+        SwapJournal.Artifact to = new Backups(home).verified(backup);
+        SwapJournal.Artifact from = InstalledArtifact.measure(home, target).artifact();
         ctx.log().accept("rolling back from " + from.label() + " to " + to.label() + " at " + target);
-        SwapJournal journal = journalPrepared(SwapJournal.Kind.ROLLBACK, target, from, to, backup.file(), null, true);
-        return swapAndVerify(journal);
+        return swap(records.prepared(SwapJournal.Kind.ROLLBACK, target, from, to, backup.file(), null, true), null);
     }
 
-    // ---- step 1
-
-    /** Resolves staged.json's {@code file} inside {@code releases/}, refusing paths that leave it. */
-    private Path stagedFile(StagedRelease staged) throws UpdaterException {
-        if (staged.version() == null || ReleaseVersion.tryParse(staged.version()) == null) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names version \"" + staged.version()
-                    + "\", which is not a semantic version");
-        }
-        if (staged.file() == null || Path.of(staged.file()).isAbsolute()) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()
-                    + "\"; it must be a path inside " + home.releases());
-        }
-        Path file = home.dir().resolve(staged.file()).normalize();
-        if (!file.startsWith(home.releases()) || file.equals(home.releases())) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()
-                    + "\", which is outside " + home.releases());
-        }
-        try {
-            // Threat: a directory on the way swapped for a symbolic link that points out of the home.
-            Path realParent = file.getParent().toRealPath();
-            Path expected = home.dir().toRealPath().resolve(home.dir().relativize(file.getParent()));
-            if (!realParent.equals(expected)) {
-                throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file
-                        + " is reached through a symbolic link (" + realParent + ")");
-            }
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " cannot be read ("
-                    + ArtifactFiles.describe(e) + ")", e);
-        }
-        return file;
+    /** Continues an unfinished transaction where {@code at} says; {@link Recovery} decides where. */
+    Outcome resume(SwapJournal journal, ResumePoint at) throws UpdaterException, InterruptedException {
+        return switch (at) {
+            case SWAP -> swap(journal, null);
+            case JOURNAL_SWAPPED -> startAndGate(records.swapped(journal));
+            case START -> startAndGate(journal);
+            case RESTORE_BACKUP -> restoreBackup(journal);
+            case RESTART_PREVIOUS -> restartPrevious(journal);
+        };
     }
 
-    /** Step 1: hashes the staged file as it is on disk now; staged.json is a claim, not a proof. */
-    private SwapJournal.Artifact reverifyStaged(StagedRelease staged, Path file) throws UpdaterException {
-        SwapJournal.Artifact measured;
-        try {
-            measured = ArtifactFiles.measure(file, staged.version());
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " cannot be read ("
-                    + ArtifactFiles.describe(e) + ")", e);
-        }
-        if (measured.size() != staged.size() || !measured.sha256().equalsIgnoreCase(String.valueOf(staged.sha256()))) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " is "
-                    + measured.size() + " bytes with SHA-256 " + measured.sha256() + ", but staged.json says "
-                    + staged.size() + " bytes with " + staged.sha256());
-        }
-        return measured;
-    }
-
-    /** Fail closed: a staged release that does not verify is dropped, and the agent stages it again. */
-    private Outcome reject(StagedRelease staged, UpdaterException why) throws UpdaterException {
-        String message = "Refused to install " + staged.version() + ": " + why.getMessage()
-                + ". Nothing was changed; the staged release was dropped and the agent downloads it again.";
-        dropStagedIf(staged.sha256());
-        history("failed", staged.version(), null, message);
-        ctx.log().accept(message);
-        return new Outcome(Outcome.Result.REJECTED, null, message, null);
-    }
-
-    private Outcome alreadyInstalled(StagedRelease staged, Path target, SwapJournal.Artifact installed)
-            throws UpdaterException {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease(staged.version(), installed.sha256(),
-                target.toString(), installed.version(), now()));
-        dropStagedIf(staged.sha256());
-        String message = target + " already holds " + staged.version() + "; nothing to install.";
-        ctx.log().accept(message);
-        return new Outcome(Outcome.Result.ALREADY_INSTALLED, null, message, null);
-    }
-
-    /** What the target holds now, with its version when a record vouches for these exact bytes. */
-    SwapJournal.Artifact measureInstalled(Path target) throws UpdaterException {
-        SwapJournal.Artifact measured;
-        try {
-            Path file = ArtifactFiles.installedFile(target);
-            ArtifactFiles.Identity before = ArtifactFiles.identity(file);
-            measured = ArtifactFiles.measure(file, null);
-            installedAsMeasured = before.equals(ArtifactFiles.identity(file)) ? before : null;
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": "
-                    + ArtifactFiles.describe(e) + "; give the file the host runs with --target.", e);
-        }
-        return new SwapJournal.Artifact(versionOf(measured.sha256()), measured.sha256(), measured.size());
-    }
-
-    private String versionOf(String sha256) {
-        try {
-            Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
-            if (installed.isPresent() && sha256.equals(installed.get().sha256())) {
-                return installed.get().version();
-            }
-            Optional<AgentRecord> agent = JsonRecords.read(home.agentRecord(), AgentRecord.class);
-            if (agent.isPresent() && sha256.equals(agent.get().targetSha256())) {
-                return agent.get().runningVersion();
-            }
-        } catch (UpdaterException e) {
-            // an unreadable record only costs the label; the hash decides everything
-        }
-        return null;
-    }
-
-    // ---- step 2
-
-    private SwapJournal journalPrepared(SwapJournal.Kind kind, Path target, SwapJournal.Artifact from,
-                                        SwapJournal.Artifact to, String source, String backup, boolean approved)
-            throws UpdaterException {
-        Instant now = now();
-        SwapJournal journal = new SwapJournal(ID.format(now), kind, SwapState.PREPARED, target.toString(), from, to,
-                source, backup, approved, 0, 0, false, null, null, now, now).writeTo(home);
-        CrashPoint.AFTER_PREPARED.reach();
-        return journal;
-    }
-
-    /** Steps 3 to 7 from a {@code prepared} journal; also how recovery redoes an install cut short before the swap. */
-    Outcome swapAndVerify(SwapJournal prepared) throws UpdaterException, InterruptedException {
-        SwapJournal journal = prepared.attempted(now()).writeTo(home);
+    /** Steps 3–5 from a {@code prepared} journal, then 6–7. {@code asMeasured}: the target's identity in step 1, or null. */
+    private Outcome swap(SwapJournal prepared, ArtifactFiles.Identity asMeasured)
+            throws UpdaterException, InterruptedException {
+        SwapJournal journal = records.write(prepared.attempted(records.now()));
         if (journal.attempts() > MAX_ATTEMPTS) {
             return giveUp(journal, "it was attempted " + MAX_ATTEMPTS + " times without finishing");
         }
-        Path target = Path.of(journal.target());
-        Path temp;
         try {
             if (journal.kind() == SwapJournal.Kind.INSTALL) {
-                backUpInstalled(journal, target);
+                BackUpInstalled.run(home, journal, asMeasured, records.now());
             }
-            temp = copyBesideTarget(journal, home.dir().resolve(journal.source()), journal.to(), CrashPoint.DURING_COPY);
+            Path temp = ReplaceTarget.copyBeside(journal, home.dir().resolve(journal.source()), journal.to(),
+                    CrashPoint.DURING_COPY);
             CrashPoint.AFTER_COPY.reach();
+            ReplaceTarget.rename(temp, journal);
         } catch (UpdaterException e) {
-            return abortBeforeSwap(journal, e);
+            return end.failedBeforeSwap(journal, e);
         }
-        journal = renameOverTarget(temp, journal);
-        return startAndGate(journal);
-    }
-
-    /**
-     * A step before the rename failed (no space, a changed source): the target was never touched.
-     * Close the journal, say why once, and leave the host as it was.
-     */
-    private Outcome abortBeforeSwap(SwapJournal journal, UpdaterException why) throws UpdaterException {
-        String sentence = "Could not install " + journal.to().label() + ": " + why.getMessage()
-                + (why.getMessage().endsWith(".") ? "" : ".") + " The target still holds " + journal.from().label() + ".";
-        SwapJournal closed = journal.withState(SwapState.ROLLED_BACK, now()).withDetail(sentence, now()).writeTo(home);
-        history("failed", journal.to().version(), journal.from().version(), sentence);
-        finish(closed);
-        ctx.log().accept(sentence);
-        return new Outcome(Outcome.Result.REJECTED, closed, sentence, null);
-    }
-
-    // ---- step 3
-
-    /** Keeps what the target holds now in {@code backup/}, verified, before anything replaces it. */
-    private void backUpInstalled(SwapJournal journal, Path target) throws UpdaterException {
-        Path backup = home.dir().resolve(journal.backup());
-        try {
-            if (!journal.from().sha256().equals(ArtifactFiles.hashOrNull(backup))) {
-                createPrivateDirectories(backup.getParent());
-                Path installed = ArtifactFiles.installedFile(target);
-                // A symbolic link's destination stays where it is after the swap, and whoever manages it
-                // may rewrite it in place: the backup of a linked target is a copy, never a hard link.
-                ArtifactFiles.linkOrCopy(installed, backup, installed.equals(target));
-            }
-            // A hard link to the very inode hashed a moment ago, unchanged since: hashing it again
-            // would read the same bytes (100 ms per 100 MiB). Anything else is verified.
-            boolean sameBytesAsHashed = installedAsMeasured != null && installedAsMeasured.fileKey() != null
-                    && installedAsMeasured.equals(ArtifactFiles.identity(backup));
-            SwapJournal.Artifact kept = sameBytesAsHashed ? journal.from()
-                    : ArtifactFiles.measure(backup, journal.from().version());
-            if (!kept.sha256().equals(journal.from().sha256())) {
-                throw new UpdaterException(ErrorCode.SWAP_FAILED, "The backup " + backup + " does not match the"
-                        + " installed artifact (SHA-256 " + kept.sha256() + ", expected " + journal.from().sha256()
-                        + "); the target changed during the install. Nothing was replaced; start again.");
-            }
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not back up " + target + " to " + backup + ": "
-                    + ArtifactFiles.describe(e) + "; check free space and permissions. Nothing was replaced.", e);
-        }
-        new Backups(home).record(new Backups.Backup(journal.from().version(), journal.from().sha256(),
-                journal.from().size(), journal.backup(), now()));
-        CrashPoint.AFTER_BACKUP.reach();
-    }
-
-    // ---- step 4
-
-    /** Copies {@code source} to a temp file in the target's directory, with the target's mode, fsynced and verified. */
-    private Path copyBesideTarget(SwapJournal journal, Path source, SwapJournal.Artifact expected, CrashPoint halfway)
-            throws UpdaterException {
-        Path target = Path.of(journal.target());
-        Path temp = tempFileOf(journal);
-        Set<PosixFilePermission> mode;
-        try {
-            // of the file a symbolic link points at: a link's own mode (0777) would make the jar world-writable
-            mode = ArtifactFiles.modeOf(ArtifactFiles.installedFile(target));
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the mode of " + target + ": "
-                    + ArtifactFiles.describe(e) + ". Nothing was replaced.", e);
-        }
-        ArtifactFiles.copyVerified(source, temp, expected, mode, halfway);
-        return temp;
-    }
-
-    /** {@code .app.jar.updater-<id>.tmp} beside the target: one per transaction, so recovery knows what to delete. */
-    static Path tempFileOf(SwapJournal journal) {
-        Path target = Path.of(journal.target());
-        return target.resolveSibling("." + target.getFileName() + ".updater-" + journal.id() + ".tmp");
-    }
-
-    // ---- step 5
-
-    /** Renames the verified temp file over the target (atomic), fsyncs the directory, journals {@code swapped}. */
-    private SwapJournal renameOverTarget(Path temp, SwapJournal journal) throws UpdaterException {
-        renameInto(temp, journal);
         CrashPoint.AFTER_RENAME.reach();
-        return markSwapped(journal);
+        return startAndGate(records.swapped(journal));
     }
 
-    SwapJournal markSwapped(SwapJournal journal) throws UpdaterException {
-        SwapJournal swapped = journal.withState(SwapState.SWAPPED, now()).writeTo(home);
-        if (journal.kind() == SwapJournal.Kind.INSTALL) {
-            history("installed", journal.to().version(), journal.from().version(),
-                    "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
-        } else {
-            quarantine(journal.from().version(), "rolled back by an operator to " + journal.to().label());
-            history("installed", journal.to().version(), journal.from().version(),
-                    "rolled back " + journal.target() + " to " + journal.to().label() + " by an operator's request");
-        }
-        CrashPoint.AFTER_SWAPPED.reach();
-        return swapped;
-    }
-
-    private void renameInto(Path temp, SwapJournal journal) throws UpdaterException {
-        Path target = Path.of(journal.target());
-        try {
-            AtomicFiles.moveAtomically(temp, target);
-        } catch (IOException e) {
-            ArtifactFiles.deleteQuietly(temp);
-            throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not rename " + temp + " over " + target + ": "
-                    + ArtifactFiles.describe(e) + "; the target is unchanged. Check permissions on "
-                    + target.getParent() + ".", e);
-        }
-    }
-
-    // ---- steps 6 and 7
-
-    /** Starts a host on the swapped target, gates it, and commits or rolls back. */
-    Outcome startAndGate(SwapJournal swapped) throws UpdaterException, InterruptedException {
+    /** Steps 6–7: starts a host on the swapped target, gates it, and commits or rolls back. */
+    private Outcome startAndGate(SwapJournal swapped) throws UpdaterException, InterruptedException {
         Optional<RunningHost> started = hosts.startAfterSwap(swapped, false);
         if (started.isEmpty()) {
-            SwapJournal pending = swapped.withPendingStart(true, now()).writeTo(home);
-            String message = "Swapped " + swapped.target() + " to " + swapped.to().label() + "; the next"
-                    + " 'updater-sidecar run' or 'watch' on " + home.dir() + " starts it and checks its health.";
-            return new Outcome(Outcome.Result.PENDING_START, pending, message, null);
+            return end.pendingStart(swapped);
         }
         RunningHost host = started.get();
         CrashPoint.AFTER_HOST_START.reach();
-        SwapJournal journal = swapped.withState(SwapState.VERIFYING, now()).withPendingStart(false, now()).writeTo(home);
+        SwapJournal journal = records.write(swapped.withState(SwapState.VERIFYING, records.now())
+                .withPendingStart(false, records.now()));
         CrashPoint.AFTER_VERIFYING.reach();
         ctx.log().accept("started " + journal.to().label() + " (pid " + host.pid() + ")");
         GateResult verdict = hosts.awaitHealthy(host);
-        switch (verdict.verdict()) {
-            case PASSED:
-                return commit(journal, host, verdict);
-            case CANCELLED:
-                return interrupted(journal, host);
-            default:
-                if (journal.kind() == SwapJournal.Kind.ROLLBACK) {
-                    return previousFailed(journal, host, journal.to().label() + " failed its health gate after the"
-                            + " rollback: " + verdict.reason());
-                }
-                return rollBackFailedRelease(journal, host, verdict.reason());
+        if (verdict.passed()) {
+            return end.committed(journal, host, verdict);
+        } else if (verdict.verdict() == GateResult.Verdict.CANCELLED) {
+            return end.interrupted(journal, host);
+        } else if (journal.kind() == SwapJournal.Kind.ROLLBACK) {
+            return end.previousFailed(journal, host, journal.to().label() + " failed its health gate after the"
+                    + " rollback: " + verdict.reason());
         }
-    }
-
-    private Outcome commit(SwapJournal journal, RunningHost host, GateResult verdict) throws UpdaterException {
-        CrashPoint.AFTER_GATE_PASSED.reach();
-        history("healthy", journal.to().version(), journal.from().version(), "passed its health gate in "
-                + HumanUnits.millis(verdict.took()) + ": " + verdict.reason());
-        SwapJournal committed = journal.withState(SwapState.COMMITTED, now()).writeTo(home);
-        CrashPoint.AFTER_COMMITTED.reach();
-        finish(committed);
-        String message = journal.to().label() + " passed its health gate in " + HumanUnits.millis(verdict.took())
-                + " (" + verdict.reason() + "); committed.";
-        ctx.log().accept(message);
-        return new Outcome(Outcome.Result.COMMITTED, committed, message, host);
-    }
-
-    private Outcome interrupted(SwapJournal journal, RunningHost host) {
-        String message = "Stopping during the " + journal.describe() + "; the next start finishes it.";
-        ctx.log().accept(message);
-        return new Outcome(Outcome.Result.INTERRUPTED, journal, message, host);
-    }
-
-    // ---- rolling back a release that failed its gate
-
-    /** The gate failed: journal why, stop the failed host, restore the backup through steps 4–5, start the old one. */
-    Outcome rollBackFailedRelease(SwapJournal journal, RunningHost failed, String reason)
-            throws UpdaterException, InterruptedException {
-        String sentence = journal.to().label() + " failed its health gate: " + reason;
-        SwapJournal failing = journal.withGateFailure(sentence, now()).writeTo(home);
-        history("failed", journal.to().version(), journal.from().version(), sentence);
+        String sentence = journal.to().label() + " failed its health gate: " + verdict.reason();
+        SwapJournal failing = records.failing(journal, sentence);
         ctx.log().accept(sentence + "; rolling back to " + journal.from().label());
         CrashPoint.AFTER_GATE_FAILED.reach();
-        if (failed != null) {
-            hosts.stopFailed(failed);
-        }
+        hosts.stopFailed(host);
         return restoreBackup(failing);
     }
 
-    /**
-     * Steps 4–5 with the backup as the source; the target holds the old bytes when this returns. A
-     * backup that is missing or damaged, or cannot be put back, leaves the transaction abandoned rather
-     * than failing every later start at the same place.
-     */
-    Outcome restoreBackup(SwapJournal failing) throws UpdaterException, InterruptedException {
-        Path backup = home.dir().resolve(failing.backup());
-        String kept = ArtifactFiles.hashOrNull(backup);
-        if (!failing.from().sha256().equals(kept)) {
-            return leaveAsFound(failing, "its backup " + backup + (kept == null ? " is missing"
-                    : " holds other bytes (SHA-256 " + kept + ")") + ", so " + failing.from().label()
-                    + " cannot be put back");
-        }
+    /** Rolling back: steps 4–5 with the backup as the source; a backup that cannot be put back abandons. */
+    private Outcome restoreBackup(SwapJournal failing) throws UpdaterException, InterruptedException {
         try {
-            Path temp = copyBesideTarget(failing, backup, failing.from(), CrashPoint.ROLLBACK_DURING_COPY);
-            renameInto(temp, failing);
+            ReplaceTarget.restoreBackup(home, failing);
         } catch (UpdaterException e) {
-            return leaveAsFound(failing, "its backup could not be put back: " + e.getMessage());
+            return end.abandoned(failing, e.getMessage());
         }
         CrashPoint.ROLLBACK_AFTER_RENAME.reach();
         return restartPrevious(failing);
     }
 
-    /**
-     * The transaction can be neither finished nor reverted (a backup that is gone, a target changed by
-     * hand): leave the target as it is, quarantine a version that failed its gate, and close the journal
-     * as {@code abandoned}, with why in the journal and the history, so that no later start tries again.
-     * The caller starts a host on the target as it is: a service that never starts again is the worse
-     * failure, and the operator sees what it runs in {@code status}.
-     */
-    Outcome leaveAsFound(SwapJournal journal, String why) throws UpdaterException {
-        Path target = Path.of(journal.target());
-        String onDisk = ArtifactFiles.hashOfTargetOrNull(target);
-        boolean holdsNew = journal.to().sha256().equals(onDisk);
-        SwapJournal.Artifact held = holdsNew ? journal.to() : journal.from().sha256().equals(onDisk) ? journal.from() : null;
-        String sentence = "Could not finish the " + journal.describe() + ": " + why + ". The target " + target
-                + " was left as it is, holding " + (held != null ? held.label() : onDisk == null ? "nothing (it is missing)"
-                : "unknown bytes (SHA-256 " + onDisk + ")") + ", and the host runs on it; the journal is closed as"
-                + " abandoned and nothing is retried. Check the target, then install or roll back with"
-                + " 'updater-sidecar apply' or 'rollback'.";
-        if (journal.gateFailure() != null && quarantine(journal.to().version(), journal.gateFailure())) {
-            history("quarantined", journal.to().version(), journal.from().version(), journal.gateFailure());
-        }
-        if (onDisk != null) {
-            JsonRecords.write(home.installedRecord(), new InstalledRelease(held == null ? null : held.version(), onDisk,
-                    journal.target(), holdsNew ? journal.from().version() : null, now()));
-        }
-        history("failed", journal.to().version(), journal.from().version(), sentence);
-        SwapJournal closed = journal.withState(SwapState.ABANDONED, now()).withDetail(sentence, now()).writeTo(home);
-        finish(closed);
-        ctx.log().accept(sentence);
-        return new Outcome(Outcome.Result.ABANDONED, closed, sentence, null);
-    }
-
-    /** The target holds the old artifact again: quarantine the failed version, start the old one, gate it. */
-    Outcome restartPrevious(SwapJournal failing) throws UpdaterException, InterruptedException {
+    /** Rolling back, steps 6–7 for the old artifact: quarantine the failed version, start the old one, gate it. */
+    private Outcome restartPrevious(SwapJournal failing) throws UpdaterException, InterruptedException {
         String reason = failing.gateFailure() != null ? failing.gateFailure()
                 : failing.to().label() + " was not installed: the sidecar stopped before the swap";
-        if (quarantine(failing.to().version(), reason)) {
-            history("quarantined", failing.to().version(), failing.from().version(), reason);
+        if (records.quarantine(failing.to().version(), reason)) {
+            records.history("quarantined", failing.to().version(), failing.from().version(), reason);
         }
         CrashPoint.AFTER_QUARANTINE.reach();
-        Optional<RunningHost> started = hosts.startAfterSwap(failing, true);
-        RunningHost host = started.orElse(null);
-        if (host != null) {
-            GateResult verdict = hosts.awaitHealthy(host);
-            if (verdict.verdict() == GateResult.Verdict.CANCELLED) {
-                return interrupted(failing, host);
-            }
-            if (!verdict.passed()) {
-                return previousFailed(failing, host, "the previous version " + failing.from().label()
-                        + " also failed its health gate after the rollback: " + verdict.reason());
-            }
+        Optional<RunningHost> host = hosts.startAfterSwap(failing, true);
+        GateResult verdict = host.isPresent() ? hosts.awaitHealthy(host.get()) : null;
+        if (verdict != null && verdict.verdict() == GateResult.Verdict.CANCELLED) {
+            return end.interrupted(failing, host.get());
+        } else if (verdict != null && !verdict.passed()) {
+            return end.previousFailed(failing, host.get(), "the previous version " + failing.from().label()
+                    + " also failed its health gate after the rollback: " + verdict.reason());
         }
-        SwapJournal rolledBack = failing.withState(SwapState.ROLLED_BACK, now())
-                .withDetail(reason, now()).writeTo(home);
-        history("rolled-back", failing.from().version(), failing.to().version(), "rolled back from "
-                + failing.to().label() + " to " + failing.from().label() + ": " + reason);
-        CrashPoint.AFTER_ROLLED_BACK.reach();
-        finish(rolledBack);
-        String message = "Rolled back to " + failing.from().label() + "; " + failing.to().label()
-                + " is quarantined and will not be installed again automatically.";
-        ctx.log().accept(message);
-        return new Outcome(Outcome.Result.ROLLED_BACK, rolledBack, message, host);
-    }
-
-    /** Nothing healthy is left to fall back to: journal it, and tell the sidecar to stop restarting. */
-    private Outcome previousFailed(SwapJournal journal, RunningHost host, String sentence) throws UpdaterException {
-        SwapState end = journal.kind() == SwapJournal.Kind.ROLLBACK ? SwapState.COMMITTED : SwapState.ROLLED_BACK;
-        SwapJournal done = journal.withState(end, now()).withDetail(sentence, now()).writeTo(home);
-        history("failed", journal.from().version(), journal.to().version(), sentence);
-        finish(done);
-        String message = sentence + ". The sidecar stops restarting it: fix the host, then start the sidecar again.";
-        ctx.log().accept(message);
-        return new Outcome(Outcome.Result.PREVIOUS_FAILED, done, message, host);
+        return end.rolledBack(failing, reason, host.orElse(null));
     }
 
     /**
@@ -517,97 +170,10 @@ public final class SwapTransaction {
         String sentence = "gave up the " + journal.describe() + ": " + why;
         ctx.log().accept(sentence);
         if (journal.kind() == SwapJournal.Kind.ROLLBACK) {
-            return previousFailed(journal, null, sentence);
+            return end.previousFailed(journal, null, sentence);
         }
-        SwapJournal failing = journal.withGateFailure(sentence, now()).writeTo(home);
-        history("failed", journal.to().version(), journal.from().version(), sentence);
-        String onDisk = ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target()));
-        if (journal.to().sha256().equals(onDisk)) {
-            return restoreBackup(failing);
-        }
-        return restartPrevious(failing);
-    }
-
-    // ---- after the end
-
-    /**
-     * Brings the other records in line with a finished journal: installed.json, the staged release,
-     * old backups, the temp file. Idempotent, so recovery can run it again after a crash.
-     */
-    void finish(SwapJournal done) throws UpdaterException {
-        ArtifactFiles.deleteQuietly(tempFileOf(done));
-        if (done.state() != SwapState.ABANDONED) { // an abandoned one wrote what the target held as it closed
-            SwapJournal.Artifact now = done.state() == SwapState.COMMITTED ? done.to() : done.from();
-            SwapJournal.Artifact before = done.state() == SwapState.COMMITTED ? done.from() : done.to();
-            JsonRecords.write(home.installedRecord(), new InstalledRelease(now.version(), now.sha256(), done.target(),
-                    before.version(), done.updatedAt()));
-        }
-        if (done.kind() == SwapJournal.Kind.INSTALL) {
-            dropStagedIf(done.to().sha256());
-            if (done.to().version() != null && done.source().startsWith("releases/")
-                    && !stagedNames(done.to().version())) {
-                deleteTree(home.release(done.to().version()));
-            }
-            if (done.state() == SwapState.COMMITTED) {
-                new Backups(home).prune(ctx.keepBackups(), done.backup());
-            }
-        }
-    }
-
-    /** True when staged.json names {@code version} (re-staged with other bytes): its release directory stays. */
-    private boolean stagedNames(String version) {
-        try {
-            return JsonRecords.read(home.stagedRecord(), StagedRelease.class)
-                    .map(s -> version.equals(s.version())).orElse(false);
-        } catch (UpdaterException e) {
-            return true; // unreadable: leave the directory to the agent
-        }
-    }
-
-    private void dropStagedIf(String sha256) throws UpdaterException {
-        Optional<StagedRelease> staged;
-        try {
-            staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
-        } catch (UpdaterException e) {
-            staged = Optional.empty();
-        }
-        if (staged.isPresent() && String.valueOf(staged.get().sha256()).equalsIgnoreCase(sha256)) {
-            try {
-                Files.deleteIfExists(home.stagedRecord());
-                AtomicFiles.fsyncDirectory(home.dir());
-            } catch (IOException e) {
-                throw new UpdaterException(ErrorCode.IO, "Could not delete " + home.stagedRecord() + ": "
-                        + ArtifactFiles.describe(e) + "; delete it by hand.", e);
-            }
-        }
-    }
-
-    private boolean quarantine(String version, String reason) throws UpdaterException {
-        return QuarantineFile.add(home, version, reason, now());
-    }
-
-    private void history(String event, String version, String from, String detail) throws UpdaterException {
-        History.append(home.history(), new HistoryEvent(now(), event, version, from, detail));
-    }
-
-    private Instant now() {
-        return ctx.clock().instant();
-    }
-
-    static void createPrivateDirectories(Path dir) throws IOException {
-        AtomicFiles.createDirectories(dir, PrivateDirectories.attributes());
-    }
-
-    private static void deleteTree(Path dir) throws UpdaterException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, "Could not delete " + dir + ": " + e + "; delete it by hand.", e);
-        }
+        SwapJournal failing = records.failing(journal, sentence);
+        boolean holdsNew = journal.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target())));
+        return holdsNew ? restoreBackup(failing) : restartPrevious(failing);
     }
 }

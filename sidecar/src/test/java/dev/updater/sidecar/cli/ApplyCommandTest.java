@@ -7,8 +7,8 @@ import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.OtherUser;
-import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapState;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,9 +97,25 @@ class ApplyCommandTest {
                 + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home + " starts it and checks its health."),
                 run.out());
         assertArrayEquals(NEW, Files.readAllBytes(target));
-        SwapJournal journal = SwapJournal.read(new UpdateHome(home)).orElseThrow();
+        SwapJournal journal = new UpdateHome(home).swapJournal().read().orElseThrow();
         assertEquals(SwapState.SWAPPED, journal.state());
         assertTrue(journal.pendingStart());
+    }
+
+    @Test
+    void apply_withoutASidecar_whenTheSwapFailsBeforeTheRename_exits1_withWhy_andTheTargetUntouched() throws Exception {
+        Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0", true, "breaking changes");
+        Path inTheWay = Files.createDirectories(home.resolve("backup/1.0.0/app.jar"));
+        Files.writeString(inTheWay.resolve("keep.txt"), "not a backup");
+
+        CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Could not install 1.1.0: Could not back up " + target + " to " + inTheWay + ":"
+                + " DirectoryNotEmptyException (" + inTheWay + "); check free space and permissions. Nothing was"
+                + " replaced. The target still holds 1.0.0.\n", run.err());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertEquals(SwapState.ROLLED_BACK, new UpdateHome(home).swapJournal().read().orElseThrow().state());
     }
 
     @Test
@@ -149,7 +165,7 @@ class ApplyCommandTest {
         assertArrayEquals(NEW, Files.readAllBytes(target));
         assertArrayEquals(OLD, Files.readAllBytes(deployed));
         assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")));
-        assertEquals(SwapState.SWAPPED, SwapJournal.read(new UpdateHome(home)).orElseThrow().state());
+        assertEquals(SwapState.SWAPPED, new UpdateHome(home).swapJournal().read().orElseThrow().state());
     }
 
     @Test

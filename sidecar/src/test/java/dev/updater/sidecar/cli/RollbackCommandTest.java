@@ -1,13 +1,14 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.swap.Backups;
-import dev.updater.sidecar.swap.QuarantineFile;
-import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.testhost.Staging;
+import dev.updater.sidecar.swap.Backups;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,8 +58,8 @@ class RollbackCommandTest {
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
         assertEquals(0, CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString()).exitCode());
         // the next sidecar would gate it; here the operator changes their mind first
-        SwapJournal swapped = SwapJournal.read(new UpdateHome(home)).orElseThrow();
-        swapped.withState(dev.updater.sidecar.swap.SwapState.COMMITTED, swapped.updatedAt()).writeTo(new UpdateHome(home));
+        SwapJournal swapped = new UpdateHome(home).swapJournal().read().orElseThrow();
+        new UpdateHome(home).swapJournal().write(swapped.withState(SwapState.COMMITTED, swapped.updatedAt()));
         JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.1.0", Sha256.ofBytes(NEW).hex(),
                 target.toString(), "1.0.0", null));
 
@@ -69,8 +70,8 @@ class RollbackCommandTest {
                 + " starts it and checks its health.\n", run.out());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals("rolled back by an operator to 1.0.0",
-                QuarantineFile.read(new UpdateHome(home)).versions().get(0).reason());
-        assertEquals("1.1.0", QuarantineFile.read(new UpdateHome(home)).versions().get(0).version());
+                new UpdateHome(home).quarantineList().read().orElseThrow().versions().get(0).reason());
+        assertEquals("1.1.0", new UpdateHome(home).quarantineList().read().orElseThrow().versions().get(0).version());
     }
 
     @Test
@@ -80,7 +81,7 @@ class RollbackCommandTest {
         Path secret = Files.writeString(secrets.resolve("shadow"), "root:$6$secret:19000:0:99999:7:::\n");
         Path backupDir = Files.createDirectories(home.resolve("backup/1.0.0"));
         // written by whoever can write the home: "roll back to /…/secrets/shadow", "prune /…/secrets"
-        JsonRecords.write(backupDir.resolve("backup.json"), new Backups.Backup("0.9.0", Sha256.ofFile(secret).hex(),
+        JsonRecords.write(backupDir.resolve("backup.json"), new Backup("0.9.0", Sha256.ofFile(secret).hex(),
                 Files.size(secret), "backup/../../secrets/shadow", RECORDED));
 
         CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());

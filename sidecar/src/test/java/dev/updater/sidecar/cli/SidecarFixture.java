@@ -5,8 +5,8 @@ import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.ChildProcess;
-import dev.updater.sidecar.swap.QuarantineFile;
-import dev.updater.sidecar.swap.SwapJournal;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.SwapJournal;
 import dev.updater.sidecar.testhost.HostJars;
 import dev.updater.sidecar.testhost.Hosts;
 import dev.updater.sidecar.testhost.SidecarJar;
@@ -151,7 +151,7 @@ final class SidecarFixture implements AutoCloseable {
 
     Optional<SwapJournal> journal() {
         try {
-            return SwapJournal.read(updateHome);
+            return updateHome.swapJournal().read();
         } catch (UpdaterException e) {
             return Optional.empty();
         }
@@ -166,7 +166,7 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     List<String> quarantined() throws UpdaterException {
-        return QuarantineFile.read(updateHome).versions().stream().map(e -> e.version()).toList();
+        return updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList();
     }
 
     void assertTargetIs(Path jar) throws IOException {

@@ -1,8 +1,8 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.testing.ChildProcess;
-import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapState;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.ContainerRuntime;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;

@@ -1,10 +1,10 @@
 package dev.updater.sidecar.supervise;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +42,7 @@ class OperatorRequestsTest {
         target = Files.writeString(dir.resolve("app.jar"), "1.1.0");
         Path backup = Files.createDirectories(home.backups().resolve("1.0.0")).resolve("app.jar");
         Files.writeString(backup, "1.0.0");
-        dev.updater.core.home.JsonRecords.write(backup.resolveSibling("backup.json"), new Backups.Backup("1.0.0",
+        home.backup(backup.getParent()).write(new Backup("1.0.0",
                 Sha256.ofFile(backup).hex(), 5, "backup/1.0.0/app.jar", NOW));
         operator = new OperatorRequests(home, new StagedReleases(home, log::add), Clock.fixed(NOW, ZoneOffset.UTC), log::add);
         requests = new Requests(home);
@@ -52,7 +52,7 @@ class OperatorRequestsTest {
     void aRollbackAskedBeforeAnotherSwap_isRefused_ratherThanGoingOneVersionTooFar() throws Exception {
         requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.2.0"), sha("1.1.0"), NOW));
 
-        Optional<Backups.Backup> backup = operator.takeRollback(Optional.of(target));
+        Optional<Backup> backup = operator.takeRollback(Optional.of(target));
 
         assertEquals(Optional.empty(), backup);
         assertFalse(operator.rollbackWaiting(), "the request is used up");

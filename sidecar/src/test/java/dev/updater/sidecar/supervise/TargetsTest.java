@@ -6,8 +6,8 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.swap.SwapJournal;
-import dev.updater.sidecar.swap.SwapState;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +111,7 @@ class TargetsTest {
                 + " not the host's, move " + home.journal() + " away.", e.getMessage());
         assertEquals("precious", Files.readString(victim));
 
-        journal.withState(SwapState.COMMITTED, NOW).writeTo(home);
+        home.swapJournal().write(journal.withState(SwapState.COMMITTED, NOW));
         Targets.refuseOtherJournalTarget(home, new Targets.Target(target, "--target"));
         journal(target, SwapState.SWAPPED);
         Targets.refuseOtherJournalTarget(home, new Targets.Target(target, "--target"));
@@ -124,7 +124,7 @@ class TargetsTest {
                 + "\",\"size\":1},\"source\":\"releases/../../../etc/shadow\",\"backup\":\"backup/1.0.0/app.jar\","
                 + "\"startedAt\":\"2026-02-07T12:00:00Z\",\"updatedAt\":\"2026-02-07T12:00:00Z\"}\n");
 
-        UpdaterException e = assertThrows(UpdaterException.class, () -> SwapJournal.read(home));
+        UpdaterException e = assertThrows(UpdaterException.class, () -> home.swapJournal().read());
 
         assertEquals(ErrorCode.RECORD_MALFORMED, e.code());
         assertTrue(e.getMessage().contains("The journal's source \"releases/../../../etc/shadow\" is not a file in the"
@@ -132,9 +132,10 @@ class TargetsTest {
     }
 
     private SwapJournal journal(Path of, SwapState state) throws Exception {
-        return new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, of.toString(),
+        SwapJournal journal = new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, of.toString(),
                 new SwapJournal.Artifact("1.0.0", SHA_A, 5), new SwapJournal.Artifact("1.1.0", SHA_B, 5),
-                "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, 0, false, null, null, NOW, NOW)
-                .writeTo(home);
+                "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, 0, false, null, null, NOW, NOW);
+        home.swapJournal().write(journal);
+        return journal;
     }
 }

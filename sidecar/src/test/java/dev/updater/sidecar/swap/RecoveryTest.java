@@ -1,13 +1,16 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.History;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.sidecar.health.GateSettings;
-import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,7 @@ import static dev.updater.sidecar.swap.SwapTransactionTest.OLD;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +43,8 @@ class RecoveryTest {
     UpdateHome updateHome;
     Path target;
     List<String> log = new ArrayList<>();
-    ScriptedHosts hosts = new ScriptedHosts();
+    Clock clock = new TickingClock(Instant.parse("2026-02-07T12:00:00Z"));
+    ScriptedHosts hosts = new ScriptedHosts(clock);
 
     @BeforeEach
     void aHomeMidInstallOf110Over100() throws Exception {
@@ -52,23 +56,23 @@ class RecoveryTest {
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
         Path backup = Files.createDirectories(home.resolve("backup/1.0.0")).resolve("app.jar");
         Files.write(backup, OLD);
-        new Backups(updateHome).record(new Backups.Backup("1.0.0", sha(OLD), OLD.length, "backup/1.0.0/app.jar",
-                Instant.now()));
+        updateHome.backup(backup.getParent()).write(new Backup("1.0.0", sha(OLD), OLD.length, "backup/1.0.0/app.jar",
+                clock.instant()));
     }
 
     private SwapJournal journal(SwapState state, String gateFailure, int resumes, boolean pendingStart)
             throws UpdaterException {
-        Instant now = Instant.now();
-        return new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, target.toString(),
+        Instant now = clock.instant();
+        SwapJournal journal = new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, target.toString(),
                 new SwapJournal.Artifact("1.0.0", sha(OLD), OLD.length), new SwapJournal.Artifact("1.1.0", sha(NEW), NEW.length),
                 "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, resumes, pendingStart, gateFailure, null,
-                now, now).writeTo(updateHome);
+                now, now);
+        updateHome.swapJournal().write(journal);
+        return journal;
     }
 
     private Optional<Outcome> recover() throws Exception {
-        hosts.gate = new HealthGate(new GateSettings(null, Duration.ofMillis(20), Duration.ofSeconds(2)),
-                updateHome.agentRecord());
-        return new Recovery(new SwapContext(updateHome, 2, Clock.systemUTC(), log::add), hosts).recover();
+        return new Recovery(new SwapContext(updateHome, 2, clock, log::add), hosts).recover();
     }
 
     @Test
@@ -80,14 +84,14 @@ class RecoveryTest {
     @Test
     void preparedWithTheOldBytes_redoesTheSwap_andCommits() throws Exception {
         journal(SwapState.PREPARED, null, 0, false);
-        Files.write(SwapTransaction.tempFileOf(SwapJournal.read(updateHome).orElseThrow()), "half".getBytes(StandardCharsets.UTF_8));
+        Files.write(ReplaceTarget.tempFileOf(updateHome.swapJournal().read().orElseThrow()), "half".getBytes(StandardCharsets.UTF_8));
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        Outcome.Installed installed = assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
         assertArrayEquals(NEW, Files.readAllBytes(target));
-        assertEquals(1, outcome.journal().resumes());
-        assertEquals(2, outcome.journal().attempts());
+        assertEquals(1, installed.journal().resumes());
+        assertEquals(2, installed.journal().attempts());
         assertEquals("found an unfinished install of 1.1.0 over 1.0.0 (prepared); the target holds 1.0.0; resume 1 of 2",
                 log.get(0));
         assertEquals(List.of("start new 1.1.0"), hosts.calls);
@@ -101,7 +105,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.COMMITTED, outcome.result());
+        assertInstanceOf(Outcome.Installed.class, outcome);
         assertEquals(List.of("start new 1.1.0"), hosts.calls);
     }
 
@@ -113,7 +117,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertInstanceOf(Outcome.RolledBack.class, outcome);
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
     }
@@ -125,10 +129,10 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertInstanceOf(Outcome.RolledBack.class, outcome);
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
-        assertEquals(List.of("1.1.0"), QuarantineFile.read(updateHome).versions().stream().map(e -> e.version()).toList());
+        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList());
     }
 
     @Test
@@ -137,8 +141,8 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
-        assertEquals(SwapState.ROLLED_BACK, SwapJournal.read(updateHome).orElseThrow().state());
+        assertInstanceOf(Outcome.RolledBack.class, outcome);
+        assertEquals(SwapState.ROLLED_BACK, updateHome.swapJournal().read().orElseThrow().state());
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
         assertFalse(Files.exists(updateHome.stagedRecord()));
     }
@@ -151,8 +155,8 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ABANDONED, outcome.result());
-        assertNull(outcome.host(), "no host was started by recovery: the supervisor starts one on the target as it is");
+        // an Abandoned outcome carries no host: the supervisor starts one on the target as it is
+        assertInstanceOf(Outcome.Abandoned.class, outcome);
         String sentence = "Could not finish the install of 1.1.0 over 1.0.0: the target holds neither 1.0.0 (SHA-256 "
                 + sha(OLD) + ") nor 1.1.0 (" + sha(NEW) + "): something else changed it (backups are in "
                 + home.resolve("backup") + "). The target " + target + " was left as it is, holding unknown bytes (SHA-256 "
@@ -160,7 +164,7 @@ class RecoveryTest {
                 + " Check the target, then install or roll back with 'updater-sidecar apply' or 'rollback'.";
         assertEquals(sentence, outcome.message());
         assertArrayEquals(byHand, Files.readAllBytes(target));
-        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(SwapState.ABANDONED, journal.state());
         assertEquals(sentence, journal.detail());
         assertEquals(List.of("failed 1.1.0 " + sentence), history());
@@ -168,7 +172,7 @@ class RecoveryTest {
         assertNull(installed.version(), "nothing vouches for bytes put there by hand");
         assertEquals(sha(byHand), installed.sha256());
         assertFalse(Files.exists(updateHome.stagedRecord()), "1.1.0 would be installed over it at once otherwise");
-        assertTrue(QuarantineFile.read(updateHome).versions().isEmpty(), "not the release's fault");
+        assertTrue(updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().isEmpty(), "not the release's fault");
         assertEquals(List.of(), hosts.calls);
         assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")), "the backup is kept");
     }
@@ -178,13 +182,13 @@ class RecoveryTest {
         journal(SwapState.VERIFYING, null, 0, false);
         Files.write(target, "someone else's".getBytes(StandardCharsets.UTF_8));
         recover();
-        SwapJournal abandoned = SwapJournal.read(updateHome).orElseThrow();
+        SwapJournal abandoned = updateHome.swapJournal().read().orElseThrow();
         List<String> before = history();
 
         assertEquals(Optional.empty(), recover());
         assertEquals(Optional.empty(), recover());
 
-        assertEquals(abandoned, SwapJournal.read(updateHome).orElseThrow());
+        assertEquals(abandoned, updateHome.swapJournal().read().orElseThrow());
         assertEquals(before, history());
         assertArrayEquals("someone else's".getBytes(StandardCharsets.UTF_8), Files.readAllBytes(target));
         assertEquals(List.of(), hosts.calls);
@@ -199,14 +203,14 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertInstanceOf(Outcome.Abandoned.class, outcome);
         assertEquals("Could not finish the install of 1.1.0 over 1.0.0: its backup " + home.resolve("backup/1.0.0/app.jar")
                 + " is missing, so 1.0.0 cannot be put back. The target " + target + " was left as it is, holding 1.1.0,"
                 + " and the host runs on it; the journal is closed as abandoned and nothing is retried. Check the target,"
                 + " then install or roll back with 'updater-sidecar apply' or 'rollback'.", outcome.message());
         assertArrayEquals(NEW, Files.readAllBytes(target));
-        assertEquals(SwapState.ABANDONED, SwapJournal.read(updateHome).orElseThrow().state());
-        assertEquals(List.of("1.1.0"), QuarantineFile.read(updateHome).versions().stream().map(e -> e.version()).toList());
+        assertEquals(SwapState.ABANDONED, updateHome.swapJournal().read().orElseThrow().state());
+        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList());
         assertEquals(List.of("quarantined 1.1.0 " + failure, "failed 1.1.0 " + outcome.message()), history());
         InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
         assertEquals("1.1.0", installed.version());
@@ -224,13 +228,13 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertInstanceOf(Outcome.Abandoned.class, outcome);
         assertTrue(outcome.message().startsWith("Could not finish the install of 1.1.0 over 1.0.0: its backup "
                 + home.resolve("backup/1.0.0/app.jar") + " is missing"), outcome.message());
         assertEquals(List.of("start new 1.1.0", "stop failed"), hosts.calls);
         assertArrayEquals(NEW, Files.readAllBytes(target));
         assertEquals("1.1.0 failed its health gate: the host exited with code 3 before it passed",
-                SwapJournal.read(updateHome).orElseThrow().gateFailure());
+                updateHome.swapJournal().read().orElseThrow().gateFailure());
     }
 
     @Test
@@ -241,7 +245,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
         assertEquals(List.of("start new 1.1.0"), hosts.calls);
     }
 
@@ -254,7 +258,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertInstanceOf(Outcome.Abandoned.class, outcome);
         assertTrue(outcome.message().startsWith("Could not finish the install of 1.1.0 over 1.0.0: its backup "
                 + home.resolve("backup/1.0.0/app.jar") + " holds other bytes (SHA-256 " + sha(rotten) + "), so 1.0.0"
                 + " cannot be put back. The target " + target + " was left as it is, holding 1.1.0"), outcome.message());
@@ -277,7 +281,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.COMMITTED, outcome.result(), outcome.message());
+        assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
         assertFalse(Files.isSymbolicLink(target));
         assertArrayEquals(NEW, Files.readAllBytes(target));
         assertArrayEquals(OLD, Files.readAllBytes(destination));
@@ -291,7 +295,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertInstanceOf(Outcome.RolledBack.class, outcome);
         assertTrue(Files.isSymbolicLink(target), "the old bytes are there already: nothing to restore");
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
     }
@@ -305,7 +309,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
+        assertInstanceOf(Outcome.RolledBack.class, outcome);
         assertFalse(Files.isSymbolicLink(target));
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertArrayEquals(OLD, Files.readAllBytes(destination));
@@ -322,7 +326,7 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ABANDONED, outcome.result());
+        assertInstanceOf(Outcome.Abandoned.class, outcome);
         assertTrue(outcome.message().contains("holding unknown bytes (SHA-256 " + sha(other) + ")"), outcome.message());
         assertEquals(Path.of("app-1.0.9.jar"), Files.readSymbolicLink(target));
     }
@@ -334,13 +338,13 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
-        SwapJournal journal = SwapJournal.read(updateHome).orElseThrow();
+        assertInstanceOf(Outcome.RolledBack.class, outcome);
+        SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(3, journal.resumes());
         assertEquals("gave up the install of 1.1.0 over 1.0.0: a sidecar stopped during it 3 times", journal.gateFailure());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals("gave up the install of 1.1.0 over 1.0.0: a sidecar stopped during it 3 times",
-                QuarantineFile.read(updateHome).versions().get(0).reason());
+                updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0).reason());
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
     }
 
@@ -351,13 +355,15 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.REJECTED, outcome.result());
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome);
+        assertEquals(ErrorCode.STAGED_INVALID, failed.code());
+        assertEquals(SwapState.ROLLED_BACK, failed.journal().state());
         assertEquals("abandoned the unfinished install of 1.1.0 over 1.0.0 before its swap: "
                 + home.resolve("releases/1.1.0/app.jar") + " no longer holds 1.1.0; the target still holds 1.0.0",
                 outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(List.of(), hosts.calls);
-        assertTrue(QuarantineFile.read(updateHome).versions().isEmpty(), "not the release's fault");
+        assertTrue(updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().isEmpty(), "not the release's fault");
     }
 
     @Test
@@ -367,9 +373,9 @@ class RecoveryTest {
 
         Outcome outcome = recover().orElseThrow();
 
-        assertEquals(Outcome.Result.COMMITTED, outcome.result());
-        assertEquals(0, outcome.journal().resumes());
-        assertFalse(outcome.journal().pendingStart());
+        Outcome.Installed installed = assertInstanceOf(Outcome.Installed.class, outcome);
+        assertEquals(0, installed.journal().resumes());
+        assertFalse(installed.journal().pendingStart());
     }
 
     @Test

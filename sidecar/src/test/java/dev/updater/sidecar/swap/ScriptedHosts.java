@@ -1,9 +1,11 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.home.SwapJournal;
 import dev.updater.sidecar.health.GateResult;
-import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,15 +13,24 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
-/** A {@link HostControl} for in-process tests: each start yields a host that stays up or has exited with code 3. */
+/**
+ * A {@link HostControl} for in-process tests: each start yields a host that stays up (and passes its
+ * gate) or has exited with code 3 (and fails it, as the real gate words it). The gate itself has its
+ * own test (HealthGateTest); here it is the transaction's decisions that are under test.
+ */
 final class ScriptedHosts implements HostControl {
     private final Deque<Boolean> healthy = new ArrayDeque<>();
-    /** Judges the scripted hosts: a real gate, as each sidecar mode holds one; set by the test before a swap. */
-    HealthGate gate;
+    private final Clock clock;
     final List<String> calls = new ArrayList<>();
     boolean startsNothing;
+    /** The verdict's kind for a host that stays up: PASSED, or CANCELLED for a sidecar that is stopping. */
+    GateResult.Verdict whenUp = GateResult.Verdict.PASSED;
     /** Runs at each start, before the host is handed out: what happens to the home while a new host runs. */
     Runnable atStart = () -> { };
+
+    ScriptedHosts(Clock clock) {
+        this.clock = clock;
+    }
 
     ScriptedHosts thenHealthy() {
         healthy.add(true);
@@ -39,12 +50,16 @@ final class ScriptedHosts implements HostControl {
             return Optional.empty();
         }
         boolean up = healthy.isEmpty() || healthy.poll();
-        return Optional.of(new Host(up));
+        return Optional.of(new Host(up, clock.instant()));
     }
 
     @Override
-    public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
-        return gate.await(host, this::stopping);
+    public GateResult awaitHealthy(RunningHost host) {
+        if (!host.isAlive()) {
+            return new GateResult(GateResult.Verdict.FAILED, "the host " + host.describeExit() + " before it passed",
+                    Duration.ofMillis(20));
+        }
+        return new GateResult(whenUp, "alive for 20ms", Duration.ofMillis(20));
     }
 
     @Override
@@ -54,25 +69,13 @@ final class ScriptedHosts implements HostControl {
 
     @Override
     public boolean stopping() {
-        return false;
+        return whenUp == GateResult.Verdict.CANCELLED;
     }
 
-    private static final class Host implements RunningHost {
-        private final boolean up;
-        private final Instant started = Instant.now();
-
-        Host(boolean up) {
-            this.up = up;
-        }
-
+    private record Host(boolean up, Instant startedAt) implements RunningHost {
         @Override
         public long pid() {
             return -1;
-        }
-
-        @Override
-        public Instant startedAt() {
-            return started;
         }
 
         @Override

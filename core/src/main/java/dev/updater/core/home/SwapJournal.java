@@ -1,21 +1,18 @@
-package dev.updater.sidecar.swap;
+package dev.updater.core.home;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.updater.core.Sha256;
-import dev.updater.core.UpdaterException;
-import dev.updater.core.home.JsonRecords;
-import dev.updater.core.home.UpdateHome;
 
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * {@code journal.json}: the one swap transaction of an update home, rewritten atomically (temp file,
  * fsync, rename, fsync directory) at every state change, so a sidecar killed at any instant leaves a
- * journal that says what it was doing. {@link Recovery} reads it at the next start.
+ * journal that says what it was doing; the sidecar's recovery reads it at the next start. Read and
+ * written only through {@link UpdateHome#swapJournal()}.
  *
  * <pre>{@code
  * {"id":"20260207T120000.123Z","kind":"install","state":"swapped","target":"/opt/app/app.jar",
@@ -144,16 +141,6 @@ public record SwapJournal(
         public String label() {
             return version == null ? "an unknown version" : version;
         }
-    }
-
-    public static Optional<SwapJournal> read(UpdateHome home) throws UpdaterException {
-        return JsonRecords.read(home.journal(), SwapJournal.class);
-    }
-
-    /** Writes this journal atomically and durably; the state change exists once this returns. */
-    public SwapJournal writeTo(UpdateHome home) throws UpdaterException {
-        JsonRecords.write(home.journal(), this);
-        return this;
     }
 
     public SwapJournal withState(SwapState newState, Instant now) {

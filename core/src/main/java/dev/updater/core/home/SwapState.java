@@ -1,4 +1,4 @@
-package dev.updater.sidecar.swap;
+package dev.updater.core.home;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -6,10 +6,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /**
- * Where a swap transaction stands (DESIGN §5). The journal moves forward only:
- * {@code prepared → swapped → verifying → committed | rolled-back | abandoned}. A journal found in
- * one of the first three states at start belongs to a sidecar that stopped mid-way; {@link Recovery}
- * finishes or reverts it, or, when it can do neither, abandons it.
+ * Where a swap transaction stands (DESIGN §5), the {@code state} of {@code journal.json}. The journal
+ * moves forward only: {@code prepared → swapped → verifying → committed | rolled-back | failed |
+ * abandoned}. A journal found in one of the first three states at start belongs to a sidecar that
+ * stopped mid-way; the sidecar's recovery finishes or reverts it, or, when it can do neither, abandons it.
  */
 public enum SwapState {
     /** Journaled before any file is touched: old and new version and hash, target and backup path. */
@@ -22,6 +22,12 @@ public enum SwapState {
     COMMITTED("committed"),
     /** The old artifact is back at the target (or was never replaced). */
     ROLLED_BACK("rolled-back"),
+    /**
+     * An operator's rollback whose version then failed its health gate too (or that a sidecar gave up
+     * after too many attempts): nothing healthy is left to fall back to, and {@code detail} says why.
+     * Never {@code committed}, so no reader mistakes it for a rollback that worked.
+     */
+    FAILED("failed"),
     /**
      * The transaction could neither be finished nor reverted (the backup it needed was missing or
      * damaged, or someone changed the target by hand): the target was left as it was found, the host
@@ -47,8 +53,8 @@ public enum SwapState {
                         + Arrays.stream(values()).map(SwapState::label).toList()));
     }
 
-    /** True once nothing remains to be done: the transaction committed, rolled back or was abandoned. */
+    /** True once nothing remains to be done: the transaction committed, rolled back, failed or was abandoned. */
     public boolean isFinished() {
-        return this == COMMITTED || this == ROLLED_BACK || this == ABANDONED;
+        return this == COMMITTED || this == ROLLED_BACK || this == FAILED || this == ABANDONED;
     }
 }

@@ -1,0 +1,53 @@
+package dev.updater.sidecar.swap;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.UpdateHome;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * What the target holds before a transaction: its bytes as measured, with the version a record vouches
+ * for, and the file's identity while it was hashed (so step 3 need not hash a hard link to it again).
+ * Input: the target. Output: this, or {@code TARGET_UNKNOWN} when the target cannot be read.
+ *
+ * @param artifact version (null when no record vouches for these bytes), SHA-256 and size
+ * @param asMeasured inode, size and mtime while it was hashed, or null when they changed meanwhile
+ */
+record InstalledArtifact(SwapJournal.Artifact artifact, ArtifactFiles.Identity asMeasured) {
+    static InstalledArtifact measure(UpdateHome home, Path target) throws UpdaterException {
+        try {
+            Path file = ArtifactFiles.installedFile(target);
+            ArtifactFiles.Identity before = ArtifactFiles.identity(file);
+            SwapJournal.Artifact measured = ArtifactFiles.measure(file, null);
+            ArtifactFiles.Identity held = before.equals(ArtifactFiles.identity(file)) ? before : null;
+            return new InstalledArtifact(new SwapJournal.Artifact(versionOf(home, measured.sha256()), measured.sha256(),
+                    measured.size()), held);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": "
+                    + ArtifactFiles.describe(e) + "; give the file the host runs with --target.", e);
+        }
+    }
+
+    private static String versionOf(UpdateHome home, String sha256) {
+        try {
+            Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
+            if (installed.isPresent() && sha256.equals(installed.get().sha256())) {
+                return installed.get().version();
+            }
+            Optional<AgentRecord> agent = JsonRecords.read(home.agentRecord(), AgentRecord.class);
+            if (agent.isPresent() && sha256.equals(agent.get().targetSha256())) {
+                return agent.get().runningVersion();
+            }
+        } catch (UpdaterException e) {
+            // an unreadable record only costs the label; the hash decides everything
+        }
+        return null;
+    }
+}

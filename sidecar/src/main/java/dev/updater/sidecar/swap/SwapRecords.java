@@ -1,0 +1,92 @@
+package dev.updater.sidecar.swap;
+
+import dev.updater.core.UpdaterException;
+import dev.updater.core.home.History;
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
+import dev.updater.core.home.UpdateHome;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+
+/**
+ * The records a transaction writes between its steps: journal.json (every write atomic and durable,
+ * so the state change exists once the call returns), history.jsonl and quarantine.json.
+ */
+final class SwapRecords {
+    private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final SwapContext ctx;
+    private final UpdateHome home;
+
+    SwapRecords(SwapContext ctx) {
+        this.ctx = ctx;
+        this.home = ctx.home();
+    }
+
+    Instant now() {
+        return ctx.clock().instant();
+    }
+
+    /** Writes {@code journal} and returns it. */
+    SwapJournal write(SwapJournal journal) throws UpdaterException {
+        home.swapJournal().write(journal);
+        return journal;
+    }
+
+    /** Step 2: journals {@code prepared} (old and new version and hash, target, source, backup) before any file is touched. */
+    SwapJournal prepared(SwapJournal.Kind kind, Path target, SwapJournal.Artifact from, SwapJournal.Artifact to,
+                         String source, String backup, boolean approved) throws UpdaterException {
+        Instant now = now();
+        SwapJournal journal = write(new SwapJournal(ID.format(now), kind, SwapState.PREPARED, target.toString(), from,
+                to, source, backup, approved, 0, 0, false, null, null, now, now));
+        CrashPoint.AFTER_PREPARED.reach();
+        return journal;
+    }
+
+    /**
+     * End of step 5: journals {@code swapped} once the target holds {@code to}. An operator's rollback
+     * quarantines the version it rolled away from here, so the agent never stages it again.
+     */
+    SwapJournal swapped(SwapJournal journal) throws UpdaterException {
+        SwapJournal swapped = write(journal.withState(SwapState.SWAPPED, now()));
+        if (journal.kind() == SwapJournal.Kind.INSTALL) {
+            history("installed", journal.to().version(), journal.from().version(),
+                    "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
+        } else {
+            quarantine(journal.from().version(), "rolled back by an operator to " + journal.to().label());
+            history("installed", journal.to().version(), journal.from().version(),
+                    "rolled back " + journal.target() + " to " + journal.to().label() + " by an operator's request");
+        }
+        CrashPoint.AFTER_SWAPPED.reach();
+        return swapped;
+    }
+
+    /** Journals why the new version must go ({@code gateFailure}); from here the transaction can only roll back. */
+    SwapJournal failing(SwapJournal journal, String sentence) throws UpdaterException {
+        SwapJournal failing = write(journal.withGateFailure(sentence, now()));
+        history("failed", journal.to().version(), journal.from().version(), sentence);
+        return failing;
+    }
+
+    /** Adds {@code version} to quarantine.json unless it is there already or unknown; true when it was added. */
+    boolean quarantine(String version, String reason) throws UpdaterException {
+        Quarantine current = home.quarantineList().read().orElse(Quarantine.NONE);
+        Optional<Quarantine> added = current.with(version, reason, now());
+        if (added.isEmpty()) {
+            return false;
+        }
+        home.quarantineList().write(added.get());
+        return true;
+    }
+
+    void history(String event, String version, String from, String detail) throws UpdaterException {
+        History.append(home.history(), new HistoryEvent(now(), event, version, from, detail));
+    }
+}
