@@ -3,7 +3,9 @@ package dev.updater.sidecar.demo;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.History;
+import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
@@ -180,8 +182,14 @@ public final class Demo {
         narrator.pause("1.2.0 will never be tried again automatically. Continue to see status and history.");
     }
 
-    private void sceneStatus() {
+    private void sceneStatus() throws InterruptedException {
         narrator.scene(5, "What the operator sees: status and history");
+        // The restarted host's agent reports its version a moment after the host serves (it loads on its
+        // own thread); status read before then would show "unknown version". Wait a little, never fail.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!agentReports("1.1.0") && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
         cli.run("status", "--home", home.dir().toString());
         cli.run("history", "--home", home.dir().toString());
     }
@@ -207,6 +215,15 @@ public final class Demo {
             return false;
         }
         return false;
+    }
+
+    private boolean agentReports(String version) {
+        try {
+            return JsonRecords.read(home.agentRecord(), AgentRecord.class)
+                    .map(agent -> version.equals(agent.runningVersion()) && agent.ready()).orElse(false);
+        } catch (UpdaterException e) {
+            return false;
+        }
     }
 
     private boolean quarantined(String version) {
