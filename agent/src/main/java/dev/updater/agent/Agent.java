@@ -3,8 +3,6 @@ package dev.updater.agent;
 import dev.updater.agent.check.CheckResult;
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
-import dev.updater.agent.host.EarlyRecord;
-import dev.updater.agent.host.ExitRequest;
 import dev.updater.agent.host.HostHome;
 import dev.updater.agent.host.HostLock;
 import dev.updater.agent.host.HostProcess;
@@ -13,15 +11,17 @@ import dev.updater.agent.host.RunningVersion;
 import dev.updater.agent.jmx.AgentMBeans;
 import dev.updater.agent.jmx.UpdaterAgentMXBean;
 import dev.updater.core.ErrorCode;
-import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
+import dev.updater.core.home.ExitRequest;
 import dev.updater.core.home.HomeFiles;
+import dev.updater.core.home.HomeRecord;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -42,6 +42,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -89,25 +90,25 @@ final class Agent implements UpdaterAgentMXBean {
         HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
         // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
         // written before Jackson loads (it costs hundreds of milliseconds).
-        byte[] previousBytes = readRaw(home.agentRecord());
-        String targetSha256 = hashOrNull(target);
-        EarlyRecord.write(home.agentRecord(), host, target, targetSha256);
+        Optional<HomeRecord.Unparsed<AgentRecord>> previousRecord = home.agentRecord().readUnparsed();
+        Sha256 targetSha256 = hashOrNull(target);
+        AgentRecord.writeEarly(home.agentRecord(), host.pid(), host.startedAt(), target.toString(), targetSha256,
+                Instant.now());
 
-        Optional<AgentRecord> previous = parsePrevious(previousBytes, home);
+        Optional<AgentRecord> previous = parsePrevious(previousRecord, home);
         RunningVersion.Found running = RunningVersion.find(config.version(), target, home);
         if (previous.isPresent() && previous.get().runningVersion() != null
-                && !previous.get().runningVersion().equals(running.version().toString())) {
-            // agent.json is written by the host process, not by this agent: its text is not trusted on a terminal.
-            LOG.log(Level.INFO, "updated from " + Printable.of(previous.get().runningVersion()) + " to " + running.version());
+                && !previous.get().runningVersion().equals(running.version())) {
+            LOG.log(Level.INFO, "updated from " + previous.get().runningVersion() + " to " + running.version());
         }
         String hostId = config.hostId() != null ? config.hostId() : hostId(home);
         List<TrustedKey> keys = trustedKeys(config);
 
         AgentState state = new AgentState(home, Clock.systemUTC(), host.pid(), host.startedAt(),
-                running.version().toString(), running.source(), target.toString(), targetSha256,
+                running.version(), running.source(), target.toString(), targetSha256,
                 host.commandLine(), agentVersion, hostId);
         state.publish();
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(config.manifest().toString(),
+        home.channelRecord().write(new ChannelSettings(config.manifest().toString(),
                 keys.stream().map(TrustedKey::text).toList(), hostId, config.allowPrerelease(), config.allowBreaking(),
                 config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now()));
 
@@ -182,7 +183,13 @@ final class Agent implements UpdaterAgentMXBean {
      * this one holds host.lock) and is removed, not obeyed.
      */
     private void handleExitRequest() {
-        Optional<ExitRequest> request = ExitRequest.take(home.requests().resolve("exit.json"));
+        Optional<ExitRequest> request;
+        try {
+            request = home.exitRequest().take(); // a malformed request names no host: it is removed and not obeyed
+        } catch (UpdaterException e) {
+            LOG.log(Level.DEBUG, "could not read the exit request: " + e.getMessage());
+            return;
+        }
         if (request.isEmpty()) {
             return;
         }
@@ -239,12 +246,12 @@ final class Agent implements UpdaterAgentMXBean {
 
     @Override
     public String getLatestSeenVersion() {
-        return state.snapshot().latestSeen();
+        return Objects.toString(state.snapshot().latestSeen(), null);
     }
 
     @Override
     public String getStagedVersion() {
-        return state.staged();
+        return Objects.toString(state.staged(), null);
     }
 
     @Override
@@ -306,31 +313,20 @@ final class Agent implements UpdaterAgentMXBean {
     }
 
     private static String describeHolder(UpdateHome home) {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class)
-                    .map(r -> "pid " + r.pid() + " per agent.json").orElse("pid unknown");
-        } catch (UpdaterException e) {
-            return "pid unknown";
-        }
+        return home.agentRecord().readQuietly().map(r -> "pid " + r.pid() + " per agent.json").orElse("pid unknown");
     }
 
-    private static byte[] readRaw(Path file) {
-        try {
-            return HomeFiles.read(file, 4L << 20).orElse(null);
-        } catch (IOException | UpdaterException e) {
-            return null;
-        }
-    }
-
-    private static Optional<AgentRecord> parsePrevious(byte[] bytes, UpdateHome home) {
-        if (bytes == null) {
+    private static Optional<AgentRecord> parsePrevious(Optional<HomeRecord.Unparsed<AgentRecord>> previous,
+                                                       UpdateHome home) {
+        if (previous.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(dev.updater.core.json.Json.mapper().readValue(bytes, AgentRecord.class));
-        } catch (IOException e) {
+            return Optional.of(previous.get().parse());
+        } catch (UpdaterException e) {
+            // agent.json is written by the host process, not by this agent: its text is not trusted on a terminal.
             LOG.log(Level.WARNING, "The previous " + home.agentRecord() + " could not be read ("
-                    + Printable.of(e.getMessage()) + "); it is replaced.");
+                    + Printable.of(JsonRecords.reason(e)) + "); it is replaced.");
             return Optional.empty();
         }
     }
@@ -375,9 +371,9 @@ final class Agent implements UpdaterAgentMXBean {
         return keys;
     }
 
-    private static String hashOrNull(Path target) {
+    private static Sha256 hashOrNull(Path target) {
         try {
-            return Sha256.ofFile(target).hex();
+            return Sha256.ofFile(target);
         } catch (IOException e) {
             return null;
         }

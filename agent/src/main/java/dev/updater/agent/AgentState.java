@@ -1,10 +1,11 @@
 package dev.updater.agent;
 
 import dev.updater.agent.check.CheckResult;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -19,10 +20,10 @@ final class AgentState {
     private final Clock clock;
     private final long pid;
     private final Instant startedAt;
-    private final String runningVersion;
+    private final ReleaseVersion runningVersion;
     private final String versionSource;
     private final String target;
-    private final String targetSha256;
+    private final Sha256 targetSha256;
     private final List<String> commandLine;
     private final String agentVersion;
     private final String hostId;
@@ -31,14 +32,15 @@ final class AgentState {
     private Instant readyAt;
     private Instant lastCheckAt;
     private String lastCheckResult;
-    private String latestSeen;
-    private String staged;
+    private ReleaseVersion latestSeen;
+    private ReleaseVersion staged;
     private String lastError;
     private boolean exiting;
     private String exitReason;
 
-    AgentState(UpdateHome home, Clock clock, long pid, Instant startedAt, String runningVersion, String versionSource,
-               String target, String targetSha256, List<String> commandLine, String agentVersion, String hostId) {
+    AgentState(UpdateHome home, Clock clock, long pid, Instant startedAt, ReleaseVersion runningVersion,
+               String versionSource, String target, Sha256 targetSha256, List<String> commandLine, String agentVersion,
+               String hostId) {
         this.home = home;
         this.clock = clock;
         this.pid = pid;
@@ -82,11 +84,11 @@ final class AgentState {
                 exitReason, clock.instant());
     }
 
-    synchronized String staged() {
+    synchronized ReleaseVersion staged() {
         return staged;
     }
 
     void publish() throws UpdaterException {
-        JsonRecords.write(home.agentRecord(), snapshot());
+        home.agentRecord().write(snapshot());
     }
 }

@@ -1,8 +1,6 @@
 package dev.updater.agent.it;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.signature.Ed25519Keys;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -62,10 +59,9 @@ class HostileTextIT {
         Path hostJar = HostJvm.hostJar(appDir, "1.0.0");
         UpdateHome home = new UpdateHome(appDir.resolve(".updater"));
         Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        // what a process of the app's user left in agent.json: a version that clears the screen
-        JsonRecords.write(home.agentRecord(), new AgentRecord(1, Instant.now(), "0.9.0" + ESC + "[2J", "manifest",
-                hostJar.toString(), null, List.of(), "0.1.0", "host-1", false, null, null, null, null, null, false, null,
-                Instant.now()));
+        // what a process of the app's user left in agent.json: a "version" that clears the screen
+        Files.writeString(home.agentRecord().file(), "{\"pid\" : 1, \"runningVersion\" : \"0.9.0\\u001b[2J\","
+                + " \"target\" : \"" + hostJar + "\"}\n");
         String manifest = "http://127.0.0.1:" + server.getAddress().getPort() + "/manifest.json";
 
         host = HostJvm.start(HostJvm.JAVA_17, List.of(), "manifest=" + manifest + ",key=" + KEY
@@ -73,14 +69,16 @@ class HostileTextIT {
 
         await().atMost(WAIT).until(() -> host.err().contains("WARNING: The connection to"));
         String log = host.err();
-        assertTrue(log.contains("INFO: updated from 0.9.0\\e[2J to 1.0.0\n"), log);
+        assertTrue(log.contains("WARNING: The previous " + home.agentRecord() + " could not be read (it is not a valid"
+                + " record: its runningVersion \"0.9.0\\e[2J\" is not a semantic version); it is replaced.\n"), log);
+        assertFalse(log.contains("updated from"), log);
         assertTrue(log.contains("WARNING: The connection to http://127.0.0.1:" + server.getAddress().getPort()
                 + " failed while fetching " + manifest + " (ProtocolException: Invalid header value \"Location:"
                 + " /x\\e[1A\\e[2K\\e]0;owned\\x07.json\"); check the network and the server.\n"), log);
         assertFalse(log.contains(ESC), "no raw ESC in the host's log");
-        await().atMost(WAIT).until(() -> JsonRecords.read(home.agentRecord(), AgentRecord.class)
+        await().atMost(WAIT).until(() -> home.agentRecord().read()
                 .map(r -> r.lastError() != null).orElse(false));
-        String lastError = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElseThrow().lastError();
+        String lastError = home.agentRecord().read().orElseThrow().lastError();
         assertTrue(lastError.contains("/x\\e[1A\\e[2K\\e]0;owned\\x07.json"), lastError);
         assertTrue(host.isAlive());
     }

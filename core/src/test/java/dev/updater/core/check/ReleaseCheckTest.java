@@ -6,10 +6,8 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AcceptedVersion;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.platform.Platform;
@@ -64,7 +62,7 @@ class ReleaseCheckTest {
     void garbageInAcceptedJson_stopsTheCheck_andTheFileIsLeftAsItIs() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         byte[] garbage = bytes("{\"version\": \"1.2.0\", oops");
-        Files.write(home.acceptedRecord(), garbage);
+        Files.write(home.acceptedRecord().file(), garbage);
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
@@ -74,15 +72,16 @@ class ReleaseCheckTest {
                 + " a valid record: Unexpected character ('o' (code 111)): was expecting double-quote to start field"
                 + " name). No update is checked until it is fixed, so that no older release can slip in: restore the"
                 + " file from a backup, or delete it to fall back to the running version.", e.getMessage());
-        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord()), "accepted.json must not be overwritten");
+        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord().file()), "accepted.json must not be overwritten");
     }
 
     @Test
     void acceptedJsonWithAVersionThatIsNoVersion_failsClosed_insteadOfSwitchingProtectionOff() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
-        History.append(home.history(), new HistoryEvent(Instant.now(), "staged", "1.0.5", null, "staged"));
+        home.history().append(new HistoryEvent(Instant.now(), HistoryEvent.Kind.STAGED,
+                ReleaseVersion.parse("1.0.5"), null, "staged"));
         for (String record : List.of("{\"version\": \"garbage\"}", "{}", "null", "")) {
-            Files.writeString(home.acceptedRecord(), record);
+            Files.writeString(home.acceptedRecord().file(), record);
 
             UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"), record);
 
@@ -91,9 +90,9 @@ class ReleaseCheckTest {
                     + " the highest release it accepted ("), e.getMessage());
             assertTrue(e.getMessage().endsWith(" or delete it to fall back to the highest version this home installed"
                     + " or staged, 1.0.5."), e.getMessage());
-            assertEquals(record, Files.readString(home.acceptedRecord()), "accepted.json must not be overwritten");
+            assertEquals(record, Files.readString(home.acceptedRecord().file()), "accepted.json must not be overwritten");
         }
-        Files.writeString(home.acceptedRecord(), "{\"version\": \"garbage\"}");
+        Files.writeString(home.acceptedRecord().file(), "{\"version\": \"garbage\"}");
         assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
                 + " the highest release it accepted (it is not a"
                 + " valid record: its version \"garbage\" is not a semantic version). No update is checked until it is"
@@ -106,7 +105,7 @@ class ReleaseCheckTest {
     void unreadableAcceptedJson_stopsTheCheck() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         // a directory cannot be read as a file, whatever the user (root reads files of any mode)
-        Files.createDirectory(home.acceptedRecord());
+        Files.createDirectory(home.acceptedRecord().file());
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
@@ -117,13 +116,13 @@ class ReleaseCheckTest {
                 + " directory);"), e.getMessage());
         assertTrue(e.getMessage().endsWith("No update is checked until it is fixed, so that no older release can slip"
                 + " in: restore the file from a backup, or delete it to fall back to the running version."), e.getMessage());
-        assertTrue(Files.isDirectory(home.acceptedRecord()));
+        assertTrue(Files.isDirectory(home.acceptedRecord().file()));
     }
 
     @Test
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatInstalledJsonRecords() throws Exception {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
-                "/opt/app/app.jar", "1.1.0", Instant.now()));
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.0"),
+                Sha256.ofBytes(RELEASE_1_2_0), "/opt/app/app.jar", ReleaseVersion.parse("1.1.0"), Instant.now()));
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
@@ -131,13 +130,13 @@ class ReleaseCheckTest {
         assertEquals(ErrorCode.VERSION_INVALID, e.code());
         assertEquals("The manifest offers 1.1.0, older than 1.2.0 which this host already accepted; an old signed"
                 + " manifest is being replayed (rollback attack). Nothing was installed.", e.getMessage());
-        assertTrue(Files.notExists(home.acceptedRecord()), "a refused manifest moves nothing");
+        assertTrue(Files.notExists(home.acceptedRecord().file()), "a refused manifest moves nothing");
     }
 
     @Test
     void aFloorAtTheRunningVersion_leavesAnOlderOfferToTheNeverDowngradeRule() throws Exception {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
-                "/opt/app/app.jar", "1.1.0", Instant.now()));
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.0"),
+                Sha256.ofBytes(RELEASE_1_2_0), "/opt/app/app.jar", ReleaseVersion.parse("1.1.0"), Instant.now()));
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         Decision.Refused refused = assertInstanceOf(Decision.Refused.class, check("1.2.0").decision());
@@ -149,23 +148,25 @@ class ReleaseCheckTest {
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatTheHistoryStagedOrInstalled() throws Exception {
         channel.publish("1.3.0", bytes("release 1.3.0"));
         check("1.0.0");
-        History.append(home.history(), new HistoryEvent(Instant.now(), "staged", "1.3.0", null, "staged"));
-        History.append(home.history(), new HistoryEvent(Instant.now(), "checked", "9.9.9", null, "refused"));
-        Files.delete(home.acceptedRecord());
+        home.history().append(new HistoryEvent(Instant.now(), HistoryEvent.Kind.STAGED,
+                ReleaseVersion.parse("1.3.0"), null, "staged"));
+        home.history().append(new HistoryEvent(Instant.now(), HistoryEvent.Kind.CHECKED,
+                ReleaseVersion.parse("9.9.9"), null, "refused"));
+        Files.delete(home.acceptedRecord().file());
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
         assertEquals("The manifest offers 1.1.0, older than 1.3.0 which this host already accepted; an old signed"
                 + " manifest is being replayed (rollback attack). Nothing was installed.", e.getMessage());
-        assertTrue(Files.notExists(home.acceptedRecord()));
+        assertTrue(Files.notExists(home.acceptedRecord().file()));
     }
 
     @Test
     void theSameVersionWithOtherBytes_isRefused_andTheRecordKeepsTheFirstBytes() throws Exception {
         channel.publish("1.2.0", RELEASE_1_2_0);
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
-        byte[] record = Files.readAllBytes(home.acceptedRecord());
+        byte[] record = Files.readAllBytes(home.acceptedRecord().file());
         byte[] other = bytes("release 1.2.0, re-published with --force");
         channel.publish("1.2.0", other);
 
@@ -176,7 +177,7 @@ class ReleaseCheckTest {
                 + " any has SHA-256 " + Sha256.ofBytes(other).hex() + ", accepted " + Sha256.ofBytes(RELEASE_1_2_0).hex()
                 + ". A published version must never change (re-published with --force, or a tampered channel);"
                 + " publish the change as a new version. Nothing was installed.", e.getMessage());
-        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord()));
+        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().file()));
         assertThrows(UpdaterException.class, () -> check("1.2.0"), "a host already running 1.2.0 refuses it too");
     }
 
@@ -186,13 +187,13 @@ class ReleaseCheckTest {
         channel.publish(withExpiry(first, Instant.now().plus(1, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
         check("1.0.0");
-        byte[] record = Files.readAllBytes(home.acceptedRecord());
+        byte[] record = Files.readAllBytes(home.acceptedRecord().file());
         channel.publish(withExpiry(first, Instant.now().plus(30, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
 
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
         assertInstanceOf(Decision.UpToDate.class, check("1.2.0").decision());
-        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord()), "nothing new to remember");
+        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().file()), "nothing new to remember");
     }
 
     @Test
@@ -202,15 +203,15 @@ class ReleaseCheckTest {
 
         check("1.0.0");
 
-        AcceptedVersion accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow();
-        assertEquals("1.2.0", accepted.version());
-        assertEquals(Map.of("any", Sha256.ofBytes(RELEASE_1_2_0).hex()), accepted.artifacts());
+        AcceptedVersion accepted = home.acceptedRecord().read().orElseThrow();
+        assertEquals("1.2.0", accepted.version().toString());
+        assertEquals(Map.of("any", Sha256.ofBytes(RELEASE_1_2_0)), accepted.artifacts());
         assertTrue(!accepted.acceptedAt().isBefore(before), accepted.acceptedAt().toString());
     }
 
     @Test
     void anOldFormatRecord_isStillRead_andCompletedWithTheHashesAtTheNextAcceptance() throws Exception {
-        Files.writeString(home.acceptedRecord(), "{\n  \"version\" : \"1.2.0\",\n"
+        Files.writeString(home.acceptedRecord().file(), "{\n  \"version\" : \"1.2.0\",\n"
                 + "  \"acceptedAt\" : \"2025-01-01T00:00:00Z\"\n}\n");
         channel.publish("1.1.0", bytes("release 1.1.0"));
         assertEquals(ErrorCode.VERSION_INVALID, assertThrows(UpdaterException.class, () -> check("1.0.0")).code());
@@ -218,8 +219,8 @@ class ReleaseCheckTest {
         channel.publish("1.2.0", RELEASE_1_2_0);
         check("1.0.0");
 
-        AcceptedVersion accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow();
-        assertEquals(new AcceptedVersion("1.2.0", Map.of("any", Sha256.ofBytes(RELEASE_1_2_0).hex()),
+        AcceptedVersion accepted = home.acceptedRecord().read().orElseThrow();
+        assertEquals(new AcceptedVersion(ReleaseVersion.parse("1.2.0"), Map.of("any", Sha256.ofBytes(RELEASE_1_2_0)),
                 Instant.parse("2025-01-01T00:00:00Z")), accepted);
         channel.publish("1.2.0", bytes("other bytes"));
         assertEquals(ErrorCode.RELEASE_CHANGED, assertThrows(UpdaterException.class, () -> check("1.0.0")).code());

@@ -83,7 +83,7 @@ final class StatusCommand implements Callable<Integer> {
         AgentRecord a = s.agent();
         boolean alive = a != null && s.hostAlive() && !a.exiting();
         running.put("alive", alive);
-        running.put("version", alive ? a.runningVersion() : null);
+        putText(running, "version", alive ? a.runningVersion() : null);
         putLong(running, "pid", alive ? a.pid() : null);
         running.put("ready", alive && a.ready());
         putInstant(running, "readyAt", alive ? a.readyAt() : null);
@@ -93,10 +93,10 @@ final class StatusCommand implements Callable<Integer> {
 
         ObjectNode installed = root.putObject("installed");
         InstalledRelease i = s.installed();
-        installed.put("version", i == null ? null : i.version());
-        installed.put("sha256", i == null ? null : i.sha256());
+        putText(installed, "version", i == null ? null : i.version());
+        putText(installed, "sha256", i == null ? null : i.sha256());
         installed.put("target", i == null ? null : i.target());
-        installed.put("previousVersion", i == null ? null : i.previousVersion());
+        putText(installed, "previousVersion", i == null ? null : i.previousVersion());
         putInstant(installed, "installedAt", i == null ? null : i.installedAt());
 
         StagedRelease st = s.staged();
@@ -104,10 +104,10 @@ final class StatusCommand implements Callable<Integer> {
             root.putNull("staged");
         } else {
             ObjectNode staged = root.putObject("staged");
-            staged.put("version", st.version());
+            putText(staged, "version", st.version());
             staged.put("file", st.file());
             staged.put("size", st.size());
-            staged.put("sha256", st.sha256());
+            putText(staged, "sha256", st.sha256());
             staged.put("needsApproval", st.needsApproval());
             staged.put("approvalReason", st.approvalReason());
             putInstant(staged, "releaseDate", st.releaseDate());
@@ -208,7 +208,7 @@ final class StatusCommand implements Callable<Integer> {
                 + j.updatedAt() + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
     }
 
-    private static String orUnknown(String version) {
+    private static String orUnknown(Object version) {
         return version == null ? "unknown version" : Printable.of(version);
     }
 
@@ -221,6 +221,11 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void putInstant(ObjectNode node, String field, Instant value) {
+        putText(node, field, value);
+    }
+
+    /** A version, a hash or an instant as its text, or JSON null. */
+    private static void putText(ObjectNode node, String field, Object value) {
         node.put(field, value == null ? null : value.toString());
     }
 }

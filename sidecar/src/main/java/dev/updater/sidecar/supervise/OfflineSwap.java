@@ -2,8 +2,6 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.GateSettings;
@@ -87,11 +85,7 @@ public final class OfflineSwap implements HostControl {
     }
 
     private String hostPid() {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class).map(a -> " (pid " + a.pid() + ")").orElse("");
-        } catch (UpdaterException e) {
-            return "";
-        }
+        return home.agentRecord().readQuietly().map(a -> " (pid " + a.pid() + ")").orElse("");
     }
 
     @Override

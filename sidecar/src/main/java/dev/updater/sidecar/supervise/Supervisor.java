@@ -3,7 +3,6 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.HealthGate;
@@ -47,7 +46,6 @@ public final class Supervisor implements HostControl {
     private final List<String> command;
     private final Clock clock;
     private final Consumer<String> log;
-    private final Requests requests;
     private final StagedReleases staged;
     private final OperatorRequests operator;
     private final SwapContext context;
@@ -65,7 +63,6 @@ public final class Supervisor implements HostControl {
         this.command = List.copyOf(command);
         this.clock = clock;
         this.log = log;
-        this.requests = new Requests(home);
         this.staged = new StagedReleases(home, log);
         this.operator = new OperatorRequests(home, staged, clock, log);
         this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
@@ -245,11 +242,7 @@ public final class Supervisor implements HostControl {
     }
 
     private AgentRecord readAgent() {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
-        } catch (UpdaterException e) {
-            return null;
-        }
+        return home.agentRecord().readQuietly().orElse(null);
     }
 
     // ---- the child
@@ -273,7 +266,7 @@ public final class Supervisor implements HostControl {
             if (stopping) {
                 return null;
             }
-            requests.delete(requests.exitFile()); // a request left by a dead host must not stop the new one
+            home.exitRequest().delete(); // a request left by a dead host must not stop the new one
             try {
                 Process process = new ProcessBuilder(command).inheritIO().start();
                 child = new ChildHost(process, clock.instant());

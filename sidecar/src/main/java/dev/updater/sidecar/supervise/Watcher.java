@@ -1,9 +1,10 @@
 package dev.updater.sidecar.supervise;
 
 import dev.updater.core.Durations;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.ApplyRequest;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.HealthGate;
@@ -40,7 +41,6 @@ public final class Watcher implements HostControl {
     private final SidecarSettings settings;
     private final Clock clock;
     private final Consumer<String> log;
-    private final Requests requests;
     private final StagedReleases staged;
     private final OperatorRequests operator;
     private final SwapContext context;
@@ -57,7 +57,6 @@ public final class Watcher implements HostControl {
         this.settings = settings;
         this.clock = clock;
         this.log = log;
-        this.requests = new Requests(home);
         this.staged = new StagedReleases(home, log);
         this.operator = new OperatorRequests(home, staged, clock, log);
         this.context = new SwapContext(home, new HealthGate(settings.gate(), home.agentRecord()),
@@ -106,9 +105,9 @@ public final class Watcher implements HostControl {
      * No request of an earlier sidecar is valid once this one starts.
      */
     private void clearStaleExitRequest() throws UpdaterException {
-        if (requests.exists(requests.exitFile())) {
-            requests.delete(requests.exitFile());
-            log.accept("removed a stale exit request an earlier sidecar left behind (" + requests.exitFile() + ")");
+        if (home.exitRequest().exists()) {
+            home.exitRequest().delete();
+            log.accept("removed a stale exit request an earlier sidecar left behind (" + home.exitRequest() + ")");
         }
     }
 
@@ -204,7 +203,7 @@ public final class Watcher implements HostControl {
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
             throws UpdaterException, InterruptedException {
-        String expected = rollingBack ? journal.from().sha256() : journal.to().sha256();
+        Sha256 expected = new Sha256(rollingBack ? journal.from().sha256() : journal.to().sha256());
         String expectedLabel = rollingBack ? journal.from().label() : journal.to().label();
         boolean waitForOwnExit = !rollingBack && !journal.approved()
                 && settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT;
@@ -275,17 +274,10 @@ public final class Watcher implements HostControl {
 
     /** An operator's apply for the version being installed turns on-exit into "now"; the request is used up. */
     private boolean approvedMeanwhile(SwapJournal journal) throws UpdaterException {
-        if (!requests.exists(requests.applyFile())) {
-            return false;
-        }
-        Optional<Requests.Apply> request;
-        try {
-            request = JsonRecords.read(requests.applyFile(), Requests.Apply.class);
-        } catch (UpdaterException e) {
-            return false;
-        }
-        if (request.isPresent() && request.get().version().equals(journal.to().version())) {
-            requests.delete(requests.applyFile());
+        Optional<ApplyRequest> request = home.applyRequest().readQuietly();
+        if (request.isPresent() && request.get().version() != null
+                && request.get().version().toString().equals(journal.to().version())) {
+            home.applyRequest().delete();
             log.accept("apply: asking the host to exit now for " + journal.to().label());
             return true;
         }
@@ -303,10 +295,6 @@ public final class Watcher implements HostControl {
     }
 
     private AgentRecord readAgent() {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
-        } catch (UpdaterException e) {
-            return null;
-        }
+        return home.agentRecord().readQuietly().orElse(null);
     }
 }

@@ -1,9 +1,9 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -110,8 +110,9 @@ public final class Recovery {
                 + "; the target still holds " + journal.from().label();
         SwapJournal closed = journal.withState(SwapState.ROLLED_BACK, ctx.clock().instant())
                 .withDetail(sentence, ctx.clock().instant()).writeTo(home);
-        History.append(home.history(), new HistoryEvent(ctx.clock().instant(), "failed", journal.to().version(),
-                journal.from().version(), sentence));
+        home.history().append(new HistoryEvent(ctx.clock().instant(), HistoryEvent.Kind.FAILED,
+                ReleaseVersion.tryParse(journal.to().version()), ReleaseVersion.tryParse(journal.from().version()),
+                sentence));
         transaction.finish(closed);
         ctx.log().accept(sentence);
         return new Outcome(Outcome.Result.REJECTED, closed, sentence, null);

@@ -2,13 +2,12 @@ package dev.updater.sidecar.swap;
 
 import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.AtomicFiles;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
@@ -24,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -110,9 +110,8 @@ public final class SwapTransaction {
 
     /** Resolves staged.json's {@code file} inside {@code releases/}, refusing paths that leave it. */
     private Path stagedFile(StagedRelease staged) throws UpdaterException {
-        if (staged.version() == null || ReleaseVersion.tryParse(staged.version()) == null) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names version \"" + staged.version()
-                    + "\", which is not a semantic version");
+        if (staged.version() == null) {
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names no version");
         }
         if (staged.file() == null || Path.of(staged.file()).isAbsolute()) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()
@@ -142,12 +141,12 @@ public final class SwapTransaction {
     private SwapJournal.Artifact reverifyStaged(StagedRelease staged, Path file) throws UpdaterException {
         SwapJournal.Artifact measured;
         try {
-            measured = ArtifactFiles.measure(file, staged.version());
+            measured = ArtifactFiles.measure(file, staged.version().toString());
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " cannot be read ("
                     + ArtifactFiles.describe(e) + ")", e);
         }
-        if (measured.size() != staged.size() || !measured.sha256().equalsIgnoreCase(String.valueOf(staged.sha256()))) {
+        if (measured.size() != staged.size() || !measured.sha256().equals(String.valueOf(staged.sha256()))) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " is "
                     + measured.size() + " bytes with SHA-256 " + measured.sha256() + ", but staged.json says "
                     + staged.size() + " bytes with " + staged.sha256());
@@ -159,17 +158,17 @@ public final class SwapTransaction {
     private Outcome reject(StagedRelease staged, UpdaterException why) throws UpdaterException {
         String message = "Refused to install " + staged.version() + ": " + why.getMessage()
                 + ". Nothing was changed; the staged release was dropped and the agent downloads it again.";
-        dropStagedIf(staged.sha256());
-        history("failed", staged.version(), null, message);
+        dropStagedIf(String.valueOf(staged.sha256()));
+        history(HistoryEvent.Kind.FAILED, Objects.toString(staged.version(), null), null, message);
         ctx.log().accept(message);
         return new Outcome(Outcome.Result.REJECTED, null, message, null);
     }
 
     private Outcome alreadyInstalled(StagedRelease staged, Path target, SwapJournal.Artifact installed)
             throws UpdaterException {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease(staged.version(), installed.sha256(),
-                target.toString(), installed.version(), now()));
-        dropStagedIf(staged.sha256());
+        home.installedRecord().write(new InstalledRelease(staged.version(), new Sha256(installed.sha256()),
+                target.toString(), ReleaseVersion.tryParse(installed.version()), now()));
+        dropStagedIf(staged.sha256().hex());
         String message = target + " already holds " + staged.version() + "; nothing to install.";
         ctx.log().accept(message);
         return new Outcome(Outcome.Result.ALREADY_INSTALLED, null, message, null);
@@ -191,17 +190,15 @@ public final class SwapTransaction {
     }
 
     private String versionOf(String sha256) {
-        try {
-            Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
-            if (installed.isPresent() && sha256.equals(installed.get().sha256())) {
-                return installed.get().version();
-            }
-            Optional<AgentRecord> agent = JsonRecords.read(home.agentRecord(), AgentRecord.class);
-            if (agent.isPresent() && sha256.equals(agent.get().targetSha256())) {
-                return agent.get().runningVersion();
-            }
-        } catch (UpdaterException e) {
-            // an unreadable record only costs the label; the hash decides everything
+        // an unreadable record only costs the label; the hash decides everything
+        Sha256 measured = new Sha256(sha256);
+        Optional<InstalledRelease> installed = home.installedRecord().readQuietly();
+        if (installed.isPresent() && measured.equals(installed.get().sha256())) {
+            return Objects.toString(installed.get().version(), null);
+        }
+        Optional<AgentRecord> agent = home.agentRecord().readQuietly();
+        if (agent.isPresent() && measured.equals(agent.get().targetSha256())) {
+            return Objects.toString(agent.get().runningVersion(), null);
         }
         return null;
     }
@@ -247,7 +244,7 @@ public final class SwapTransaction {
         String sentence = "Could not install " + journal.to().label() + ": " + why.getMessage()
                 + (why.getMessage().endsWith(".") ? "" : ".") + " The target still holds " + journal.from().label() + ".";
         SwapJournal closed = journal.withState(SwapState.ROLLED_BACK, now()).withDetail(sentence, now()).writeTo(home);
-        history("failed", journal.to().version(), journal.from().version(), sentence);
+        history(HistoryEvent.Kind.FAILED, journal.to().version(), journal.from().version(), sentence);
         finish(closed);
         ctx.log().accept(sentence);
         return new Outcome(Outcome.Result.REJECTED, closed, sentence, null);
@@ -323,11 +320,11 @@ public final class SwapTransaction {
     SwapJournal markSwapped(SwapJournal journal) throws UpdaterException {
         SwapJournal swapped = journal.withState(SwapState.SWAPPED, now()).writeTo(home);
         if (journal.kind() == SwapJournal.Kind.INSTALL) {
-            history("installed", journal.to().version(), journal.from().version(),
+            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
                     "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
         } else {
             quarantine(journal.from().version(), "rolled back by an operator to " + journal.to().label());
-            history("installed", journal.to().version(), journal.from().version(),
+            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
                     "rolled back " + journal.target() + " to " + journal.to().label() + " by an operator's request");
         }
         CrashPoint.AFTER_SWAPPED.reach();
@@ -379,7 +376,7 @@ public final class SwapTransaction {
 
     private Outcome commit(SwapJournal journal, RunningHost host, GateResult verdict) throws UpdaterException {
         CrashPoint.AFTER_GATE_PASSED.reach();
-        history("healthy", journal.to().version(), journal.from().version(), "passed its health gate in "
+        history(HistoryEvent.Kind.HEALTHY, journal.to().version(), journal.from().version(), "passed its health gate in "
                 + verdict.took().toMillis() + " ms: " + verdict.reason());
         SwapJournal committed = journal.withState(SwapState.COMMITTED, now()).writeTo(home);
         CrashPoint.AFTER_COMMITTED.reach();
@@ -403,7 +400,7 @@ public final class SwapTransaction {
             throws UpdaterException, InterruptedException {
         String sentence = journal.to().label() + " failed its health gate: " + reason;
         SwapJournal failing = journal.withGateFailure(sentence, now()).writeTo(home);
-        history("failed", journal.to().version(), journal.from().version(), sentence);
+        history(HistoryEvent.Kind.FAILED, journal.to().version(), journal.from().version(), sentence);
         ctx.log().accept(sentence + "; rolling back to " + journal.from().label());
         CrashPoint.AFTER_GATE_FAILED.reach();
         if (failed != null) {
@@ -453,13 +450,14 @@ public final class SwapTransaction {
                 + " abandoned and nothing is retried. Check the target, then install or roll back with"
                 + " 'updater-sidecar apply' or 'rollback'.";
         if (journal.gateFailure() != null && quarantine(journal.to().version(), journal.gateFailure())) {
-            history("quarantined", journal.to().version(), journal.from().version(), journal.gateFailure());
+            history(HistoryEvent.Kind.QUARANTINED, journal.to().version(), journal.from().version(), journal.gateFailure());
         }
         if (onDisk != null) {
-            JsonRecords.write(home.installedRecord(), new InstalledRelease(held == null ? null : held.version(), onDisk,
-                    journal.target(), holdsNew ? journal.from().version() : null, now()));
+            home.installedRecord().write(new InstalledRelease(
+                    held == null ? null : ReleaseVersion.tryParse(held.version()), new Sha256(onDisk), journal.target(),
+                    holdsNew ? ReleaseVersion.tryParse(journal.from().version()) : null, now()));
         }
-        history("failed", journal.to().version(), journal.from().version(), sentence);
+        history(HistoryEvent.Kind.FAILED, journal.to().version(), journal.from().version(), sentence);
         SwapJournal closed = journal.withState(SwapState.ABANDONED, now()).withDetail(sentence, now()).writeTo(home);
         finish(closed);
         ctx.log().accept(sentence);
@@ -471,7 +469,7 @@ public final class SwapTransaction {
         String reason = failing.gateFailure() != null ? failing.gateFailure()
                 : failing.to().label() + " was not installed: the sidecar stopped before the swap";
         if (quarantine(failing.to().version(), reason)) {
-            history("quarantined", failing.to().version(), failing.from().version(), reason);
+            history(HistoryEvent.Kind.QUARANTINED, failing.to().version(), failing.from().version(), reason);
         }
         CrashPoint.AFTER_QUARANTINE.reach();
         Optional<RunningHost> started = hosts.startAfterSwap(failing, true);
@@ -488,7 +486,7 @@ public final class SwapTransaction {
         }
         SwapJournal rolledBack = failing.withState(SwapState.ROLLED_BACK, now())
                 .withDetail(reason, now()).writeTo(home);
-        history("rolled-back", failing.from().version(), failing.to().version(), "rolled back from "
+        history(HistoryEvent.Kind.ROLLED_BACK, failing.from().version(), failing.to().version(), "rolled back from "
                 + failing.to().label() + " to " + failing.from().label() + ": " + reason);
         CrashPoint.AFTER_ROLLED_BACK.reach();
         finish(rolledBack);
@@ -502,7 +500,7 @@ public final class SwapTransaction {
     private Outcome previousFailed(SwapJournal journal, RunningHost host, String sentence) throws UpdaterException {
         SwapState end = journal.kind() == SwapJournal.Kind.ROLLBACK ? SwapState.COMMITTED : SwapState.ROLLED_BACK;
         SwapJournal done = journal.withState(end, now()).withDetail(sentence, now()).writeTo(home);
-        history("failed", journal.from().version(), journal.to().version(), sentence);
+        history(HistoryEvent.Kind.FAILED, journal.from().version(), journal.to().version(), sentence);
         finish(done);
         String message = sentence + ". The sidecar stops restarting it: fix the host, then start the sidecar again.";
         ctx.log().accept(message);
@@ -520,7 +518,7 @@ public final class SwapTransaction {
             return previousFailed(journal, null, sentence);
         }
         SwapJournal failing = journal.withGateFailure(sentence, now()).writeTo(home);
-        history("failed", journal.to().version(), journal.from().version(), sentence);
+        history(HistoryEvent.Kind.FAILED, journal.to().version(), journal.from().version(), sentence);
         String onDisk = ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target()));
         if (journal.to().sha256().equals(onDisk)) {
             return restoreBackup(failing);
@@ -539,8 +537,9 @@ public final class SwapTransaction {
         if (done.state() != SwapState.ABANDONED) { // an abandoned one wrote what the target held as it closed
             SwapJournal.Artifact now = done.state() == SwapState.COMMITTED ? done.to() : done.from();
             SwapJournal.Artifact before = done.state() == SwapState.COMMITTED ? done.from() : done.to();
-            JsonRecords.write(home.installedRecord(), new InstalledRelease(now.version(), now.sha256(), done.target(),
-                    before.version(), done.updatedAt()));
+            home.installedRecord().write(new InstalledRelease(ReleaseVersion.tryParse(now.version()),
+                    new Sha256(now.sha256()), done.target(), ReleaseVersion.tryParse(before.version()),
+                    done.updatedAt()));
         }
         if (done.kind() == SwapJournal.Kind.INSTALL) {
             dropStagedIf(done.to().sha256());
@@ -557,28 +556,17 @@ public final class SwapTransaction {
     /** True when staged.json names {@code version} (re-staged with other bytes): its release directory stays. */
     private boolean stagedNames(String version) {
         try {
-            return JsonRecords.read(home.stagedRecord(), StagedRelease.class)
-                    .map(s -> version.equals(s.version())).orElse(false);
+            return home.stagedRecord().read()
+                    .map(s -> version.equals(String.valueOf(s.version()))).orElse(false);
         } catch (UpdaterException e) {
             return true; // unreadable: leave the directory to the agent
         }
     }
 
     private void dropStagedIf(String sha256) throws UpdaterException {
-        Optional<StagedRelease> staged;
-        try {
-            staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
-        } catch (UpdaterException e) {
-            staged = Optional.empty();
-        }
+        Optional<StagedRelease> staged = home.stagedRecord().readQuietly();
         if (staged.isPresent() && String.valueOf(staged.get().sha256()).equalsIgnoreCase(sha256)) {
-            try {
-                Files.deleteIfExists(home.stagedRecord());
-                AtomicFiles.fsyncDirectory(home.dir());
-            } catch (IOException e) {
-                throw new UpdaterException(ErrorCode.IO, "Could not delete " + home.stagedRecord() + ": "
-                        + ArtifactFiles.describe(e) + "; delete it by hand.", e);
-            }
+            home.stagedRecord().delete();
         }
     }
 
@@ -586,8 +574,9 @@ public final class SwapTransaction {
         return QuarantineFile.add(home, version, reason, now());
     }
 
-    private void history(String event, String version, String from, String detail) throws UpdaterException {
-        History.append(home.history(), new HistoryEvent(now(), event, version, from, detail));
+    private void history(HistoryEvent.Kind event, String version, String from, String detail) throws UpdaterException {
+        home.history().append(new HistoryEvent(now(), event, ReleaseVersion.tryParse(version),
+                ReleaseVersion.tryParse(from), detail));
     }
 
     private String gateTerms() {

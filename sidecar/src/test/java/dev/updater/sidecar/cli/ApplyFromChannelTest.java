@@ -3,13 +3,13 @@ package dev.updater.sidecar.cli;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.testing.TestChannel;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,9 +47,9 @@ class ApplyFromChannelTest {
         channel = TestChannel.start(dir.resolve("channel"));
         home = new UpdateHome(Staging.newHome(dir.resolve("home")));
         target = Files.write(dir.resolve("app.jar"), OLD);
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(),
                 List.of(channel.keyText()), "host-1", false, false, false, false, Instant.now()));
     }
 
@@ -95,7 +95,7 @@ class ApplyFromChannelTest {
             System.setIn(stdin);
         }
         assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().file()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
@@ -165,7 +165,7 @@ class ApplyFromChannelTest {
                 "--yes", "--target", target.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("SHA-256"), run.err());
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().file()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
@@ -173,7 +173,7 @@ class ApplyFromChannelTest {
     void applyYes_whenChannelJsonTrustsTheHostsOwnKey_isRefused_andNothingIsDownloadedOrInstalled() throws Exception {
         // a compromised host publishes its own release, signed with its own key, and records that key
         String hostsKey = TrustedKey.of(Ed25519Keys.generate().getPublic()).text();
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(),
                 List.of(hostsKey), "host-1", false, false, false, false, Instant.now()));
         channel.publish("1.1.0", NEW);
 
@@ -187,6 +187,6 @@ class ApplyFromChannelTest {
                 + " FILE).\n", run.err());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(0, channel.requests("/manifest.json"));
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().file()));
     }
 }

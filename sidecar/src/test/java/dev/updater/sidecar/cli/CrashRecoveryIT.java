@@ -2,8 +2,7 @@ package dev.updater.sidecar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.Sha256;
-import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.json.Json;
 import dev.updater.sidecar.swap.CrashPoint;
 import dev.updater.sidecar.swap.SwapJournal;
@@ -91,10 +90,10 @@ class CrashRecoveryIT {
         fx.awaitServedBy(recovering, expected);
         SwapJournal journal = fx.awaitFinishedJournal();
         assertEquals(failing ? SwapState.ROLLED_BACK : SwapState.COMMITTED, journal.state(), recovering.toString());
-        await().atMost(EXIT).until(() -> !Files.exists(fx.updateHome.stagedRecord()));
+        await().atMost(EXIT).until(() -> !Files.exists(fx.updateHome.stagedRecord().file()));
         fx.assertTargetIs(failing ? fx.v100 : release);
         fx.assertNoTempFiles();
-        assertEquals(expected, JsonRecords.read(fx.updateHome.installedRecord(), InstalledRelease.class)
+        assertEquals(expected, fx.updateHome.installedRecord().read()
                 .orElseThrow().version());
         assertEquals(failing ? List.of("1.2.0") : List.of(), fx.quarantined());
         if (linked) {
@@ -163,7 +162,7 @@ class CrashRecoveryIT {
                 + Sha256.ofFile(byHand).hex() + ")"), journal.detail());
         fx.assertTargetIs(byHand);
         assertEquals(List.of(), fx.quarantined());
-        assertFalse(Files.exists(fx.updateHome.stagedRecord()), "1.1.0 is not installed over it at once");
+        assertFalse(Files.exists(fx.updateHome.stagedRecord().file()), "1.1.0 is not installed over it at once");
         assertStatusShows(journal, journal.detail());
         recovering.term();
         assertEquals(143, recovering.awaitExit(EXIT), recovering.toString());
@@ -185,7 +184,7 @@ class CrashRecoveryIT {
         JsonNode transaction = Json.mapper().readTree(json.out()).get("lastTransaction");
         assertEquals("abandoned", transaction.get("state").asText());
         assertEquals(sentence, transaction.get("detail").asText());
-        assertTrue(fx.history().stream().anyMatch(e -> "failed".equals(e.event()) && sentence.equals(e.detail())));
+        assertTrue(fx.history().stream().anyMatch(e -> e.event() == HistoryEvent.Kind.FAILED && sentence.equals(e.detail())));
     }
 
     private static int indexOfLineStarting(ChildJvm jvm, String prefix) {

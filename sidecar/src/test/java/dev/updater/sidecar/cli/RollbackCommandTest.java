@@ -4,6 +4,7 @@ import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.swap.Backups;
 import dev.updater.sidecar.swap.QuarantineFile;
 import dev.updater.sidecar.swap.SwapJournal;
@@ -36,7 +37,8 @@ class RollbackCommandTest {
     void installed100() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         target = Files.write(dir.resolve("app.jar"), OLD);
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.0.0"),
+                Sha256.ofBytes(OLD),
                 target.toString(), null, null));
     }
 
@@ -56,8 +58,9 @@ class RollbackCommandTest {
         // the next sidecar would gate it; here the operator changes their mind first
         SwapJournal swapped = SwapJournal.read(new UpdateHome(home)).orElseThrow();
         swapped.withState(dev.updater.sidecar.swap.SwapState.COMMITTED, swapped.updatedAt()).writeTo(new UpdateHome(home));
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.1.0", Sha256.ofBytes(NEW).hex(),
-                target.toString(), "1.0.0", null));
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.1.0"),
+                Sha256.ofBytes(NEW),
+                target.toString(), ReleaseVersion.parse("1.0.0"), null));
 
         CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());
 

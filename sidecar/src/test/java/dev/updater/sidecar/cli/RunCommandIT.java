@@ -3,8 +3,8 @@ package dev.updater.sidecar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.json.Json;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.swap.SwapJournal;
 import dev.updater.sidecar.swap.SwapState;
 import dev.updater.sidecar.testhost.ChildJvm;
@@ -172,7 +172,7 @@ class RunCommandIT {
         sidecar.awaitLine("updater-sidecar: the host asked for a restart (exit code 42)", EXIT);
         await().atMost(EXIT).until(() -> Hosts.recordedPid(fx.home).orElse(firstPid) != firstPid
                 && "1.0.0".equals(Hosts.version(fx.port)));
-        assertTrue(Files.exists(fx.updateHome.stagedRecord()), "1.1.0 stays staged under apply=manual");
+        assertTrue(Files.exists(fx.updateHome.stagedRecord().file()), "1.1.0 stays staged under apply=manual");
 
         CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes");
 
@@ -352,8 +352,10 @@ class RunCommandIT {
         String oldSha = Sha256.ofFile(oldJar).hex();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), Instant.now(), "1.0.0", "manifest",
-                oldJar.toString(), oldSha, List.of(), "test", "host-1", true, null, null, null, null, null, false,
+        fx.updateHome.agentRecord().write(new AgentRecord(gone.pid(), Instant.now(),
+                ReleaseVersion.parse("1.0.0"), "manifest",
+                oldJar.toString(), new Sha256(oldSha), List.of(), "test", "host-1", true, null, null, null,
+                        null, null, false,
                 null, Instant.now()));
         fx.stage(fx.v110, "1.1.0");
         List<String> args = new ArrayList<>(fx.runArgs("immediate"));

@@ -2,7 +2,8 @@ package dev.updater.sidecar.health;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class HealthGateTest {
 
     private HealthGate gate(URI healthUrl, int minUptimeMillis, int timeoutMillis) {
         return new HealthGate(new GateSettings(healthUrl, Duration.ofMillis(minUptimeMillis),
-                Duration.ofMillis(timeoutMillis)), home.resolve("agent.json"));
+                Duration.ofMillis(timeoutMillis)), new UpdateHome(home).agentRecord());
     }
 
     @Test
@@ -140,7 +141,8 @@ class HealthGateTest {
     }
 
     private void writeAgent(long pid, boolean ready) throws Exception {
-        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(pid, Instant.now(), "1.1.0", "manifest",
+        new UpdateHome(home).agentRecord().write(new AgentRecord(pid, Instant.now(),
+                ReleaseVersion.parse("1.1.0"), "manifest",
                 "/opt/app.jar", null, null, "test", null, ready, ready ? Instant.now() : null, null, null, null, null,
                 false, null, Instant.now()));
     }

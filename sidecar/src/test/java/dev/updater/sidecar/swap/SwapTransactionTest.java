@@ -3,12 +3,11 @@ package dev.updater.sidecar.swap;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.health.GateSettings;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.testhost.Staging;
@@ -54,7 +53,7 @@ class SwapTransactionTest {
         target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
         Files.write(target, OLD);
         Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-x---"));
-        JsonRecords.write(updateHome.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        updateHome.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
         artifacts = Files.createDirectories(dir.resolve("artifacts"));
     }
@@ -86,11 +85,11 @@ class SwapTransactionTest {
         assertEquals(new SwapJournal.Artifact("1.0.0", Sha256.ofBytes(OLD).hex(), OLD.length), journal.from());
         assertEquals(new SwapJournal.Artifact("1.1.0", Sha256.ofBytes(NEW).hex(), NEW.length), journal.to());
         assertEquals("backup/1.0.0/app.jar", journal.backup());
-        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
-        assertEquals("1.1.0", installed.version());
-        assertEquals(Sha256.ofBytes(NEW).hex(), installed.sha256());
-        assertEquals("1.0.0", installed.previousVersion());
-        assertFalse(Files.exists(updateHome.stagedRecord()), "staged.json is gone once installed");
+        InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
+        assertEquals("1.1.0", installed.version().toString());
+        assertEquals(Sha256.ofBytes(NEW), installed.sha256());
+        assertEquals("1.0.0", installed.previousVersion().toString());
+        assertFalse(Files.exists(updateHome.stagedRecord().file()), "staged.json is gone once installed");
         assertFalse(Files.exists(updateHome.release("1.1.0")), "the release directory is cleaned up");
         assertEquals(List.of("installed", "healthy"), events());
         assertEquals(List.of("start new 1.1.0"), hosts.calls);
@@ -118,8 +117,8 @@ class SwapTransactionTest {
                 QuarantineFile.read(updateHome).versions().get(0).reason());
         assertEquals(List.of("installed", "failed", "quarantined", "rolled-back"), events());
         assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
-        assertEquals("1.0.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
+        assertFalse(Files.exists(updateHome.stagedRecord().file()));
         assertNoTempFiles();
     }
 
@@ -152,7 +151,7 @@ class SwapTransactionTest {
                 + " says " + NEW.length + " bytes with " + Sha256.ofBytes(NEW).hex() + ". Nothing was changed; the"
                 + " staged release was dropped and the agent downloads it again.", outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.stagedRecord().file()));
         assertFalse(Files.exists(updateHome.journal()));
         assertEquals(List.of("failed"), events());
         assertEquals(List.of(), hosts.calls);
@@ -178,7 +177,7 @@ class SwapTransactionTest {
     @Test
     void install_refusesAStagedPathOutsideReleases() throws Exception {
         StagedRelease staged = stage("1.1.0", NEW);
-        StagedRelease escaping = new StagedRelease("1.1.0", "releases/../../opt/app.jar", staged.size(),
+        StagedRelease escaping = new StagedRelease(ReleaseVersion.parse("1.1.0"), "releases/../../opt/app.jar", staged.size(),
                 staged.sha256(), "any", List.of(), List.of(), null, false, false, null, null, null, null);
 
         Outcome outcome = transaction(2).install(escaping, target, false);
@@ -198,7 +197,7 @@ class SwapTransactionTest {
 
         assertEquals(Outcome.Result.ALREADY_INSTALLED, outcome.result());
         assertEquals(target + " already holds 1.0.0; nothing to install.", outcome.message());
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.stagedRecord().file()));
         assertFalse(Files.exists(updateHome.journal()));
     }
 
@@ -230,7 +229,7 @@ class SwapTransactionTest {
         assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
         assertEquals("rollback from 1.1.0 to 1.0.0", journal.describe());
         assertEquals("rolled back by an operator to 1.0.0", QuarantineFile.read(updateHome).versions().get(0).reason());
-        assertEquals("1.0.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
+        assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertTrue(new Backups(updateHome).forRollbackOf(target).isEmpty(), "only 1.0.0 is backed up");
     }
 
@@ -369,7 +368,7 @@ class SwapTransactionTest {
     }
 
     private List<String> events() throws UpdaterException {
-        return History.read(updateHome.history()).stream().map(HistoryEvent::event).toList();
+        return updateHome.history().read().stream().map(e -> e.event().wireName()).toList();
     }
 
     private void assertNoTempFiles() throws IOException {
