@@ -21,7 +21,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.ExitRequest;
 import dev.updater.core.home.HomeFiles;
-import dev.updater.core.home.HomeRecord;
+import dev.updater.core.home.HomeRecordFile;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -90,7 +90,7 @@ final class Agent implements UpdaterAgentMXBean {
         HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
         // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
         // written before Jackson loads (it costs hundreds of milliseconds).
-        Optional<HomeRecord.Unparsed<AgentRecord>> previousRecord = home.agentRecord().readUnparsed();
+        Optional<HomeRecordFile.Unparsed<AgentRecord>> previousRecord = home.agentRecord().readUnparsed();
         Sha256 targetSha256 = hashOrNull(target);
         AgentRecord.writeEarly(home.agentRecord(), host.pid(), host.startedAt(), target.toString(), targetSha256,
                 Instant.now());
@@ -316,7 +316,7 @@ final class Agent implements UpdaterAgentMXBean {
         return home.agentRecord().readQuietly().map(r -> "pid " + r.pid() + " per agent.json").orElse("pid unknown");
     }
 
-    private static Optional<AgentRecord> parsePrevious(Optional<HomeRecord.Unparsed<AgentRecord>> previous,
+    private static Optional<AgentRecord> parsePrevious(Optional<HomeRecordFile.Unparsed<AgentRecord>> previous,
                                                        UpdateHome home) {
         if (previous.isEmpty()) {
             return Optional.empty();

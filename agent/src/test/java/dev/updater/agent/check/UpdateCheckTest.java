@@ -100,7 +100,7 @@ class UpdateCheckTest {
         channel.publish("1.0.0", bytes("release 1.0.0"));
         CheckResult result = check("1.0.0").run();
         assertEquals("Up to date: running 1.0.0, the latest release.", result.summary());
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 
     @Test
@@ -115,7 +115,7 @@ class UpdateCheckTest {
 
         assertEquals(ErrorCode.SIGNATURE_INVALID, result.error().code());
         assertNothingStaged();
-        assertFalse(Files.exists(home.acceptedRecord().file()), "an unverified manifest moves nothing");
+        assertFalse(Files.exists(home.acceptedRecord().path()), "an unverified manifest moves nothing");
     }
 
     @Test
@@ -158,7 +158,7 @@ class UpdateCheckTest {
     void olderManifestThanOnceAccepted_isARollbackAttack_evenWhenValidlySigned() throws Exception {
         channel.publish("1.2.0", bytes("release 1.2.0"));
         check("1.0.0").run();
-        Files.delete(home.stagedRecord().file());
+        Files.delete(home.stagedRecord().path());
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         CheckResult result = check("1.0.0").run();
@@ -175,7 +175,7 @@ class UpdateCheckTest {
         channel.publish("1.1.0", first);
         UpdateCheck check = check("1.0.0");
         assertEquals("staged 1.1.0", check.run().summary());
-        byte[] staged = Files.readAllBytes(home.stagedRecord().file());
+        byte[] staged = Files.readAllBytes(home.stagedRecord().path());
         byte[] other = bytes("release 1.1.0, other bytes");
         channel.publish("1.1.0", other);
 
@@ -186,7 +186,7 @@ class UpdateCheckTest {
                 + " any has SHA-256 " + Sha256.ofBytes(other).hex() + ", accepted " + Sha256.ofBytes(first).hex()
                 + ". A published version must never change (re-published with --force, or a tampered channel);"
                 + " publish the change as a new version. Nothing was installed.", result.error().getMessage());
-        assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord().file()));
+        assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord().path()));
         assertArrayEquals(first, Files.readAllBytes(home.release("1.1.0").resolve("app.jar")));
         assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the other bytes are never downloaded");
     }
@@ -194,7 +194,7 @@ class UpdateCheckTest {
     @Test
     void unusableAcceptedJson_stagesNothing_andLeavesItAsItIs() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
-        Files.writeString(home.acceptedRecord().file(), "{\"version\": \"latest\"}");
+        Files.writeString(home.acceptedRecord().path(), "{\"version\": \"latest\"}");
 
         CheckResult result = check("1.0.0").run();
 
@@ -205,7 +205,7 @@ class UpdateCheckTest {
                 + " fixed, so that no older release can slip in: restore the file from a backup, or delete it to fall"
                 + " back to the running version.", result.error().getMessage());
         assertNothingStaged();
-        assertEquals("{\"version\": \"latest\"}", Files.readString(home.acceptedRecord().file()));
+        assertEquals("{\"version\": \"latest\"}", Files.readString(home.acceptedRecord().path()));
     }
 
     @Test
@@ -283,7 +283,7 @@ class UpdateCheckTest {
     }
 
     private void assertNothingStaged() {
-        assertFalse(Files.exists(home.stagedRecord().file()), "staged.json must not exist");
+        assertFalse(Files.exists(home.stagedRecord().path()), "staged.json must not exist");
     }
 
     private UpdateCheck check(String running) throws Exception {

@@ -79,7 +79,7 @@ class AgentIT {
         byte[] release = "the bytes of release 1.1.0".getBytes(StandardCharsets.UTF_8);
         channel.publish("1.1.0", release);
 
-        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord().file()));
+        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord().path()));
         StagedRelease staged = home.stagedRecord().read().orElseThrow();
         assertEquals("1.1.0", staged.version().toString());
         assertEquals(Sha256.ofBytes(release), staged.sha256());
@@ -140,7 +140,7 @@ class AgentIT {
         // the back-off retries after 2 s, then 4 s: wait for a later failed check
         await().atMost(WAIT).until(() -> record().orElseThrow().lastCheckAt().isAfter(firstFailure));
         assertEquals(1, count(host.err(), "Could not connect"), host.err());
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 
     @Test
@@ -159,7 +159,7 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(() -> host.err().contains("1.1.0"));
         await().atMost(WAIT).until(() -> record().map(r -> r.lastError() != null).orElse(false));
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertTrue(host.isAlive());
     }
 
@@ -231,7 +231,7 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(this::fullRecordWritten);
         AgentRecord self = record().orElseThrow();
-        Files.writeString(home.exitRequest().file(), "{\"reason\": \"install 1.1.0\", \"pid\": " + self.pid()
+        Files.writeString(home.exitRequest().path(), "{\"reason\": \"install 1.1.0\", \"pid\": " + self.pid()
                 + ", \"startedAt\": \"" + self.startedAt() + "\"}");
 
         assertEquals(0, host.waitFor());
@@ -239,7 +239,7 @@ class AgentIT {
         AgentRecord last = record().orElseThrow();
         assertTrue(last.exiting());
         assertEquals("the updater sidecar asked the host to exit (install 1.1.0)", last.exitReason());
-        assertFalse(Files.exists(home.exitRequest().file()));
+        assertFalse(Files.exists(home.exitRequest().path()));
     }
 
     /**
@@ -251,7 +251,7 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(this::fullRecordWritten);
         AgentRecord self = record().orElseThrow();
-        Path request = home.exitRequest().file();
+        Path request = home.exitRequest().path();
         String stale = "{\"reason\": \"left by a killed sidecar\", \"pid\": " + self.pid() + ", \"startedAt\": \""
                 + self.startedAt().minusSeconds(30) + "\"}";
         Files.writeString(request, stale);
@@ -296,14 +296,14 @@ class AgentIT {
             host.send("jmx");
             return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=null LatestSeenVersion=null");
         });
-        assertFalse(Files.exists(home.stagedRecord().file()), "nothing checked before the one-hour delay");
+        assertFalse(Files.exists(home.stagedRecord().path()), "nothing checked before the one-hour delay");
 
         await().atMost(WAIT).until(() -> {
             host.send("check-now");
             return host.out().contains("jmx checkNow invoked");
         });
 
-        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord().file()));
+        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord().path()));
         await().atMost(WAIT).until(() -> {
             host.send("jmx");
             return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=1.1.0 LatestSeenVersion=1.1.0");

@@ -60,7 +60,7 @@ class HostileTextIT {
         UpdateHome home = new UpdateHome(appDir.resolve(".updater"));
         Files.createDirectories(home.dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         // what a process of the app's user left in agent.json: a "version" that clears the screen
-        Files.writeString(home.agentRecord().file(), "{\"pid\" : 1, \"runningVersion\" : \"0.9.0\\u001b[2J\","
+        Files.writeString(home.agentRecord().path(), "{\"pid\" : 1, \"runningVersion\" : \"0.9.0\\u001b[2J\","
                 + " \"target\" : \"" + hostJar + "\"}\n");
         String manifest = "http://127.0.0.1:" + server.getAddress().getPort() + "/manifest.json";
 

@@ -62,7 +62,7 @@ public record AgentRecord(
      *
      * @param targetSha256 the target's SHA-256, or null when it could not be read
      */
-    public static void writeEarly(HomeRecord<AgentRecord> record, long pid, Instant startedAt, String target,
+    public static void writeEarly(HomeRecordFile<AgentRecord> record, long pid, Instant startedAt, String target,
                                   Sha256 targetSha256, Instant now) throws UpdaterException {
         StringBuilder json = new StringBuilder("{\n");
         json.append("  \"pid\" : ").append(pid).append(",\n");
@@ -73,7 +73,7 @@ public record AgentRecord(
         }
         json.append("  \"ready\" : false,\n  \"exiting\" : false,\n");
         json.append("  \"updatedAt\" : ").append(quote(now.toString())).append("\n}\n");
-        AtomicFiles.write(record.file(), json.toString().getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(record.path(), json.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A JSON string literal: quotes, backslashes and control characters escaped. */

@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /**
  * {@code requests/apply.json}, from {@code updater-sidecar apply} to the running sidecar: install the
- * staged release now, approving it. Whoever acts on it removes it ({@link HomeRecord#take}).
+ * staged release now, approving it. Whoever acts on it removes it ({@link HomeRecordFile#take}).
  *
  * <pre>{@code
  * {"version":"1.1.0","sha256":"…","requestedAt":"2026-02-07T12:05:00Z"}

@@ -40,7 +40,7 @@ public final class History {
         this.file = file;
     }
 
-    public Path file() {
+    public Path path() {
         return file;
     }
 

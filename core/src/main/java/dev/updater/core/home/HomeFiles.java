@@ -27,7 +27,7 @@ import java.util.Set;
  *
  * <pre>{@code
  * try (FileChannel ch = HomeFiles.open(home.sidecarLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) { ... }
- * Optional<byte[]> bytes = HomeFiles.read(home.agentRecord().file(), 4 << 20);
+ * Optional<byte[]> bytes = HomeFiles.read(home.agentRecord().path(), 4 << 20);
  * }</pre>
  */
 public final class HomeFiles {

@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * Reads and writes the JSON records of the update home ({@code agent.json}, {@code staged.json},
- * {@code journal.json}, …); {@link HomeRecord} binds each to its file and type. Writes are atomic and
+ * {@code journal.json}, …); {@link HomeRecordFile} binds each to its file and type. Writes are atomic and
  * durable ({@link AtomicFiles}), so a reader — the agent, the sidecar, an operator's {@code status} —
  * never sees half a record, and a crash leaves the old record or the new one.
  *

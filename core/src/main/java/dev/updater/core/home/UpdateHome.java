@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The layout of an update home (DESIGN §4): one directory per installed application, shared by
  * the agent and the sidecar. Each record has its file name here and one typed accessor
- * ({@link HomeRecord}: read strictly, read quietly, write atomically), used by every module.
+ * ({@link HomeRecordFile}: read strictly, read quietly, write atomically), used by every module.
  *
  * <pre>{@code
  * UpdateHome home = new UpdateHome(Path.of("/opt/app/.updater"));
@@ -21,22 +21,22 @@ public record UpdateHome(Path dir) {
     }
 
     /** {@code agent.json}: the running host: pid, start time, version, command line, readiness, last check and error. */
-    public HomeRecord<AgentRecord> agentRecord() {
+    public HomeRecordFile<AgentRecord> agentRecord() {
         return record("agent.json", AgentRecord.class);
     }
 
     /** {@code staged.json}: the verified release waiting to be installed; written last, so its presence means complete. */
-    public HomeRecord<StagedRelease> stagedRecord() {
+    public HomeRecordFile<StagedRelease> stagedRecord() {
         return record("staged.json", StagedRelease.class);
     }
 
     /** {@code channel.json}: how the agent checks the channel, for the operator's check and apply. */
-    public HomeRecord<ChannelSettings> channelRecord() {
+    public HomeRecordFile<ChannelSettings> channelRecord() {
         return record("channel.json", ChannelSettings.class);
     }
 
     /** {@code installed.json}: what the sidecar last installed. */
-    public HomeRecord<InstalledRelease> installedRecord() {
+    public HomeRecordFile<InstalledRelease> installedRecord() {
         return record("installed.json", InstalledRelease.class);
     }
 
@@ -49,7 +49,7 @@ public record UpdateHome(Path dir) {
     }
 
     /** {@code accepted.json}: the highest manifest version ever accepted here; lower ones are refused (rollback attack). */
-    public HomeRecord<AcceptedVersion> acceptedRecord() {
+    public HomeRecordFile<AcceptedVersion> acceptedRecord() {
         return record("accepted.json", AcceptedVersion.class);
     }
 
@@ -88,17 +88,17 @@ public record UpdateHome(Path dir) {
     }
 
     /** {@code requests/apply.json}: install the staged release now ({@code updater-sidecar apply}). */
-    public HomeRecord<ApplyRequest> applyRequest() {
+    public HomeRecordFile<ApplyRequest> applyRequest() {
         return request("apply.json", ApplyRequest.class);
     }
 
     /** {@code requests/rollback.json}: reinstall a backup ({@code updater-sidecar rollback}). */
-    public HomeRecord<RollbackRequest> rollbackRequest() {
+    public HomeRecordFile<RollbackRequest> rollbackRequest() {
         return request("rollback.json", RollbackRequest.class);
     }
 
     /** {@code requests/exit.json}: for the host's agent, exit gracefully ({@code watch}). */
-    public HomeRecord<ExitRequest> exitRequest() {
+    public HomeRecordFile<ExitRequest> exitRequest() {
         return request("exit.json", ExitRequest.class);
     }
 
@@ -106,12 +106,12 @@ public record UpdateHome(Path dir) {
         return dir.resolve("sidecar.lock");
     }
 
-    private <T> HomeRecord<T> record(String name, Class<T> type) {
-        return new HomeRecord<>(dir.resolve(name), type, false);
+    private <T> HomeRecordFile<T> record(String name, Class<T> type) {
+        return new HomeRecordFile<>(dir.resolve(name), type, false);
     }
 
-    private <T> HomeRecord<T> request(String name, Class<T> type) {
-        return new HomeRecord<>(requests().resolve(name), type, true);
+    private <T> HomeRecordFile<T> request(String name, Class<T> type) {
+        return new HomeRecordFile<>(requests().resolve(name), type, true);
     }
 
     /**

@@ -62,7 +62,7 @@ class ReleaseCheckTest {
     void garbageInAcceptedJson_stopsTheCheck_andTheFileIsLeftAsItIs() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         byte[] garbage = bytes("{\"version\": \"1.2.0\", oops");
-        Files.write(home.acceptedRecord().file(), garbage);
+        Files.write(home.acceptedRecord().path(), garbage);
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
@@ -72,7 +72,7 @@ class ReleaseCheckTest {
                 + " a valid record: Unexpected character ('o' (code 111)): was expecting double-quote to start field"
                 + " name). No update is checked until it is fixed, so that no older release can slip in: restore the"
                 + " file from a backup, or delete it to fall back to the running version.", e.getMessage());
-        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord().file()), "accepted.json must not be overwritten");
+        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord().path()), "accepted.json must not be overwritten");
     }
 
     @Test
@@ -81,7 +81,7 @@ class ReleaseCheckTest {
         home.history().append(new HistoryEvent(Instant.now(), HistoryEvent.Kind.STAGED,
                 ReleaseVersion.parse("1.0.5"), null, "staged"));
         for (String record : List.of("{\"version\": \"garbage\"}", "{}", "null", "")) {
-            Files.writeString(home.acceptedRecord().file(), record);
+            Files.writeString(home.acceptedRecord().path(), record);
 
             UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"), record);
 
@@ -90,9 +90,9 @@ class ReleaseCheckTest {
                     + " the highest release it accepted ("), e.getMessage());
             assertTrue(e.getMessage().endsWith(" or delete it to fall back to the highest version this home installed"
                     + " or staged, 1.0.5."), e.getMessage());
-            assertEquals(record, Files.readString(home.acceptedRecord().file()), "accepted.json must not be overwritten");
+            assertEquals(record, Files.readString(home.acceptedRecord().path()), "accepted.json must not be overwritten");
         }
-        Files.writeString(home.acceptedRecord().file(), "{\"version\": \"garbage\"}");
+        Files.writeString(home.acceptedRecord().path(), "{\"version\": \"garbage\"}");
         assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
                 + " the highest release it accepted (it is not a"
                 + " valid record: its version \"garbage\" is not a semantic version). No update is checked until it is"
@@ -105,7 +105,7 @@ class ReleaseCheckTest {
     void unreadableAcceptedJson_stopsTheCheck() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         // a directory cannot be read as a file, whatever the user (root reads files of any mode)
-        Files.createDirectory(home.acceptedRecord().file());
+        Files.createDirectory(home.acceptedRecord().path());
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
@@ -116,7 +116,7 @@ class ReleaseCheckTest {
                 + " directory);"), e.getMessage());
         assertTrue(e.getMessage().endsWith("No update is checked until it is fixed, so that no older release can slip"
                 + " in: restore the file from a backup, or delete it to fall back to the running version."), e.getMessage());
-        assertTrue(Files.isDirectory(home.acceptedRecord().file()));
+        assertTrue(Files.isDirectory(home.acceptedRecord().path()));
     }
 
     @Test
@@ -130,7 +130,7 @@ class ReleaseCheckTest {
         assertEquals(ErrorCode.VERSION_INVALID, e.code());
         assertEquals("The manifest offers 1.1.0, older than 1.2.0 which this host already accepted; an old signed"
                 + " manifest is being replayed (rollback attack). Nothing was installed.", e.getMessage());
-        assertTrue(Files.notExists(home.acceptedRecord().file()), "a refused manifest moves nothing");
+        assertTrue(Files.notExists(home.acceptedRecord().path()), "a refused manifest moves nothing");
     }
 
     @Test
@@ -152,21 +152,21 @@ class ReleaseCheckTest {
                 ReleaseVersion.parse("1.3.0"), null, "staged"));
         home.history().append(new HistoryEvent(Instant.now(), HistoryEvent.Kind.CHECKED,
                 ReleaseVersion.parse("9.9.9"), null, "refused"));
-        Files.delete(home.acceptedRecord().file());
+        Files.delete(home.acceptedRecord().path());
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
         assertEquals("The manifest offers 1.1.0, older than 1.3.0 which this host already accepted; an old signed"
                 + " manifest is being replayed (rollback attack). Nothing was installed.", e.getMessage());
-        assertTrue(Files.notExists(home.acceptedRecord().file()));
+        assertTrue(Files.notExists(home.acceptedRecord().path()));
     }
 
     @Test
     void theSameVersionWithOtherBytes_isRefused_andTheRecordKeepsTheFirstBytes() throws Exception {
         channel.publish("1.2.0", RELEASE_1_2_0);
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
-        byte[] record = Files.readAllBytes(home.acceptedRecord().file());
+        byte[] record = Files.readAllBytes(home.acceptedRecord().path());
         byte[] other = bytes("release 1.2.0, re-published with --force");
         channel.publish("1.2.0", other);
 
@@ -177,7 +177,7 @@ class ReleaseCheckTest {
                 + " any has SHA-256 " + Sha256.ofBytes(other).hex() + ", accepted " + Sha256.ofBytes(RELEASE_1_2_0).hex()
                 + ". A published version must never change (re-published with --force, or a tampered channel);"
                 + " publish the change as a new version. Nothing was installed.", e.getMessage());
-        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().file()));
+        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().path()));
         assertThrows(UpdaterException.class, () -> check("1.2.0"), "a host already running 1.2.0 refuses it too");
     }
 
@@ -187,13 +187,13 @@ class ReleaseCheckTest {
         channel.publish(withExpiry(first, Instant.now().plus(1, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
         check("1.0.0");
-        byte[] record = Files.readAllBytes(home.acceptedRecord().file());
+        byte[] record = Files.readAllBytes(home.acceptedRecord().path());
         channel.publish(withExpiry(first, Instant.now().plus(30, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
 
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
         assertInstanceOf(Decision.UpToDate.class, check("1.2.0").decision());
-        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().file()), "nothing new to remember");
+        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().path()), "nothing new to remember");
     }
 
     @Test
@@ -211,7 +211,7 @@ class ReleaseCheckTest {
 
     @Test
     void anOldFormatRecord_isStillRead_andCompletedWithTheHashesAtTheNextAcceptance() throws Exception {
-        Files.writeString(home.acceptedRecord().file(), "{\n  \"version\" : \"1.2.0\",\n"
+        Files.writeString(home.acceptedRecord().path(), "{\n  \"version\" : \"1.2.0\",\n"
                 + "  \"acceptedAt\" : \"2025-01-01T00:00:00Z\"\n}\n");
         channel.publish("1.1.0", bytes("release 1.1.0"));
         assertEquals(ErrorCode.VERSION_INVALID, assertThrows(UpdaterException.class, () -> check("1.0.0")).code());

@@ -85,7 +85,7 @@ class ReleaseStagerTest {
             assertFalse(stager.isStaged(manifest.version(), artifact));
             StagedRelease staged = stager.stage(manifest, "any", artifact, channel.manifestUri(), install);
             assertTrue(stager.isStaged(manifest.version(), artifact));
-            Files.delete(home.stagedRecord().file());
+            Files.delete(home.stagedRecord().path());
             stager.stage(manifest, "any", artifact, channel.manifestUri(), install);
 
             assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the verified file in releases/ is reused");

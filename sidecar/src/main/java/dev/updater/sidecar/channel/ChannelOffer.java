@@ -57,7 +57,7 @@ public final class ChannelOffer {
             throw new UpdaterException(ErrorCode.VERSION_UNKNOWN, "Cannot tell which version is installed in "
                     + home.dir() + "; start the host with the agent once (it records its version).");
         }
-        URI manifestUri = trust.manifestFor(settings, home.channelRecord().file());
+        URI manifestUri = trust.manifestFor(settings, home.channelRecord().path());
         DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(trust.insecureAllowHttp());
         Platform platform = Platform.current();
         ReleaseCheck.Settings checkSettings = new ReleaseCheck.Settings(manifestUri, trust.keys(),

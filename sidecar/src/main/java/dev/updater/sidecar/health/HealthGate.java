@@ -2,7 +2,7 @@ package dev.updater.sidecar.health;
 
 import dev.updater.core.Durations;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.HomeRecord;
+import dev.updater.core.home.HomeRecordFile;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -37,10 +37,10 @@ public final class HealthGate {
     private static final String NO_ANSWER = "no answer yet";
 
     private final GateSettings settings;
-    private final HomeRecord<AgentRecord> agentRecord;
+    private final HomeRecordFile<AgentRecord> agentRecord;
     private HttpClient http;
 
-    public HealthGate(GateSettings settings, HomeRecord<AgentRecord> agentRecord) {
+    public HealthGate(GateSettings settings, HomeRecordFile<AgentRecord> agentRecord) {
         this.settings = settings;
         this.agentRecord = agentRecord;
     }

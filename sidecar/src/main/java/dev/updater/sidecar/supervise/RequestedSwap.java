@@ -2,7 +2,7 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HistoryEvent;
-import dev.updater.core.home.HomeRecord;
+import dev.updater.core.home.HomeRecordFile;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.swap.SwapJournal;
 
@@ -39,7 +39,7 @@ public final class RequestedSwap {
         return SwapJournal.read(home).map(SwapJournal::id).orElse("");
     }
 
-    public static Result await(UpdateHome home, HomeRecord<?> request, String journalBefore, Instant requestedAt,
+    public static Result await(UpdateHome home, HomeRecordFile<?> request, String journalBefore, Instant requestedAt,
                                Duration timeout) throws UpdaterException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

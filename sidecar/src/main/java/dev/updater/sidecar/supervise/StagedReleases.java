@@ -34,7 +34,7 @@ final class StagedReleases {
      * modification time changed (it is always replaced by an atomic rename, never edited in place).
      */
     Optional<StagedRelease> current() {
-        Stamp stamp = Stamp.of(home.stagedRecord().file());
+        Stamp stamp = Stamp.of(home.stagedRecord().path());
         if (stamp == null) {
             readStamp = null;
             read = Optional.empty();

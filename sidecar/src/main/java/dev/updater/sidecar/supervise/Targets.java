@@ -75,7 +75,7 @@ public final class Targets {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "No install has recorded the target in "
                     + home.installedRecord() + " yet; give the file the host runs with --target.");
         }
-        return new Target(Path.of(installed.get().target()), home.installedRecord().file().getFileName()
+        return new Target(Path.of(installed.get().target()), home.installedRecord().path().getFileName()
                 + " (the sidecar's last install)");
     }
 

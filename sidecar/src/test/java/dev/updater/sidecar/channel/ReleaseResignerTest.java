@@ -74,7 +74,7 @@ class ReleaseResignerTest {
             Artifact artifact = first.manifest().artifactFor(Platform.current());
             stager.stage(first.manifest(), first.manifest().keyFor(Platform.current()), artifact,
                     server.uri().resolve(Publisher.MANIFEST_FILE), install);
-            byte[] staged = Files.readAllBytes(home.stagedRecord().file());
+            byte[] staged = Files.readAllBytes(home.stagedRecord().path());
 
             ReleaseResigner.Result resigned = new ReleaseResigner(Clock.systemUTC())
                     .resign(channel, keys.privateKey(), Duration.ofDays(30));
@@ -86,7 +86,7 @@ class ReleaseResignerTest {
             assertEquals(first.manifest().binaries(), second.manifest().binaries(), "same artifacts, same hashes");
             assertTrue(stager.isStaged(second.manifest().version(), second.manifest().artifactFor(Platform.current())),
                     "what was staged is the release still offered: nothing to download again");
-            assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord().file()));
+            assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord().path()));
         }
     }
 

@@ -79,7 +79,7 @@ class ApplyCancelIT {
         assertEquals(130, apply.exitValue(), Files.readString(dir.resolve("apply.log")));
         long kept = partBytes();
         assertTrue(kept > 100_000 && kept < release.length, "a part of " + kept + " bytes is kept");
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertArrayEquals(OLD, Files.readAllBytes(target), "nothing installed");
 
         channel.throttle(0);

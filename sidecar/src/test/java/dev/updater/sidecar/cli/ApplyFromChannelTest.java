@@ -95,7 +95,7 @@ class ApplyFromChannelTest {
             System.setIn(stdin);
         }
         assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
@@ -165,7 +165,7 @@ class ApplyFromChannelTest {
                 "--yes", "--target", target.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("SHA-256"), run.err());
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
@@ -187,6 +187,6 @@ class ApplyFromChannelTest {
                 + " FILE).\n", run.err());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(0, channel.requests("/manifest.json"));
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 }

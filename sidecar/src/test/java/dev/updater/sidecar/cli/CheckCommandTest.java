@@ -68,7 +68,7 @@ class CheckCommandTest {
                   * Login timeout
                   Download size: 12.4 MB
                 """, run.out());
-        assertFalse(Files.exists(home.stagedRecord().file()), "check installs and stages nothing");
+        assertFalse(Files.exists(home.stagedRecord().path()), "check installs and stages nothing");
     }
 
     @Test
@@ -121,7 +121,7 @@ class CheckCommandTest {
     @Test
     void check_withAnUnusableAcceptedJson_failsClosed_andLeavesTheFileAsItIs() throws Exception {
         channel.publish("1.1.0", "x".getBytes(StandardCharsets.UTF_8));
-        Files.writeString(home.acceptedRecord().file(), "{\"version\": \"\"}");
+        Files.writeString(home.acceptedRecord().path(), "{\"version\": \"\"}");
 
         CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
@@ -132,12 +132,12 @@ class CheckCommandTest {
                 + " so that no older release can slip in: restore the file from a backup, or delete it to fall back to"
                 + " the highest version this home installed or staged, 1.0.0.\n", run.err());
         assertEquals("", run.out());
-        assertEquals("{\"version\": \"\"}", Files.readString(home.acceptedRecord().file()));
+        assertEquals("{\"version\": \"\"}", Files.readString(home.acceptedRecord().path()));
     }
 
     @Test
     void check_beforeTheAgentRecordedItsChannel_saysWhatToDo() throws Exception {
-        Files.delete(home.channelRecord().file());
+        Files.delete(home.channelRecord().path());
         CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
         assertEquals(1, run.exitCode());
         assertEquals("The agent has not recorded its channel in " + home.channelRecord() + " yet; start the host"

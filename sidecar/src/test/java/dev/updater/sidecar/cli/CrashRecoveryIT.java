@@ -90,7 +90,7 @@ class CrashRecoveryIT {
         fx.awaitServedBy(recovering, expected);
         SwapJournal journal = fx.awaitFinishedJournal();
         assertEquals(failing ? SwapState.ROLLED_BACK : SwapState.COMMITTED, journal.state(), recovering.toString());
-        await().atMost(EXIT).until(() -> !Files.exists(fx.updateHome.stagedRecord().file()));
+        await().atMost(EXIT).until(() -> !Files.exists(fx.updateHome.stagedRecord().path()));
         fx.assertTargetIs(failing ? fx.v100 : release);
         fx.assertNoTempFiles();
         assertEquals(expected, fx.updateHome.installedRecord().read().orElseThrow().version().toString());
@@ -161,7 +161,7 @@ class CrashRecoveryIT {
                 + Sha256.ofFile(byHand).hex() + ")"), journal.detail());
         fx.assertTargetIs(byHand);
         assertEquals(List.of(), fx.quarantined());
-        assertFalse(Files.exists(fx.updateHome.stagedRecord().file()), "1.1.0 is not installed over it at once");
+        assertFalse(Files.exists(fx.updateHome.stagedRecord().path()), "1.1.0 is not installed over it at once");
         assertStatusShows(journal, journal.detail());
         recovering.term();
         assertEquals(143, recovering.awaitExit(EXIT), recovering.toString());

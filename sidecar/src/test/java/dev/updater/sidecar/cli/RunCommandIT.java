@@ -172,7 +172,7 @@ class RunCommandIT {
         sidecar.awaitLine("updater-sidecar: the host asked for a restart (exit code 42)", EXIT);
         await().atMost(EXIT).until(() -> Hosts.recordedPid(fx.home).orElse(firstPid) != firstPid
                 && "1.0.0".equals(Hosts.version(fx.port)));
-        assertTrue(Files.exists(fx.updateHome.stagedRecord().file()), "1.1.0 stays staged under apply=manual");
+        assertTrue(Files.exists(fx.updateHome.stagedRecord().path()), "1.1.0 stays staged under apply=manual");
 
         CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes");
 

@@ -140,7 +140,7 @@ class RecoveryTest {
         assertEquals(Outcome.Result.ROLLED_BACK, outcome.result());
         assertEquals(SwapState.ROLLED_BACK, SwapJournal.read(updateHome).orElseThrow().state());
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
-        assertFalse(Files.exists(updateHome.stagedRecord().file()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
     }
 
     @Test
@@ -167,7 +167,7 @@ class RecoveryTest {
         InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
         assertNull(installed.version(), "nothing vouches for bytes put there by hand");
         assertEquals(sha(byHand), installed.sha256().hex());
-        assertFalse(Files.exists(updateHome.stagedRecord().file()), "1.1.0 would be installed over it at once otherwise");
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "1.1.0 would be installed over it at once otherwise");
         assertTrue(QuarantineFile.read(updateHome).versions().isEmpty(), "not the release's fault");
         assertEquals(List.of(), hosts.calls);
         assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")), "the backup is kept");
@@ -379,7 +379,7 @@ class RecoveryTest {
 
         assertEquals(Optional.empty(), recover());
 
-        assertFalse(Files.exists(updateHome.stagedRecord().file()), "a crash after the commit left staged.json");
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "a crash after the commit left staged.json");
         assertEquals("1.1.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertEquals(List.of(), hosts.calls);
     }

@@ -89,7 +89,7 @@ class SwapTransactionTest {
         assertEquals("1.1.0", installed.version().toString());
         assertEquals(Sha256.ofBytes(NEW), installed.sha256());
         assertEquals("1.0.0", installed.previousVersion().toString());
-        assertFalse(Files.exists(updateHome.stagedRecord().file()), "staged.json is gone once installed");
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "staged.json is gone once installed");
         assertFalse(Files.exists(updateHome.release("1.1.0")), "the release directory is cleaned up");
         assertEquals(List.of("installed", "healthy"), events());
         assertEquals(List.of("start new 1.1.0"), hosts.calls);
@@ -118,7 +118,7 @@ class SwapTransactionTest {
         assertEquals(List.of("installed", "failed", "quarantined", "rolled-back"), events());
         assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
         assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
-        assertFalse(Files.exists(updateHome.stagedRecord().file()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertNoTempFiles();
     }
 
@@ -151,7 +151,7 @@ class SwapTransactionTest {
                 + " says " + NEW.length + " bytes with " + Sha256.ofBytes(NEW).hex() + ". Nothing was changed; the"
                 + " staged release was dropped and the agent downloads it again.", outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));
-        assertFalse(Files.exists(updateHome.stagedRecord().file()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertFalse(Files.exists(updateHome.journal()));
         assertEquals(List.of("failed"), events());
         assertEquals(List.of(), hosts.calls);
@@ -197,7 +197,7 @@ class SwapTransactionTest {
 
         assertEquals(Outcome.Result.ALREADY_INSTALLED, outcome.result());
         assertEquals(target + " already holds 1.0.0; nothing to install.", outcome.message());
-        assertFalse(Files.exists(updateHome.stagedRecord().file()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertFalse(Files.exists(updateHome.journal()));
     }
 

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class HomeRecordTest {
+class HomeRecordFileTest {
     private static final String SHA = "ab".repeat(32);
     private static final Instant AT = Instant.parse("2026-02-07T12:00:00Z");
 
@@ -40,9 +40,9 @@ class HomeRecordTest {
                         dir.resolve("accepted.json"), dir.resolve("channel.json"), dir.resolve("history.jsonl"),
                         dir.resolve("requests/apply.json"), dir.resolve("requests/rollback.json"),
                         dir.resolve("requests/exit.json")),
-                List.of(home.agentRecord().file(), home.stagedRecord().file(), home.installedRecord().file(),
-                        home.acceptedRecord().file(), home.channelRecord().file(), home.history().file(),
-                        home.applyRequest().file(), home.rollbackRequest().file(), home.exitRequest().file()));
+                List.of(home.agentRecord().path(), home.stagedRecord().path(), home.installedRecord().path(),
+                        home.acceptedRecord().path(), home.channelRecord().path(), home.history().path(),
+                        home.applyRequest().path(), home.rollbackRequest().path(), home.exitRequest().path()));
         assertEquals(dir.resolve("staged.json").toString(), home.stagedRecord().toString(), "messages name the file");
     }
 
@@ -54,7 +54,7 @@ class HomeRecordTest {
 
         assertEquals("{\n  \"version\" : \"1.3.0\",\n  \"sha256\" : \"" + SHA + "\",\n  \"target\" : \"/opt/app/app.jar\",\n"
                 + "  \"previousVersion\" : \"1.2.0\",\n  \"installedAt\" : \"2026-02-07T12:00:00Z\"\n}\n",
-                Files.readString(home.installedRecord().file()));
+                Files.readString(home.installedRecord().path()));
         InstalledRelease read = home.installedRecord().read().orElseThrow();
         assertEquals(ReleaseVersion.parse("1.3.0"), read.version());
         assertEquals(new Sha256(SHA), read.sha256());
@@ -118,11 +118,11 @@ class HomeRecordTest {
         UpdateHome home = home();
         assertEquals(Optional.empty(), home.agentRecord().readUnparsed());
         AgentRecord.writeEarly(home.agentRecord(), 7, AT, "/opt/app/app.jar", null, AT);
-        HomeRecord.Unparsed<AgentRecord> before = home.agentRecord().readUnparsed().orElseThrow();
+        HomeRecordFile.Unparsed<AgentRecord> before = home.agentRecord().readUnparsed().orElseThrow();
         AgentRecord.writeEarly(home.agentRecord(), 8, AT, "/opt/app/app.jar", null, AT);
 
         assertEquals(7, before.parse().pid());
-        Files.writeString(home.agentRecord().file(), "{oops");
+        Files.writeString(home.agentRecord().path(), "{oops");
         assertEquals(ErrorCode.RECORD_MALFORMED, assertThrows(UpdaterException.class,
                 () -> home.agentRecord().readUnparsed().orElseThrow().parse()).code());
     }
@@ -152,12 +152,12 @@ class HomeRecordTest {
         ApplyRequest apply = new ApplyRequest(ReleaseVersion.parse("1.1.0"), new Sha256(SHA), AT);
         home.applyRequest().write(apply);
         assertEquals("{\n  \"version\" : \"1.1.0\",\n  \"sha256\" : \"" + SHA + "\",\n"
-                + "  \"requestedAt\" : \"2026-02-07T12:00:00Z\"\n}\n", Files.readString(home.applyRequest().file()));
+                + "  \"requestedAt\" : \"2026-02-07T12:00:00Z\"\n}\n", Files.readString(home.applyRequest().path()));
 
         assertEquals(Optional.of(apply), home.applyRequest().take());
         assertFalse(home.applyRequest().exists());
 
-        Files.writeString(home.rollbackRequest().file(), "{\"fromSha256\":\"not a hash\"}");
+        Files.writeString(home.rollbackRequest().path(), "{\"fromSha256\":\"not a hash\"}");
         assertEquals(Optional.empty(), home.rollbackRequest().take());
         assertFalse(home.rollbackRequest().exists(), "a malformed request cannot block every later one");
     }
@@ -207,11 +207,11 @@ class HomeRecordTest {
     void delete_removesTheRecord_andIsQuietWhenThereIsNone() throws Exception {
         UpdateHome home = home();
         home.stagedRecord().delete();
-        Files.writeString(home.stagedRecord().file(), "{}");
+        Files.writeString(home.stagedRecord().path(), "{}");
         assertTrue(home.stagedRecord().exists());
 
         home.stagedRecord().delete();
 
-        assertFalse(Files.exists(home.stagedRecord().file()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 }

@@ -26,19 +26,19 @@ import java.util.Optional;
  *
  * @param <T> the record type
  */
-public final class HomeRecord<T> {
-    private final Path file;
+public final class HomeRecordFile<T> {
+    private final Path path;
     private final Class<T> type;
     private final boolean inPrivateFolder;
 
-    HomeRecord(Path file, Class<T> type, boolean inPrivateFolder) {
-        this.file = Objects.requireNonNull(file, "file");
+    HomeRecordFile(Path path, Class<T> type, boolean inPrivateFolder) {
+        this.path = Objects.requireNonNull(path, "path");
         this.type = Objects.requireNonNull(type, "type");
         this.inPrivateFolder = inPrivateFolder;
     }
 
-    public Path file() {
-        return file;
+    public Path path() {
+        return path;
     }
 
     /**
@@ -48,7 +48,7 @@ public final class HomeRecord<T> {
      *     such a record (also a link, a FIFO or a directory at its name); {@code IO} when it cannot be read
      */
     public Optional<T> read() throws UpdaterException {
-        return JsonRecords.read(file, type);
+        return JsonRecords.read(path, type);
     }
 
     /** The record, or empty when there is none or it cannot be read: for a label, a log line, a guess. */
@@ -67,7 +67,7 @@ public final class HomeRecord<T> {
      */
     public Optional<Unparsed<T>> readUnparsed() {
         try {
-            return HomeFiles.read(file, JsonRecords.MAX_RECORD_BYTES).map(bytes -> new Unparsed<>(this, bytes));
+            return HomeFiles.read(path, JsonRecords.MAX_RECORD_BYTES).map(bytes -> new Unparsed<>(this, bytes));
         } catch (IOException | UpdaterException e) {
             return Optional.empty();
         }
@@ -78,22 +78,22 @@ public final class HomeRecord<T> {
         if (inPrivateFolder) {
             createFolder();
         }
-        JsonRecords.write(file, record);
+        JsonRecords.write(path, Objects.requireNonNull(record, "record"));
     }
 
-    /** True when something is at the file's name (a link there counts: it is no record, and {@link #take} removes it). */
+    /** True when something is at the record's name (a link there counts: it is no record, and {@link #take} removes it). */
     public boolean exists() {
-        return Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+        return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Removes the record, durably; nothing when there is none. */
     public void delete() throws UpdaterException {
         try {
-            if (Files.deleteIfExists(file)) {
-                AtomicFiles.fsyncDirectory(file.getParent());
+            if (Files.deleteIfExists(path)) {
+                AtomicFiles.fsyncDirectory(path.getParent());
             }
         } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, "Could not delete " + file + ": " + e + "; delete it by hand.", e);
+            throw new UpdaterException(ErrorCode.IO, "Could not delete " + path + ": " + e + "; delete it by hand.", e);
         }
     }
 
@@ -122,7 +122,7 @@ public final class HomeRecord<T> {
 
     @Override
     public String toString() {
-        return file.toString();
+        return path.toString();
     }
 
     /**
@@ -130,7 +130,7 @@ public final class HomeRecord<T> {
      * wherever the link points.
      */
     private void createFolder() throws UpdaterException {
-        Path folder = file.getParent();
+        Path folder = path.getParent();
         if (Files.isSymbolicLink(folder)) {
             throw new UpdaterException(ErrorCode.HOME_INSECURE, folder + " is a symbolic link; the update home's"
                     + " folders are plain directories. Remove it (rm " + folder + ") and start again.");
@@ -149,17 +149,17 @@ public final class HomeRecord<T> {
      * @param <T> the record type
      */
     public static final class Unparsed<T> {
-        private final HomeRecord<T> record;
+        private final HomeRecordFile<T> record;
         private final byte[] bytes;
 
-        private Unparsed(HomeRecord<T> record, byte[] bytes) {
+        private Unparsed(HomeRecordFile<T> record, byte[] bytes) {
             this.record = record;
             this.bytes = bytes;
         }
 
-        /** Parses them as {@link HomeRecord#read} would have. */
+        /** Parses them as {@link HomeRecordFile#read} would have. */
         public T parse() throws UpdaterException {
-            return JsonRecords.parse(record.file, bytes, record.type);
+            return JsonRecords.parse(record.path, bytes, record.type);
         }
     }
 }
