@@ -31,6 +31,11 @@ public final class HomeRecordFile<T> {
     private final Class<T> type;
     private final boolean inPrivateFolder;
 
+    HomeRecordFile(Path path, Class<T> type) {
+        this(path, type, false);
+    }
+
+    /** A record in a folder of the home that its first write creates (0700): {@code requests/}. */
     HomeRecordFile(Path path, Class<T> type, boolean inPrivateFolder) {
         this.path = Objects.requireNonNull(path, "path");
         this.type = Objects.requireNonNull(type, "type");

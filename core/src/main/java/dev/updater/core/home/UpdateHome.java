@@ -107,7 +107,7 @@ public record UpdateHome(Path dir) {
     }
 
     private <T> HomeRecordFile<T> record(String name, Class<T> type) {
-        return new HomeRecordFile<>(dir.resolve(name), type, false);
+        return new HomeRecordFile<>(dir.resolve(name), type);
     }
 
     private <T> HomeRecordFile<T> request(String name, Class<T> type) {
