@@ -163,6 +163,19 @@ class HomeRecordFileTest {
     }
 
     @Test
+    void take_ofALinkPlantedAsARequest_removesTheLink_andNeverReadsOrTouchesWhereItPoints() throws Exception {
+        UpdateHome home = home();
+        Files.createDirectory(home.requests());
+        Path victim = Files.writeString(dir.resolve("victim.json"), "{\"pid\":1,\"startedAt\":\"2026-02-07T12:00:00Z\"}");
+        Files.createSymbolicLink(home.exitRequest().path(), victim);
+
+        assertEquals(Optional.empty(), home.exitRequest().take(), "a link is no request, whatever it points to");
+
+        assertFalse(Files.exists(home.exitRequest().path(), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals("{\"pid\":1,\"startedAt\":\"2026-02-07T12:00:00Z\"}", Files.readString(victim));
+    }
+
+    @Test
     void aRequest_createsAPrivateRequestsFolder() throws Exception {
         assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX modes only");
         UpdateHome home = home();
