@@ -1,7 +1,7 @@
 import dev.updater.core.Sha256;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.swap.Outcome;
 
@@ -40,10 +40,10 @@ public class SwapBench {
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
             Path target = randomFile(Files.createDirectory(dir.resolve("opt")).resolve("app.jar"), mib, i);
             Path staged = randomFile(Files.createDirectories(home.resolve("releases/2.0.0")).resolve("app.jar"), mib, 1000 + i);
-            StagedRelease release = new StagedRelease("2.0.0", "releases/2.0.0/app.jar", Files.size(staged),
-                    Sha256.ofFile(staged).hex(), "any", List.of(), List.of(), null, false, false, null, null, null,
-                    Instant.now());
-            JsonRecords.write(home.resolve("staged.json"), release);
+            StagedRelease release = new StagedRelease(ReleaseVersion.parse("2.0.0"), "releases/2.0.0/app.jar",
+                    Files.size(staged), Sha256.ofFile(staged), "any", List.of(), List.of(), null, false, false, null,
+                    null, null, Instant.now());
+            new UpdateHome(home).stagedRecord().write(release);
             Path newCopy = randomFile(dir.resolve("new.jar"), mib, 1000 + i);
             Path shellTarget = randomFile(dir.resolve("shell-app.jar"), mib, i);
             sync();

@@ -2,7 +2,6 @@ package dev.updater.agent;
 
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
-import dev.updater.agent.host.EarlyRecord;
 import dev.updater.agent.host.HostHome;
 import dev.updater.agent.host.HostLock;
 import dev.updater.agent.host.HostProcess;
@@ -18,6 +17,7 @@ import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.HomeFiles;
+import dev.updater.core.home.HomeRecordFile;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.platform.Platform;
@@ -57,25 +57,25 @@ final class Agent {
         HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
         // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
         // written before Jackson loads (it costs hundreds of milliseconds).
-        byte[] previousBytes = readRaw(home.agentRecord());
-        String targetSha256 = hashOrNull(target);
-        EarlyRecord.write(home.agentRecord(), host, target, targetSha256);
+        Optional<HomeRecordFile.Unparsed<AgentRecord>> previousRecord = home.agentRecord().readUnparsed();
+        Sha256 targetSha256 = hashOrNull(target);
+        AgentRecord.writeEarly(home.agentRecord(), host.pid(), host.startedAt(), target.toString(), targetSha256,
+                clock.instant());
 
-        Optional<AgentRecord> previous = parsePrevious(previousBytes, home);
+        Optional<AgentRecord> previous = parsePrevious(previousRecord, home);
         RunningVersion.Found running = RunningVersion.find(config.version(), target, home);
         if (previous.isPresent() && previous.get().runningVersion() != null
-                && !previous.get().runningVersion().equals(running.version().toString())) {
-            // agent.json is written by the host process, not by this agent: its text is not trusted on a terminal.
-            LOG.log(Level.INFO, "updated from " + Printable.of(previous.get().runningVersion()) + " to " + running.version());
+                && !previous.get().runningVersion().equals(running.version())) {
+            LOG.log(Level.INFO, "updated from " + previous.get().runningVersion() + " to " + running.version());
         }
         String hostId = config.hostId() != null ? config.hostId() : hostId(home);
         List<TrustedKey> keys = config.keys();
 
         AgentState state = new AgentState(home, clock, host.pid(), host.startedAt(),
-                running.version().toString(), running.source(), target.toString(), targetSha256,
+                running.version(), running.source(), target.toString(), targetSha256,
                 host.commandLine(), agentVersion, hostId);
         state.publish();
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(config.manifest().toString(),
+        home.channelRecord().write(new ChannelSettings(config.manifest().toString(),
                 keys.stream().map(TrustedKey::text).toList(), hostId, config.allowPrerelease(), config.allowBreaking(),
                 config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now()));
 
@@ -103,31 +103,20 @@ final class Agent {
     }
 
     private static String describeHolder(UpdateHome home) {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class)
-                    .map(r -> "pid " + r.pid() + " per agent.json").orElse("pid unknown");
-        } catch (UpdaterException e) {
-            return "pid unknown";
-        }
+        return home.agentRecord().readQuietly().map(r -> "pid " + r.pid() + " per agent.json").orElse("pid unknown");
     }
 
-    private static byte[] readRaw(Path file) {
-        try {
-            return HomeFiles.read(file, 4L << 20).orElse(null);
-        } catch (IOException | UpdaterException e) {
-            return null;
-        }
-    }
-
-    private static Optional<AgentRecord> parsePrevious(byte[] bytes, UpdateHome home) {
-        if (bytes == null) {
+    private static Optional<AgentRecord> parsePrevious(Optional<HomeRecordFile.Unparsed<AgentRecord>> previous,
+                                                       UpdateHome home) {
+        if (previous.isEmpty()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(dev.updater.core.json.Json.mapper().readValue(bytes, AgentRecord.class));
-        } catch (IOException e) {
+            return Optional.of(previous.get().parse());
+        } catch (UpdaterException e) {
+            // agent.json is written by the host process, not by this agent: its text is not trusted on a terminal.
             LOG.log(Level.WARNING, "The previous " + home.agentRecord() + " could not be read ("
-                    + Printable.of(e.getMessage()) + "); it is replaced.");
+                    + Printable.of(JsonRecords.reason(e)) + "); it is replaced.");
             return Optional.empty();
         }
     }
@@ -148,9 +137,9 @@ final class Agent {
         }
     }
 
-    private static String hashOrNull(Path target) {
+    private static Sha256 hashOrNull(Path target) {
         try {
-            return Sha256.ofFile(target).hex();
+            return Sha256.ofFile(target);
         } catch (IOException e) {
             return null;
         }

@@ -3,6 +3,7 @@ package dev.updater.agent;
 import dev.updater.agent.jmx.UpdaterAgentMXBean;
 
 import java.time.Instant;
+import java.util.Objects;
 
 /** The agent as JMX shows it: what the shared state says; {@code checkNow} wakes the poll loop. */
 final class AgentBean implements UpdaterAgentMXBean {
@@ -21,17 +22,17 @@ final class AgentBean implements UpdaterAgentMXBean {
 
     @Override
     public String getRunningVersion() {
-        return state.snapshot().runningVersion();
+        return Objects.toString(state.snapshot().runningVersion(), null);
     }
 
     @Override
     public String getLatestSeenVersion() {
-        return state.snapshot().latestSeen();
+        return Objects.toString(state.snapshot().latestSeen(), null);
     }
 
     @Override
     public String getStagedVersion() {
-        return state.staged();
+        return Objects.toString(state.staged(), null);
     }
 
     @Override

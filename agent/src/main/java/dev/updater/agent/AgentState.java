@@ -1,10 +1,11 @@
 package dev.updater.agent;
 
 import dev.updater.agent.check.CheckResult;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -23,10 +24,10 @@ final class AgentState {
     private final Clock clock;
     private final long pid;
     private final Instant startedAt;
-    private final String runningVersion;
+    private final ReleaseVersion runningVersion;
     private final String versionSource;
     private final String target;
-    private final String targetSha256;
+    private final Sha256 targetSha256;
     private final List<String> commandLine;
     private final String agentVersion;
     private final String hostId;
@@ -35,14 +36,15 @@ final class AgentState {
     private Instant readyAt;
     private Instant lastCheckAt;
     private String lastCheckResult;
-    private String latestSeen;
-    private String staged;
+    private ReleaseVersion latestSeen;
+    private ReleaseVersion staged;
     private String lastError;
     private boolean exiting;
     private String exitReason;
 
-    AgentState(UpdateHome home, Clock clock, long pid, Instant startedAt, String runningVersion, String versionSource,
-               String target, String targetSha256, List<String> commandLine, String agentVersion, String hostId) {
+    AgentState(UpdateHome home, Clock clock, long pid, Instant startedAt, ReleaseVersion runningVersion,
+               String versionSource, String target, Sha256 targetSha256, List<String> commandLine, String agentVersion,
+               String hostId) {
         this.home = home;
         this.clock = clock;
         this.pid = pid;
@@ -86,12 +88,12 @@ final class AgentState {
                 exitReason, clock.instant());
     }
 
-    synchronized String staged() {
+    synchronized ReleaseVersion staged() {
         return staged;
     }
 
     void publish() throws UpdaterException {
-        JsonRecords.write(home.agentRecord(), snapshot());
+        home.agentRecord().write(snapshot());
     }
 
     /** After start: a record that could not be written is retried at the next change, never fatal. */

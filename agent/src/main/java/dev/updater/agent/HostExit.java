@@ -1,7 +1,8 @@
 package dev.updater.agent;
 
-import dev.updater.agent.host.ExitRequest;
+import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.ExitRequest;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.Printable;
 
@@ -33,7 +34,13 @@ final class HostExit {
      * this one holds host.lock) and is removed, not obeyed.
      */
     void obeyRequest() {
-        Optional<ExitRequest> request = ExitRequest.take(home.requests().resolve("exit.json"));
+        Optional<ExitRequest> request;
+        try {
+            request = home.exitRequest().take(); // a malformed request names no host: it is removed and not obeyed
+        } catch (UpdaterException e) {
+            LOG.log(Level.DEBUG, "could not read the exit request: " + e.getMessage());
+            return;
+        }
         if (request.isEmpty()) {
             return;
         }

@@ -1,7 +1,8 @@
 package dev.updater.agent;
 
+import dev.updater.core.version.ReleaseVersion;
+import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.Printable;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,20 +38,20 @@ class HostExitTest {
         home = new UpdateHome(dir.resolve(".updater"));
         Files.createDirectories(home.requests());
         state = new AgentState(home, Clock.fixed(Instant.parse("2026-02-07T12:05:00Z"), ZoneOffset.UTC), PID, STARTED,
-                "1.0.0", "version=", "/opt/app/app.jar", null, List.of("java", "-jar", "app.jar"), "test", "host-1");
+                ReleaseVersion.parse("1.0.0"), "version=", "/opt/app/app.jar", null, List.of("java", "-jar", "app.jar"), "test", "host-1");
         hostExit = new HostExit(home, state, exits::incrementAndGet);
     }
 
     @Test
     void aRequestNamingThisHost_isObeyed_afterAgentJsonSaysWhy() throws Exception {
-        Path request = Files.writeString(home.requests().resolve("exit.json"), "{\"reason\":\"1.1.0 is installed\\u001b[2J\","
+        Path request = Files.writeString(home.exitRequest().path(), "{\"reason\":\"1.1.0 is installed\\u001b[2J\","
                 + "\"pid\":" + PID + ",\"startedAt\":\"" + STARTED + "\"}");
 
         hostExit.obeyRequest();
 
         assertEquals(1, exits.get());
         assertFalse(Files.exists(request));
-        AgentRecord record = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElseThrow();
+        AgentRecord record = home.agentRecord().read().orElseThrow();
         assertTrue(record.exiting());
         assertEquals("the updater sidecar asked the host to exit (" + Printable.of("1.1.0 is installed\u001b[2J") + ")",
                 record.exitReason());
@@ -59,14 +60,14 @@ class HostExitTest {
 
     @Test
     void aRequestForTheHostBefore_isRemoved_notObeyed_andAgentJsonIsNotTouched() throws Exception {
-        Path request = Files.writeString(home.requests().resolve("exit.json"),
+        Path request = Files.writeString(home.exitRequest().path(),
                 "{\"pid\":" + PID + ",\"startedAt\":\"2026-02-07T11:00:00Z\"}");
 
         hostExit.obeyRequest();
 
         assertEquals(0, exits.get());
         assertFalse(Files.exists(request));
-        assertFalse(Files.exists(home.agentRecord()));
+        assertFalse(Files.exists(home.agentRecord().path()));
         assertFalse(state.snapshot().exiting());
     }
 
@@ -75,26 +76,26 @@ class HostExitTest {
         hostExit.obeyRequest();
 
         assertEquals(0, exits.get());
-        assertFalse(Files.exists(home.agentRecord()));
+        assertFalse(Files.exists(home.agentRecord().path()));
     }
 
     @Test
     void theShutdownHook_recordsTheHostShutdown_butKeepsTheSidecarsReason() throws Exception {
         hostExit.onShutdown();
-        AgentRecord record = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElseThrow();
+        AgentRecord record = home.agentRecord().read().orElseThrow();
         assertTrue(record.exiting());
         assertEquals("host shutdown", record.exitReason());
 
-        Files.writeString(home.requests().resolve("exit.json"), "{\"pid\":" + PID + ",\"startedAt\":\"" + STARTED + "\"}");
+        Files.writeString(home.exitRequest().path(), "{\"pid\":" + PID + ",\"startedAt\":\"" + STARTED + "\"}");
         HostExit asked = new HostExit(home, newState(), exits::incrementAndGet);
         asked.obeyRequest();
         asked.onShutdown();
         assertEquals("the updater sidecar asked the host to exit",
-                JsonRecords.read(home.agentRecord(), AgentRecord.class).orElseThrow().exitReason());
+                home.agentRecord().read().orElseThrow().exitReason());
     }
 
-    private AgentState newState() {
+    private AgentState newState() throws UpdaterException {
         return new AgentState(home, Clock.fixed(Instant.parse("2026-02-07T12:06:00Z"), ZoneOffset.UTC), PID, STARTED,
-                "1.0.0", "version=", "/opt/app/app.jar", null, List.of(), "test", "host-1");
+                ReleaseVersion.parse("1.0.0"), "version=", "/opt/app/app.jar", null, List.of(), "test", "host-1");
     }
 }

@@ -1,6 +1,7 @@
 package dev.updater.agent.check;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.core.version.ReleaseVersion;
 
 /**
  * What one check found, for the log, {@code agent.json} and JMX.
@@ -10,9 +11,9 @@ import dev.updater.core.UpdaterException;
  * @param staged the version now staged, or null
  * @param error the failure, or null when the check worked
  */
-public record CheckResult(String summary, String latestSeen, String staged, UpdaterException error) {
+public record CheckResult(String summary, ReleaseVersion latestSeen, ReleaseVersion staged, UpdaterException error) {
 
-    static CheckResult failed(UpdaterException error, String latestSeen, String staged) {
+    static CheckResult failed(UpdaterException error, ReleaseVersion latestSeen, ReleaseVersion staged) {
         return new CheckResult("failed: " + error.getMessage(), latestSeen, staged, error);
     }
 

@@ -7,14 +7,13 @@ import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -48,18 +47,17 @@ public final class UpdateCheck {
             ReleaseCheck.Found found = check.check();
             return act(found.manifest(), found.decision());
         } catch (UpdaterException e) {
-            return CheckResult.failed(e, check.lastSeen() == null ? null : check.lastSeen().toString(), stagedVersion());
+            return CheckResult.failed(e, check.lastSeen(), stagedVersion());
         } catch (RuntimeException e) {
             // Fail closed on a bug: nothing is staged by this check, and the next check runs as usual.
             UpdaterException internal = new UpdaterException(ErrorCode.INTERNAL_ERROR, "The update check failed"
                     + " unexpectedly (" + e + "); nothing was staged. Please report it with this line.", e);
-            return CheckResult.failed(internal, check.lastSeen() == null ? null : check.lastSeen().toString(),
-                    stagedVersion());
+            return CheckResult.failed(internal, check.lastSeen(), stagedVersion());
         }
     }
 
     private CheckResult act(Manifest manifest, Decision decision) throws UpdaterException {
-        String latest = manifest.version().toString();
+        ReleaseVersion latest = manifest.version();
         if (decision instanceof Decision.Refused refused) {
             announceOnce("refused " + latest + " " + refused.reason(), Level.INFO, latest, refused.message());
             return new CheckResult(refused.message(), latest, stagedVersion(), null);
@@ -73,7 +71,7 @@ public final class UpdateCheck {
             LOG.log(Level.INFO, install.message() + " Downloading " + HumanUnits.bytes(artifact.size()) + ".");
             stager.stage(manifest, manifest.keyFor(check.settings().platform()), artifact,
                     check.settings().manifestUri(), install);
-            LOG.log(Level.INFO, "Staged " + latest + " in " + home.release(latest)
+            LOG.log(Level.INFO, "Staged " + latest + " in " + home.release(latest.toString())
                     + (install.needsApproval() ? "" : "; the sidecar installs it per its apply policy."));
         }
         if (install.needsApproval()) {
@@ -83,20 +81,17 @@ public final class UpdateCheck {
         return new CheckResult("staged " + latest, latest, latest, null);
     }
 
-    private String stagedVersion() {
-        try {
-            return JsonRecords.read(home.stagedRecord(), StagedRelease.class).map(StagedRelease::version).orElse(null);
-        } catch (UpdaterException e) {
-            return null;
-        }
+    private ReleaseVersion stagedVersion() {
+        return home.stagedRecord().readQuietly().map(StagedRelease::version).orElse(null);
     }
 
     /** Logs and records a notable outcome once per version, not at every poll. */
-    private void announceOnce(String key, Level level, String version, String message) {
+    private void announceOnce(String key, Level level, ReleaseVersion version, String message) {
         if (announced.add(key)) {
             LOG.log(level, message);
             try {
-                History.append(home.history(), new HistoryEvent(clock.instant(), "checked", version, null, message));
+                home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.CHECKED, version, null,
+                        message));
             } catch (UpdaterException e) {
                 LOG.log(Level.DEBUG, "could not append to the history: " + e.getMessage());
             }

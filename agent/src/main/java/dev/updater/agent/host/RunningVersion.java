@@ -3,7 +3,6 @@ package dev.updater.agent.host;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
 
@@ -37,9 +36,9 @@ public final class RunningVersion {
                 return new Found(version, "Implementation-Version of " + target.getFileName());
             }
         }
-        Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
-        if (installed.isPresent() && ReleaseVersion.tryParse(installed.get().version()) != null) {
-            return new Found(ReleaseVersion.parse(installed.get().version()), "installed.json");
+        Optional<InstalledRelease> installed = home.installedRecord().read();
+        if (installed.isPresent() && installed.get().version() != null) {
+            return new Found(installed.get().version(), "installed.json");
         }
         throw new UpdaterException(ErrorCode.VERSION_UNKNOWN, "Cannot tell which version this host runs: "
                 + target + (fromJar.isPresent() ? " has Implementation-Version \"" + fromJar.get()

@@ -1,8 +1,8 @@
 package dev.updater.agent.check;
 
 import dev.updater.core.ErrorCode;
-import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.Sha256;
+import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
@@ -75,7 +75,7 @@ class UpdateCheckTest {
         List<String> seen = new ArrayList<>();
         clock = new ObservingClock(NOW, () -> {
             String state = (isComplete(artifact, jar) ? "artifact complete" : "no artifact")
-                    + (Files.exists(home.stagedRecord()) ? ", staged.json" : "");
+                    + (Files.exists(home.stagedRecord().path()) ? ", staged.json" : "");
             if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
                 seen.add(state);
             }
@@ -89,17 +89,17 @@ class UpdateCheckTest {
 
         assertNull(result.error());
         assertEquals("staged 1.1.0", result.summary());
-        StagedRelease staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
-        assertEquals("1.1.0", staged.version());
+        StagedRelease staged = home.stagedRecord().read().orElseThrow();
+        assertEquals("1.1.0", staged.version().toString());
         assertEquals("releases/1.1.0/app.jar", staged.file());
         assertEquals(jar.length, staged.size());
-        assertEquals(Sha256.ofBytes(jar).hex(), staged.sha256());
+        assertEquals(Sha256.ofBytes(jar), staged.sha256());
         assertEquals("any", staged.platform());
         assertEquals(List.of("Release 1.1.0"), staged.features());
         assertFalse(staged.needsApproval());
         assertEquals(NOW, staged.stagedAt());
         assertArrayEquals(jar, Files.readAllBytes(home.dir().resolve(staged.file())));
-        assertEquals("1.1.0", JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow().version());
+        assertEquals("1.1.0", home.acceptedRecord().read().orElseThrow().version().toString());
         try (Stream<Path> downloads = Files.list(home.downloads())) {
             assertEquals(List.of(), downloads.toList(), "nothing left behind in downloads/");
         }
@@ -122,7 +122,7 @@ class UpdateCheckTest {
         channel.publish("1.0.0", bytes("release 1.0.0"));
         CheckResult result = check("1.0.0").run();
         assertEquals("Up to date: running 1.0.0, the latest release.", result.summary());
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 
     @Test
@@ -137,7 +137,7 @@ class UpdateCheckTest {
 
         assertEquals(ErrorCode.SIGNATURE_INVALID, result.error().code());
         assertNothingStaged();
-        assertFalse(Files.exists(home.acceptedRecord()), "an unverified manifest moves nothing");
+        assertFalse(Files.exists(home.acceptedRecord().path()), "an unverified manifest moves nothing");
     }
 
     @Test
@@ -180,7 +180,7 @@ class UpdateCheckTest {
     void olderManifestThanOnceAccepted_isARollbackAttack_evenWhenValidlySigned() throws Exception {
         channel.publish("1.2.0", bytes("release 1.2.0"));
         check("1.0.0").run();
-        Files.delete(home.stagedRecord());
+        Files.delete(home.stagedRecord().path());
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         CheckResult result = check("1.0.0").run();
@@ -197,7 +197,7 @@ class UpdateCheckTest {
         channel.publish("1.1.0", first);
         UpdateCheck check = check("1.0.0");
         assertEquals("staged 1.1.0", check.run().summary());
-        byte[] staged = Files.readAllBytes(home.stagedRecord());
+        byte[] staged = Files.readAllBytes(home.stagedRecord().path());
         byte[] other = bytes("release 1.1.0, other bytes");
         channel.publish("1.1.0", other);
 
@@ -208,7 +208,7 @@ class UpdateCheckTest {
                 + " any has SHA-256 " + Sha256.ofBytes(other).hex() + ", accepted " + Sha256.ofBytes(first).hex()
                 + ". A published version must never change (re-published with --force, or a tampered channel);"
                 + " publish the change as a new version. Nothing was installed.", result.error().getMessage());
-        assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord()));
+        assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord().path()));
         assertArrayEquals(first, Files.readAllBytes(home.release("1.1.0").resolve("app.jar")));
         assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the other bytes are never downloaded");
     }
@@ -216,7 +216,7 @@ class UpdateCheckTest {
     @Test
     void unusableAcceptedJson_stagesNothing_andLeavesItAsItIs() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
-        Files.writeString(home.acceptedRecord(), "{\"version\": \"latest\"}");
+        Files.writeString(home.acceptedRecord().path(), "{\"version\": \"latest\"}");
 
         CheckResult result = check("1.0.0").run();
 
@@ -227,7 +227,7 @@ class UpdateCheckTest {
                 + " fixed, so that no older release can slip in: restore the file from a backup, or delete it to fall"
                 + " back to the running version.", result.error().getMessage());
         assertNothingStaged();
-        assertEquals("{\"version\": \"latest\"}", Files.readString(home.acceptedRecord()));
+        assertEquals("{\"version\": \"latest\"}", Files.readString(home.acceptedRecord().path()));
     }
 
     @Test
@@ -291,7 +291,7 @@ class UpdateCheckTest {
         CheckResult result = check("1.0.0").run();
 
         assertEquals("staged 2.0.0, waiting for apply", result.summary());
-        StagedRelease staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
+        StagedRelease staged = home.stagedRecord().read().orElseThrow();
         assertTrue(staged.needsApproval());
         assertTrue(staged.breaking());
     }
@@ -305,7 +305,7 @@ class UpdateCheckTest {
     }
 
     private void assertNothingStaged() {
-        assertFalse(Files.exists(home.stagedRecord()), "staged.json must not exist");
+        assertFalse(Files.exists(home.stagedRecord().path()), "staged.json must not exist");
     }
 
     private UpdateCheck check(String running) throws Exception {

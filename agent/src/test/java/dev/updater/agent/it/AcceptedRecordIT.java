@@ -1,7 +1,6 @@
 package dev.updater.agent.it;
 
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.testing.TestChannel;
@@ -56,7 +55,7 @@ class AcceptedRecordIT {
     void garbageInAcceptedJson_stagesNothing_logsOneClearLine_andKeepsTheFile() throws Exception {
         channel.publish("1.1.0", "release 1.1.0".getBytes(StandardCharsets.UTF_8));
         byte[] garbage = "{\"version\": \"1.0.0\", oops".getBytes(StandardCharsets.UTF_8);
-        Files.write(home.acceptedRecord(), garbage);
+        Files.write(home.acceptedRecord().path(), garbage);
         String expected = "Cannot use " + home.acceptedRecord() + ", this home's record of"
                 + " the highest release it accepted (it is not"
                 + " a valid record: Unexpected character ('o' (code 111)): was expecting double-quote to start field"
@@ -71,14 +70,14 @@ class AcceptedRecordIT {
         java.time.Instant first = record().orElseThrow().lastCheckAt();
         await().atMost(WAIT).until(() -> record().orElseThrow().lastCheckAt().isAfter(first));
         assertEquals(1, host.err().lines().filter(line -> line.endsWith(expected)).count(), host.err());
-        assertFalse(Files.exists(home.stagedRecord()), "nothing is staged");
-        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord()), "accepted.json is left as it was");
+        assertFalse(Files.exists(home.stagedRecord().path()), "nothing is staged");
+        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord().path()), "accepted.json is left as it was");
         assertTrue(host.isAlive());
     }
 
     private Optional<AgentRecord> record() {
         try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
+            return home.agentRecord().read();
         } catch (Exception e) {
             return Optional.empty();
         }

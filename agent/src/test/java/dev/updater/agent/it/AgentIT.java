@@ -3,7 +3,6 @@ package dev.updater.agent.it;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.OtherUser;
@@ -81,10 +80,10 @@ class AgentIT {
         byte[] release = "the bytes of release 1.1.0".getBytes(StandardCharsets.UTF_8);
         channel.publish("1.1.0", release);
 
-        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord()));
-        StagedRelease staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
-        assertEquals("1.1.0", staged.version());
-        assertEquals(Sha256.ofBytes(release).hex(), staged.sha256());
+        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord().path()));
+        StagedRelease staged = home.stagedRecord().read().orElseThrow();
+        assertEquals("1.1.0", staged.version().toString());
+        assertEquals(Sha256.ofBytes(release), staged.sha256());
         assertArrayEquals(release, Files.readAllBytes(home.dir().resolve(staged.file())));
         assertArrayEquals(Files.readAllBytes(hostJar), Files.readAllBytes(appDir.resolve("app.jar")),
                 "the agent never touches the installed artifact");
@@ -93,9 +92,9 @@ class AgentIT {
 
         AgentRecord agent = record().orElseThrow();
         assertEquals(host.pid(), agent.pid());
-        assertEquals("1.0.0", agent.runningVersion());
+        assertEquals("1.0.0", agent.runningVersion().toString());
         assertEquals(hostJar.toAbsolutePath().toString(), agent.target());
-        assertEquals(Sha256.ofFile(hostJar).hex(), agent.targetSha256());
+        assertEquals(Sha256.ofFile(hostJar), agent.targetSha256());
         await().atMost(WAIT).until(() -> record().orElseThrow().ready());
     }
 
@@ -109,7 +108,7 @@ class AgentIT {
         AgentRecord agent = record().orElseThrow();
         assertTrue(agent.commandLine().contains("-jar"), agent.commandLine().toString());
         assertEquals("Implementation-Version of app.jar", agent.versionSource());
-        ChannelSettings settings = JsonRecords.read(home.channelRecord(), ChannelSettings.class).orElseThrow();
+        ChannelSettings settings = home.channelRecord().read().orElseThrow();
         assertEquals(channel.manifestUri().toString(), settings.manifestUrl());
         assertEquals(List.of(channel.keyText()), settings.trustedKeys());
         assertEquals(Files.readString(home.dir().resolve("host-id")).strip(), settings.hostId());
@@ -144,7 +143,7 @@ class AgentIT {
         // the back-off retries after 2 s, then 4 s: wait for a later failed check
         await().atMost(WAIT).until(() -> record().orElseThrow().lastCheckAt().isAfter(firstFailure));
         assertEquals(1, count(host.err(), "Could not connect"), host.err());
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 
     @Test
@@ -183,7 +182,7 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(() -> host.err().contains("1.1.0"));
         await().atMost(WAIT).until(() -> record().map(r -> r.lastError() != null).orElse(false));
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertTrue(host.isAlive());
     }
 
@@ -255,7 +254,7 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(this::fullRecordWritten);
         AgentRecord self = record().orElseThrow();
-        Files.writeString(home.requests().resolve("exit.json"), "{\"reason\": \"install 1.1.0\", \"pid\": " + self.pid()
+        Files.writeString(home.exitRequest().path(), "{\"reason\": \"install 1.1.0\", \"pid\": " + self.pid()
                 + ", \"startedAt\": \"" + self.startedAt() + "\"}");
 
         assertEquals(0, host.waitFor());
@@ -263,7 +262,7 @@ class AgentIT {
         AgentRecord last = record().orElseThrow();
         assertTrue(last.exiting());
         assertEquals("the updater sidecar asked the host to exit (install 1.1.0)", last.exitReason());
-        assertFalse(Files.exists(home.requests().resolve("exit.json")));
+        assertFalse(Files.exists(home.exitRequest().path()));
     }
 
     /**
@@ -275,7 +274,7 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), agentArgs());
         await().atMost(WAIT).until(this::fullRecordWritten);
         AgentRecord self = record().orElseThrow();
-        Path request = home.requests().resolve("exit.json");
+        Path request = home.exitRequest().path();
         String stale = "{\"reason\": \"left by a killed sidecar\", \"pid\": " + self.pid() + ", \"startedAt\": \""
                 + self.startedAt().minusSeconds(30) + "\"}";
         Files.writeString(request, stale);
@@ -320,14 +319,14 @@ class AgentIT {
             host.send("jmx");
             return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=null LatestSeenVersion=null");
         });
-        assertFalse(Files.exists(home.stagedRecord()), "nothing checked before the one-hour delay");
+        assertFalse(Files.exists(home.stagedRecord().path()), "nothing checked before the one-hour delay");
 
         await().atMost(WAIT).until(() -> {
             host.send("check-now");
             return host.out().contains("jmx checkNow invoked");
         });
 
-        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord()));
+        await().atMost(WAIT).until(() -> Files.exists(home.stagedRecord().path()));
         await().atMost(WAIT).until(() -> {
             host.send("jmx");
             return host.out().contains("jmx RunningVersion=1.0.0 StagedVersion=1.1.0 LatestSeenVersion=1.1.0");
@@ -360,7 +359,7 @@ class AgentIT {
 
     private Optional<AgentRecord> record() {
         try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
+            return home.agentRecord().read();
         } catch (Exception e) {
             return Optional.empty();
         }

@@ -1,8 +1,6 @@
 package dev.updater.agent.it;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.testing.PosixModes;
@@ -15,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 import static org.awaitility.Awaitility.await;
@@ -62,11 +59,9 @@ class HostileTextIT {
         Path hostJar = HostJvm.hostJar(appDir, "1.0.0");
         UpdateHome home = new UpdateHome(appDir.resolve(".updater"));
         PosixModes.setWhereSupported(Files.createDirectories(home.dir()), "rwx------");
-        // what a process of the app's user left in agent.json: a version that clears the screen
-        Instant earlier = Instant.parse("2026-03-02T09:30:00Z");
-        JsonRecords.write(home.agentRecord(), new AgentRecord(1, earlier, "0.9.0" + ESC + "[2J", "manifest",
-                hostJar.toString(), null, List.of(), "0.1.0", "host-1", false, null, null, null, null, null, false, null,
-                earlier));
+        // what a process of the app's user left in agent.json: a "version" that clears the screen
+        Files.writeString(home.agentRecord().path(), "{\"pid\" : 1, \"runningVersion\" : \"0.9.0\\u001b[2J\","
+                + " \"target\" : \"" + hostJar + "\"}\n");
         String manifest = "http://127.0.0.1:" + server.getAddress().getPort() + "/manifest.json";
 
         host = HostJvm.start(HostJvm.JAVA_17, List.of(), "manifest=" + manifest + ",key=" + KEY
@@ -74,14 +69,16 @@ class HostileTextIT {
 
         await().atMost(WAIT).until(() -> host.err().contains("WARNING: The connection to"));
         String log = host.err();
-        assertTrue(log.contains("INFO: updated from 0.9.0\\e[2J to 1.0.0\n"), log);
+        assertTrue(log.contains("WARNING: The previous " + home.agentRecord() + " could not be read (it is not a valid"
+                + " record: its runningVersion \"0.9.0\\e[2J\" is not a semantic version); it is replaced.\n"), log);
+        assertFalse(log.contains("updated from"), log);
         assertTrue(log.contains("WARNING: The connection to http://127.0.0.1:" + server.getAddress().getPort()
                 + " failed while fetching " + manifest + " (ProtocolException: Invalid header value \"Location:"
                 + " /x\\e[1A\\e[2K\\e]0;owned\\x07.json\"); check the network and the server.\n"), log);
         assertFalse(log.contains(ESC), "no raw ESC in the host's log");
-        await().atMost(WAIT).until(() -> JsonRecords.read(home.agentRecord(), AgentRecord.class)
+        await().atMost(WAIT).until(() -> home.agentRecord().read()
                 .map(r -> r.lastError() != null).orElse(false));
-        String lastError = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElseThrow().lastError();
+        String lastError = home.agentRecord().read().orElseThrow().lastError();
         assertTrue(lastError.contains("/x\\e[1A\\e[2K\\e]0;owned\\x07.json"), lastError);
         assertTrue(host.isAlive());
     }

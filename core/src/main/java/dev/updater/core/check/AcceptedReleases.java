@@ -1,11 +1,9 @@
 package dev.updater.core.check;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AcceptedVersion;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
@@ -14,9 +12,9 @@ import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.version.ReleaseVersion;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,16 +36,17 @@ import java.util.TreeMap;
  */
 record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
     /** History events whose version this home certainly accepted once. */
-    private static final Set<String> ACCEPTED_EVENTS = Set.of("staged", "installed", "healthy");
+    private static final Set<HistoryEvent.Kind> ACCEPTED_EVENTS = EnumSet.of(HistoryEvent.Kind.STAGED,
+            HistoryEvent.Kind.INSTALLED, HistoryEvent.Kind.HEALTHY);
 
     static AcceptedReleases read(UpdateHome home) throws UpdaterException {
         ReleaseVersion floor = floor(home);
         try {
-            return new AcceptedReleases(JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElse(null),
-                    floor);
+            return new AcceptedReleases(home.acceptedRecord().read().orElse(null), floor);
         } catch (UpdaterException e) {
             throw new UpdaterException(e.code(), "Cannot use " + home.acceptedRecord() + ", this home's record of"
-                    + " the highest release it accepted (" + reason(e) + "). No update is checked until it is fixed,"
+                    + " the highest release it accepted (" + JsonRecords.reason(e) + "). No update is checked until it"
+                    + " is fixed,"
                     + " so that no older release can slip in: restore the file from a backup, or delete it to fall"
                     + " back to "
                     + (floor == null ? "the running version" : "the highest version this home installed or staged, "
@@ -61,7 +60,7 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
      * offers already, and counting it would report "the channel is behind this host" as an attack.
      */
     ReleaseVersion highest(ReleaseVersion running) {
-        ReleaseVersion accepted = record == null ? null : ReleaseVersion.tryParse(record.version());
+        ReleaseVersion accepted = record == null ? null : record.version();
         return max(accepted, floor != null && floor.isNewerThan(running) ? floor : null);
     }
 
@@ -71,14 +70,14 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
      * re-signed manifest (a fresh expiry) pass.
      */
     void refuseOtherBytes(Manifest manifest) throws UpdaterException {
-        if (record == null || !manifest.version().equals(ReleaseVersion.tryParse(record.version()))) {
+        if (record == null || !manifest.version().equals(record.version())) {
             return;
         }
         List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Artifact> offered : manifest.binaries().entrySet()) {
-            String accepted = record.artifacts().get(offered.getKey());
-            if (accepted != null && !accepted.equals(offered.getValue().sha256().hex())) {
-                changed.add("artifact " + offered.getKey() + " has SHA-256 " + offered.getValue().sha256().hex()
+            Sha256 accepted = record.artifacts().get(offered.getKey());
+            if (accepted != null && !accepted.equals(offered.getValue().sha256())) {
+                changed.add("artifact " + offered.getKey() + " has SHA-256 " + offered.getValue().sha256()
                         + ", accepted " + accepted);
             }
         }
@@ -96,15 +95,15 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
      * {@link #refuseOtherBytes} and the policy's rollback check passed.
      */
     void remember(UpdateHome home, Manifest manifest, Instant now) throws UpdaterException {
-        Map<String, String> offered = new TreeMap<>();
-        manifest.binaries().forEach((key, artifact) -> offered.put(key, artifact.sha256().hex()));
-        ReleaseVersion accepted = record == null ? null : ReleaseVersion.tryParse(record.version());
+        Map<String, Sha256> offered = new TreeMap<>();
+        manifest.binaries().forEach((key, artifact) -> offered.put(key, artifact.sha256()));
+        ReleaseVersion accepted = record == null ? null : record.version();
         if (accepted == null || manifest.version().isNewerThan(accepted)) {
-            JsonRecords.write(home.acceptedRecord(), new AcceptedVersion(manifest.version().toString(), offered, now));
+            home.acceptedRecord().write(new AcceptedVersion(manifest.version(), offered, now));
         } else if (manifest.version().equals(accepted) && !record.artifacts().keySet().containsAll(offered.keySet())) {
-            Map<String, String> merged = new TreeMap<>(offered);
+            Map<String, Sha256> merged = new TreeMap<>(offered);
             merged.putAll(record.artifacts());
-            JsonRecords.write(home.acceptedRecord(), new AcceptedVersion(record.version(), merged,
+            home.acceptedRecord().write(new AcceptedVersion(record.version(), merged,
                     record.acceptedAt() == null ? now : record.acceptedAt()));
         }
     }
@@ -112,13 +111,13 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
     /** The highest version {@code installed.json} and the history say this home installed or staged. */
     private static ReleaseVersion floor(UpdateHome home) throws UpdaterException {
         ReleaseVersion highest = null;
-        Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
+        Optional<InstalledRelease> installed = home.installedRecord().read();
         if (installed.isPresent()) {
-            highest = max(highest, ReleaseVersion.tryParse(installed.get().version()));
+            highest = max(highest, installed.get().version());
         }
-        for (HistoryEvent event : History.read(home.history())) {
+        for (HistoryEvent event : home.history().read()) {
             if (ACCEPTED_EVENTS.contains(event.event())) {
-                highest = max(highest, ReleaseVersion.tryParse(event.version()));
+                highest = max(highest, event.version());
             }
         }
         return highest;
@@ -129,20 +128,5 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
             return b;
         }
         return b == null || !b.isNewerThan(a) ? a : b;
-    }
-
-    /** Why the record could not be used, without the generic advice of {@link JsonRecords}. */
-    private static String reason(UpdaterException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof JsonMappingException mapping && mapping.getCause() instanceof IllegalArgumentException invalid) {
-            return "it is not a valid record: " + invalid.getMessage();
-        }
-        if (cause instanceof JsonProcessingException json) {
-            return "it is not a valid record: " + json.getOriginalMessage();
-        }
-        if (cause instanceof IOException io) {
-            return "it cannot be read: " + io;
-        }
-        return e.getMessage();
     }
 }

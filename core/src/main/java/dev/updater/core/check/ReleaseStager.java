@@ -9,15 +9,14 @@ import dev.updater.core.download.DownloadRequest;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
 import dev.updater.core.home.AtomicFiles;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.HistoryEvent;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
 import java.net.URI;
@@ -77,16 +76,15 @@ public final class ReleaseStager {
             }
         }
 
-        StagedRelease staged = new StagedRelease(version, home.dir().relativize(releaseFile).toString(),
-                artifact.size(), artifact.sha256().hex(), platformKey, manifest.changelog().features(),
-                manifest.changelog().fixes(),
-                manifest.minVersion() == null ? null : manifest.minVersion().toString(), manifest.breakingChanges(),
+        StagedRelease staged = new StagedRelease(manifest.version(), home.dir().relativize(releaseFile).toString(),
+                artifact.size(), artifact.sha256(), platformKey, manifest.changelog().features(),
+                manifest.changelog().fixes(), manifest.minVersion(), manifest.breakingChanges(),
                 decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
                 manifestUri.toString(), manifest.releaseDate(), clock.instant());
-        Optional<StagedRelease> replaced = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
-        JsonRecords.write(home.stagedRecord(), staged);
-        replaced.filter(old -> !old.version().equals(version)).ifPresent(this::deleteRelease);
-        History.append(home.history(), new HistoryEvent(clock.instant(), "staged", version, null,
+        Optional<StagedRelease> replaced = home.stagedRecord().read();
+        home.stagedRecord().write(staged);
+        replaced.filter(old -> !old.version().equals(manifest.version())).ifPresent(this::deleteRelease);
+        home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.STAGED, manifest.version(), null,
                 decision.needsApproval() ? "staged; waits for apply: " + decision.message() : "staged"));
         return staged;
     }
@@ -98,17 +96,17 @@ public final class ReleaseStager {
      */
     private void deleteRelease(StagedRelease old) {
         try {
-            new HomeCleanup(home).deleteRelease(old.version());
+            new HomeCleanup(home).deleteRelease(old.version().toString());
         } catch (UpdaterException e) {
             // left for the next clean-up; it is not in the way
         }
     }
 
     /** True when the staged record already names this exact artifact and the file is intact. */
-    public boolean isStaged(String version, Artifact artifact) throws UpdaterException {
-        Optional<StagedRelease> staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
+    public boolean isStaged(ReleaseVersion version, Artifact artifact) throws UpdaterException {
+        Optional<StagedRelease> staged = home.stagedRecord().read();
         if (staged.isEmpty() || !staged.get().version().equals(version)
-                || !staged.get().sha256().equals(artifact.sha256().hex())) {
+                || !staged.get().sha256().equals(artifact.sha256())) {
             return false;
         }
         Path file;

@@ -20,26 +20,23 @@ import java.util.TreeMap;
  * a version that is not a semantic version must stop the check, not switch the protection off.
  *
  * @param version the highest accepted version
- * @param artifacts SHA-256 (hex) of each artifact of that version, by platform key ({@code any},
+ * @param artifacts SHA-256 of each artifact of that version, by platform key ({@code any},
  *     {@code linux-x64}, …); empty in a record of the old format
  * @param acceptedAt when it was accepted
  */
-public record AcceptedVersion(String version, Map<String, String> artifacts, Instant acceptedAt) {
+public record AcceptedVersion(ReleaseVersion version, Map<String, Sha256> artifacts, Instant acceptedAt) {
     public AcceptedVersion {
         if (version == null) {
             throw new IllegalArgumentException("it has no \"version\"");
         }
-        if (ReleaseVersion.tryParse(version) == null) {
-            throw new IllegalArgumentException("its version \"" + version + "\" is not a semantic version");
-        }
-        TreeMap<String, String> sorted = new TreeMap<>();
+        TreeMap<String, Sha256> sorted = new TreeMap<>();
         if (artifacts != null) {
-            for (Map.Entry<String, String> artifact : artifacts.entrySet()) {
-                if (!Sha256.isValidHex(artifact.getValue())) {
+            for (Map.Entry<String, Sha256> artifact : artifacts.entrySet()) {
+                if (artifact.getValue() == null) {
                     throw new IllegalArgumentException("its SHA-256 of artifact \"" + artifact.getKey()
-                            + "\" is not 64 hex digits");
+                            + "\" is missing");
                 }
-                sorted.put(artifact.getKey(), new Sha256(artifact.getValue()).hex());
+                sorted.put(artifact.getKey(), artifact.getValue());
             }
         }
         artifacts = Collections.unmodifiableMap(sorted);

@@ -1,12 +1,19 @@
 package dev.updater.core.home;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
+
+import dev.updater.core.UpdaterException;
+
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * {@code agent.json}: the running host as its agent sees it. Written by the agent at start, after
  * each check, on readiness and at exit; read by the sidecar and {@code status}. New fields may be
- * added; readers ignore what they do not know.
+ * added; readers ignore what they do not know. The agent's very first one is written by hand
+ * ({@link #writeEarly}).
  *
  * @param pid the host's process id
  * @param startedAt when the host JVM started
@@ -30,10 +37,10 @@ import java.util.List;
 public record AgentRecord(
         long pid,
         Instant startedAt,
-        String runningVersion,
+        ReleaseVersion runningVersion,
         String versionSource,
         String target,
-        String targetSha256,
+        Sha256 targetSha256,
         List<String> commandLine,
         String agentVersion,
         String hostId,
@@ -41,9 +48,47 @@ public record AgentRecord(
         Instant readyAt,
         Instant lastCheckAt,
         String lastCheckResult,
-        String latestSeen,
+        ReleaseVersion latestSeen,
         String lastError,
         boolean exiting,
         String exitReason,
         Instant updatedAt) {
+
+    /**
+     * Writes the first {@code agent.json} by hand, before Jackson loads (that costs the host hundreds of
+     * milliseconds): pid, start time and target, enough for the sidecar to recognise a host that dies
+     * before its agent gets further. It reads back as an {@code AgentRecord}; the full record replaces it
+     * moments later.
+     *
+     * @param targetSha256 the target's SHA-256, or null when it could not be read
+     */
+    public static void writeEarly(HomeRecordFile<AgentRecord> record, long pid, Instant startedAt, String target,
+                                  Sha256 targetSha256, Instant now) throws UpdaterException {
+        StringBuilder json = new StringBuilder("{\n");
+        json.append("  \"pid\" : ").append(pid).append(",\n");
+        json.append("  \"startedAt\" : ").append(quote(startedAt.toString())).append(",\n");
+        json.append("  \"target\" : ").append(quote(target)).append(",\n");
+        if (targetSha256 != null) {
+            json.append("  \"targetSha256\" : ").append(quote(targetSha256.hex())).append(",\n");
+        }
+        json.append("  \"ready\" : false,\n  \"exiting\" : false,\n");
+        json.append("  \"updatedAt\" : ").append(quote(now.toString())).append("\n}\n");
+        AtomicFiles.write(record.path(), json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A JSON string literal: quotes, backslashes and control characters escaped. */
+    private static String quote(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"').toString();
+    }
 }

@@ -22,15 +22,29 @@ import java.util.List;
  * {@code history.jsonl}: appends one JSON object per line and fsyncs it. A torn last line (a crash
  * mid-append) is skipped when reading, never fatal: history informs, and only ever raises the
  * anti-rollback floor (the highest version staged or installed here), never decides anything else.
+ * A line this version cannot read (an event a newer version added, a version that is no version)
+ * is skipped the same way. Get it from {@link UpdateHome#history()}; it prints as its file.
+ *
+ * <pre>{@code
+ * home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.STAGED, version, null, "staged"));
+ * List<HistoryEvent> events = home.history().read();
+ * }</pre>
  */
 public final class History {
     private static final ObjectWriter ONE_LINE = Json.mapper().writer()
             .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 
-    private History() {
+    private final Path file;
+
+    History(Path file) {
+        this.file = file;
     }
 
-    public static void append(Path file, HistoryEvent event) throws UpdaterException {
+    public Path path() {
+        return file;
+    }
+
+    public void append(HistoryEvent event) throws UpdaterException {
         byte[] line;
         try {
             line = (ONE_LINE.writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -40,7 +54,7 @@ public final class History {
         // NOFOLLOW: a link planted as history.jsonl must not make updater append to the file it names
         try (FileChannel channel = HomeFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            if (endsTorn(file)) {
+            if (endsTorn()) {
                 line = ("\n" + new String(line, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
             }
             ByteBuffer buffer = ByteBuffer.wrap(line);
@@ -55,7 +69,7 @@ public final class History {
     }
 
     /** True when a crash left the last line without its newline; the next event then starts a fresh line. */
-    private static boolean endsTorn(Path file) throws IOException, UpdaterException {
+    private boolean endsTorn() throws IOException, UpdaterException {
         try (FileChannel reader = HomeFiles.open(file, StandardOpenOption.READ)) {
             long size = reader.size();
             if (size == 0) {
@@ -68,7 +82,7 @@ public final class History {
     }
 
     /** All readable events, oldest first. */
-    public static List<HistoryEvent> read(Path file) throws UpdaterException {
+    public List<HistoryEvent> read() throws UpdaterException {
         List<String> lines = new ArrayList<>();
         try (BufferedReader reader = new BufferedReader(Channels.newReader(HomeFiles.open(file, StandardOpenOption.READ),
                 StandardCharsets.UTF_8))) {
@@ -92,5 +106,10 @@ public final class History {
             }
         }
         return events;
+    }
+
+    @Override
+    public String toString() {
+        return file.toString();
     }
 }

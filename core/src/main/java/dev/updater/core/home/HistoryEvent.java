@@ -1,15 +1,70 @@
 package dev.updater.core.home;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.updater.core.version.ReleaseVersion;
+
 import java.time.Instant;
+import java.util.Objects;
 
 /**
  * One line of {@code history.jsonl}, the append-only record of what happened to this install.
  *
- * @param event one of {@code checked}, {@code staged}, {@code installed}, {@code healthy},
- *     {@code rolled-back}, {@code quarantined}, {@code failed} (more may be added)
+ * <pre>{@code
+ * {"at":"2026-02-07T12:01:00Z","event":"installed","version":"1.3.0","from":"1.2.0","detail":"swapped …"}
+ * }</pre>
+ *
+ * @param event what happened
  * @param version the release concerned, or null
  * @param from the version before, for installs and rollbacks, or null
  * @param detail one human sentence
  */
-public record HistoryEvent(Instant at, String event, String version, String from, String detail) {
+public record HistoryEvent(Instant at, Kind event, ReleaseVersion version, ReleaseVersion from, String detail) {
+    public HistoryEvent {
+        Objects.requireNonNull(event, "event");
+    }
+
+    /** What happened, written as its wire name ({@code rolled-back}); a line with a name not listed here is skipped. */
+    public enum Kind {
+        /** A check decided something worth keeping: a refusal, a release waiting for apply. */
+        CHECKED("checked"),
+        /** A verified release was staged. */
+        STAGED("staged"),
+        /** A release was swapped in (it still has to pass its health gate). */
+        INSTALLED("installed"),
+        /** The installed release passed its health gate. */
+        HEALTHY("healthy"),
+        /** A release that failed its gate was replaced by the one before. */
+        ROLLED_BACK("rolled-back"),
+        /** A version was quarantined: never installed again automatically. */
+        QUARANTINED("quarantined"),
+        /** Something was refused or went wrong; {@code detail} says what. */
+        FAILED("failed");
+
+        private final String wireName;
+
+        Kind(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        @JsonCreator
+        static Kind of(String wireName) {
+            for (Kind kind : values()) {
+                if (kind.wireName.equals(wireName)) {
+                    return kind;
+                }
+            }
+            throw new IllegalArgumentException("\"" + wireName + "\" is not a history event");
+        }
+
+        @Override
+        public String toString() {
+            return wireName;
+        }
+    }
 }

@@ -59,20 +59,9 @@ public final class HomeCleanup {
 
     /** Deletes staged.json when it names {@code sha256}: that release is installed or was refused. */
     public void dropStagedIf(String sha256) throws UpdaterException {
-        Optional<StagedRelease> staged;
-        try {
-            staged = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
-        } catch (UpdaterException e) {
-            staged = Optional.empty();
-        }
+        Optional<StagedRelease> staged = home.stagedRecord().readQuietly();
         if (staged.isPresent() && String.valueOf(staged.get().sha256()).equalsIgnoreCase(sha256)) {
-            try {
-                Files.deleteIfExists(home.stagedRecord());
-                AtomicFiles.fsyncDirectory(home.dir());
-            } catch (IOException e) {
-                throw new UpdaterException(ErrorCode.IO, "Could not delete " + home.stagedRecord() + ": "
-                        + AtomicFiles.describe(e) + "; delete it by hand.", e);
-            }
+            home.stagedRecord().delete();
         }
     }
 
@@ -127,8 +116,8 @@ public final class HomeCleanup {
     /** True when staged.json names {@code version}, or cannot be read (leave the folder to the agent). */
     private boolean stagedNames(String version) {
         try {
-            return JsonRecords.read(home.stagedRecord(), StagedRelease.class)
-                    .map(s -> version.equals(s.version())).orElse(false);
+            return home.stagedRecord().read()
+                    .map(s -> version.equals(String.valueOf(s.version()))).orElse(false);
         } catch (UpdaterException e) {
             return true;
         }

@@ -26,8 +26,8 @@ import java.util.Set;
  * destination is never opened.
  *
  * <pre>{@code
- * try (FileChannel ch = HomeFiles.open(home.history(), StandardOpenOption.CREATE, StandardOpenOption.APPEND)) { ... }
- * Optional<byte[]> bytes = HomeFiles.read(home.agentRecord(), 4 << 20);
+ * try (FileChannel ch = HomeFiles.open(home.sidecarLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) { ... }
+ * Optional<byte[]> bytes = HomeFiles.read(home.agentRecord().path(), 4 << 20);
  * }</pre>
  */
 public final class HomeFiles {

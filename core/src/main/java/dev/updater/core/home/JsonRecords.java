@@ -1,6 +1,7 @@
 package dev.updater.core.home;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.json.Json;
@@ -12,13 +13,13 @@ import java.util.Optional;
 
 /**
  * Reads and writes the JSON records of the update home ({@code agent.json}, {@code staged.json},
- * {@code journal.json}, …). Writes are atomic and durable ({@link AtomicFiles}), so a reader — the
- * agent, the sidecar, an operator's {@code status} — never sees half a record, and a crash leaves the
- * old record or the new one.
+ * {@code journal.json}, …); {@link HomeRecordFile} binds each to its file and type. Writes are atomic and
+ * durable ({@link AtomicFiles}), so a reader — the agent, the sidecar, an operator's {@code status} —
+ * never sees half a record, and a crash leaves the old record or the new one.
  *
  * <pre>{@code
- * JsonRecords.write(home.resolve("staged.json"), new StagedRelease(...));
- * Optional<StagedRelease> staged = JsonRecords.read(home.resolve("staged.json"), StagedRelease.class);
+ * JsonRecords.write(home.journal(), journal);
+ * Optional<SwapJournal> journal = JsonRecords.read(home.journal(), SwapJournal.class);
  * }</pre>
  */
 public final class JsonRecords {
@@ -62,6 +63,11 @@ public final class JsonRecords {
             throw new UpdaterException(ErrorCode.IO, "Could not read " + file + ": "
                     + AtomicFiles.describe(e) + "; check the update home's permissions.", e);
         }
+        return Optional.of(parse(file, bytes, type));
+    }
+
+    /** Parses {@code bytes} read from {@code file}, with the same errors as {@link #read}. */
+    static <T> T parse(Path file, byte[] bytes, Class<T> type) throws UpdaterException {
         T value;
         try {
             value = Json.mapper().readValue(bytes, type);
@@ -77,6 +83,25 @@ public final class JsonRecords {
                     + type.getSimpleName() + " (it holds null); it was changed by hand or by another version."
                     + " Move it away and let updater write it again.");
         }
-        return Optional.of(value);
+        return value;
+    }
+
+    /**
+     * Why a record could not be read, without the advice of the full message, for a sentence of the
+     * caller's own: {@code it is not a valid record: its version "x" is not a semantic version}.
+     */
+    public static String reason(UpdaterException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof JsonMappingException mapping
+                && mapping.getCause() instanceof IllegalArgumentException invalid) {
+            return "it is not a valid record: " + invalid.getMessage();
+        }
+        if (cause instanceof JsonProcessingException json) {
+            return "it is not a valid record: " + json.getOriginalMessage();
+        }
+        if (cause instanceof IOException io) {
+            return "it cannot be read: " + io;
+        }
+        return e.getMessage();
     }
 }

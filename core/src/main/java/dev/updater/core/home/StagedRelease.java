@@ -1,5 +1,8 @@
 package dev.updater.core.home;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -11,7 +14,7 @@ import java.util.List;
  * @param version the release version
  * @param file the verified artifact, relative to the update home ({@code releases/1.3.0/app.jar})
  * @param size its size in bytes
- * @param sha256 its SHA-256, hex
+ * @param sha256 its SHA-256
  * @param platform the manifest platform key it was chosen by
  * @param features changelog features
  * @param fixes changelog fixes
@@ -24,14 +27,14 @@ import java.util.List;
  * @param stagedAt when it was staged
  */
 public record StagedRelease(
-        String version,
+        ReleaseVersion version,
         String file,
         long size,
-        String sha256,
+        Sha256 sha256,
         String platform,
         List<String> features,
         List<String> fixes,
-        String minVersion,
+        ReleaseVersion minVersion,
         boolean breaking,
         boolean needsApproval,
         String approvalReason,

@@ -5,8 +5,14 @@ import java.util.Objects;
 
 /**
  * The layout of an update home (DESIGN §4): one directory per installed application, shared by
- * the agent and the sidecar. Only paths live here; each part reads and writes its own records
- * through {@link JsonRecords}.
+ * the agent and the sidecar. Each record has its file name here and one typed accessor
+ * ({@link HomeRecordFile}: read strictly, read quietly, write atomically), used by every module.
+ *
+ * <pre>{@code
+ * UpdateHome home = new UpdateHome(Path.of("/opt/app/.updater"));
+ * Optional<StagedRelease> staged = home.stagedRecord().read();
+ * home.history().append(event);
+ * }</pre>
  */
 public record UpdateHome(Path dir) {
     public UpdateHome {
@@ -14,24 +20,24 @@ public record UpdateHome(Path dir) {
         dir = dir.toAbsolutePath().normalize();
     }
 
-    /** The running host: pid, start time, version, command line, readiness, last check and error. */
-    public Path agentRecord() {
-        return dir.resolve("agent.json");
+    /** {@code agent.json}: the running host: pid, start time, version, command line, readiness, last check and error. */
+    public HomeRecordFile<AgentRecord> agentRecord() {
+        return record("agent.json", AgentRecord.class);
     }
 
-    /** The verified release waiting to be installed; written last, so its presence means complete. */
-    public Path stagedRecord() {
-        return dir.resolve("staged.json");
+    /** {@code staged.json}: the verified release waiting to be installed; written last, so its presence means complete. */
+    public HomeRecordFile<StagedRelease> stagedRecord() {
+        return record("staged.json", StagedRelease.class);
     }
 
-    /** How the agent checks the channel ({@link ChannelSettings}), for the operator's check and apply. */
-    public Path channelRecord() {
-        return dir.resolve("channel.json");
+    /** {@code channel.json}: how the agent checks the channel, for the operator's check and apply. */
+    public HomeRecordFile<ChannelSettings> channelRecord() {
+        return record("channel.json", ChannelSettings.class);
     }
 
-    /** What the sidecar last installed ({@link InstalledRelease}). */
-    public Path installedRecord() {
-        return dir.resolve("installed.json");
+    /** {@code installed.json}: what the sidecar last installed. */
+    public HomeRecordFile<InstalledRelease> installedRecord() {
+        return record("installed.json", InstalledRelease.class);
     }
 
     /**
@@ -42,9 +48,9 @@ public record UpdateHome(Path dir) {
         return dir.resolve("host.lock");
     }
 
-    /** The highest manifest version ever accepted here; lower ones are refused (rollback attack). */
-    public Path acceptedRecord() {
-        return dir.resolve("accepted.json");
+    /** {@code accepted.json}: the highest manifest version ever accepted here; lower ones are refused (rollback attack). */
+    public HomeRecordFile<AcceptedVersion> acceptedRecord() {
+        return record("accepted.json", AcceptedVersion.class);
     }
 
     public Path downloads() {
@@ -67,16 +73,33 @@ public record UpdateHome(Path dir) {
         return dir.resolve("journal.json");
     }
 
-    public Path history() {
-        return dir.resolve("history.jsonl");
+    /** {@code history.jsonl}: append-only events ({@link HistoryEvent}). */
+    public History history() {
+        return new History(dir.resolve("history.jsonl"));
     }
 
     public Path quarantine() {
         return dir.resolve("quarantine.json");
     }
 
+    /** {@code requests/}: one file per operator request, written atomically; whoever acts on it removes it. */
     public Path requests() {
         return dir.resolve("requests");
+    }
+
+    /** {@code requests/apply.json}: install the staged release now ({@code updater-sidecar apply}). */
+    public HomeRecordFile<ApplyRequest> applyRequest() {
+        return request("apply.json", ApplyRequest.class);
+    }
+
+    /** {@code requests/rollback.json}: reinstall a backup ({@code updater-sidecar rollback}). */
+    public HomeRecordFile<RollbackRequest> rollbackRequest() {
+        return request("rollback.json", RollbackRequest.class);
+    }
+
+    /** {@code requests/exit.json}: for the host's agent, exit gracefully ({@code watch}). */
+    public HomeRecordFile<ExitRequest> exitRequest() {
+        return request("exit.json", ExitRequest.class);
     }
 
     public Path sidecarLock() {
@@ -101,6 +124,14 @@ public record UpdateHome(Path dir) {
     }
 
     // ---- end of the swap's records
+
+    private <T> HomeRecordFile<T> record(String name, Class<T> type) {
+        return new HomeRecordFile<>(dir.resolve(name), type);
+    }
+
+    private <T> HomeRecordFile<T> request(String name, Class<T> type) {
+        return new HomeRecordFile<>(requests().resolve(name), type, true);
+    }
 
     /**
      * Resolves a path read from a record of this home ({@code releases/1.3.0/app.jar}) and checks that it

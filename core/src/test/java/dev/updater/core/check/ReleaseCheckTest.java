@@ -6,10 +6,8 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AcceptedVersion;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.platform.Platform;
@@ -66,7 +64,7 @@ class ReleaseCheckTest {
     void garbageInAcceptedJson_stopsTheCheck_andTheFileIsLeftAsItIs() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         byte[] garbage = bytes("{\"version\": \"1.2.0\", oops");
-        Files.write(home.acceptedRecord(), garbage);
+        Files.write(home.acceptedRecord().path(), garbage);
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
@@ -76,15 +74,15 @@ class ReleaseCheckTest {
                 + " a valid record: Unexpected character ('o' (code 111)): was expecting double-quote to start field"
                 + " name). No update is checked until it is fixed, so that no older release can slip in: restore the"
                 + " file from a backup, or delete it to fall back to the running version.", e.getMessage());
-        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord()), "accepted.json must not be overwritten");
+        assertArrayEquals(garbage, Files.readAllBytes(home.acceptedRecord().path()), "accepted.json must not be overwritten");
     }
 
     @Test
     void acceptedJsonWithAVersionThatIsNoVersion_failsClosed_insteadOfSwitchingProtectionOff() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
-        History.append(home.history(), new HistoryEvent(NOW, "staged", "1.0.5", null, "staged"));
+        home.history().append(new HistoryEvent(NOW, HistoryEvent.Kind.STAGED, ReleaseVersion.parse("1.0.5"), null, "staged"));
         for (String record : List.of("{\"version\": \"garbage\"}", "{}", "null", "")) {
-            Files.writeString(home.acceptedRecord(), record);
+            Files.writeString(home.acceptedRecord().path(), record);
 
             UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"), record);
 
@@ -93,9 +91,9 @@ class ReleaseCheckTest {
                     + " the highest release it accepted ("), e.getMessage());
             assertTrue(e.getMessage().endsWith(" or delete it to fall back to the highest version this home installed"
                     + " or staged, 1.0.5."), e.getMessage());
-            assertEquals(record, Files.readString(home.acceptedRecord()), "accepted.json must not be overwritten");
+            assertEquals(record, Files.readString(home.acceptedRecord().path()), "accepted.json must not be overwritten");
         }
-        Files.writeString(home.acceptedRecord(), "{\"version\": \"garbage\"}");
+        Files.writeString(home.acceptedRecord().path(), "{\"version\": \"garbage\"}");
         assertEquals("Cannot use " + home.acceptedRecord() + ", this home's record of"
                 + " the highest release it accepted (it is not a"
                 + " valid record: its version \"garbage\" is not a semantic version). No update is checked until it is"
@@ -108,7 +106,7 @@ class ReleaseCheckTest {
     void unreadableAcceptedJson_stopsTheCheck() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         // a directory cannot be read as a file, whatever the user (root reads files of any mode)
-        Files.createDirectory(home.acceptedRecord());
+        Files.createDirectory(home.acceptedRecord().path());
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
@@ -119,13 +117,13 @@ class ReleaseCheckTest {
                 + " directory);"), e.getMessage());
         assertTrue(e.getMessage().endsWith("No update is checked until it is fixed, so that no older release can slip"
                 + " in: restore the file from a backup, or delete it to fall back to the running version."), e.getMessage());
-        assertTrue(Files.isDirectory(home.acceptedRecord()));
+        assertTrue(Files.isDirectory(home.acceptedRecord().path()));
     }
 
     @Test
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatInstalledJsonRecords() throws Exception {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
-                "/opt/app/app.jar", "1.1.0", NOW));
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.0"), Sha256.ofBytes(RELEASE_1_2_0),
+                "/opt/app/app.jar", ReleaseVersion.parse("1.1.0"), NOW));
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
@@ -133,13 +131,13 @@ class ReleaseCheckTest {
         assertEquals(ErrorCode.VERSION_INVALID, e.code());
         assertEquals("The manifest offers 1.1.0, older than 1.2.0 which this host already accepted; an old signed"
                 + " manifest is being replayed (rollback attack). Nothing was installed.", e.getMessage());
-        assertTrue(Files.notExists(home.acceptedRecord()), "a refused manifest moves nothing");
+        assertTrue(Files.notExists(home.acceptedRecord().path()), "a refused manifest moves nothing");
     }
 
     @Test
     void aFloorAtTheRunningVersion_leavesAnOlderOfferToTheNeverDowngradeRule() throws Exception {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.2.0", Sha256.ofBytes(RELEASE_1_2_0).hex(),
-                "/opt/app/app.jar", "1.1.0", NOW));
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.0"), Sha256.ofBytes(RELEASE_1_2_0),
+                "/opt/app/app.jar", ReleaseVersion.parse("1.1.0"), NOW));
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         Decision.Refused refused = assertInstanceOf(Decision.Refused.class, check("1.2.0").decision());
@@ -151,23 +149,23 @@ class ReleaseCheckTest {
     void deletedAcceptedJson_stillRefusesAnOlderOffer_belowWhatTheHistoryStagedOrInstalled() throws Exception {
         channel.publish("1.3.0", bytes("release 1.3.0"));
         check("1.0.0");
-        History.append(home.history(), new HistoryEvent(NOW, "staged", "1.3.0", null, "staged"));
-        History.append(home.history(), new HistoryEvent(NOW, "checked", "9.9.9", null, "refused"));
-        Files.delete(home.acceptedRecord());
+        home.history().append(new HistoryEvent(NOW, HistoryEvent.Kind.STAGED, ReleaseVersion.parse("1.3.0"), null, "staged"));
+        home.history().append(new HistoryEvent(NOW, HistoryEvent.Kind.CHECKED, ReleaseVersion.parse("9.9.9"), null, "refused"));
+        Files.delete(home.acceptedRecord().path());
         channel.publish("1.1.0", bytes("release 1.1.0"));
 
         UpdaterException e = assertThrows(UpdaterException.class, () -> check("1.0.0"));
 
         assertEquals("The manifest offers 1.1.0, older than 1.3.0 which this host already accepted; an old signed"
                 + " manifest is being replayed (rollback attack). Nothing was installed.", e.getMessage());
-        assertTrue(Files.notExists(home.acceptedRecord()));
+        assertTrue(Files.notExists(home.acceptedRecord().path()));
     }
 
     @Test
     void theSameVersionWithOtherBytes_isRefused_andTheRecordKeepsTheFirstBytes() throws Exception {
         channel.publish("1.2.0", RELEASE_1_2_0);
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
-        byte[] record = Files.readAllBytes(home.acceptedRecord());
+        byte[] record = Files.readAllBytes(home.acceptedRecord().path());
         byte[] other = bytes("release 1.2.0, re-published with --force");
         channel.publish("1.2.0", other);
 
@@ -178,7 +176,7 @@ class ReleaseCheckTest {
                 + " any has SHA-256 " + Sha256.ofBytes(other).hex() + ", accepted " + Sha256.ofBytes(RELEASE_1_2_0).hex()
                 + ". A published version must never change (re-published with --force, or a tampered channel);"
                 + " publish the change as a new version. Nothing was installed.", e.getMessage());
-        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord()));
+        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().path()));
         assertThrows(UpdaterException.class, () -> check("1.2.0"), "a host already running 1.2.0 refuses it too");
     }
 
@@ -188,13 +186,13 @@ class ReleaseCheckTest {
         channel.publish(withExpiry(first, NOW.plus(1, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
         check("1.0.0");
-        byte[] record = Files.readAllBytes(home.acceptedRecord());
+        byte[] record = Files.readAllBytes(home.acceptedRecord().path());
         channel.publish(withExpiry(first, NOW.plus(30, ChronoUnit.DAYS)),
                 Map.of(TestChannel.artifactPath("1.2.0"), RELEASE_1_2_0));
 
         assertInstanceOf(Decision.Install.class, check("1.0.0").decision());
         assertInstanceOf(Decision.UpToDate.class, check("1.2.0").decision());
-        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord()), "nothing new to remember");
+        assertArrayEquals(record, Files.readAllBytes(home.acceptedRecord().path()), "nothing new to remember");
     }
 
     @Test
@@ -203,15 +201,15 @@ class ReleaseCheckTest {
 
         check("1.0.0");
 
-        AcceptedVersion accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow();
-        assertEquals("1.2.0", accepted.version());
-        assertEquals(Map.of("any", Sha256.ofBytes(RELEASE_1_2_0).hex()), accepted.artifacts());
+        AcceptedVersion accepted = home.acceptedRecord().read().orElseThrow();
+        assertEquals("1.2.0", accepted.version().toString());
+        assertEquals(Map.of("any", Sha256.ofBytes(RELEASE_1_2_0)), accepted.artifacts());
         assertEquals(NOW, accepted.acceptedAt(), "accepted at the check's time");
     }
 
     @Test
     void anOldFormatRecord_isStillRead_andCompletedWithTheHashesAtTheNextAcceptance() throws Exception {
-        Files.writeString(home.acceptedRecord(), "{\n  \"version\" : \"1.2.0\",\n"
+        Files.writeString(home.acceptedRecord().path(), "{\n  \"version\" : \"1.2.0\",\n"
                 + "  \"acceptedAt\" : \"2025-01-01T00:00:00Z\"\n}\n");
         channel.publish("1.1.0", bytes("release 1.1.0"));
         assertEquals(ErrorCode.VERSION_INVALID, assertThrows(UpdaterException.class, () -> check("1.0.0")).code());
@@ -219,8 +217,8 @@ class ReleaseCheckTest {
         channel.publish("1.2.0", RELEASE_1_2_0);
         check("1.0.0");
 
-        AcceptedVersion accepted = JsonRecords.read(home.acceptedRecord(), AcceptedVersion.class).orElseThrow();
-        assertEquals(new AcceptedVersion("1.2.0", Map.of("any", Sha256.ofBytes(RELEASE_1_2_0).hex()),
+        AcceptedVersion accepted = home.acceptedRecord().read().orElseThrow();
+        assertEquals(new AcceptedVersion(ReleaseVersion.parse("1.2.0"), Map.of("any", Sha256.ofBytes(RELEASE_1_2_0)),
                 Instant.parse("2025-01-01T00:00:00Z")), accepted);
         channel.publish("1.2.0", bytes("other bytes"));
         assertEquals(ErrorCode.RELEASE_CHANGED, assertThrows(UpdaterException.class, () -> check("1.0.0")).code());

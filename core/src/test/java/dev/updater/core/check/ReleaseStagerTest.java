@@ -3,7 +3,6 @@ package dev.updater.core.check;
 import dev.updater.core.Sha256;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -51,7 +50,7 @@ class ReleaseStagerTest {
 
             assertFalse(Files.exists(home.release("1.1.0")), "the replaced release is gone");
             assertTrue(Files.exists(home.release("1.2.0").resolve("app.jar")));
-            assertEquals("1.2.0", JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow().version());
+            assertEquals("1.2.0", home.stagedRecord().read().orElseThrow().version().toString());
         }
     }
 
@@ -105,16 +104,16 @@ class ReleaseStagerTest {
             ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
             Decision.Install install = new Decision.Install(manifest.version(), false, "update");
 
-            assertFalse(stager.isStaged("1.1.0", artifact));
+            assertFalse(stager.isStaged(manifest.version(), artifact));
             StagedRelease staged = stager.stage(manifest, "any", artifact, channel.manifestUri(), install);
-            assertTrue(stager.isStaged("1.1.0", artifact));
-            Files.delete(home.stagedRecord());
+            assertTrue(stager.isStaged(manifest.version(), artifact));
+            Files.delete(home.stagedRecord().path());
             stager.stage(manifest, "any", artifact, channel.manifestUri(), install);
 
             assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "the verified file in releases/ is reused");
             assertArrayEquals(jar, Files.readAllBytes(home.dir().resolve(staged.file())));
-            StagedRelease again = JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElseThrow();
-            assertEquals(Sha256.ofBytes(jar).hex(), again.sha256());
+            StagedRelease again = home.stagedRecord().read().orElseThrow();
+            assertEquals(Sha256.ofBytes(jar), again.sha256());
             assertEquals(NOW, again.stagedAt(), "staged at the stager's time");
         }
     }
@@ -127,12 +126,12 @@ class ReleaseStagerTest {
         try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
             Manifest manifest = channel.publish("1.1.0", jar);
             Artifact artifact = manifest.binaries().get("any");
-            JsonRecords.write(home.stagedRecord(), new StagedRelease("1.1.0", "releases/../../app.jar", jar.length,
-                    artifact.sha256().hex(), "any", java.util.List.of(), java.util.List.of(), null, false, false, null,
+            home.stagedRecord().write(new StagedRelease(manifest.version(), "releases/../../app.jar", jar.length,
+                    artifact.sha256(), "any", java.util.List.of(), java.util.List.of(), null, false, false, null,
                     null, null, NOW));
 
             assertFalse(new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK)
-                    .isStaged("1.1.0", artifact), "a record pointing out of releases/ is not a staged release");
+                    .isStaged(manifest.version(), artifact), "a record pointing out of releases/ is not a staged release");
             assertArrayEquals(jar, Files.readAllBytes(outside));
         }
     }

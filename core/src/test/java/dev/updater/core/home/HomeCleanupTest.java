@@ -1,5 +1,6 @@
 package dev.updater.core.home;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -75,7 +76,7 @@ class HomeCleanupTest {
     @Test
     void deleteRelease_keepsAFolderStagedAgain_andAFolderOutsideReleases() throws Exception {
         Path release = releaseFolder("1.1.0");
-        JsonRecords.write(home.stagedRecord(), new StagedRelease("1.1.0", "releases/1.1.0/app.jar", 3, SHA_A, "any",
+        home.stagedRecord().write(new StagedRelease(ReleaseVersion.parse("1.1.0"), "releases/1.1.0/app.jar", 3, new Sha256(SHA_A), "any",
                 List.of(), List.of(), null, false, false, null, null, null, T));
         Path outside = Files.createDirectories(home.dir().resolve("x"));
 
@@ -101,14 +102,14 @@ class HomeCleanupTest {
 
     @Test
     void dropStagedIf_deletesStagedJsonOnlyWhenItNamesThoseBytes() throws Exception {
-        JsonRecords.write(home.stagedRecord(), new StagedRelease("1.1.0", "releases/1.1.0/app.jar", 3, SHA_A, "any",
+        home.stagedRecord().write(new StagedRelease(ReleaseVersion.parse("1.1.0"), "releases/1.1.0/app.jar", 3, new Sha256(SHA_A), "any",
                 List.of(), List.of(), null, false, false, null, null, null, T));
 
         cleanup.dropStagedIf(SHA_B);
-        assertTrue(Files.exists(home.stagedRecord()));
+        assertTrue(Files.exists(home.stagedRecord().path()));
 
         cleanup.dropStagedIf(SHA_A.toUpperCase(java.util.Locale.ROOT));
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 
     private Path releaseFolder(String version) throws Exception {

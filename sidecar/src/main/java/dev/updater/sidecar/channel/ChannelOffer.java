@@ -6,7 +6,6 @@ import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.ChannelSettings;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
@@ -39,27 +38,26 @@ public final class ChannelOffer {
 
         /** True when the staged release is this very offer, so nothing needs downloading. */
         public boolean alreadyStaged() {
-            return staged != null && staged.version().equals(manifest.version().toString());
+            return staged != null && staged.version().equals(manifest.version());
         }
     }
 
     public static Offer check(UpdateHome home, OperatorTrust trust, Clock clock, Consumer<String> warnings)
             throws UpdaterException {
-        ChannelSettings settings = JsonRecords.read(home.channelRecord(), ChannelSettings.class).orElseThrow(() ->
+        ChannelSettings settings = home.channelRecord().read().orElseThrow(() ->
                 new UpdaterException(ErrorCode.CONFIG_INVALID, "The agent has not recorded its channel in "
                         + home.channelRecord() + " yet; start the host with the updater agent (home="
                         + home.dir() + ") once, then check again."));
         HomeStatus status = HomeStatus.read(home);
-        String installedText = status.installed() == null ? null : status.installed().version();
-        if (installedText == null && status.agent() != null) {
-            installedText = status.agent().runningVersion();
+        ReleaseVersion installed = status.installed() == null ? null : status.installed().version();
+        if (installed == null && status.agent() != null) {
+            installed = status.agent().runningVersion();
         }
-        ReleaseVersion installed = installedText == null ? null : ReleaseVersion.tryParse(installedText);
         if (installed == null) {
             throw new UpdaterException(ErrorCode.VERSION_UNKNOWN, "Cannot tell which version is installed in "
                     + home.dir() + "; start the host with the agent once (it records its version).");
         }
-        URI manifestUri = trust.manifestFor(settings, home.channelRecord());
+        URI manifestUri = trust.manifestFor(settings, home.channelRecord().path());
         DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(trust.insecureAllowHttp());
         Platform platform = Platform.current();
         ReleaseCheck.Settings checkSettings = new ReleaseCheck.Settings(manifestUri, trust.keys(),

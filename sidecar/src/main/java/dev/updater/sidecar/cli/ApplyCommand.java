@@ -1,5 +1,7 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.home.ApplyRequest;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
@@ -8,7 +10,6 @@ import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.Cancellation;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.home.HomeFiles;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
@@ -25,7 +26,6 @@ import dev.updater.sidecar.console.UpdateScreens;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.supervise.RequestedSwap;
-import dev.updater.sidecar.supervise.Requests;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.swap.Outcome;
@@ -46,7 +46,6 @@ import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -126,12 +125,12 @@ final class ApplyCommand implements Callable<Integer> {
         Screen screen = Screen.forConsole(out);
         UpdateScreens screens = new UpdateScreens(screen);
         Clock clock = Clock.systemUTC();
-        String installed = installedVersion(updateHome);
+        ReleaseVersion installed = installedVersion(updateHome);
 
-        StagedRelease staged = JsonRecords.read(updateHome.stagedRecord(), StagedRelease.class).orElse(null);
+        StagedRelease staged = updateHome.stagedRecord().read().orElse(null);
         if (staged != null) {
             screens.staged(installed, staged, clock.instant());
-            confirmOrCancel(out, staged.version(), true);
+            confirmOrCancel(out, staged.version().toString(), true);
         } else {
             staged = downloadFromChannel(updateHome, screen, screens, clock, out);
             if (staged == null) {
@@ -145,15 +144,14 @@ final class ApplyCommand implements Callable<Integer> {
 
         OptionalLong sidecar = SidecarLock.holder(updateHome);
         if (sidecar.isPresent()) {
-            Requests requests = new Requests(updateHome);
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
-            requests.write(requests.applyFile(), new Requests.Apply(staged.version(), staged.sha256(), at));
+            updateHome.applyRequest().write(new ApplyRequest(staged.version(), staged.sha256(), at));
             screens.installing(done, "Asked the sidecar" + pid(sidecar) + " to install " + staged.version()
                     + "; it backs up, replaces, restarts and health-checks it (waiting up to " + HumanUnits.setting(wait)
                     + ").");
-            return reportInstall(RequestedSwap.await(updateHome, requests.applyFile(), before, at, wait), staged.version(),
-                    installed, updateHome, screens, done);
+            return reportInstall(RequestedSwap.await(updateHome, updateHome.applyRequest(), before, at, wait),
+                    staged.version().toString(), installed, updateHome, screens, done);
         }
         Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
         Targets.refuseOtherAgentTarget(updateHome, file, "nothing was installed");
@@ -173,7 +171,7 @@ final class ApplyCommand implements Callable<Integer> {
      */
     private StagedRelease downloadFromChannel(UpdateHome updateHome, Screen screen, UpdateScreens screens,
                                               Clock clock, PrintWriter out) throws UpdaterException {
-        if (!Files.exists(updateHome.channelRecord())) {
+        if (!updateHome.channelRecord().exists()) {
             throw new UpdaterException(ErrorCode.NOTHING_STAGED, "Nothing is staged in " + updateHome.dir()
                     + ": the agent stages a release once it finds one; see 'updater-sidecar status --home "
                     + updateHome.dir() + "'.");
@@ -241,12 +239,12 @@ final class ApplyCommand implements Callable<Integer> {
                     buffer.clear();
                 }
             }
-            String sha = Sha256.of(digest.digest()).hex();
+            Sha256 sha = Sha256.of(digest.digest());
             if (!sha.equals(staged.sha256())) {
                 throw new UpdaterException(ErrorCode.STAGED_INVALID, "The staged " + file + " has SHA-256 " + sha
                         + ", not the " + staged.sha256() + " of release " + staged.version() + dropIt);
             }
-            return sha.substring(0, 8);
+            return sha.hex().substring(0, 8);
         } catch (UpdaterException e) {
             if (e.code() == ErrorCode.STAGED_INVALID) {
                 throw e;
@@ -258,7 +256,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
     }
 
-    private static String installedVersion(UpdateHome updateHome) throws UpdaterException {
+    private static ReleaseVersion installedVersion(UpdateHome updateHome) throws UpdaterException {
         HomeStatus status = HomeStatus.read(updateHome);
         if (status.installed() != null && status.installed().version() != null) {
             return status.installed().version();
@@ -291,8 +289,8 @@ final class ApplyCommand implements Callable<Integer> {
     }
 
     /** Shows the verdict of a request a running sidecar handled: 0 once committed, else a failure sentence. */
-    static int reportInstall(RequestedSwap.Result result, String version, String installed, UpdateHome updateHome,
-                      UpdateScreens screens, List<String> done) {
+    static int reportInstall(RequestedSwap.Result result, String version, ReleaseVersion installed,
+                             UpdateHome updateHome, UpdateScreens screens, List<String> done) {
         if (result.timedOut()) {
             throw new CommandFailedException("The sidecar has not finished with " + version + " yet; follow it with"
                     + " 'updater-sidecar status --home " + updateHome.dir() + "'.");
@@ -307,7 +305,7 @@ final class ApplyCommand implements Callable<Integer> {
             done.add("Restarted");
             done.add("Healthy: passed its health gate");
             screens.installing(done, null);
-            screens.updated(installed == null ? j.from().label() : installed, j.to().label());
+            screens.updated(installed == null ? j.from().label() : installed.toString(), j.to().label());
             return ExitCode.OK.code();
         }
         String why = Optional.ofNullable(j.detail()).orElse(j.describe() + " ended " + j.state().label()) + ".";

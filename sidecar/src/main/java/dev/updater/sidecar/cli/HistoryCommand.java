@@ -2,7 +2,6 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.Printable;
@@ -49,7 +48,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException {
         UpdateHome updateHome = home.existing();
-        List<HistoryEvent> events = History.read(updateHome.history());
+        List<HistoryEvent> events = updateHome.history().read();
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(PrintableJson.write(events));

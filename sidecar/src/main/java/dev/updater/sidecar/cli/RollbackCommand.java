@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.home.RollbackRequest;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
@@ -9,7 +10,6 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.core.text.Printable;
 import dev.updater.sidecar.supervise.OfflineSwap;
 import dev.updater.sidecar.supervise.RequestedSwap;
-import dev.updater.sidecar.supervise.Requests;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.swap.Outcome;
@@ -28,8 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -88,15 +86,15 @@ final class RollbackCommand implements Callable<Integer> {
         String version = backup.version() == null ? "the previous version" : Printable.of(backup.version());
         OptionalLong sidecar = SidecarLock.holder(updateHome);
         if (sidecar.isPresent()) {
-            Requests requests = new Requests(updateHome);
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
-            requests.write(requests.rollbackFile(), new Requests.Rollback(installedSha(file.path()), backup.sha256(), at));
+            updateHome.rollbackRequest().write(new RollbackRequest(installedSha(file.path()),
+                    new Sha256(backup.sha256()), at));
             out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
                     + " to roll back to " + version + "; waiting for its health gate (up to "
                     + HumanUnits.setting(wait) + ").");
             out.flush();
-            return ApplyCommand.report(RequestedSwap.await(updateHome, requests.rollbackFile(), before, at, wait),
+            return ApplyCommand.report(RequestedSwap.await(updateHome, updateHome.rollbackRequest(), before, at, wait),
                     version, updateHome, out);
         }
         Outcome outcome = new OfflineSwap(updateHome, 2, Clock.systemUTC(), line -> { }).rollBack(backup, file.path());
@@ -108,9 +106,9 @@ final class RollbackCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private static String installedSha(Path target) throws UpdaterException {
+    private static Sha256 installedSha(Path target) throws UpdaterException {
         try {
-            return Sha256.ofFile(target).hex();
+            return Sha256.ofFile(target);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": " + e
                     + "; give the file the host runs with --target.", e);

@@ -85,7 +85,7 @@ final class StatusCommand implements Callable<Integer> {
         AgentRecord a = s.agent();
         boolean alive = a != null && s.hostAlive() && !a.exiting();
         running.put("alive", alive);
-        running.put("version", alive ? a.runningVersion() : null);
+        putText(running, "version", alive ? a.runningVersion() : null);
         putLong(running, "pid", alive ? a.pid() : null);
         running.put("ready", alive && a.ready());
         putInstant(running, "readyAt", alive ? a.readyAt() : null);
@@ -95,10 +95,10 @@ final class StatusCommand implements Callable<Integer> {
 
         ObjectNode installed = root.putObject("installed");
         InstalledRelease i = s.installed();
-        installed.put("version", i == null ? null : i.version());
-        installed.put("sha256", i == null ? null : i.sha256());
+        putText(installed, "version", i == null ? null : i.version());
+        putText(installed, "sha256", i == null ? null : i.sha256());
         installed.put("target", i == null ? null : i.target());
-        installed.put("previousVersion", i == null ? null : i.previousVersion());
+        putText(installed, "previousVersion", i == null ? null : i.previousVersion());
         putInstant(installed, "installedAt", i == null ? null : i.installedAt());
 
         StagedRelease st = s.staged();
@@ -106,10 +106,10 @@ final class StatusCommand implements Callable<Integer> {
             root.putNull("staged");
         } else {
             ObjectNode staged = root.putObject("staged");
-            staged.put("version", st.version());
+            putText(staged, "version", st.version());
             staged.put("file", st.file());
             staged.put("size", st.size());
-            staged.put("sha256", st.sha256());
+            putText(staged, "sha256", st.sha256());
             staged.put("needsApproval", st.needsApproval());
             staged.put("approvalReason", st.approvalReason());
             putInstant(staged, "releaseDate", st.releaseDate());
@@ -215,7 +215,7 @@ final class StatusCommand implements Callable<Integer> {
         return at == null ? "unknown" : HumanUnits.time(at);
     }
 
-    private static String orUnknown(String version) {
+    private static String orUnknown(Object version) {
         return version == null ? "unknown version" : Printable.of(version);
     }
 
@@ -228,6 +228,11 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private static void putInstant(ObjectNode node, String field, Instant value) {
+        putText(node, field, value);
+    }
+
+    /** A version, a hash or an instant as its text, or JSON null. */
+    private static void putText(ObjectNode node, String field, Object value) {
         node.put(field, value == null ? null : value.toString());
     }
 }

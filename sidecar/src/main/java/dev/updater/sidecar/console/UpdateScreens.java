@@ -7,6 +7,7 @@ import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
 import dev.updater.core.text.Printable;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.ChannelOffer;
 
 import java.time.Instant;
@@ -64,7 +65,7 @@ public final class UpdateScreens {
     }
 
     /** "UPDATE AVAILABLE" for a release the agent already staged (no network needed). */
-    public void staged(String installed, StagedRelease staged, Instant now) {
+    public void staged(ReleaseVersion installed, StagedRelease staged, Instant now) {
         List<String> lines = new ArrayList<>();
         lines.add("Current version: " + (installed == null ? "unknown" : Printable.of(installed)));
         lines.add("New version:     " + Printable.of(staged.version())

@@ -3,9 +3,6 @@ package dev.updater.sidecar.demo;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.History;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
@@ -154,7 +151,7 @@ public final class Demo {
         narrator.scene(3, "Publish 1.1.0: the agent stages it, the sidecar swaps, restarts and checks it");
         long visitsBefore = Long.parseLong(field(page(), "visits").orElse("0"));
         publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
-        await("1.1.0 to be staged", () -> historyHas("staged", "1.1.0"));
+        await("1.1.0 to be staged", () -> historyHas(HistoryEvent.Kind.STAGED, "1.1.0"));
         narrator.ok("the agent verified and staged 1.1.0");
         await("1.1.0 to serve", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
         narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
@@ -164,7 +161,7 @@ public final class Demo {
         expect(visitsAfter > visitsBefore, "the visit counter was kept (" + visitsBefore + " before, " + visitsAfter
                 + " now)");
         expect(status(app.resolve("api/stats")) == 200, "the new feature answers: " + app.resolve("api/stats"));
-        await("the health gate to pass", () -> historyHas("healthy", "1.1.0") || historyHas("committed", "1.1.0"));
+        await("the health gate to pass", () -> historyHas(HistoryEvent.Kind.HEALTHY, "1.1.0"));
         narrator.ok("health gate passed; 1.1.0 committed");
         narrator.pause("Reload " + app + ": dark theme, same counter. Continue to break things.");
     }
@@ -174,7 +171,7 @@ public final class Demo {
         publish("1.2.0", "A broken release", List.of());
         await("1.2.0 to be quarantined", () -> quarantined("1.2.0"));
         narrator.ok("1.2.0 failed its health gate and is quarantined");
-        await("the rollback to 1.1.0 to complete", () -> historyHas("rolled-back", "1.1.0"));
+        await("the rollback to 1.1.0 to complete", () -> historyHas(HistoryEvent.Kind.ROLLED_BACK, "1.1.0"));
         await("1.1.0 to serve again", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
         narrator.ok("rolled back: 1.1.0 serves again at " + app);
         expect(java.util.Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(work.resolve("build/demo-app-1.1.0.jar"))),
@@ -204,10 +201,10 @@ public final class Demo {
         narrator.ok("published " + version + " (signed manifest, " + HumanUnits.size(Files.size(jar)) + " jar)");
     }
 
-    private boolean historyHas(String event, String version) {
+    private boolean historyHas(HistoryEvent.Kind event, String version) {
         try {
-            for (HistoryEvent e : History.read(home.history())) {
-                if (e.event().equals(event) && version.equals(e.version())) {
+            for (HistoryEvent e : home.history().read()) {
+                if (e.event() == event && e.version() != null && version.equals(e.version().toString())) {
                     return true;
                 }
             }
@@ -218,12 +215,8 @@ public final class Demo {
     }
 
     private boolean agentReports(String version) {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class)
-                    .map(agent -> version.equals(agent.runningVersion()) && agent.ready()).orElse(false);
-        } catch (UpdaterException e) {
-            return false;
-        }
+        return home.agentRecord().readQuietly()
+                .map(agent -> version.equals(String.valueOf(agent.runningVersion())) && agent.ready()).orElse(false);
     }
 
     private boolean quarantined(String version) {

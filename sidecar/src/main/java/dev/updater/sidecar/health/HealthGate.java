@@ -1,9 +1,8 @@
 package dev.updater.sidecar.health;
 
 import dev.updater.core.text.HumanUnits;
-import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.HomeRecordFile;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -39,10 +37,10 @@ public final class HealthGate {
     private static final String NO_ANSWER = "no answer yet";
 
     private final GateSettings settings;
-    private final Path agentRecord;
+    private final HomeRecordFile<AgentRecord> agentRecord;
     private HttpClient http;
 
-    public HealthGate(GateSettings settings, Path agentRecord) {
+    public HealthGate(GateSettings settings, HomeRecordFile<AgentRecord> agentRecord) {
         this.settings = settings;
         this.agentRecord = agentRecord;
     }
@@ -158,12 +156,8 @@ public final class HealthGate {
     private enum Readiness { NO_AGENT, NOT_READY, READY }
 
     private Readiness agentReadiness(long pid) {
-        Optional<AgentRecord> record;
-        try {
-            record = JsonRecords.read(agentRecord, AgentRecord.class);
-        } catch (UpdaterException e) {
-            return Readiness.NO_AGENT; // an unreadable record says nothing about this host
-        }
+        // an unreadable record says nothing about this host
+        Optional<AgentRecord> record = agentRecord.readQuietly();
         if (record.isEmpty() || record.get().pid() != pid || pid < 0) {
             return Readiness.NO_AGENT;
         }

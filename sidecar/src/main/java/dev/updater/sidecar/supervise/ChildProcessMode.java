@@ -27,7 +27,6 @@ final class ChildProcessMode implements HostMode {
     private final List<String> command;
     private final Clock clock;
     private final Consumer<String> log;
-    private final Requests requests;
     private final HealthGate gate;
     private final Object childLock = new Object();
     private ChildHost child; // guarded by childLock
@@ -40,7 +39,6 @@ final class ChildProcessMode implements HostMode {
         this.command = List.copyOf(command);
         this.clock = clock;
         this.log = log;
-        this.requests = new Requests(home);
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
     }
 
@@ -177,7 +175,7 @@ final class ChildProcessMode implements HostMode {
             if (stopping) {
                 return null;
             }
-            requests.delete(requests.exitFile()); // a request left by a dead host must not stop the new one
+            home.exitRequest().delete(); // a request left by a dead host must not stop the new one
             try {
                 Process process = new ProcessBuilder(command).inheritIO().start();
                 child = new ChildHost(process, clock.instant());

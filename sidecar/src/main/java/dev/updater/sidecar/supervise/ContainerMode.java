@@ -1,9 +1,10 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.home.ApplyRequest;
+import dev.updater.core.Sha256;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
@@ -32,7 +33,6 @@ final class ContainerMode implements HostMode {
     private final SidecarSettings settings;
     private final Clock clock;
     private final Consumer<String> log;
-    private final Requests requests;
     private final HostStopper stopper;
     private final HealthGate gate;
     private volatile boolean stopping;
@@ -43,7 +43,6 @@ final class ContainerMode implements HostMode {
         this.settings = settings;
         this.clock = clock;
         this.log = log;
-        this.requests = new Requests(home);
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
     }
@@ -55,9 +54,9 @@ final class ContainerMode implements HostMode {
      */
     @Override
     public void takeOver() throws UpdaterException {
-        if (requests.exists(requests.exitFile())) {
-            requests.delete(requests.exitFile());
-            log.accept("removed a stale exit request an earlier sidecar left behind (" + requests.exitFile() + ")");
+        if (home.exitRequest().exists()) {
+            home.exitRequest().delete();
+            log.accept("removed a stale exit request an earlier sidecar left behind (" + home.exitRequest() + ")");
         }
     }
 
@@ -127,7 +126,7 @@ final class ContainerMode implements HostMode {
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
             throws UpdaterException, InterruptedException {
-        String expected = rollingBack ? journal.from().sha256() : journal.to().sha256();
+        Sha256 expected = new Sha256(rollingBack ? journal.from().sha256() : journal.to().sha256());
         String expectedLabel = rollingBack ? journal.from().label() : journal.to().label();
         boolean waitForOwnExit = !rollingBack && !journal.approved()
                 && settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT;
@@ -198,17 +197,10 @@ final class ContainerMode implements HostMode {
 
     /** An operator's apply for the version being installed turns on-exit into "now"; the request is used up. */
     private boolean approvedMeanwhile(SwapJournal journal) throws UpdaterException {
-        if (!requests.exists(requests.applyFile())) {
-            return false;
-        }
-        Optional<Requests.Apply> request;
-        try {
-            request = JsonRecords.read(requests.applyFile(), Requests.Apply.class);
-        } catch (UpdaterException e) {
-            return false;
-        }
-        if (request.isPresent() && request.get().version().equals(journal.to().version())) {
-            requests.delete(requests.applyFile());
+        Optional<ApplyRequest> request = home.applyRequest().readQuietly();
+        if (request.isPresent() && request.get().version() != null
+                && request.get().version().toString().equals(journal.to().version())) {
+            home.applyRequest().delete();
             log.accept("apply: asking the host to exit now for " + journal.to().label());
             return true;
         }

@@ -1,11 +1,11 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
@@ -39,13 +39,13 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
                          List<Backup> backups) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
-        AgentRecord agent = JsonRecords.read(home.agentRecord(), AgentRecord.class).orElse(null);
-        InstalledRelease installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class)
+        AgentRecord agent = home.agentRecord().read().orElse(null);
+        InstalledRelease installed = home.installedRecord().read()
                 .orElseGet(() -> fromTarget(agent));
         LockProbe.Probe hostLock = LockProbe.probe(home.hostLock());
         return new HomeStatus(home, SidecarLock.holder(home), agent, hostLock.held(),
                 hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
-                JsonRecords.read(home.stagedRecord(), StagedRelease.class).orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
+                home.stagedRecord().read().orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
                 home.swapJournal().read().orElse(null), new Backups(home).list());
     }
 
@@ -59,8 +59,8 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
             if (!Files.isRegularFile(target)) {
                 return null; // agent.json is the host's word: never open a FIFO or a device it names
             }
-            String sha = Sha256.ofFile(target).hex();
-            String version = sha.equals(agent.targetSha256()) ? agent.runningVersion() : null;
+            Sha256 sha = Sha256.ofFile(target);
+            ReleaseVersion version = sha.equals(agent.targetSha256()) ? agent.runningVersion() : null;
             return new InstalledRelease(version, sha, agent.target(), null, null);
         } catch (IOException | RuntimeException e) {
             return null;

@@ -3,7 +3,7 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
+import dev.updater.core.home.ExitRequest;
 import dev.updater.core.home.UpdateHome;
 
 import java.time.Clock;
@@ -25,14 +25,12 @@ final class HostStopper {
     private static final long POLL_MILLIS = 25;
 
     private final UpdateHome home;
-    private final Requests requests;
     private final Duration stopTimeout;
     private final Clock clock;
     private final Consumer<String> log;
 
     HostStopper(UpdateHome home, Duration stopTimeout, Clock clock, Consumer<String> log) {
         this.home = home;
-        this.requests = new Requests(home);
         this.stopTimeout = stopTimeout;
         this.clock = clock;
         this.log = log;
@@ -48,7 +46,7 @@ final class HostStopper {
             return awaitGone(host, stopTimeout, cancelled);
         }
         long pid = host.pid();
-        requests.write(requests.exitFile(), new Requests.Exit(reason, clock.instant(), pid, host.startedAt()));
+        home.exitRequest().write(new ExitRequest(reason, clock.instant(), pid, host.startedAt()));
         try {
             if (awaitGone(host, stopTimeout, cancelled)) {
                 return true;
@@ -71,7 +69,7 @@ final class HostStopper {
             return awaitGone(host, stopTimeout, cancelled);
         } finally {
             // A request the host never took must not stop the next host at its start.
-            requests.delete(requests.exitFile());
+            home.exitRequest().delete();
         }
     }
 
@@ -97,21 +95,13 @@ final class HostStopper {
         if (host == null) {
             return false;
         }
-        try {
-            Optional<AgentRecord> now = JsonRecords.read(home.agentRecord(), AgentRecord.class);
-            return now.isPresent() && !WatchedHost.sameProcess(now.get(), host.pid(), host.startedAt());
-        } catch (UpdaterException e) {
-            return false;
-        }
+        Optional<AgentRecord> now = home.agentRecord().readQuietly();
+        return now.isPresent() && !WatchedHost.sameProcess(now.get(), host.pid(), host.startedAt());
     }
 
     /** The host's agent record; empty when there is none or it cannot be read (it may be being replaced). */
     static Optional<AgentRecord> agentOf(UpdateHome home) {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class);
-        } catch (UpdaterException e) {
-            return Optional.empty();
-        }
+        return home.agentRecord().readQuietly();
     }
 
     /** The host's process, when this sidecar can see it and it is the same process the agent described. */

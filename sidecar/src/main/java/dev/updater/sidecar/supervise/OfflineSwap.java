@@ -2,9 +2,7 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -83,11 +81,7 @@ public final class OfflineSwap implements HostControl {
     }
 
     private String hostPid() {
-        try {
-            return JsonRecords.read(home.agentRecord(), AgentRecord.class).map(a -> " (pid " + a.pid() + ")").orElse("");
-        } catch (UpdaterException e) {
-            return "";
-        }
+        return home.agentRecord().readQuietly().map(a -> " (pid " + a.pid() + ")").orElse("");
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.home.RollbackRequest;
+import dev.updater.core.home.ApplyRequest;
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -23,36 +26,34 @@ import java.util.function.Consumer;
  */
 final class OperatorRequests {
     private final UpdateHome home;
-    private final Requests requests;
     private final StagedReleases staged;
     private final Clock clock;
     private final Consumer<String> log;
 
     OperatorRequests(UpdateHome home, StagedReleases staged, Clock clock, Consumer<String> log) {
         this.home = home;
-        this.requests = new Requests(home);
         this.staged = staged;
         this.clock = clock;
         this.log = log;
     }
 
     boolean applyWaiting() {
-        return requests.exists(requests.applyFile());
+        return home.applyRequest().exists();
     }
 
     boolean rollbackWaiting() {
-        return requests.exists(requests.rollbackFile());
+        return home.rollbackRequest().exists();
     }
 
     /** The staged release an apply request approves, or empty when there is none or it was refused. */
     Optional<StagedRelease> takeApply() throws UpdaterException {
-        Optional<Requests.Apply> request = requests.take(requests.applyFile(), Requests.Apply.class);
+        Optional<ApplyRequest> request = home.applyRequest().take();
         if (request.isEmpty()) {
             return Optional.empty();
         }
         Optional<StagedRelease> release = staged.current();
         if (release.isEmpty() || !release.get().version().equals(request.get().version())
-                || (request.get().sha256() != null && !request.get().sha256().equalsIgnoreCase(release.get().sha256()))) {
+                || (request.get().sha256() != null && !request.get().sha256().equals(release.get().sha256()))) {
             refuse(request.get().version(), "apply asked for " + request.get().version() + ", but "
                     + release.map(r -> r.version() + " is staged now").orElse("nothing is staged now")
                     + "; run 'updater-sidecar status' and apply again");
@@ -64,7 +65,7 @@ final class OperatorRequests {
 
     /** The backup a rollback request asks for, or empty when it was refused. */
     Optional<Backup> takeRollback(Optional<Path> target) throws UpdaterException {
-        Optional<Requests.Rollback> request = requests.take(requests.rollbackFile(), Requests.Rollback.class);
+        Optional<RollbackRequest> request = home.rollbackRequest().take();
         if (request.isEmpty()) {
             return Optional.empty();
         }
@@ -72,22 +73,22 @@ final class OperatorRequests {
             refuse(null, "rollback asked, but the target is unknown; give --target");
             return Optional.empty();
         }
-        String installed;
+        Sha256 installed;
         try {
-            installed = dev.updater.core.Sha256.ofFile(target.get()).hex();
+            installed = Sha256.ofFile(target.get());
         } catch (IOException e) {
             refuse(null, "rollback asked, but the target " + target.get() + " cannot be read: " + e);
             return Optional.empty();
         }
-        Requests.Rollback r = request.get();
-        if (r.fromSha256() != null && !r.fromSha256().equalsIgnoreCase(installed)) {
+        RollbackRequest r = request.get();
+        if (r.fromSha256() != null && !r.fromSha256().equals(installed)) {
             refuse(null, "rollback asked, but the installed artifact changed since (another swap ran); run"
                     + " 'updater-sidecar status' and ask again");
             return Optional.empty();
         }
         Backups backups = new Backups(home);
         Optional<Backup> backup = r.toSha256() == null ? backups.forRollbackOf(target.get())
-                : backups.list().stream().filter(b -> b.sha256().equalsIgnoreCase(r.toSha256())).findFirst();
+                : backups.list().stream().filter(b -> b.sha256().equalsIgnoreCase(r.toSha256().hex())).findFirst();
         if (backup.isEmpty()) {
             refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
             return Optional.empty();
@@ -100,20 +101,21 @@ final class OperatorRequests {
      * reads it; the log, which said {@code why} once already, gets one short line per request.
      */
     void refuseWaiting(String why, String shortly) throws UpdaterException {
-        Optional<Requests.Apply> apply = requests.take(requests.applyFile(), Requests.Apply.class);
+        Optional<ApplyRequest> apply = home.applyRequest().take();
         if (apply.isPresent()) {
             log.accept("refused an operator's apply of " + apply.get().version() + ": " + shortly);
-            History.append(home.history(), new HistoryEvent(clock.instant(), "failed", apply.get().version(), null, why));
+            home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.FAILED, apply.get().version(),
+                    null, why));
         }
-        if (requests.take(requests.rollbackFile(), Requests.Rollback.class).isPresent()) {
+        if (home.rollbackRequest().take().isPresent()) {
             log.accept("refused an operator's rollback: " + shortly);
-            History.append(home.history(), new HistoryEvent(clock.instant(), "failed", null, null, why));
+            home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.FAILED, null, null, why));
         }
     }
 
     /** Says why a request is not done, in the log and in the history, where the waiting command reads it. */
-    void refuse(String version, String sentence) throws UpdaterException {
+    void refuse(ReleaseVersion version, String sentence) throws UpdaterException {
         log.accept(sentence);
-        History.append(home.history(), new HistoryEvent(clock.instant(), "failed", version, null, sentence));
+        home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.FAILED, version, null, sentence));
     }
 }

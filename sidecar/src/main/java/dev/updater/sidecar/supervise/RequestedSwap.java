@@ -1,13 +1,11 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.home.HomeRecordFile;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +39,7 @@ public final class RequestedSwap {
         return home.swapJournal().read().map(SwapJournal::id).orElse("");
     }
 
-    public static Result await(UpdateHome home, Path request, String journalBefore, Instant requestedAt,
+    public static Result await(UpdateHome home, HomeRecordFile<?> request, String journalBefore, Instant requestedAt,
                                Duration timeout) throws UpdaterException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
@@ -50,14 +48,14 @@ public final class RequestedSwap {
             if (started && journal.get().state().isFinished()) {
                 return new Result(journal.get(), null);
             }
-            if (!started && !Files.exists(request)) {
-                List<HistoryEvent> events = History.read(home.history());
+            if (!started && !request.exists()) {
+                List<HistoryEvent> events = home.history().read();
                 for (int i = events.size() - 1; i >= 0; i--) {
                     HistoryEvent e = events.get(i);
                     if (e.at().isBefore(requestedAt.minusSeconds(1))) {
                         break;
                     }
-                    if ("failed".equals(e.event())) {
+                    if (e.event() == HistoryEvent.Kind.FAILED) {
                         return new Result(null, e.detail());
                     }
                 }

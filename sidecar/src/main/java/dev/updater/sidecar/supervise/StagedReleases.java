@@ -1,7 +1,6 @@
 package dev.updater.sidecar.supervise;
 
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -35,7 +34,7 @@ final class StagedReleases {
      * modification time changed (it is always replaced by an atomic rename, never edited in place).
      */
     Optional<StagedRelease> current() {
-        Stamp stamp = Stamp.of(home.stagedRecord());
+        Stamp stamp = Stamp.of(home.stagedRecord().path());
         if (stamp == null) {
             readStamp = null;
             read = Optional.empty();
@@ -45,7 +44,7 @@ final class StagedReleases {
             return read;
         }
         try {
-            read = JsonRecords.read(home.stagedRecord(), StagedRelease.class);
+            read = home.stagedRecord().read();
             readStamp = stamp;
         } catch (UpdaterException e) {
             once(e.getMessage());
@@ -81,7 +80,7 @@ final class StagedReleases {
             return Optional.empty();
         }
         try {
-            if (home.quarantineList().read().orElse(Quarantine.NONE).contains(s.version())) {
+            if (home.quarantineList().read().orElse(Quarantine.NONE).contains(s.version().toString())) {
                 once(s.version() + " is staged but quarantined (it failed its health gate here); it is not"
                         + " installed automatically");
                 return Optional.empty();

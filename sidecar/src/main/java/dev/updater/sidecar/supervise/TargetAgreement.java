@@ -26,7 +26,7 @@ final class TargetAgreement {
 
     /** True unless agent.json names another file than the target; then says why, once. */
     boolean holds() {
-        StagedReleases.Stamp now = StagedReleases.Stamp.of(home.agentRecord());
+        StagedReleases.Stamp now = StagedReleases.Stamp.of(home.agentRecord().path());
         if (checked && Objects.equals(now, stamp)) {
             return conflict == null;
         }

@@ -4,7 +4,6 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 
@@ -71,12 +70,12 @@ public final class Targets {
                     + " another user (--allow-other-owner), so its records do not name the file to replace; give"
                     + " the file the host runs with --target.");
         }
-        Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
+        Optional<InstalledRelease> installed = home.installedRecord().read();
         if (installed.isEmpty() || installed.get().target() == null || installed.get().target().isBlank()) {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "No install has recorded the target in "
                     + home.installedRecord() + " yet; give the file the host runs with --target.");
         }
-        return new Target(Path.of(installed.get().target()), home.installedRecord().getFileName()
+        return new Target(Path.of(installed.get().target()), home.installedRecord().path().getFileName()
                 + " (the sidecar's last install)");
     }
 
@@ -89,12 +88,8 @@ public final class Targets {
      */
     public static void refuseOtherAgentTarget(UpdateHome home, Target target, String consequence)
             throws UpdaterException {
-        Optional<AgentRecord> agent;
-        try {
-            agent = JsonRecords.read(home.agentRecord(), AgentRecord.class);
-        } catch (UpdaterException e) {
-            return; // an unreadable record names nothing; the sidecar's own target decides anyway
-        }
+        // an unreadable record names nothing; the sidecar's own target decides anyway
+        Optional<AgentRecord> agent = home.agentRecord().readQuietly();
         if (agent.isEmpty() || agent.get().target() == null || agent.get().target().isBlank()) {
             return;
         }

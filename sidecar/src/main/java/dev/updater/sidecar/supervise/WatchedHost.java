@@ -2,7 +2,6 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.RunningHost;
 
@@ -76,7 +75,7 @@ final class WatchedHost implements RunningHost {
 
     private boolean stillTheSameRecord() {
         try {
-            Optional<AgentRecord> record = JsonRecords.read(home.agentRecord(), AgentRecord.class);
+            Optional<AgentRecord> record = home.agentRecord().read();
             return record.isEmpty() || sameProcess(record.get(), pid, agentStartedAt);
         } catch (UpdaterException e) {
             return true; // a record being replaced says nothing about the process

@@ -1,10 +1,12 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -14,6 +16,7 @@ import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
 
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Every way a transaction ends, each turning the journal it ends with into an {@link Outcome}: it
@@ -35,15 +38,15 @@ final class Endings {
     Outcome rejected(StagedRelease staged, UpdaterException why) throws UpdaterException {
         String message = "Refused to install " + staged.version() + ": " + why.getMessage()
                 + ". Nothing was changed; the staged release was dropped and the agent downloads it again.";
-        new HomeCleanup(home).dropStagedIf(staged.sha256());
-        records.history("failed", staged.version(), null, message);
+        new HomeCleanup(home).dropStagedIf(String.valueOf(staged.sha256()));
+        records.history(HistoryEvent.Kind.FAILED, Objects.toString(staged.version(), null), null, message);
         return said(new Outcome.Rejected(message));
     }
 
     Outcome alreadyInstalled(StagedRelease staged, Path target, SwapJournal.Artifact installed) throws UpdaterException {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease(staged.version(), installed.sha256(),
-                target.toString(), installed.version(), records.now()));
-        new HomeCleanup(home).dropStagedIf(staged.sha256());
+        home.installedRecord().write(new InstalledRelease(staged.version(), new Sha256(installed.sha256()),
+                target.toString(), ReleaseVersion.tryParse(installed.version()), records.now()));
+        new HomeCleanup(home).dropStagedIf(staged.sha256().hex());
         return said(new Outcome.AlreadyInstalled(target + " already holds " + staged.version() + "; nothing to install."));
     }
 
@@ -78,7 +81,7 @@ final class Endings {
     /** Step 7 passed: journal {@code committed}, history, clean up. */
     Outcome committed(SwapJournal journal, RunningHost host, GateResult verdict) throws UpdaterException {
         CrashPoint.AFTER_GATE_PASSED.reach();
-        records.history("healthy", journal.to().version(), journal.from().version(), "passed its health gate in "
+        records.history(HistoryEvent.Kind.HEALTHY, journal.to().version(), journal.from().version(), "passed its health gate in "
                 + HumanUnits.millis(verdict.took()) + ": " + verdict.reason());
         SwapJournal committed = records.write(journal.withState(SwapState.COMMITTED, records.now()));
         CrashPoint.AFTER_COMMITTED.reach();
@@ -91,7 +94,7 @@ final class Endings {
     Outcome rolledBack(SwapJournal failing, String reason, RunningHost host) throws UpdaterException {
         SwapJournal rolledBack = records.write(failing.withState(SwapState.ROLLED_BACK, records.now())
                 .withDetail(reason, records.now()));
-        records.history("rolled-back", failing.from().version(), failing.to().version(), "rolled back from "
+        records.history(HistoryEvent.Kind.ROLLED_BACK, failing.from().version(), failing.to().version(), "rolled back from "
                 + failing.to().label() + " to " + failing.from().label() + ": " + reason);
         CrashPoint.AFTER_ROLLED_BACK.reach();
         settle(rolledBack);
@@ -106,7 +109,7 @@ final class Endings {
     Outcome previousFailed(SwapJournal journal, RunningHost host, String sentence) throws UpdaterException {
         SwapState end = journal.kind() == SwapJournal.Kind.ROLLBACK ? SwapState.FAILED : SwapState.ROLLED_BACK;
         SwapJournal done = records.write(journal.withState(end, records.now()).withDetail(sentence, records.now()));
-        records.history("failed", journal.from().version(), journal.to().version(), sentence);
+        records.history(HistoryEvent.Kind.FAILED, journal.from().version(), journal.to().version(), sentence);
         settle(done);
         return said(new Outcome.PreviousFailed(done, host, sentence
                 + ". The sidecar stops restarting it: fix the host, then start the sidecar again."));
@@ -130,11 +133,12 @@ final class Endings {
                 + " abandoned and nothing is retried. Check the target, then install or roll back with"
                 + " 'updater-sidecar apply' or 'rollback'.";
         if (journal.gateFailure() != null && records.quarantine(journal.to().version(), journal.gateFailure())) {
-            records.history("quarantined", journal.to().version(), journal.from().version(), journal.gateFailure());
+            records.history(HistoryEvent.Kind.QUARANTINED, journal.to().version(), journal.from().version(), journal.gateFailure());
         }
         if (onDisk != null) {
-            JsonRecords.write(home.installedRecord(), new InstalledRelease(held == null ? null : held.version(), onDisk,
-                    journal.target(), holdsNew ? journal.from().version() : null, records.now()));
+            home.installedRecord().write(new InstalledRelease(
+                    held == null ? null : ReleaseVersion.tryParse(held.version()), new Sha256(onDisk), journal.target(),
+                    holdsNew ? ReleaseVersion.tryParse(journal.from().version()) : null, records.now()));
         }
         return said(new Outcome.Abandoned(close(journal, SwapState.ABANDONED, sentence), sentence));
     }
@@ -150,8 +154,9 @@ final class Endings {
                     && done.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(done.target()))));
             SwapJournal.Artifact now = holdsTo ? done.to() : done.from();
             SwapJournal.Artifact before = holdsTo ? done.from() : done.to();
-            JsonRecords.write(home.installedRecord(), new InstalledRelease(now.version(), now.sha256(), done.target(),
-                    before.version(), done.updatedAt()));
+            home.installedRecord().write(new InstalledRelease(ReleaseVersion.tryParse(now.version()),
+                    new Sha256(now.sha256()), done.target(), ReleaseVersion.tryParse(before.version()),
+                    done.updatedAt()));
         }
         if (done.kind() == SwapJournal.Kind.INSTALL) {
             HomeCleanup cleanup = new HomeCleanup(home);
@@ -167,7 +172,7 @@ final class Endings {
 
     private SwapJournal close(SwapJournal journal, SwapState end, String sentence) throws UpdaterException {
         SwapJournal closed = records.write(journal.withState(end, records.now()).withDetail(sentence, records.now()));
-        records.history("failed", journal.to().version(), journal.from().version(), sentence);
+        records.history(HistoryEvent.Kind.FAILED, journal.to().version(), journal.from().version(), sentence);
         settle(closed);
         return closed;
     }

@@ -1,15 +1,16 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,17 +37,15 @@ record InstalledArtifact(SwapJournal.Artifact artifact, ArtifactFiles.Identity a
     }
 
     private static String versionOf(UpdateHome home, String sha256) {
-        try {
-            Optional<InstalledRelease> installed = JsonRecords.read(home.installedRecord(), InstalledRelease.class);
-            if (installed.isPresent() && sha256.equals(installed.get().sha256())) {
-                return installed.get().version();
-            }
-            Optional<AgentRecord> agent = JsonRecords.read(home.agentRecord(), AgentRecord.class);
-            if (agent.isPresent() && sha256.equals(agent.get().targetSha256())) {
-                return agent.get().runningVersion();
-            }
-        } catch (UpdaterException e) {
-            // an unreadable record only costs the label; the hash decides everything
+        // an unreadable record only costs the label; the hash decides everything
+        Sha256 measured = new Sha256(sha256);
+        Optional<InstalledRelease> installed = home.installedRecord().readQuietly();
+        if (installed.isPresent() && measured.equals(installed.get().sha256())) {
+            return Objects.toString(installed.get().version(), null);
+        }
+        Optional<AgentRecord> agent = home.agentRecord().readQuietly();
+        if (agent.isPresent() && measured.equals(agent.get().targetSha256())) {
+            return Objects.toString(agent.get().runningVersion(), null);
         }
         return null;
     }

@@ -5,7 +5,6 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,12 +32,12 @@ final class StagedSource {
         Path file = resolve(home, staged);
         SwapJournal.Artifact measured;
         try {
-            measured = ArtifactFiles.measure(file, staged.version());
+            measured = ArtifactFiles.measure(file, staged.version().toString());
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " cannot be read ("
                     + ArtifactFiles.describe(e) + ")", e);
         }
-        if (measured.size() != staged.size() || !measured.sha256().equalsIgnoreCase(String.valueOf(staged.sha256()))) {
+        if (measured.size() != staged.size() || !measured.sha256().equals(String.valueOf(staged.sha256()))) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " is "
                     + measured.size() + " bytes with SHA-256 " + measured.sha256() + ", but staged.json says "
                     + staged.size() + " bytes with " + staged.sha256());
@@ -48,9 +47,8 @@ final class StagedSource {
 
     /** Resolves staged.json's {@code file} inside {@code releases/}, refusing paths that leave it. */
     private static Path resolve(UpdateHome home, StagedRelease staged) throws UpdaterException {
-        if (staged.version() == null || ReleaseVersion.tryParse(staged.version()) == null) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names version \"" + staged.version()
-                    + "\", which is not a semantic version");
+        if (staged.version() == null) {
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names no version");
         }
         if (staged.file() == null || Path.of(staged.file()).isAbsolute()) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "staged.json names file \"" + staged.file()

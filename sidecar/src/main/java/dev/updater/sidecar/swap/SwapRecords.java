@@ -1,7 +1,7 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.SwapJournal;
@@ -57,11 +57,11 @@ final class SwapRecords {
     SwapJournal swapped(SwapJournal journal) throws UpdaterException {
         SwapJournal swapped = write(journal.withState(SwapState.SWAPPED, now()));
         if (journal.kind() == SwapJournal.Kind.INSTALL) {
-            history("installed", journal.to().version(), journal.from().version(),
+            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
                     "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
         } else {
             quarantine(journal.from().version(), "rolled back by an operator to " + journal.to().label());
-            history("installed", journal.to().version(), journal.from().version(),
+            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
                     "rolled back " + journal.target() + " to " + journal.to().label() + " by an operator's request");
         }
         CrashPoint.AFTER_SWAPPED.reach();
@@ -71,7 +71,7 @@ final class SwapRecords {
     /** Journals why the new version must go ({@code gateFailure}); from here the transaction can only roll back. */
     SwapJournal failing(SwapJournal journal, String sentence) throws UpdaterException {
         SwapJournal failing = write(journal.withGateFailure(sentence, now()));
-        history("failed", journal.to().version(), journal.from().version(), sentence);
+        history(HistoryEvent.Kind.FAILED, journal.to().version(), journal.from().version(), sentence);
         return failing;
     }
 
@@ -86,7 +86,8 @@ final class SwapRecords {
         return true;
     }
 
-    void history(String event, String version, String from, String detail) throws UpdaterException {
-        History.append(home.history(), new HistoryEvent(now(), event, version, from, detail));
+    void history(HistoryEvent.Kind event, String version, String from, String detail) throws UpdaterException {
+        home.history().append(new HistoryEvent(now(), event, ReleaseVersion.tryParse(version),
+                ReleaseVersion.tryParse(from), detail));
     }
 }

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
@@ -148,7 +149,7 @@ public final class SwapTransaction {
         String reason = failing.gateFailure() != null ? failing.gateFailure()
                 : failing.to().label() + " was not installed: the sidecar stopped before the swap";
         if (records.quarantine(failing.to().version(), reason)) {
-            records.history("quarantined", failing.to().version(), failing.from().version(), reason);
+            records.history(HistoryEvent.Kind.QUARANTINED, failing.to().version(), failing.from().version(), reason);
         }
         CrashPoint.AFTER_QUARANTINE.reach();
         Optional<RunningHost> host = hosts.startAfterSwap(failing, true);

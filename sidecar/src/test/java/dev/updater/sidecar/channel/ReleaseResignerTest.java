@@ -75,7 +75,7 @@ class ReleaseResignerTest {
             Artifact artifact = first.manifest().artifactFor(Platform.current());
             stager.stage(first.manifest(), first.manifest().keyFor(Platform.current()), artifact,
                     server.uri().resolve(Publisher.MANIFEST_FILE), install);
-            byte[] staged = Files.readAllBytes(home.stagedRecord());
+            byte[] staged = Files.readAllBytes(home.stagedRecord().path());
 
             ReleaseResigner.Result resigned = new ReleaseResigner(CLOCK)
                     .resign(channel, keys.privateKey(), Duration.ofDays(30));
@@ -85,9 +85,9 @@ class ReleaseResignerTest {
             assertEquals(resigned.manifest().expires(), second.manifest().expires(), "the host read the new signature");
             assertNotEquals(first.manifest().expires(), second.manifest().expires());
             assertEquals(first.manifest().binaries(), second.manifest().binaries(), "same artifacts, same hashes");
-            assertTrue(stager.isStaged("1.3.0", second.manifest().artifactFor(Platform.current())),
+            assertTrue(stager.isStaged(second.manifest().version(), second.manifest().artifactFor(Platform.current())),
                     "what was staged is the release still offered: nothing to download again");
-            assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord()));
+            assertArrayEquals(staged, Files.readAllBytes(home.stagedRecord().path()));
         }
     }
 

@@ -1,9 +1,9 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.TestChannel;
@@ -52,9 +52,9 @@ class ApplyCancelIT {
         channel = TestChannel.start(dir.resolve("channel"));
         home = new UpdateHome(Staging.newHome(dir.resolve("home")));
         target = Files.write(dir.resolve("app.jar"), OLD);
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(),
                 List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
         release = new byte[2_000_000];
         new Random(7).nextBytes(release);
@@ -81,7 +81,7 @@ class ApplyCancelIT {
         }
         long kept = partBytes();
         assertTrue(kept > 100_000 && kept < release.length, "a part of " + kept + " bytes is kept");
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertArrayEquals(OLD, Files.readAllBytes(target), "nothing installed");
 
         channel.throttle(0);

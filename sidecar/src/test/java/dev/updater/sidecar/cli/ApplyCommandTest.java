@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
@@ -49,7 +50,7 @@ class ApplyCommandTest {
     void installed100() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         target = Files.write(dir.resolve("app.jar"), OLD);
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
     }
 
@@ -230,7 +231,7 @@ class ApplyCommandTest {
 
     /** agent.json as a compromised host (or a stale one) writes it, naming {@code runs} as its target. */
     private void agentRecordNaming(Path runs) throws Exception {
-        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(4242, RECORDED, "1.0.0", "manifest",
+        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(4242, RECORDED, ReleaseVersion.parse("1.0.0"), "manifest",
                 runs.toString(), null, List.of(), "test", "host-1", false, null, null, null, null, null, false, null,
                 RECORDED));
     }
@@ -278,7 +279,7 @@ class ApplyCommandTest {
         Path victim = Files.writeString(dir.resolve("shadow"), "root:$6$secret:19000:0:99999:7:::\n");
         String victimSha = Sha256.ofFile(victim).hex();
         agentRecordNaming(victim);
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", victimSha, victim.toString(),
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.0.0"), new Sha256(victimSha), victim.toString(),
                 null, null));
         Staging.stage(home, Files.write(dir.resolve("evil.jar"), "root::0:0:::\n".getBytes(StandardCharsets.UTF_8)),
                 "1.1.0");
@@ -334,8 +335,8 @@ class ApplyCommandTest {
     void apply_aStagedFileNamedOutsideTheHome_isRefused_andThatFileIsNeverRead() throws Exception {
         Path victim = Files.writeString(dir.resolve("victim.conf"), "precious configuration\n");
         StagedRelease staged = Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
-        JsonRecords.write(home.resolve("staged.json"), new StagedRelease("1.1.0", "releases/../../victim.conf",
-                staged.size(), Sha256.ofFile(victim).hex(), "any", List.of(), List.of(), null, false, false, null,
+        JsonRecords.write(home.resolve("staged.json"), new StagedRelease(ReleaseVersion.parse("1.1.0"), "releases/../../victim.conf",
+                staged.size(), Sha256.ofFile(victim), "any", List.of(), List.of(), null, false, false, null,
                 null, null, RECORDED));
 
         CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());

@@ -1,9 +1,9 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
@@ -50,9 +50,9 @@ class ApplyFromChannelTest {
         channel = TestChannel.start(dir.resolve("channel"));
         home = new UpdateHome(Staging.newHome(dir.resolve("home")));
         target = Files.write(dir.resolve("app.jar"), OLD);
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(),
                 List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
     }
 
@@ -98,7 +98,7 @@ class ApplyFromChannelTest {
             System.setIn(stdin);
         }
         assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
@@ -168,7 +168,7 @@ class ApplyFromChannelTest {
                 "--yes", "--target", target.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.err().contains("SHA-256"), run.err());
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
         assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
@@ -176,7 +176,7 @@ class ApplyFromChannelTest {
     void applyYes_whenChannelJsonTrustsTheHostsOwnKey_isRefused_andNothingIsDownloadedOrInstalled() throws Exception {
         // a compromised host publishes its own release, signed with its own key, and records that key
         String hostsKey = TrustedKey.of(Ed25519Keys.generate().getPublic()).text();
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(),
                 List.of(hostsKey), "host-1", false, false, false, false, RECORDED));
         channel.publish("1.1.0", NEW);
 
@@ -190,6 +190,6 @@ class ApplyFromChannelTest {
                 + " FILE).\n", run.err());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(0, channel.requests("/manifest.json"));
-        assertFalse(Files.exists(home.stagedRecord()));
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 }

@@ -1,8 +1,9 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.signature.Ed25519Keys;
@@ -38,9 +39,9 @@ class CheckCommandTest {
     void installed100() throws Exception {
         channel = TestChannel.start(dir.resolve("channel"));
         home = new UpdateHome(PosixModes.setWhereSupported(Files.createDirectories(dir.resolve("home")), "rwx------"));
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", "a".repeat(64),
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), new Sha256("a".repeat(64)),
                 dir.resolve("app.jar").toString(), null, RECORDED));
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(),
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(),
                 List.of(channel.keyText()), "host-1", false, false, false, false, RECORDED));
     }
 
@@ -70,7 +71,7 @@ class CheckCommandTest {
                   * Login timeout
                   Download size: 12.4 MB
                 """, run.out());
-        assertFalse(Files.exists(home.stagedRecord()), "check installs and stages nothing");
+        assertFalse(Files.exists(home.stagedRecord().path()), "check installs and stages nothing");
     }
 
     @Test
@@ -123,7 +124,7 @@ class CheckCommandTest {
     @Test
     void check_withAnUnusableAcceptedJson_failsClosed_andLeavesTheFileAsItIs() throws Exception {
         channel.publish("1.1.0", "x".getBytes(StandardCharsets.UTF_8));
-        Files.writeString(home.acceptedRecord(), "{\"version\": \"\"}");
+        Files.writeString(home.acceptedRecord().path(), "{\"version\": \"\"}");
 
         CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
 
@@ -134,12 +135,12 @@ class CheckCommandTest {
                 + " so that no older release can slip in: restore the file from a backup, or delete it to fall back to"
                 + " the highest version this home installed or staged, 1.0.0.\n", run.err());
         assertEquals("", run.out());
-        assertEquals("{\"version\": \"\"}", Files.readString(home.acceptedRecord()));
+        assertEquals("{\"version\": \"\"}", Files.readString(home.acceptedRecord().path()));
     }
 
     @Test
     void check_beforeTheAgentRecordedItsChannel_saysWhatToDo() throws Exception {
-        Files.delete(home.channelRecord());
+        Files.delete(home.channelRecord().path());
         CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
         assertEquals(1, run.exitCode());
         assertEquals("The agent has not recorded its channel in " + home.channelRecord() + " yet; start the host"
@@ -149,7 +150,7 @@ class CheckCommandTest {
     // ---- channel.json is written by the host: it may name the URL, never widen trust
 
     private void recordChannel(List<String> keys, boolean insecureHttp, boolean insecureUnsigned) throws Exception {
-        JsonRecords.write(home.channelRecord(), new ChannelSettings(channel.manifestUri().toString(), keys, "host-1",
+        home.channelRecord().write(new ChannelSettings(channel.manifestUri().toString(), keys, "host-1",
                 false, false, insecureHttp, insecureUnsigned, RECORDED));
     }
 
@@ -212,7 +213,7 @@ class CheckCommandTest {
     void check_withAKeyFile_andAnotherManifestUrl_usesTheOperatorsChannel() throws Exception {
         channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
         // the host recorded no key at all and another URL: nothing is widened, the operator's URL wins
-        JsonRecords.write(home.channelRecord(), new ChannelSettings("https://releases.example.invalid/m.json",
+        home.channelRecord().write(new ChannelSettings("https://releases.example.invalid/m.json",
                 List.of(), "host-1", false, false, false, false, RECORDED));
         Path keyFile = Files.writeString(dir.resolve("updater.pub"), channel.keyText() + "\n");
 

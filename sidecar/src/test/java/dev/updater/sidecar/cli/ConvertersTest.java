@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
@@ -32,8 +33,8 @@ class ConvertersTest {
     void apply_keepingNoBackup_isAUsageError_andTouchesNothing_evenWithAReleaseStaged() throws Exception {
         Path home = Staging.newHome(dir.resolve("home"));
         Path target = Files.writeString(dir.resolve("app.jar"), "app 1.0.0");
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0",
-                Sha256.ofBytes("app 1.0.0".getBytes(StandardCharsets.UTF_8)).hex(), target.toString(), null, null));
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.0.0"),
+                Sha256.ofBytes("app 1.0.0".getBytes(StandardCharsets.UTF_8)), target.toString(), null, null));
         Staging.stage(home, Files.writeString(dir.resolve("new.jar"), "app 1.1.0"), "1.1.0");
         Map<String, String> before = snapshot(dir);
 

@@ -136,7 +136,7 @@ class HostLockUnreadableIT {
 
     private void assertNothingChanged() throws IOException {
         assertArrayEquals(installed, Files.readAllBytes(target), "the target is byte for byte 1.0.0");
-        assertTrue(Files.exists(new UpdateHome(home).stagedRecord()), "1.1.0 stays staged");
+        assertTrue(new UpdateHome(home).stagedRecord().exists(), "1.1.0 stays staged");
         assertFalse(Files.exists(home.resolve("journal.json")), "no transaction began");
         assertFalse(Files.exists(home.resolve("backup")), "no backup was taken");
         assertFalse(Files.exists(home.resolve("quarantine.json")), "nothing was quarantined");

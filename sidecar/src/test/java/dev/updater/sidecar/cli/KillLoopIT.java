@@ -67,7 +67,7 @@ class KillLoopIT {
             sidecar = fx.run("immediate");
             fx.awaitServedBy(sidecar, nextVersion);
             await().atMost(SidecarFixture.PATIENCE).alias(where + ": staged.json consumed and the journal finished")
-                    .until(() -> !Files.exists(fx.updateHome.stagedRecord())
+                    .until(() -> !Files.exists(fx.updateHome.stagedRecord().path())
                             && fx.journal().map(j -> j.state().isFinished()).orElse(true));
             fx.assertTargetIs(next);
             fx.assertNoTempFiles();

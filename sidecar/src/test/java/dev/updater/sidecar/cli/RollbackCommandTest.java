@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
@@ -40,7 +41,7 @@ class RollbackCommandTest {
     void installed100() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         target = Files.write(dir.resolve("app.jar"), OLD);
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
     }
 
@@ -60,8 +61,8 @@ class RollbackCommandTest {
         // the next sidecar would gate it; here the operator changes their mind first
         SwapJournal swapped = new UpdateHome(home).swapJournal().read().orElseThrow();
         new UpdateHome(home).swapJournal().write(swapped.withState(SwapState.COMMITTED, swapped.updatedAt()));
-        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease("1.1.0", Sha256.ofBytes(NEW).hex(),
-                target.toString(), "1.0.0", null));
+        JsonRecords.write(home.resolve("installed.json"), new InstalledRelease(ReleaseVersion.parse("1.1.0"), Sha256.ofBytes(NEW),
+                target.toString(), ReleaseVersion.parse("1.0.0"), null));
 
         CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());
 

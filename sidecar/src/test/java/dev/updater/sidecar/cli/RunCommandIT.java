@@ -1,10 +1,10 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.text.HumanUnits;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.home.SwapJournal;
@@ -176,7 +176,7 @@ class RunCommandIT {
         sidecar.awaitLine("updater-sidecar: the host asked for a restart (exit code 42)", EXIT);
         await().atMost(EXIT).until(() -> Hosts.recordedPid(fx.home).orElse(firstPid) != firstPid
                 && "1.0.0".equals(Hosts.version(fx.port)));
-        assertTrue(Files.exists(fx.updateHome.stagedRecord()), "1.1.0 stays staged under apply=manual");
+        assertTrue(Files.exists(fx.updateHome.stagedRecord().path()), "1.1.0 stays staged under apply=manual");
 
         CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes");
 
@@ -357,8 +357,8 @@ class RunCommandIT {
         String oldSha = Sha256.ofFile(oldJar).hex();
         Process gone = new ProcessBuilder("true").start();
         gone.waitFor();
-        JsonRecords.write(fx.updateHome.agentRecord(), new AgentRecord(gone.pid(), RECORDED, "1.0.0", "manifest",
-                oldJar.toString(), oldSha, List.of(), "test", "host-1", true, null, null, null, null, null, false,
+        fx.updateHome.agentRecord().write(new AgentRecord(gone.pid(), RECORDED, ReleaseVersion.parse("1.0.0"), "manifest",
+                oldJar.toString(), new Sha256(oldSha), List.of(), "test", "host-1", true, null, null, null, null, null, false,
                 null, RECORDED));
         fx.stage(fx.v110, "1.1.0");
         List<String> args = new ArrayList<>(fx.runArgs("immediate"));

@@ -1,7 +1,6 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.ChildProcess;
@@ -158,11 +157,11 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     List<String> events() throws UpdaterException {
-        return History.read(updateHome.history()).stream().map(e -> e.event() + " " + e.version()).toList();
+        return updateHome.history().read().stream().map(e -> e.event() + " " + e.version()).toList();
     }
 
     List<HistoryEvent> history() throws UpdaterException {
-        return History.read(updateHome.history());
+        return updateHome.history().read();
     }
 
     List<String> quarantined() throws UpdaterException {

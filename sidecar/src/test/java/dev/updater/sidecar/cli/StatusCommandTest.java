@@ -10,6 +10,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.text.Printable;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StatusCommandTest {
@@ -37,10 +39,11 @@ class StatusCommandTest {
     private void aHomeWithEverything() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         UpdateHome h = new UpdateHome(home);
-        JsonRecords.write(h.agentRecord(), new AgentRecord(4242, T, "1.1.0", "manifest", "/opt/app.jar", null,
+        h.agentRecord().write(new AgentRecord(4242, T, ReleaseVersion.parse("1.1.0"), "manifest", "/opt/app.jar", null,
                 List.of("java", "-jar", "/opt/app.jar"), "0.1.0", "host-1", true, T, T.plusSeconds(60),
-                "1.2.0 is staged", "1.2.0", "manifest expired", false, null, T));
-        JsonRecords.write(h.installedRecord(), new InstalledRelease("1.1.0", "ab".repeat(32), "/opt/app.jar", "1.0.0", T));
+                "1.2.0 is staged", ReleaseVersion.parse("1.2.0"), "manifest expired", false, null, T));
+        h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
+                new Sha256("ab".repeat(32)), "/opt/app.jar", ReleaseVersion.parse("1.0.0"), T));
         JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5", "failed its health gate", T))));
         Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
         staged = Sha256.ofFile(jar).hex();
@@ -96,11 +99,12 @@ class StatusCommandTest {
     private void aHomeWithTerminalControlsInItsRecords() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         UpdateHome h = new UpdateHome(home);
-        JsonRecords.write(h.agentRecord(), new AgentRecord(4242, T, "1.1.0\u001b[1A\u001b[2K", "manifest", "/opt/app.jar",
+        h.agentRecord().write(new AgentRecord(4242, T, ReleaseVersion.parse("1.1.0"), "manifest", "/opt/app.jar",
                 null, List.of("java", "-jar", "/opt/app.jar"), "0.1.0", "host-1", false, null, T.plusSeconds(60),
-                "ok\u009b2J", "1.2.0", HOSTILE_ERROR, false, null, T));
-        JsonRecords.write(h.installedRecord(), new InstalledRelease("1.1.0", "ab".repeat(32), "/opt/\u202eraj.jar",
-                "1.0.0", T));
+                "ok\u009b2J", ReleaseVersion.parse("1.2.0"), HOSTILE_ERROR, false, null, T));
+        h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
+                new Sha256("ab".repeat(32)), "/opt/\u202eraj.jar",
+                ReleaseVersion.parse("1.0.0"), T));
         JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5\u0007", "gate\r\nfailed", T))));
         Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
         Staging.stage(home, jar, "1.2.0", true, "breaking\u001b]0;owned\u0007");
@@ -116,7 +120,7 @@ class StatusCommandTest {
         String error = "manifest expired\\e[2J\\e[H\\u202e";
         assertEquals("Home:         " + home + "\n"
                 + "Sidecar:      not running\n"
-                + "Host:         not running (last: 1.1.0\\e[1A\\e[2K, pid 4242)\n"
+                + "Host:         not running (last: 1.1.0, pid 4242)\n"
                 + "Installed:    1.1.0  sha256 " + "ab".repeat(32) + "  /opt/\\u202eraj.jar\n"
                 + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply': breaking\\e]0;owned\\x07\n"
                 + "Last check:   2026-02-07T12:01:00Z  ok\\u009b2J\n"
@@ -141,6 +145,21 @@ class StatusCommandTest {
         assertEquals("/opt/\u202eraj.jar", json.at("/installed/target").asText());
         assertEquals("breaking\u001b]0;owned\u0007", json.at("/staged/approvalReason").asText());
         assertEquals("gate\r\nfailed", json.at("/quarantined/0/reason").asText());
+    }
+
+    @Test
+    void status_ofAnAgentRecordWhoseVersionIsNoVersion_saysWhichRecordAndField_escaped() throws Exception {
+        home = Staging.newHome(dir.resolve("home"));
+        Path agent = Files.writeString(home.resolve("agent.json"), "{\"pid\" : 4242, \"runningVersion\" : \"1.1.0\\u001b[1A\"}");
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("Record " + agent + " is not a valid AgentRecord (its runningVersion"
+                + " \"1.1.0\\e[1A\" is not a semantic version); it was changed by hand or by another version. Move it"
+                + " away and let updater write it again."), run.err());
+        assertFalse(run.err().contains("\u001b"), "no raw ESC on the terminal");
     }
 
     @Test

@@ -1,8 +1,9 @@
 package dev.updater.sidecar.health;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.home.AgentRecord;
-import dev.updater.core.home.JsonRecords;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class HealthGateTest {
 
     private HealthGate gate(URI healthUrl, int minUptimeMillis, int timeoutMillis) {
         return new HealthGate(new GateSettings(healthUrl, Duration.ofMillis(minUptimeMillis),
-                Duration.ofMillis(timeoutMillis)), home.resolve("agent.json"));
+                Duration.ofMillis(timeoutMillis)), new UpdateHome(home).agentRecord());
     }
 
     @Test
@@ -141,7 +142,7 @@ class HealthGateTest {
 
     private void writeAgent(long pid, boolean ready) throws Exception {
         Instant earlier = Instant.parse("2026-03-02T09:30:00Z"); // the gate reads readiness, not these times
-        JsonRecords.write(home.resolve("agent.json"), new AgentRecord(pid, earlier, "1.1.0", "manifest",
+        new UpdateHome(home).agentRecord().write(new AgentRecord(pid, earlier, ReleaseVersion.parse("1.1.0"), "manifest",
                 "/opt/app.jar", null, null, "test", null, ready, ready ? earlier : null, null, null, null, null,
                 false, null, earlier));
     }

@@ -1,8 +1,10 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.home.RollbackRequest;
+import dev.updater.core.home.ApplyRequest;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.Backup;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.testhost.Staging;
@@ -34,7 +36,6 @@ class OperatorRequestsTest {
     private Path target;
     private final List<String> log = new ArrayList<>();
     private OperatorRequests operator;
-    private Requests requests;
 
     @BeforeEach
     void aHomeWithABackup() throws Exception {
@@ -45,12 +46,11 @@ class OperatorRequestsTest {
         home.backup(backup.getParent()).write(new Backup("1.0.0",
                 Sha256.ofFile(backup).hex(), 5, "backup/1.0.0/app.jar", NOW));
         operator = new OperatorRequests(home, new StagedReleases(home, log::add), Clock.fixed(NOW, ZoneOffset.UTC), log::add);
-        requests = new Requests(home);
     }
 
     @Test
     void aRollbackAskedBeforeAnotherSwap_isRefused_ratherThanGoingOneVersionTooFar() throws Exception {
-        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.2.0"), sha("1.1.0"), NOW));
+        home.rollbackRequest().write(new RollbackRequest(sha("1.2.0"), sha("1.1.0"), NOW));
 
         Optional<Backup> backup = operator.takeRollback(Optional.of(target));
 
@@ -59,15 +59,15 @@ class OperatorRequestsTest {
         String sentence = "rollback asked, but the installed artifact changed since (another swap ran); run"
                 + " 'updater-sidecar status' and ask again";
         assertEquals(List.of(sentence), log);
-        HistoryEvent event = History.read(home.history()).get(0);
-        assertEquals("failed", event.event());
+        HistoryEvent event = home.history().read().get(0);
+        assertEquals(HistoryEvent.Kind.FAILED, event.event());
         assertEquals(NOW, event.at());
         assertEquals(sentence, event.detail());
     }
 
     @Test
     void aRollbackOfWhatIsInstalled_getsTheBackupTheOperatorSaw() throws Exception {
-        requests.write(requests.rollbackFile(), new Requests.Rollback(sha("1.1.0"), sha("1.0.0"), NOW));
+        home.rollbackRequest().write(new RollbackRequest(sha("1.1.0"), sha("1.0.0"), NOW));
 
         assertEquals("1.0.0", operator.takeRollback(Optional.of(target)).orElseThrow().version());
     }
@@ -75,14 +75,14 @@ class OperatorRequestsTest {
     @Test
     void anApplyForAReleaseNoLongerStaged_isRefused() throws Exception {
         Staging.stage(home.dir(), Files.writeString(dir.resolve("new.jar"), "1.3.0"), "1.3.0");
-        requests.write(requests.applyFile(), new Requests.Apply("1.2.0", sha("1.2.0"), NOW));
+        home.applyRequest().write(new ApplyRequest(ReleaseVersion.parse("1.2.0"), sha("1.2.0"), NOW));
 
         assertEquals(Optional.empty(), operator.takeApply());
         assertEquals(List.of("apply asked for 1.2.0, but 1.3.0 is staged now; run 'updater-sidecar status' and apply"
                 + " again"), log);
     }
 
-    private static String sha(String text) {
-        return Sha256.ofBytes(text.getBytes(StandardCharsets.UTF_8)).hex();
+    private static Sha256 sha(String text) {
+        return Sha256.ofBytes(text.getBytes(StandardCharsets.UTF_8));
     }
 }

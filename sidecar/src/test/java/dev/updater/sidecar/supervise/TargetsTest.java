@@ -1,10 +1,11 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -40,7 +41,7 @@ class TargetsTest {
     }
 
     private void agentRuns(Path file) throws Exception {
-        JsonRecords.write(home.agentRecord(), new AgentRecord(1, NOW, "1.0.0", "manifest", file.toString(),
+        home.agentRecord().write(new AgentRecord(1, NOW, ReleaseVersion.parse("1.0.0"), "manifest", file.toString(),
                 null, List.of(), "test", "h", false, null, null, null, null, null, false, null, NOW));
     }
 
@@ -57,14 +58,14 @@ class TargetsTest {
 
     @Test
     void ofOptionOrInstalled_takesTheLastInstallsTarget_inTheCallersOwnHome() throws Exception {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", SHA_A, target.toString(), null, null));
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), new Sha256(SHA_A), target.toString(), null, null));
         assertEquals(new Targets.Target(target, "installed.json (the sidecar's last install)"),
                 Targets.ofOptionOrInstalled(null, home, true));
     }
 
     @Test
     void ofOptionOrInstalled_inAHomeOfAnotherUser_needsTarget() throws Exception {
-        JsonRecords.write(home.installedRecord(), new InstalledRelease("1.0.0", SHA_A, "/etc/shadow", null, null));
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), new Sha256(SHA_A), "/etc/shadow", null, null));
         UpdaterException e = assertThrows(UpdaterException.class, () -> Targets.ofOptionOrInstalled(null, home, false));
         assertEquals(ErrorCode.TARGET_UNKNOWN, e.code());
         assertEquals("The update home " + home.dir() + " belongs to another user (--allow-other-owner), so its records"

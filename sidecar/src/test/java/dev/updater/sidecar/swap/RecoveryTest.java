@@ -1,12 +1,11 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
-import dev.updater.core.home.History;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -52,7 +51,7 @@ class RecoveryTest {
         updateHome = new UpdateHome(home);
         target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
         Files.write(target, OLD);
-        JsonRecords.write(updateHome.installedRecord(), new InstalledRelease("1.0.0", sha(OLD), target.toString(), null, null));
+        updateHome.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), new Sha256(sha(OLD)), target.toString(), null, null));
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
         Path backup = Files.createDirectories(home.resolve("backup/1.0.0")).resolve("app.jar");
         Files.write(backup, OLD);
@@ -144,7 +143,7 @@ class RecoveryTest {
         assertInstanceOf(Outcome.RolledBack.class, outcome);
         assertEquals(SwapState.ROLLED_BACK, updateHome.swapJournal().read().orElseThrow().state());
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
     }
 
     @Test
@@ -168,10 +167,10 @@ class RecoveryTest {
         assertEquals(SwapState.ABANDONED, journal.state());
         assertEquals(sentence, journal.detail());
         assertEquals(List.of("failed 1.1.0 " + sentence), history());
-        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
+        InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
         assertNull(installed.version(), "nothing vouches for bytes put there by hand");
-        assertEquals(sha(byHand), installed.sha256());
-        assertFalse(Files.exists(updateHome.stagedRecord()), "1.1.0 would be installed over it at once otherwise");
+        assertEquals(sha(byHand), installed.sha256().hex());
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "1.1.0 would be installed over it at once otherwise");
         assertTrue(updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().isEmpty(), "not the release's fault");
         assertEquals(List.of(), hosts.calls);
         assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")), "the backup is kept");
@@ -212,9 +211,9 @@ class RecoveryTest {
         assertEquals(SwapState.ABANDONED, updateHome.swapJournal().read().orElseThrow().state());
         assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList());
         assertEquals(List.of("quarantined 1.1.0 " + failure, "failed 1.1.0 " + outcome.message()), history());
-        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
-        assertEquals("1.1.0", installed.version());
-        assertEquals("1.0.0", installed.previousVersion());
+        InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
+        assertEquals("1.1.0", installed.version().toString());
+        assertEquals("1.0.0", installed.previousVersion().toString());
         assertEquals(List.of(), hosts.calls);
         assertEquals(Optional.empty(), recover(), "closed: not tried again");
     }
@@ -385,8 +384,8 @@ class RecoveryTest {
 
         assertEquals(Optional.empty(), recover());
 
-        assertFalse(Files.exists(updateHome.stagedRecord()), "a crash after the commit left staged.json");
-        assertEquals("1.1.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "a crash after the commit left staged.json");
+        assertEquals("1.1.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertEquals(List.of(), hosts.calls);
     }
 
@@ -395,7 +394,7 @@ class RecoveryTest {
     }
 
     private List<String> history() throws UpdaterException {
-        return History.read(updateHome.history()).stream().map(e -> e.event() + " " + e.version() + " " + e.detail())
+        return updateHome.history().read().stream().map(e -> e.event() + " " + e.version() + " " + e.detail())
                 .toList();
     }
 

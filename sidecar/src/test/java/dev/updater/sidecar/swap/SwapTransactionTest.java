@@ -1,13 +1,12 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
-import dev.updater.core.home.History;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
@@ -66,7 +65,7 @@ class SwapTransactionTest {
         if (posix) {
             Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-x---"));
         }
-        JsonRecords.write(updateHome.installedRecord(), new InstalledRelease("1.0.0", Sha256.ofBytes(OLD).hex(),
+        updateHome.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(OLD),
                 target.toString(), null, null));
         artifacts = Files.createDirectories(dir.resolve("artifacts"));
     }
@@ -96,11 +95,11 @@ class SwapTransactionTest {
         assertEquals(new SwapJournal.Artifact("1.0.0", Sha256.ofBytes(OLD).hex(), OLD.length), journal.from());
         assertEquals(new SwapJournal.Artifact("1.1.0", Sha256.ofBytes(NEW).hex(), NEW.length), journal.to());
         assertEquals("backup/1.0.0/app.jar", journal.backup());
-        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
-        assertEquals("1.1.0", installed.version());
-        assertEquals(Sha256.ofBytes(NEW).hex(), installed.sha256());
-        assertEquals("1.0.0", installed.previousVersion());
-        assertFalse(Files.exists(updateHome.stagedRecord()), "staged.json is gone once installed");
+        InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
+        assertEquals("1.1.0", installed.version().toString());
+        assertEquals(Sha256.ofBytes(NEW), installed.sha256());
+        assertEquals("1.0.0", installed.previousVersion().toString());
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "staged.json is gone once installed");
         assertFalse(Files.exists(updateHome.release("1.1.0")), "the release directory is cleaned up");
         assertEquals(List.of("installed", "healthy"), events());
         assertEquals(List.of("start new 1.1.0"), hosts.calls);
@@ -128,8 +127,8 @@ class SwapTransactionTest {
                 updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0).reason());
         assertEquals(List.of("installed", "failed", "quarantined", "rolled-back"), events());
         assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
-        assertEquals("1.0.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertNoTempFiles();
     }
 
@@ -162,7 +161,7 @@ class SwapTransactionTest {
                 + " says " + NEW.length + " bytes with " + Sha256.ofBytes(NEW).hex() + ". Nothing was changed; the"
                 + " staged release was dropped and the agent downloads it again.", outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertFalse(Files.exists(updateHome.journal()));
         assertEquals(List.of("failed"), events());
         assertEquals(List.of(), hosts.calls);
@@ -188,7 +187,7 @@ class SwapTransactionTest {
     @Test
     void install_refusesAStagedPathOutsideReleases() throws Exception {
         StagedRelease staged = stage("1.1.0", NEW);
-        StagedRelease escaping = new StagedRelease("1.1.0", "releases/../../opt/app.jar", staged.size(),
+        StagedRelease escaping = new StagedRelease(ReleaseVersion.parse("1.1.0"), "releases/../../opt/app.jar", staged.size(),
                 staged.sha256(), "any", List.of(), List.of(), null, false, false, null, null, null, null);
 
         Outcome outcome = transaction(2).install(escaping, target, false);
@@ -208,7 +207,7 @@ class SwapTransactionTest {
 
         assertInstanceOf(Outcome.AlreadyInstalled.class, outcome);
         assertEquals(target + " already holds 1.0.0; nothing to install.", outcome.message());
-        assertFalse(Files.exists(updateHome.stagedRecord()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertFalse(Files.exists(updateHome.journal()));
     }
 
@@ -239,7 +238,7 @@ class SwapTransactionTest {
         assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
         assertEquals("rollback from 1.1.0 to 1.0.0", journal.describe());
         assertEquals("rolled back by an operator to 1.0.0", updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0).reason());
-        assertEquals("1.0.0", JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow().version());
+        assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertTrue(new Backups(updateHome).forRollbackOf(target).isEmpty(), "only 1.0.0 is backed up");
     }
 
@@ -278,9 +277,9 @@ class SwapTransactionTest {
         assertEquals(SwapState.FAILED, journal.state(), "never committed: nothing healthy is left");
         assertEquals(sentence, journal.detail());
         assertArrayEquals(OLD, Files.readAllBytes(target), "the rollback's bytes stay; the sidecar stops there");
-        InstalledRelease installed = JsonRecords.read(updateHome.installedRecord(), InstalledRelease.class).orElseThrow();
-        assertEquals("1.0.0", installed.version(), "installed.json says what the target holds");
-        assertEquals("1.1.0", installed.previousVersion());
+        InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
+        assertEquals("1.0.0", installed.version().toString(), "installed.json says what the target holds");
+        assertEquals("1.1.0", installed.previousVersion().toString());
         assertEquals(List.of("installed", "healthy", "installed", "failed"), events());
         assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
         assertEquals(Optional.empty(), new Recovery(new SwapContext(updateHome, 2, clock, log::add), hosts).recover(),
@@ -319,7 +318,7 @@ class SwapTransactionTest {
         assertEquals(SwapState.VERIFYING, updateHome.swapJournal().read().orElseThrow().state());
         assertEquals(interrupted.journal(), updateHome.swapJournal().read().orElseThrow());
         assertArrayEquals(NEW, Files.readAllBytes(target));
-        assertTrue(Files.exists(updateHome.stagedRecord()), "kept until the transaction ends");
+        assertTrue(Files.exists(updateHome.stagedRecord().path()), "kept until the transaction ends");
         assertEquals(List.of("installed"), events());
     }
 
@@ -447,7 +446,7 @@ class SwapTransactionTest {
     }
 
     private List<String> events() throws UpdaterException {
-        return History.read(updateHome.history()).stream().map(HistoryEvent::event).toList();
+        return updateHome.history().read().stream().map(e -> e.event().wireName()).toList();
     }
 
     private void assertNoTempFiles() throws IOException {

@@ -1,8 +1,9 @@
 package dev.updater.sidecar.testhost;
 
+import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.testing.PosixModes;
 
@@ -31,11 +32,11 @@ public final class Staging {
         Path dir = Files.createDirectories(home.resolve("releases").resolve(version));
         Path file = dir.resolve("app.jar");
         Files.copy(artifact, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        StagedRelease staged = new StagedRelease(version, "releases/" + version + "/app.jar", Files.size(file),
-                Sha256.ofFile(file).hex(), "any", List.of("Feature of " + version), List.of("Fix of " + version),
+        StagedRelease staged = new StagedRelease(ReleaseVersion.parse(version), "releases/" + version + "/app.jar",
+                Files.size(file), Sha256.ofFile(file), "any", List.of("Feature of " + version), List.of("Fix of " + version),
                 null, false, needsApproval, approvalReason, "http://127.0.0.1/manifest.json",
                 Instant.parse("2026-02-07T12:00:00Z"), Instant.parse("2026-03-02T09:30:00Z"));
-        JsonRecords.write(home.resolve("staged.json"), staged);
+        new UpdateHome(home).stagedRecord().write(staged);
         return staged;
     }
 }
