@@ -96,7 +96,7 @@ public final class ReleaseStager {
      */
     private void deleteRelease(StagedRelease old) {
         try {
-            new HomeCleanup(home).deleteRelease(old.version().toString());
+            new HomeCleanup(home).deleteRelease(old.version());
         } catch (UpdaterException e) {
             // left for the next clean-up; it is not in the way
         }

@@ -1,5 +1,8 @@
 package dev.updater.core.home;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
+
 import java.time.Instant;
 
 /**
@@ -19,7 +22,7 @@ import java.time.Instant;
  *     beside this record before trusting it
  * @param createdAt when it was taken
  */
-public record Backup(String version, String sha256, long size, String file, Instant createdAt) {
+public record Backup(ReleaseVersion version, Sha256 sha256, long size, String file, Instant createdAt) {
     /** The record's name in each backup folder. */
     public static final String FILE_NAME = "backup.json";
 

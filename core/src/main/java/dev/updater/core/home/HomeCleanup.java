@@ -1,7 +1,9 @@
 package dev.updater.core.home;
 
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +22,7 @@ import java.util.stream.Stream;
  * <pre>{@code
  * HomeCleanup cleanup = new HomeCleanup(home);
  * cleanup.dropStagedIf(installedSha256);
- * cleanup.deleteRelease("1.1.0");
+ * cleanup.deleteRelease(ReleaseVersion.parse("1.1.0"));
  * }</pre>
  */
 public final class HomeCleanup {
@@ -58,9 +60,9 @@ public final class HomeCleanup {
     }
 
     /** Deletes staged.json when it names {@code sha256}: that release is installed or was refused. */
-    public void dropStagedIf(String sha256) throws UpdaterException {
+    public void dropStagedIf(Sha256 sha256) throws UpdaterException {
         Optional<StagedRelease> staged = home.stagedRecord().readQuietly();
-        if (staged.isPresent() && String.valueOf(staged.get().sha256()).equalsIgnoreCase(sha256)) {
+        if (staged.isPresent() && staged.get().sha256().equals(sha256)) {
             home.stagedRecord().delete();
         }
     }
@@ -69,11 +71,11 @@ public final class HomeCleanup {
      * Deletes {@code releases/<version>/} unless something may still read it: staged.json names that
      * version (staged again, perhaps with other bytes), or a swap is journaled but not finished.
      */
-    public void deleteRelease(String version) throws UpdaterException {
-        if (version == null || stagedNames(version) || swapInFlight()) {
+    public void deleteRelease(ReleaseVersion version) throws UpdaterException {
+        if (version == null || stagedNames(version.toString()) || swapInFlight()) {
             return;
         }
-        Path dir = home.release(version).normalize();
+        Path dir = home.release(version.toString()).normalize();
         if (!dir.startsWith(home.releases()) || dir.equals(home.releases())) {
             return; // a version such as "../x" names no release folder
         }

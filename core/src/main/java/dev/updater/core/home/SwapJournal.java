@@ -3,6 +3,7 @@ package dev.updater.core.home;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.updater.core.Sha256;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -126,12 +127,12 @@ public record SwapJournal(
      * One side of the swap.
      *
      * @param version the release version, or null when nothing says which version the file is
-     * @param sha256 its SHA-256, 64 lower-case hex digits
+     * @param sha256 its SHA-256
      * @param size its size in bytes
      */
-    public record Artifact(String version, String sha256, long size) {
+    public record Artifact(ReleaseVersion version, Sha256 sha256, long size) {
         public Artifact {
-            sha256 = new Sha256(sha256).hex();
+            Objects.requireNonNull(sha256, "sha256");
             if (size < 0) {
                 throw new IllegalArgumentException("An artifact's size is never negative, got " + size);
             }
@@ -139,7 +140,7 @@ public record SwapJournal(
 
         /** {@code 1.1.0}, or {@code an unknown version} when none is recorded. */
         public String label() {
-            return version == null ? "an unknown version" : version;
+            return version == null ? "an unknown version" : version.toString();
         }
     }
 

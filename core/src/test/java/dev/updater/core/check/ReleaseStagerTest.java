@@ -1,5 +1,7 @@
 package dev.updater.core.check;
 
+import dev.updater.core.version.ReleaseVersion;
+
 import dev.updater.core.Sha256;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
@@ -59,8 +61,8 @@ class ReleaseStagerTest {
         UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
         Instant t = Instant.parse("2026-02-07T12:00:00Z");
         home.swapJournal().write(new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, SwapState.SWAPPED,
-                dir.resolve("app.jar").toString(), new SwapJournal.Artifact("1.0.0", "a".repeat(64), 5),
-                new SwapJournal.Artifact("1.1.0", "b".repeat(64), 5), "releases/1.1.0/app.jar", "backup/1.0.0/app.jar",
+                dir.resolve("app.jar").toString(), new SwapJournal.Artifact(ReleaseVersion.tryParse("1.0.0"), new Sha256("a".repeat(64)), 5),
+                new SwapJournal.Artifact(ReleaseVersion.tryParse("1.1.0"), new Sha256("b".repeat(64)), 5), "releases/1.1.0/app.jar", "backup/1.0.0/app.jar",
                 false, 1, 0, false, null, null, t, t));
         assertReplacedReleaseKept(home);
     }

@@ -89,7 +89,7 @@ final class RollbackCommand implements Callable<Integer> {
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
             updateHome.rollbackRequest().write(new RollbackRequest(installedSha(file.path()),
-                    new Sha256(backup.sha256()), at));
+                    backup.sha256(), at));
             out.println("Asked the sidecar" + (sidecar.getAsLong() > 0 ? " (pid " + sidecar.getAsLong() + ")" : "")
                     + " to roll back to " + version + "; waiting for its health gate (up to "
                     + HumanUnits.setting(wait) + ").");

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /** {@code updater-sidecar status}: what runs, what is installed, staged and quarantined, and the last swap. */
@@ -136,8 +137,8 @@ final class StatusCommand implements Callable<Integer> {
             ObjectNode t = root.putObject("lastTransaction");
             t.put("kind", j.kind().label());
             t.put("state", j.state().label());
-            t.put("from", j.from().version());
-            t.put("to", j.to().version());
+            t.put("from", Objects.toString(j.from().version(), null));
+            t.put("to", Objects.toString(j.to().version(), null));
             t.put("attempts", j.attempts());
             t.put("resumes", j.resumes());
             t.put("gateFailure", j.gateFailure());
@@ -149,8 +150,8 @@ final class StatusCommand implements Callable<Integer> {
         ArrayNode backups = root.putArray("backups");
         for (Backup b : s.backups()) {
             ObjectNode o = backups.addObject();
-            o.put("version", b.version());
-            o.put("sha256", b.sha256());
+            o.put("version", Objects.toString(b.version(), null));
+            o.put("sha256", b.sha256().hex());
             o.put("file", b.file());
             putInstant(o, "createdAt", b.createdAt());
         }

@@ -126,7 +126,7 @@ final class ContainerMode implements HostMode {
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
             throws UpdaterException, InterruptedException {
-        Sha256 expected = new Sha256(rollingBack ? journal.from().sha256() : journal.to().sha256());
+        Sha256 expected = rollingBack ? journal.from().sha256() : journal.to().sha256();
         String expectedLabel = rollingBack ? journal.from().label() : journal.to().label();
         boolean waitForOwnExit = !rollingBack && !journal.approved()
                 && settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT;
@@ -199,7 +199,7 @@ final class ContainerMode implements HostMode {
     private boolean approvedMeanwhile(SwapJournal journal) throws UpdaterException {
         Optional<ApplyRequest> request = home.applyRequest().readQuietly();
         if (request.isPresent() && request.get().version() != null
-                && request.get().version().toString().equals(journal.to().version())) {
+                && request.get().version().equals(journal.to().version())) {
             home.applyRequest().delete();
             log.accept("apply: asking the host to exit now for " + journal.to().label());
             return true;

@@ -88,7 +88,7 @@ final class OperatorRequests {
         }
         Backups backups = new Backups(home);
         Optional<Backup> backup = r.toSha256() == null ? backups.forRollbackOf(target.get())
-                : backups.list().stream().filter(b -> b.sha256().equalsIgnoreCase(r.toSha256().hex())).findFirst();
+                : backups.list().stream().filter(b -> b.sha256().equals(r.toSha256())).findFirst();
         if (backup.isEmpty()) {
             refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
             return Optional.empty();

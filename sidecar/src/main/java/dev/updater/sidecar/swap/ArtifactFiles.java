@@ -5,6 +5,7 @@ import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
 import dev.updater.core.home.SwapJournal;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,7 +30,7 @@ final class ArtifactFiles {
     }
 
     /** Size and SHA-256 of a regular file, read without following a symbolic link at its last element. */
-    static SwapJournal.Artifact measure(Path file, String version) throws IOException {
+    static SwapJournal.Artifact measure(Path file, ReleaseVersion version) throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(file + " is not a regular file" + (Files.isSymbolicLink(file) ? " (a symbolic link)" : ""));
         }
@@ -48,7 +49,7 @@ final class ArtifactFiles {
                 size += n;
             }
         }
-        return new SwapJournal.Artifact(version, Sha256.of(digest.digest()).hex(), size);
+        return new SwapJournal.Artifact(version, Sha256.of(digest.digest()), size);
     }
 
     /**
@@ -67,7 +68,7 @@ final class ArtifactFiles {
     }
 
     /** The SHA-256 of what the target holds (through a symbolic link), or null when it holds no regular file. */
-    static String hashOfTargetOrNull(Path target) {
+    static Sha256 hashOfTargetOrNull(Path target) {
         try {
             return measureTarget(target).sha256();
         } catch (IOException e) {
@@ -88,7 +89,7 @@ final class ArtifactFiles {
     }
 
     /** The SHA-256 of a file, or null when it does not exist as a regular file. */
-    static String hashOrNull(Path file) {
+    static Sha256 hashOrNull(Path file) {
         try {
             return measure(file, null).sha256();
         } catch (IOException e) {
@@ -140,7 +141,7 @@ final class ArtifactFiles {
                     + describe(e) + "; check free space and permissions in " + temp.getParent()
                     + ". The target is unchanged.", e);
         }
-        String sha = Sha256.of(digest.digest()).hex();
+        Sha256 sha = Sha256.of(digest.digest());
         if (size != expected.size() || !sha.equals(expected.sha256())) {
             deleteQuietly(temp);
             throw new UpdaterException(ErrorCode.STAGED_INVALID, source + " changed while it was copied: "

@@ -6,7 +6,7 @@ import dev.updater.core.home.Backup;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.core.version.ReleaseVersion;
+import dev.updater.core.Sha256;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -32,10 +32,9 @@ public final class Backups {
 
     /** Where an install keeps the artifact it replaces: {@code backup/1.0.0/app.jar}, or {@code backup/sha-…/} when the version is unknown. */
     static String pathFor(SwapJournal.Artifact installed, Path target) {
-        String dir = installed.version() != null && ReleaseVersion.tryParse(installed.version()) != null
-                && installed.version().matches("[0-9A-Za-z.+-]+")
-                ? installed.version()
-                : "sha-" + installed.sha256().substring(0, 12);
+        String dir = installed.version() != null && installed.version().toString().matches("[0-9A-Za-z.+-]+")
+                ? installed.version().toString()
+                : "sha-" + installed.sha256().hex().substring(0, 12);
         return "backup/" + dir + "/" + target.getFileName();
     }
 
@@ -62,14 +61,14 @@ public final class Backups {
     }
 
     /** The newest backup whose bytes differ from {@code installedSha256}: what {@code rollback} reinstalls. */
-    public Optional<Backup> newestOtherThan(String installedSha256) throws UpdaterException {
+    public Optional<Backup> newestOtherThan(Sha256 installedSha256) throws UpdaterException {
         return list().stream().filter(b -> !b.sha256().equals(installedSha256)).findFirst();
     }
 
     /** The backup {@code rollback} reinstalls over {@code target}: the newest whose bytes differ from the target's. */
     public Optional<Backup> forRollbackOf(Path target) throws UpdaterException {
-        String installed = ArtifactFiles.hashOfTargetOrNull(target);
-        return newestOtherThan(installed == null ? "" : installed);
+        // a target that holds no file matches no backup, so the newest of all is the one
+        return newestOtherThan(ArtifactFiles.hashOfTargetOrNull(target));
     }
 
     /**

@@ -38,15 +38,15 @@ final class Endings {
     Outcome rejected(StagedRelease staged, UpdaterException why) throws UpdaterException {
         String message = "Refused to install " + staged.version() + ": " + why.getMessage()
                 + ". Nothing was changed; the staged release was dropped and the agent downloads it again.";
-        new HomeCleanup(home).dropStagedIf(String.valueOf(staged.sha256()));
-        records.history(HistoryEvent.Kind.FAILED, Objects.toString(staged.version(), null), null, message);
+        new HomeCleanup(home).dropStagedIf(staged.sha256());
+        records.history(HistoryEvent.Kind.FAILED, staged.version(), null, message);
         return said(new Outcome.Rejected(message));
     }
 
     Outcome alreadyInstalled(StagedRelease staged, Path target, SwapJournal.Artifact installed) throws UpdaterException {
-        home.installedRecord().write(new InstalledRelease(staged.version(), new Sha256(installed.sha256()),
-                target.toString(), ReleaseVersion.tryParse(installed.version()), records.now()));
-        new HomeCleanup(home).dropStagedIf(staged.sha256().hex());
+        home.installedRecord().write(new InstalledRelease(staged.version(), installed.sha256(),
+                target.toString(), installed.version(), records.now()));
+        new HomeCleanup(home).dropStagedIf(staged.sha256());
         return said(new Outcome.AlreadyInstalled(target + " already holds " + staged.version() + "; nothing to install."));
     }
 
@@ -124,7 +124,7 @@ final class Endings {
      */
     Outcome abandoned(SwapJournal journal, String why) throws UpdaterException {
         Path target = Path.of(journal.target());
-        String onDisk = ArtifactFiles.hashOfTargetOrNull(target);
+        Sha256 onDisk = ArtifactFiles.hashOfTargetOrNull(target);
         boolean holdsNew = journal.to().sha256().equals(onDisk);
         SwapJournal.Artifact held = holdsNew ? journal.to() : journal.from().sha256().equals(onDisk) ? journal.from() : null;
         String sentence = "Could not finish the " + journal.describe() + ": " + why + ". The target " + target
@@ -137,8 +137,8 @@ final class Endings {
         }
         if (onDisk != null) {
             home.installedRecord().write(new InstalledRelease(
-                    held == null ? null : ReleaseVersion.tryParse(held.version()), new Sha256(onDisk), journal.target(),
-                    holdsNew ? ReleaseVersion.tryParse(journal.from().version()) : null, records.now()));
+                    held == null ? null : held.version(), onDisk, journal.target(),
+                    holdsNew ? journal.from().version() : null, records.now()));
         }
         return said(new Outcome.Abandoned(close(journal, SwapState.ABANDONED, sentence), sentence));
     }
@@ -154,9 +154,8 @@ final class Endings {
                     && done.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(done.target()))));
             SwapJournal.Artifact now = holdsTo ? done.to() : done.from();
             SwapJournal.Artifact before = holdsTo ? done.from() : done.to();
-            home.installedRecord().write(new InstalledRelease(ReleaseVersion.tryParse(now.version()),
-                    new Sha256(now.sha256()), done.target(), ReleaseVersion.tryParse(before.version()),
-                    done.updatedAt()));
+            home.installedRecord().write(new InstalledRelease(now.version(), now.sha256(), done.target(),
+                    before.version(), done.updatedAt()));
         }
         if (done.kind() == SwapJournal.Kind.INSTALL) {
             HomeCleanup cleanup = new HomeCleanup(home);

@@ -7,10 +7,10 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -36,16 +36,15 @@ record InstalledArtifact(SwapJournal.Artifact artifact, ArtifactFiles.Identity a
         }
     }
 
-    private static String versionOf(UpdateHome home, String sha256) {
+    private static ReleaseVersion versionOf(UpdateHome home, Sha256 measured) {
         // an unreadable record only costs the label; the hash decides everything
-        Sha256 measured = new Sha256(sha256);
         Optional<InstalledRelease> installed = home.installedRecord().readQuietly();
         if (installed.isPresent() && measured.equals(installed.get().sha256())) {
-            return Objects.toString(installed.get().version(), null);
+            return installed.get().version();
         }
         Optional<AgentRecord> agent = home.agentRecord().readQuietly();
         if (agent.isPresent() && measured.equals(agent.get().targetSha256())) {
-            return Objects.toString(agent.get().runningVersion(), null);
+            return agent.get().runningVersion();
         }
         return null;
     }

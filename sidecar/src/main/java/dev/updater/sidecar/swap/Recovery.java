@@ -1,5 +1,6 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -61,7 +62,7 @@ public final class Recovery {
             return Optional.empty();
         }
         ArtifactFiles.deleteQuietly(ReplaceTarget.tempFileOf(journal));
-        String onDisk = ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target()));
+        Sha256 onDisk = ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target()));
         boolean counted = !journal.pendingStart();
         if (counted) {
             journal = journal.resumed(ctx.clock().instant());
@@ -108,7 +109,7 @@ public final class Recovery {
         if (rollingBackAlready(journal)) {
             return Optional.of(ResumePoint.RESTART_PREVIOUS);
         }
-        String sourceSha = ArtifactFiles.hashOrNull(home.dir().resolve(journal.source()));
+        Sha256 sourceSha = ArtifactFiles.hashOrNull(home.dir().resolve(journal.source()));
         return journal.to().sha256().equals(sourceSha) ? Optional.of(ResumePoint.SWAP) : Optional.empty();
     }
 }

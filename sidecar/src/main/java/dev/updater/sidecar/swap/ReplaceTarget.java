@@ -1,5 +1,6 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.Sha256;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
@@ -64,7 +65,7 @@ final class ReplaceTarget {
      */
     static void restoreBackup(UpdateHome home, SwapJournal failing) throws UpdaterException {
         Path backup = home.dir().resolve(failing.backup());
-        String kept = ArtifactFiles.hashOrNull(backup);
+        Sha256 kept = ArtifactFiles.hashOrNull(backup);
         if (!failing.from().sha256().equals(kept)) {
             throw new UpdaterException(ErrorCode.NO_BACKUP, "its backup " + backup + (kept == null ? " is missing"
                     : " holds other bytes (SHA-256 " + kept + ")") + ", so " + failing.from().label()

@@ -32,12 +32,12 @@ final class StagedSource {
         Path file = resolve(home, staged);
         SwapJournal.Artifact measured;
         try {
-            measured = ArtifactFiles.measure(file, staged.version().toString());
+            measured = ArtifactFiles.measure(file, staged.version());
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " cannot be read ("
                     + ArtifactFiles.describe(e) + ")", e);
         }
-        if (measured.size() != staged.size() || !measured.sha256().equals(String.valueOf(staged.sha256()))) {
+        if (measured.size() != staged.size() || !measured.sha256().equals(staged.sha256())) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged file " + file + " is "
                     + measured.size() + " bytes with SHA-256 " + measured.sha256() + ", but staged.json says "
                     + staged.size() + " bytes with " + staged.sha256());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -76,9 +77,9 @@ final class SwapRecords {
     }
 
     /** Adds {@code version} to quarantine.json unless it is there already or unknown; true when it was added. */
-    boolean quarantine(String version, String reason) throws UpdaterException {
+    boolean quarantine(ReleaseVersion version, String reason) throws UpdaterException {
         Quarantine current = home.quarantineList().read().orElse(Quarantine.NONE);
-        Optional<Quarantine> added = current.with(version, reason, now());
+        Optional<Quarantine> added = current.with(Objects.toString(version, null), reason, now());
         if (added.isEmpty()) {
             return false;
         }
@@ -86,8 +87,8 @@ final class SwapRecords {
         return true;
     }
 
-    void history(HistoryEvent.Kind event, String version, String from, String detail) throws UpdaterException {
-        home.history().append(new HistoryEvent(now(), event, ReleaseVersion.tryParse(version),
-                ReleaseVersion.tryParse(from), detail));
+    void history(HistoryEvent.Kind event, ReleaseVersion version, ReleaseVersion from, String detail)
+            throws UpdaterException {
+        home.history().append(new HistoryEvent(now(), event, version, from, detail));
     }
 }

@@ -82,7 +82,7 @@ class RollbackCommandTest {
         Path secret = Files.writeString(secrets.resolve("shadow"), "root:$6$secret:19000:0:99999:7:::\n");
         Path backupDir = Files.createDirectories(home.resolve("backup/1.0.0"));
         // written by whoever can write the home: "roll back to /…/secrets/shadow", "prune /…/secrets"
-        JsonRecords.write(backupDir.resolve("backup.json"), new Backup("0.9.0", Sha256.ofFile(secret).hex(),
+        JsonRecords.write(backupDir.resolve("backup.json"), new Backup(ReleaseVersion.tryParse("0.9.0"), Sha256.ofFile(secret),
                 Files.size(secret), "backup/../../secrets/shadow", RECORDED));
 
         CliRun run = CliRun.run("rollback", "--home", home.toString(), "--target", target.toString());

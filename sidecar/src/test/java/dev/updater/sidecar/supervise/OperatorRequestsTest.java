@@ -43,8 +43,8 @@ class OperatorRequestsTest {
         target = Files.writeString(dir.resolve("app.jar"), "1.1.0");
         Path backup = Files.createDirectories(home.backups().resolve("1.0.0")).resolve("app.jar");
         Files.writeString(backup, "1.0.0");
-        home.backup(backup.getParent()).write(new Backup("1.0.0",
-                Sha256.ofFile(backup).hex(), 5, "backup/1.0.0/app.jar", NOW));
+        home.backup(backup.getParent()).write(new Backup(ReleaseVersion.tryParse("1.0.0"),
+                Sha256.ofFile(backup), 5, "backup/1.0.0/app.jar", NOW));
         operator = new OperatorRequests(home, new StagedReleases(home, log::add), Clock.fixed(NOW, ZoneOffset.UTC), log::add);
     }
 
@@ -69,7 +69,7 @@ class OperatorRequestsTest {
     void aRollbackOfWhatIsInstalled_getsTheBackupTheOperatorSaw() throws Exception {
         home.rollbackRequest().write(new RollbackRequest(sha("1.1.0"), sha("1.0.0"), NOW));
 
-        assertEquals("1.0.0", operator.takeRollback(Optional.of(target)).orElseThrow().version());
+        assertEquals(ReleaseVersion.parse("1.0.0"), operator.takeRollback(Optional.of(target)).orElseThrow().version());
     }
 
     @Test

@@ -134,7 +134,7 @@ class TargetsTest {
 
     private SwapJournal journal(Path of, SwapState state) throws Exception {
         SwapJournal journal = new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, of.toString(),
-                new SwapJournal.Artifact("1.0.0", SHA_A, 5), new SwapJournal.Artifact("1.1.0", SHA_B, 5),
+                new SwapJournal.Artifact(ReleaseVersion.tryParse("1.0.0"), new Sha256(SHA_A), 5), new SwapJournal.Artifact(ReleaseVersion.tryParse("1.1.0"), new Sha256(SHA_B), 5),
                 "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, 0, false, null, null, NOW, NOW);
         home.swapJournal().write(journal);
         return journal;

@@ -55,7 +55,7 @@ class RecoveryTest {
         Staging.stage(home, Files.write(dir.resolve("new.jar"), NEW), "1.1.0");
         Path backup = Files.createDirectories(home.resolve("backup/1.0.0")).resolve("app.jar");
         Files.write(backup, OLD);
-        updateHome.backup(backup.getParent()).write(new Backup("1.0.0", sha(OLD), OLD.length, "backup/1.0.0/app.jar",
+        updateHome.backup(backup.getParent()).write(new Backup(ReleaseVersion.tryParse("1.0.0"), new Sha256(sha(OLD)), OLD.length, "backup/1.0.0/app.jar",
                 clock.instant()));
     }
 
@@ -63,7 +63,7 @@ class RecoveryTest {
             throws UpdaterException {
         Instant now = clock.instant();
         SwapJournal journal = new SwapJournal("20260207T120000.000Z", SwapJournal.Kind.INSTALL, state, target.toString(),
-                new SwapJournal.Artifact("1.0.0", sha(OLD), OLD.length), new SwapJournal.Artifact("1.1.0", sha(NEW), NEW.length),
+                new SwapJournal.Artifact(ReleaseVersion.tryParse("1.0.0"), new Sha256(sha(OLD)), OLD.length), new SwapJournal.Artifact(ReleaseVersion.tryParse("1.1.0"), new Sha256(sha(NEW)), NEW.length),
                 "releases/1.1.0/app.jar", "backup/1.0.0/app.jar", false, 1, resumes, pendingStart, gateFailure, null,
                 now, now);
         updateHome.swapJournal().write(journal);

@@ -92,8 +92,8 @@ class SwapTransactionTest {
         SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(SwapState.COMMITTED, journal.state());
         assertEquals(1, journal.attempts());
-        assertEquals(new SwapJournal.Artifact("1.0.0", Sha256.ofBytes(OLD).hex(), OLD.length), journal.from());
-        assertEquals(new SwapJournal.Artifact("1.1.0", Sha256.ofBytes(NEW).hex(), NEW.length), journal.to());
+        assertEquals(new SwapJournal.Artifact(ReleaseVersion.tryParse("1.0.0"), Sha256.ofBytes(OLD), OLD.length), journal.from());
+        assertEquals(new SwapJournal.Artifact(ReleaseVersion.tryParse("1.1.0"), Sha256.ofBytes(NEW), NEW.length), journal.to());
         assertEquals("backup/1.0.0/app.jar", journal.backup());
         InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
         assertEquals("1.1.0", installed.version().toString());
@@ -218,7 +218,7 @@ class SwapTransactionTest {
                     target, false);
             assertInstanceOf(Outcome.Installed.class, outcome, outcome.message()); // each backup a clock tick apart
         }
-        assertEquals(List.of("1.2.0", "1.1.0"), new Backups(updateHome).list().stream().map(Backup::version).toList());
+        assertEquals(List.of("1.2.0", "1.1.0"), new Backups(updateHome).list().stream().map(b -> b.version().toString()).toList());
         assertFalse(Files.exists(home.resolve("backup/1.0.0")));
         assertArrayEquals("artifact 1.2.0".getBytes(StandardCharsets.UTF_8),
                 Files.readAllBytes(home.resolve("backup/1.2.0/app.jar")));
@@ -228,7 +228,7 @@ class SwapTransactionTest {
     void rollBack_reinstallsTheNewestBackup_andQuarantinesTheVersionRolledAwayFrom() throws Exception {
         assertInstanceOf(Outcome.Installed.class, transaction(2).install(stage("1.1.0", NEW), target, false));
         Backup backup = new Backups(updateHome).forRollbackOf(target).orElseThrow();
-        assertEquals("1.0.0", backup.version());
+        assertEquals(ReleaseVersion.parse("1.0.0"), backup.version());
 
         Outcome outcome = transaction(2).rollBack(backup, target);
 
@@ -389,7 +389,7 @@ class SwapTransactionTest {
         assertFalse(Files.isSameFile(backup, destination), "a copy: the destination may be rewritten by its owner");
         SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(target.toString(), journal.target());
-        assertEquals(new SwapJournal.Artifact("1.0.0", Sha256.ofBytes(OLD).hex(), OLD.length), journal.from());
+        assertEquals(new SwapJournal.Artifact(ReleaseVersion.tryParse("1.0.0"), Sha256.ofBytes(OLD), OLD.length), journal.from());
     }
 
     @Test
@@ -421,7 +421,7 @@ class SwapTransactionTest {
         assertFalse(Files.isSymbolicLink(target));
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertArrayEquals(NEW, Files.readAllBytes(destination));
-        assertEquals(Sha256.ofBytes(NEW).hex(), updateHome.swapJournal().read().orElseThrow().from().sha256());
+        assertEquals(Sha256.ofBytes(NEW), updateHome.swapJournal().read().orElseThrow().from().sha256());
     }
 
     @Test
