@@ -2,6 +2,7 @@ package dev.updater.core.home;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.updater.core.json.WireNames;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.time.Instant;
@@ -54,12 +55,7 @@ public record HistoryEvent(Instant at, Kind event, ReleaseVersion version, Relea
 
         @JsonCreator
         static Kind of(String wireName) {
-            for (Kind kind : values()) {
-                if (kind.wireName.equals(wireName)) {
-                    return kind;
-                }
-            }
-            throw new IllegalArgumentException("\"" + wireName + "\" is not a history event");
+            return WireNames.parse(values(), Kind::wireName, wireName, "history event");
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.updater.core.home;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.updater.core.Sha256;
+import dev.updater.core.json.WireNames;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.nio.file.Path;
@@ -114,12 +115,7 @@ public record SwapJournal(
 
         @JsonCreator
         static Kind of(String label) {
-            for (Kind k : values()) {
-                if (k.label.equals(label)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("\"" + label + "\" is not a transaction kind; expected install or rollback");
+            return WireNames.parse(values(), Kind::label, label, "transaction kind");
         }
     }
 

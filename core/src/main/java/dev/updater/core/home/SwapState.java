@@ -3,7 +3,7 @@ package dev.updater.core.home;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.Arrays;
+import dev.updater.core.json.WireNames;
 
 /**
  * Where a swap transaction stands (DESIGN §5), the {@code state} of {@code journal.json}. The journal
@@ -48,9 +48,7 @@ public enum SwapState {
 
     @JsonCreator
     static SwapState of(String label) {
-        return Arrays.stream(values()).filter(s -> s.label.equals(label)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("\"" + label + "\" is not a swap state; expected one of "
-                        + Arrays.stream(values()).map(SwapState::label).toList()));
+        return WireNames.parse(values(), SwapState::label, label, "swap state");
     }
 
     /** True once nothing remains to be done: the transaction committed, rolled back, failed or was abandoned. */
