@@ -2,7 +2,7 @@ package dev.updater.sidecar.swap;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.AtomicFiles;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -28,7 +28,7 @@ final class BackUpInstalled {
         Path backup = home.dir().resolve(journal.backup());
         try {
             if (!journal.from().sha256().equals(ArtifactFiles.hashOrNull(backup))) {
-                AtomicFiles.createDirectories(backup.getParent(), PrivateDirectories.attributes());
+                HomeFiles.createPrivateDirectories(backup.getParent());
                 Path installed = ArtifactFiles.installedFile(target);
                 // A symbolic link's destination stays where it is after the swap, and whoever manages it
                 // may rewrite it in place: the backup of a linked target is a copy, never a hard link.
