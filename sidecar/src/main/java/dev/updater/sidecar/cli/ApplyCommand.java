@@ -80,9 +80,12 @@ import java.util.concurrent.Callable;
                         + " checks the channel)"
         })
 @ExitCodes({
-        @Code(value = ExitCode.OK, means = "installed (and, with a sidecar, healthy)"),
-        @Code(value = ExitCode.FAILED, means = "nothing staged, cancelled, refused, rolled back after a failed health"
-                + " gate, or still running after --wait (the message says which)"),
+        @Code(value = ExitCode.OK, means = "installed (and, with a sidecar, healthy); or nothing to install: the"
+                + " channel offers nothing newer (UP TO DATE) or a release this host may not take (NO UPDATE TO"
+                + " INSTALL, with the reason)"),
+        @Code(value = ExitCode.FAILED, means = "nothing staged and no channel recorded to check (the agent has not"
+                + " run yet), cancelled, refused by the sidecar, rolled back after a failed health gate, or still"
+                + " running after --wait (the message says which)"),
         @Code(ExitCode.USAGE),
         @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C; a download is kept, and the next 'apply'"
                 + " resumes it")})

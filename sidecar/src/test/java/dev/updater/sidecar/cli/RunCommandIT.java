@@ -10,6 +10,7 @@ import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.Hosts;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,8 +63,8 @@ class RunCommandIT {
         fx.assertTargetIs(fx.v110);
         fx.assertNoTempFiles();
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
-        sidecar.awaitLine("updater-sidecar: installing 1.1.0 over 1.0.0 at " + fx.target, EXIT);
-        assertTrue(sidecar.hasLine("updater-sidecar: stopping the host (pid " + firstHostPid(sidecar)
+        SidecarOutput.await(sidecar, "installing 1.1.0 over 1.0.0 at " + fx.target, EXIT);
+        assertTrue(SidecarOutput.has(sidecar, "stopping the host (pid " + firstHostPid(sidecar)
                 + ") to install 1.1.0 (apply=immediate)"), sidecar.toString());
 
         CliRun history = CliRun.run("history", "--home", fx.home.toString());
@@ -106,13 +108,13 @@ class RunCommandIT {
         fx.assertNoTempFiles();
         assertEquals(List.of("1.2.0"), fx.quarantined());
         assertEquals(List.of("installed 1.2.0", "failed 1.2.0", "quarantined 1.2.0", "rolled-back 1.0.0"), fx.events());
-        sidecar.awaitLine("updater-sidecar: Rolled back to 1.0.0; 1.2.0 is quarantined and will not be installed"
+        SidecarOutput.await(sidecar, "Rolled back to 1.0.0; 1.2.0 is quarantined and will not be installed"
                 + " again automatically.", EXIT);
         long pid = Hosts.recordedPid(fx.home).orElseThrow();
 
         fx.stage(fx.v120exits, "1.2.0"); // staged again (an agent would not; a person might)
 
-        sidecar.awaitLine("updater-sidecar: 1.2.0 is staged but quarantined (it failed its health gate here); it is"
+        SidecarOutput.await(sidecar, "1.2.0 is staged but quarantined (it failed its health gate here); it is"
                 + " not installed automatically", EXIT);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> Hosts.recordedPid(fx.home).orElse(-1L) == pid && "1.0.0".equals(Hosts.version(fx.port)));
@@ -127,7 +129,7 @@ class RunCommandIT {
 
         fx.stage(fx.v130neverHealthy, "1.3.0");
 
-        sidecar.awaitLine(l -> l.startsWith("updater-sidecar: started 1.3.0 (pid "), EXIT);
+        SidecarOutput.await(sidecar, l -> l.startsWith("started 1.3.0 (pid "), EXIT);
         long gateStarted = System.nanoTime();
         SwapJournal journal = fx.awaitFinishedJournal();
         long gateMillis = (System.nanoTime() - gateStarted) / 1_000_000;
@@ -152,14 +154,14 @@ class RunCommandIT {
 
         fx.awaitServing("1.1.0");
         assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
-        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 0; installing the staged release"
+        assertTrue(SidecarOutput.has(sidecar, "the host exited with code 0; installing the staged release"
                 + " (apply=on-exit)"), sidecar.toString());
 
         Hosts.get(fx.port, "/exit?code=7");
 
         assertEquals(7, sidecar.awaitExit(EXIT));
-        assertEquals("updater-sidecar: the host exited with code 7; the sidecar exits with it",
-                sidecar.output().get(sidecar.output().size() - 1));
+        assertEquals(Optional.of("the host exited with code 7; the sidecar exits with it"),
+                SidecarOutput.message(sidecar.output().get(sidecar.output().size() - 1)));
         fx.assertTargetIs(fx.v110);
     }
 
@@ -173,7 +175,7 @@ class RunCommandIT {
 
         Hosts.get(fx.port, "/exit?code=42");
 
-        sidecar.awaitLine("updater-sidecar: the host asked for a restart (exit code 42)", EXIT);
+        SidecarOutput.await(sidecar, "the host asked for a restart (exit code 42)", EXIT);
         await().atMost(EXIT).until(() -> Hosts.recordedPid(fx.home).orElse(firstPid) != firstPid
                 && "1.0.0".equals(Hosts.version(fx.port)));
         assertTrue(Files.exists(fx.updateHome.stagedRecord().path()), "1.1.0 stays staged under apply=manual");
@@ -204,7 +206,7 @@ class RunCommandIT {
                 + "UPDATED:\n  [ok] Updated from 1.0.0 to 1.1.0\n", apply.out());
         assertEquals("1.1.0", Hosts.version(fx.port));
         fx.assertTargetIs(fx.v110);
-        assertTrue(sidecar.hasLine("updater-sidecar: apply: installing 1.1.0 as an operator asked"), sidecar.toString());
+        assertTrue(SidecarOutput.has(sidecar, "apply: installing 1.1.0 as an operator asked"), sidecar.toString());
     }
 
     @Test
@@ -231,7 +233,7 @@ class RunCommandIT {
         fx.stage(fx.v100, "1.0.0");
         fx.awaitServing("1.0.0");
         fx.assertTargetIs(fx.v100);
-        second.awaitLine("updater-sidecar: installing 1.0.0 over 1.1.0 at " + fx.target, EXIT);
+        SidecarOutput.await(second, "installing 1.0.0 over 1.1.0 at " + fx.target, EXIT);
     }
 
     @Test
@@ -247,9 +249,9 @@ class RunCommandIT {
         assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
         assertTrue(Files.readString(fx.home.resolve("agent.json")).contains("\"exiting\" : true"),
                 "the host's shutdown hooks ran");
-        assertTrue(sidecar.hasLine("updater-sidecar: stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
+        assertTrue(SidecarOutput.has(sidecar, "stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
                 sidecar.toString());
-        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 143"), sidecar.toString());
+        assertTrue(sidecar.output().stream().noneMatch(line -> line.contains("exited with code")), sidecar.toString());
     }
 
     @Test
@@ -266,7 +268,8 @@ class RunCommandIT {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis >= 2_000 && millis < 10_000, "stopped after " + millis + " ms with --stop-timeout 2s");
         assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
-        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 137"), sidecar.toString());
+        assertTrue(SidecarOutput.has(sidecar, "the host (pid " + hostPid + ") did not exit within 2s of SIGTERM; killed"
+                + " it"), sidecar.toString());
     }
 
     @Test
@@ -366,7 +369,7 @@ class RunCommandIT {
 
         ChildProcess sidecar = fx.sidecar(List.of(), args);
 
-        sidecar.awaitLine("updater-sidecar: The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
+        SidecarOutput.await(sidecar, "The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
                 + ", but this sidecar's target is " + fx.target + " (the host command's -jar); nothing is installed"
                 + " while they disagree. If the app moved, start the host once so that its agent records the new path;"
                 + " otherwise give --target the file the host runs.", EXIT);
@@ -379,8 +382,8 @@ class RunCommandIT {
     }
 
     private static long firstHostPid(ChildProcess sidecar) {
-        String prefix = "updater-sidecar: started the host (pid ";
-        String line = sidecar.output().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+        String prefix = "started the host (pid ";
+        String line = SidecarOutput.messages(sidecar).stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
         return Long.parseLong(line.substring(prefix.length(), line.length() - 1));
     }
 }
