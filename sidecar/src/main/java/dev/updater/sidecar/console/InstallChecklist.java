@@ -47,11 +47,9 @@ public final class InstallChecklist {
             return;
         }
         if (!screen.isTerminal()) {
+            // a log gets each step once, in order, whichever states were seen on the way
             for (int i = done; i < reached; i++) {
                 screen.line("  " + screen.done() + " " + steps.get(i));
-            }
-            if (nowDoing != null && !sameNow) {
-                screen.line("  " + nowDoing);
             }
         }
         done = reached;

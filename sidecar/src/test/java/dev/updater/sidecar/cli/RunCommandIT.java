@@ -10,6 +10,7 @@ import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.Hosts;
+import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.testhost.SidecarOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,11 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,6 +96,96 @@ class RunCommandIT {
         assertTrue(json.at("/sidecar/running").asBoolean());
         assertEquals(sidecar.pid(), json.at("/sidecar/pid").asLong());
         assertEquals("committed", json.at("/lastTransaction/state").asText());
+    }
+
+    @Test
+    void anInstall_saysOneLinePerStep_eachStampedWithTheLocalTimeToTheSecond() throws Exception {
+        fx = new SidecarFixture(dir);
+        LocalDateTime before = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        ChildProcess sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+
+        fx.stage(fx.v110, "1.1.0");
+
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        SidecarOutput.await(sidecar, l -> l.startsWith("1.1.0 passed its health gate in "), EXIT);
+        long newPid = Hosts.recordedPid(fx.home).orElseThrow();
+        List<String> said = SidecarOutput.messages(sidecar);
+        assertEquals(List.of(
+                "supervising " + fx.hostCommand() + " on " + fx.home + " (apply=immediate)",
+                "started the host (pid " + oldPid + ")",
+                "stopping the host (pid " + oldPid + ") to install 1.1.0 (apply=immediate)",
+                "installing 1.1.0 over 1.0.0 at " + fx.target,
+                "started 1.1.0 (pid " + newPid + ")",
+                "health gate: alive 300ms, " + fx.healthUrl() + " answering 2xx, within 5s"),
+                said.subList(0, said.size() - 1), sidecar.toString());
+        assertTrue(said.get(said.size() - 1).matches("1\\.1\\.0 passed its health gate in \\d+ ms \\(alive for 300ms, "
+                + Pattern.quote(fx.healthUrl()) + " answered 2xx(, its agent reported ready)?\\); committed\\."),
+                said.get(said.size() - 1));
+        LocalDateTime after = LocalDateTime.now();
+        for (String line : sidecar.output()) {
+            Matcher m = SidecarOutput.LINE.matcher(line);
+            if (m.matches()) {
+                LocalDateTime at = LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+                assertTrue(!at.isBefore(before) && !at.isAfter(after), before + " <= " + at + " <= " + after);
+            }
+        }
+        assertTrue(sidecar.output().stream().noneMatch(l -> l.contains("exited with code")), sidecar.toString());
+    }
+
+    @Test
+    void logFormatJson_writesOneObjectPerLine_withTimeLevelEventMessageAndFields() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildProcess sidecar = fx.run("immediate", "--log-format", "json");
+        fx.awaitServing("1.0.0");
+
+        fx.stage(fx.v110, "1.1.0");
+
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        sidecar.awaitLine(l -> l.contains("\"event\":\"installed\""), EXIT);
+        List<JsonNode> objects = new ArrayList<>();
+        for (String line : sidecar.output()) {
+            if (line.startsWith("{\"time\":")) {
+                objects.add(Json.mapper().readTree(line));
+            }
+        }
+        assertEquals(List.of("supervising", "host-started", "host-stopping", "installing", "version-started",
+                "health-gate", "installed"), objects.stream().map(o -> o.get("event").asText()).toList());
+        for (JsonNode o : objects) {
+            assertEquals(List.of("time", "level", "event", "message", "fields"), iterate(o.fieldNames()), o.toString());
+            assertTrue(OffsetDateTime.parse(o.get("time").asText()).getNano() == 0, o.toString());
+            assertEquals("INFO", o.get("level").asText(), o.toString());
+        }
+        JsonNode installing = objects.get(3);
+        assertEquals("installing 1.1.0 over 1.0.0 at " + fx.target, installing.get("message").asText());
+        assertEquals("1.1.0", installing.at("/fields/version").asText());
+        assertEquals("1.0.0", installing.at("/fields/from").asText());
+        assertEquals(fx.target.toString(), installing.at("/fields/target").asText());
+        assertEquals(Hosts.recordedPid(fx.home).orElseThrow().longValue(), objects.get(4).at("/fields/pid").asLong());
+        assertTrue(sidecar.output().stream().noneMatch(l -> l.contains("updater-sidecar: ")), sidecar.toString());
+    }
+
+    @Test
+    void sigint_stopsTheHostFirst_andRunExits130_asItsHelpSays() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildProcess sidecar = fx.run("on-exit");
+        fx.awaitServing("1.0.0");
+        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+
+        ChildProcess.Finished kill = ChildProcess.run(List.of("kill", "-INT", String.valueOf(sidecar.pid())), EXIT);
+
+        assertEquals(0, kill.exitCode(), kill.toString());
+        assertEquals(ExitCode.INTERRUPTED.code(), sidecar.awaitExit(EXIT), sidecar.toString());
+        assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
+        assertTrue(SidecarOutput.has(sidecar, "stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
+                sidecar.toString());
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
     }
 
     @Test
@@ -196,11 +292,7 @@ class RunCommandIT {
                 + "INSTALLING UPDATE:\n"
                 + "  [ok] Download complete (" + HumanUnits.size(size) + ")\n"
                 + "  [ok] Checksum verified (" + sha + "...)\n"
-                + "  Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0; it backs up, replaces, restarts"
-                + " and health-checks it (waiting up to 5m).\n"
-                + "INSTALLING UPDATE:\n"
-                + "  [ok] Download complete (" + HumanUnits.size(size) + ")\n"
-                + "  [ok] Checksum verified (" + sha + "...)\n"
+                + "  Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0 (waiting up to 5m).\n"
                 + "  [ok] Backup created\n  [ok] Artifact replaced\n  [ok] Restarted\n"
                 + "  [ok] Healthy: passed its health gate\n"
                 + "UPDATED:\n  [ok] Updated from 1.0.0 to 1.1.0\n", apply.out());

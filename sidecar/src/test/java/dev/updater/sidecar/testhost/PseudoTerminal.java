@@ -47,7 +47,14 @@ public final class PseudoTerminal {
         builder.environment().put("LC_ALL", "C.UTF-8");
         builder.environment().remove("COLUMNS");
         ChildProcess.Finished finished = ChildProcess.run(builder, timeout);
-        return new Run(finished.exitCode(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Run(finished.exitCode(), withoutScriptsOwnLines(Files.readString(log, StandardCharsets.UTF_8)));
+    }
+
+    /** The log of {@code script} begins and ends with a line of its own ("Script started on …"): not the command's. */
+    private static String withoutScriptsOwnLines(String log) {
+        String raw = log.startsWith("Script started on ") ? log.substring(log.indexOf('\n') + 1) : log;
+        int done = raw.lastIndexOf("\nScript done on ");
+        return done >= 0 ? raw.substring(0, done + 1) : raw;
     }
 
     /** The screen once everything was written, trailing blanks dropped. */
