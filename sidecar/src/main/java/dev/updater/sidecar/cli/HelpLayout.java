@@ -64,7 +64,7 @@ final class HelpLayout {
                 continue;
             }
             String names = "  " + names(arg);
-            List<String> lines = new ArrayList<>();
+            List<Line> lines = new ArrayList<>();
             for (String part : arg.renderedDescription()) {
                 lines.addAll(describe(part));
             }
@@ -73,30 +73,34 @@ final class HelpLayout {
                 names = "";
             }
             for (int i = 0; i < lines.size(); i++) {
-                String line = lines.get(i);
-                text.append(line.startsWith("\0") ? line.substring(1)
-                        : i == 0 ? pad(names) + line : pad("") + "  " + line).append('\n');
+                Line line = lines.get(i);
+                text.append(line.fromMargin() ? " ".repeat(8) + line.text()
+                        : i == 0 ? pad(names) + line.text() : pad("") + "  " + line.text()).append('\n');
             }
         }
         return text.toString();
     }
 
-    /**
-     * One part of a description as lines for the description column; an example too long for the
-     * column comes on a line of its own from the left margin (marked with a leading NUL).
-     */
-    private static List<String> describe(String part) {
+    /** A line of an option's description; {@code fromMargin}: an example too long for the column, set below it. */
+    private record Line(String text, boolean fromMargin) {
+    }
+
+    /** One part of a description as lines for the description column, its "Example: …" kept whole on its own. */
+    private static List<Line> describe(String part) {
         int example = part.indexOf(EXAMPLE);
         String prose = example < 0 ? part : part.substring(0, example).strip();
         int column = WIDTH - DESCRIPTION_COLUMN;
-        List<String> lines = new ArrayList<>(prose.isEmpty() ? List.of() : wrap(prose, column, column - 2));
+        List<Line> lines = new ArrayList<>();
+        if (!prose.isEmpty()) {
+            wrap(prose, column, column - 2).forEach(text -> lines.add(new Line(text, false)));
+        }
         if (example >= 0) {
             String shown = part.substring(example).strip();
             if (shown.length() <= column - (lines.isEmpty() ? 0 : 2)) {
-                lines.add(shown);
+                lines.add(new Line(shown, false));
             } else {
-                lines.add(EXAMPLE.strip());
-                lines.add("\0" + " ".repeat(8) + shown.substring(EXAMPLE.length()));
+                lines.add(new Line(EXAMPLE.strip(), false));
+                lines.add(new Line(shown.substring(EXAMPLE.length()), true));
             }
         }
         return lines;
