@@ -22,6 +22,7 @@ import dev.updater.sidecar.channel.ChannelOffer;
 import dev.updater.sidecar.console.CancelKeys;
 import dev.updater.sidecar.console.ProgressBar;
 import dev.updater.sidecar.console.Screen;
+import dev.updater.sidecar.console.InstallChecklist;
 import dev.updater.sidecar.console.UpdateScreens;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.supervise.OfflineSwap;
@@ -80,9 +81,12 @@ import java.util.concurrent.Callable;
                         + " checks the channel)"
         })
 @ExitCodes({
-        @Code(value = ExitCode.OK, means = "installed (and, with a sidecar, healthy)"),
-        @Code(value = ExitCode.FAILED, means = "nothing staged, cancelled, refused, rolled back after a failed health"
-                + " gate, or still running after --wait (the message says which)"),
+        @Code(value = ExitCode.OK, means = "installed (and, with a sidecar, healthy); or nothing to install: the"
+                + " channel offers nothing newer (UP TO DATE) or a release this host may not take (NO UPDATE TO"
+                + " INSTALL, with the reason)"),
+        @Code(value = ExitCode.FAILED, means = "nothing staged and no channel recorded to check (the agent has not"
+                + " run yet), cancelled, refused by the sidecar, rolled back after a failed health gate, or still"
+                + " running after --wait (the message says which)"),
         @Code(ExitCode.USAGE),
         @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C; a download is kept, and the next 'apply'"
                 + " resumes it")})
@@ -143,15 +147,18 @@ final class ApplyCommand implements Callable<Integer> {
         done.add("Checksum verified (" + verifiedPrefix(updateHome, staged) + "...)");
 
         OptionalLong sidecar = SidecarLock.holder(updateHome);
+        List<String> steps = new ArrayList<>(done);
+        steps.addAll(SwapProgress.STEPS);
         if (sidecar.isPresent()) {
             String before = RequestedSwap.currentJournalId(updateHome);
             Instant at = Instant.now();
             updateHome.applyRequest().write(new ApplyRequest(staged.version(), staged.sha256(), at));
-            screens.installing(done, "Asked the sidecar" + pid(sidecar) + " to install " + staged.version()
-                    + "; it backs up, replaces, restarts and health-checks it (waiting up to " + HumanUnits.setting(wait)
-                    + ").");
-            return reportInstall(RequestedSwap.await(updateHome, updateHome.applyRequest(), before, at, wait),
-                    staged.version().toString(), installed, updateHome, screens, done);
+            InstallChecklist checklist = screens.checklist(steps, done.size(), "Asked the sidecar" + pid(sidecar)
+                    + " to install " + staged.version() + " (waiting up to " + HumanUnits.setting(wait) + ").");
+            RequestedSwap.Result result = RequestedSwap.await(updateHome, updateHome.applyRequest(), before, at, wait,
+                    journal -> checklist.reached(done.size() + SwapProgress.stepsDone(journal), SwapProgress.doing(journal)));
+            return reportInstall(result, staged.version().toString(), installed, updateHome, screens, checklist,
+                    done.size());
         }
         Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
         Targets.refuseOtherAgentTarget(updateHome, file, "nothing was installed");
@@ -159,9 +166,7 @@ final class ApplyCommand implements Callable<Integer> {
         if (outcome instanceof Outcome.Rejected || outcome instanceof Outcome.Failed) {
             throw new CommandFailedException(outcome.message());
         }
-        done.add("Backup created");
-        done.add("Artifact replaced");
-        screens.installing(done, outcome.message());
+        screens.checklist(steps.subList(0, done.size() + 2), done.size() + 2, outcome.message());
         return ExitCode.OK.code();
     }
 
@@ -290,7 +295,7 @@ final class ApplyCommand implements Callable<Integer> {
 
     /** Shows the verdict of a request a running sidecar handled: 0 once committed, else a failure sentence. */
     static int reportInstall(RequestedSwap.Result result, String version, ReleaseVersion installed,
-                             UpdateHome updateHome, UpdateScreens screens, List<String> done) {
+                             UpdateHome updateHome, UpdateScreens screens, InstallChecklist checklist, int before) {
         if (result.timedOut()) {
             throw new CommandFailedException("The sidecar has not finished with " + version + " yet; follow it with"
                     + " 'updater-sidecar status --home " + updateHome.dir() + "'.");
@@ -300,16 +305,12 @@ final class ApplyCommand implements Callable<Integer> {
         }
         SwapJournal j = result.journal();
         if (j.state() == SwapState.COMMITTED) {
-            done.add("Backup created");
-            done.add("Artifact replaced");
-            done.add("Restarted");
-            done.add("Healthy: passed its health gate");
-            screens.installing(done, null);
+            checklist.reached(before + SwapProgress.STEPS.size(), null);
             screens.updated(installed == null ? j.from().label() : installed.toString(), j.to().label());
             return ExitCode.OK.code();
         }
         String why = Optional.ofNullable(j.detail()).orElse(j.describe() + " ended " + j.state().label()) + ".";
-        screens.failed(done, "Health gate", why);
+        checklist.failed("Health gate", why);
         throw new CommandFailedException(why);
     }
 

@@ -2,26 +2,27 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.text.Printable;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /** {@code updater-sidecar run}: supervisor mode, the host as a child. */
 @Command(
@@ -60,12 +61,38 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SupervisionOptions options;
 
+    @Mixin
+    LogFormatOption logFormat;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND",
             description = "The host's command line, after '--'. Example: -- java -javaagent:updater.jar=... -jar app.jar")
     List<String> command;
 
+    /**
+     * Without '--', a host option the sidecar also has ({@code --home}, {@code --target}) would be
+     * silently taken by one or the other: the command must come after '--', and the message shows the
+     * operator's own line with it in place.
+     */
+    private void requireDashDash() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        int commandStart = args.size() - command.size();
+        if (commandStart > 0 && args.get(commandStart - 1).equals("--")) {
+            return;
+        }
+        List<String> sidecarPart = args.subList(0, commandStart);
+        throw new ParameterException(spec.commandLine(), "The host's command must come after '--', so that none of"
+                + " its words is taken for an option of the sidecar: updater-sidecar " + quoted(sidecarPart) + " -- "
+                + quoted(command));
+    }
+
+    private static String quoted(List<String> words) {
+        return words.stream().map(w -> w.matches("[\\w@%+=:,./-]+") ? w : "'" + w.replace("'", "'\\''") + "'")
+                .collect(Collectors.joining(" "));
+    }
+
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
+        requireDashDash();
         SidecarSettings checked = options.settings(spec, Duration.ZERO, null); // usage errors first
         SidecarSettings settings = checked.withTarget(Targets.ofCommand(options.target, command).orElseThrow(() ->
                 new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
@@ -73,21 +100,14 @@ final class RunCommand implements Callable<Integer> {
         UpdateHome updateHome = home.openOrCreate();
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {
-            Consumer<String> log = logTo(spec.commandLine().getOut());
-            log.accept("supervising " + command + " on " + updateHome.dir() + " (apply=" + settings.policy() + ")");
+            SidecarLog log = logFormat.log(spec.commandLine().getOut());
+            log.event(LogEvent.info("supervising", "supervising " + command + " on " + updateHome.dir() + " (apply="
+                    + settings.policy() + ")", "command", String.join(" ", command), "home", updateHome.dir(),
+                    "apply", settings.policy()));
             return SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
         } finally {
             lock.close();
         }
     }
 
-    static Consumer<String> logTo(PrintWriter out) {
-        return line -> {
-            synchronized (out) {
-                // lines quote agent.json, requests and journals, written by other processes
-                out.println("updater-sidecar: " + Printable.of(line, Printable.MAX_LINE_LENGTH));
-                out.flush();
-            }
-        };
-    }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class,
                 AgentJarCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
-                CheckCommand.class, ApplyCommand.class, RollbackCommand.class, DemoCommand.class},
+                CheckCommand.class, ApplyCommand.class, RollbackCommand.class, DemoCommand.class, HelpCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footer = {"", "Run 'updater-sidecar COMMAND --help' for its options, examples and exit codes."})
 @ExitCodes({@Code(ExitCode.OK), @Code(ExitCode.FAILED), @Code(ExitCode.USAGE), @Code(ExitCode.INTERRUPTED),
@@ -31,9 +31,13 @@ final class UpdaterCommand implements Runnable {
 
     static CommandLine newCommandLine() {
         ErrorReporting errors = new ErrorReporting();
-        return ExitCodeSection.addTo(new CommandLine(new UpdaterCommand())
+        CommandLine cli = HelpLayout.addTo(ExitCodeSection.addTo(new CommandLine(new UpdaterCommand())
                 .setExecutionExceptionHandler(errors)
-                .setParameterExceptionHandler(errors));
+                .setParameterExceptionHandler(errors)));
+        // the host's command is taken whole from its first word, so that RunCommand can say where '--' goes
+        // instead of "Unknown option: '-jar'"
+        cli.getSubcommands().get("run").setStopAtPositional(true);
+        return cli;
     }
 
     @Override

@@ -7,6 +7,8 @@ import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
 import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +19,6 @@ import picocli.CommandLine.Spec;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.function.Consumer;
 
 /** {@code updater-sidecar watch}: container mode, the host started by the container runtime. */
 @Command(
@@ -55,6 +56,9 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     SupervisionOptions options;
 
+    @Mixin
+    LogFormatOption logFormat;
+
     @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = Converters.PositiveSpan.class,
             description = "How long the container runtime gets to start the host again after it exits for a swap"
@@ -70,8 +74,9 @@ final class WatchCommand implements Callable<Integer> {
                 home.ownHome()));
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {
-            Consumer<String> log = RunCommand.logTo(spec.commandLine().getOut());
-            log.accept("watching " + updateHome.dir() + " (apply=" + settings.policy() + ")");
+            SidecarLog log = logFormat.log(spec.commandLine().getOut());
+            log.event(LogEvent.info("watching", "watching " + updateHome.dir() + " (apply=" + settings.policy() + ")",
+                    "home", updateHome.dir(), "apply", settings.policy()));
             return SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log).run();
         } finally {
             lock.close();

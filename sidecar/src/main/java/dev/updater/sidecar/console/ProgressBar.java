@@ -11,6 +11,8 @@ import java.time.Duration;
  */
 public final class ProgressBar implements DownloadListener {
     private static final int BAR = 36;
+    /** A bar narrower than this says little: the figures give way first (the time left, then the rate). */
+    private static final int MIN_BAR = 10;
 
     private final Screen screen;
     private int lastDecile = -1;
@@ -22,20 +24,35 @@ public final class ProgressBar implements DownloadListener {
     @Override
     public void progress(long bytesDone, long totalBytes, long bytesPerSecond) {
         int percent = totalBytes <= 0 ? 0 : (int) Math.min(100, bytesDone * 100 / totalBytes);
-        String figures = HumanUnits.size(bytesDone) + " / " + HumanUnits.size(totalBytes) + "  " + dot() + "  "
-                + HumanUnits.rate(bytesPerSecond) + "  " + dot() + "  "
+        String sizes = HumanUnits.size(bytesDone) + " / " + HumanUnits.size(totalBytes);
+        String rate = sizes + "  " + dot() + "  " + HumanUnits.rate(bytesPerSecond);
+        String figures = rate + "  " + dot() + "  "
                 + (bytesPerSecond > 0 ? HumanUnits.remaining(Duration.ofSeconds((totalBytes - bytesDone) / bytesPerSecond))
                 : "starting");
+        String shownPercent = String.format(" %3d%%  ", percent);
         if (screen.isTerminal()) {
-            int filled = percent * BAR / 100;
+            // the figures that leave the bar at least MIN_BAR columns, the bar at most BAR: never wider than the terminal
+            String shown = sizes;
+            for (String candidate : new String[] {figures, rate}) {
+                if (room(shownPercent, candidate) >= MIN_BAR) {
+                    shown = candidate;
+                    break;
+                }
+            }
+            int width = Math.max(0, Math.min(BAR, room(shownPercent, shown)));
+            int filled = percent * width / 100;
             String bar = screen.unicode()
-                    ? "█".repeat(filled) + "░".repeat(BAR - filled)
-                    : "#".repeat(filled) + ".".repeat(BAR - filled);
-            screen.overwrite(bar + String.format(" %3d%%  ", percent) + figures);
+                    ? "█".repeat(filled) + "░".repeat(width - filled)
+                    : "#".repeat(filled) + ".".repeat(width - filled);
+            screen.overwrite((width > 0 ? bar : "") + shownPercent + shown);
         } else if (percent / 10 != lastDecile) {
             lastDecile = percent / 10;
             screen.overwrite(String.format("%3d%%  ", percent) + figures);
         }
+    }
+
+    private int room(String percent, String figures) {
+        return screen.lineWidth() - Screen.columns(percent) - Screen.columns(figures);
     }
 
     @Override

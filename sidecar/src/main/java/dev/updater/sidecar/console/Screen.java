@@ -17,22 +17,44 @@ import java.util.List;
  */
 public final class Screen {
     static final int WIDTH = 72;
+    /** The width of a terminal that does not say its own. */
+    static final int DEFAULT_COLUMNS = 80;
+    /** Erases from the cursor to the end of the line: a shorter redraw leaves nothing of the longer one. */
+    static final String CLEAR_LINE = "\u001b[K";
 
     private final PrintWriter out;
     private final boolean terminal;
     private final boolean unicode;
+    private final int columns;
+    /** How many lines the last {@link #redrawBox} drew, to go back up over them; 0 before the first. */
+    private int drawnLines;
 
     public Screen(PrintWriter out, boolean terminal, boolean unicode) {
+        this(out, terminal, unicode, DEFAULT_COLUMNS);
+    }
+
+    /** {@code columns}: the terminal's width; nothing drawn on a terminal is wider than one column less. */
+    public Screen(PrintWriter out, boolean terminal, boolean unicode, int columns) {
         this.out = out;
         this.terminal = terminal;
         this.unicode = unicode;
+        this.columns = columns > 1 ? columns : DEFAULT_COLUMNS;
     }
 
-    /** A screen for this process: boxes when stdout is a terminal that takes UTF-8. */
+    /** A screen for this process: boxes when stdout is a terminal that takes UTF-8, as wide as the terminal allows. */
     public static Screen forConsole(PrintWriter out) {
         boolean terminal = System.console() != null;
         boolean unicode = Charset.defaultCharset().name().toUpperCase(java.util.Locale.ROOT).contains("UTF");
-        return new Screen(out, terminal, terminal && unicode);
+        return new Screen(out, terminal, terminal && unicode, terminal ? TerminalWidth.read() : DEFAULT_COLUMNS);
+    }
+
+    /** The widest line drawn on a terminal: one column less than it has, so the cursor never wraps. */
+    int lineWidth() {
+        return columns - 1;
+    }
+
+    private int boxWidth() {
+        return Math.min(WIDTH, lineWidth());
     }
 
     public boolean isTerminal() {
@@ -45,6 +67,24 @@ public final class Screen {
 
     /** A titled box on a terminal; on a pipe the title and the lines. */
     public void box(String title, List<String> lines) {
+        drawBox(title, lines);
+        out.flush();
+    }
+
+    /**
+     * The box drawn again in place of the one this method drew last (a live checklist): on a terminal
+     * the cursor goes back up over it and the screen below is cleared, so the box is updated, not
+     * repeated. Only for a terminal; a pipe gets no control characters.
+     */
+    void redrawBox(String title, List<String> lines) {
+        if (drawnLines > 0) {
+            out.print("\u001b[" + drawnLines + "F\u001b[J");
+        }
+        drawnLines = drawBox(title, lines);
+        out.flush();
+    }
+
+    private int drawBox(String title, List<String> lines) {
         String heading = printable(title);
         List<String> shown = lines.stream().map(Screen::printable).toList();
         if (!terminal) {
@@ -54,25 +94,32 @@ public final class Screen {
                     out.println("  " + line);
                 }
             }
-            out.flush();
-            return;
+            return 0;
         }
+        int width = boxWidth();
         String h = unicode ? "─" : "-";
         String v = unicode ? "│" : "|";
         String head = (unicode ? "┌─ " : "+- ") + heading + " ";
-        out.println(head + h.repeat(Math.max(0, WIDTH - head.length() - 1)) + (unicode ? "┐" : "+"));
+        out.println(head + h.repeat(Math.max(0, width - head.length() - 1)) + (unicode ? "┐" : "+"));
+        int drawn = 1;
         for (String line : shown) {
-            for (String part : wrap(line, WIDTH - 4)) {
-                out.println(v + " " + pad(part, WIDTH - 4) + " " + v);
+            for (String part : wrap(line, width - 4)) {
+                out.println(v + " " + pad(part, width - 4) + " " + v);
+                drawn++;
             }
         }
-        out.println((unicode ? "└" : "+") + h.repeat(WIDTH - 2) + (unicode ? "┘" : "+"));
-        out.flush();
+        out.println((unicode ? "└" : "+") + h.repeat(width - 2) + (unicode ? "┘" : "+"));
+        return drawn + 1;
     }
 
     /** The mark of a done step: a check mark on a UTF-8 terminal. */
     public String done() {
         return unicode ? "✓" : "[ok]";
+    }
+
+    /** The mark of a step not reached yet. */
+    public String pending() {
+        return unicode ? "○" : "[  ]";
     }
 
     public String failed() {
@@ -93,10 +140,13 @@ public final class Screen {
         out.flush();
     }
 
-    /** Rewrites the current line in place on a terminal (a progress bar); prints it on a pipe. */
+    /**
+     * Rewrites the current line in place on a terminal (a progress bar): from its first column, no
+     * wider than {@link #lineWidth}, the rest of the old line erased. Prints it on a pipe.
+     */
     void overwrite(String text) {
         if (terminal) {
-            out.print("\r" + pad(text, WIDTH));
+            out.print("\r" + cut(text, lineWidth()) + CLEAR_LINE);
         } else {
             out.println(text);
         }
@@ -116,6 +166,21 @@ public final class Screen {
 
     boolean unicode() {
         return unicode;
+    }
+
+    /** {@code text} cut to {@code width} columns. */
+    static String cut(String text, int width) {
+        StringBuilder kept = new StringBuilder();
+        int used = 0;
+        for (int cp : text.codePoints().toArray()) {
+            int w = columns(Character.toString(cp));
+            if (used + w > width) {
+                break;
+            }
+            kept.appendCodePoint(cp);
+            used += w;
+        }
+        return kept.toString();
     }
 
     static String pad(String text, int width) {

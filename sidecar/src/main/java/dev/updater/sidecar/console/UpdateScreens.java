@@ -88,6 +88,14 @@ public final class UpdateScreens {
         screen.box("UPDATE AVAILABLE", lines);
     }
 
+    /**
+     * The live "INSTALLING UPDATE" checklist: all {@code steps}, the first {@code done} ticked, and
+     * what is happening now; it ticks the others as {@link InstallChecklist#reached} says.
+     */
+    public InstallChecklist checklist(List<String> steps, int done, String now) {
+        return new InstallChecklist(screen, steps, done, now);
+    }
+
     /** "INSTALLING UPDATE": the steps done so far, then what is happening now. */
     public void installing(List<String> doneSteps, String now) {
         List<String> lines = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.health.RunningHost;
 
 import java.time.Duration;
@@ -40,17 +41,28 @@ final class ChildHost implements RunningHost {
         return process.exitValue();
     }
 
+    /** How a stop ended: the host's exit code, and whether it had to be killed after the timeout. */
+    record Stopped(int exitCode, boolean killed) {
+        /** True when the host ended as a JVM does on SIGTERM (or exited cleanly): nothing worth a line. */
+        boolean asAsked() {
+            return !killed && (exitCode == 0 || exitCode == ExitCode.TERMINATED.code()
+                    || exitCode == ExitCode.INTERRUPTED.code());
+        }
+    }
+
     /**
-     * SIGTERM (the host's shutdown hooks run), then SIGKILL after {@code timeout}. Returns the exit
-     * code. {@code Process.destroy()} is not used: it would also close our ends of the child's pipes.
+     * SIGTERM (the host's shutdown hooks run), then SIGKILL after {@code timeout}. {@code Process.destroy()}
+     * is not used: it would also close our ends of the child's pipes.
      */
-    int stop(Duration timeout) throws InterruptedException {
+    Stopped stop(Duration timeout) throws InterruptedException {
+        boolean killed = false;
         if (process.isAlive()) {
             process.toHandle().destroy();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.toHandle().destroyForcibly();
+                killed = true;
             }
         }
-        return process.waitFor();
+        return new Stopped(process.waitFor(), killed);
     }
 }

@@ -4,7 +4,10 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.health.GateResult;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
 import dev.updater.core.home.SwapJournal;
@@ -73,7 +76,12 @@ final class ChildProcessMode implements HostMode {
 
     @Override
     public boolean startHost() throws UpdaterException {
-        return startChild() != null;
+        ChildHost started = startChild();
+        if (started != null) {
+            SidecarLog.emit(log, LogEvent.info("host-started", "started the host (pid " + started.pid() + ")",
+                    "pid", started.pid()));
+        }
+        return started != null;
     }
 
     @Override
@@ -99,9 +107,9 @@ final class ChildProcessMode implements HostMode {
             return;
         }
         if (running.isAlive()) {
-            log.accept("stopping the host (pid " + running.pid() + ") " + why);
-            int code = running.stop(settings.stopTimeout());
-            log.accept("the host exited with code " + code);
+            SidecarLog.emit(log, LogEvent.info("host-stopping", "stopping the host (pid " + running.pid() + ") " + why,
+                    "pid", running.pid(), "reason", why));
+            reportUnusual(running, running.stop(settings.stopTimeout()));
         }
         clearChild(running);
     }
@@ -121,10 +129,10 @@ final class ChildProcessMode implements HostMode {
             running = child;
         }
         if (running != null && running.isAlive()) {
-            log.accept("stopping: forwarding SIGTERM to the host (pid " + running.pid() + ")");
+            SidecarLog.emit(log, LogEvent.info("host-stopping", "stopping: forwarding SIGTERM to the host (pid "
+                    + running.pid() + ")", "pid", running.pid(), "reason", "the sidecar is stopping"));
             try {
-                int code = running.stop(settings.stopTimeout());
-                log.accept("the host exited with code " + code);
+                reportUnusual(running, running.stop(settings.stopTimeout()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -133,14 +141,23 @@ final class ChildProcessMode implements HostMode {
 
     // ---- HostControl
 
+    /**
+     * One "started" line per start: the swap transaction names the version it started; a rollback's
+     * restart of the previous version is said here.
+     */
     @Override
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) throws UpdaterException {
-        return Optional.ofNullable(startChild());
+        ChildHost started = startChild();
+        if (started != null && rollingBack) {
+            SidecarLog.emit(log, LogEvent.info("version-started", "started " + journal.from().label() + " (pid "
+                    + started.pid() + ")", "version", journal.from().label(), "pid", started.pid()));
+        }
+        return Optional.ofNullable(started);
     }
 
     @Override
     public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
-        log.accept("health gate: " + gate.terms());
+        SidecarLog.emit(log, LogEvent.info("health-gate", "health gate: " + gate.terms(), "pid", host.pid()));
         return gate.await(host, this::stopping);
     }
 
@@ -155,6 +172,21 @@ final class ChildProcessMode implements HostMode {
     }
 
     // ---- the child
+
+    /**
+     * A stop that went as asked (SIGTERM's status, or 0) is not worth a line: the step's own line
+     * said it. A host that had to be killed, or ended with another status, is said.
+     */
+    private void reportUnusual(ChildHost host, ChildHost.Stopped stopped) {
+        if (stopped.killed()) {
+            SidecarLog.emit(log, LogEvent.warn("host-killed", "the host (pid " + host.pid() + ") did not exit within "
+                    + HumanUnits.setting(settings.stopTimeout()) + " of SIGTERM; killed it", "pid", host.pid(),
+                    "exitCode", stopped.exitCode()));
+        } else if (!stopped.asAsked()) {
+            SidecarLog.emit(log, LogEvent.warn("host-exited", "the host (pid " + host.pid() + ") exited with code "
+                    + stopped.exitCode() + " as it stopped", "pid", host.pid(), "exitCode", stopped.exitCode()));
+        }
+    }
 
     private ChildHost child() {
         synchronized (childLock) {
@@ -183,7 +215,6 @@ final class ChildProcessMode implements HostMode {
                 throw new UpdaterException(ErrorCode.HOST_START_FAILED, "Could not start the host " + command
                         + ": " + e.getMessage() + "; check the command after '--'.", e);
             }
-            log.accept("started the host (pid " + child.pid() + ")");
             return child;
         }
     }

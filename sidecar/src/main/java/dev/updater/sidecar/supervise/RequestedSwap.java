@@ -4,12 +4,14 @@ import dev.updater.core.home.HomeRecordFile;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * How {@code apply} and {@code rollback} learn what a running sidecar made of their request: a new
@@ -41,12 +43,28 @@ public final class RequestedSwap {
 
     public static Result await(UpdateHome home, HomeRecordFile<?> request, String journalBefore, Instant requestedAt,
                                Duration timeout) throws UpdaterException, InterruptedException {
+        return await(home, request, journalBefore, requestedAt, timeout, journal -> { });
+    }
+
+    /**
+     * As {@link #await(UpdateHome, HomeRecordFile, String, Instant, Duration)}, telling {@code progress}
+     * each state the transaction the request started is seen in before it finishes ({@code prepared},
+     * {@code swapped}, {@code verifying}), so a screen can tick its steps as they happen.
+     */
+    public static Result await(UpdateHome home, HomeRecordFile<?> request, String journalBefore, Instant requestedAt,
+                               Duration timeout, Consumer<SwapJournal> progress)
+            throws UpdaterException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        SwapState seen = null;
         while (System.nanoTime() < deadline) {
             Optional<SwapJournal> journal = readQuietly(home);
             boolean started = journal.isPresent() && !journal.get().id().equals(journalBefore);
             if (started && journal.get().state().isFinished()) {
                 return new Result(journal.get(), null);
+            }
+            if (started && journal.get().state() != seen) {
+                seen = journal.get().state();
+                progress.accept(journal.get());
             }
             if (!started && !request.exists()) {
                 List<HistoryEvent> events = home.history().read();

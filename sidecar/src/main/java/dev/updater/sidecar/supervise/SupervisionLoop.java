@@ -6,6 +6,8 @@ import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.swap.Outcome;
 import dev.updater.sidecar.swap.Recovery;
 import dev.updater.sidecar.swap.SwapContext;
@@ -109,7 +111,8 @@ public final class SupervisionLoop {
                 }
                 Event event = awaitEvent();
                 if (event.kind() == Kind.HOST_EXITED && !mode.stopping() && !installsAfterExit(event.exitCode())) {
-                    log.accept("the host exited with code " + event.exitCode() + "; the sidecar exits with it");
+                    SidecarLog.emit(log, LogEvent.info("host-exited", "the host exited with code " + event.exitCode()
+                            + "; the sidecar exits with it", "exitCode", event.exitCode()));
                     return event.exitCode();
                 }
                 giveUpIfMust(handle(event));
@@ -192,8 +195,8 @@ public final class SupervisionLoop {
             log.accept("the host asked for a restart (exit code " + RESTART_EXIT_CODE + ")");
             return installIfDue(settings.policy().installsOnRestartRequest());
         }
-        log.accept("the host exited with code " + code + "; installing the staged release (apply="
-                + settings.policy() + ")");
+        SidecarLog.emit(log, LogEvent.info("host-exited", "the host exited with code " + code
+                + "; installing the staged release (apply=" + settings.policy() + ")", "exitCode", code));
         return Optional.empty();
     }
 

@@ -14,6 +14,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
+import dev.updater.sidecar.log.SidecarLog;
 
 import java.nio.file.Path;
 import java.util.Objects;
@@ -177,7 +178,7 @@ final class Endings {
     }
 
     private Outcome said(Outcome outcome) {
-        ctx.log().accept(outcome.message());
+        SidecarLog.emit(ctx.log(), outcome.logEvent());
         return outcome;
     }
 }

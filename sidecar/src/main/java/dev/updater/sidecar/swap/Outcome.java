@@ -4,6 +4,9 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.sidecar.health.RunningHost;
 
+import dev.updater.sidecar.log.LogEvent;
+
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -26,6 +29,20 @@ public sealed interface Outcome {
     /** True when the sidecar must stop restarting hosts and exit with a failure: nothing healthy is left. */
     default boolean mustStop() {
         return this instanceof PreviousFailed;
+    }
+
+    /**
+     * The ending as a log event for {@code --log-format json}: the event is the ending's name
+     * ({@code Installed} → {@code installed}, {@code RolledBack} → {@code rolled-back}); a rollback or a
+     * refusal is a warning, an ending that leaves nothing healthy or nothing decided an error.
+     */
+    default LogEvent logEvent() {
+        String event = getClass().getSimpleName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+        LogEvent.Level level = this instanceof PreviousFailed || this instanceof Abandoned || this instanceof Failed
+                ? LogEvent.Level.ERROR
+                : this instanceof RolledBack || this instanceof Rejected || this instanceof Interrupted
+                ? LogEvent.Level.WARN : LogEvent.Level.INFO;
+        return new LogEvent(level, event, message(), java.util.Map.of());
     }
 
     /** The new version passed its gate and stays; the journal is {@code committed}. */

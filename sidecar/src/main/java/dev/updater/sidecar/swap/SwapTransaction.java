@@ -9,6 +9,8 @@ import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -57,7 +59,9 @@ public final class SwapTransaction {
         if (from.sha256().equals(verified.artifact().sha256())) {
             return end.alreadyInstalled(staged, target, from);
         }
-        ctx.log().accept("installing " + verified.artifact().label() + " over " + from.label() + " at " + target);
+        SidecarLog.emit(ctx.log(), LogEvent.info("installing", "installing " + verified.artifact().label() + " over "
+                + from.label() + " at " + target, "version", verified.artifact().label(), "from", from.label(),
+                "target", target));
         SwapJournal prepared = records.prepared(SwapJournal.Kind.INSTALL, target, from, verified.artifact(),
                 home.dir().relativize(verified.file()).toString(), Backups.pathFor(from, target), approved);
         return swap(prepared, installed.asMeasured());
@@ -67,7 +71,8 @@ public final class SwapTransaction {
     public Outcome rollBack(Backup backup, Path target) throws UpdaterException, InterruptedException {
         SwapJournal.Artifact to = new Backups(home).verified(backup);
         SwapJournal.Artifact from = InstalledArtifact.measure(home, target).artifact();
-        ctx.log().accept("rolling back from " + from.label() + " to " + to.label() + " at " + target);
+        SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back from " + from.label() + " to "
+                + to.label() + " at " + target, "version", to.label(), "from", from.label(), "target", target));
         return swap(records.prepared(SwapJournal.Kind.ROLLBACK, target, from, to, backup.file(), null, true), null);
     }
 
@@ -115,7 +120,8 @@ public final class SwapTransaction {
         SwapJournal journal = records.write(swapped.withState(SwapState.VERIFYING, records.now())
                 .withPendingStart(false, records.now()));
         CrashPoint.AFTER_VERIFYING.reach();
-        ctx.log().accept("started " + journal.to().label() + " (pid " + host.pid() + ")");
+        SidecarLog.emit(ctx.log(), LogEvent.info("version-started", "started " + journal.to().label() + " (pid "
+                + host.pid() + ")", "version", journal.to().label(), "pid", host.pid()));
         GateResult verdict = hosts.awaitHealthy(host);
         if (verdict.passed()) {
             return end.committed(journal, host, verdict);
@@ -127,7 +133,8 @@ public final class SwapTransaction {
         }
         String sentence = journal.to().label() + " failed its health gate: " + verdict.reason();
         SwapJournal failing = records.failing(journal, sentence);
-        ctx.log().accept(sentence + "; rolling back to " + journal.from().label());
+        SidecarLog.emit(ctx.log(), LogEvent.warn("gate-failed", sentence + "; rolling back to "
+                + journal.from().label(), "version", journal.to().label(), "from", journal.from().label()));
         CrashPoint.AFTER_GATE_FAILED.reach();
         hosts.stopFailed(host);
         return restoreBackup(failing);

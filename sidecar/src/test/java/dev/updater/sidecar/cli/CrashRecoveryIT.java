@@ -6,6 +6,7 @@ import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.swap.CrashPoint;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.HostJars;
@@ -123,9 +124,9 @@ class CrashRecoveryIT {
                 + " 1.0.0 cannot be put back. The target " + fx.target + " was left as it is, holding 1.2.0, and the host"
                 + " runs on it; the journal is closed as abandoned and nothing is retried. Check the target, then install"
                 + " or roll back with 'updater-sidecar apply' or 'rollback'.";
-        assertTrue(recovering.hasLine("updater-sidecar: " + sentence), recovering.toString());
-        assertTrue(recovering.output().indexOf("updater-sidecar: " + sentence)
-                < indexOfLineStarting(recovering, "updater-sidecar: started the host (pid "), recovering.toString());
+        assertTrue(SidecarOutput.has(recovering, sentence), recovering.toString());
+        assertTrue(SidecarOutput.messages(recovering).indexOf(sentence)
+                < indexOfLineStarting(recovering, "started the host (pid "), recovering.toString());
         fx.assertTargetIs(fx.v120exits);
         SwapJournal journal = fx.journal().orElseThrow();
         assertEquals(SwapState.ABANDONED, journal.state());
@@ -136,7 +137,7 @@ class CrashRecoveryIT {
 
         assertEquals(3, later.awaitExit(EXIT), later.toString());
         assertTrue(later.output().stream().noneMatch(l -> l.contains("found an unfinished")), later.toString());
-        assertTrue(indexOfLineStarting(later, "updater-sidecar: started the host (pid ") >= 0, later.toString());
+        assertTrue(indexOfLineStarting(later, "started the host (pid ") >= 0, later.toString());
         assertEquals(journal, fx.journal().orElseThrow(), "closed: not tried again");
     }
 
@@ -187,7 +188,7 @@ class CrashRecoveryIT {
     }
 
     private static int indexOfLineStarting(ChildProcess jvm, String prefix) {
-        List<String> lines = jvm.output();
+        List<String> lines = SidecarOutput.messages(jvm);
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith(prefix)) {
                 return i;
@@ -207,7 +208,7 @@ class CrashRecoveryIT {
         for (int resume = 1; resume <= 2; resume++) {
             ChildProcess again = fx.sidecar(crashInGate, fx.runArgs("immediate"));
             assertEquals(CrashPoint.HALT_STATUS, again.awaitExit(EXIT), again.toString());
-            assertTrue(again.hasLine("updater-sidecar: found an unfinished install of 1.1.0 over 1.0.0 (verifying);"
+            assertTrue(SidecarOutput.has(again, "found an unfinished install of 1.1.0 over 1.0.0 (verifying);"
                     + " the target holds 1.1.0; resume " + resume + " of 2"), again.toString());
         }
 
@@ -220,7 +221,7 @@ class CrashRecoveryIT {
         fx.awaitServedBy(last, "1.0.0");
         fx.assertTargetIs(fx.v100);
         assertEquals(List.of("1.1.0"), fx.quarantined());
-        assertTrue(last.hasLine("updater-sidecar: gave up the install of 1.1.0 over 1.0.0: a sidecar stopped during"
+        assertTrue(SidecarOutput.has(last, "gave up the install of 1.1.0 over 1.0.0: a sidecar stopped during"
                 + " it 3 times"), last.toString());
     }
 }

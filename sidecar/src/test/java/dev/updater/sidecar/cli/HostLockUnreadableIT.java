@@ -4,6 +4,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.OtherUser;
 import dev.updater.sidecar.testhost.HostJars;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
@@ -94,11 +95,11 @@ class HostLockUnreadableIT {
         ChildProcess watch = asNobody("watch", "--home", home.toString(), "--apply", "immediate", "--target",
                 target.toString(), "--restart-timeout", "1s", "--stop-timeout", "1s", "--health-timeout", "2s",
                 "--min-uptime", "100ms");
-        String unknown = "updater-sidecar: Cannot tell whether the host is running: " + hostLock + " cannot be locked"
+        String unknown = "Cannot tell whether the host is running: " + hostLock + " cannot be locked"
                 + " (permission denied); nothing is swapped, stopped or quarantined until it can be. Run the sidecar as"
                 + " a user who can lock it (the host's).";
 
-        watch.awaitLine(unknown, EXIT);
+        SidecarOutput.await(watch, unknown, EXIT);
         // Read as "no host", this swapped at once and rolled back and quarantined 1.1.0 after --restart-timeout 1s.
         await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> watch.process().isAlive()
                 && !Files.exists(home.resolve("journal.json")) && !Files.exists(home.resolve("quarantine.json")));
@@ -107,11 +108,11 @@ class HostLockUnreadableIT {
         ChildProcess apply = asNobody("apply", "--home", home.toString(), "--yes", "--wait", "20s");
 
         assertEquals(1, apply.awaitExit(EXIT), apply.toString());
-        assertTrue(apply.hasLine("The sidecar refused: " + unknown.substring("updater-sidecar: ".length())),
+        assertTrue(apply.hasLine("The sidecar refused: " + unknown),
                 apply.toString());
-        watch.awaitLine("updater-sidecar: refused an operator's apply of 1.1.0: cannot tell whether the host is running",
+        SidecarOutput.await(watch, "refused an operator's apply of 1.1.0: cannot tell whether the host is running",
                 EXIT);
-        assertEquals(1, watch.output().stream().filter(unknown::equals).count(), watch.toString());
+        assertEquals(1, SidecarOutput.messages(watch).stream().filter(unknown::equals).count(), watch.toString());
         assertNothingChanged();
     }
 

@@ -10,6 +10,8 @@ import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.Hosts;
+import dev.updater.sidecar.ExitCode;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,10 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,8 +69,8 @@ class RunCommandIT {
         fx.assertTargetIs(fx.v110);
         fx.assertNoTempFiles();
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
-        sidecar.awaitLine("updater-sidecar: installing 1.1.0 over 1.0.0 at " + fx.target, EXIT);
-        assertTrue(sidecar.hasLine("updater-sidecar: stopping the host (pid " + firstHostPid(sidecar)
+        SidecarOutput.await(sidecar, "installing 1.1.0 over 1.0.0 at " + fx.target, EXIT);
+        assertTrue(SidecarOutput.has(sidecar, "stopping the host (pid " + firstHostPid(sidecar)
                 + ") to install 1.1.0 (apply=immediate)"), sidecar.toString());
 
         CliRun history = CliRun.run("history", "--home", fx.home.toString());
@@ -91,6 +99,96 @@ class RunCommandIT {
     }
 
     @Test
+    void anInstall_saysOneLinePerStep_eachStampedWithTheLocalTimeToTheSecond() throws Exception {
+        fx = new SidecarFixture(dir);
+        LocalDateTime before = LocalDateTime.now().truncatedTo(ChronoUnit.SECONDS);
+        ChildProcess sidecar = fx.run("immediate");
+        fx.awaitServing("1.0.0");
+        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+
+        fx.stage(fx.v110, "1.1.0");
+
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        SidecarOutput.await(sidecar, l -> l.startsWith("1.1.0 passed its health gate in "), EXIT);
+        long newPid = Hosts.recordedPid(fx.home).orElseThrow();
+        List<String> said = SidecarOutput.messages(sidecar);
+        assertEquals(List.of(
+                "supervising " + fx.hostCommand() + " on " + fx.home + " (apply=immediate)",
+                "started the host (pid " + oldPid + ")",
+                "stopping the host (pid " + oldPid + ") to install 1.1.0 (apply=immediate)",
+                "installing 1.1.0 over 1.0.0 at " + fx.target,
+                "started 1.1.0 (pid " + newPid + ")",
+                "health gate: alive 300ms, " + fx.healthUrl() + " answering 2xx, within 5s"),
+                said.subList(0, said.size() - 1), sidecar.toString());
+        assertTrue(said.get(said.size() - 1).matches("1\\.1\\.0 passed its health gate in \\d+ ms \\(alive for 300ms, "
+                + Pattern.quote(fx.healthUrl()) + " answered 2xx(, its agent reported ready)?\\); committed\\."),
+                said.get(said.size() - 1));
+        LocalDateTime after = LocalDateTime.now();
+        for (String line : sidecar.output()) {
+            Matcher m = SidecarOutput.LINE.matcher(line);
+            if (m.matches()) {
+                LocalDateTime at = LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"));
+                assertTrue(!at.isBefore(before) && !at.isAfter(after), before + " <= " + at + " <= " + after);
+            }
+        }
+        assertTrue(sidecar.output().stream().noneMatch(l -> l.contains("exited with code")), sidecar.toString());
+    }
+
+    @Test
+    void logFormatJson_writesOneObjectPerLine_withTimeLevelEventMessageAndFields() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildProcess sidecar = fx.run("immediate", "--log-format", "json");
+        fx.awaitServing("1.0.0");
+
+        fx.stage(fx.v110, "1.1.0");
+
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
+        sidecar.awaitLine(l -> l.contains("\"event\":\"installed\""), EXIT);
+        List<JsonNode> objects = new ArrayList<>();
+        for (String line : sidecar.output()) {
+            if (line.startsWith("{\"time\":")) {
+                objects.add(Json.mapper().readTree(line));
+            }
+        }
+        assertEquals(List.of("supervising", "host-started", "host-stopping", "installing", "version-started",
+                "health-gate", "installed"), objects.stream().map(o -> o.get("event").asText()).toList());
+        for (JsonNode o : objects) {
+            assertEquals(List.of("time", "level", "event", "message", "fields"), iterate(o.fieldNames()), o.toString());
+            assertTrue(OffsetDateTime.parse(o.get("time").asText()).getNano() == 0, o.toString());
+            assertEquals("INFO", o.get("level").asText(), o.toString());
+        }
+        JsonNode installing = objects.get(3);
+        assertEquals("installing 1.1.0 over 1.0.0 at " + fx.target, installing.get("message").asText());
+        assertEquals("1.1.0", installing.at("/fields/version").asText());
+        assertEquals("1.0.0", installing.at("/fields/from").asText());
+        assertEquals(fx.target.toString(), installing.at("/fields/target").asText());
+        assertEquals(Hosts.recordedPid(fx.home).orElseThrow().longValue(), objects.get(4).at("/fields/pid").asLong());
+        assertTrue(sidecar.output().stream().noneMatch(l -> l.contains("updater-sidecar: ")), sidecar.toString());
+    }
+
+    @Test
+    void sigint_stopsTheHostFirst_andRunExits130_asItsHelpSays() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildProcess sidecar = fx.run("on-exit");
+        fx.awaitServing("1.0.0");
+        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+
+        ChildProcess.Finished kill = ChildProcess.run(List.of("kill", "-INT", String.valueOf(sidecar.pid())), EXIT);
+
+        assertEquals(0, kill.exitCode(), kill.toString());
+        assertEquals(ExitCode.INTERRUPTED.code(), sidecar.awaitExit(EXIT), sidecar.toString());
+        assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
+        assertTrue(SidecarOutput.has(sidecar, "stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
+                sidecar.toString());
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> names) {
+        List<String> list = new ArrayList<>();
+        names.forEachRemaining(list::add);
+        return list;
+    }
+
+    @Test
     void aReleaseThatExitsAtStart_isRolledBack_quarantined_andNeverTriedAgain() throws Exception {
         fx = new SidecarFixture(dir);
         ChildProcess sidecar = fx.run("immediate");
@@ -106,13 +204,13 @@ class RunCommandIT {
         fx.assertNoTempFiles();
         assertEquals(List.of("1.2.0"), fx.quarantined());
         assertEquals(List.of("installed 1.2.0", "failed 1.2.0", "quarantined 1.2.0", "rolled-back 1.0.0"), fx.events());
-        sidecar.awaitLine("updater-sidecar: Rolled back to 1.0.0; 1.2.0 is quarantined and will not be installed"
+        SidecarOutput.await(sidecar, "Rolled back to 1.0.0; 1.2.0 is quarantined and will not be installed"
                 + " again automatically.", EXIT);
         long pid = Hosts.recordedPid(fx.home).orElseThrow();
 
         fx.stage(fx.v120exits, "1.2.0"); // staged again (an agent would not; a person might)
 
-        sidecar.awaitLine("updater-sidecar: 1.2.0 is staged but quarantined (it failed its health gate here); it is"
+        SidecarOutput.await(sidecar, "1.2.0 is staged but quarantined (it failed its health gate here); it is"
                 + " not installed automatically", EXIT);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> Hosts.recordedPid(fx.home).orElse(-1L) == pid && "1.0.0".equals(Hosts.version(fx.port)));
@@ -127,7 +225,7 @@ class RunCommandIT {
 
         fx.stage(fx.v130neverHealthy, "1.3.0");
 
-        sidecar.awaitLine(l -> l.startsWith("updater-sidecar: started 1.3.0 (pid "), EXIT);
+        SidecarOutput.await(sidecar, l -> l.startsWith("started 1.3.0 (pid "), EXIT);
         long gateStarted = System.nanoTime();
         SwapJournal journal = fx.awaitFinishedJournal();
         long gateMillis = (System.nanoTime() - gateStarted) / 1_000_000;
@@ -152,14 +250,14 @@ class RunCommandIT {
 
         fx.awaitServing("1.1.0");
         assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
-        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 0; installing the staged release"
+        assertTrue(SidecarOutput.has(sidecar, "the host exited with code 0; installing the staged release"
                 + " (apply=on-exit)"), sidecar.toString());
 
         Hosts.get(fx.port, "/exit?code=7");
 
         assertEquals(7, sidecar.awaitExit(EXIT));
-        assertEquals("updater-sidecar: the host exited with code 7; the sidecar exits with it",
-                sidecar.output().get(sidecar.output().size() - 1));
+        assertEquals(Optional.of("the host exited with code 7; the sidecar exits with it"),
+                SidecarOutput.message(sidecar.output().get(sidecar.output().size() - 1)));
         fx.assertTargetIs(fx.v110);
     }
 
@@ -173,7 +271,7 @@ class RunCommandIT {
 
         Hosts.get(fx.port, "/exit?code=42");
 
-        sidecar.awaitLine("updater-sidecar: the host asked for a restart (exit code 42)", EXIT);
+        SidecarOutput.await(sidecar, "the host asked for a restart (exit code 42)", EXIT);
         await().atMost(EXIT).until(() -> Hosts.recordedPid(fx.home).orElse(firstPid) != firstPid
                 && "1.0.0".equals(Hosts.version(fx.port)));
         assertTrue(Files.exists(fx.updateHome.stagedRecord().path()), "1.1.0 stays staged under apply=manual");
@@ -194,17 +292,13 @@ class RunCommandIT {
                 + "INSTALLING UPDATE:\n"
                 + "  [ok] Download complete (" + HumanUnits.size(size) + ")\n"
                 + "  [ok] Checksum verified (" + sha + "...)\n"
-                + "  Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0; it backs up, replaces, restarts"
-                + " and health-checks it (waiting up to 5m).\n"
-                + "INSTALLING UPDATE:\n"
-                + "  [ok] Download complete (" + HumanUnits.size(size) + ")\n"
-                + "  [ok] Checksum verified (" + sha + "...)\n"
+                + "  Asked the sidecar (pid " + sidecar.pid() + ") to install 1.1.0 (waiting up to 5m).\n"
                 + "  [ok] Backup created\n  [ok] Artifact replaced\n  [ok] Restarted\n"
                 + "  [ok] Healthy: passed its health gate\n"
                 + "UPDATED:\n  [ok] Updated from 1.0.0 to 1.1.0\n", apply.out());
         assertEquals("1.1.0", Hosts.version(fx.port));
         fx.assertTargetIs(fx.v110);
-        assertTrue(sidecar.hasLine("updater-sidecar: apply: installing 1.1.0 as an operator asked"), sidecar.toString());
+        assertTrue(SidecarOutput.has(sidecar, "apply: installing 1.1.0 as an operator asked"), sidecar.toString());
     }
 
     @Test
@@ -231,7 +325,7 @@ class RunCommandIT {
         fx.stage(fx.v100, "1.0.0");
         fx.awaitServing("1.0.0");
         fx.assertTargetIs(fx.v100);
-        second.awaitLine("updater-sidecar: installing 1.0.0 over 1.1.0 at " + fx.target, EXIT);
+        SidecarOutput.await(second, "installing 1.0.0 over 1.1.0 at " + fx.target, EXIT);
     }
 
     @Test
@@ -247,9 +341,9 @@ class RunCommandIT {
         assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
         assertTrue(Files.readString(fx.home.resolve("agent.json")).contains("\"exiting\" : true"),
                 "the host's shutdown hooks ran");
-        assertTrue(sidecar.hasLine("updater-sidecar: stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
+        assertTrue(SidecarOutput.has(sidecar, "stopping: forwarding SIGTERM to the host (pid " + hostPid + ")"),
                 sidecar.toString());
-        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 143"), sidecar.toString());
+        assertTrue(sidecar.output().stream().noneMatch(line -> line.contains("exited with code")), sidecar.toString());
     }
 
     @Test
@@ -266,7 +360,8 @@ class RunCommandIT {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis >= 2_000 && millis < 10_000, "stopped after " + millis + " ms with --stop-timeout 2s");
         assertFalse(ProcessHandle.of(hostPid).map(ProcessHandle::isAlive).orElse(false), "the host is gone");
-        assertTrue(sidecar.hasLine("updater-sidecar: the host exited with code 137"), sidecar.toString());
+        assertTrue(SidecarOutput.has(sidecar, "the host (pid " + hostPid + ") did not exit within 2s of SIGTERM; killed"
+                + " it"), sidecar.toString());
     }
 
     @Test
@@ -366,7 +461,7 @@ class RunCommandIT {
 
         ChildProcess sidecar = fx.sidecar(List.of(), args);
 
-        sidecar.awaitLine("updater-sidecar: The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
+        SidecarOutput.await(sidecar, "The host's " + fx.updateHome.agentRecord() + " says it runs " + oldJar
                 + ", but this sidecar's target is " + fx.target + " (the host command's -jar); nothing is installed"
                 + " while they disagree. If the app moved, start the host once so that its agent records the new path;"
                 + " otherwise give --target the file the host runs.", EXIT);
@@ -379,8 +474,8 @@ class RunCommandIT {
     }
 
     private static long firstHostPid(ChildProcess sidecar) {
-        String prefix = "updater-sidecar: started the host (pid ";
-        String line = sidecar.output().stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+        String prefix = "started the host (pid ";
+        String line = SidecarOutput.messages(sidecar).stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
         return Long.parseLong(line.substring(prefix.length(), line.length() - 1));
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How {@code run} and {@code watch} answer a wrong command line, before they start anything. */
@@ -24,6 +25,28 @@ class RunCommandTest {
         assertEquals(2, run.exitCode());
         assertTrue(run.err().startsWith("Missing required parameter: 'COMMAND'\nUsage: updater-sidecar run "), run.err());
         assertTrue(run.err().endsWith("Run 'updater-sidecar run --help' for more information.\n"), run.err());
+    }
+
+    @Test
+    void run_withTheHostCommandWithoutDoubleDash_saysToPutItAfterDoubleDash_andStartsNothing() {
+        CliRun run = CliRun.run("run", "--home", dir.resolve("x").toString(), "java", "-jar", "app.jar");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("The host's command must come after '--', so that none of its words is taken"
+                + " for an option of the sidecar: updater-sidecar run --home " + dir.resolve("x") + " -- java -jar"
+                + " app.jar\nUsage: updater-sidecar run "), run.err());
+        assertTrue(run.err().endsWith("Run 'updater-sidecar run --help' for more information.\n"), run.err());
+        assertFalse(Files.exists(dir.resolve("x")), "no home was created");
+    }
+
+    @Test
+    void run_withoutDoubleDash_quotesTheWordsAShellWouldSplit() {
+        CliRun run = CliRun.run("run", "--home", "x", "--apply", "immediate", "sh", "-c", "exec java -jar 'my app.jar'");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("The host's command must come after '--', so that none of its words is taken"
+                + " for an option of the sidecar: updater-sidecar run --home x --apply immediate -- sh -c"
+                + " 'exec java -jar '\\''my app.jar'\\'''\n"), run.err());
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.ContainerRuntime;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class WatchCommandIT {
         ChildProcess watcher = fx.sidecar(List.of(), new ArrayList<>(List.of("watch", "--home", fx.home.toString(),
                 "--apply", policy, "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s",
                 "--stop-timeout", "2s", "--restart-timeout", restartTimeout, "--target", fx.target.toString())));
-        watcher.awaitLine("updater-sidecar: watching " + fx.home + " (apply=" + policy + ")", EXIT);
+        SidecarOutput.await(watcher, "watching " + fx.home + " (apply=" + policy + ")", EXIT);
         return watcher;
     }
 
@@ -74,7 +75,7 @@ class WatchCommandIT {
         assertEquals(SwapState.COMMITTED, journal.state(), watcher + "\n" + runtime);
         fx.assertTargetIs(fx.v110);
         fx.assertNoTempFiles();
-        assertTrue(watcher.hasLine("updater-sidecar: asking the host (pid " + oldPid + ") to exit, so that the"
+        assertTrue(SidecarOutput.has(watcher, "asking the host (pid " + oldPid + ") to exit, so that the"
                 + " container runtime starts it on 1.1.0"), watcher.toString());
         assertEquals(List.of(0), runtime.exits(), "the old host exited by itself (System.exit(0) through its agent)");
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
@@ -126,7 +127,7 @@ class WatchCommandIT {
 
         fx.stage(fx.v110, "1.1.0");
 
-        watcher.awaitLine("updater-sidecar: swapped to 1.1.0; it starts when the host (pid " + oldPid + ") exits on"
+        SidecarOutput.await(watcher, "swapped to 1.1.0; it starts when the host (pid " + oldPid + ") exits on"
                 + " its own (apply=on-exit)", EXIT);
         fx.assertTargetIs(fx.v110);
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> "1.0.0".equals(Hosts.version(fx.port)));
@@ -148,7 +149,7 @@ class WatchCommandIT {
 
         fx.awaitServing("1.1.0");
         assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
-        assertTrue(watcher.hasLine("updater-sidecar: the host (pid " + oldPid + ") did not exit within 2s; sending"
+        assertTrue(SidecarOutput.has(watcher, "the host (pid " + oldPid + ") did not exit within 2s; sending"
                 + " SIGTERM"), watcher.toString());
         assertEquals(List.of(143), runtime.exits());
     }
@@ -163,7 +164,7 @@ class WatchCommandIT {
 
         ChildProcess watcher = watch("immediate");
 
-        watcher.awaitLine("updater-sidecar: removed a stale exit request an earlier sidecar left behind (" + request + ")",
+        SidecarOutput.await(watcher, "removed a stale exit request an earlier sidecar left behind (" + request + ")",
                 EXIT);
         assertTrue(!Files.exists(request));
     }

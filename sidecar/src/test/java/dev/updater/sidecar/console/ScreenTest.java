@@ -82,4 +82,86 @@ class ScreenTest {
         assertEquals("  0%  0 B / 1.0 kB  -  100 B/s  -  10s remaining", lines.get(0));
         assertEquals("100%  1.0 kB / 1.0 kB  -  100 B/s  -  0s remaining", lines.get(10));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} columns")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {60, 80, 120})
+    void progressBar_onATerminal_isNeverWiderThanIt_andErasesTheRestOfTheLine(int columns) {
+        StringWriter text = new StringWriter();
+        ProgressBar bar = new ProgressBar(new Screen(new PrintWriter(text), true, true, columns));
+        bar.progress(8_400_000, 12_400_000, 2_100_000);
+        bar.progress(12_400_000, 12_400_000, 2_100_000);
+        bar.finish();
+
+        String[] redraws = text.toString().split("\r", -1);
+        assertEquals(3, redraws.length, text.toString());
+        for (int i = 1; i < redraws.length; i++) {
+            String shown = redraws[i].substring(0, redraws[i].indexOf(Screen.CLEAR_LINE));
+            assertTrue(Screen.columns(shown) <= columns - 1, Screen.columns(shown) + " > " + (columns - 1) + ": " + shown);
+        }
+        assertTrue(text.toString().endsWith(Screen.CLEAR_LINE + "\n"), "the final line ends clean: " + text);
+    }
+
+    @Test
+    void progressBar_onANarrowTerminal_dropsTheTimeLeftThenTheRate_beforeTheBarGetsUseless() {
+        StringWriter text = new StringWriter();
+        new ProgressBar(new Screen(new PrintWriter(text), true, false, 60)).progress(8_400_000, 12_400_000, 2_100_000);
+
+        assertEquals("\r" + "#".repeat(15) + ".".repeat(8) + "  67%  8.4 MB / 12.4 MB  -  2.1 MB/s" + Screen.CLEAR_LINE,
+                text.toString());
+    }
+
+    @Test
+    void terminalWidth_fromColumns_isThatNumber_elseEighty() {
+        assertEquals(120, TerminalWidth.parse("120"));
+        assertEquals(80, TerminalWidth.parse(null));
+        assertEquals(80, TerminalWidth.parse("wide"));
+        assertEquals(80, TerminalWidth.parse("0"));
+    }
+
+    @Test
+    void checklist_onAPipe_saysEachStepOnce_asItIsReached_inOrder_withoutControlCharacters() {
+        StringWriter text = new StringWriter();
+        InstallChecklist list = new UpdateScreens(new Screen(new PrintWriter(text), false, false))
+                .checklist(List.of("Download complete", "Backup created", "Restarted", "Healthy"), 1, "Asked the sidecar");
+
+        list.reached(2, "Restarting the host...");
+        list.reached(2, "Restarting the host...");
+        list.reached(3, "Health gate: waiting for 1.1.0 to pass...");
+        list.failed("Health gate", "1.1.0 failed its health gate: the host exited with code 3.");
+
+        assertEquals("INSTALLING UPDATE:\n"
+                + "  [ok] Download complete\n"
+                + "  Asked the sidecar\n"
+                + "  [ok] Backup created\n"
+                + "  [ok] Restarted\n"
+                + "  [FAILED] Health gate\n"
+                + "  1.1.0 failed its health gate: the host exited with code 3.\n", text.toString());
+    }
+
+    @Test
+    void checklist_onATerminal_isOneBox_redrawnInPlace_overTheLinesItDrew() {
+        StringWriter text = new StringWriter();
+        InstallChecklist list = new UpdateScreens(new Screen(new PrintWriter(text), true, true))
+                .checklist(List.of("Download complete", "Backup created"), 1, "Asked the sidecar");
+        String first = text.toString();
+
+        list.reached(2, null);
+
+        List<String> firstLines = first.lines().toList();
+        assertEquals(List.of("│ ✓ Download complete", "│ ○ Backup created", "│", "│ Asked the sidecar"),
+                firstLines.subList(1, 5).stream().map(l -> l.substring(0, l.length() - 1).stripTrailing()).toList());
+        String redraw = text.toString().substring(first.length());
+        assertTrue(redraw.startsWith("\u001b[6F\u001b[J┌─ INSTALLING UPDATE "), redraw);
+        List<String> redrawn = redraw.substring("\u001b[6F\u001b[J".length()).lines().toList();
+        assertEquals(4, redrawn.size(), redraw);
+        assertEquals("│ ✓ Backup created", redrawn.get(2).substring(0, redrawn.get(2).length() - 1).stripTrailing());
+    }
+
+    @Test
+    void box_onATerminalNarrowerThanTheBox_isAsWideAsTheTerminalAllows() {
+        StringWriter text = new StringWriter();
+        new Screen(new PrintWriter(text), true, true, 60).box("UPDATE AVAILABLE", List.of("Current version: 1.0.0"));
+
+        text.toString().lines().forEach(l -> assertEquals(59, Screen.columns(l), l));
+    }
 }
