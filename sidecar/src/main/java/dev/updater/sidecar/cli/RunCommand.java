@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.text.Printable;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
@@ -60,6 +61,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     SupervisionOptions options;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND",
             description = "The host's command line, after '--'. Example: -- java -javaagent:updater.jar=... -jar app.jar")
     List<String> command;
@@ -67,6 +71,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
         SidecarSettings checked = options.settings(spec, Duration.ZERO, null); // usage errors first
+        metrics.check(spec);
         SidecarSettings settings = checked.withTarget(Targets.ofCommand(options.target, command).orElseThrow(() ->
                 new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
                         + command + " has no -jar; give it with --target.")));
@@ -75,7 +80,10 @@ final class RunCommand implements Callable<Integer> {
         try {
             Consumer<String> log = logTo(spec.commandLine().getOut());
             log.accept("supervising " + command + " on " + updateHome.dir() + " (apply=" + settings.policy() + ")");
-            return SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
+            SupervisionLoop loop = SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log);
+            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), Clock.systemUTC(), log)) {
+                return loop.run();
+            }
         } finally {
             lock.close();
         }

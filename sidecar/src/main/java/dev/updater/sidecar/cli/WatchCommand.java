@@ -2,6 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
@@ -55,6 +56,9 @@ final class WatchCommand implements Callable<Integer> {
     @Mixin
     SupervisionOptions options;
 
+    @Mixin
+    MetricsOptions metrics;
+
     @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = Converters.PositiveSpan.class,
             description = "How long the container runtime gets to start the host again after it exits for a swap"
@@ -65,6 +69,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
         SidecarSettings checked = options.settings(spec, restartTimeout, null); // usage errors before the home is touched
+        metrics.check(spec);
         UpdateHome updateHome = home.openOrCreate();
         SidecarSettings settings = checked.withTarget(Targets.ofOptionOrInstalled(options.target, updateHome,
                 home.ownHome()));
@@ -72,7 +77,10 @@ final class WatchCommand implements Callable<Integer> {
         try {
             Consumer<String> log = RunCommand.logTo(spec.commandLine().getOut());
             log.accept("watching " + updateHome.dir() + " (apply=" + settings.policy() + ")");
-            return SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log).run();
+            SupervisionLoop loop = SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log);
+            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), Clock.systemUTC(), log)) {
+                return loop.run();
+            }
         } finally {
             lock.close();
         }
