@@ -50,7 +50,7 @@ final class MetricsOptions {
                          Consumer<String> log) {
         MetricsEndpoint endpoint = port == null ? MetricsEndpoint.none()
                 : MetricsEndpoint.open(new MetricsAddress(bind, port), home, settings.policy(), counters::snapshot,
-                        VersionProvider.version(), () -> StatusCommand.json(HomeStatus.read(home)), clock, log);
+                        VersionProvider.version(), () -> StatusCommand.json(HomeStatus.read(home)) + "\n", clock, log);
         try {
             home.sidecarRecord().write(new SidecarRecord(ProcessHandle.current().pid(), clock.instant(),
                     endpoint.metricsUrl().orElse(null), endpoint.problem().orElse(null)));

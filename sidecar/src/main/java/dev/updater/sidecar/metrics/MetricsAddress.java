@@ -44,7 +44,9 @@ public record MetricsAddress(InetAddress address, int port) {
             text = text.substring(1, text.length() - 1);
         }
         // an IP literal only: InetAddress.getByName would resolve a host name through DNS
-        if (!text.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%a-zA-Z0-9]*") || text.isEmpty()) {
+        boolean ipv4 = text.matches("(25[0-5]|2[0-4]\\d|1?\\d?\\d)(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
+        boolean ipv6 = text.contains(":") && text.matches("[0-9A-Fa-f:.]+"); // a colon makes getByName parse, never resolve
+        if (!ipv4 && !ipv6) {
             throw new IllegalArgumentException("'" + bind + "' is not an IP address; give one of this machine's"
                     + " addresses, such as 127.0.0.1 (the default) or 0.0.0.0");
         }
