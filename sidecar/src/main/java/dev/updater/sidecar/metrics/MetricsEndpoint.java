@@ -157,11 +157,11 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
-    /** Stops listening; a scrape in progress gets up to a second to finish. */
+    /** Stops listening at once: a scrape cut short is retried by Prometheus, while the sidecar should exit promptly. */
     @Override
     public void close() {
         if (server != null) {
-            server.stop(1);
+            server.stop(0);
             executor.shutdownNow();
         }
     }
