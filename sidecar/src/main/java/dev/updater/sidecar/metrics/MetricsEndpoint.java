@@ -70,7 +70,7 @@ public final class MetricsEndpoint implements AutoCloseable {
         try {
             server = HttpServer.create(address.socketAddress(), 16);
         } catch (BindException e) {
-            return refused(address, log, "the port is in use (" + e.getMessage() + ")");
+            return refused(address, log, e.getMessage()); // "Address already in use", "Permission denied"
         } catch (IOException e) {
             return refused(address, log, e.toString());
         }

@@ -5,6 +5,7 @@ import dev.updater.core.home.SwapState;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
+import dev.updater.sidecar.testhost.TakenPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -135,8 +136,7 @@ class MetricsIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             ChildProcess sidecar = fx.run("immediate", "--metrics-port", Integer.toString(port));
-            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): the port"
-                    + " is in use (Address already in use); /metrics, /status and /healthz are off, and the sidecar"
+            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port) + "; /metrics, /status and /healthz are off, and the sidecar"
                     + " goes on supervising. Free the port or give another --metrics-port, then restart the sidecar.";
             sidecar.awaitLine("updater-sidecar: metrics: " + sentence, EXIT);
             fx.awaitServing("1.0.0");

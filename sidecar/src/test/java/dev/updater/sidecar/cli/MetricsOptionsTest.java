@@ -8,6 +8,7 @@ import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionCounters;
 import dev.updater.sidecar.testhost.Staging;
+import dev.updater.sidecar.testhost.TakenPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,8 +103,7 @@ class MetricsOptionsTest {
             List<String> log = new ArrayList<>();
 
             try (MetricsEndpoint endpoint = open(home, port, log)) {
-                String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): the"
-                        + " port is in use (Address already in use); /metrics, /status and /healthz are off, and the"
+                String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port) + "; /metrics, /status and /healthz are off, and the"
                         + " sidecar goes on supervising. Free the port or give another --metrics-port, then restart"
                         + " the sidecar.";
                 assertEquals(List.of("metrics: " + sentence), log);

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -53,6 +56,11 @@ class HomeMetricsTest {
     }
 
     private UpdateHome aHomeWithEverything(String lastError) throws Exception {
+        return aHomeWithEverything(dir, lastError);
+    }
+
+    /** A home with every record the metrics read: agent, installed, quarantine, staged (waiting), history, journal. */
+    static UpdateHome aHomeWithEverything(Path dir, String lastError) throws Exception {
         Path home = Staging.newHome(dir.resolve("home"));
         UpdateHome h = new UpdateHome(home);
         h.agentRecord().write(new AgentRecord(4242, T, ReleaseVersion.parse("1.1.0"), "manifest", "/opt/app.jar", null,
@@ -85,7 +93,7 @@ class HomeMetricsTest {
         return Scrape.get("http://127.0.0.1:" + port + "/metrics");
     }
 
-    private static SupervisionCounters.Snapshot counted(long committed, long rolledBack, long failed) {
+    static SupervisionCounters.Snapshot counted(long committed, long rolledBack, long failed) {
         return new SupervisionCounters.Snapshot(Map.of(SupervisionCounters.Result.COMMITTED, committed,
                 SupervisionCounters.Result.ROLLED_BACK, rolledBack, SupervisionCounters.Result.FAILED, failed), 3,
                 Optional.of(java.time.Duration.ofMillis(2500)));
@@ -121,6 +129,19 @@ class HomeMetricsTest {
                 "updater_updates_total{result=\"rolled_back\"} 1.0"), samples);
         assertTrue(text.contains("# TYPE updater_updates_total counter\n"), text);
         assertTrue(text.contains("# TYPE updater_installed_info gauge\n"), text);
+    }
+
+    @Test
+    void aHostHoldingHostLock_isUp_ready_andShowsItsVersion() throws Exception {
+        UpdateHome home = aHomeWithEverything(null);
+        try (FileChannel channel = FileChannel.open(home.hostLock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            String text = scrape(home, ApplyPolicy.ON_EXIT, counted(0, 0, 0));
+
+            assertTrue(text.contains("\nupdater_host_up 1.0\n"), text);
+            assertTrue(text.contains("\nupdater_host_ready 1.0\n"), text);
+            assertTrue(text.contains("\nupdater_running_info{version=\"1.1.0\"} 1\n"), text);
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.supervise.ApplyPolicy;
 import dev.updater.sidecar.supervise.SupervisionCounters;
 import dev.updater.sidecar.testhost.Staging;
+import dev.updater.sidecar.testhost.TakenPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,12 +114,12 @@ class MetricsEndpointTest {
 
             endpoint = open(port);
 
-            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): the port is"
-                    + " in use (Address already in use); /metrics, /status and /healthz are off, and the sidecar goes on"
+            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port) + "; /metrics, /status and /healthz are off, and the sidecar goes on"
                     + " supervising. Free the port or give another --metrics-port, then restart the sidecar.";
             assertEquals(List.of("metrics: " + sentence), log);
             assertEquals(sentence, endpoint.problem().orElseThrow());
             assertTrue(endpoint.metricsUrl().isEmpty());
         }
     }
+
 }
