@@ -43,6 +43,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         String read() throws UpdaterException;
     }
 
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     private final MetricsAddress address;
     private final HttpServer server;
     private final ExecutorService executor;
@@ -66,6 +68,11 @@ public final class MetricsEndpoint implements AutoCloseable {
                                        StatusJson status, Clock clock, Consumer<String> log) {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(new HomeMetrics(home, policy, counters, sidecarVersion, clock));
+        // The JDK's server writes headers and body apart; with Nagle's algorithm and the scraper's delayed
+        // ACK each answer then waits 40 ms. Read once, when the JDK's server classes load: set it first.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         HttpServer server;
         try {
             server = HttpServer.create(address.socketAddress(), 16);
