@@ -136,7 +136,8 @@ class MetricsIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             ChildProcess sidecar = fx.run("immediate", "--metrics-port", Integer.toString(port));
-            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port) + "; /metrics, /status and /healthz are off, and the sidecar"
+            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port)
+                    + "; /metrics, /status and /healthz are off, and the sidecar"
                     + " goes on supervising. Free the port or give another --metrics-port, then restart the sidecar.";
             sidecar.awaitLine("updater-sidecar: metrics: " + sentence, EXIT);
             fx.awaitServing("1.0.0");

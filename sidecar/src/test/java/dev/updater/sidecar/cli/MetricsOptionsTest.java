@@ -103,7 +103,8 @@ class MetricsOptionsTest {
             List<String> log = new ArrayList<>();
 
             try (MetricsEndpoint endpoint = open(home, port, log)) {
-                String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port) + "; /metrics, /status and /healthz are off, and the"
+                String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port)
+                        + "; /metrics, /status and /healthz are off, and the"
                         + " sidecar goes on supervising. Free the port or give another --metrics-port, then restart"
                         + " the sidecar.";
                 assertEquals(List.of("metrics: " + sentence), log);

@@ -114,7 +114,8 @@ class MetricsEndpointTest {
 
             endpoint = open(port);
 
-            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port) + "; /metrics, /status and /healthz are off, and the sidecar goes on"
+            String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port)
+                    + "; /metrics, /status and /healthz are off, and the sidecar goes on"
                     + " supervising. Free the port or give another --metrics-port, then restart the sidecar.";
             assertEquals(List.of("metrics: " + sentence), log);
             assertEquals(sentence, endpoint.problem().orElseThrow());
