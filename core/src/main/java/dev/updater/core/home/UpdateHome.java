@@ -106,6 +106,11 @@ public record UpdateHome(Path dir) {
         return dir.resolve("sidecar.lock");
     }
 
+    /** {@code sidecar.json}: the running sidecar's pid and metrics endpoint, for {@code status}. */
+    public HomeRecordFile<SidecarRecord> sidecarRecord() {
+        return record("sidecar.json", SidecarRecord.class);
+    }
+
     // ---- the swap's records (journal.json, quarantine.json, backup/<folder>/backup.json), typed
 
     /** {@code journal.json}: the swap transaction ({@link SwapJournal}, its states {@link SwapState}). */

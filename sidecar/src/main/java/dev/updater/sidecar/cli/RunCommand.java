@@ -3,6 +3,7 @@ package dev.updater.sidecar.cli;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
@@ -63,6 +64,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     LogFormatOption logFormat;
+    MetricsOptions metrics;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND",
             description = "The host's command line, after '--'. Example: -- java -javaagent:updater.jar=... -jar app.jar")
@@ -94,6 +96,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws UpdaterException, InterruptedException {
         requireDashDash();
         SidecarSettings checked = options.settings(spec, Duration.ZERO, null); // usage errors first
+        metrics.check(spec);
         SidecarSettings settings = checked.withTarget(Targets.ofCommand(options.target, command).orElseThrow(() ->
                 new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
                         + command + " has no -jar; give it with --target.")));
@@ -104,7 +107,10 @@ final class RunCommand implements Callable<Integer> {
             log.event(LogEvent.info("supervising", "supervising " + command + " on " + updateHome.dir() + " (apply="
                     + settings.policy() + ")", "command", String.join(" ", command), "home", updateHome.dir(),
                     "apply", settings.policy()));
-            return SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log).run();
+            SupervisionLoop loop = SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log);
+            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), Clock.systemUTC(), log)) {
+                return loop.run();
+            }
         } finally {
             lock.close();
         }

@@ -8,6 +8,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.SidecarRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -65,12 +66,17 @@ final class StatusCommand implements Callable<Integer> {
         HomeStatus status = HomeStatus.read(updateHome);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(PrintableJson.write(toJson(status)));
+            out.println(json(status));
         } else {
             printText(status, out);
         }
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /** What {@code --json} prints, without the line end; the sidecar's {@code /status} serves the same. */
+    static String json(HomeStatus s) {
+        return PrintableJson.write(toJson(s));
     }
 
     static ObjectNode toJson(HomeStatus s) {
@@ -81,6 +87,14 @@ final class StatusCommand implements Callable<Integer> {
         sidecar.put("running", s.sidecarPid().isPresent());
         putLong(sidecar, "pid", s.sidecarPid().isPresent() && s.sidecarPid().getAsLong() > 0
                 ? s.sidecarPid().getAsLong() : null);
+        SidecarRecord sr = s.sidecarRecord();
+        if (sr == null) {
+            sidecar.putNull("metrics");
+        } else {
+            ObjectNode metrics = sidecar.putObject("metrics");
+            metrics.put("url", sr.metricsUrl());
+            metrics.put("problem", sr.metricsProblem());
+        }
 
         ObjectNode running = root.putObject("running");
         AgentRecord a = s.agent();
@@ -167,6 +181,11 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Home:         " + s.home().dir());
         out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
                 : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : "")));
+        SidecarRecord sr = s.sidecarRecord();
+        if (sr != null && (sr.metricsUrl() != null || sr.metricsProblem() != null)) {
+            out.println("Metrics:      " + (sr.metricsUrl() != null ? Printable.of(sr.metricsUrl())
+                    : "off: " + Printable.of(sr.metricsProblem(), Printable.MAX_LINE_LENGTH)));
+        }
         if (s.hostLockProblem() != null) {
             out.println("Host:         unknown: " + s.hostLockProblem());
         } else if (a == null) {

@@ -9,4 +9,10 @@ final class VersionProvider implements IVersionProvider {
         String version = VersionProvider.class.getPackage().getImplementationVersion();
         return new String[] {"updater-sidecar " + (version == null ? "(development build)" : version)};
     }
+
+    /** The version alone, {@code development} for a build without a jar manifest (tests from target/classes). */
+    static String version() {
+        String version = VersionProvider.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
 }

@@ -2,6 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
@@ -58,6 +59,7 @@ final class WatchCommand implements Callable<Integer> {
 
     @Mixin
     LogFormatOption logFormat;
+    MetricsOptions metrics;
 
     @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m",
             converter = Converters.PositiveSpan.class,
@@ -69,6 +71,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
         SidecarSettings checked = options.settings(spec, restartTimeout, null); // usage errors before the home is touched
+        metrics.check(spec);
         UpdateHome updateHome = home.openOrCreate();
         SidecarSettings settings = checked.withTarget(Targets.ofOptionOrInstalled(options.target, updateHome,
                 home.ownHome()));
@@ -77,7 +80,10 @@ final class WatchCommand implements Callable<Integer> {
             SidecarLog log = logFormat.log(spec.commandLine().getOut());
             log.event(LogEvent.info("watching", "watching " + updateHome.dir() + " (apply=" + settings.policy() + ")",
                     "home", updateHome.dir(), "apply", settings.policy()));
-            return SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log).run();
+            SupervisionLoop loop = SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log);
+            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), Clock.systemUTC(), log)) {
+                return loop.run();
+            }
         } finally {
             lock.close();
         }

@@ -56,6 +56,8 @@ public final class SupervisionLoop {
     private final Targets.Target target;
     private final TargetAgreement agreement;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
+    /** Only for the metrics endpoint: what this loop alone knows (issue 18). */
+    private final SupervisionCounters counters;
 
     private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, Clock clock,
                             Consumer<String> log) {
@@ -69,6 +71,12 @@ public final class SupervisionLoop {
         this.context = new SwapContext(home, settings.keepBackups(), clock, log);
         this.target = Objects.requireNonNull(settings.target(), "settings.target(): the command resolves it first");
         this.agreement = new TargetAgreement(home, target, staged);
+        this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
+    }
+
+    /** How this loop's transactions ended and how often it restarted the host, for {@code /metrics}. */
+    public SupervisionCounters counters() {
+        return counters;
     }
 
     /** {@code run}: the host is this sidecar's child, started with {@code command}; {@code settings} name the target. */
@@ -105,8 +113,11 @@ public final class SupervisionLoop {
             while (!mode.stopping()) {
                 if (mode.hostDown()) {
                     giveUpIfMust(installIfDue(settings.policy().installsWhenStopped(LocalTime.now(clock))));
-                    if (mode.hostDown() && !mode.startHost()) {
-                        break;
+                    if (mode.hostDown()) {
+                        if (!mode.startHost()) {
+                            break;
+                        }
+                        counters.hostStarted();
                     }
                 }
                 Event event = awaitEvent();
@@ -254,6 +265,7 @@ public final class SupervisionLoop {
     }
 
     private void giveUpIfMust(Optional<Outcome> outcome) throws UpdaterException, InterruptedException {
+        outcome.ifPresent(counters::ended); // every transaction's ending passes here, recovery's too
         if (outcome.isPresent() && outcome.get().mustStop()) {
             mode.stopHost("because no healthy version is left");
             throw new UpdaterException(ErrorCode.HOST_UNHEALTHY, outcome.get().message());

@@ -133,6 +133,41 @@ class KubernetesDeploymentTest {
     }
 
     @Test
+    void theSidecarsMetrics_areOnItsNamedPort_annotatedForScraping_onTheService_andProbedAtHealthz() throws Exception {
+        List<String> args = commandLine(sidecar);
+        String port = optionValue(args, "--metrics-port");
+        assertEquals("0.0.0.0", optionValue(args, "--metrics-bind"), "reachable by Prometheus in the pod network");
+        JsonNode metricsPort = null;
+        for (JsonNode p : sidecar.path("ports")) {
+            if (p.path("name").asText().equals("metrics")) {
+                metricsPort = p;
+            }
+        }
+        assertNotNull(metricsPort, "the sidecar names its port 'metrics'");
+        assertEquals(port, metricsPort.get("containerPort").asText());
+        JsonNode annotations = workload.at("/spec/template/metadata/annotations");
+        assertEquals("true", annotations.path("prometheus.io/scrape").asText());
+        assertEquals(port, annotations.path("prometheus.io/port").asText());
+        assertEquals("/metrics", annotations.path("prometheus.io/path").asText());
+        assertEquals("/healthz", sidecar.at("/livenessProbe/httpGet/path").asText());
+        assertEquals("metrics", sidecar.at("/livenessProbe/httpGet/port").asText());
+
+        JsonNode service = documents.stream().filter(d -> d.path("kind").asText().equals("Service")).findFirst()
+                .orElseThrow();
+        boolean servicePort = false;
+        for (JsonNode p : service.at("/spec/ports")) {
+            servicePort |= p.path("name").asText().equals("metrics") && p.path("targetPort").asText().equals("metrics");
+        }
+        assertTrue(servicePort, "the Service has a 'metrics' port to the sidecar's: " + service);
+        JsonNode monitor = ShipFiles.yaml(ShipFiles.file("deploy/kubernetes/servicemonitor.yaml"));
+        assertEquals("ServiceMonitor", monitor.get("kind").asText());
+        assertEquals("metrics", monitor.at("/spec/endpoints/0/port").asText());
+        assertEquals("/metrics", monitor.at("/spec/endpoints/0/path").asText());
+        monitor.at("/spec/selector/matchLabels").fields().forEachRemaining(label -> assertEquals(label.getValue().asText(),
+                service.at("/metadata/labels/" + label.getKey()).asText(), "the ServiceMonitor selects the Service"));
+    }
+
+    @Test
     void podRecreation_isExplained() throws Exception {
         String comments = comments(Files.readString(YAML));
         for (String topic : List.of("recreated", "PersistentVolume", "emptyDir", "back-off", "300 s")) {
