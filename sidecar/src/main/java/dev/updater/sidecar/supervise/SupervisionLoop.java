@@ -53,10 +53,14 @@ public final class SupervisionLoop {
     /** The file the host runs: --target, the command's -jar ({@code run}) or the last install's ({@code watch}). */
     private final Targets.Target target;
     private final TargetAgreement agreement;
+    private final SidecarReport report;
+    private final ServingGate servingGate;
+    /** {@code run} only: whether the host command's agent reports into this home. */
+    private final AgentPresence agent;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
 
-    private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, Clock clock,
-                            Consumer<String> log) {
+    private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
+                            Clock clock, Consumer<String> log) {
         this.home = home;
         this.settings = settings;
         this.mode = mode;
@@ -67,19 +71,23 @@ public final class SupervisionLoop {
         this.context = new SwapContext(home, settings.keepBackups(), clock, log);
         this.target = Objects.requireNonNull(settings.target(), "settings.target(): the command resolves it first");
         this.agreement = new TargetAgreement(home, target, staged);
+        this.report = new SidecarReport(home, command == null ? "watch" : "run", settings.policy(), clock, log);
+        this.servingGate = new ServingGate(home, settings.gate(), mode, report, clock, log);
+        this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
+                System.getenv(), report, clock, log);
     }
 
     /** {@code run}: the host is this sidecar's child, started with {@code command}; {@code settings} name the target. */
     public static SupervisionLoop ofChild(UpdateHome home, SidecarSettings settings, List<String> command,
                                           Clock clock, Consumer<String> log) {
-        return new SupervisionLoop(home, settings, new ChildProcessMode(home, settings, command, clock, log), clock,
-                log);
+        return new SupervisionLoop(home, settings, new ChildProcessMode(home, settings, command, clock, log), command,
+                clock, log);
     }
 
     /** {@code watch}: the container runtime starts the host; {@code settings} name the target. */
     public static SupervisionLoop ofContainer(UpdateHome home, SidecarSettings settings, Clock clock,
                                               Consumer<String> log) {
-        return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), clock, log);
+        return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), null, clock, log);
     }
 
     private enum Kind { STOPPING, HOST_EXITED, STAGED, APPLY, ROLLBACK }
@@ -99,6 +107,10 @@ public final class SupervisionLoop {
             HomeGuard.checkSameFileSystem(home, target.path());
             Targets.refuseOtherJournalTarget(home, target);
             mode.takeOver();
+            report.start();
+            if (agent != null) {
+                agent.checkCommand();
+            }
             giveUpIfMust(new Recovery(context, mode).recover());
             while (!mode.stopping()) {
                 if (mode.hostDown()) {
@@ -107,6 +119,7 @@ public final class SupervisionLoop {
                         break;
                     }
                 }
+                servingGate.checkAtStart();
                 Event event = awaitEvent();
                 if (event.kind() == Kind.HOST_EXITED && !mode.stopping() && !installsAfterExit(event.exitCode())) {
                     log.accept("the host exited with code " + event.exitCode() + "; the sidecar exits with it");
@@ -133,12 +146,16 @@ public final class SupervisionLoop {
             if (due != null && hostStateKnown()) {
                 return new Event(due, 0);
             }
+            if (agent != null) {
+                agent.poll(mode.servingHost());
+            }
+            sayWhatWaits();
             Thread.sleep(POLL_MILLIS);
         }
     }
 
     /** An operator's request that waits, or a staged release that is due; null when nothing is. */
-    private Kind due() {
+    private Kind due() throws InterruptedException {
         if (operator.rollbackWaiting()) {
             return Kind.ROLLBACK;
         }
@@ -147,7 +164,26 @@ public final class SupervisionLoop {
         }
         // staged.json first: usually absent, so the agent record is not looked at every poll; the
         // agreement before the host is stopped, so a disagreement never stops it for nothing
-        return installsNow() && staged.installable().isPresent() && agreement.holds() ? Kind.STAGED : null;
+        return installsNow() && staged.installable().isPresent() && agreement.holds()
+                && servingGate.allowsInstall(staged.installable().get().version().toString()) ? Kind.STAGED : null;
+    }
+
+    /**
+     * {@code --apply manual}, or a release the agent marked for approval: the release waits for the
+     * operator, said once per release with the exact command, and shown by {@code status}.
+     */
+    private void sayWhatWaits() {
+        Optional<StagedRelease> current = staged.current();
+        boolean waits = current.isPresent() && (settings.policy().kind() == ApplyPolicy.Kind.MANUAL
+                || current.get().needsApproval());
+        String command = "updater-sidecar apply --home " + home.dir();
+        if (waits) {
+            staged.once(current.get().version() + " is staged and waits for approval (apply="
+                    + (current.get().needsApproval() && current.get().approvalReason() != null
+                    ? settings.policy() + "; " + current.get().approvalReason() : settings.policy())
+                    + "): install it with '" + command + "'");
+        }
+        report.waitingFor(waits ? "apply: " + command : null);
     }
 
     /** on-exit swaps ahead where the mode may swap under a running host; otherwise only when the host may be stopped. */
@@ -215,6 +251,11 @@ public final class SupervisionLoop {
             operator.refuse(approved.get().version(), agreement.conflict());
             return Optional.empty();
         }
+        if (!servingGate.allowsInstall(approved.get().version().toString())) {
+            operator.refuse(approved.get().version(), "Refused to install " + approved.get().version() + ": "
+                    + servingGate.failure());
+            return Optional.empty();
+        }
         mode.stopHost("to install " + approved.get().version() + " (apply)");
         return install(approved.get(), true);
     }
@@ -238,7 +279,8 @@ public final class SupervisionLoop {
             return Optional.empty();
         }
         Optional<StagedRelease> due = staged.installable();
-        return due.isPresent() ? install(due.get(), false) : Optional.empty();
+        return due.isPresent() && servingGate.allowsInstall(due.get().version().toString())
+                ? install(due.get(), false) : Optional.empty();
     }
 
     private Optional<Outcome> install(StagedRelease release, boolean approved)
@@ -251,6 +293,9 @@ public final class SupervisionLoop {
     }
 
     private void giveUpIfMust(Optional<Outcome> outcome) throws UpdaterException, InterruptedException {
+        if (outcome.isPresent() && outcome.get() instanceof Outcome.GateUnsatisfied unsatisfied) {
+            servingGate.failedForServing(unsatisfied.host(), unsatisfied.gateReason());
+        }
         if (outcome.isPresent() && outcome.get().mustStop()) {
             mode.stopHost("because no healthy version is left");
             throw new UpdaterException(ErrorCode.HOST_UNHEALTHY, outcome.get().message());

@@ -1,0 +1,40 @@
+package dev.updater.core.home;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code sidecar.json}: what the running sidecar sees and cannot fix by itself, for {@code status}.
+ * Written by the sidecar when it starts and whenever a problem appears or goes away; read only while
+ * the sidecar holds {@code sidecar.lock} (a record left by a stopped sidecar says nothing now).
+ *
+ * <pre>{@code
+ * {"pid":4242,"startedAt":"2026-02-07T12:00:00Z","mode":"run","applyPolicy":"manual",
+ *  "waitingFor":"apply: updater-sidecar apply --home /var/lib/app/updates",
+ *  "problems":[{"code":"gate-misconfigured","message":"…","since":"2026-02-07T12:00:05Z"}]}
+ * }</pre>
+ *
+ * @param pid the sidecar's pid
+ * @param startedAt when it started
+ * @param mode {@code run} or {@code watch}
+ * @param applyPolicy its {@code --apply} policy as given ({@code manual}, {@code immediate}, …)
+ * @param waitingFor what an install waits for, or null: {@code apply: updater-sidecar apply --home …}
+ * @param problems what the operator must fix, oldest first
+ */
+public record SidecarRecord(long pid, Instant startedAt, String mode, String applyPolicy, String waitingFor,
+                            List<Problem> problems) {
+    public SidecarRecord {
+        problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /**
+     * One thing the operator must fix.
+     *
+     * @param code stable, for scripts: {@code gate-misconfigured}, {@code previous-unhealthy},
+     *     {@code agent-home-differs}, {@code no-agent}, {@code agent-missing}
+     * @param message one sentence: what is wrong, the value, what to check
+     * @param since when it was first seen
+     */
+    public record Problem(String code, String message, Instant since) {
+    }
+}
