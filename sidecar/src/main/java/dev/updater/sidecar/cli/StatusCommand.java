@@ -8,6 +8,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.SidecarRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code updater-sidecar status}: what runs, what is installed, staged and quarantined, and the last swap. */
@@ -80,6 +82,16 @@ final class StatusCommand implements Callable<Integer> {
         sidecar.put("running", s.sidecarPid().isPresent());
         putLong(sidecar, "pid", s.sidecarPid().isPresent() && s.sidecarPid().getAsLong() > 0
                 ? s.sidecarPid().getAsLong() : null);
+        SidecarRecord sr = s.sidecar();
+        sidecar.put("applyPolicy", sr == null ? null : sr.applyPolicy());
+        sidecar.put("waitingFor", sr == null ? null : sr.waitingFor());
+        ArrayNode problems = sidecar.putArray("problems");
+        for (SidecarRecord.Problem p : sr == null ? List.<SidecarRecord.Problem>of() : sr.problems()) {
+            ObjectNode o = problems.addObject();
+            o.put("code", p.code());
+            o.put("message", p.message());
+            putInstant(o, "since", p.since());
+        }
 
         ObjectNode running = root.putObject("running");
         AgentRecord a = s.agent();
@@ -121,6 +133,7 @@ final class StatusCommand implements Callable<Integer> {
             ObjectNode q = quarantined.addObject();
             q.put("version", e.version());
             q.put("reason", e.reason());
+            q.put("held", e.held());
             putInstant(q, "at", e.at());
         }
 
@@ -166,6 +179,15 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Home:         " + s.home().dir());
         out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
                 : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : "")));
+        SidecarRecord sr = s.sidecar();
+        if (sr != null) {
+            out.println("Apply policy: " + Printable.of(sr.applyPolicy())
+                    + (sr.waitingFor() == null ? "" : "; waiting for: " + Printable.of(sr.waitingFor())));
+            for (SidecarRecord.Problem p : sr.problems()) {
+                out.println("Problem:      " + Printable.of(p.message(), Printable.MAX_LINE_LENGTH) + " (since "
+                        + time(p.since()) + ")");
+            }
+        }
         if (s.hostLockProblem() != null) {
             out.println("Host:         unknown: " + s.hostLockProblem());
         } else if (a == null) {
@@ -183,9 +205,11 @@ final class StatusCommand implements Callable<Integer> {
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")" + (st.needsApproval()
-                    ? ", waits for 'updater-sidecar apply'"
-                            + (st.approvalReason() == null ? "" : ": " + Printable.of(st.approvalReason()))
+            boolean manual = sr != null && "manual".equals(sr.applyPolicy());
+            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")"
+                    + (st.needsApproval() || manual ? ", waits for 'updater-sidecar apply --home " + s.home().dir() + "'"
+                            + (st.approvalReason() != null ? ": " + Printable.of(st.approvalReason())
+                            : manual ? " (apply=manual)" : "")
                     : ", installs as the apply policy says"));
         }
         if (a != null) {
@@ -200,7 +224,7 @@ final class StatusCommand implements Callable<Integer> {
             for (int n = 0; n < s.quarantine().versions().size(); n++) {
                 Quarantine.Entry e = s.quarantine().versions().get(n);
                 out.println((n == 0 ? "Quarantined:  " : "              ") + Printable.of(e.version()) + " ("
-                        + Printable.of(e.reason()) + ")");
+                        + (e.held() ? "held back: " : "") + Printable.of(e.reason()) + ")");
             }
         }
         out.println("Backups:      " + (s.backups().isEmpty() ? "none" : String.join(", ",

@@ -25,6 +25,7 @@ import java.util.function.Consumer;
  */
 final class AgentPresence {
     private static final String JAVAAGENT = "-javaagent:";
+    private static final String NO_AGENT = "the host command has no updater agent";
 
     private final UpdateHome home;
     private final List<String> command;
@@ -52,7 +53,8 @@ final class AgentPresence {
     void checkCommand() {
         commandProblem().ifPresent(problem -> {
             log.accept(problem);
-            report.problem(SidecarReport.AGENT_HOME_DIFFERS, problem);
+            report.problem(problem.startsWith(NO_AGENT) ? SidecarReport.AGENT_MISSING : SidecarReport.AGENT_HOME_DIFFERS,
+                    problem);
         });
     }
 
@@ -64,6 +66,9 @@ final class AgentPresence {
         RunningHost host = serving.get();
         Optional<AgentRecord> record = home.agentRecord().readQuietly();
         if (record.isPresent() && record.get().pid() == host.pid()) {
+            // the agent reports here: that proves what reading the command could only guess
+            report.clear(SidecarReport.AGENT_MISSING);
+            report.clear(SidecarReport.AGENT_HOME_DIFFERS);
             if (report.clear(SidecarReport.NO_AGENT)) {
                 log.accept("the host's agent (pid " + host.pid() + ") reported; the sidecar has its releases now");
             }
@@ -98,7 +103,7 @@ final class AgentPresence {
         }
         Optional<String> updater = agents.stream().filter(AgentPresence::isUpdaterAgent).findFirst();
         if (updater.isEmpty()) {
-            return Optional.of("the host command has no updater agent (-javaagent:…updater.jar=home=" + home.dir()
+            return Optional.of(NO_AGENT + " (-javaagent:…updater.jar=home=" + home.dir()
                     + ",manifest=…,key=…): nothing will check for releases or stage them, and this sidecar has"
                     + " nothing to install. Add it to the command after '--' (see docs/agent.md).");
         }

@@ -7,6 +7,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.SidecarRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -33,20 +34,25 @@ import java.util.OptionalLong;
  * @param quarantine versions never installed again automatically
  * @param journal the last swap transaction, or null
  * @param backups the backups, newest first
+ * @param sidecar what the running sidecar reports (its apply policy, what waits, what the operator must
+ *     fix), or null when no sidecar runs or it wrote nothing readable
  */
 public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
                          String hostLockProblem, InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
-                         List<Backup> backups) {
+                         List<Backup> backups, SidecarRecord sidecar) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
         AgentRecord agent = home.agentRecord().read().orElse(null);
         InstalledRelease installed = home.installedRecord().read()
                 .orElseGet(() -> fromTarget(agent));
         LockProbe.Probe hostLock = LockProbe.probe(home.hostLock());
-        return new HomeStatus(home, SidecarLock.holder(home), agent, hostLock.held(),
+        OptionalLong sidecarPid = SidecarLock.holder(home);
+        // a record left by a sidecar that stopped says nothing about now
+        SidecarRecord sidecar = sidecarPid.isPresent() ? home.sidecarRecord().readQuietly().orElse(null) : null;
+        return new HomeStatus(home, sidecarPid, agent, hostLock.held(),
                 hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
                 home.stagedRecord().read().orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
-                home.swapJournal().read().orElse(null), new Backups(home).list());
+                home.swapJournal().read().orElse(null), new Backups(home).list(), sidecar);
     }
 
     /** Before the first install: the target the agent reported, hashed now. */

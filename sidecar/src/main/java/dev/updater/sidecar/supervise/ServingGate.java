@@ -108,15 +108,14 @@ final class ServingGate {
                 home.agentRecord()).await(new CheckedNow(host, clock.instant()), mode::stopping);
         lastCheck = clock.instant();
         if (result.passed()) {
-            if (failure != null) {
-                log.accept("the health gate passes for the serving host now (" + result.reason() + "); updates"
-                        + " resume");
-            }
+            log.accept("the health gate passes for the serving host" + (failure == null ? "" : " now") + " (pid "
+                    + host.pid() + "): " + settings.healthUrl() + " answered 2xx"
+                    + (failure == null ? "" : "; updates resume"));
             failure = null;
             refusalsSaid.clear();
             report.clear(SidecarReport.GATE_MISCONFIGURED);
-        } else if (result.verdict() == GateResult.Verdict.FAILED && host.isAlive()) {
-            fail(host, result.reason());
+        } else if (result.verdict() == GateResult.Verdict.FAILED && host.isAlive() && failure == null) {
+            fail(host, result.reason()); // a retry that fails again keeps the first sentence: said once
         }
         // a host that exited meanwhile says nothing about the gate; the loop sees the exit
     }

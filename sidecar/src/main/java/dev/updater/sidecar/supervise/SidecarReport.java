@@ -20,8 +20,10 @@ import java.util.function.Consumer;
 final class SidecarReport {
     /** The serving host fails the health gate: nothing is installed until it passes. */
     static final String GATE_MISCONFIGURED = "gate-misconfigured";
-    /** The host command's agent writes to another home than the sidecar's --home, or has no updater agent. */
+    /** The host command's agent writes to another home than the sidecar's --home. */
     static final String AGENT_HOME_DIFFERS = "agent-home-differs";
+    /** The host command has no updater agent. */
+    static final String AGENT_MISSING = "agent-missing";
     /** No agent.json appeared within the grace period after the host started. */
     static final String NO_AGENT = "no-agent";
 

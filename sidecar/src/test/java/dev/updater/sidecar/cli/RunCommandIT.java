@@ -312,7 +312,7 @@ class RunCommandIT {
     }
 
     @Test
-    void rollbackCommand_reinstallsThePreviousVersionThroughTheRunningSidecar_andQuarantinesTheOther() throws Exception {
+    void rollbackCommand_reinstallsThePreviousVersionThroughTheRunningSidecar_andHoldsBackTheOther() throws Exception {
         fx = new SidecarFixture(dir);
         fx.run("immediate");
         fx.awaitServing("1.0.0");
@@ -320,7 +320,7 @@ class RunCommandIT {
         fx.awaitServing("1.1.0");
         fx.awaitFinishedJournal();
 
-        CliRun rollback = CliRun.run("rollback", "--home", fx.home.toString());
+        CliRun rollback = CliRun.run("rollback", "--home", fx.home.toString(), "--yes");
 
         assertEquals(0, rollback.exitCode(), rollback.toString());
         assertTrue(rollback.out().endsWith("to roll back to 1.0.0; waiting for its health gate (up to 5m).\n"
@@ -328,6 +328,9 @@ class RunCommandIT {
         assertEquals("1.0.0", Hosts.version(fx.port));
         fx.assertTargetIs(fx.v100);
         assertEquals(List.of("1.1.0"), fx.quarantined());
+        assertTrue(fx.updateHome.quarantineList().read().orElseThrow().versions().get(0).held(), "held back, not failed");
+        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0", "rolled-back 1.0.0", "held 1.1.0", "healthy 1.0.0"),
+                fx.events());
     }
 
     @Test
