@@ -167,8 +167,10 @@ class AgentConfigLoaderTest {
                 () -> load("manifest=https://h/m.json extra,key=ed25519:not base64!"));
 
         assertEquals("updater agent disabled, bad configuration: manifest \"https://h/m.json extra\" is not a URL"
-                + " (Illegal character in path); bad key=: The public key ed25519:not base64! is not valid Base64:"
-                + " Illegal base64 character 20. The host runs on without updates; see docs/agent.md.", e.getMessage());
+                + " (Illegal character in path); bad key=: Public key \"ed25519:not base64!\" has a space at character"
+                + " 12, which is not Base64; a public key is one line: ed25519:MCowBQYDK2VwAyEA and 44 more Base64"
+                + " characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints). The host runs on"
+                + " without updates; see docs/agent.md.", e.getMessage());
     }
 
     private static List<String> texts(AgentConfig config) {

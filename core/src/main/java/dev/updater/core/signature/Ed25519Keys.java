@@ -135,8 +135,10 @@ public final class Ed25519Keys {
             boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
                     || c == '/' || c == '=';
             if (!base64) {
-                throw new UpdaterException(ErrorCode.KEY_MALFORMED, start + "has " + Printable.of(String.valueOf(c))
-                        + " at character " + (TEXT_PREFIX.length() + i + 1) + ", which is not Base64; " + SHAPE + ".");
+                String shown = c == ' ' ? "a space" : Character.isWhitespace(c) ? "a line break or tab"
+                        : "'" + Printable.of(String.valueOf(c)) + "'";
+                throw new UpdaterException(ErrorCode.KEY_MALFORMED, start + "has " + shown + " at character "
+                        + (TEXT_PREFIX.length() + i + 1) + ", which is not Base64; " + SHAPE + ".");
             }
         }
         if (body.length() != SPKI_TEXT_LENGTH) {

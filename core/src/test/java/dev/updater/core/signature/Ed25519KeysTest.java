@@ -113,7 +113,7 @@ class Ed25519KeysTest {
 
         UpdaterException badBase64 = assertThrows(UpdaterException.class, () -> Ed25519Keys.parsePublicKey("ed25519:%%%"));
         assertEquals(ErrorCode.KEY_MALFORMED, badBase64.code());
-        assertEquals("Public key \"ed25519:%%%\" has % at character 9, which is not Base64; " + SHAPE + ".",
+        assertEquals("Public key \"ed25519:%%%\" has '%' at character 9, which is not Base64; " + SHAPE + ".",
                 badBase64.getMessage());
 
         OpenSsl.runOk(dir, "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.pem");

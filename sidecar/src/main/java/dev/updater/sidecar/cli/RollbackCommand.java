@@ -126,7 +126,7 @@ final class RollbackCommand implements Callable<Integer> {
                 .map(i -> i.version() == null ? "the installed version" : i.version().toString())
                 .orElse("the installed version");
         String command = "updater-sidecar rollback --home " + updateHome.dir() + " --yes";
-        if (System.console() == null) {
+        if (!interactive()) {
             throw new UpdaterException(ErrorCode.NOT_CONFIRMED, "Not rolled back: a rollback restarts the host, and"
                     + " there is no terminal to confirm it on; nothing was changed. To roll back without a"
                     + " question: " + command);
@@ -138,6 +138,19 @@ final class RollbackCommand implements Callable<Integer> {
         String answer = System.console().readLine();
         if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
             throw new CommandFailedException("Cancelled: nothing was changed; " + installed + " stays installed.");
+        }
+    }
+
+    /** A terminal to ask on: Java 22+ returns a console for redirected streams too, and says so with isTerminal(). */
+    private static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // before Java 22 a console exists only for a terminal
         }
     }
 
