@@ -102,8 +102,10 @@ final class ServingGate {
     }
 
     private void check(RunningHost host, Duration within) throws InterruptedException {
-        log.accept("checking the health gate against the serving host (pid " + host.pid() + "): "
-                + settings.healthUrl() + " answering 2xx within " + HumanUnits.setting(within));
+        if (failure == null) { // a retry while it fails is not said every 10 s
+            log.accept("checking the health gate against the serving host (pid " + host.pid() + "): "
+                    + settings.healthUrl() + " answering 2xx within " + HumanUnits.setting(within));
+        }
         GateResult result = new HealthGate(new GateSettings(settings.healthUrl(), Duration.ZERO, within),
                 home.agentRecord()).await(new CheckedNow(host, clock.instant()), mode::stopping);
         lastCheck = clock.instant();

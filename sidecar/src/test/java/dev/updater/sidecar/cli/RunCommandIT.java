@@ -112,8 +112,9 @@ class RunCommandIT {
 
         fx.stage(fx.v120exits, "1.2.0"); // staged again (an agent would not; a person might)
 
-        sidecar.awaitLine("updater-sidecar: 1.2.0 is staged but quarantined (it failed its health gate here); it is"
-                + " not installed automatically", EXIT);
+        sidecar.awaitLine("updater-sidecar: 1.2.0 is staged but quarantined (1.2.0 failed its health gate: the host"
+                + " exited with code 3 before it passed); it is not installed automatically. To allow it again:"
+                + " 'updater-sidecar allow 1.2.0 --home " + fx.home + "'", EXIT);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> Hosts.recordedPid(fx.home).orElse(-1L) == pid && "1.0.0".equals(Hosts.version(fx.port)));
         fx.assertTargetIs(fx.v100);
