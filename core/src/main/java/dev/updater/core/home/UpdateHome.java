@@ -117,12 +117,14 @@ public record UpdateHome(Path dir) {
             "sidecar.json", "sidecar.lock", "host.lock", "downloads", "releases", "backup", "requests", "handoff");
 
     /**
-     * True when the folder holds at least one file an agent or a sidecar creates in a home. A folder that
-     * holds none ({@code /tmp}, a typo'd path) is not a home: it is never given advice meant for one.
+     * True when the folder holds at least one file an agent or a sidecar creates in a home, or when that
+     * cannot be told (it cannot be searched). A folder that holds none ({@code /tmp}, a typo'd path) is
+     * not a home: it is never given advice meant for one.
      */
     public boolean holdsHomeFiles() {
         for (String name : HOME_FILE_NAMES) {
-            if (java.nio.file.Files.exists(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // a folder this user cannot look into may well be a home (another user's): only a proven absence counts
+            if (!java.nio.file.Files.notExists(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                 return true;
             }
         }

@@ -12,6 +12,8 @@ import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code rollback} on a real terminal (a pseudo-terminal made by {@code script}): it asks before it restarts anything. */
+@EnabledOnOs(value = OS.LINUX, disabledReason = "the pseudo-terminal comes from util-linux script(1)")
 class RollbackConfirmIT {
     private static final Duration EXIT = Duration.ofSeconds(30);
     private static final byte[] OLD = "app 1.0.0".getBytes(StandardCharsets.UTF_8);
