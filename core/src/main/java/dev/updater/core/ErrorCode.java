@@ -58,6 +58,10 @@ public enum ErrorCode {
     STAGED_INVALID,
     NOTHING_STAGED,
     NO_BACKUP,
+    /** {@code allow}: the version is neither quarantined nor held back. */
+    NOT_QUARANTINED,
+    /** A command that restarts the host was not confirmed: no terminal to ask on, and no {@code --yes}. */
+    NOT_CONFIRMED,
     HOST_RUNNING,
     HOST_STATE_UNKNOWN,
     HOST_NOT_STOPPED,

@@ -148,10 +148,13 @@ class AgentConfigLoaderTest {
 
         assertEquals(ErrorCode.CONFIG_INVALID, e.code());
         assertEquals("updater agent disabled, bad configuration: bad key=: Public key \"nonsense\" is neither"
-                + " ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line printed by 'updater-sidecar keygen' or"
-                + " the updater.pub file; keyfile=" + missing + " cannot be read (java.nio.file.NoSuchFileException: "
+                + " ed25519:<Base64> nor a PEM PUBLIC KEY block; a public key is one line: ed25519:MCowBQYDK2VwAyEA and"
+                + " 44 more Base64 characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints), or"
+                + " give the updater.pub file; keyfile=" + missing + " cannot be read (java.nio.file.NoSuchFileException: "
                 + missing + "); bad keyfile=" + notAKey + ": Public key \"hello\" is neither ed25519:<Base64> nor a"
-                + " PEM PUBLIC KEY block; use the line printed by 'updater-sidecar keygen' or the updater.pub file;"
+                + " PEM PUBLIC KEY block; a public key is one line: ed25519:MCowBQYDK2VwAyEA and 44 more Base64"
+                + " characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints), or give the"
+                + " updater.pub file;"
                 + " interval \"often\" is not a duration; write a number and a unit: 500ms, 5s, 10m, 1h or 30d;"
                 + " target=" + dir.resolve("app.jar") + " is not a file; point it at the artifact this host runs."
                 + " The host runs on without updates; see docs/agent.md.", e.getMessage());
@@ -164,8 +167,10 @@ class AgentConfigLoaderTest {
                 () -> load("manifest=https://h/m.json extra,key=ed25519:not base64!"));
 
         assertEquals("updater agent disabled, bad configuration: manifest \"https://h/m.json extra\" is not a URL"
-                + " (Illegal character in path); bad key=: The public key ed25519:not base64! is not valid Base64:"
-                + " Illegal base64 character 20. The host runs on without updates; see docs/agent.md.", e.getMessage());
+                + " (Illegal character in path); bad key=: Public key \"ed25519:not base64!\" has a space at character"
+                + " 12, which is not Base64; a public key is one line: ed25519:MCowBQYDK2VwAyEA and 44 more Base64"
+                + " characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints). The host runs on"
+                + " without updates; see docs/agent.md.", e.getMessage());
     }
 
     private static List<String> texts(AgentConfig config) {

@@ -2,6 +2,7 @@ package dev.updater.agent.it;
 
 import dev.updater.core.Sha256;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -154,8 +155,9 @@ class AgentIT {
         HostJvm host = start(HostJvm.JAVA_17, List.of(), "manifest=" + channel.manifestUri() + ",key=nonsense,keyfile="
                 + missing + ",initial-delay=100ms");
         String line = "updater agent disabled, bad configuration: bad key=: Public key \"nonsense\" is neither"
-                + " ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line printed by 'updater-sidecar keygen' or"
-                + " the updater.pub file; keyfile=" + missing + " cannot be read (java.nio.file.NoSuchFileException: "
+                + " ed25519:<Base64> nor a PEM PUBLIC KEY block; a public key is one line: ed25519:MCowBQYDK2VwAyEA and"
+                + " 44 more Base64 characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints), or"
+                + " give the updater.pub file; keyfile=" + missing + " cannot be read (java.nio.file.NoSuchFileException: "
                 + missing + "). The host runs on without updates; see docs/agent.md.";
         await().atMost(WAIT).until(() -> host.err().contains(line));
         assertTrue(host.out().contains("host started 1.0.0"));
@@ -165,6 +167,27 @@ class AgentIT {
         assertEquals(1, count(host.err(), "updater agent disabled"), host.err());
         assertEquals(0, count(host.err(), "updater: "), host.err());
         assertFalse(Files.exists(home.dir()), "a disabled agent writes nothing");
+    }
+
+    @Test
+    void aCutOffKey_inAnExistingHome_isRecordedAsTheLastError_forStatus_andTheHostRunsOn() throws Exception {
+        HomeFiles.createPrivateDirectories(home.dir()); // the home exists: the sidecar or an earlier run made it
+        String cut = channel.keyText().substring(0, 40);
+        HostJvm host = start(HostJvm.JAVA_17, List.of(), "manifest=" + channel.manifestUri() + ",key=" + cut);
+        String line = "updater agent disabled, bad configuration: bad key=: Public key \"" + cut + "\" has 32 Base64"
+                + " characters after ed25519:, not 60: it was cut off when copied; a public key is one line:"
+                + " ed25519:MCowBQYDK2VwAyEA and 44 more Base64 characters, 68 in all, ending in '=' (the line"
+                + " 'updater-sidecar keygen' prints). The host runs on without updates; see docs/agent.md.";
+
+        await().atMost(WAIT).until(() -> record().map(r -> line.equals(r.lastError())).orElse(false));
+
+        AgentRecord agent = record().orElseThrow();
+        assertEquals(host.pid(), agent.pid());
+        assertFalse(agent.ready());
+        assertTrue(host.err().contains(line), host.err());
+        assertTrue(host.isAlive());
+        assertFalse(Files.exists(home.channelRecord().path()), "a disabled agent records nothing but why");
+        assertFalse(Files.exists(home.stagedRecord().path()));
     }
 
     @Test

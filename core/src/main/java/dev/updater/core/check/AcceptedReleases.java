@@ -94,17 +94,18 @@ record AcceptedReleases(AcceptedVersion record, ReleaseVersion floor) {
      * record lacks (the old format, or a platform published later). Call only after
      * {@link #refuseOtherBytes} and the policy's rollback check passed.
      */
-    void remember(UpdateHome home, Manifest manifest, Instant now) throws UpdaterException {
+    void remember(UpdateHome home, Manifest manifest, Instant now, String signedBy) throws UpdaterException {
         Map<String, Sha256> offered = new TreeMap<>();
         manifest.binaries().forEach((key, artifact) -> offered.put(key, artifact.sha256()));
         ReleaseVersion accepted = record == null ? null : record.version();
         if (accepted == null || manifest.version().isNewerThan(accepted)) {
-            home.acceptedRecord().write(new AcceptedVersion(manifest.version(), offered, now));
+            home.acceptedRecord().write(new AcceptedVersion(manifest.version(), offered, now, signedBy));
         } else if (manifest.version().equals(accepted) && !record.artifacts().keySet().containsAll(offered.keySet())) {
             Map<String, Sha256> merged = new TreeMap<>(offered);
             merged.putAll(record.artifacts());
             home.acceptedRecord().write(new AcceptedVersion(record.version(), merged,
-                    record.acceptedAt() == null ? now : record.acceptedAt()));
+                    record.acceptedAt() == null ? now : record.acceptedAt(),
+                    record.signedBy() == null ? signedBy : record.signedBy()));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.download.Validators;
+import dev.updater.core.home.AcceptedVersion;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
@@ -12,12 +13,14 @@ import dev.updater.core.policy.Decision;
 import dev.updater.core.policy.PolicyInput;
 import dev.updater.core.policy.PolicyOptions;
 import dev.updater.core.policy.UpdatePolicy;
+import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.ManifestSignatures;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,6 +62,8 @@ public final class ReleaseCheck {
 
     private Validators validators = Validators.NONE;
     private Manifest lastManifest;
+    /** The key that verified the last manifest fetched, or null (unsigned, or none yet). */
+    private TrustedKey lastSigner;
 
     /** @param warnings receives warnings that do not stop the check (an unsigned manifest allowed by the operator) */
     public ReleaseCheck(Settings settings, UpdateHome home, ManifestFetcher fetcher, Clock clock,
@@ -100,7 +105,7 @@ public final class ReleaseCheck {
         }
         accepted.refuseOtherBytes(manifest);
         // A signed, unexpired manifest that is no replay moves the highest accepted version.
-        accepted.remember(home, manifest, clock.instant());
+        accepted.remember(home, manifest, clock.instant(), lastSigner == null ? null : lastSigner.text());
         return new Found(manifest, decision);
     }
 
@@ -116,6 +121,7 @@ public final class ReleaseCheck {
                     + " unconditional request for " + settings.manifestUri() + "; fix the server.");
         }
         String source = settings.manifestUri().toString();
+        lastSigner = null;
         if (settings.allowUnsigned() && settings.keys().isEmpty()) {
             warnings.accept("insecure-allow-unsigned=true: manifest " + source + " is used without checking any"
                     + " signature. Never run this way in production.");
@@ -123,12 +129,34 @@ public final class ReleaseCheck {
             warnings.accept("insecure-allow-unsigned=true: manifest " + source + " has no signature and is used"
                     + " anyway. Never run this way in production.");
         } else {
-            ManifestSignatures.verify(fetched.manifest(), fetched.signatureOrNull(), settings.keys(), source);
+            lastSigner = ManifestSignatures.verify(fetched.manifest(), fetched.signatureOrNull(), settings.keys(),
+                    knownKeys(), source);
         }
         Manifest manifest = ManifestParser.parse(fetched.manifest(), source);
         validators = fetched.validators();
         lastManifest = manifest;
         return manifest;
+    }
+
+    /**
+     * Keys known here besides the trusted ones, tried only to name the signer when the trusted keys fail
+     * (a {@code key=} changed to the wrong key): the key that signed the manifest this home accepted last,
+     * and the keys channel.json names. Never trusted.
+     */
+    private List<TrustedKey> knownKeys() {
+        List<String> texts = new ArrayList<>();
+        home.acceptedRecord().readQuietly().map(AcceptedVersion::signedBy).ifPresent(texts::add);
+        home.channelRecord().readQuietly().ifPresent(channel -> texts.addAll(
+                channel.trustedKeys() == null ? List.of() : channel.trustedKeys()));
+        List<TrustedKey> known = new ArrayList<>();
+        for (String text : texts) {
+            try {
+                known.add(TrustedKey.of(Ed25519Keys.parsePublicKey(text)));
+            } catch (UpdaterException e) {
+                // a key that does not parse names no signer
+            }
+        }
+        return known;
     }
 
     private Set<ReleaseVersion> quarantined() throws UpdaterException {

@@ -23,8 +23,17 @@ import java.util.TreeMap;
  * @param artifacts SHA-256 of each artifact of that version, by platform key ({@code any},
  *     {@code linux-x64}, …); empty in a record of the old format
  * @param acceptedAt when it was accepted
+ * @param signedBy the public key ({@code ed25519:…}) that signed that manifest, or null (an older record,
+ *     an unsigned channel); used only to name the signer when a later manifest fails the trusted keys,
+ *     never to trust anything
  */
-public record AcceptedVersion(ReleaseVersion version, Map<String, Sha256> artifacts, Instant acceptedAt) {
+public record AcceptedVersion(ReleaseVersion version, Map<String, Sha256> artifacts, Instant acceptedAt,
+                              String signedBy) {
+    /** A record that does not say which key signed. */
+    public AcceptedVersion(ReleaseVersion version, Map<String, Sha256> artifacts, Instant acceptedAt) {
+        this(version, artifacts, acceptedAt, null);
+    }
+
     public AcceptedVersion {
         if (version == null) {
             throw new IllegalArgumentException("it has no \"version\"");

@@ -39,6 +39,10 @@ public record HistoryEvent(Instant at, Kind event, ReleaseVersion version, Relea
         ROLLED_BACK("rolled-back"),
         /** A version was quarantined: never installed again automatically. */
         QUARANTINED("quarantined"),
+        /** An operator rolled back from a version: held back, never installed again automatically (a choice, not a failed gate). */
+        HELD("held"),
+        /** An operator lifted a quarantine or a hold ({@code updater-sidecar allow}). */
+        ALLOWED("allowed"),
         /** Something was refused or went wrong; {@code detail} says what. */
         FAILED("failed");
 

@@ -1,16 +1,45 @@
 package dev.updater.core.home;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
- * {@code sidecar.json}: the running sidecar ({@code run} or {@code watch}) as it describes itself to
- * {@code status}: its pid, when it started and its metrics endpoint. Written once at start, after the
- * endpoint was opened or refused; a record whose pid does not hold {@code sidecar.lock} is stale.
+ * {@code sidecar.json}: what the running sidecar sees and cannot fix by itself, for {@code status}.
+ * Written by the sidecar when it starts and whenever a problem appears or goes away; read only while
+ * the sidecar holds {@code sidecar.lock} (a record left by a stopped sidecar says nothing now).
  *
- * @param pid the sidecar's process id
- * @param startedAt when the sidecar started
+ * <pre>{@code
+ * {"pid":4242,"startedAt":"2026-02-07T12:00:00Z","mode":"run","applyPolicy":"manual",
+ *  "waitingFor":"apply: updater-sidecar apply --home /var/lib/app/updates",
+ *  "problems":[{"code":"gate-misconfigured","message":"…","since":"2026-02-07T12:00:05Z"}],
+ *  "metricsUrl":"http://127.0.0.1:9400/metrics"}
+ * }</pre>
+ *
+ * @param pid the sidecar's pid
+ * @param startedAt when it started
+ * @param mode {@code run} or {@code watch}
+ * @param applyPolicy its {@code --apply} policy as given ({@code manual}, {@code immediate}, …)
+ * @param waitingFor what an install waits for, or null: {@code apply: updater-sidecar apply --home …}
+ * @param problems what the operator must fix, oldest first (a metrics port in use is one of them)
  * @param metricsUrl where {@code /metrics} answers ({@code http://127.0.0.1:9400/metrics}), or null when it does not
- * @param metricsProblem why the endpoint asked for with {@code --metrics-port} is not open (the port is in use), or null
  */
-public record SidecarRecord(long pid, Instant startedAt, String metricsUrl, String metricsProblem) {
+public record SidecarRecord(long pid, Instant startedAt, String mode, String applyPolicy, String waitingFor,
+                            List<Problem> problems, String metricsUrl) {
+    /** The problem code of a metrics endpoint that could not be opened (its port in use). */
+    public static final String METRICS_UNAVAILABLE = "metrics-unavailable";
+
+    public SidecarRecord {
+        problems = problems == null ? List.of() : List.copyOf(problems);
+    }
+
+    /**
+     * One thing the operator must fix.
+     *
+     * @param code stable, for scripts: {@code gate-misconfigured}, {@code previous-unhealthy},
+     *     {@code agent-home-differs}, {@code no-agent}, {@code agent-missing}, {@code metrics-unavailable}
+     * @param message one sentence: what is wrong, the value, what to check
+     * @param since when it was first seen
+     */
+    public record Problem(String code, String message, Instant since) {
+    }
 }

@@ -106,9 +106,29 @@ public record UpdateHome(Path dir) {
         return dir.resolve("sidecar.lock");
     }
 
-    /** {@code sidecar.json}: the running sidecar's pid and metrics endpoint, for {@code status}. */
+    /** {@code sidecar.json}: what the running sidecar sees and the operator must fix ({@link SidecarRecord}). */
     public HomeRecordFile<SidecarRecord> sidecarRecord() {
         return record("sidecar.json", SidecarRecord.class);
+    }
+
+    /** The names an agent or a sidecar creates in a home: a folder holding none of them is no update home. */
+    private static final java.util.List<String> HOME_FILE_NAMES = java.util.List.of("agent.json", "staged.json",
+            "installed.json", "accepted.json", "channel.json", "journal.json", "history.jsonl", "quarantine.json",
+            "sidecar.json", "sidecar.lock", "host.lock", "downloads", "releases", "backup", "requests", "handoff");
+
+    /**
+     * True when the folder holds at least one file an agent or a sidecar creates in a home, or when that
+     * cannot be told (it cannot be searched). A folder that holds none ({@code /tmp}, a typo'd path) is
+     * not a home: it is never given advice meant for one.
+     */
+    public boolean holdsHomeFiles() {
+        for (String name : HOME_FILE_NAMES) {
+            // a folder this user cannot look into may well be a home (another user's): only a proven absence counts
+            if (!java.nio.file.Files.notExists(dir.resolve(name), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- the swap's records (journal.json, quarantine.json, backup/<folder>/backup.json), typed

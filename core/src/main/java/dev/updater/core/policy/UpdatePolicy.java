@@ -53,7 +53,8 @@ public final class UpdatePolicy {
         }
         if (in.quarantined().contains(offered)) {
             return new Decision.Refused(Decision.Reason.QUARANTINED, offered, "Release " + offered
-                    + " failed its health gate on this host before and is quarantined; publish a newer release.");
+                    + " is quarantined on this host (it failed its health gate here, or an operator rolled back from"
+                    + " it); allow it again with 'updater-sidecar allow " + offered + "', or publish a newer release.");
         }
         if (offered.isPreRelease() && !running.isPreRelease() && !in.options().allowPreRelease()) {
             return new Decision.Refused(Decision.Reason.PRE_RELEASE, offered, "Release " + offered

@@ -27,6 +27,13 @@ import java.util.regex.Pattern;
  */
 public final class Ed25519Keys {
     public static final String TEXT_PREFIX = "ed25519:";
+    /** The Base64 of the SPKI header every Ed25519 public key starts with (12 bytes: 16 characters). */
+    private static final String SPKI_BASE64 = "MCowBQYDK2VwAyEA";
+    /** The Base64 length of a whole Ed25519 SPKI: 44 bytes, 60 characters, the last one '='. */
+    private static final int SPKI_TEXT_LENGTH = 60;
+    /** The shape an operator should see next to what is wrong. */
+    private static final String SHAPE = "a public key is one line: ed25519:" + SPKI_BASE64 + " and 44 more Base64"
+            + " characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints)";
     private static final String ALGORITHM = "Ed25519";
     private static final Pattern PEM = Pattern.compile(
             "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
@@ -76,13 +83,14 @@ public final class Ed25519Keys {
         String trimmed = text == null ? "" : text.strip();
         byte[] der;
         if (trimmed.startsWith(TEXT_PREFIX)) {
-            der = base64(trimmed.substring(TEXT_PREFIX.length()), "public key " + abbreviate(trimmed));
+            der = textKey(trimmed);
         } else if (trimmed.startsWith("-----BEGIN")) {
             der = pemBlock(trimmed, "PUBLIC KEY");
         } else {
             throw new UpdaterException(ErrorCode.KEY_MALFORMED, "Public key \"" + abbreviate(trimmed)
-                    + "\" is neither ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line printed by"
-                    + " 'updater-sidecar keygen' or the updater.pub file.");
+                    + "\" is neither ed25519:<Base64> nor a PEM PUBLIC KEY block"
+                    + (trimmed.startsWith(SPKI_BASE64) ? " (it lacks the prefix ed25519:)" : "") + "; " + SHAPE
+                    + ", or give the updater.pub file.");
         }
         try {
             return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
@@ -112,6 +120,37 @@ public final class Ed25519Keys {
                     + e.getMessage() + "); create one with 'updater-sidecar keygen' or"
                     + " 'openssl genpkey -algorithm ed25519'.", e);
         }
+    }
+
+    /**
+     * {@code ed25519:} and the Base64 of the 44-byte SPKI: say what is wrong with the text itself (a key
+     * cut off when copied, a character that is no Base64, another kind of key) rather than what the
+     * JDK's decoder says ("IOException: null").
+     */
+    private static byte[] textKey(String trimmed) throws UpdaterException {
+        String body = trimmed.substring(TEXT_PREFIX.length());
+        String start = "Public key \"" + abbreviate(trimmed) + "\" ";
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            boolean base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+                    || c == '/' || c == '=';
+            if (!base64) {
+                String shown = c == ' ' ? "a space" : Character.isWhitespace(c) ? "a line break or tab"
+                        : "'" + Printable.of(String.valueOf(c)) + "'";
+                throw new UpdaterException(ErrorCode.KEY_MALFORMED, start + "has " + shown + " at character "
+                        + (TEXT_PREFIX.length() + i + 1) + ", which is not Base64; " + SHAPE + ".");
+            }
+        }
+        if (body.length() != SPKI_TEXT_LENGTH) {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, start + "has " + body.length() + " Base64 characters"
+                    + " after ed25519:, not " + SPKI_TEXT_LENGTH + (body.length() < SPKI_TEXT_LENGTH
+                    ? ": it was cut off when copied" : ": something was added to it") + "; " + SHAPE + ".");
+        }
+        if (!body.startsWith(SPKI_BASE64)) {
+            throw new UpdaterException(ErrorCode.KEY_MALFORMED, start + "does not start with " + SPKI_BASE64
+                    + ", as every Ed25519 public key does: it is another kind of key, or not a key; " + SHAPE + ".");
+        }
+        return base64(body, "public key " + abbreviate(trimmed));
     }
 
     private static byte[] pemBlock(String text, String label) throws UpdaterException {

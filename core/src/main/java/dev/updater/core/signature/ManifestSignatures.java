@@ -48,6 +48,16 @@ public final class ManifestSignatures {
      */
     public static TrustedKey verify(byte[] data, byte[] signatureFile, List<TrustedKey> trusted, String source)
             throws UpdaterException {
+        return verify(data, signatureFile, trusted, List.of(), source);
+    }
+
+    /**
+     * As {@link #verify(byte[], byte[], List, String)}; when no trusted key verifies, {@code known} keys
+     * (never trusted: the host's channel.json, an operator's other keys) are tried only to name the key
+     * that did sign, so the operator sees both sides of a key mix-up.
+     */
+    public static TrustedKey verify(byte[] data, byte[] signatureFile, List<TrustedKey> trusted, List<TrustedKey> known,
+                                    String source) throws UpdaterException {
         if (signatureFile == null || signatureFile.length == 0) {
             throw new UpdaterException(ErrorCode.SIGNATURE_MISSING, "Manifest " + source
                     + " has no signature (" + source + ".sig); publish it with 'updater-sidecar publish', or"
@@ -65,8 +75,18 @@ public final class ManifestSignatures {
         }
         List<String> ids = new ArrayList<>();
         trusted.forEach(key -> ids.add(key.id()));
+        String trustedIds = String.join(", ", ids);
+        for (TrustedKey key : known) {
+            if (!ids.contains(key.id()) && verifies(data, raw, key)) {
+                throw new UpdaterException(ErrorCode.SIGNATURE_INVALID, "The signature of manifest " + source
+                        + " does not match any trusted key (" + trustedIds + "): it was signed by key " + key.id()
+                        + " (" + key.text() + "), which is known here but not trusted. If that is the publisher's key,"
+                        + " trust it (key=" + key.text() + "); otherwise re-sign the release with a trusted key."
+                        + " Nothing was installed.");
+            }
+        }
         throw new UpdaterException(ErrorCode.SIGNATURE_INVALID, "The signature of manifest " + source
-                + " does not match any trusted key (" + String.join(", ", ids) + "): the manifest was changed after"
+                + " does not match any trusted key (" + trustedIds + "): the manifest was changed after"
                 + " signing or signed by a key this host does not trust. Nothing was installed.");
     }
 

@@ -1,5 +1,7 @@
 package dev.updater.core.check;
 
+import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
@@ -219,9 +221,31 @@ class ReleaseCheckTest {
 
         AcceptedVersion accepted = home.acceptedRecord().read().orElseThrow();
         assertEquals(new AcceptedVersion(ReleaseVersion.parse("1.2.0"), Map.of("any", Sha256.ofBytes(RELEASE_1_2_0)),
-                Instant.parse("2025-01-01T00:00:00Z")), accepted);
+                Instant.parse("2025-01-01T00:00:00Z"), channel.keyText()), accepted);
         channel.publish("1.2.0", bytes("other bytes"));
         assertEquals(ErrorCode.RELEASE_CHANGED, assertThrows(UpdaterException.class, () -> check("1.0.0")).code());
+    }
+
+    @Test
+    void aKeyChangedToTheWrongOne_namesTheTrustedKey_andTheKeyThatSignedTheReleaseAcceptedBefore() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        check("1.0.0"); // accepted, signed by the channel's key
+        channel.publish("1.2.0", RELEASE_1_2_0);
+        TrustedKey typo = TrustedKey.of(Ed25519Keys.generate().getPublic()); // the operator's new key= is another key
+        byte[] acceptedBefore = Files.readAllBytes(home.acceptedRecord().path());
+
+        ReleaseCheck.Settings settings = new ReleaseCheck.Settings(channel.manifestUri(), List.of(typo), false,
+                ReleaseVersion.parse("1.1.0"), "host-1", PolicyOptions.DEFAULTS, Platform.current());
+        UpdaterException e = assertThrows(UpdaterException.class, () -> new ReleaseCheck(settings, home,
+                new ManifestFetcher(DownloadOptions.defaults().withRetries(0)), Clock.fixed(NOW, ZoneOffset.UTC),
+                warnings::add).check());
+
+        assertEquals(ErrorCode.SIGNATURE_INVALID, e.code());
+        assertEquals("The signature of manifest " + channel.manifestUri() + " does not match any trusted key ("
+                + typo.id() + "): it was signed by key " + channel.key().id() + " (" + channel.keyText() + "), which"
+                + " is known here but not trusted. If that is the publisher's key, trust it (key=" + channel.keyText()
+                + "); otherwise re-sign the release with a trusted key. Nothing was installed.", e.getMessage());
+        assertArrayEquals(acceptedBefore, Files.readAllBytes(home.acceptedRecord().path()), "nothing was accepted");
     }
 
     private ReleaseCheck.Found check(String running) throws UpdaterException {

@@ -14,6 +14,7 @@ import java.util.Base64;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,16 +75,45 @@ class Ed25519KeysTest {
         assertEquals(Ed25519Keys.toPem(pair.getPublic()), derived);
     }
 
+    private static final String SHAPE = "a public key is one line: ed25519:MCowBQYDK2VwAyEA and 44 more Base64"
+            + " characters, 68 in all, ending in '=' (the line 'updater-sidecar keygen' prints)";
+
+    @Test
+    void parsePublicKey_ofAKeyCutOffWhenCopied_saysItsLengthAndTheShape_notWhatTheDecoderSaid() {
+        String whole = Ed25519Keys.toText(Ed25519Keys.generate().getPublic());
+        String cut = whole.substring(0, 40);
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> Ed25519Keys.parsePublicKey(cut));
+
+        assertEquals(ErrorCode.KEY_MALFORMED, e.code());
+        assertEquals("Public key \"" + cut + "\" has 32 Base64 characters after ed25519:, not 60: it was cut off"
+                + " when copied; " + SHAPE + ".", e.getMessage());
+        assertFalse(e.getMessage().contains("IOException"), e.getMessage());
+    }
+
+    @Test
+    void parsePublicKey_ofAnotherKindOfKey_saysItsStartIsNotEd25519s() {
+        String ed25519 = Ed25519Keys.toText(Ed25519Keys.generate().getPublic());
+        // an X25519 key has the same length; only its algorithm identifier (K2Vu, not K2Vw) differs
+        String rsaLike = ed25519.replace("MCowBQYDK2VwAyEA", "MCowBQYDK2VuAyEA");
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> Ed25519Keys.parsePublicKey(rsaLike));
+
+        assertEquals("Public key \"" + rsaLike.substring(0, 37) + "...\" does not start with MCowBQYDK2VwAyEA, as"
+                + " every Ed25519 public key does: it is another kind of key, or not a key; " + SHAPE + ".",
+                e.getMessage());
+    }
+
     @Test
     void parsePublicKey_refusesOtherFormsAndAlgorithms_withWhatToDo() throws Exception {
         UpdaterException noPrefix = assertThrows(UpdaterException.class, () -> Ed25519Keys.parsePublicKey("MCowBQYDK2Vw"));
         assertEquals(ErrorCode.KEY_MALFORMED, noPrefix.code());
-        assertEquals("Public key \"MCowBQYDK2Vw\" is neither ed25519:<Base64> nor a PEM PUBLIC KEY block; use the line"
-                + " printed by 'updater-sidecar keygen' or the updater.pub file.", noPrefix.getMessage());
+        assertEquals("Public key \"MCowBQYDK2Vw\" is neither ed25519:<Base64> nor a PEM PUBLIC KEY block; " + SHAPE
+                + ", or give the updater.pub file.", noPrefix.getMessage());
 
         UpdaterException badBase64 = assertThrows(UpdaterException.class, () -> Ed25519Keys.parsePublicKey("ed25519:%%%"));
         assertEquals(ErrorCode.KEY_MALFORMED, badBase64.code());
-        assertTrue(badBase64.getMessage().startsWith("The public key ed25519:%%% is not valid Base64"),
+        assertEquals("Public key \"ed25519:%%%\" has '%' at character 9, which is not Base64; " + SHAPE + ".",
                 badBase64.getMessage());
 
         OpenSsl.runOk(dir, "genpkey", "-algorithm", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "ec.pem");

@@ -45,6 +45,36 @@ class ManifestSignaturesTest {
     }
 
     @Test
+    void verify_byAKeyKnownButNotTrusted_namesTheTrustedKeysAndTheKeyThatSigned() throws Exception {
+        KeyPair other = Ed25519Keys.generate();
+        TrustedKey signer = TrustedKey.of(other.getPublic());
+        TrustedKey unrelated = TrustedKey.of(Ed25519Keys.generate().getPublic());
+        byte[] sig = ManifestSignatures.sign(manifest, other.getPrivate());
+
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> ManifestSignatures.verify(manifest, sig, List.of(trusted), List.of(unrelated, signer), SRC));
+
+        assertEquals(ErrorCode.SIGNATURE_INVALID, e.code());
+        assertEquals("The signature of manifest " + SRC + " does not match any trusted key (" + trusted.id()
+                + "): it was signed by key " + signer.id() + " (" + signer.text() + "), which is known here but not"
+                + " trusted. If that is the publisher's key, trust it (key=" + signer.text() + "); otherwise re-sign"
+                + " the release with a trusted key. Nothing was installed.", e.getMessage());
+    }
+
+    @Test
+    void verify_whenNoKnownKeySigned_saysItWasChangedOrSignedByAnUnknownKey() throws Exception {
+        byte[] sig = ManifestSignatures.sign(manifest, Ed25519Keys.generate().getPrivate());
+        TrustedKey unrelated = TrustedKey.of(Ed25519Keys.generate().getPublic());
+
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> ManifestSignatures.verify(manifest, sig, List.of(trusted), List.of(unrelated), SRC));
+
+        assertEquals("The signature of manifest " + SRC + " does not match any trusted key (" + trusted.id()
+                + "): the manifest was changed after signing or signed by a key this host does not trust."
+                + " Nothing was installed.", e.getMessage());
+    }
+
+    @Test
     void verify_refusesAManifestChangedAfterSigning_evenByOneByte() throws Exception {
         byte[] sig = ManifestSignatures.sign(manifest, pair.getPrivate());
         byte[] tampered = manifest.clone();

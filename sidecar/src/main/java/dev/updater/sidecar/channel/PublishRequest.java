@@ -20,6 +20,7 @@ import java.util.Objects;
  * @param expiresIn the manifest expires this long after the release date, or null for never
  * @param rolloutPercent the share of hosts that take the release, or null for all
  * @param force replace a manifest of an equal or greater version, and artifacts of the same name
+ * @param allowVersionMismatch publish an artifact whose Implementation-Version or file name names another version
  */
 public record PublishRequest(
         ReleaseVersion version,
@@ -34,7 +35,8 @@ public record PublishRequest(
         Instant releaseDate,
         Duration expiresIn,
         Double rolloutPercent,
-        boolean force) {
+        boolean force,
+        boolean allowVersionMismatch) {
 
     public PublishRequest {
         Objects.requireNonNull(version, "version");
@@ -43,5 +45,13 @@ public record PublishRequest(
         artifacts = new LinkedHashMap<>(artifacts);
         features = List.copyOf(features);
         fixes = List.copyOf(fixes);
+    }
+
+    /** A request that checks the artifacts' own versions against {@code version}. */
+    public PublishRequest(ReleaseVersion version, Map<String, Path> artifacts, Path keyFile, Path outDir, URI baseUrl,
+                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                          Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force) {
+        this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
+                expiresIn, rolloutPercent, force, false);
     }
 }

@@ -165,6 +165,11 @@ public final class Publisher {
             } catch (IOException e) {
                 problems.add("artifact " + file + " cannot be read: " + e);
             }
+            if (!request.allowVersionMismatch() && Files.isRegularFile(file)) {
+                ArtifactVersions.mismatches(file, request.version()).forEach(mismatch -> problems.add(mismatch
+                        + "; publish the artifact built as " + request.version()
+                        + ", or pass --allow-version-mismatch if it really is that release"));
+            }
         }
         if (request.rolloutPercent() != null
                 && !(request.rolloutPercent() >= 0 && request.rolloutPercent() <= 100)) {

@@ -186,6 +186,9 @@ final class ApplyCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
         });
         screens.offer(offer, clock.instant());
+        if (offer.decision() instanceof Decision.Refused refused && refused.reason() == Decision.Reason.QUARANTINED) {
+            throw new CommandFailedException(notAllowed(updateHome, refused.offered()));
+        }
         if (!(offer.decision() instanceof Decision.Install install)) {
             return null;
         }
@@ -211,6 +214,16 @@ final class ApplyCommand implements Callable<Integer> {
         } finally {
             bar.finish();
         }
+    }
+
+    /** Why a quarantined or held-back release is not installed, and the command that allows it again. */
+    private static String notAllowed(UpdateHome updateHome, ReleaseVersion version) throws UpdaterException {
+        Optional<Quarantine.Entry> entry = updateHome.quarantineList().read().orElse(Quarantine.NONE)
+                .entry(version.toString());
+        String why = entry.map(e -> e.label() + " (" + Printable.of(e.reason()) + ")").orElse("quarantined");
+        return "Not installed: " + version + " is " + why + " on this host, and is not installed again until it is"
+                + " allowed: run 'updater-sidecar allow " + version + " --home " + updateHome.dir() + "', then apply"
+                + " again.";
     }
 
     private void confirmOrCancel(PrintWriter out, String version, boolean staged) {

@@ -37,6 +37,10 @@ final class HomeOption {
             throw new UpdaterException(ErrorCode.IO, "There is no update home at " + updateHome.dir()
                     + "; check --home (the agent's home=).");
         }
+        if (!updateHome.holdsHomeFiles()) {
+            // before the ownership check: /tmp or a typo'd path must never get advice meant for a home (chmod 700)
+            throw HomeGuard.notAHome(updateHome, "check --home (the agent's home=).");
+        }
         remember(HomeGuard.check(updateHome, allowOtherOwner));
         return updateHome;
     }

@@ -1,7 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.SidecarRecord;
+import dev.updater.sidecar.supervise.SidecarReport;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.metrics.MetricsAddress;
 import dev.updater.sidecar.metrics.MetricsEndpoint;
@@ -46,18 +46,12 @@ final class MetricsOptions {
      * Opens the endpoint when a port was given, and records in {@code sidecar.json} where it listens or why it
      * does not, for {@code status}. Never fails the sidecar: supervision matters more than its metrics.
      */
-    MetricsEndpoint open(UpdateHome home, SidecarSettings settings, SupervisionCounters counters, Clock clock,
-                         Consumer<String> log) {
+    MetricsEndpoint open(UpdateHome home, SidecarSettings settings, SupervisionCounters counters, SidecarReport report,
+                         Clock clock, Consumer<String> log) {
         MetricsEndpoint endpoint = port == null ? MetricsEndpoint.none()
                 : MetricsEndpoint.open(new MetricsAddress(bind, port), home, settings.policy(), counters::snapshot,
                         VersionProvider.version(), () -> StatusCommand.json(HomeStatus.read(home)) + "\n", clock, log);
-        try {
-            home.sidecarRecord().write(new SidecarRecord(ProcessHandle.current().pid(), clock.instant(),
-                    endpoint.metricsUrl().orElse(null), endpoint.problem().orElse(null)));
-        } catch (UpdaterException e) {
-            log.accept("could not write " + home.sidecarRecord() + ": " + e.getMessage() + "; 'status' will not show"
-                    + " the metrics endpoint");
-        }
+        report.metrics(endpoint.metricsUrl().orElse(null), endpoint.problem().orElse(null));
         return endpoint;
     }
 

@@ -70,7 +70,8 @@ final class PublishCommand implements Callable<Integer> {
 
     /** The options that shape a new release, which --resign (renew the expiry only) refuses. */
     private static final List<String> RELEASE_OPTIONS = List.of("--version", "--artifact", "--base-url", "--feature",
-            "--fix", "--min-version", "--breaking", "--release-date", "--rollout", "--force", "--no-expiry");
+            "--fix", "--min-version", "--breaking", "--release-date", "--rollout", "--force", "--no-expiry",
+            "--allow-version-mismatch");
 
     @Option(names = "--version", paramLabel = "V", converter = Converters.Version.class,
             description = "The release's semantic version; must be newer than the one already in DIR. Required"
@@ -148,6 +149,12 @@ final class PublishCommand implements Callable<Integer> {
                     + " Default: false.")
     boolean force;
 
+    @Option(names = "--allow-version-mismatch",
+            description = "Publish an artifact whose own version (a jar's Implementation-Version, or a version at the"
+                    + " end of its file name) differs from --version. Default: false: such an artifact is refused,"
+                    + " because it would report the other version on every host that runs it.")
+    boolean allowVersionMismatch;
+
     @Override
     public Integer call() throws UpdaterException {
         if (resign) {
@@ -162,7 +169,8 @@ final class PublishCommand implements Callable<Integer> {
             }
         }
         PublishRequest request = new PublishRequest(version, byKey, keyFile, out, baseUrl, features, fixes,
-                minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force);
+                minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force,
+                allowVersionMismatch);
         Publisher.Result result = new Publisher(Clock.systemUTC()).publish(request);
         printSummary(result);
         PrintWriter stderr = spec.commandLine().getErr();

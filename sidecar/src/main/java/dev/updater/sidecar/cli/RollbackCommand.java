@@ -31,26 +31,30 @@ import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
-/** {@code updater-sidecar rollback}: reinstall the newest backup; the version rolled away from is quarantined. */
+/** {@code updater-sidecar rollback}: reinstall the newest backup, after a confirmation; the version rolled away from is held back. */
 @Command(
         name = "rollback",
         sortOptions = false,
         description = {
                 "Reinstalls the newest backup (the version the last install replaced) through the same swap"
-                        + " transaction, and quarantines the version rolled away from so it is not installed again"
-                        + " automatically.",
+                        + " transaction, and holds back the version rolled away from: it is not installed again"
+                        + " automatically until 'updater-sidecar allow VERSION'. History records 'rolled-back' and"
+                        + " 'held'.",
+                "Asks 'Proceed? [y/N]' first, since it restarts the host (--yes skips the question; without a"
+                        + " terminal to ask on, --yes is required).",
                 "A running sidecar does the swap, the restart and the health gate; this command waits for the"
                         + " verdict. With no sidecar and the host stopped, it swaps the artifact itself and the next"
                         + " sidecar start health-gates it."
         },
         footerHeading = "%nExamples:%n",
         footer = {
-                "  updater-sidecar rollback --home /var/lib/app/updates"
+                "  updater-sidecar rollback --home /var/lib/app/updates",
+                "  updater-sidecar rollback --home /var/lib/app/updates --yes"
         })
 @ExitCodes({
         @Code(value = ExitCode.OK, means = "rolled back (and, with a sidecar, healthy)"),
-        @Code(value = ExitCode.FAILED, means = "no backup, refused, unhealthy, or still running after --wait (the"
-                + " message says which)"),
+        @Code(value = ExitCode.FAILED, means = "no backup, not confirmed, refused, unhealthy, or still running after"
+                + " --wait (the message says which)"),
         @Code(ExitCode.USAGE)})
 final class RollbackCommand implements Callable<Integer> {
     @Spec
@@ -61,6 +65,9 @@ final class RollbackCommand implements Callable<Integer> {
 
     @Mixin
     HomeOption home;
+
+    @Option(names = {"-y", "--yes"}, description = "Do not ask; roll back at once. Default: false.")
+    boolean yes;
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "5m", converter = Converters.Span.class,
             description = "How long to wait for the running sidecar's verdict. Default: ${DEFAULT-VALUE}."
@@ -84,6 +91,7 @@ final class RollbackCommand implements Callable<Integer> {
                         + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
                         + " the installed one is there."));
         String version = backup.version() == null ? "the previous version" : Printable.of(backup.version());
+        confirm(updateHome, file.path(), version, out);
         OptionalLong sidecar = SidecarLock.holder(updateHome);
         if (sidecar.isPresent()) {
             String before = RequestedSwap.currentJournalId(updateHome);
@@ -104,6 +112,46 @@ final class RollbackCommand implements Callable<Integer> {
         out.println(Printable.of(outcome.message(), Printable.MAX_LINE_LENGTH));
         out.flush();
         return ExitCode.OK.code();
+    }
+
+    /**
+     * A rollback restarts production: it is confirmed like {@code apply}. Without a terminal there is no
+     * one to ask, and a script must say {@code --yes}; nothing is changed before the answer.
+     */
+    private void confirm(UpdateHome updateHome, Path target, String version, PrintWriter out) throws UpdaterException {
+        if (yes) {
+            return;
+        }
+        String installed = updateHome.installedRecord().readQuietly()
+                .map(i -> i.version() == null ? "the installed version" : i.version().toString())
+                .orElse("the installed version");
+        String command = "updater-sidecar rollback --home " + updateHome.dir() + " --yes";
+        if (!interactive()) {
+            throw new UpdaterException(ErrorCode.NOT_CONFIRMED, "Not rolled back: a rollback restarts the host, and"
+                    + " there is no terminal to confirm it on; nothing was changed. To roll back without a"
+                    + " question: " + command);
+        }
+        out.println("Roll back " + target + " from " + installed + " to " + version + ". This restarts the host, and "
+                + installed + " is held back: not installed again automatically until 'updater-sidecar allow'.");
+        out.print("Proceed? [y/N] ");
+        out.flush();
+        String answer = System.console().readLine();
+        if (answer == null || !(answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"))) {
+            throw new CommandFailedException("Cancelled: nothing was changed; " + installed + " stays installed.");
+        }
+    }
+
+    /** A terminal to ask on: Java 22+ returns a console for redirected streams too, and says so with isTerminal(). */
+    private static boolean interactive() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true; // before Java 22 a console exists only for a terminal
+        }
     }
 
     private static Sha256 installedSha(Path target) throws UpdaterException {

@@ -108,7 +108,7 @@ final class RunCommand implements Callable<Integer> {
                     + settings.policy() + ")", "command", String.join(" ", command), "home", updateHome.dir(),
                     "apply", settings.policy()));
             SupervisionLoop loop = SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log);
-            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), Clock.systemUTC(), log)) {
+            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), loop.report(), Clock.systemUTC(), log)) {
                 return loop.run();
             }
         } finally {

@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code updater-sidecar status}: what runs, what is installed, staged and quarantined, and the last swap. */
@@ -87,13 +88,23 @@ final class StatusCommand implements Callable<Integer> {
         sidecar.put("running", s.sidecarPid().isPresent());
         putLong(sidecar, "pid", s.sidecarPid().isPresent() && s.sidecarPid().getAsLong() > 0
                 ? s.sidecarPid().getAsLong() : null);
-        SidecarRecord sr = s.sidecarRecord();
-        if (sr == null) {
+        SidecarRecord sr = s.sidecar();
+        sidecar.put("applyPolicy", sr == null ? null : sr.applyPolicy());
+        sidecar.put("waitingFor", sr == null ? null : sr.waitingFor());
+        ArrayNode problems = sidecar.putArray("problems");
+        for (SidecarRecord.Problem p : sr == null ? List.<SidecarRecord.Problem>of() : sr.problems()) {
+            ObjectNode o = problems.addObject();
+            o.put("code", p.code());
+            o.put("message", p.message());
+            putInstant(o, "since", p.since());
+        }
+        String metricsProblem = metricsProblem(sr);
+        if (sr == null || (sr.metricsUrl() == null && metricsProblem == null)) {
             sidecar.putNull("metrics");
         } else {
             ObjectNode metrics = sidecar.putObject("metrics");
             metrics.put("url", sr.metricsUrl());
-            metrics.put("problem", sr.metricsProblem());
+            metrics.put("problem", metricsProblem);
         }
 
         ObjectNode running = root.putObject("running");
@@ -136,6 +147,7 @@ final class StatusCommand implements Callable<Integer> {
             ObjectNode q = quarantined.addObject();
             q.put("version", e.version());
             q.put("reason", e.reason());
+            q.put("held", e.held());
             putInstant(q, "at", e.at());
         }
 
@@ -181,10 +193,21 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Home:         " + s.home().dir());
         out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
                 : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : "")));
-        SidecarRecord sr = s.sidecarRecord();
-        if (sr != null && (sr.metricsUrl() != null || sr.metricsProblem() != null)) {
-            out.println("Metrics:      " + (sr.metricsUrl() != null ? Printable.of(sr.metricsUrl())
-                    : "off: " + Printable.of(sr.metricsProblem(), Printable.MAX_LINE_LENGTH)));
+        SidecarRecord sr = s.sidecar();
+        if (sr != null) {
+            String metricsProblem = metricsProblem(sr);
+            if (sr.metricsUrl() != null || metricsProblem != null) {
+                out.println("Metrics:      " + (sr.metricsUrl() != null ? Printable.of(sr.metricsUrl())
+                        : "off: " + Printable.of(metricsProblem, Printable.MAX_LINE_LENGTH)));
+            }
+            out.println("Apply policy: " + Printable.of(sr.applyPolicy())
+                    + (sr.waitingFor() == null ? "" : "; waiting for: " + Printable.of(sr.waitingFor())));
+            for (SidecarRecord.Problem p : sr.problems()) {
+                if (!p.code().equals(SidecarRecord.METRICS_UNAVAILABLE)) { // said on its own line below
+                    out.println("Problem:      " + Printable.of(p.message(), Printable.MAX_LINE_LENGTH) + " (since "
+                            + time(p.since()) + ")");
+                }
+            }
         }
         if (s.hostLockProblem() != null) {
             out.println("Host:         unknown: " + s.hostLockProblem());
@@ -203,9 +226,11 @@ final class StatusCommand implements Callable<Integer> {
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")" + (st.needsApproval()
-                    ? ", waits for 'updater-sidecar apply'"
-                            + (st.approvalReason() == null ? "" : ": " + Printable.of(st.approvalReason()))
+            boolean manual = sr != null && "manual".equals(sr.applyPolicy());
+            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")"
+                    + (st.needsApproval() || manual ? ", waits for 'updater-sidecar apply --home " + s.home().dir() + "'"
+                            + (st.approvalReason() != null ? ": " + Printable.of(st.approvalReason())
+                            : manual ? " (apply=manual)" : "")
                     : ", installs as the apply policy says"));
         }
         if (a != null) {
@@ -220,7 +245,7 @@ final class StatusCommand implements Callable<Integer> {
             for (int n = 0; n < s.quarantine().versions().size(); n++) {
                 Quarantine.Entry e = s.quarantine().versions().get(n);
                 out.println((n == 0 ? "Quarantined:  " : "              ") + Printable.of(e.version()) + " ("
-                        + Printable.of(e.reason()) + ")");
+                        + (e.held() ? "held back: " : "") + Printable.of(e.reason()) + ")");
             }
         }
         out.println("Backups:      " + (s.backups().isEmpty() ? "none" : String.join(", ",
@@ -254,5 +279,11 @@ final class StatusCommand implements Callable<Integer> {
     /** A version, a hash or an instant as its text, or JSON null. */
     private static void putText(ObjectNode node, String field, Object value) {
         node.put(field, value == null ? null : value.toString());
+    }
+
+    /** Why the metrics endpoint asked for is not open, or null. */
+    private static String metricsProblem(SidecarRecord sr) {
+        return sr == null ? null : sr.problems().stream().filter(p -> p.code().equals(SidecarRecord.METRICS_UNAVAILABLE))
+                .map(SidecarRecord.Problem::message).findFirst().orElse(null);
     }
 }

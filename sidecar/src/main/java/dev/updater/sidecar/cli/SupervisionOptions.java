@@ -19,13 +19,16 @@ final class SupervisionOptions {
     @Option(names = "--apply", paramLabel = "POLICY", defaultValue = "on-exit", converter = PolicyConverter.class,
             description = "When to install a staged release: on-exit (whenever the host exits), immediate (stop the"
                     + " host as soon as one is staged), window=HH:MM-HH:MM (immediate, inside that window of host"
-                    + " local time), manual (only after 'apply'). Default: ${DEFAULT-VALUE}."
+                    + " local time), manual (only after 'apply'; the sidecar says once per release which command installs it, and"
+                    + " 'status' shows it). Default: ${DEFAULT-VALUE}."
                     + " Example: --apply window=02:00-04:00")
     ApplyPolicy policy;
 
     @Option(names = "--health-url", paramLabel = "URL", converter = Converters.HttpUrl.class,
-            description = "An HTTP URL the new host must answer with 2xx to pass its health gate. Default: none"
-                    + " (uptime and the agent's readiness decide). Example: --health-url http://127.0.0.1:8080/health")
+            description = "An HTTP URL the new host must answer with 2xx to pass its health gate. It is checked"
+                    + " against the serving host at start: while that fails, nothing is installed (a gate the running"
+                    + " version cannot pass is misconfigured, not a bad release). Default: none (uptime and the"
+                    + " agent's readiness decide). Example: --health-url http://127.0.0.1:8080/health")
     URI healthUrl;
 
     @Option(names = "--health-timeout", paramLabel = "DURATION", defaultValue = "60s",

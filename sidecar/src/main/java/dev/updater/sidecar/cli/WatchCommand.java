@@ -81,7 +81,7 @@ final class WatchCommand implements Callable<Integer> {
             log.event(LogEvent.info("watching", "watching " + updateHome.dir() + " (apply=" + settings.policy() + ")",
                     "home", updateHome.dir(), "apply", settings.policy()));
             SupervisionLoop loop = SupervisionLoop.ofContainer(updateHome, settings, Clock.systemDefaultZone(), log);
-            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), Clock.systemUTC(), log)) {
+            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), loop.report(), Clock.systemUTC(), log)) {
                 return loop.run();
             }
         } finally {

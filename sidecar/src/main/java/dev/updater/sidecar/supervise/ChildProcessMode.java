@@ -114,6 +114,12 @@ final class ChildProcessMode implements HostMode {
         clearChild(running);
     }
 
+    @Override
+    public Optional<RunningHost> servingHost() {
+        ChildHost running = child();
+        return running != null && running.isAlive() && !stopping ? Optional.of(running) : Optional.empty();
+    }
+
     /** Windows locks a running jar, and a child stopped for a swap is started by the sidecar anyway. */
     @Override
     public boolean swapsUnderRunningHost() {

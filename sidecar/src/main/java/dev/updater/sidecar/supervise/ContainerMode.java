@@ -117,6 +117,15 @@ final class ContainerMode implements HostMode {
         stopping = true;
     }
 
+    @Override
+    public Optional<RunningHost> servingHost() {
+        if (stopping || !LockProbe.probe(home.hostLock()).held()) {
+            return Optional.empty();
+        }
+        return HostStopper.agentOf(home).filter(r -> !r.exiting() && r.pid() > 0)
+                .map(r -> WatchedHost.of(home, r, clock.instant()));
+    }
+
     // ---- HostControl
 
     /**

@@ -27,8 +27,9 @@ public final class HomeGuard {
     /** Creates the home (0700) when missing, then checks it ({@link #check}). */
     public static HomeOwnership open(Path dir, boolean allowOtherOwner) throws UpdaterException {
         UpdateHome home = new UpdateHome(dir);
+        boolean existed = Files.exists(home.dir(), LinkOption.NOFOLLOW_LINKS);
         try {
-            if (!Files.exists(home.dir(), LinkOption.NOFOLLOW_LINKS)) {
+            if (!existed) {
                 Files.createDirectories(home.dir().getParent()); // the operator's folders keep their usual modes
                 HomeFiles.createPrivateDirectories(home.dir()); // 0700 whatever the umask, fsynced into its parent
             }
@@ -36,7 +37,35 @@ public final class HomeGuard {
             throw new UpdaterException(ErrorCode.IO, "Could not create the update home " + home.dir() + ": " + e
                     + "; create it (mode 700) or pick another --home.", e);
         }
-        return check(home, allowOtherOwner);
+        try {
+            return check(home, allowOtherOwner);
+        } catch (UpdaterException e) {
+            if (existed && e.code() == ErrorCode.HOME_INSECURE && sharedTempFolder(home.dir()) && !home.holdsHomeFiles()) {
+                throw notAHome(home, "it is a shared folder (sticky bit, like /tmp), never a home. Give --home a"
+                        + " folder of its own (it is created, mode 700, when missing), for example --home"
+                        + " /var/lib/app/updates.");
+            }
+            throw e;
+        }
+    }
+
+    /** The sticky bit ({@code /tmp}, {@code /var/tmp}): a folder meant for everyone's files, whose mode must stay. */
+    private static boolean sharedTempFolder(Path dir) {
+        try {
+            return (((Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS)) & 01000) != 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // no unix view: the folder's own message stands
+        }
+    }
+
+    /**
+     * A folder that holds none of a home's files ({@code /tmp}, a typo'd path). Threat: advice meant for a
+     * home ({@code chmod 700 /tmp}) would break the system it was given for; such a folder gets none.
+     */
+    public static UpdaterException notAHome(UpdateHome home, String whatToDo) {
+        return new UpdaterException(ErrorCode.HOME_UNUSABLE, home.dir() + " is not an update home: it holds none of"
+                + " the files an agent or a sidecar keeps in one (agent.json, history.jsonl, sidecar.lock, ...); "
+                + whatToDo);
     }
 
     /**

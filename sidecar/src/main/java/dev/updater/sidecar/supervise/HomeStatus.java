@@ -34,11 +34,12 @@ import java.util.OptionalLong;
  * @param quarantine versions never installed again automatically
  * @param journal the last swap transaction, or null
  * @param backups the backups, newest first
- * @param sidecarRecord what the running sidecar says of itself (its metrics endpoint), or null when none runs
+ * @param sidecar what the running sidecar reports (its apply policy, what waits, what the operator must
+ *     fix), or null when no sidecar runs or it wrote nothing readable
  */
 public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
                          String hostLockProblem, InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
-                         List<Backup> backups, SidecarRecord sidecarRecord) {
+                         List<Backup> backups, SidecarRecord sidecar) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
         AgentRecord agent = home.agentRecord().read().orElse(null);
@@ -46,19 +47,12 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
                 .orElseGet(() -> fromTarget(agent));
         LockProbe.Probe hostLock = LockProbe.probe(home.hostLock());
         OptionalLong sidecarPid = SidecarLock.holder(home);
+        // a record left by a sidecar that stopped says nothing about now
+        SidecarRecord sidecar = sidecarPid.isPresent() ? home.sidecarRecord().readQuietly().orElse(null) : null;
         return new HomeStatus(home, sidecarPid, agent, hostLock.held(),
                 hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
                 home.stagedRecord().read().orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
-                home.swapJournal().read().orElse(null), new Backups(home).list(), sidecarRecordOf(home, sidecarPid));
-    }
-
-    /** A sidecar.json left by a sidecar that is gone says nothing about the one running now. */
-    private static SidecarRecord sidecarRecordOf(UpdateHome home, OptionalLong sidecarPid) {
-        if (sidecarPid.isEmpty()) {
-            return null;
-        }
-        SidecarRecord record = home.sidecarRecord().readQuietly().orElse(null);
-        return record != null && record.pid() == sidecarPid.getAsLong() ? record : null;
+                home.swapJournal().read().orElse(null), new Backups(home).list(), sidecar);
     }
 
     /** Before the first install: the target the agent reported, hashed now. */

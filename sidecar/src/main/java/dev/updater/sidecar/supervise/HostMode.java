@@ -1,6 +1,7 @@
 package dev.updater.sidecar.supervise;
 
 import dev.updater.core.UpdaterException;
+import dev.updater.sidecar.health.RunningHost;
 import dev.updater.sidecar.swap.HostControl;
 
 import java.util.Optional;
@@ -45,6 +46,9 @@ interface HostMode extends HostControl {
      * and let the host exit on its own: {@code watch}, where the running JVM keeps the old inode.
      */
     boolean swapsUnderRunningHost();
+
+    /** The host serving now, alive and known, or empty when none is (it is down, exiting, or cannot be told). */
+    Optional<RunningHost> servingHost();
 
     /** The shutdown hook: SIGTERM or SIGINT reached the sidecar; {@link #stopping} is true from now on. */
     void stop();

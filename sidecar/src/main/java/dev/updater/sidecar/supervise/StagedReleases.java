@@ -75,14 +75,15 @@ final class StagedReleases {
         }
         StagedRelease s = staged.get();
         if (s.needsApproval()) {
-            once(s.version() + " is staged and waits for 'updater-sidecar apply'"
-                    + (s.approvalReason() == null ? "" : ": " + s.approvalReason()));
-            return Optional.empty();
+            return Optional.empty(); // the loop says once that it waits for apply, with the command
         }
         try {
-            if (home.quarantineList().read().orElse(Quarantine.NONE).contains(s.version().toString())) {
-                once(s.version() + " is staged but quarantined (it failed its health gate here); it is not"
-                        + " installed automatically");
+            Optional<Quarantine.Entry> listed = home.quarantineList().read().orElse(Quarantine.NONE)
+                    .entry(s.version().toString());
+            if (listed.isPresent()) {
+                once(s.version() + " is staged but " + listed.get().label() + " (" + listed.get().reason()
+                        + "); it is not installed automatically. To allow it again: 'updater-sidecar allow "
+                        + s.version() + " --home " + home.dir() + "'");
                 return Optional.empty();
             }
         } catch (UpdaterException e) {

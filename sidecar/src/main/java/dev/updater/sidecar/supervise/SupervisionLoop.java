@@ -55,12 +55,16 @@ public final class SupervisionLoop {
     /** The file the host runs: --target, the command's -jar ({@code run}) or the last install's ({@code watch}). */
     private final Targets.Target target;
     private final TargetAgreement agreement;
+    private final SidecarReport report;
+    private final ServingGate servingGate;
+    /** {@code run} only: whether the host command's agent reports into this home. */
+    private final AgentPresence agent;
     private final CountDownLatch loopEnded = new CountDownLatch(1);
     /** Only for the metrics endpoint: what this loop alone knows (issue 18). */
     private final SupervisionCounters counters;
 
-    private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, Clock clock,
-                            Consumer<String> log) {
+    private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
+                            Clock clock, Consumer<String> log) {
         this.home = home;
         this.settings = settings;
         this.mode = mode;
@@ -71,6 +75,10 @@ public final class SupervisionLoop {
         this.context = new SwapContext(home, settings.keepBackups(), clock, log);
         this.target = Objects.requireNonNull(settings.target(), "settings.target(): the command resolves it first");
         this.agreement = new TargetAgreement(home, target, staged);
+        this.report = new SidecarReport(home, command == null ? "watch" : "run", settings.policy(), clock, log);
+        this.servingGate = new ServingGate(home, settings.gate(), mode, report, clock, log);
+        this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
+                System.getenv(), report, clock, log);
         this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
     }
 
@@ -79,17 +87,22 @@ public final class SupervisionLoop {
         return counters;
     }
 
+    /** What this sidecar tells {@code status} through sidecar.json; the metrics endpoint reports into it too. */
+    public SidecarReport report() {
+        return report;
+    }
+
     /** {@code run}: the host is this sidecar's child, started with {@code command}; {@code settings} name the target. */
     public static SupervisionLoop ofChild(UpdateHome home, SidecarSettings settings, List<String> command,
                                           Clock clock, Consumer<String> log) {
-        return new SupervisionLoop(home, settings, new ChildProcessMode(home, settings, command, clock, log), clock,
-                log);
+        return new SupervisionLoop(home, settings, new ChildProcessMode(home, settings, command, clock, log), command,
+                clock, log);
     }
 
     /** {@code watch}: the container runtime starts the host; {@code settings} name the target. */
     public static SupervisionLoop ofContainer(UpdateHome home, SidecarSettings settings, Clock clock,
                                               Consumer<String> log) {
-        return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), clock, log);
+        return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), null, clock, log);
     }
 
     private enum Kind { STOPPING, HOST_EXITED, STAGED, APPLY, ROLLBACK }
@@ -109,6 +122,10 @@ public final class SupervisionLoop {
             HomeGuard.checkSameFileSystem(home, target.path());
             Targets.refuseOtherJournalTarget(home, target);
             mode.takeOver();
+            report.start();
+            if (agent != null) {
+                agent.checkCommand();
+            }
             giveUpIfMust(new Recovery(context, mode).recover());
             while (!mode.stopping()) {
                 if (mode.hostDown()) {
@@ -120,6 +137,7 @@ public final class SupervisionLoop {
                         counters.hostStarted();
                     }
                 }
+                servingGate.checkAtStart();
                 Event event = awaitEvent();
                 if (event.kind() == Kind.HOST_EXITED && !mode.stopping() && !installsAfterExit(event.exitCode())) {
                     SidecarLog.emit(log, LogEvent.info("host-exited", "the host exited with code " + event.exitCode()
@@ -147,12 +165,16 @@ public final class SupervisionLoop {
             if (due != null && hostStateKnown()) {
                 return new Event(due, 0);
             }
+            if (agent != null) {
+                agent.poll(mode.servingHost());
+            }
+            sayWhatWaits();
             Thread.sleep(POLL_MILLIS);
         }
     }
 
     /** An operator's request that waits, or a staged release that is due; null when nothing is. */
-    private Kind due() {
+    private Kind due() throws InterruptedException {
         if (operator.rollbackWaiting()) {
             return Kind.ROLLBACK;
         }
@@ -161,7 +183,26 @@ public final class SupervisionLoop {
         }
         // staged.json first: usually absent, so the agent record is not looked at every poll; the
         // agreement before the host is stopped, so a disagreement never stops it for nothing
-        return installsNow() && staged.installable().isPresent() && agreement.holds() ? Kind.STAGED : null;
+        return installsNow() && staged.installable().isPresent() && agreement.holds()
+                && servingGate.allowsInstall(staged.installable().get().version().toString()) ? Kind.STAGED : null;
+    }
+
+    /**
+     * {@code --apply manual}, or a release the agent marked for approval: the release waits for the
+     * operator, said once per release with the exact command, and shown by {@code status}.
+     */
+    private void sayWhatWaits() {
+        Optional<StagedRelease> current = staged.current();
+        boolean waits = current.isPresent() && (settings.policy().kind() == ApplyPolicy.Kind.MANUAL
+                || current.get().needsApproval());
+        String command = "updater-sidecar apply --home " + home.dir();
+        if (waits) {
+            staged.once(current.get().version() + " is staged and waits for approval (apply="
+                    + (current.get().needsApproval() && current.get().approvalReason() != null
+                    ? settings.policy() + "; " + current.get().approvalReason() : settings.policy())
+                    + "): install it with '" + command + "'");
+        }
+        report.waitingFor(waits ? "apply: " + command : null);
     }
 
     /** on-exit swaps ahead where the mode may swap under a running host; otherwise only when the host may be stopped. */
@@ -229,6 +270,11 @@ public final class SupervisionLoop {
             operator.refuse(approved.get().version(), agreement.conflict());
             return Optional.empty();
         }
+        if (!servingGate.allowsInstall(approved.get().version().toString())) {
+            operator.refuse(approved.get().version(), "Refused to install " + approved.get().version() + ": "
+                    + servingGate.failure());
+            return Optional.empty();
+        }
         mode.stopHost("to install " + approved.get().version() + " (apply)");
         return install(approved.get(), true);
     }
@@ -252,7 +298,8 @@ public final class SupervisionLoop {
             return Optional.empty();
         }
         Optional<StagedRelease> due = staged.installable();
-        return due.isPresent() ? install(due.get(), false) : Optional.empty();
+        return due.isPresent() && servingGate.allowsInstall(due.get().version().toString())
+                ? install(due.get(), false) : Optional.empty();
     }
 
     private Optional<Outcome> install(StagedRelease release, boolean approved)
@@ -266,6 +313,9 @@ public final class SupervisionLoop {
 
     private void giveUpIfMust(Optional<Outcome> outcome) throws UpdaterException, InterruptedException {
         outcome.ifPresent(counters::ended); // every transaction's ending passes here, recovery's too
+        if (outcome.isPresent() && outcome.get() instanceof Outcome.GateUnsatisfied unsatisfied) {
+            servingGate.failedForServing(unsatisfied.host(), unsatisfied.gateReason());
+        }
         if (outcome.isPresent() && outcome.get().mustStop()) {
             mode.stopHost("because no healthy version is left");
             throw new UpdaterException(ErrorCode.HOST_UNHEALTHY, outcome.get().message());

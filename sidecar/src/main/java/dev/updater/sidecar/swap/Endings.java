@@ -104,6 +104,25 @@ final class Endings {
     }
 
     /**
+     * The old artifact is back and its host runs, but it fails the same gate the new version failed: a
+     * gate the serving version cannot pass is misconfigured, so the new version is not quarantined and
+     * the host, which runs the last committed version, is kept running rather than stopped (an outage
+     * caused by the gate itself). The journal is {@code rolled-back}, the history and the log say which
+     * option to check, and the sidecar installs nothing until the gate passes for the serving host.
+     */
+    Outcome gateUnsatisfied(SwapJournal failing, RunningHost host, String gateReason) throws UpdaterException {
+        String sentence = "Rolled back to " + failing.from().label() + ", which runs (pid " + host.pid()
+                + ") but fails the health gate too: " + gateReason + ". A gate that fails for the version that was"
+                + " serving is misconfigured, not a bad release: " + failing.to().label() + " is not quarantined,"
+                + " the host is kept running, and nothing is installed until the gate passes; check --health-url";
+        SwapJournal rolledBack = records.write(failing.withState(SwapState.ROLLED_BACK, records.now())
+                .withDetail(sentence, records.now()));
+        records.history(HistoryEvent.Kind.ROLLED_BACK, failing.from().version(), failing.to().version(), sentence);
+        settle(rolledBack);
+        return said(new Outcome.GateUnsatisfied(rolledBack, host, gateReason, sentence + "."));
+    }
+
+    /**
      * Nothing healthy is left to fall back to: an install's rollback is journaled {@code rolled-back} (the
      * old bytes are back), an operator's rollback {@code failed}; the sidecar stops restarting the host.
      */

@@ -73,6 +73,17 @@ public sealed interface Outcome {
     }
 
     /**
+     * After a failed gate the previous version is back and its host runs, but it fails the gate too:
+     * the gate is misconfigured ({@code gateReason} says what it saw). The host is kept running and
+     * the new version is not quarantined; nothing is installed until the gate passes for the serving host.
+     */
+    record GateUnsatisfied(SwapJournal journal, RunningHost host, String gateReason, String message) implements Outcome {
+        public GateUnsatisfied {
+            Objects.requireNonNull(journal, "journal");
+        }
+    }
+
+    /**
      * The transaction began but could not swap (no space, a source that changed, a permission): the
      * target was never touched and the journal is closed; {@code code} says which failure it was.
      */

@@ -61,9 +61,14 @@ final class SwapRecords {
             history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
                     "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
         } else {
-            quarantine(journal.from().version(), "rolled back by an operator to " + journal.to().label());
-            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
-                    "rolled back " + journal.target() + " to " + journal.to().label() + " by an operator's request");
+            history(HistoryEvent.Kind.ROLLED_BACK, journal.to().version(), journal.from().version(),
+                    "rolled back " + journal.target() + " from " + journal.from().label() + " to "
+                            + journal.to().label() + " by an operator's request");
+            if (hold(journal.from().version(), "an operator rolled back from it to " + journal.to().label())) {
+                history(HistoryEvent.Kind.HELD, journal.from().version(), null, journal.from().label()
+                        + " is held back: an operator rolled back from it; it is not installed again automatically"
+                        + " until 'updater-sidecar allow " + journal.from().version() + " --home " + home.dir() + "'");
+            }
         }
         CrashPoint.AFTER_SWAPPED.reach();
         return swapped;
@@ -80,6 +85,20 @@ final class SwapRecords {
     boolean quarantine(ReleaseVersion version, String reason) throws UpdaterException {
         Quarantine current = home.quarantineList().read().orElse(Quarantine.NONE);
         Optional<Quarantine> added = current.with(Objects.toString(version, null), reason, now());
+        if (added.isEmpty()) {
+            return false;
+        }
+        home.quarantineList().write(added.get());
+        return true;
+    }
+
+    /**
+     * Holds {@code version} back after an operator's rollback: listed in quarantine.json as held (a
+     * choice, not a failed gate), so the agent does not stage it again; true when it was added.
+     */
+    boolean hold(ReleaseVersion version, String reason) throws UpdaterException {
+        Quarantine current = home.quarantineList().read().orElse(Quarantine.NONE);
+        Optional<Quarantine> added = current.withHeld(Objects.toString(version, null), reason, now());
         if (added.isEmpty()) {
             return false;
         }

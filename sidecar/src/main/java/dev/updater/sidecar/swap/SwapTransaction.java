@@ -151,19 +151,28 @@ public final class SwapTransaction {
         return restartPrevious(failing);
     }
 
-    /** Rolling back, steps 6–7 for the old artifact: quarantine the failed version, start the old one, gate it. */
+    /**
+     * Rolling back, steps 6–7 for the old artifact: start the old one, gate it, quarantine the failed
+     * version. The quarantine waits for the old version's verdict: when the version that was serving
+     * fails the same gate while it runs, the gate is at fault (a wrong --health-url), not the release,
+     * and the host that runs the last committed version is kept ({@link Endings#gateUnsatisfied}); when
+     * it cannot even run, both versions failed and the new one is quarantined as before.
+     */
     private Outcome restartPrevious(SwapJournal failing) throws UpdaterException, InterruptedException {
         String reason = failing.gateFailure() != null ? failing.gateFailure()
                 : failing.to().label() + " was not installed: the sidecar stopped before the swap";
-        if (records.quarantine(failing.to().version(), reason)) {
-            records.history(HistoryEvent.Kind.QUARANTINED, failing.to().version(), failing.from().version(), reason);
-        }
-        CrashPoint.AFTER_QUARANTINE.reach();
         Optional<RunningHost> host = hosts.startAfterSwap(failing, true);
         GateResult verdict = host.isPresent() ? hosts.awaitHealthy(host.get()) : null;
         if (verdict != null && verdict.verdict() == GateResult.Verdict.CANCELLED) {
             return end.interrupted(failing, host.get());
-        } else if (verdict != null && !verdict.passed()) {
+        } else if (verdict != null && !verdict.passed() && host.get().isAlive()) {
+            return end.gateUnsatisfied(failing, host.get(), verdict.reason());
+        }
+        if (records.quarantine(failing.to().version(), reason)) {
+            records.history(HistoryEvent.Kind.QUARANTINED, failing.to().version(), failing.from().version(), reason);
+        }
+        CrashPoint.AFTER_QUARANTINE.reach();
+        if (verdict != null && !verdict.passed()) {
             return end.previousFailed(failing, host.get(), "the previous version " + failing.from().label()
                     + " also failed its health gate after the rollback: " + verdict.reason());
         }

@@ -4,6 +4,7 @@ import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
@@ -79,6 +80,33 @@ class ApplyFromChannelTest {
                 + Sha256.ofBytes(NEW).hex().substring(0, 8) + "...)\n  [ok] Backup created\n  [ok] Artifact replaced\n"
                 + "  Swapped " + target + " to 1.1.0; the next 'updater-sidecar run' or 'watch' on " + home.dir()
                 + " starts it and checks its health.\n"), out);
+        assertArrayEquals(NEW, Files.readAllBytes(target));
+    }
+
+    @Test
+    void applyOfAHeldBackRelease_isRefused_sayingHowToAllowIt_andDownloadsNothing() throws Exception {
+        channel.publish("1.1.0", NEW);
+        home.quarantineList().write(new Quarantine(List.of(new Quarantine.Entry("1.1.0",
+                "an operator rolled back from it to 1.0.0", RECORDED, true))));
+
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(), "--yes",
+                "--target", target.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Not installed: 1.1.0 is held back (an operator rolled back from it to 1.0.0) on this host, and"
+                + " is not installed again until it is allowed: run 'updater-sidecar allow 1.1.0 --home " + home.dir()
+                + "', then apply again.\n", run.err());
+        assertTrue(run.out().contains("Release 1.1.0 is quarantined on this host (it failed its health gate here, or an"
+                + " operator rolled back from it); allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
+                + " release."), run.out());
+        assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
+        assertFalse(Files.exists(home.stagedRecord().path()));
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+
+        assertEquals(0, CliRun.run("allow", "1.1.0", "--home", home.dir().toString()).exitCode());
+        CliRun again = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(), "--yes",
+                "--target", target.toString());
+        assertEquals(0, again.exitCode(), again.toString());
         assertArrayEquals(NEW, Files.readAllBytes(target));
     }
 

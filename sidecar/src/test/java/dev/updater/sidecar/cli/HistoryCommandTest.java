@@ -78,6 +78,7 @@ class HistoryCommandTest {
     @Test
     void history_ofAHomeWithoutEvents_saysSo() throws Exception {
         Path home = Staging.newHome(dir.resolve("home"));
+        Files.createFile(home.resolve("host.lock")); // an agent started here and has not written anything else yet
 
         CliRun run = CliRun.run("history", "--home", home.toString());
 

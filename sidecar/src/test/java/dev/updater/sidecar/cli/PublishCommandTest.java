@@ -12,6 +12,7 @@ import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.testhost.HostJars;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
@@ -176,6 +177,52 @@ class PublishCommandTest {
         CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar, "--min-version", "2.0.0");
         assertEquals(1, run.exitCode());
         assertEquals("Nothing was published: --min-version 2.0.0 is above the release 1.0.0.\n", run.err());
+    }
+
+    @Test
+    void publish_refusesAJarWhoseImplementationVersionIsAnother_namingBoth_andChangesNothing() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Map<String, String> before = snapshot(channel);
+        Path built = HostJars.build(dir.resolve("build/app.jar"), "1.1.0");
+
+        CliRun run = publish("--version", "1.3.0", "--artifact", "any=" + built);
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: artifact " + built + " says it is 1.1.0 (Implementation-Version in its"
+                + " META-INF/MANIFEST.MF), not --version 1.3.0; publish the artifact built as 1.3.0, or pass"
+                + " --allow-version-mismatch if it really is that release.\n", run.err());
+        assertEquals(before, snapshot(channel));
+    }
+
+    @Test
+    void publish_refusesAnArtifactWhoseFileNameNamesAnotherVersion() throws Exception {
+        Path named = Files.write(dir.resolve("app-1.1.0.jar"), "not a jar".getBytes(StandardCharsets.UTF_8));
+
+        CliRun run = publish("--version", "1.3.0", "--artifact", "any=" + named);
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: artifact " + named + " says 1.1.0 in its file name, not --version 1.3.0;"
+                + " publish the artifact built as 1.3.0, or pass --allow-version-mismatch if it really is that"
+                + " release.\n", run.err());
+        assertFalse(Files.exists(channel));
+    }
+
+    @Test
+    void publish_withAllowVersionMismatch_publishesTheArtifactAnyway() throws Exception {
+        Path built = HostJars.build(dir.resolve("build/app-1.1.0.jar"), "1.1.0");
+
+        CliRun run = publish("--version", "1.3.0", "--artifact", "any=" + built, "--allow-version-mismatch");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("1.3.0", ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "t")
+                .version().toString());
+    }
+
+    @Test
+    void publish_acceptsAnArtifactWhoseOwnVersionsMatch() throws Exception {
+        Path built = HostJars.build(dir.resolve("build/app-1.3.0.jar"), "1.3.0");
+
+        assertEquals(0, publish("--version", "1.3.0", "--artifact", "any=" + built).exitCode());
     }
 
     @Test

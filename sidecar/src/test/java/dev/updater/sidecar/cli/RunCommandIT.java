@@ -210,8 +210,9 @@ class RunCommandIT {
 
         fx.stage(fx.v120exits, "1.2.0"); // staged again (an agent would not; a person might)
 
-        SidecarOutput.await(sidecar, "1.2.0 is staged but quarantined (it failed its health gate here); it is"
-                + " not installed automatically", EXIT);
+        SidecarOutput.await(sidecar, "1.2.0 is staged but quarantined (1.2.0 failed its health gate: the host"
+                + " exited with code 3 before it passed); it is not installed automatically. To allow it again:"
+                + " 'updater-sidecar allow 1.2.0 --home " + fx.home + "'", EXIT);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
                 .until(() -> Hosts.recordedPid(fx.home).orElse(-1L) == pid && "1.0.0".equals(Hosts.version(fx.port)));
         fx.assertTargetIs(fx.v100);
@@ -407,7 +408,7 @@ class RunCommandIT {
     }
 
     @Test
-    void rollbackCommand_reinstallsThePreviousVersionThroughTheRunningSidecar_andQuarantinesTheOther() throws Exception {
+    void rollbackCommand_reinstallsThePreviousVersionThroughTheRunningSidecar_andHoldsBackTheOther() throws Exception {
         fx = new SidecarFixture(dir);
         fx.run("immediate");
         fx.awaitServing("1.0.0");
@@ -415,7 +416,7 @@ class RunCommandIT {
         fx.awaitServing("1.1.0");
         fx.awaitFinishedJournal();
 
-        CliRun rollback = CliRun.run("rollback", "--home", fx.home.toString());
+        CliRun rollback = CliRun.run("rollback", "--home", fx.home.toString(), "--yes");
 
         assertEquals(0, rollback.exitCode(), rollback.toString());
         assertTrue(rollback.out().endsWith("to roll back to 1.0.0; waiting for its health gate (up to 5m).\n"
@@ -423,6 +424,9 @@ class RunCommandIT {
         assertEquals("1.0.0", Hosts.version(fx.port));
         fx.assertTargetIs(fx.v100);
         assertEquals(List.of("1.1.0"), fx.quarantined());
+        assertTrue(fx.updateHome.quarantineList().read().orElseThrow().versions().get(0).held(), "held back, not failed");
+        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0", "rolled-back 1.0.0", "held 1.1.0", "healthy 1.0.0"),
+                fx.events());
     }
 
     @Test

@@ -61,7 +61,7 @@ class StatusCommandTest {
                 + "Sidecar:      not running\n"
                 + "Host:         not running (last: 1.1.0, pid 4242)\n"
                 + "Installed:    1.1.0  sha256 " + "ab".repeat(32) + "  /opt/app.jar\n"
-                + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply': breaking changes: run"
+                + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply --home " + home + "': breaking changes: run"
                 + " 'updater-sidecar apply'\n"
                 + "Last check:   2026-02-07T12:01:00Z  1.2.0 is staged\n"
                 + "Last error:   manifest expired\n"
@@ -122,7 +122,7 @@ class StatusCommandTest {
                 + "Sidecar:      not running\n"
                 + "Host:         not running (last: 1.1.0, pid 4242)\n"
                 + "Installed:    1.1.0  sha256 " + "ab".repeat(32) + "  /opt/\\u202eraj.jar\n"
-                + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply': breaking\\e]0;owned\\x07\n"
+                + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply --home " + home + "': breaking\\e]0;owned\\x07\n"
                 + "Last check:   2026-02-07T12:01:00Z  ok\\u009b2J\n"
                 + "Last error:   " + error + "!".repeat(Printable.MAX_LINE_LENGTH - 3 - error.length()) + "...\n"
                 + "Quarantined:  1.0.5\\x07 (gate\\r\\nfailed)\n"
@@ -179,8 +179,9 @@ class StatusCommandTest {
     }
 
     @Test
-    void statusJson_ofAnEmptyHome_hasNullsWhereNothingIsKnown() throws Exception {
+    void statusJson_ofAHomeWithOnlyALock_hasNullsWhereNothingIsKnown() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
+        Files.createFile(home.resolve("host.lock")); // an agent started here and has not written anything else yet
 
         CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
 
@@ -203,9 +204,45 @@ class StatusCommandTest {
     }
 
     @Test
+    void status_ofAFolderWithNoHomeFiles_isNotAnUpdateHome_andGetsNoPermissionAdvice() throws Exception {
+        PosixModes.assumeSupported(dir);
+        Path tmp = PosixModes.set(Files.createDirectories(dir.resolve("tmp")), "rwxrwxrwx");
+        // as the system's temp folder: sticky, everyone's (the JDK cannot set the sticky bit)
+        assertEquals(0, new ProcessBuilder("chmod", "1777", tmp.toString()).inheritIO().start().waitFor());
+        Files.writeString(tmp.resolve("someone-elses.txt"), "not ours");
+        String modeBefore = PosixModes.of(tmp);
+
+        CliRun status = CliRun.run("status", "--home", tmp.toString());
+        CliRun json = CliRun.run("status", "--home", tmp.toString(), "--json");
+        CliRun history = CliRun.run("history", "--home", tmp.toString());
+        CliRun run = CliRun.run("run", "--home", tmp.toString(), "--target", dir.resolve("app.jar").toString(), "--",
+                "touch", dir.resolve("started").toString());
+
+        String notAHome = tmp + " is not an update home: it holds none of the files an agent or a sidecar keeps in one"
+                + " (agent.json, history.jsonl, sidecar.lock, ...); ";
+        assertEquals(1, status.exitCode(), status.toString());
+        assertEquals(notAHome + "check --home (the agent's home=).\n", status.err());
+        assertEquals(status.err(), json.err());
+        assertEquals(status.err(), history.err());
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals(notAHome + "it is a shared folder (sticky bit, like /tmp), never a home. Give --home a folder of"
+                + " its own (it is created, mode 700, when missing), for example --home /var/lib/app/updates.\n",
+                run.err());
+        for (CliRun r : List.of(status, json, history, run)) {
+            assertFalse(r.err().contains("chmod"), r.toString());
+        }
+        assertEquals(modeBefore, PosixModes.of(tmp));
+        try (var files = Files.list(tmp)) {
+            assertEquals(List.of("someone-elses.txt"), files.map(p -> p.getFileName().toString()).toList(),
+                    "nothing was created in it");
+        }
+    }
+
+    @Test
     void status_ofAHomeOthersCanWrite_isRefused() throws Exception {
         PosixModes.assumeSupported(dir);
         home = PosixModes.set(Staging.newHome(dir.resolve("home")), "rwxrwxrwx");
+        Files.createFile(home.resolve("agent.json"));
 
         CliRun run = CliRun.run("status", "--home", home.toString());
 

@@ -225,7 +225,7 @@ class SwapTransactionTest {
     }
 
     @Test
-    void rollBack_reinstallsTheNewestBackup_andQuarantinesTheVersionRolledAwayFrom() throws Exception {
+    void rollBack_reinstallsTheNewestBackup_andHoldsBackTheVersionRolledAwayFrom_recordingRolledBackAndHeld() throws Exception {
         assertInstanceOf(Outcome.Installed.class, transaction(2).install(stage("1.1.0", NEW), target, false));
         Backup backup = new Backups(updateHome).forRollbackOf(target).orElseThrow();
         assertEquals(ReleaseVersion.parse("1.0.0"), backup.version());
@@ -237,7 +237,12 @@ class SwapTransactionTest {
         SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
         assertEquals("rollback from 1.1.0 to 1.0.0", journal.describe());
-        assertEquals("rolled back by an operator to 1.0.0", updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0).reason());
+        Quarantine.Entry held = updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0);
+        assertEquals(new Quarantine.Entry("1.1.0", "an operator rolled back from it to 1.0.0", held.at(), true), held);
+        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0", "rolled-back 1.0.0", "held 1.1.0", "healthy 1.0.0"),
+                updateHome.history().read().stream().map(e -> e.event() + " " + e.version()).toList());
+        assertEquals("1.1.0 is held back: an operator rolled back from it; it is not installed again automatically"
+                + " until 'updater-sidecar allow 1.1.0 --home " + home + "'", updateHome.history().read().get(3).detail());
         assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertTrue(new Backups(updateHome).forRollbackOf(target).isEmpty(), "only 1.0.0 is backed up");
     }
@@ -280,7 +285,7 @@ class SwapTransactionTest {
         InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
         assertEquals("1.0.0", installed.version().toString(), "installed.json says what the target holds");
         assertEquals("1.1.0", installed.previousVersion().toString());
-        assertEquals(List.of("installed", "healthy", "installed", "failed"), events());
+        assertEquals(List.of("installed", "healthy", "rolled-back", "held", "failed"), events());
         assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
         assertEquals(Optional.empty(), new Recovery(new SwapContext(updateHome, 2, clock, log::add), hosts).recover(),
                 "closed: the next start does not resume it");

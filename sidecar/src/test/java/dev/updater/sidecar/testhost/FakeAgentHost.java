@@ -104,7 +104,7 @@ public final class FakeAgentHost {
             System.exit(Integer.parseInt(exitAtStart));
         }
         if (Boolean.parseBoolean(behaviour.getProperty("healthy", "true"))) {
-            serve(port);
+            serve(port, behaviour.getProperty("unhealthyIfExists"));
             readyAt = Instant.now();
             ready = true;
             writeRecord(false);
@@ -119,9 +119,16 @@ public final class FakeAgentHost {
         lock.release();
     }
 
-    private void serve(int port) throws IOException {
+    /** Serves /health (503 while the file {@code unhealthyIfExists} names exists), /version and /exit. */
+    private void serve(int port, String unhealthyIfExists) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        server.createContext("/health", exchange -> respond(exchange, 200, "ok " + version));
+        server.createContext("/health", exchange -> {
+            if (unhealthyIfExists != null && Files.exists(Path.of(unhealthyIfExists))) {
+                respond(exchange, 503, "unhealthy " + version);
+            } else {
+                respond(exchange, 200, "ok " + version);
+            }
+        });
         server.createContext("/version", exchange -> respond(exchange, 200, version));
         server.createContext("/exit", exchange -> {
             String query = exchange.getRequestURI().getQuery();
