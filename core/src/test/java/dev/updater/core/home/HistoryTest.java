@@ -80,7 +80,8 @@ class HistoryTest {
             history(file).append(new HistoryEvent(Instant.parse("2026-02-07T12:00:00Z"), kind, null, null, "d"));
         }
 
-        assertEquals(List.of("checked", "staged", "installed", "healthy", "rolled-back", "quarantined", "failed").stream()
+        assertEquals(List.of("checked", "staged", "installed", "healthy", "rolled-back", "quarantined", "held", "allowed",
+                "failed").stream()
                 .map(name -> "{\"at\":\"2026-02-07T12:00:00Z\",\"event\":\"" + name + "\",\"detail\":\"d\"}").toList(),
                 Files.readAllLines(file));
         assertEquals(List.of(HistoryEvent.Kind.values()), history(file).read().stream().map(HistoryEvent::event).toList());
