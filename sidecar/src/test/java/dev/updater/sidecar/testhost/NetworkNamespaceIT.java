@@ -1,0 +1,82 @@
+package dev.updater.sidecar.testhost;
+
+import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.load.LoadGenerator;
+import dev.updater.sidecar.testhost.apps.AppJars;
+import dev.updater.sidecar.testhost.apps.AppRelease;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A private network namespace: its own loopback, its own tcp_migrate_req, and the load generator inside it. */
+class NetworkNamespaceIT {
+    private static final Path HOST_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void aHostInsideServesTheLoadInside_andIsUnreachableFromOutside() throws Exception {
+        Path jar = AppJars.build(temp.resolve("app.jar"), AppJars.Kind.JDK_HTTP, "1.0.0", AppRelease.Behaviour.GOOD);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // free out here, so a refusal below is the namespace's doing
+        }
+        try (NetworkNamespace net = NetworkNamespace.create();
+             ChildProcess app = net.start(ChildProcess.java("-jar", jar, "--port", port))) {
+            app.awaitLine(line -> line.endsWith(": listening on 127.0.0.1:" + port), Duration.ofSeconds(30));
+
+            assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
+            ChildProcess.Finished load = ChildProcess.run(net.command(ChildProcess.java("-cp", classesOf(LoadGenerator.class),
+                    LoadGenerator.class.getName(), "http://127.0.0.1:" + port + "/", "300", "2")), Duration.ofSeconds(60));
+            assertEquals(0, load.exitCode(), load.toString());
+            String result = load.out().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow();
+            assertTrue(result.contains(" failed=0 "), result);
+            assertTrue(app.isAlive());
+        }
+    }
+
+    @Test
+    void tcpMigrateReq_isSetInTheNamespaceOnly() throws Exception {
+        String outside = Files.readString(HOST_MIGRATE_REQ);
+        try (NetworkNamespace net = NetworkNamespace.create()) {
+            assertFalse(net.tcpMigrateReq(), "a new namespace starts with the kernel's default, 0");
+
+            net.setTcpMigrateReq(true);
+            assertTrue(net.tcpMigrateReq());
+            assertEquals(outside, Files.readString(HOST_MIGRATE_REQ), "the machine's own setting is untouched");
+
+            net.setTcpMigrateReq(false);
+            assertFalse(net.tcpMigrateReq());
+        }
+    }
+
+    @Test
+    void loopbackIsUpInside_andOnlyLoopbackExists() throws Exception {
+        try (NetworkNamespace net = NetworkNamespace.create()) {
+            ChildProcess.Finished links = net.run(List.of("ip", "-o", "link", "show"));
+            assertEquals(0, links.exitCode(), links.toString());
+            List<String> lines = links.out().lines().toList();
+            assertEquals(1, lines.size(), links.out());
+            assertTrue(lines.get(0).startsWith("1: lo: <LOOPBACK,UP,LOWER_UP>"), lines.get(0));
+        }
+    }
+
+    private static Path classesOf(Class<?> type) throws Exception {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+}
