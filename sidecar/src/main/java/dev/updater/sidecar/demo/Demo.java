@@ -9,6 +9,7 @@ import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.load.LoadReport;
 import dev.updater.sidecar.serve.ReleaseServer;
 
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>make a signing key, publish 1.0.0, serve the channel;</li>
  *   <li>install 1.0.0 and start it under {@code run} with the agent; visit it;</li>
- *   <li>publish 1.1.0: staged, swapped, restarted, healthy, counter kept;</li>
+ *   <li>publish 1.1.0 under load: staged, swapped, restarted, healthy, counter kept; failed requests counted;</li>
  *   <li>publish 1.2.0, which fails at start: rolled back, quarantined, 1.1.0 serves;</li>
  *   <li>show {@code status} and {@code history}; stop everything.</li>
  * </ol>
@@ -150,11 +151,18 @@ public final class Demo {
     private void sceneUpdate() throws IOException, UpdaterException, InterruptedException {
         narrator.scene(3, "Publish 1.1.0: the agent stages it, the sidecar swaps, restarts and checks it");
         long visitsBefore = Long.parseLong(field(page(), "visits").orElse("0"));
-        publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
-        await("1.1.0 to be staged", () -> historyHas(HistoryEvent.Kind.STAGED, "1.1.0"));
-        narrator.ok("the agent verified and staged 1.1.0");
-        await("1.1.0 to serve", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
-        narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
+        narrator.say("clients send " + UpdateUnderLoad.RATE + " requests a second to " + app.resolve("version")
+                + " throughout");
+        LoadReport load = UpdateUnderLoad.during(app.resolve("version"), () -> {
+            publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
+            await("1.1.0 to be staged", () -> historyHas(HistoryEvent.Kind.STAGED, "1.1.0"));
+            narrator.ok("the agent verified and staged 1.1.0");
+            await("1.1.0 to serve", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
+            narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
+        });
+        // OVERLAP HOOK (issue 12): after the merge, replay this update with `run --restart overlap` (same
+        // UpdateUnderLoad.during) and print both summaries side by side: the overlap one must say 0 failed.
+        narrator.say(UpdateUnderLoad.summary("stop-start", load));
         String page = page();
         expect(field(page, "updated-from").orElse("").contains("1.0.0"), "the page says it was updated from 1.0.0");
         long visitsAfter = Long.parseLong(field(page, "visits").orElse("0"));
