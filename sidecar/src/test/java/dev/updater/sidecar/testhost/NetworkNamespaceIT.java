@@ -1,7 +1,6 @@
 package dev.updater.sidecar.testhost;
 
 import dev.updater.core.testing.ChildProcess;
-import dev.updater.sidecar.load.LoadGenerator;
 import dev.updater.sidecar.testhost.apps.AppJars;
 import dev.updater.sidecar.testhost.apps.AppRelease;
 
@@ -12,17 +11,19 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A private network namespace: its own loopback, its own tcp_migrate_req, and the load generator inside it. */
+/** A private network namespace: its own loopback, its own tcp_migrate_req, and the load generator ({@link LoadProcess}) inside it. */
 class NetworkNamespaceIT {
     private static final Path HOST_MIGRATE_REQ = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
 
@@ -41,11 +42,19 @@ class NetworkNamespaceIT {
             app.awaitLine(line -> line.endsWith(": listening on 127.0.0.1:" + port), Duration.ofSeconds(30));
 
             assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close());
-            ChildProcess.Finished load = ChildProcess.run(net.command(ChildProcess.java("-cp", classesOf(LoadGenerator.class),
-                    LoadGenerator.class.getName(), "http://127.0.0.1:" + port + "/", "300", "2")), Duration.ofSeconds(60));
-            assertEquals(0, load.exitCode(), load.toString());
-            String result = load.out().lines().filter(l -> l.startsWith("RESULT ")).findFirst().orElseThrow();
-            assertTrue(result.contains(" failed=0 "), result);
+            try (LoadProcess load = LoadProcess.start(net, URI.create("http://127.0.0.1:" + port + "/"), 300)) {
+                Thread.sleep(1_000); // the length of the first window under test
+                load.mark("second-window");
+                Thread.sleep(1_000);
+                LoadProcess.Result result = load.stop();
+
+                assertEquals(0, result.failed(), result.toString());
+                assertEquals(Map.of(), result.reasons(), result.toString());
+                assertTrue(result.requests() >= 550, result.toString());
+                LoadProcess.Window second = result.windows().get("second-window");
+                assertTrue(second.requests() >= 250 && second.requests() < result.requests(), result.toString());
+                assertEquals(0, second.failed());
+            }
             assertTrue(app.isAlive());
         }
     }
@@ -74,9 +83,5 @@ class NetworkNamespaceIT {
             assertEquals(1, lines.size(), links.out());
             assertTrue(lines.get(0).startsWith("1: lo: <LOOPBACK,UP,LOWER_UP>"), lines.get(0));
         }
-    }
-
-    private static Path classesOf(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -7,7 +7,7 @@ import java.util.Properties;
 /**
  * Test only: what every test host app shares, whatever its server: its version and behaviour (from
  * {@code /test-host.properties} in its jar, written by {@code AppJars}), its arguments, its answers,
- * and its log lines. Paths: {@code /version} (the version), {@code /health} ("ok"),
+ * and its log lines. Paths: {@code /version} (the version), {@code /health} ("ok VERSION"),
  * {@code /slow?ms=N} (answers after N ms: a request in flight during a graceful stop), anything else
  * "hello from VERSION". A release with {@link Behaviour#ANSWERS_500} answers 500 on every path.
  *
@@ -84,7 +84,7 @@ public final class AppRelease {
             case "/version":
                 return new Answer(200, version);
             case "/health":
-                return new Answer(200, "ok\n");
+                return new Answer(200, "ok " + version + "\n");
             case "/slow":
                 long ms = query != null && query.startsWith("ms=") ? Long.parseLong(query.substring(3)) : 1_000;
                 log("slow request started (" + ms + " ms)");

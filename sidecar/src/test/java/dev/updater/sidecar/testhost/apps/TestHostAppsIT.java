@@ -63,6 +63,7 @@ class TestHostAppsIT {
         try (ChildProcess app = ChildProcess.start(ChildProcess.java(java, "-jar", jar, "--port", port))) {
             app.awaitLine(line -> line.endsWith(": listening on 127.0.0.1:" + port), START);
             assertEquals("1.0.0", get(port, "/version").body());
+            assertEquals("ok 1.0.0\n", get(port, "/health").body());
 
             LoadGenerator load = LoadGenerator.start(LoadSettings.of(URI.create("http://127.0.0.1:" + port + "/"), 300));
             Thread.sleep(3_000); // the length of the run under test
