@@ -25,6 +25,7 @@ import java.util.Map;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @RestController
+// Not final: Spring subclasses configuration classes (proxyBeanMethods).
 public class SpringBootApp implements DisposableBean {
     private static AppRelease release;
 
