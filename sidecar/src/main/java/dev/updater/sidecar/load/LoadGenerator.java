@@ -193,8 +193,9 @@ public final class LoadGenerator implements AutoCloseable {
             return FailureReason.MALFORMED;
         }
         String message = String.valueOf(e.getMessage());
+        // "forcibly closed" is how Windows words a reset
         if (e instanceof HttpConnection.ClosedBeforeResponse || e instanceof java.io.EOFException
-                || message.contains("reset") || message.contains("Broken pipe")) {
+                || message.contains("reset") || message.contains("Broken pipe") || message.contains("forcibly closed")) {
             return FailureReason.RESET;
         }
         return FailureReason.OTHER;

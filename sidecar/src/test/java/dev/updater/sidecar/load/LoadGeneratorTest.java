@@ -149,7 +149,7 @@ class LoadGeneratorTest {
 
     private static LoadReport run(URI uri) throws InterruptedException {
         LoadGenerator load = LoadGenerator.start(new LoadSettings(new InetSocketAddress(uri.getHost(), uri.getPort()),
-                uri.getPath(), RATE, Duration.ofSeconds(2)));
+                uri.getPath(), RATE, Duration.ofSeconds(5))); // Windows takes about 2 s to report a refused connect
         Thread.sleep(RUN.toMillis()); // the length of the run under test
         return load.stop();
     }

@@ -6,6 +6,8 @@ import dev.updater.sidecar.load.LoadGenerator;
 import dev.updater.sidecar.load.LoadReport;
 import dev.updater.sidecar.load.LoadSettings;
 
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -55,6 +57,7 @@ class TestHostAppsIT {
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("kindsAndJdks")
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Process.destroy() is not a signal there: no shutdown hooks run")
     void servesTheLoadWithNoFailure_andOnSigtermFinishesTheRequestInFlight(AppJars.Kind kind, Path java)
             throws Exception {
         assumeTrue(Files.isExecutable(java), "no JDK at " + java);
