@@ -7,7 +7,9 @@ import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -17,6 +19,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * The app's only state, kept across restarts and updates in a properties file:
@@ -31,6 +34,12 @@ import java.util.Properties;
  * <p>Every change is written at once and atomically (temporary file, fsync, rename, fsync of the
  * folder), so a kill at any instant leaves either the old or the new file, never a torn one.
  * Keys it does not know are kept as they are. Thread-safe.
+ *
+ * <p>Two instances may run at once for a moment (an update in overlap mode starts the new one
+ * before the old one stops), so every change is a read-modify-write of the file under an exclusive
+ * lock on {@code <data file>.lock} beside it: a visit counted by either instance is never lost or
+ * counted twice. The lock is on a file of its own because the data file is replaced by a rename,
+ * and a lock on the replaced file would guard nothing. It is held only for one read and one write.
  */
 final class DataFile {
     static final String VISITS = "visits";
@@ -42,13 +51,22 @@ final class DataFile {
             " demo-app data: written atomically by demo-app; edit it only while demo-app is stopped";
 
     private final Path path;
-    private final Properties values;
+    private final Path lockFile;
+    private Properties values;
     private long visits;
+    /** Visits counted here whose write failed: added to the file's count at the next write that succeeds. */
+    private long unsaved;
 
     private DataFile(Path path, Properties values, long visits) {
         this.path = path;
+        this.lockFile = lockFile(path);
         this.values = values;
         this.visits = visits;
+    }
+
+    /** Where the lock that orders the writes of two instances lives: {@code demo-data.properties.lock}. */
+    static Path lockFile(Path data) {
+        return data.resolveSibling(data.getFileName() + ".lock");
     }
 
     /** Reads the file, or starts empty when there is none yet; writes nothing. */
@@ -102,20 +120,26 @@ final class DataFile {
      * @return the latest change of version, this one or an earlier one
      */
     synchronized Optional<VersionChange> recordStart(String version, Instant now) throws IOException {
-        String last = values.getProperty(LAST_VERSION);
-        if (last != null && !last.equals(version)) {
-            values.setProperty(UPDATED_FROM, last);
-            values.setProperty(UPDATED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
-        }
-        values.setProperty(LAST_VERSION, version);
-        write();
+        update(current -> {
+            String last = current.getProperty(LAST_VERSION);
+            if (last != null && !last.equals(version)) {
+                current.setProperty(UPDATED_FROM, last);
+                current.setProperty(UPDATED_AT, now.truncatedTo(ChronoUnit.SECONDS).toString());
+            }
+            current.setProperty(LAST_VERSION, version);
+        });
         return lastChange();
     }
 
-    /** Counts one visit and writes the file; the visit stays counted in memory if the write fails. */
+    /**
+     * Counts one visit and writes the file; the visit stays counted in memory if the write fails.
+     *
+     * @return the count with this visit, including those the other instance counted meanwhile
+     */
     synchronized long countVisit() throws IOException {
+        unsaved++;
         visits++;
-        write();
+        update(current -> { });
         return visits;
     }
 
@@ -134,14 +158,48 @@ final class DataFile {
     }
 
     synchronized void save() throws IOException {
-        write();
+        update(current -> { });
     }
 
-    private void write() throws IOException {
-        values.setProperty(VISITS, Long.toString(visits));
-        StringWriter text = new StringWriter();
-        values.store(text, HEADER);
-        writeAtomically(path, text.toString().getBytes(UTF_8));
+    /**
+     * Under the lock: reads the file as the other instance may have left it, applies {@code change},
+     * adds the visits not yet saved, writes. Between the read and the rename nobody else writes, so
+     * no visit is lost; {@code unsaved} is cleared only once the rename is done, so none counts twice.
+     */
+    private void update(Consumer<Properties> change) throws IOException {
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = lockChannel.lock()) {
+            Properties current = readCurrent();
+            long onDisk;
+            try {
+                onDisk = parseVisits(path, current.getProperty(VISITS));
+            } catch (StartupFailure e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            change.accept(current);
+            current.setProperty(VISITS, Long.toString(onDisk + unsaved));
+            StringWriter text = new StringWriter();
+            current.store(text, HEADER);
+            writeAtomically(path, text.toString().getBytes(UTF_8));
+            values = current;
+            visits = onDisk + unsaved;
+            unsaved = 0;
+        }
+    }
+
+    /** The file as it is now; what this instance knew when it is gone (deleted while running). */
+    private Properties readCurrent() throws IOException {
+        Properties current = new Properties();
+        try (Reader in = Files.newBufferedReader(path, UTF_8)) {
+            current.load(in);
+        } catch (NoSuchFileException e) {
+            current.putAll(values);
+            current.setProperty(VISITS, "0");
+        } catch (IllegalArgumentException e) {
+            throw new IOException("cannot read the data file " + path.toAbsolutePath() + ": " + e, e);
+        }
+        return current;
     }
 
     /** Temporary file in the same folder (so the rename cannot cross filesystems), fsync, rename, fsync folder. */

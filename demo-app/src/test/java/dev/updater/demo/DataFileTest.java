@@ -130,8 +130,43 @@ class DataFileTest {
         }
 
         try (Stream<Path> files = Files.list(temp)) {
-            assertEquals(List.of(path), files.toList());
+            assertEquals(List.of(path, DataFile.lockFile(path)), files.sorted().toList());
         }
+    }
+
+    @Test
+    void countVisit_ofTwoInstancesOnOneFile_addsUpEveryVisit_andKeepsTheOthersVersionRecord() throws Exception {
+        Path path = temp.resolve("demo-data.properties");
+        DataFile old = DataFile.open(path);
+        old.recordStart("1.0.0", T1);
+        old.countVisit();
+        DataFile next = DataFile.open(path);
+        next.recordStart("1.1.0", T2);
+
+        assertEquals(2, old.countVisit());
+        assertEquals(3, next.countVisit());
+        assertEquals(4, old.countVisit());
+        old.save();
+
+        assertEquals(Map.of("visits", "4", "last-version", "1.1.0", "updated-from", "1.0.0",
+                "updated-at", "2026-02-08T09:30:00Z"), read(path));
+        assertEquals(4, next.visits() + 1, "the other instance learns of visits at its next write");
+    }
+
+    @Test
+    void countVisit_afterAFailedWrite_addsTheUnsavedVisitToWhatTheOtherInstanceSaved() throws Exception {
+        Path path = temp.resolve("demo-data.properties");
+        Files.writeString(path, "visits=10\n");
+        DataFile data = DataFile.open(path);
+        DataFile other = DataFile.open(path);
+        Files.createDirectory(DataFile.lockFile(path)); // the lock cannot be taken: the write fails
+        assertThrows(IOException.class, data::countVisit);
+        assertEquals(11, data.visits());
+        Files.delete(DataFile.lockFile(path));
+
+        other.countVisit();
+        assertEquals(13, data.countVisit());
+        assertEquals("13", read(path).get("visits"));
     }
 
     @Test

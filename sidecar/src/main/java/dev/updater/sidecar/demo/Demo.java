@@ -9,6 +9,7 @@ import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.load.LoadReport;
 import dev.updater.sidecar.serve.ReleaseServer;
 
 import java.io.IOException;
@@ -17,9 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -28,10 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The guided walkthrough: a real service under the real sidecar and agent, on 127.0.0.1, in a
@@ -40,7 +35,7 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>make a signing key, publish 1.0.0, serve the channel;</li>
  *   <li>install 1.0.0 and start it under {@code run} with the agent; visit it;</li>
- *   <li>publish 1.1.0: staged, swapped, restarted, healthy, counter kept;</li>
+ *   <li>publish 1.1.0 under load: staged, swapped, restarted, healthy, counter kept; failed requests counted;</li>
  *   <li>publish 1.2.0, which fails at start: rolled back, quarantined, 1.1.0 serves;</li>
  *   <li>show {@code status} and {@code history}; stop everything.</li>
  * </ol>
@@ -49,7 +44,6 @@ public final class Demo {
     /** Where the sidecar jar keeps what the demo installs. */
     static final String AGENT_RESOURCE = "/dev/updater/sidecar/agent/updater.jar";
     static final String DEMO_RESOURCE = "/dev/updater/sidecar/demo/demo-app-%s.jar";
-    private static final Pattern FIELD = Pattern.compile("<dd id=\"([a-z-]+)\">([^<]*)</dd>");
     private static final Duration SCENE_TIMEOUT = Duration.ofSeconds(90);
 
     /** Runs CLI commands in process, for the status and history scene. */
@@ -60,7 +54,6 @@ public final class Demo {
     private final Narrator narrator;
     private final Cli cli;
     private final Path work;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final List<String> failures = new ArrayList<>();
 
     private Process sidecar;
@@ -136,31 +129,42 @@ public final class Demo {
         sidecar = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("sidecar.log").toFile()).start();
         narrator.say("updater-sidecar run --apply immediate --health-url " + app.resolve("health") + " -- java -javaagent:updater.jar=… -jar demo-app.jar");
-        await("1.0.0 to answer " + app.resolve("health"), () -> status(app.resolve("health")) == 200);
+        await("1.0.0 to answer " + app.resolve("health"),
+                () -> ServicePages.status(app.resolve("health")) == 200);
         narrator.ok("demo-app 1.0.0 serves " + app);
         String page = "";
         for (int i = 0; i < 3; i++) {
-            page = page();
+            page = ServicePages.text(app);
         }
-        narrator.ok("3 visits: the page counts visits=" + field(page, "visits").orElse("?")
+        narrator.ok("3 visits: the page counts visits=" + ServicePages.field(page, "visits").orElse("?")
                 + ", kept in a data file outside the jar");
         narrator.pause("Open " + app + " in a browser, then continue.");
     }
 
     private void sceneUpdate() throws IOException, UpdaterException, InterruptedException {
         narrator.scene(3, "Publish 1.1.0: the agent stages it, the sidecar swaps, restarts and checks it");
-        long visitsBefore = Long.parseLong(field(page(), "visits").orElse("0"));
-        publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
-        await("1.1.0 to be staged", () -> historyHas(HistoryEvent.Kind.STAGED, "1.1.0"));
-        narrator.ok("the agent verified and staged 1.1.0");
-        await("1.1.0 to serve", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
-        narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
-        String page = page();
-        expect(field(page, "updated-from").orElse("").contains("1.0.0"), "the page says it was updated from 1.0.0");
-        long visitsAfter = Long.parseLong(field(page, "visits").orElse("0"));
+        long visitsBefore = Long.parseLong(ServicePages.field(ServicePages.text(app), "visits").orElse("0"));
+        narrator.say("clients send " + UpdateUnderLoad.RATE + " requests a second to " + app.resolve("version")
+                + " throughout");
+        LoadReport load = UpdateUnderLoad.during(app.resolve("version"), () -> {
+            publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
+            await("1.1.0 to be staged", () -> historyHas(HistoryEvent.Kind.STAGED, "1.1.0"));
+            narrator.ok("the agent verified and staged 1.1.0");
+            await("1.1.0 to serve", () -> "1.1.0".equals(ServicePages.text(app.resolve("version")).strip()));
+            narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
+            await("the health gate to pass", () -> historyHas(HistoryEvent.Kind.HEALTHY, "1.1.0")); // whole update
+        });
+        // OVERLAP HOOK (issue 12): after the merge, replay this update with `run --restart overlap` (same
+        // UpdateUnderLoad.during, kept until the old host has exited) and print both summaries side by side.
+        narrator.say(UpdateUnderLoad.summary("stop-start", load));
+        String page = ServicePages.text(app);
+        expect(ServicePages.field(page, "updated-from").orElse("").contains("1.0.0"),
+                "the page says it was updated from 1.0.0");
+        long visitsAfter = Long.parseLong(ServicePages.field(page, "visits").orElse("0"));
         expect(visitsAfter > visitsBefore, "the visit counter was kept (" + visitsBefore + " before, " + visitsAfter
                 + " now)");
-        expect(status(app.resolve("api/stats")) == 200, "the new feature answers: " + app.resolve("api/stats"));
+        expect(ServicePages.status(app.resolve("api/stats")) == 200,
+                "the new feature answers: " + app.resolve("api/stats"));
         await("the health gate to pass", () -> historyHas(HistoryEvent.Kind.HEALTHY, "1.1.0"));
         narrator.ok("health gate passed; 1.1.0 committed");
         narrator.pause("Reload " + app + ": dark theme, same counter. Continue to break things.");
@@ -172,7 +176,7 @@ public final class Demo {
         await("1.2.0 to be quarantined", () -> quarantined("1.2.0"));
         narrator.ok("1.2.0 failed its health gate and is quarantined");
         await("the rollback to 1.1.0 to complete", () -> historyHas(HistoryEvent.Kind.ROLLED_BACK, "1.1.0"));
-        await("1.1.0 to serve again", () -> "1.1.0".equals(text(app.resolve("version")).strip()));
+        await("1.1.0 to serve again", () -> "1.1.0".equals(ServicePages.text(app.resolve("version")).strip()));
         narrator.ok("rolled back: 1.1.0 serves again at " + app);
         expect(java.util.Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(work.resolve("build/demo-app-1.1.0.jar"))),
                 "the installed jar is byte for byte 1.1.0 again");
@@ -246,45 +250,6 @@ public final class Demo {
             throw new SceneFailed("expected " + what);
         }
         narrator.ok(what);
-    }
-
-    private String page() {
-        return text(app);
-    }
-
-    private static Optional<String> field(String page, String id) {
-        Matcher m = FIELD.matcher(page);
-        while (m.find()) {
-            if (m.group(1).equals(id)) {
-                return Optional.of(m.group(2));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private int status(URI uri) {
-        try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private String text(URI uri) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? response.body() : "";
-        } catch (IOException e) {
-            return "";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "";
-        }
     }
 
     private static void extract(String resource, Path to) throws IOException, UpdaterException {

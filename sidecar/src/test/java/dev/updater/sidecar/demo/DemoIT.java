@@ -44,6 +44,12 @@ class DemoIT {
         assertTrue(kept.find(), out);
         assertTrue(Long.parseLong(kept.group(2)) > Long.parseLong(kept.group(1)), out);
 
+        Matcher load = Pattern.compile("stop-start update: (\\d+) of (\\d+) requests failed \\(refused \\d+[^)]*\\); p99 \\d+ ms")
+                .matcher(out);
+        assertTrue(load.find(), out);
+        assertTrue(Long.parseLong(load.group(1)) > 0, "no JVM listens while the new one starts: " + load.group());
+        assertTrue(Long.parseLong(load.group(2)) > Long.parseLong(load.group(1)), load.group());
+
         Matcher work = Pattern.compile("Working in (\\S+)").matcher(out);
         assertTrue(work.find(), out);
         assertFalse(java.nio.file.Files.exists(Path.of(work.group(1))), "the temporary folder is deleted");

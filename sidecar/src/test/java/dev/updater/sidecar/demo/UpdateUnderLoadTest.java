@@ -1,0 +1,84 @@
+package dev.updater.sidecar.demo;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.updater.sidecar.load.FailureReason;
+import dev.updater.sidecar.load.LoadReport;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class UpdateUnderLoadTest {
+    @Test
+    void aStopStartOfTheServer_duringTheUpdate_isCountedAndSummarized() throws Exception {
+        HttpServer first = serve(0);
+        int port = first.getAddress().getPort();
+        URI url = URI.create("http://127.0.0.1:" + port + "/version");
+
+        LoadReport report = UpdateUnderLoad.during(url, () -> {
+            Thread.sleep(300); // served before
+            first.stop(0);
+            Thread.sleep(300); // down: what a stop-start update does to clients
+            HttpServer second = serve(port);
+            Thread.sleep(300); // served after
+            second.stop(0);
+        });
+
+        long refused = report.failuresByReason().getOrDefault(FailureReason.REFUSED, 0L);
+        assertTrue(refused >= 30, report.toString());
+        assertEquals(report.failures().size(), refused + report.failuresByReason().getOrDefault(FailureReason.RESET, 0L),
+                report.toString());
+        String summary = UpdateUnderLoad.summary("stop-start", report);
+        assertTrue(summary.startsWith("stop-start update: " + report.failures().size() + " of " + report.requests()
+                + " requests failed (refused " + refused), summary);
+        assertTrue(summary.matches(".*\\); p99 \\d+ ms"), summary);
+    }
+
+    @Test
+    void aFailedUpdate_stopsTheLoad_andItsErrorIsTheOneThrown() throws Exception {
+        HttpServer server = serve(0);
+        try {
+            URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/version");
+            IOException thrown = assertThrows(IOException.class, () -> UpdateUnderLoad.during(url, () -> {
+                throw new IOException("publish failed");
+            }));
+            assertEquals("publish failed", thrown.getMessage());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void noFailure_isSaidWithoutReasons() throws Exception {
+        HttpServer server = serve(0);
+        try {
+            LoadReport report = UpdateUnderLoad.during(
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/version"), () -> Thread.sleep(300));
+            assertEquals(Map.of(), report.failuresByReason());
+            assertEquals("overlap update: 0 of " + report.requests() + " requests failed; p99 "
+                    + report.total().p99().toMillis() + " ms", UpdateUnderLoad.summary("overlap", report));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    private static HttpServer serve(int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("ok".getBytes());
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+}
