@@ -17,6 +17,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.net.SocketAddress;
 import java.security.ProtectionDomain;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -51,10 +52,12 @@ public final class BindHook {
 
     private final BlockingQueue<Object[]> events;
     private final boolean reusePort;
+    private final Instant installedAt;
 
-    private BindHook(BlockingQueue<Object[]> events, boolean reusePort) {
+    private BindHook(BlockingQueue<Object[]> events, boolean reusePort, Instant installedAt) {
         this.events = events;
         this.reusePort = reusePort;
+        this.installedAt = installedAt;
     }
 
     /** True when the host's environment asks for {@code SO_REUSEPORT} (overlap mode). */
@@ -84,12 +87,17 @@ public final class BindHook {
         if (!transformer.failures.isEmpty()) {
             throw new IllegalStateException("Byte Buddy could not rewrite " + transformer.failures);
         }
-        return new BindHook(events, reusePort);
+        return new BindHook(events, reusePort, Instant.now());
     }
 
     /** The events the advice reports, taken by {@link ListenerWatch}. */
     BlockingQueue<Object[]> events() {
         return events;
+    }
+
+    /** When the advice went live: binds from then on are seen. */
+    Instant installedAt() {
+        return installedAt;
     }
 
     /** Whether this hook sets {@code SO_REUSEPORT}. */
