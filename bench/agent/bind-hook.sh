@@ -11,6 +11,7 @@
 #
 #   bench/agent/bind-hook.sh
 #   RUNS=20 REPS=5 bench/agent/bind-hook.sh     # quicker
+#   BEFORE_JAR=/tmp/updater-main.jar bench/agent/bind-hook.sh   # adds a row: an agent build without the hook
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -48,8 +49,11 @@ for entry in "${JDKS[@]}"; do
   v=${entry%%:*}; J=${entry#*:}
   OURS="manifest=http://127.0.0.1:9/manifest.json,keyfile=$WORK/keys/updater.pub,initial-delay=1h,home=$WORK/home-$v"
   echo "== start-up, JDK $v: $RUNS runs each (load $(cut -d' ' -f1-3 /proc/loadavg))"
+  BEFORE=()
+  [ -n "${BEFORE_JAR:-}" ] && BEFORE=(-n "agent without the hook ($(basename "$BEFORE_JAR"))" \
+    "$J -javaagent:$BEFORE_JAR=$OURS-before -jar $WORK/hello.jar")
   hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$WORK/startup-$v.json" \
-    -n "empty agent" "$J -javaagent:$WORK/empty-agent.jar -jar $WORK/hello.jar" \
+    -n "empty agent" "$J -javaagent:$WORK/empty-agent.jar -jar $WORK/hello.jar" "${BEFORE[@]}" \
     -n "ours" "$J -javaagent:$AGENT_JAR=$OURS -jar $WORK/hello.jar" \
     -n "ours, UPDATER_REUSE_PORT=true" "env UPDATER_REUSE_PORT=true $J -javaagent:$AGENT_JAR=$OURS -jar $WORK/hello.jar" \
     >"$WORK/startup-$v.log"

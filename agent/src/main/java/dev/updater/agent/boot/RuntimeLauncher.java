@@ -61,12 +61,12 @@ final class RuntimeLauncher implements Runnable {
         boolean interrupted = false;
         try {
             while (!hookSettled) {
-                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
                 try {
-                    wait(left);
+                    wait(left / 1_000_000L + 1); // rounded up: never gives up before the deadline
                 } catch (InterruptedException e) {
                     interrupted = true; // the host's own interrupt: kept for its code, not ours to act on
                 }
