@@ -51,12 +51,10 @@ public final class BindHook {
             new Target("sun.nio.ch.AsynchronousServerSocketChannelImpl", "close"));
 
     private final BlockingQueue<Object[]> events;
-    private final boolean reusePort;
     private final Instant installedAt;
 
-    private BindHook(BlockingQueue<Object[]> events, boolean reusePort, Instant installedAt) {
+    private BindHook(BlockingQueue<Object[]> events, Instant installedAt) {
         this.events = events;
-        this.reusePort = reusePort;
         this.installedAt = installedAt;
     }
 
@@ -87,7 +85,7 @@ public final class BindHook {
         if (!transformer.failures.isEmpty()) {
             throw new IllegalStateException("Byte Buddy could not rewrite " + transformer.failures);
         }
-        return new BindHook(events, reusePort, Instant.now());
+        return new BindHook(events, Instant.now());
     }
 
     /** The events the advice reports, taken by {@link ListenerWatch}. */
@@ -98,11 +96,6 @@ public final class BindHook {
     /** When the advice went live: binds from then on are seen. */
     Instant installedAt() {
         return installedAt;
-    }
-
-    /** Whether this hook sets {@code SO_REUSEPORT}. */
-    public boolean reusePort() {
-        return reusePort;
     }
 
     /** A class to rewrite and the method that closes its listening socket. */
