@@ -1,5 +1,7 @@
 package dev.updater.agent;
 
+import dev.updater.agent.bind.BindHook;
+import dev.updater.agent.bind.ListenerWatch;
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
 import dev.updater.agent.host.HostHome;
@@ -47,8 +49,12 @@ final class Agent {
     private Agent() {
     }
 
-    /** Steps, in order; any failure disables updating with one clear log line, never the host. */
-    static PollLoop start(AgentConfig config, String agentVersion) throws UpdaterException {
+    /**
+     * Steps, in order; any failure disables updating with one clear log line, never the host.
+     *
+     * @param bindHook the installed bind hook, or null when it could not be installed
+     */
+    static PollLoop start(AgentConfig config, String agentVersion, BindHook bindHook) throws UpdaterException {
         Clock clock = Clock.systemUTC();
         HostProcess host = HostProcess.current();
         Path target = locateTarget(config, host);
@@ -75,6 +81,13 @@ final class Agent {
                 running.version(), running.source(), target.toString(), targetSha256,
                 host.commandLine(), agentVersion, hostId);
         state.publish();
+        if (bindHook != null) {
+            // Listeners bound since the hook went in are queued; this thread records them from now on.
+            ListenerWatch.start(bindHook, listeners -> {
+                state.listeners(listeners);
+                state.publishQuietly();
+            });
+        }
         home.channelRecord().write(new ChannelSettings(config.manifest().toString(),
                 keys.stream().map(TrustedKey::text).toList(), hostId, config.allowPrerelease(), config.allowBreaking(),
                 config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now()));

@@ -1,5 +1,6 @@
 package dev.updater.agent;
 
+import dev.updater.agent.bind.BindHook;
 import dev.updater.agent.config.AgentConfig;
 import dev.updater.agent.config.AgentConfigLoader;
 import dev.updater.agent.host.HostLock;
@@ -9,6 +10,7 @@ import dev.updater.core.UpdaterException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
 import java.util.Optional;
 
 /**
@@ -29,8 +31,11 @@ public final class AgentRuntime {
      * @param agentArgs the text after {@code -javaagent:updater.jar=}, or null
      * @param instrumentation the JVM's instrumentation, kept in {@link InstrumentationHolder}
      * @param attached true when loaded into a running JVM ({@code agentmain})
+     * @param hookSettled run once the bind hook is installed, has failed, or will not be installed:
+     *        {@code premain} may be waiting for it (overlap mode, {@code AgentBoot})
      */
-    public static void run(String agentArgs, Instrumentation instrumentation, boolean attached) {
+    public static void run(String agentArgs, Instrumentation instrumentation, boolean attached,
+                           Runnable hookSettled) {
         InstrumentationHolder.keep(instrumentation);
         try {
             AgentConfig config = AgentConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
@@ -38,7 +43,9 @@ public final class AgentRuntime {
                 LOG.log(Level.INFO, "updater agent disabled by enabled=false");
                 return;
             }
-            Agent.start(config, agentVersion()).run();
+            BindHook bindHook = installBindHook(instrumentation);
+            hookSettled.run();
+            Agent.start(config, agentVersion(), bindHook).run();
         } catch (UpdaterException e) {
             LOG.log(Level.ERROR, e.getMessage());
             if (e.code() == ErrorCode.CONFIG_INVALID) {
@@ -50,6 +57,32 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "updater agent stopped by an unexpected error; the host runs on without updates."
                     + " Please report it.", t);
+        } finally {
+            hookSettled.run();
+        }
+    }
+
+    /** The hook, or null (with one line saying what that costs) when this JVM refused it. */
+    private static BindHook installBindHook(Instrumentation instrumentation) {
+        boolean reusePort = BindHook.reusePortRequested(System.getenv());
+        // The CPU time needs JMX, loaded only when the line is shown (the bench shows it).
+        boolean measure = LOG.isLoggable(Level.DEBUG);
+        long cpuStarted = measure ? ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() : 0;
+        long started = System.nanoTime();
+        try {
+            BindHook hook = BindHook.install(instrumentation, reusePort);
+            if (measure) {
+                LOG.log(Level.DEBUG, "updater bind hook installed in " + (System.nanoTime() - started) / 1_000_000
+                        + " ms (" + (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted)
+                        / 1_000_000 + " ms CPU)" + (reusePort ? ", setting SO_REUSEPORT" : ""));
+            }
+            return hook;
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "updater agent: the bind hook could not be installed (" + t + "), so this host's"
+                    + " listening addresses are not recorded in agent.json"
+                    + (reusePort ? " and its sockets are bound without SO_REUSEPORT" : "")
+                    + "; the sidecar's gate relies on --min-uptime and --health-url. Please report it.");
+            return null;
         }
     }
 

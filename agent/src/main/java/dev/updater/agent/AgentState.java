@@ -41,6 +41,9 @@ final class AgentState {
     private String lastError;
     private boolean exiting;
     private String exitReason;
+    private List<AgentRecord.Listener> listeners = List.of();
+    /** Orders whole publications: a snapshot is written before any later one (two threads publish). */
+    private final Object publishing = new Object();
 
     AgentState(UpdateHome home, Clock clock, long pid, Instant startedAt, ReleaseVersion runningVersion,
                String versionSource, String target, Sha256 targetSha256, List<String> commandLine, String agentVersion,
@@ -73,19 +76,27 @@ final class AgentState {
         readyAt = clock.instant();
     }
 
-    synchronized void exiting(String reason) {
-        exiting = true;
-        exitReason = reason;
+    /** The bind hook's current list of open listeners; the first one makes the host ready. */
+    synchronized void listeners(List<AgentRecord.Listener> current) {
+        listeners = List.copyOf(current);
+        if (!listeners.isEmpty() && !ready) {
+            ready();
+        }
     }
 
     synchronized boolean isReady() {
         return ready;
     }
 
+    synchronized void exiting(String reason) {
+        exiting = true;
+        exitReason = reason;
+    }
+
     synchronized AgentRecord snapshot() {
         return new AgentRecord(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine,
                 agentVersion, hostId, ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting,
-                exitReason, clock.instant());
+                exitReason, clock.instant(), listeners);
     }
 
     synchronized ReleaseVersion staged() {
@@ -93,7 +104,9 @@ final class AgentState {
     }
 
     void publish() throws UpdaterException {
-        home.agentRecord().write(snapshot());
+        synchronized (publishing) {
+            home.agentRecord().write(snapshot());
+        }
     }
 
     /** After start: a record that could not be written is retried at the next change, never fatal. */

@@ -4,7 +4,6 @@ import dev.updater.agent.check.CheckResult;
 import dev.updater.agent.check.UpdateCheck;
 import dev.updater.agent.config.AgentConfig;
 import dev.updater.agent.host.HostLock;
-import dev.updater.agent.host.ListeningSocketProbe;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -15,14 +14,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The agent's life after start, on its thread, until the host exits: wakes every half second to
- * obey an exit request and notice readiness, and checks the channel at the jittered interval (or at
- * once when JMX asks), backing off after errors.
+ * obey an exit request, and checks the channel at the jittered interval (or at once when JMX asks),
+ * backing off after errors. Readiness is not its business: the bind hook's first listener sets it
+ * ({@code ListenerWatch}).
  */
 final class PollLoop {
     private static final Logger LOG = System.getLogger("updater");
     private static final Duration TICK = Duration.ofMillis(500);
-    /** How long readiness is probed at every tick; after that, every 10 s until the host listens. */
-    private static final Duration READINESS_WATCH = Duration.ofMinutes(2);
 
     private final AgentConfig config;
     private final AgentState state;
@@ -46,22 +44,10 @@ final class PollLoop {
     }
 
     void run() throws InterruptedException {
-        boolean probeReadiness = ListeningSocketProbe.isSupported();
-        Instant loopStarted = clock.instant();
-        Instant nextProbe = loopStarted;
         Instant nextCheck = clock.instant().plus(jitter(config.initialDelay()));
         Backoff backoff = new Backoff(config.interval());
         while (true) {
             hostExit.obeyRequest();
-            if (probeReadiness && !state.isReady() && !clock.instant().isBefore(nextProbe)) {
-                if (ListeningSocketProbe.isListening()) {
-                    state.ready();
-                    state.publishQuietly();
-                }
-                // Every tick while a host starts; a host that never listens is then looked at rarely.
-                boolean starting = Duration.between(loopStarted, clock.instant()).compareTo(READINESS_WATCH) < 0;
-                nextProbe = clock.instant().plus(starting ? TICK : Duration.ofSeconds(10));
-            }
             if (takeCheckRequest() || !clock.instant().isBefore(nextCheck)) {
                 CheckResult result = check.run();
                 state.checked(result);

@@ -19,7 +19,7 @@ class InstrumentationHolderTest {
                     throw new UnsupportedOperationException(method.getName());
                 });
 
-        AgentRuntime.run("enabled=false", given, false);
+        AgentRuntime.run("enabled=false", given, false, () -> { });
 
         assertSame(given, InstrumentationHolder.get().orElseThrow());
     }

@@ -26,6 +26,20 @@ public final class AgentBoot {
     /** The name of the one thread the agent starts; the host sees it in thread dumps. */
     static final String THREAD_NAME = "updater-agent";
 
+    /**
+     * Overlap mode (the sidecar sets it): the host's sockets must be bound with {@code SO_REUSEPORT},
+     * which only the bind hook sets, and the hook is installed on the agent's thread after premain.
+     * A host binds within milliseconds of its main, long before the hook is in (300 to 700 ms,
+     * docs/agent.md), so premain waits for it, at most {@link #HOOK_WAIT_MILLIS}: the start-up cost
+     * is paid in overlap mode only, where the old host serves meanwhile. Without the variable
+     * premain does not wait (one environment lookup).
+     */
+    static final String REUSE_PORT_VARIABLE = "UPDATER_REUSE_PORT";
+    static final long HOOK_WAIT_MILLIS = 3000;
+    static final String HOOK_LATE = "updater: the bind hook was not ready within 3 s; the host starts anyway, and a"
+            + " socket it binds before the hook is in gets no SO_REUSEPORT and is missing from agent.json's listeners"
+            + " (the sidecar then falls back to a stop-start update)";
+
     private AgentBoot() {
     }
 
@@ -50,11 +64,15 @@ public final class AgentBoot {
                 return;
             }
             URL agentJar = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
-            Thread thread = new Thread(
-                    new RuntimeLauncher(agentJar, agentArgs, instrumentation, attached), THREAD_NAME);
+            RuntimeLauncher launcher = new RuntimeLauncher(agentJar, agentArgs, instrumentation, attached);
+            Thread thread = new Thread(launcher, THREAD_NAME);
             // A daemon, so the agent never delays the host's exit.
             thread.setDaemon(true);
             thread.start();
+            if (!attached && "true".equalsIgnoreCase(System.getenv(REUSE_PORT_VARIABLE))
+                    && !launcher.awaitHook(HOOK_WAIT_MILLIS)) {
+                System.err.println(HOOK_LATE);
+            }
         } catch (Throwable t) {
             // Threat: an exception out of premain makes the JVM abort the host's start.
             System.err.println("updater: agent disabled: it could not start: " + t);

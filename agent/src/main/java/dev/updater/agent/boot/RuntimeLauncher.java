@@ -20,6 +20,8 @@ final class RuntimeLauncher implements Runnable {
     private final String agentArgs;
     private final Instrumentation instrumentation;
     private final boolean attached;
+    /** Guarded by {@code this}: the runtime has installed the bind hook, given up on it, or ended. */
+    private boolean hookSettled;
 
     RuntimeLauncher(URL agentJar, String agentArgs, Instrumentation instrumentation, boolean attached) {
         this.agentJar = agentJar;
@@ -34,14 +36,52 @@ final class RuntimeLauncher implements Runnable {
             ClassLoader loader = AgentClassLoader.open(Path.of(agentJar.toURI()));
             Thread.currentThread().setContextClassLoader(loader);
             Class<?> runtime = Class.forName(RUNTIME_CLASS, true, loader);
-            Method run = runtime.getMethod("run", String.class, Instrumentation.class, boolean.class);
-            run.invoke(null, agentArgs, instrumentation, attached);
+            Method run = runtime.getMethod("run", String.class, Instrumentation.class, boolean.class, Runnable.class);
+            run.invoke(null, agentArgs, instrumentation, attached, (Runnable) this::settleHook);
         } catch (InvocationTargetException e) {
             // The runtime promises never to throw; if it does anyway, say so rather than hide it.
             System.err.println("updater: agent disabled: it stopped on an unexpected error: " + e.getCause());
         } catch (Throwable t) {
             System.err.println("updater: agent disabled: it could not start from " + jarName() + ": " + t);
+        } finally {
+            settleHook();
         }
+    }
+
+    /**
+     * Waits at most {@code millis} until the runtime has settled the bind hook (installed, failed,
+     * or not to be installed). Called by {@code premain} on the host's main thread in overlap mode
+     * only, so that no listener the host binds misses {@code SO_REUSEPORT}. Uses this object's
+     * monitor: no class beyond what premain has already loaded.
+     *
+     * @return false when the time ran out first
+     */
+    synchronized boolean awaitHook(long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        boolean interrupted = false;
+        try {
+            while (!hookSettled) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    wait(left / 1_000_000L + 1); // rounded up: never gives up before the deadline
+                } catch (InterruptedException e) {
+                    interrupted = true; // the host's own interrupt: kept for its code, not ours to act on
+                }
+            }
+            return true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private synchronized void settleHook() {
+        hookSettled = true;
+        notifyAll();
     }
 
     private String jarName() {

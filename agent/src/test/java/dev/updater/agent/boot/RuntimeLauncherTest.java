@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class RuntimeLauncherTest {
@@ -27,7 +28,8 @@ final class RuntimeLauncherTest {
                         package dev.updater.agent;
 
                         public final class AgentRuntime {
-                            public static void run(String args, java.lang.instrument.Instrumentation inst, boolean attached) {
+                            public static void run(String args, java.lang.instrument.Instrumentation inst, boolean attached,
+                                                   Runnable hookSettled) {
                                 throw new IllegalStateException("called with " + args + ", attached " + attached
                                         + ", loaded by " + AgentRuntime.class.getClassLoader().getName()
                                         + ", context loader " + Thread.currentThread().getContextClassLoader().getName());
@@ -50,6 +52,49 @@ final class RuntimeLauncherTest {
 
         assertEquals(List.of("updater: agent disabled: it could not start from " + jar
                 + ": java.lang.ClassNotFoundException: dev.updater.agent.AgentRuntime"), stderr);
+    }
+
+    @Test
+    void awaitHook_returnsOnceTheRuntimeSaysTheHookIsSettled_andFalseWhenTheTimeRunsOut() throws Exception {
+        Path jar = new TestJar()
+                .bytes("inst/dev/updater/agent/AgentRuntime.classdata", compileRuntime("""
+                        package dev.updater.agent;
+
+                        public final class AgentRuntime {
+                            public static void run(String args, java.lang.instrument.Instrumentation inst, boolean attached,
+                                                   Runnable hookSettled) throws Exception {
+                                if (args.equals("settle")) {
+                                    hookSettled.run();
+                                }
+                                Thread.sleep(60_000); // the agent's loop: the hook stays settled meanwhile
+                            }
+                        }
+                        """))
+                .write(directory.resolve("updater.jar"));
+        RuntimeLauncher settling = new RuntimeLauncher(jar.toUri().toURL(), "settle", null, false);
+        RuntimeLauncher silent = new RuntimeLauncher(jar.toUri().toURL(), "silent", null, false);
+        Thread first = new Thread(settling, AgentBoot.THREAD_NAME);
+        Thread second = new Thread(silent, AgentBoot.THREAD_NAME);
+        first.setDaemon(true);
+        second.setDaemon(true);
+        first.start();
+        second.start();
+
+        assertTrue(settling.awaitHook(30_000));
+        long started = System.nanoTime();
+        assertFalse(silent.awaitHook(300));
+        assertTrue(System.nanoTime() - started >= 300_000_000L, "waited the whole time");
+        first.interrupt();
+        second.interrupt();
+    }
+
+    @Test
+    void awaitHook_afterARuntimeThatCouldNotStart_doesNotWait() throws Exception {
+        Path notAJar = Files.writeString(directory.resolve("updater.jar"), "not a jar");
+        RuntimeLauncher launcher = new RuntimeLauncher(notAJar.toUri().toURL(), null, null, false);
+        stderrOfRun(launcher);
+
+        assertTrue(launcher.awaitHook(0));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.updater.core.UpdaterException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@code agent.json}: the running host as its agent sees it. Written by the agent at start, after
@@ -33,6 +34,9 @@ import java.util.List;
  * @param exiting true once the host has begun to shut down
  * @param exitReason why it is exiting, when known
  * @param updatedAt when this record was written
+ * @param listeners every listening TCP address the host has bound and not closed, as the agent's bind
+ *        hook saw it, oldest first; empty when none was seen (also in records written before the field
+ *        existed). The sidecar's overlap mode compares them between the old and the new host.
  */
 public record AgentRecord(
         long pid,
@@ -52,7 +56,42 @@ public record AgentRecord(
         String lastError,
         boolean exiting,
         String exitReason,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<Listener> listeners) {
+
+    public AgentRecord {
+        listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    /** A record without listeners, as written before the bind hook (and by tests that need none). */
+    public AgentRecord(long pid, Instant startedAt, ReleaseVersion runningVersion, String versionSource, String target,
+                       Sha256 targetSha256, List<String> commandLine, String agentVersion, String hostId, boolean ready,
+                       Instant readyAt, Instant lastCheckAt, String lastCheckResult, ReleaseVersion latestSeen,
+                       String lastError, boolean exiting, String exitReason, Instant updatedAt) {
+        this(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine, agentVersion, hostId,
+                ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting, exitReason, updatedAt,
+                List.of());
+    }
+
+    /**
+     * One listening socket of the host: {@code {"address":"0.0.0.0","port":8080,"boundAt":"…","reusePort":true}}.
+     *
+     * @param address the bound IP address, as {@link java.net.InetAddress#getHostAddress()} writes it
+     *        ({@code 0.0.0.0}, {@code ::}, {@code 127.0.0.1})
+     * @param port the bound port (never 0: the port the system chose when the host asked for any)
+     * @param boundAt when the bind returned
+     * @param reusePort whether {@code SO_REUSEPORT} was on when the bind returned; a second JVM can join the
+     *        port only if it was
+     */
+    public record Listener(String address, int port, Instant boundAt, boolean reusePort) {
+        public Listener {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(boundAt, "boundAt");
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("a listener's port is 1 to 65535, got " + port);
+            }
+        }
+    }
 
     /**
      * Writes the first {@code agent.json} by hand, before Jackson loads (that costs the host hundreds of
@@ -71,7 +110,7 @@ public record AgentRecord(
         if (targetSha256 != null) {
             json.append("  \"targetSha256\" : ").append(quote(targetSha256.hex())).append(",\n");
         }
-        json.append("  \"ready\" : false,\n  \"exiting\" : false,\n");
+        json.append("  \"ready\" : false,\n  \"exiting\" : false,\n  \"listeners\" : [ ],\n");
         json.append("  \"updatedAt\" : ").append(quote(now.toString())).append("\n}\n");
         AtomicFiles.write(record.path(), json.toString().getBytes(StandardCharsets.UTF_8));
     }
