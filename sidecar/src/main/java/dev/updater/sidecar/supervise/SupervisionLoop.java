@@ -202,7 +202,9 @@ public final class SupervisionLoop {
         if (due.isEmpty()) {
             return Optional.empty();
         }
-        mode.stopHost("to install " + due.get().version() + " (apply=" + settings.policy() + ")");
+        if (!mode.startsBesideRunningHost()) {
+            mode.stopHost("to install " + due.get().version() + " (apply=" + settings.policy() + ")");
+        }
         return install(due.get(), false);
     }
 
@@ -215,7 +217,9 @@ public final class SupervisionLoop {
             operator.refuse(approved.get().version(), agreement.conflict());
             return Optional.empty();
         }
-        mode.stopHost("to install " + approved.get().version() + " (apply)");
+        if (!mode.startsBesideRunningHost()) {
+            mode.stopHost("to install " + approved.get().version() + " (apply)");
+        }
         return install(approved.get(), true);
     }
 
