@@ -52,7 +52,8 @@ public final class OverlapSupport {
     /** True when {@code net.ipv4.tcp_migrate_req} is 1 in this network namespace (Linux 5.14+): queued connections move to B. */
     public static boolean tcpMigrateReq() {
         try {
-            return "1".equals(Files.readString(TCP_MIGRATE_REQ).trim());
+            // readAllLines, not readString: procfs files report size 0, and readString then reads one byte
+            return "1".equals(Files.readAllLines(TCP_MIGRATE_REQ).get(0).trim());
         } catch (IOException | RuntimeException e) {
             return false;
         }

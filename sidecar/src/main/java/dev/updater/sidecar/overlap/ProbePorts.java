@@ -41,7 +41,8 @@ public record ProbePorts(int first, int last) {
     /** Why these ports cannot be used on this machine (they overlap the ephemeral range), or empty. */
     public Optional<String> clashWithEphemeralPorts() {
         try {
-            String[] range = Files.readString(EPHEMERAL).trim().split("\\s+");
+            // readAllLines, not readString: procfs files report size 0, and readString then reads one byte
+            String[] range = Files.readAllLines(EPHEMERAL).get(0).trim().split("\\s+");
             int low = Integer.parseInt(range[0]);
             int high = Integer.parseInt(range[1]);
             return last < low || first > high ? Optional.empty() : Optional.of("the probe ports " + this

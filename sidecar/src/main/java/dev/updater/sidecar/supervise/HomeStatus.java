@@ -7,6 +7,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -33,10 +34,11 @@ import java.util.OptionalLong;
  * @param quarantine versions never installed again automatically
  * @param journal the last swap transaction, or null
  * @param backups the backups, newest first
+ * @param restart how {@code run} restarted the host for the last update, or null
  */
 public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
                          String hostLockProblem, InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
-                         List<Backup> backups) {
+                         List<Backup> backups, RestartRecord restart) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
         AgentRecord agent = home.agentRecord().read().orElse(null);
@@ -46,7 +48,8 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
         return new HomeStatus(home, SidecarLock.holder(home), agent, hostLock.held(),
                 hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
                 home.stagedRecord().read().orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
-                home.swapJournal().read().orElse(null), new Backups(home).list());
+                home.swapJournal().read().orElse(null), new Backups(home).list(),
+                home.restartRecord().readQuietly().orElse(null));
     }
 
     /** Before the first install: the target the agent reported, hashed now. */
