@@ -38,6 +38,7 @@ final class ChildProcessMode implements HostMode {
     private final Object childLock = new Object();
     private ChildHost child; // guarded by childLock
     private OverlapRestart overlap; // guarded by childLock: the overlap update in progress, or null
+    private volatile ChildHost keptServing; // the old host of an overlap update rolled back: it never stopped
     private volatile boolean stopping;
 
     ChildProcessMode(UpdateHome home, SidecarSettings settings, List<String> command, Clock clock,
@@ -169,7 +170,8 @@ final class ChildProcessMode implements HostMode {
             InterruptedException {
         ChildHost running = child();
         if (rollingBack && running != null && running.isAlive()) {
-            return Optional.of(running); // the old host of an overlap update: it never stopped
+            keptServing = running; // the old host of an overlap update: it never stopped
+            return Optional.of(running);
         }
         String version = String.valueOf(journal.to().version());
         if (rollingBack || running == null || !running.isAlive()) {
@@ -199,6 +201,13 @@ final class ChildProcessMode implements HostMode {
 
     @Override
     public GateResult awaitHealthy(RunningHost host) throws InterruptedException, UpdaterException {
+        if (host == keptServing) {
+            // its gate passed long ago and it never stopped: a gate timed from its start would fail at once
+            keptServing = null;
+            return host.isAlive() ? new GateResult(GateResult.Verdict.PASSED, "the old host (pid " + host.pid()
+                    + ") kept serving throughout", Duration.ZERO)
+                    : new GateResult(GateResult.Verdict.FAILED, "the old host " + host.describeExit(), Duration.ZERO);
+        }
         OverlapRestart o = overlapOf(host);
         if (o == null) {
             log.accept("health gate: " + gate.terms());

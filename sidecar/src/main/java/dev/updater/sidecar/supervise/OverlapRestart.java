@@ -118,6 +118,9 @@ final class OverlapRestart {
             log.accept("stopping the new host (pid " + incoming.pid() + ") " + why + "; the old host (pid " + old.pid()
                     + ") kept serving");
             incoming.stop(settings.stopTimeout());
+        } else {
+            log.accept("the new host (pid " + incoming.pid() + ") " + incoming.describeExit() + "; the old host (pid "
+                    + old.pid() + ") kept serving");
         }
         steering.release();
     }
