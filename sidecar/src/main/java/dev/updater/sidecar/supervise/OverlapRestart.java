@@ -2,6 +2,7 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.overlap.ListeningSockets;
 import dev.updater.sidecar.overlap.OverlapGate;
 import dev.updater.sidecar.overlap.OverlapSupport;
@@ -102,8 +103,8 @@ final class OverlapRestart {
         int queued = steering.awaitAcceptQueuesEmpty(settings.stopTimeout(), cancelled);
         if (queued != 0) {
             log.accept("overlap: the old host (pid " + old.pid() + ") still had " + (queued < 0 ? "an unknown number of"
-                    : String.valueOf(queued)) + " connections queued after " + settings.stopTimeout().toSeconds()
-                    + "s; stopping it anyway" + (OverlapSupport.tcpMigrateReq()
+                    : String.valueOf(queued)) + " connections queued after " + HumanUnits.setting(settings.stopTimeout())
+                    + "; stopping it anyway" + (OverlapSupport.tcpMigrateReq()
                     ? " (net.ipv4.tcp_migrate_req moves them to the new host)" : ""));
         }
         steering.close();
