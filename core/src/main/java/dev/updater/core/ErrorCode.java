@@ -68,6 +68,8 @@ public enum ErrorCode {
     SWAP_FAILED,
     HOST_START_FAILED,
     HOST_UNHEALTHY,
+    /** {@code run --restart overlap} cannot start the new host beside the old one here; it falls back to stop-start. */
+    OVERLAP_UNAVAILABLE,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

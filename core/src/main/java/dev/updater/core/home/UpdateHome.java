@@ -48,6 +48,11 @@ public record UpdateHome(Path dir) {
         return dir.resolve("host.lock");
     }
 
+    /** {@code restart.json}: how {@code run} restarted the host for the last update (overlap, or stop-start and why). */
+    public HomeRecordFile<RestartRecord> restartRecord() {
+        return record("restart.json", RestartRecord.class);
+    }
+
     /** {@code accepted.json}: the highest manifest version ever accepted here; lower ones are refused (rollback attack). */
     public HomeRecordFile<AcceptedVersion> acceptedRecord() {
         return record("accepted.json", AcceptedVersion.class);

@@ -4,6 +4,9 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.metrics.MetricsEndpoint;
+import dev.updater.core.home.RestartRecord;
+import dev.updater.sidecar.overlap.ProbePorts;
+import dev.updater.sidecar.supervise.RestartSettings;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
@@ -13,6 +16,9 @@ import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.cli.ExitCodes.Code;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -41,7 +47,9 @@ import java.util.stream.Collectors;
                 "  updater-sidecar run --home /var/lib/app/updates -- \\",
                 "      java -javaagent:updater.jar=home=/var/lib/app/updates,... -jar /opt/app/app.jar",
                 "  updater-sidecar run --home ./updates --apply immediate --health-url http://127.0.0.1:8080/health \\",
-                "      --min-uptime 5s -- java -javaagent:updater.jar=... -jar app.jar"
+                "      --min-uptime 5s -- java -javaagent:updater.jar=... -jar app.jar",
+                "  updater-sidecar run --home ./updates --restart overlap --health-url http://127.0.0.1:8080/health \\",
+                "      -- java -javaagent:updater.jar=... -jar app.jar"
         })
 @ExitCodes(hostStatus = "the host exited on its own with code N and nothing was due to be installed", value = {
         @Code(value = ExitCode.FAILED, means = "the sidecar failed (the message says why), or no healthy version is"
@@ -64,7 +72,27 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     LogFormatOption logFormat;
+
+    @Mixin
     MetricsOptions metrics;
+
+
+    @Option(names = "--restart", paramLabel = "MODE", defaultValue = "stop-start", converter = RestartModeConverter.class,
+            description = "How an update restarts the host: stop-start (stop it, swap, start the new version: the"
+                    + " service is down meanwhile; every OS) or overlap (Linux: the new version starts beside the old"
+                    + " one on the same ports, is health-checked through them on its own, then takes every new"
+                    + " connection, and the old one stops gracefully once its queue is empty: no client sees the"
+                    + " switch). Under overlap the host is started with UPDATER_REUSE_PORT=true, so its agent binds"
+                    + " with SO_REUSEPORT; where overlap is impossible the update is a stop-start and one line says"
+                    + " why. Default: ${DEFAULT-VALUE}. Example: --restart overlap")
+    RestartRecord.Mode restart;
+
+    @Option(names = "--probe-ports", paramLabel = "FIRST-LAST", defaultValue = "61000-61099",
+            converter = ProbePortsConverter.class,
+            description = "(--restart overlap) The source ports the health probe connects from; connections from"
+                    + " them reach the new host alone. Must lie outside net.ipv4.ip_local_port_range. Default:"
+                    + " ${DEFAULT-VALUE}. Example: --probe-ports 64000-64099")
+    ProbePorts probePorts;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND",
             description = "The host's command line, after '--'. Example: -- java -javaagent:updater.jar=... -jar app.jar")
@@ -95,7 +123,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws UpdaterException, InterruptedException {
         requireDashDash();
-        SidecarSettings checked = options.settings(spec, Duration.ZERO, null); // usage errors first
+        SidecarSettings checked = options.settings(spec, Duration.ZERO, null) // usage errors first
+                .withRestart(new RestartSettings(restart, probePorts));
         metrics.check(spec);
         SidecarSettings settings = checked.withTarget(Targets.ofCommand(options.target, command).orElseThrow(() ->
                 new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
@@ -106,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
             SidecarLog log = logFormat.log(spec.commandLine().getOut());
             log.event(LogEvent.info("supervising", "supervising " + command + " on " + updateHome.dir() + " (apply="
                     + settings.policy() + ")", "command", String.join(" ", command), "home", updateHome.dir(),
-                    "apply", settings.policy()));
+                    "apply", settings.policy(), "restart", restart));
             SupervisionLoop loop = SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log);
             try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), loop.report(), Clock.systemUTC(), log)) {
                 return loop.run();
@@ -116,4 +145,25 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    static final class RestartModeConverter implements ITypeConverter<RestartRecord.Mode> {
+        @Override
+        public RestartRecord.Mode convert(String value) {
+            try {
+                return RestartRecord.Mode.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ProbePortsConverter implements ITypeConverter<ProbePorts> {
+        @Override
+        public ProbePorts convert(String value) {
+            try {
+                return ProbePorts.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.SidecarRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
@@ -36,7 +37,8 @@ import java.util.concurrent.Callable;
         description = {
                 "Shows an update home: the running host (pid, version, readiness), the installed version and its"
                         + " SHA-256, the staged release (and whether it waits for 'apply', and why), the last check"
-                        + " and error, quarantined versions, backups and the last swap transaction.",
+                        + " and error, quarantined versions, backups, the last swap transaction and how the last update"
+                        + " restarted the host (overlap, or stop-start and why).",
                 "Reads only; safe to run at any time."
         },
         footerHeading = "%nExamples:%n",
@@ -173,6 +175,18 @@ final class StatusCommand implements Callable<Integer> {
             putInstant(t, "updatedAt", j.updatedAt());
         }
 
+        RestartRecord r = s.restart();
+        if (r == null) {
+            root.putNull("lastRestart");
+        } else {
+            ObjectNode restart = root.putObject("lastRestart");
+            restart.put("mode", r.mode().wireName());
+            restart.put("fallback", r.fallback());
+            putText(restart, "version", r.version());
+            restart.put("tcpMigrateReq", r.tcpMigrateReq());
+            putInstant(restart, "at", r.at());
+        }
+
         ArrayNode backups = root.putArray("backups");
         for (Backup b : s.backups()) {
             ObjectNode o = backups.addObject();
@@ -253,6 +267,12 @@ final class StatusCommand implements Callable<Integer> {
         SwapJournal j = s.journal();
         out.println("Last swap:    " + (j == null ? "none" : Printable.of(j.describe()) + ": " + j.state().label() + " at "
                 + time(j.updatedAt()) + (j.detail() == null ? "" : " (" + Printable.of(j.detail(), Printable.MAX_LINE_LENGTH) + ")")));
+        RestartRecord r = s.restart();
+        if (r != null) {
+            out.println("Last update:  " + r.mode() + (r.fallback() == null ? "" : " (" + Printable.of(r.fallback(),
+                    Printable.MAX_LINE_LENGTH) + ")") + ", " + orUnknown(r.version()) + " at " + time(r.at())
+                    + (r.tcpMigrateReq() ? ", net.ipv4.tcp_migrate_req on" : ""));
+        }
     }
 
     /** Records may lack a time (an older agent's, or one edited by hand). */

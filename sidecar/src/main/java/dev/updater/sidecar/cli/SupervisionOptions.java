@@ -2,6 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.sidecar.health.GateSettings;
 import dev.updater.sidecar.supervise.ApplyPolicy;
+import dev.updater.sidecar.supervise.RestartSettings;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.Targets;
 import picocli.CommandLine.ITypeConverter;
@@ -70,7 +71,8 @@ final class SupervisionOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        return new SidecarSettings(policy, gate, stopTimeout, keepBackups, target, restartTimeout);
+        return new SidecarSettings(policy, gate, stopTimeout, keepBackups, target, restartTimeout,
+                RestartSettings.STOP_START);
     }
 
     static final class PolicyConverter implements ITypeConverter<ApplyPolicy> {

@@ -59,6 +59,8 @@ final class WatchCommand implements Callable<Integer> {
 
     @Mixin
     LogFormatOption logFormat;
+
+    @Mixin
     MetricsOptions metrics;
 
     @Option(names = "--restart-timeout", paramLabel = "DURATION", defaultValue = "5m",

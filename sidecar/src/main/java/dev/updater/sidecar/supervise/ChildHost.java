@@ -37,6 +37,10 @@ final class ChildHost implements RunningHost {
         return process.isAlive() ? "is still running" : "exited with code " + process.exitValue();
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     int exitCode() {
         return process.exitValue();
     }

@@ -3,6 +3,7 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.health.GateResult;
@@ -10,10 +11,12 @@ import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
+import dev.updater.sidecar.overlap.OverlapGate;
 import dev.updater.core.home.SwapJournal;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,14 +28,20 @@ import java.util.function.Consumer;
  * are forwarded to it.
  */
 final class ChildProcessMode implements HostMode {
+    /** Read by the agent's bind hook: set SO_REUSEPORT before every bind (DESIGN §5 "Overlap mode"). */
+    static final String REUSE_PORT_VARIABLE = "UPDATER_REUSE_PORT";
+
     private final UpdateHome home;
     private final SidecarSettings settings;
     private final List<String> command;
     private final Clock clock;
     private final Consumer<String> log;
     private final HealthGate gate;
+    private final RestartHistory restarts;
     private final Object childLock = new Object();
     private ChildHost child; // guarded by childLock
+    private OverlapRestart overlap; // guarded by childLock: the overlap update in progress, or null
+    private volatile ChildHost keptServing; // the old host of an overlap update rolled back: it never stopped
     private volatile boolean stopping;
 
     ChildProcessMode(UpdateHome home, SidecarSettings settings, List<String> command, Clock clock,
@@ -43,6 +52,7 @@ final class ChildProcessMode implements HostMode {
         this.clock = clock;
         this.log = log;
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
+        this.restarts = new RestartHistory(home, clock, log);
     }
 
     /** A host whose sidecar died still holds host.lock; two hosts must never run at once. */
@@ -120,6 +130,13 @@ final class ChildProcessMode implements HostMode {
         return running != null && running.isAlive() && !stopping ? Optional.of(running) : Optional.empty();
     }
 
+    /** Overlap mode: the loop leaves the host running, {@link #startAfterSwap} starts the new one beside it. */
+    @Override
+    public boolean startsBesideRunningHost() {
+        ChildHost running = child();
+        return settings.restart().overlap() && running != null && running.isAlive();
+    }
+
     /** Windows locks a running jar, and a child stopped for a swap is started by the sidecar anyway. */
     @Override
     public boolean swapsUnderRunningHost() {
@@ -130,9 +147,19 @@ final class ChildProcessMode implements HostMode {
     @Override
     public void stop() {
         ChildHost running;
+        ChildHost incoming;
         synchronized (childLock) {
             stopping = true;
             running = child;
+            incoming = overlap == null ? null : overlap.incoming();
+        }
+        if (incoming != null && incoming.isAlive()) {
+            log.accept("stopping: the new host (pid " + incoming.pid() + ") started beside the old one");
+            try {
+                incoming.stop(settings.stopTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (running != null && running.isAlive()) {
             SidecarLog.emit(log, LogEvent.info("host-stopping", "stopping: forwarding SIGTERM to the host (pid "
@@ -148,33 +175,130 @@ final class ChildProcessMode implements HostMode {
     // ---- HostControl
 
     /**
-     * One "started" line per start: the swap transaction names the version it started; a rollback's
-     * restart of the previous version is said here.
+     * Step 6. Overlap mode with the old host running: the new one starts beside it, or, where overlap is
+     * impossible, the old one is stopped first (one line says why). A rollback of an overlap update
+     * returns the old host, which never stopped.
      */
     @Override
-    public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) throws UpdaterException {
-        ChildHost started = startChild();
-        if (started != null && rollingBack) {
-            SidecarLog.emit(log, LogEvent.info("version-started", "started " + journal.from().label() + " (pid "
-                    + started.pid() + ")", "version", journal.from().label(), "pid", started.pid()));
+    public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack) throws UpdaterException,
+            InterruptedException {
+        ChildHost running = child();
+        if (rollingBack && running != null && running.isAlive()) {
+            keptServing = running; // the old host of an overlap update: it never stopped
+            return Optional.of(running);
         }
-        return Optional.ofNullable(started);
+        String version = String.valueOf(journal.to().version());
+        if (rollingBack || running == null || !running.isAlive()) {
+            if (!rollingBack) {
+                restarts.record(RestartRecord.Mode.STOP_START, !settings.restart().overlap() ? null
+                        : journal.kind() == SwapJournal.Kind.ROLLBACK ? "an operator's rollback stops the host first"
+                        : "the host was not running when the update began", version);
+            }
+            ChildHost started = startChild();
+            if (started != null && rollingBack) {
+                SidecarLog.emit(log, LogEvent.info("version-started", "started " + journal.from().label() + " (pid "
+                        + started.pid() + ")", "version", journal.from().label(), "pid", started.pid()));
+            }
+            return Optional.ofNullable(started);
+        }
+        try {
+            OverlapRestart started = OverlapRestart.begin(running, version, settings, this::launch, log);
+            synchronized (childLock) {
+                overlap = started;
+            }
+            restarts.record(RestartRecord.Mode.OVERLAP, null, version);
+            SidecarLog.emit(log, LogEvent.info("version-started", "started " + version + " (pid "
+                    + started.incoming().pid() + ") beside the old host (pid " + running.pid() + ")", "version", version,
+                    "pid", started.incoming().pid(), "restart", "overlap"));
+            return Optional.of(started.incoming());
+        } catch (UpdaterException e) {
+            if (e.code() != ErrorCode.OVERLAP_UNAVAILABLE) {
+                throw e;
+            }
+            return Optional.ofNullable(fallBack(e.getMessage(), version));
+        }
     }
 
     @Override
-    public GateResult awaitHealthy(RunningHost host) throws InterruptedException {
-        SidecarLog.emit(log, LogEvent.info("health-gate", "health gate: " + gate.terms(), "pid", host.pid()));
-        return gate.await(host, this::stopping);
+    public GateResult awaitHealthy(RunningHost host) throws InterruptedException, UpdaterException {
+        if (host == keptServing) {
+            // its gate passed long ago and it never stopped: a gate timed from its start would fail at once
+            keptServing = null;
+            return host.isAlive() ? new GateResult(GateResult.Verdict.PASSED, "the old host (pid " + host.pid()
+                    + ") kept serving throughout", Duration.ZERO)
+                    : new GateResult(GateResult.Verdict.FAILED, "the old host " + host.describeExit(), Duration.ZERO);
+        }
+        OverlapRestart o = overlapOf(host);
+        if (o == null) {
+            SidecarLog.emit(log, LogEvent.info("health-gate", "health gate: " + gate.terms(), "pid", host.pid()));
+            return gate.await(host, this::stopping);
+        }
+        OverlapGate.Result result = o.gate(this::stopping);
+        if (result.otherPorts() == null) {
+            return result.verdict();
+        }
+        // B is not wrong, only unlike A: this update becomes a stop-start, gated as one
+        o.abandon("(it listens elsewhere)");
+        endOverlap();
+        ChildHost started = fallBack(result.otherPorts(), o.version());
+        if (started == null) {
+            return new GateResult(GateResult.Verdict.CANCELLED, "the sidecar is stopping", Duration.ZERO);
+        }
+        SidecarLog.emit(log, LogEvent.info("health-gate", "health gate: " + gate.terms(), "pid", started.pid()));
+        return gate.await(started, this::stopping);
+    }
+
+    /** Overlap: B passed; it takes every new connection and A stops gracefully. */
+    @Override
+    public void handOver(RunningHost host) throws InterruptedException {
+        OverlapRestart o = overlapOf(host);
+        if (o != null) {
+            o.handOver(this::stopping);
+            synchronized (childLock) {
+                child = o.incoming();
+                overlap = null;
+            }
+        }
     }
 
     @Override
     public void stopFailed(RunningHost host) throws InterruptedException {
-        stopHost("that failed its health gate");
+        OverlapRestart o = overlapOf(host);
+        if (o == null) {
+            stopHost("that failed its health gate");
+            return;
+        }
+        o.abandon("that failed its health gate");
+        endOverlap();
     }
 
     @Override
     public boolean stopping() {
         return stopping;
+    }
+
+    // ---- overlap
+
+    private OverlapRestart overlapOf(RunningHost host) {
+        synchronized (childLock) {
+            return overlap != null && overlap.incoming() == host ? overlap : null;
+        }
+    }
+
+    private OverlapRestart endOverlap() {
+        synchronized (childLock) {
+            OverlapRestart ended = overlap;
+            overlap = null;
+            return ended;
+        }
+    }
+
+    /** Overlap is impossible for this update: says why in one line, stops the old host, starts the new. */
+    private ChildHost fallBack(String why, String version) throws UpdaterException, InterruptedException {
+        log.accept("overlap is not possible for this update, so it is a stop-start: " + why);
+        restarts.record(RestartRecord.Mode.STOP_START, why, version);
+        stopHost("to start " + version + " (stop-start)");
+        return startChild();
     }
 
     // ---- the child
@@ -214,14 +338,25 @@ final class ChildProcessMode implements HostMode {
                 return null;
             }
             home.exitRequest().delete(); // a request left by a dead host must not stop the new one
-            try {
-                Process process = new ProcessBuilder(command).inheritIO().start();
-                child = new ChildHost(process, clock.instant());
-            } catch (IOException e) {
-                throw new UpdaterException(ErrorCode.HOST_START_FAILED, "Could not start the host " + command
-                        + ": " + e.getMessage() + "; check the command after '--'.", e);
-            }
+            child = launch();
             return child;
+        }
+    }
+
+    /**
+     * Starts a host process. Under overlap mode every host gets {@code UPDATER_REUSE_PORT=true}, the
+     * first one too: its agent then binds with {@code SO_REUSEPORT}, so the next update can overlap.
+     */
+    private ChildHost launch() throws UpdaterException {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+            if (settings.restart().overlap()) {
+                builder.environment().put(REUSE_PORT_VARIABLE, "true");
+            }
+            return new ChildHost(builder.start(), clock.instant());
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.HOST_START_FAILED, "Could not start the host " + command
+                    + ": " + e.getMessage() + "; check the command after '--'.", e);
         }
     }
 }

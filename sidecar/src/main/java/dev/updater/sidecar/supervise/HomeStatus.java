@@ -8,6 +8,7 @@ import dev.updater.core.home.Backup;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.SidecarRecord;
+import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
@@ -36,10 +37,11 @@ import java.util.OptionalLong;
  * @param backups the backups, newest first
  * @param sidecar what the running sidecar reports (its apply policy, what waits, what the operator must
  *     fix), or null when no sidecar runs or it wrote nothing readable
+ * @param restart how {@code run} restarted the host for the last update, or null
  */
 public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord agent, boolean hostAlive,
                          String hostLockProblem, InstalledRelease installed, StagedRelease staged, Quarantine quarantine, SwapJournal journal,
-                         List<Backup> backups, SidecarRecord sidecar) {
+                         List<Backup> backups, SidecarRecord sidecar, RestartRecord restart) {
 
     public static HomeStatus read(UpdateHome home) throws UpdaterException {
         AgentRecord agent = home.agentRecord().read().orElse(null);
@@ -52,7 +54,8 @@ public record HomeStatus(UpdateHome home, OptionalLong sidecarPid, AgentRecord a
         return new HomeStatus(home, sidecarPid, agent, hostLock.held(),
                 hostLock.unknown() ? hostLock.sentence("the host") : null, installed,
                 home.stagedRecord().read().orElse(null), home.quarantineList().read().orElse(Quarantine.NONE),
-                home.swapJournal().read().orElse(null), new Backups(home).list(), sidecar);
+                home.swapJournal().read().orElse(null), new Backups(home).list(), sidecar,
+                home.restartRecord().readQuietly().orElse(null));
     }
 
     /** Before the first install: the target the agent reported, hashed now. */

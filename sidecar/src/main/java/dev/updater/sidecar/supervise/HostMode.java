@@ -42,6 +42,14 @@ interface HostMode extends HostControl {
     void stopHost(String why) throws InterruptedException;
 
     /**
+     * True when an install leaves the running host up and starts the new one beside it ({@code run
+     * --restart overlap}); the loop then does not stop the host before the swap.
+     */
+    default boolean startsBesideRunningHost() {
+        return false;
+    }
+
+    /**
      * True when the target may be swapped under the running host, so {@code on-exit} can swap ahead
      * and let the host exit on its own: {@code watch}, where the running JVM keeps the old inode.
      */

@@ -257,7 +257,9 @@ public final class SupervisionLoop {
         if (due.isEmpty()) {
             return Optional.empty();
         }
-        mode.stopHost("to install " + due.get().version() + " (apply=" + settings.policy() + ")");
+        if (!mode.startsBesideRunningHost()) {
+            mode.stopHost("to install " + due.get().version() + " (apply=" + settings.policy() + ")");
+        }
         return install(due.get(), false);
     }
 
@@ -275,7 +277,9 @@ public final class SupervisionLoop {
                     + servingGate.failure());
             return Optional.empty();
         }
-        mode.stopHost("to install " + approved.get().version() + " (apply)");
+        if (!mode.startsBesideRunningHost()) {
+            mode.stopHost("to install " + approved.get().version() + " (apply)");
+        }
         return install(approved.get(), true);
     }
 

@@ -28,6 +28,13 @@ public interface HostControl {
     GateResult awaitHealthy(RunningHost host) throws UpdaterException, InterruptedException;
 
     /**
+     * Step 7 passed, before the commit: {@code run --restart overlap} moves every new connection to the
+     * new host and stops the old one gracefully (DESIGN §5 "Overlap mode"); nothing for the other modes.
+     */
+    default void handOver(RunningHost host) throws UpdaterException, InterruptedException {
+    }
+
+    /**
      * Stops a host that failed its gate, before its artifact is replaced. {@code run} stops its
      * child here; {@code watch} swaps first and asks the host to exit in {@link #startAfterSwap}.
      */

@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * The swap transaction of DESIGN §5, run top to bottom: verify staged (1) → journal {@code prepared}
  * (2) → back up (3) → copy beside (4) → rename, journal {@code swapped} (5) → start, journal
- * {@code verifying} (6) → gate (7) → commit | roll back. Each step is a small class that states its
+ * {@code verifying} (6) → gate (7) → hand over (overlap mode) → commit | roll back. Each step is a small class that states its
  * input and output; this runner writes the journal between them, and every way it ends is one of
  * {@link Endings}. The target only ever changes by a rename, so a crash at any instant leaves it byte
  * for byte old or new, and {@link Recovery} resumes at the {@link ResumePoint} the journal calls for.
@@ -124,6 +124,7 @@ public final class SwapTransaction {
                 + host.pid() + ")", "version", journal.to().label(), "pid", host.pid()));
         GateResult verdict = hosts.awaitHealthy(host);
         if (verdict.passed()) {
+            hosts.handOver(host);
             return end.committed(journal, host, verdict);
         } else if (verdict.verdict() == GateResult.Verdict.CANCELLED) {
             return end.interrupted(journal, host);

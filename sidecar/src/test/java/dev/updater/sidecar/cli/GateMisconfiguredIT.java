@@ -6,6 +6,7 @@ import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.HostJars;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;
@@ -54,12 +55,12 @@ class GateMisconfiguredIT {
                 + " pass within 5s: " + typo + " never answered 2xx (last: connection refused); nothing is installed"
                 + " while it fails. A gate that the version serving now cannot pass is misconfigured, not a bad"
                 + " release: check --health-url (now " + typo + ")";
-        sidecar.awaitLine("updater-sidecar: " + failure, PATIENCE);
+        SidecarOutput.await(sidecar, "" + failure, PATIENCE);
         String targetBefore = Sha256.ofFile(fx.target).hex();
 
         fx.stage(fx.v110, "1.1.0");
 
-        sidecar.awaitLine("updater-sidecar: not installing 1.1.0: " + failure, PATIENCE);
+        SidecarOutput.await(sidecar, "not installing 1.1.0: " + failure, PATIENCE);
         CliRun apply = CliRun.run("apply", "--home", fx.home.toString(), "--yes", "--wait", "20s");
         assertEquals(1, apply.exitCode(), apply.toString());
         assertTrue(apply.err().contains("The sidecar refused: Refused to install 1.1.0: " + failure + "\n"),
@@ -85,7 +86,7 @@ class GateMisconfiguredIT {
         Path v110 = HostJars.build(dir.resolve("jars/app-1.1.0-checked.jar"), "1.1.0", "unhealthyIfExists=" + broken);
         ChildProcess sidecar = fx.run("immediate");
         fx.awaitServing("1.0.0");
-        sidecar.awaitLine("updater-sidecar: the health gate passes for the serving host (pid "
+        SidecarOutput.await(sidecar, "the health gate passes for the serving host (pid "
                 + Hosts.recordedPid(fx.home).orElseThrow() + "): " + fx.healthUrl() + " answered 2xx", PATIENCE);
         Files.createFile(broken); // from now on every version's /health answers 503: the gate cannot be passed
 
@@ -96,14 +97,14 @@ class GateMisconfiguredIT {
         fx.awaitServing("1.0.0");
         long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
         String gate = "the host did not pass within 5s: " + fx.healthUrl() + " never answered 2xx (last: HTTP 503)";
-        sidecar.awaitLine("updater-sidecar: Rolled back to 1.0.0, which runs (pid " + hostPid + ") but fails the"
+        SidecarOutput.await(sidecar, "Rolled back to 1.0.0, which runs (pid " + hostPid + ") but fails the"
                 + " health gate too: " + gate + ". A gate that fails for the version that was serving is"
                 + " misconfigured, not a bad release: 1.1.0 is not quarantined, the host is kept running, and"
                 + " nothing is installed until the gate passes; check --health-url.", PATIENCE);
         fx.assertTargetIs(fx.v100);
         assertEquals(List.of(), fx.quarantined());
         assertTrue(sidecar.isAlive(), "the sidecar supervises on: " + sidecar);
-        assertFalse(sidecar.hasLine("updater-sidecar: stopping the host (pid " + hostPid
+        assertFalse(SidecarOutput.has(sidecar, "stopping the host (pid " + hostPid
                 + ") because no healthy version is left"), sidecar.toString());
         assertEquals(List.of("installed 1.1.0", "failed 1.1.0", "rolled-back 1.0.0"), fx.events());
         JsonNode json = Json.mapper().readTree(CliRun.run("status", "--home", fx.home.toString(), "--json").out());
@@ -114,7 +115,7 @@ class GateMisconfiguredIT {
 
         Files.delete(broken); // the operator fixed what the gate checks: the next release is installed
         fx.stage(v110, "1.1.0");
-        sidecar.awaitLine("updater-sidecar: the health gate passes for the serving host now (pid " + hostPid + "): "
+        SidecarOutput.await(sidecar, "the health gate passes for the serving host now (pid " + hostPid + "): "
                 + fx.healthUrl() + " answered 2xx; updates resume", PATIENCE);
         fx.awaitServing("1.1.0");
     }

@@ -5,6 +5,7 @@ import dev.updater.core.home.SwapState;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
 import org.junit.jupiter.api.AfterEach;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.TakenPorts;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +90,7 @@ class MetricsIT {
         int port = freePort();
         String metrics = "http://127.0.0.1:" + port + "/metrics";
         ChildProcess sidecar = fx.run("immediate", "--metrics-port", Integer.toString(port));
-        sidecar.awaitLine("updater-sidecar: metrics: serving http://127.0.0.1:" + port + "/metrics, /status and"
+        SidecarOutput.await(sidecar, "metrics: serving http://127.0.0.1:" + port + "/metrics, /status and"
                 + " /healthz", EXIT);
         fx.awaitServing("1.0.0");
         awaitSample(metrics, "updater_running_info{version=\"1.0.0\"}", 1);
@@ -115,7 +116,7 @@ class MetricsIT {
         assertTrue(sample(updated, "updater_last_update_timestamp_seconds").isPresent(), updated);
 
         fx.stage(fx.v120exits, "1.2.0");
-        sidecar.awaitLine("updater-sidecar: Rolled back to 1.1.0; 1.2.0 is quarantined and will not be installed"
+        SidecarOutput.await(sidecar, "Rolled back to 1.1.0; 1.2.0 is quarantined and will not be installed"
                 + " again automatically.", EXIT);
         fx.awaitServing("1.1.0");
 
@@ -139,7 +140,7 @@ class MetricsIT {
             String sentence = "cannot listen on http://127.0.0.1:" + port + " (--metrics-port " + port + "): " + TakenPorts.refusal(port)
                     + "; /metrics, /status and /healthz are off, and the sidecar"
                     + " goes on supervising. Free the port or give another --metrics-port, then restart the sidecar.";
-            sidecar.awaitLine("updater-sidecar: metrics: " + sentence, EXIT);
+            SidecarOutput.await(sidecar, "metrics: " + sentence, EXIT);
             fx.awaitServing("1.0.0");
 
             fx.stage(fx.v110, "1.1.0");

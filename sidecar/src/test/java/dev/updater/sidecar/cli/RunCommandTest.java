@@ -59,6 +59,25 @@ class RunCommandTest {
     }
 
     @Test
+    void run_withAnUnknownRestartMode_saysWhichAreKnown() {
+        CliRun run = CliRun.run("run", "--home", dir.toString(), "--restart", "rolling", "--", "java", "-version");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Invalid value for option '--restart': \"rolling\" is not a restart mode; use"
+                + " stop-start or overlap\n"), run.err());
+    }
+
+    @Test
+    void run_withProbePortsThatAreNoRange_saysHowToWriteThem() {
+        CliRun run = CliRun.run("run", "--home", dir.toString(), "--restart", "overlap", "--probe-ports", "61000",
+                "--", "java", "-version");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().startsWith("Invalid value for option '--probe-ports': '61000' is not a port range; write"
+                + " it as 61000-61099\n"), run.err());
+    }
+
+    @Test
     void run_withAMinimumUptimeBeyondTheTimeout_isAUsageError() {
         CliRun run = CliRun.run("run", "--home", dir.toString(), "--min-uptime", "2m", "--health-timeout", "1m", "--",
                 "java", "-version");

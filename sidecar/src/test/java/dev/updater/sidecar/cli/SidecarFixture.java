@@ -77,17 +77,27 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     List<String> hostCommand() {
-        return ChildProcess.java("-jar", target, "--home", home, "--port", port);
+        return hostCommand(Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+
+    /** The host on another JDK's {@code java}. */
+    List<String> hostCommand(Path java) {
+        return ChildProcess.java(java, "-jar", target, "--home", home, "--port", port);
     }
 
     /** {@code run} with short timeouts, an explicit target and the health URL. */
     List<String> runArgs(String policy, String... extra) {
+        return runArgs(hostCommand(), policy, extra);
+    }
+
+    /** {@code run} as {@link #runArgs(String, String...)}, with {@code host} as the host's command. */
+    List<String> runArgs(List<String> host, String policy, String... extra) {
         List<String> args = new ArrayList<>(List.of("run", "--home", home.toString(), "--apply", policy,
                 "--health-url", healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s", "--stop-timeout", "2s",
                 "--target", target.toString()));
         args.addAll(Arrays.asList(extra));
         args.add("--");
-        args.addAll(hostCommand());
+        args.addAll(host);
         return args;
     }
 

@@ -3,6 +3,7 @@ package dev.updater.sidecar.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +43,13 @@ class SidecarNoticesIT {
         int home = args.lastIndexOf(fx.home.toString());
         args.set(home, elsewhere.toString()); // the host's own --home: its "agent" writes there
         ChildProcess sidecar = fx.sidecar(List.of(), args);
-        sidecar.awaitLine("updater-sidecar: the host command has no updater agent (-javaagent:…updater.jar=home="
+        SidecarOutput.await(sidecar, "the host command has no updater agent (-javaagent:…updater.jar=home="
                 + fx.home + ",manifest=…,key=…): nothing will check for releases or stage them, and this sidecar has"
                 + " nothing to install. Add it to the command after '--' (see docs/agent.md).", PATIENCE);
 
         String missing = "no agent has reported into " + fx.home.resolve("agent.json") + " within 5s of the host's"
                 + " start (pid ";
-        sidecar.awaitLine(line -> line.startsWith("updater-sidecar: " + missing), PATIENCE);
+        SidecarOutput.await(sidecar, line -> line.startsWith(missing), PATIENCE);
         assertTrue(sidecar.out().contains("), so nothing is staged and nothing will be installed: the command after"
                 + " '--' has no -javaagent:…updater.jar, its home= names another folder than --home " + fx.home
                 + ", or its configuration disabled it (look for 'updater agent disabled' in the host's output)\n"),
@@ -68,7 +69,7 @@ class SidecarNoticesIT {
         fx.stage(fx.v110, "1.1.0");
 
         String command = "updater-sidecar apply --home " + fx.home;
-        sidecar.awaitLine("updater-sidecar: 1.1.0 is staged and waits for approval (apply=manual): install it with '"
+        SidecarOutput.await(sidecar, "1.1.0 is staged and waits for approval (apply=manual): install it with '"
                 + command + "'", PATIENCE);
         fx.awaitOrDump("status to show what waits", () -> CliRun.run("status", "--home", fx.home.toString()).out()
                 .contains("\nApply policy: manual; waiting for: apply: " + command + "\n"));

@@ -6,6 +6,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.Quarantine;
+import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.PosixModes;
@@ -179,6 +180,39 @@ class StatusCommandTest {
     }
 
     @Test
+    void status_showsHowTheLastUpdateRestartedTheHost_andWhyItFellBack() throws Exception {
+        aHomeWithEverything();
+        new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.STOP_START,
+                "the running host's listener on 127.0.0.1:8080 was bound without SO_REUSEPORT",
+                ReleaseVersion.parse("1.1.0"), true, T));
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().endsWith("Last swap:    none\n"
+                + "Last update:  stop-start (the running host's listener on 127.0.0.1:8080 was bound without"
+                + " SO_REUSEPORT), 1.1.0 at 2026-02-07T12:00:00Z, net.ipv4.tcp_migrate_req on\n"), run.out());
+    }
+
+    @Test
+    void statusJson_showsTheLastRestart() throws Exception {
+        aHomeWithEverything();
+        new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
+                ReleaseVersion.parse("1.1.0"), false, T));
+
+        CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
+
+        JsonNode json = Json.mapper().readTree(run.out());
+        assertEquals("overlap", json.at("/lastRestart/mode").asText());
+        assertTrue(json.at("/lastRestart/fallback").isNull());
+        assertEquals("1.1.0", json.at("/lastRestart/version").asText());
+        assertEquals(false, json.at("/lastRestart/tcpMigrateReq").asBoolean());
+        assertEquals(T.toString(), json.at("/lastRestart/at").asText());
+        CliRun text = CliRun.run("status", "--home", home.toString());
+        assertTrue(text.out().endsWith("Last update:  overlap, 1.1.0 at 2026-02-07T12:00:00Z\n"), text.out());
+    }
+
+    @Test
     void statusJson_ofAHomeWithOnlyALock_hasNullsWhereNothingIsKnown() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         Files.createFile(home.resolve("host.lock")); // an agent started here and has not written anything else yet
@@ -192,6 +226,7 @@ class StatusCommandTest {
         assertTrue(json.get("staged").isNull());
         assertEquals(0, json.get("quarantined").size());
         assertTrue(json.get("lastError").isNull());
+        assertTrue(json.get("lastRestart").isNull());
     }
 
     @Test

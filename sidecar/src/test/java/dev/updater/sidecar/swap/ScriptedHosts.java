@@ -27,6 +27,9 @@ final class ScriptedHosts implements HostControl {
     GateResult.Verdict whenUp = GateResult.Verdict.PASSED;
     /** Runs at each start, before the host is handed out: what happens to the home while a new host runs. */
     Runnable atStart = () -> { };
+    /** Hosts handed over to (overlap mode's cut-over), and what runs then: the journal is not committed yet. */
+    final List<RunningHost> handedOver = new ArrayList<>();
+    Runnable atHandOver = () -> { };
 
     ScriptedHosts(Clock clock) {
         this.clock = clock;
@@ -60,6 +63,12 @@ final class ScriptedHosts implements HostControl {
                     Duration.ofMillis(20));
         }
         return new GateResult(whenUp, "alive for 20ms", Duration.ofMillis(20));
+    }
+
+    @Override
+    public void handOver(RunningHost host) {
+        handedOver.add(host);
+        atHandOver.run();
     }
 
     @Override

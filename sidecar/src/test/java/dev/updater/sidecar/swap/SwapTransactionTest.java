@@ -82,10 +82,13 @@ class SwapTransactionTest {
     @Test
     void install_swapsInTheStagedBytes_keepsTheModeAndABackup_andCommits() throws Exception {
         StagedRelease staged = stage("1.1.0", NEW);
+        List<SwapState> atHandOver = new ArrayList<>();
+        hosts.atHandOver = () -> atHandOver.add(updateHome.swapJournal().readQuietly().orElseThrow().state());
 
         Outcome outcome = transaction(2).install(staged, target, false);
 
         assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
+        assertEquals(List.of(SwapState.VERIFYING), atHandOver, "handed over once, after the gate, before the commit");
         assertArrayEquals(NEW, Files.readAllBytes(target));
         assertMode("rwxr-x---", target, "the target keeps its mode");
         assertArrayEquals(OLD, Files.readAllBytes(home.resolve("backup/1.0.0/app.jar")));
@@ -115,6 +118,7 @@ class SwapTransactionTest {
         Outcome outcome = transaction(2).install(staged, target, false);
 
         assertInstanceOf(Outcome.RolledBack.class, outcome);
+        assertEquals(List.of(), hosts.handedOver, "a host that failed its gate is never handed over to");
         assertEquals("Rolled back to 1.0.0; 1.1.0 is quarantined and will not be installed again automatically.",
                 outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));

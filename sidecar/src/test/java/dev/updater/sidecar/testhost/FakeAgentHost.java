@@ -5,9 +5,12 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +35,13 @@ import java.util.regex.Pattern;
  * {@code ignoreSigterm=true} (its shutdown hook never ends), {@code ignoreExitRequests=true} (never reads
  * {@code exit.json}), {@code failIfExists=PATH} (exits with 4 at start while that file exists),
  * {@code exitBeforeAgent=N} (exits with N before taking the lock or writing a record, as a host that
- * dies faster than a real agent starts).
+ * dies faster than a real agent starts), {@code status=500} (answers that status on every path),
+ * {@code reusePort=false} (binds without {@code SO_REUSEPORT} even under overlap mode),
+ * {@code extraPort=true} (also listens on port + 1).
+ *
+ * <p>Under {@code run --restart overlap} ({@code UPDATER_REUSE_PORT=true} in its environment) it sets
+ * {@code SO_REUSEPORT} before it binds, as the agent's bind hook does, and its shutdown hook stops the
+ * HTTP server with a delay of 1 s, so the exchanges in flight finish (a graceful host).
  *
  * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
  * It is the application under test, not a test: like the agent it keeps real time, and its sleeps
@@ -49,6 +58,7 @@ public final class FakeAgentHost {
     private final Instant startedAt;
     private volatile boolean ready;
     private volatile Instant readyAt;
+    private volatile HttpServer server;
 
     private FakeAgentHost(Path home, String version, Path jar, String sha256) {
         this.home = home;
@@ -78,6 +88,22 @@ public final class FakeAgentHost {
             log("exits at start with code " + dieEarly + ", before its agent could report");
             System.exit(Integer.parseInt(dieEarly));
         }
+        String exitAtStart = behaviour.getProperty("exitAtStart");
+        String failIfExists = behaviour.getProperty("failIfExists");
+        if (failIfExists != null && Files.exists(Path.of(failIfExists))) {
+            exitAtStart = "4";
+        }
+        boolean healthy = Boolean.parseBoolean(behaviour.getProperty("healthy", "true"));
+        // Overlap mode: the old host holds host.lock until it exits, and this one must serve before that
+        // (its sidecar gates it beside the old one); so it starts, or dies, before it waits for the lock.
+        boolean overlap = "true".equals(System.getenv("UPDATER_REUSE_PORT"));
+        if (overlap && exitAtStart != null) {
+            log("exits at start with code " + exitAtStart + " (overlap mode)");
+            System.exit(Integer.parseInt(exitAtStart));
+        }
+        if (overlap && healthy) {
+            serveAll(port, behaviour);
+        }
         FileChannel lockChannel = FileChannel.open(home.resolve("host.lock"), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE);
         FileLock lock = lockChannel.lock(); // blocks past a sidecar's momentary probe
@@ -85,6 +111,12 @@ public final class FakeAgentHost {
         boolean ignoreSigterm = Boolean.parseBoolean(behaviour.getProperty("ignoreSigterm", "false"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             writeRecord(true);
+            HttpServer serving = server;
+            if (serving != null && overlap) {
+                // closes the listener, lets the exchanges in flight finish; only under overlap mode, as
+                // JDK 17's stop waits the whole delay even when idle, which other tests' timeouts do not allow
+                serving.stop(1);
+            }
             while (ignoreSigterm) {
                 try {
                     Thread.sleep(1_000);
@@ -94,17 +126,14 @@ public final class FakeAgentHost {
             }
         }));
         log("started (pid " + ProcessHandle.current().pid() + ")");
-        String exitAtStart = behaviour.getProperty("exitAtStart");
-        String failIfExists = behaviour.getProperty("failIfExists");
-        if (failIfExists != null && Files.exists(Path.of(failIfExists))) {
-            exitAtStart = "4";
-        }
         if (exitAtStart != null) {
             log("exits at start with code " + exitAtStart);
             System.exit(Integer.parseInt(exitAtStart));
         }
-        if (Boolean.parseBoolean(behaviour.getProperty("healthy", "true"))) {
-            serve(port, behaviour.getProperty("unhealthyIfExists"));
+        if (healthy) {
+            if (server == null) {
+                serveAll(port, behaviour);
+            }
             readyAt = Instant.now();
             ready = true;
             writeRecord(false);
@@ -119,17 +148,31 @@ public final class FakeAgentHost {
         lock.release();
     }
 
-    /** Serves /health (503 while the file {@code unhealthyIfExists} names exists), /version and /exit. */
-    private void serve(int port, String unhealthyIfExists) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+    /** The extra port first: a sidecar that sees the main port has seen every port this host binds. */
+    private void serveAll(int port, Properties behaviour) throws IOException {
+        if (Boolean.parseBoolean(behaviour.getProperty("extraPort", "false"))) {
+            serve(port + 1, behaviour);
+        }
+        server = serve(port, behaviour);
+    }
+
+    private HttpServer serve(int port, Properties behaviour) throws IOException {
+        int status = Integer.parseInt(behaviour.getProperty("status", "200"));
+        HttpServer server = HttpServer.create();
+        if ("true".equals(System.getenv("UPDATER_REUSE_PORT"))
+                && Boolean.parseBoolean(behaviour.getProperty("reusePort", "true"))) {
+            reusePort(server);
+        }
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        String unhealthyIfExists = behaviour.getProperty("unhealthyIfExists");
         server.createContext("/health", exchange -> {
             if (unhealthyIfExists != null && Files.exists(Path.of(unhealthyIfExists))) {
                 respond(exchange, 503, "unhealthy " + version);
             } else {
-                respond(exchange, 200, "ok " + version);
+                respond(exchange, status, "ok " + version);
             }
         });
-        server.createContext("/version", exchange -> respond(exchange, 200, version));
+        server.createContext("/version", exchange -> respond(exchange, status, version));
         server.createContext("/exit", exchange -> {
             String query = exchange.getRequestURI().getQuery();
             int code = query != null && query.startsWith("code=") ? Integer.parseInt(query.substring(5)) : 0;
@@ -137,6 +180,24 @@ public final class FakeAgentHost {
             new Thread(() -> System.exit(code)).start();
         });
         server.start();
+        return server;
+    }
+
+    /**
+     * What the agent's bind hook does under overlap mode. The JDK's HttpServer has no option for it: its
+     * channel is set through reflection (the jar's manifest opens {@code sun.net.httpserver}) before bind.
+     */
+    private static void reusePort(HttpServer server) throws IOException {
+        try {
+            Field impl = server.getClass().getDeclaredField("server");
+            impl.setAccessible(true);
+            Object serverImpl = impl.get(server);
+            Field channel = serverImpl.getClass().getDeclaredField("schan");
+            channel.setAccessible(true);
+            ((ServerSocketChannel) channel.get(serverImpl)).setOption(StandardSocketOptions.SO_REUSEPORT, true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException("cannot set SO_REUSEPORT on the HTTP server's channel: " + e, e);
+        }
     }
 
     private static void respond(com.sun.net.httpserver.HttpExchange exchange, int status, String body) throws IOException {

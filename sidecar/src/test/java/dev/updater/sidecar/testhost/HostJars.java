@@ -37,6 +37,7 @@ public final class HostJars {
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
         main.put(Attributes.Name.MAIN_CLASS, FakeAgentHost.class.getName());
         main.put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+        main.put(new Attributes.Name("Add-Opens"), "jdk.httpserver/sun.net.httpserver"); // FakeAgentHost#reusePort
         StringBuilder properties = new StringBuilder("version=" + version + "\n");
         for (String line : behaviour) {
             properties.append(line).append('\n');
@@ -59,6 +60,7 @@ public final class HostJars {
     /** Behaviour lines for the common releases. */
     public static final List<String> EXITS_AT_START = List.of("exitAtStart=3");
     public static final List<String> NEVER_HEALTHY = List.of("healthy=false");
+    public static final List<String> ANSWERS_500 = List.of("status=500");
 
     private static void add(JarOutputStream out, String name, byte[] bytes) throws IOException {
         JarEntry entry = new JarEntry(name);

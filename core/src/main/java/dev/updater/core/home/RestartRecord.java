@@ -1,0 +1,63 @@
+package dev.updater.core.home;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.updater.core.version.ReleaseVersion;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * {@code restart.json}: how {@code run} restarted the host for the last update, so that
+ * {@code status} can say "overlap" or "stop-start (why)" (DESIGN §5 "Overlap mode").
+ *
+ * <pre>{@code
+ * {"mode":"stop-start","fallback":"the host's listener 127.0.0.1:8080 was bound without SO_REUSEPORT",
+ *  "version":"1.1.0","tcpMigrateReq":false,"at":"2026-11-30T06:00:00Z"}
+ * }</pre>
+ *
+ * @param mode the restart actually used
+ * @param fallback why overlap mode fell back to stop-start, or null (overlap used, or stop-start asked for)
+ * @param version the release being installed, or null when not known
+ * @param tcpMigrateReq whether {@code net.ipv4.tcp_migrate_req} was on in the sidecar's network namespace
+ * @param at when the restart began
+ */
+public record RestartRecord(Mode mode, String fallback, ReleaseVersion version, boolean tcpMigrateReq, Instant at) {
+    public RestartRecord {
+        Objects.requireNonNull(mode, "mode");
+    }
+
+    /** A restart mode, written as its wire name ({@code stop-start}). */
+    public enum Mode {
+        /** The old host is stopped, then the new one started: the service is down in between. */
+        STOP_START("stop-start"),
+        /** The new host starts beside the old one on the same ports and takes over its connections. */
+        OVERLAP("overlap");
+
+        private final String wireName;
+
+        Mode(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        @JsonCreator
+        public static Mode of(String wireName) {
+            for (Mode mode : values()) {
+                if (mode.wireName.equals(wireName)) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException("\"" + wireName + "\" is not a restart mode; use stop-start or overlap");
+        }
+
+        @Override
+        public String toString() {
+            return wireName;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.updater.sidecar.overlap;
+
+import com.sun.jna.Function;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+
+import java.util.List;
+
+/**
+ * The Linux calls the JDK has no API for, made through JNA (chosen over the FFM API so that the
+ * sidecar keeps running on JDK 17; see {@code bench/overlap-spike/README.md}). Each call returns
+ * its result or throws {@link CallFailed} with the errno; none is made off Linux.
+ */
+final class LinuxCalls {
+    private static final long SYS_PIDFD_OPEN = 434;   // x86_64 and aarch64 share these numbers
+    private static final long SYS_PIDFD_GETFD = 438;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_REUSEPORT = 15;
+    private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
+    private static final int SO_DETACH_REUSEPORT_BPF = 52;
+    private static final int SOCK_FPROG_SIZE = 16;     // unsigned short len; (padding) struct sock_filter *filter
+
+    /** A call that returned -1: {@code errno} says why. */
+    static final class CallFailed extends Exception {
+        private final int errno;
+
+        CallFailed(String call, int errno) {
+            super(call + " failed with errno " + errno + " (" + name(errno) + ")");
+            this.errno = errno;
+        }
+
+        int errno() {
+            return errno;
+        }
+
+        private static String name(int errno) {
+            return switch (errno) {
+                case 1 -> "EPERM";
+                case 3 -> "ESRCH";
+                case 9 -> "EBADF";
+                case 22 -> "EINVAL";
+                case 38 -> "ENOSYS";
+                case 95 -> "EOPNOTSUPP";
+                default -> "see errno(3)";
+            };
+        }
+    }
+
+    private final Function syscall;
+    private final Function setsockopt;
+    private final Function getsockopt;
+    private final Function close;
+
+    private LinuxCalls(NativeLibrary libc) {
+        this.syscall = libc.getFunction("syscall");
+        this.setsockopt = libc.getFunction("setsockopt");
+        this.getsockopt = libc.getFunction("getsockopt");
+        this.close = libc.getFunction("close");
+    }
+
+    /**
+     * Loads libc through JNA; {@link LinkageError} when JNA's native part cannot load (its jar lacks
+     * this platform, or {@code jna.tmpdir} is mounted noexec).
+     */
+    static LinuxCalls load() {
+        return new LinuxCalls(NativeLibrary.getInstance("c"));
+    }
+
+    /** {@code pidfd_open(pid, 0)} (Linux 5.3+): a handle on the process that a reused pid cannot redirect. */
+    int pidfdOpen(long pid) throws CallFailed {
+        return checked("pidfd_open", syscall.invokeLong(new Object[] {SYS_PIDFD_OPEN, pid, 0L}));
+    }
+
+    /**
+     * {@code pidfd_getfd(pidfd, fd, 0)} (Linux 5.6+): a duplicate of the process's fd in this one. The
+     * kernel allows it only with ptrace access to the process (same user, and Yama permitting).
+     */
+    int pidfdGetfd(int pidfd, int fd) throws CallFailed {
+        return checked("pidfd_getfd", syscall.invokeLong(new Object[] {SYS_PIDFD_GETFD, (long) pidfd, (long) fd, 0L}));
+    }
+
+    /** {@code getsockopt(fd, SOL_SOCKET, SO_REUSEPORT)}. */
+    boolean reusePort(int fd) throws CallFailed {
+        Memory value = new Memory(4);
+        Memory length = new Memory(4);
+        value.setInt(0, 0);
+        length.setInt(0, 4);
+        checked("getsockopt(SO_REUSEPORT)", getsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_REUSEPORT, value, length}));
+        return value.getInt(0) != 0;
+    }
+
+    /** {@code setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog)}: replaces the group's program. */
+    void attach(int fd, List<SteeringProgram.Instruction> program) throws CallFailed {
+        Memory filter = new Memory(8L * program.size());
+        for (int i = 0; i < program.size(); i++) {
+            SteeringProgram.Instruction insn = program.get(i);
+            filter.setShort(8L * i, insn.code());
+            filter.setByte(8L * i + 2, insn.jt());
+            filter.setByte(8L * i + 3, insn.jf());
+            filter.setInt(8L * i + 4, insn.k());
+        }
+        Memory fprog = new Memory(SOCK_FPROG_SIZE);
+        fprog.clear();
+        fprog.setShort(0, (short) program.size());
+        fprog.setPointer(8, filter);
+        checked("setsockopt(SO_ATTACH_REUSEPORT_CBPF)",
+                setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, fprog, SOCK_FPROG_SIZE}));
+    }
+
+    /** {@code setsockopt(fd, SOL_SOCKET, SO_DETACH_REUSEPORT_BPF)} (Linux 5.8+): the kernel's hash decides again. */
+    void detach(int fd) throws CallFailed {
+        Memory unused = new Memory(4);
+        unused.setInt(0, 0);
+        checked("setsockopt(SO_DETACH_REUSEPORT_BPF)",
+                setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_DETACH_REUSEPORT_BPF, unused, 4}));
+    }
+
+    void close(int fd) throws CallFailed {
+        checked("close", close.invokeInt(new Object[] {fd}));
+    }
+
+    private static int checked(String call, long result) throws CallFailed {
+        if (result < 0) {
+            throw new CallFailed(call, Native.getLastError());
+        }
+        return (int) result;
+    }
+}

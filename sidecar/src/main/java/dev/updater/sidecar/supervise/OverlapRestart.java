@@ -1,0 +1,145 @@
+package dev.updater.sidecar.supervise;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.text.HumanUnits;
+import dev.updater.sidecar.overlap.ListeningSockets;
+import dev.updater.sidecar.overlap.OverlapGate;
+import dev.updater.sidecar.overlap.OverlapSupport;
+import dev.updater.sidecar.overlap.Steering;
+
+import java.net.URI;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One overlap update of {@code run} (DESIGN §5 "Overlap mode"): the old host A keeps serving while the
+ * new host B starts on the same ports; B is gated alone, then takes every new connection, and A stops
+ * gracefully once its queue is empty. A is never stopped before B passed: when B fails, B is stopped
+ * and the steering removed, and A serves on as if nothing happened.
+ */
+final class OverlapRestart {
+    /** Starts a host process; overlap starts B with it. */
+    interface Launcher {
+        ChildHost launch() throws UpdaterException;
+    }
+
+    private final ChildHost old;
+    private final String version;
+    private final Steering steering;
+    private final ChildHost incoming;
+    private final Set<String> shared;
+    private final SidecarSettings settings;
+    private final Consumer<String> log;
+
+    private OverlapRestart(ChildHost old, String version, Steering steering, ChildHost incoming, SidecarSettings settings,
+                           Consumer<String> log) {
+        this.old = old;
+        this.version = version;
+        this.steering = steering;
+        this.incoming = incoming;
+        this.shared = ListeningSockets.labels(steering.sockets());
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /**
+     * Steps 2–3: takes A's sockets and attaches the probe program, then starts B beside A.
+     *
+     * @throws UpdaterException {@code OVERLAP_UNAVAILABLE}: why this update must be a stop-start (nothing
+     *     was changed: A runs as before); {@code HOST_START_FAILED} when B could not be started
+     */
+    static OverlapRestart begin(ChildHost old, String version, SidecarSettings settings, Launcher launcher, Consumer<String> log)
+            throws UpdaterException {
+        RestartSettings restart = settings.restart();
+        Steering steering = Steering.take(old.handle(), restart.probePorts());
+        try {
+            Set<String> shared = ListeningSockets.labels(steering.sockets());
+            checkHealthUrl(settings.gate().healthUrl(), steering);
+            log.accept("overlap: steering connections on " + String.join(", ", shared) + ": from probe ports "
+                    + restart.probePorts() + " to the new host, all others to the running host (pid " + old.pid() + ")"
+                    + (OverlapSupport.tcpMigrateReq() ? "; net.ipv4.tcp_migrate_req is on" : ""));
+            return new OverlapRestart(old, version, steering, launcher.launch(), settings, log);
+        } catch (UpdaterException | RuntimeException e) {
+            steering.release();
+            throw e;
+        }
+    }
+
+    ChildHost old() {
+        return old;
+    }
+
+    /** The version B runs. */
+    String version() {
+        return version;
+    }
+
+    ChildHost incoming() {
+        return incoming;
+    }
+
+    /** Step 4: B's gate; the verdict's {@code otherPorts} says when B listens where A does not. */
+    OverlapGate.Result gate(BooleanSupplier cancelled) throws InterruptedException {
+        OverlapGate gate = new OverlapGate(settings.gate(), settings.restart().probePorts());
+        log.accept("health gate (overlap, the new host alone): " + gate.terms(shared));
+        return gate.await(incoming, shared, cancelled);
+    }
+
+    /**
+     * Step 5: every new connection to B; A finishes its queue (bounded by the stop timeout), the
+     * duplicates are closed (they would keep A's sockets in the groups), then A gets SIGTERM.
+     */
+    void handOver(BooleanSupplier cancelled) throws InterruptedException {
+        try {
+            steering.cutOver();
+            log.accept("overlap: cut over, every new connection on " + String.join(", ", shared)
+                    + " goes to the new host (pid " + incoming.pid() + ")");
+        } catch (UpdaterException e) {
+            log.accept("overlap: could not cut over (" + e.getMessage() + "); the old host's queued connections"
+                    + " may be reset when it stops");
+        }
+        int queued = steering.awaitAcceptQueuesEmpty(settings.stopTimeout(), cancelled);
+        if (queued != 0) {
+            log.accept("overlap: the old host (pid " + old.pid() + ") still had " + (queued < 0 ? "an unknown number of"
+                    : String.valueOf(queued)) + " connections queued after " + HumanUnits.setting(settings.stopTimeout())
+                    + "; stopping it anyway" + (OverlapSupport.tcpMigrateReq()
+                    ? " (net.ipv4.tcp_migrate_req moves them to the new host)" : ""));
+        }
+        steering.close();
+        log.accept("stopping the old host (pid " + old.pid() + ") gracefully: the new host serves");
+        int code = old.stop(settings.stopTimeout());
+        log.accept("the old host exited with code " + code);
+    }
+
+    /** B failed or cannot be judged: stops B, removes the steering; A serves on. */
+    void abandon(String why) throws InterruptedException {
+        if (incoming.isAlive()) {
+            log.accept("stopping the new host (pid " + incoming.pid() + ") " + why + "; the old host (pid " + old.pid()
+                    + ") kept serving");
+            incoming.stop(settings.stopTimeout());
+        } else {
+            log.accept("the new host (pid " + incoming.pid() + ") " + incoming.describeExit() + "; the old host (pid "
+                    + old.pid() + ") kept serving");
+        }
+        steering.release();
+    }
+
+    /** The health URL must reach one of A's ports, else the probe could not reach B through the shared port. */
+    private static void checkHealthUrl(URI url, Steering steering) throws UpdaterException {
+        if (url == null) {
+            return;
+        }
+        int port = url.getPort() < 0 ? 80 : url.getPort();
+        if (!"http".equals(url.getScheme())) {
+            throw new UpdaterException(ErrorCode.OVERLAP_UNAVAILABLE, "the health URL " + url
+                    + " is not plain http, which the probe client speaks");
+        }
+        if (steering.sockets().stream().noneMatch(s -> s.port() == port)) {
+            throw new UpdaterException(ErrorCode.OVERLAP_UNAVAILABLE, "the health URL " + url
+                    + " is on port " + port + ", where the running host does not listen, so the new host cannot be"
+                    + " checked through the shared port");
+        }
+    }
+}
