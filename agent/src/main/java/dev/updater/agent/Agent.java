@@ -60,7 +60,9 @@ final class Agent {
         Path target = locateTarget(config, host);
         UpdateHome home = new UpdateHome(config.home() != null ? config.home() : target.getParent().resolve(".updater"));
         HostHome.prepare(home, target);
-        HostLock lock = HostLock.acquire(home.hostLock(), () -> describeHolder(home));
+        HostLock lock = overlapStart()
+                ? awaitPreviousHost(home)
+                : HostLock.acquire(home.hostLock(), () -> describeHolder(home));
         // A host that dies at once must still leave a trace for the sidecar: a first agent.json is
         // written before Jackson loads (it costs hundreds of milliseconds).
         Optional<HomeRecordFile.Unparsed<AgentRecord>> previousRecord = home.agentRecord().readUnparsed();
@@ -156,5 +158,15 @@ final class Agent {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** Started by a sidecar in overlap mode: the host before this one may still run beside it. */
+    private static boolean overlapStart() {
+        return "true".equals(System.getenv("UPDATER_REUSE_PORT"));
+    }
+
+    private static HostLock awaitPreviousHost(UpdateHome home) throws UpdaterException {
+        return HostLock.awaitFree(home.hostLock(), () -> LOG.log(Level.INFO, "overlap: the previous host ("
+                + describeHolder(home) + ") still runs beside this one; this agent starts once it has exited"));
     }
 }

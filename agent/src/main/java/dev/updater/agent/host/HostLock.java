@@ -65,6 +65,32 @@ public final class HostLock {
         }
     }
 
+    /**
+     * Overlap mode ({@code UPDATER_REUSE_PORT=true}): the new host starts while the old one still runs and
+     * holds the lock. This agent waits, on its own thread, until the old host exits (the sidecar stops it
+     * after the cut-over, or this host is stopped first when its gate fails), then holds the lock as usual.
+     */
+    public static HostLock awaitFree(Path file, Runnable whenWaiting) throws UpdaterException {
+        FileChannel channel = null;
+        try {
+            channel = HomeFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                whenWaiting.run();
+                lock = channel.lock();
+            }
+            return new HostLock(channel, lock);
+        } catch (OverlappingFileLockException e) {
+            closeQuietly(channel);
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "This JVM already runs an updater agent on " + file
+                    + "; the second agent stays idle.", e);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not lock " + file + ": " + e
+                    + "; check the update home is writable.", e);
+        }
+    }
+
     public boolean isValid() {
         return lock.isValid() && channel.isOpen();
     }

@@ -109,8 +109,12 @@ final class OverlapRestart {
         }
         steering.close();
         log.accept("stopping the old host (pid " + old.pid() + ") gracefully: the new host serves");
-        int code = old.stop(settings.stopTimeout());
-        log.accept("the old host exited with code " + code);
+        ChildHost.Stopped stopped = old.stop(settings.stopTimeout());
+        if (!stopped.asAsked()) { // a stop that went as asked is not worth a line
+            log.accept(stopped.killed() ? "the old host (pid " + old.pid() + ") did not exit within "
+                    + HumanUnits.setting(settings.stopTimeout()) + " of SIGTERM; killed it"
+                    : "the old host (pid " + old.pid() + ") exited with code " + stopped.exitCode() + " as it stopped");
+        }
     }
 
     /** B failed or cannot be judged: stops B, removes the steering; A serves on. */

@@ -6,6 +6,7 @@ import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.sidecar.supervise.ApplyPolicy;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
+import dev.updater.sidecar.supervise.RestartSettings;
 import dev.updater.sidecar.supervise.SidecarReport;
 import dev.updater.sidecar.supervise.SupervisionCounters;
 import dev.updater.sidecar.testhost.Staging;
@@ -72,7 +73,7 @@ class MetricsOptionsTest {
         options.bind = InetAddress.getLoopbackAddress();
         SidecarSettings settings = new SidecarSettings(ApplyPolicy.ON_EXIT,
                 new GateSettings(null, Duration.ZERO, Duration.ofSeconds(5)), Duration.ofSeconds(5), 2, null,
-                Duration.ZERO);
+                Duration.ZERO, RestartSettings.STOP_START);
         return options.open(home, settings, SupervisionCounters.none(),
                 new SidecarReport(home, "run", settings.policy(), Clock.systemUTC(), log::add), Clock.systemUTC(), log::add);
     }
