@@ -40,27 +40,12 @@ class TwoInstancesIT {
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         ExecutorService clients = Executors.newFixedThreadPool(2 * CLIENTS_PER_INSTANCE);
-        try (DemoProcess old = DemoProcess.start(temp, "1.0.0", "--port", "0", "--data", data.toString());
-                DemoProcess next = DemoProcess.start(temp, "1.1.0", "--port", "0", "--data", data.toString())) {
-            List<URI> instances = List.of(old.awaitListening(), next.awaitListening());
-            List<Future<Integer>> served = new ArrayList<>();
-            for (URI uri : instances) {
-                for (int c = 0; c < CLIENTS_PER_INSTANCE; c++) {
-                    served.add(clients.submit(() -> visit(client, uri)));
-                }
+        // 1.1.0 starts once 1.0.0 serves, as in an overlap update; so the file says it came from 1.0.0
+        try (DemoProcess old = DemoProcess.start(temp, "1.0.0", "--port", "0", "--data", data.toString())) {
+            URI oldUri = old.awaitListening();
+            try (DemoProcess next = DemoProcess.start(temp, "1.1.0", "--port", "0", "--data", data.toString())) {
+                serveBoth(client, clients, old, next, List.of(oldUri, next.awaitListening()));
             }
-            int total = 0;
-            for (Future<Integer> f : served) {
-                total += f.get();
-            }
-            assertEquals(2 * CLIENTS_PER_INSTANCE * VISITS_PER_CLIENT, total, "every visit answered 200");
-
-            old.terminate();
-            next.terminate();
-            old.awaitExit();
-            next.awaitExit();
-            assertEquals(List.of(), old.stderr());
-            assertEquals(List.of(), next.stderr());
         } finally {
             clients.shutdownNow();
         }
@@ -72,6 +57,29 @@ class TwoInstancesIT {
         assertEquals(String.valueOf(2 * CLIENTS_PER_INSTANCE * VISITS_PER_CLIENT), saved.getProperty("visits"),
                 "no visit lost or counted twice");
         assertEquals("1.0.0", saved.getProperty("updated-from"));
+    }
+
+    /** Both answer visits at once, then stop gracefully; every visit is answered 200. */
+    private static void serveBoth(HttpClient client, ExecutorService clients, DemoProcess old, DemoProcess next,
+                                  List<URI> instances) throws Exception {
+        List<Future<Integer>> served = new ArrayList<>();
+        for (URI uri : instances) {
+            for (int c = 0; c < CLIENTS_PER_INSTANCE; c++) {
+                served.add(clients.submit(() -> visit(client, uri)));
+            }
+        }
+        int total = 0;
+        for (Future<Integer> f : served) {
+            total += f.get();
+        }
+        assertEquals(2 * CLIENTS_PER_INSTANCE * VISITS_PER_CLIENT, total, "every visit answered 200");
+
+        old.terminate();
+        next.terminate();
+        old.awaitExit();
+        next.awaitExit();
+        assertEquals(List.of(), old.stderr());
+        assertEquals(List.of(), next.stderr());
     }
 
     private static int visit(HttpClient client, URI uri) throws Exception {
