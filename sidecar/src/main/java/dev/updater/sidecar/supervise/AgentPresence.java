@@ -3,6 +3,8 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.HumanUnits;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.health.RunningHost;
 
 import java.nio.file.Path;
@@ -52,9 +54,9 @@ final class AgentPresence {
     /** At start, once: the command's agent and the home it writes to. */
     void checkCommand() {
         commandProblem().ifPresent(problem -> {
-            log.accept(problem);
-            report.problem(problem.startsWith(NO_AGENT) ? SidecarReport.AGENT_MISSING : SidecarReport.AGENT_HOME_DIFFERS,
-                    problem);
+            String code = problem.startsWith(NO_AGENT) ? SidecarReport.AGENT_MISSING : SidecarReport.AGENT_HOME_DIFFERS;
+            SidecarLog.emit(log, LogEvent.warn(code, problem));
+            report.problem(code, problem);
         });
     }
 
@@ -70,7 +72,8 @@ final class AgentPresence {
             report.clear(SidecarReport.AGENT_MISSING);
             report.clear(SidecarReport.AGENT_HOME_DIFFERS);
             if (report.clear(SidecarReport.NO_AGENT)) {
-                log.accept("the host's agent (pid " + host.pid() + ") reported; the sidecar has its releases now");
+                SidecarLog.emit(log, LogEvent.info("agent-reported", "the host's agent (pid " + host.pid()
+                        + ") reported; the sidecar has its releases now", "pid", host.pid()));
             }
             return;
         }
@@ -83,7 +86,7 @@ final class AgentPresence {
                 + " the command after '--' has no -javaagent:…updater.jar, its home= names another folder than"
                 + " --home " + home.dir() + ", or its configuration disabled it (look for 'updater agent disabled' in"
                 + " the host's output)";
-        log.accept(sentence);
+        SidecarLog.emit(log, LogEvent.warn(SidecarReport.NO_AGENT, sentence, "pid", host.pid()));
         report.problem(SidecarReport.NO_AGENT, sentence);
     }
 

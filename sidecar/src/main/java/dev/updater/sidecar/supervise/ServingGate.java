@@ -3,6 +3,8 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.GateSettings;
 import dev.updater.sidecar.health.HealthGate;
@@ -85,7 +87,8 @@ final class ServingGate {
             return true;
         }
         if (refusalsSaid.add(version)) {
-            log.accept("not installing " + version + ": " + failure);
+            SidecarLog.emit(log, LogEvent.warn("install-refused", "not installing " + version + ": " + failure,
+                    "version", version));
         }
         return false;
     }
@@ -103,16 +106,17 @@ final class ServingGate {
 
     private void check(RunningHost host, Duration within) throws InterruptedException {
         if (failure == null) { // a retry while it fails is not said every 10 s
-            log.accept("checking the health gate against the serving host (pid " + host.pid() + "): "
-                    + settings.healthUrl() + " answering 2xx within " + HumanUnits.setting(within));
+            SidecarLog.emit(log, LogEvent.info("gate-check", "checking the health gate against the serving host (pid "
+                    + host.pid() + "): " + settings.healthUrl() + " answering 2xx within " + HumanUnits.setting(within),
+                    "pid", host.pid(), "healthUrl", settings.healthUrl()));
         }
         GateResult result = new HealthGate(new GateSettings(settings.healthUrl(), Duration.ZERO, within),
                 home.agentRecord()).await(new CheckedNow(host, clock.instant()), mode::stopping);
         lastCheck = clock.instant();
         if (result.passed()) {
-            log.accept("the health gate passes for the serving host" + (failure == null ? "" : " now") + " (pid "
-                    + host.pid() + "): " + settings.healthUrl() + " answered 2xx"
-                    + (failure == null ? "" : "; updates resume"));
+            SidecarLog.emit(log, LogEvent.info("gate-passes", "the health gate passes for the serving host"
+                    + (failure == null ? "" : " now") + " (pid " + host.pid() + "): " + settings.healthUrl()
+                    + " answered 2xx" + (failure == null ? "" : "; updates resume"), "pid", host.pid()));
             failure = null;
             refusalsSaid.clear();
             report.clear(SidecarReport.GATE_MISCONFIGURED);
@@ -129,7 +133,8 @@ final class ServingGate {
         if (!sentence.equals(failure)) {
             failure = sentence;
             refusalsSaid.clear();
-            log.accept(sentence);
+            SidecarLog.emit(log, LogEvent.warn("gate-misconfigured", sentence, "pid", host.pid(),
+                    "healthUrl", settings.healthUrl()));
         }
         report.problem(SidecarReport.GATE_MISCONFIGURED, sentence);
     }

@@ -79,7 +79,7 @@ class CrashRecoveryIT {
         fx.stage(release, version);
 
         assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExit(EXIT), crashing.toString());
-        assertTrue(SidecarOutput.has(crashing, "halting at crash point " + point.pointName()
+        assertTrue(crashing.hasLine("updater-sidecar: halting at crash point " + point.pointName()
                 + " (updater.test.crashAt, test only)"), crashing.toString());
         byte[] onDisk = Files.readAllBytes(fx.target);
         assertTrue(Arrays.equals(onDisk, Files.readAllBytes(fx.v100)) || Arrays.equals(onDisk, Files.readAllBytes(release)),
