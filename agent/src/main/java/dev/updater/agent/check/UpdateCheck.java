@@ -34,7 +34,8 @@ public final class UpdateCheck {
         @Override
         public void deltaUsed(long bytesFetched, long fullSize, int objects) {
             LOG.log(Level.INFO, "Rebuilt the release from a delta: fetched " + HumanUnits.bytes(bytesFetched) + " of "
-                    + HumanUnits.bytes(fullSize) + " (" + objects + " changed entries), SHA-256 verified.");
+                    + HumanUnits.bytes(fullSize) + " (the index and " + objects + (objects == 1 ? " changed entry" : " changed entries")
+                    + "), SHA-256 verified.");
         }
 
         @Override

@@ -76,24 +76,11 @@ class DeltaDownloadTest {
         }
     }
 
-    /** Publishes {@code jar} as {@code version} with its entry index and objects, as {@code publish} lays them out. */
+    /** As {@link TestChannel#publishWithIndex}, keeping the jar in {@code scratch} for the test's own checks. */
     private static Manifest publishWithIndex(TestChannel channel, String version, byte[] jar, Path scratch)
             throws Exception {
-        Path file = Files.write(scratch.resolve(version + ".jar"), jar);
-        IndexedZip zip = ZipIndexer.index(file);
-        byte[] index = IndexCodec.write(zip.index());
-        Path objects = Files.createDirectories(channel.dir().resolve("objects"));
-        for (ObjectRef ref : zip.index().objects()) {
-            try (var in = new LocalObjects(List.of(zip), null).open(ref)) {
-                Files.write(objects.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
-            }
-        }
-        String path = TestChannel.artifactPath(version);
-        Artifact artifact = new Artifact(path, Sha256.ofBytes(jar), jar.length,
-                new Artifact.IndexRef(path + ".index", Sha256.ofBytes(index), index.length, "objects/"));
-        Manifest manifest = new Manifest(ReleaseVersion.parse(version), Instant.now(), Map.of("any", artifact),
-                new Changelog(List.of(), List.of()), null, false, null, null);
-        return channel.publish(manifest, Map.of(path, jar, path + ".index", index));
+        Files.write(scratch.resolve(version + ".jar"), jar);
+        return channel.publishWithIndex(version, jar);
     }
 
     private record Staged(UpdateHome home, Manifest manifest, List<String> events) {

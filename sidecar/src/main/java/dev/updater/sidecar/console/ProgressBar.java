@@ -64,7 +64,8 @@ public final class ProgressBar implements DownloadListener {
     @Override
     public void deltaUsed(long bytesFetched, long fullSize, int objects) {
         screen.line("Rebuilt from a delta: fetched " + HumanUnits.size(bytesFetched) + " of " + HumanUnits.size(fullSize)
-                + " (" + objects + " changed entries); the result matches the manifest's SHA-256.");
+                + " (the index and " + objects + (objects == 1 ? " changed entry" : " changed entries")
+                + "); the result matches the manifest's SHA-256.");
     }
 
     @Override
