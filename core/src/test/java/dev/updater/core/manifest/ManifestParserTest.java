@@ -229,7 +229,7 @@ class ManifestParserTest {
     @Test
     void parse_refusesZeroNegativeAndFractionalSizes() {
         String sha = "\"" + SHA_A + "\"";
-        assertInvalid(artifactJson(sha, "0"), "$.binaries.any.size must be greater than 0, got the number 0");
+        assertInvalid(artifactJson(sha, "0"), "$.binaries.any.size must be greater than 0, got 0");
         assertInvalid(artifactJson(sha, "-5"), "$.binaries.any.size must be greater than 0, got -5");
         assertInvalid(artifactJson(sha, "1.5"), "$.binaries.any.size must be a whole number of bytes, got the number 1.5");
         assertInvalid(artifactJson(sha, "99999999999999999999"),
