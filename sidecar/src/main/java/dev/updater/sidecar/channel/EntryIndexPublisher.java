@@ -27,6 +27,7 @@ import java.util.List;
  */
 final class EntryIndexPublisher {
     static final String OBJECTS = "objects/";
+    private static final long MAX_OBJECT = 1L << 30;
 
     private EntryIndexPublisher() {
     }
@@ -42,6 +43,10 @@ final class EntryIndexPublisher {
                 return null;
             }
             throw e;
+        }
+        // An object is written from memory; an entry this large gains nothing from a delta anyway.
+        if (zip.index().objects().stream().anyMatch(ref -> ref.size() > MAX_OBJECT)) {
+            return null;
         }
         try {
             Path objects = channel.resolve(OBJECTS);

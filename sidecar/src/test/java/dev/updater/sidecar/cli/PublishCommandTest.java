@@ -5,6 +5,7 @@ import dev.updater.core.delta.EntryIndex;
 import dev.updater.core.delta.IndexCodec;
 import dev.updater.core.delta.ObjectRef;
 import dev.updater.core.manifest.Artifact;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.OpenSsl;
@@ -163,6 +164,8 @@ class PublishCommandTest {
         assertEquals(Sha256.ofFile(indexFile), index.sha256());
         assertEquals(Files.size(indexFile), index.size());
         assertEquals(21, objectCount(), "1.1.0 adds only the changed entry's data");
+        assertTrue(run.out().contains("\n                1.1.0/any/app.jar.index  " + HumanUnits.bytes(index.size())
+                + ", entries under objects/ (delta downloads)\n"), run.out());
         EntryIndex entries = IndexCodec.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2));
         for (ObjectRef ref : entries.objects()) {
             assertEquals(ref.sha256(), Sha256.ofFile(channel.resolve(ref.path())), "objects/<sha256> holds those bytes");
