@@ -70,6 +70,13 @@ public enum ErrorCode {
     HOST_UNHEALTHY,
     /** {@code run --restart overlap} cannot start the new host beside the old one here; it falls back to stop-start. */
     OVERLAP_UNAVAILABLE,
+    // delta downloads (DESIGN §12); every one of them means "download the full artifact instead"
+    /** An artifact that cannot be indexed exactly: not a zip, or a zip with a layout refused as hostile. */
+    ZIP_UNINDEXABLE,
+    /** An entry index that is malformed, over its bounds, or inconsistent with the manifest. */
+    DELTA_INDEX_INVALID,
+    /** A delta that could not be turned into the exact artifact: an object missing or wrong, a result that differs. */
+    DELTA_REBUILD_FAILED,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

@@ -5,6 +5,8 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.check.ReleaseStager;
+import dev.updater.core.download.Cancellation;
+import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.HistoryEvent;
@@ -27,6 +29,20 @@ import java.util.Set;
  */
 public final class UpdateCheck {
     private static final Logger LOG = System.getLogger("updater");
+    /** One line for how a delta went (DESIGN §12): bytes fetched against the full size, or why the full download. */
+    private static final DownloadListener DELTA_LOG = new DownloadListener() {
+        @Override
+        public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+            LOG.log(Level.INFO, "Rebuilt the release from a delta: fetched " + HumanUnits.bytes(bytesFetched) + " of "
+                    + HumanUnits.bytes(fullSize) + " (the index and " + objects + (objects == 1 ? " changed entry" : " changed entries")
+                    + "), SHA-256 verified.");
+        }
+
+        @Override
+        public void deltaRefused(UpdaterException reason) {
+            LOG.log(Level.INFO, "Downloading the full release: the delta was not used (" + reason.getMessage() + ")");
+        }
+    };
 
     private final ReleaseCheck check;
     private final UpdateHome home;
@@ -70,7 +86,7 @@ public final class UpdateCheck {
         if (!stager.isStaged(latest, artifact)) {
             LOG.log(Level.INFO, install.message() + " Downloading " + HumanUnits.bytes(artifact.size()) + ".");
             stager.stage(manifest, manifest.keyFor(check.settings().platform()), artifact,
-                    check.settings().manifestUri(), install);
+                    check.settings().manifestUri(), install, DELTA_LOG, Cancellation.none());
             LOG.log(Level.INFO, "Staged " + latest + " in " + home.release(latest.toString())
                     + (install.needsApproval() ? "" : "; the sidecar installs it per its apply policy."));
         }

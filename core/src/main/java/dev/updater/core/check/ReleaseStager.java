@@ -3,12 +3,15 @@ package dev.updater.core.check;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.delta.DeltaDownload;
 import dev.updater.core.download.Cancellation;
 import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.DownloadRequest;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.AtomicFiles;
+import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.StagedRelease;
@@ -16,6 +19,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
@@ -24,7 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Stages a release the sidecar can install: download and verify into {@code downloads/}, move into
@@ -33,6 +43,9 @@ import java.util.Optional;
  * the agent has not staged the release yet.
  */
 public final class ReleaseStager {
+    /** Indexing a base reads and hashes it whole; a few recent ones hold nearly every unchanged entry. */
+    private static final int MAX_DELTA_BASES = 4;
+
     private final UpdateHome home;
     private final Downloader downloader;
     private final Clock clock;
@@ -62,10 +75,30 @@ public final class ReleaseStager {
         Path releaseDir = home.release(version);
         Path releaseFile = releaseDir.resolve(fileName);
 
+        String note = "";
         if (!alreadyThere(releaseFile, artifact)) {
             ensureDirectory(home.downloads());
-            VerifiedFile file = downloader.download(new DownloadRequest(uri, artifact.size(), artifact.sha256(),
-                    home.downloads(), version + "-" + fileName), listener, cancellation);
+            VerifiedFile file = null;
+            if (artifact.index() != null) {
+                try {
+                    DeltaDownload.Outcome delta = new DeltaDownload(downloader).download(artifact, manifestUri,
+                            localZips(), home.downloads(), version + "-" + fileName, cancellation);
+                    listener.deltaUsed(delta.bytesFetched(), artifact.size(), delta.objectsFetched());
+                    note = "; delta: fetched " + HumanUnits.bytes(delta.bytesFetched()) + " of "
+                            + HumanUnits.bytes(artifact.size());
+                    file = delta.file();
+                } catch (UpdaterException e) {
+                    if (e.code() == ErrorCode.DOWNLOAD_CANCELLED) {
+                        throw e;
+                    }
+                    listener.deltaRefused(e);
+                    note = "; full download, the delta was not used: " + e.getMessage();
+                }
+            }
+            if (file == null) {
+                file = downloader.download(new DownloadRequest(uri, artifact.size(), artifact.sha256(),
+                        home.downloads(), version + "-" + fileName), listener, cancellation);
+            }
             ensureDirectory(home.releases());
             ensureDirectory(releaseDir);
             try {
@@ -85,7 +118,7 @@ public final class ReleaseStager {
         home.stagedRecord().write(staged);
         replaced.filter(old -> !old.version().equals(manifest.version())).ifPresent(this::deleteRelease);
         home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.STAGED, manifest.version(), null,
-                decision.needsApproval() ? "staged; waits for apply: " + decision.message() : "staged"));
+                (decision.needsApproval() ? "staged; waits for apply: " + decision.message() : "staged") + note));
         return staged;
     }
 
@@ -100,6 +133,31 @@ public final class ReleaseStager {
         } catch (UpdaterException e) {
             // left for the next clean-up; it is not in the way
         }
+    }
+
+    /**
+     * The zips a delta can build on: what the host runs (agent.json, installed.json) and the kept
+     * releases and backups. Every byte taken from them is checked against its hash, so a file that
+     * changed or lies costs only the delta, never correctness.
+     */
+    private List<Path> localZips() {
+        Set<Path> zips = new LinkedHashSet<>();
+        home.agentRecord().readQuietly().map(AgentRecord::target).filter(Objects::nonNull)
+                .ifPresent(target -> zips.add(Path.of(target)));
+        home.installedRecord().readQuietly().map(InstalledRelease::target).filter(Objects::nonNull)
+                .ifPresent(target -> zips.add(Path.of(target)));
+        for (Path folder : List.of(home.releases(), home.backups())) {
+            try (Stream<Path> versions = Files.list(folder)) {
+                for (Path version : versions.sorted(Comparator.reverseOrder()).toList()) {
+                    try (Stream<Path> files = Files.list(version)) {
+                        files.filter(file -> Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).forEach(zips::add);
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // no kept releases or backups: the installed artifact alone may do
+            }
+        }
+        return zips.stream().limit(MAX_DELTA_BASES).toList();
     }
 
     /** True when the staged record already names this exact artifact and the file is intact. */

@@ -32,4 +32,15 @@ public interface DownloadListener {
     /** Attempt {@code attempt} (1-based) of {@code attempts} failed with a transient error and is retried. */
     default void retrying(int attempt, int attempts, UpdaterException reason) {
     }
+
+    /**
+     * The artifact was rebuilt from a delta (DESIGN §12) and verified: {@code bytesFetched} of its
+     * {@code fullSize} bytes came over the network, in {@code objects} objects and the entry index.
+     */
+    default void deltaUsed(long bytesFetched, long fullSize, int objects) {
+    }
+
+    /** A delta could not be used; the full artifact is downloaded instead. Reported once per download. */
+    default void deltaRefused(UpdaterException reason) {
+    }
 }

@@ -192,10 +192,47 @@ public final class ManifestParser {
             } else {
                 size = sizeNode.longValue();
             }
+            Artifact.IndexRef index = index(path, node.get("index"));
             if (problems.size() > before) {
                 return null;
             }
-            return new Artifact(url, new Sha256(sha), size);
+            return new Artifact(url, new Sha256(sha), size, index);
+        }
+
+        /** The optional entry index of a zip artifact (DESIGN §12). */
+        private Artifact.IndexRef index(String artifactPath, JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String path = artifactPath + ".index";
+            if (!node.isObject()) {
+                problems.add(path + " must be an object with url, sha256 and size, got " + describe(node));
+                return null;
+            }
+            int before = problems.size();
+            String url = string(node, path, "url", true);
+            if (url != null && (url.isBlank() || !isUrl(url))) {
+                problems.add(path + ".url is not a valid URL or relative path, got \"" + abbreviate(url) + "\"");
+            }
+            String sha = string(node, path, "sha256", true);
+            if (sha != null && !Sha256.isValidHex(sha)) {
+                problems.add(path + ".sha256 must be 64 hex digits, got \"" + abbreviate(sha) + "\"");
+            }
+            String objects = string(node, path, "objects", true);
+            if (objects != null && (!objects.endsWith("/") || !isUrl(objects))) {
+                problems.add(path + ".objects must be a URL or relative path ending with '/', got \""
+                        + abbreviate(objects) + "\"");
+            }
+            JsonNode sizeNode = node.get("size");
+            if (sizeNode == null || !sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong()
+                    || sizeNode.longValue() <= 0) {
+                problems.add(path + ".size must be a whole number of bytes greater than 0, got "
+                        + (sizeNode == null ? "nothing" : describe(sizeNode)));
+            }
+            if (problems.size() > before) {
+                return null;
+            }
+            return new Artifact.IndexRef(url, new Sha256(sha), sizeNode.longValue(), objects);
         }
 
         private Changelog changelog(JsonNode root) {

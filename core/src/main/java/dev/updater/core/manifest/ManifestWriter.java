@@ -41,6 +41,14 @@ public final class ManifestWriter {
                 gen.writeStringField("url", artifact.url());
                 gen.writeStringField("sha256", artifact.sha256().hex());
                 gen.writeNumberField("size", artifact.size());
+                if (artifact.index() != null) {
+                    gen.writeObjectFieldStart("index");
+                    gen.writeStringField("url", artifact.index().url());
+                    gen.writeStringField("sha256", artifact.index().sha256().hex());
+                    gen.writeNumberField("size", artifact.index().size());
+                    gen.writeStringField("objects", artifact.index().objects());
+                    gen.writeEndObject();
+                }
                 gen.writeEndObject();
             }
             gen.writeEndObject();

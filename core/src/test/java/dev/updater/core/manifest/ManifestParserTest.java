@@ -1,6 +1,7 @@
 package dev.updater.core.manifest;
 
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,30 @@ class ManifestParserTest {
                  "changelog": {"features": [], "security": ["CVE"]}}
                 """.formatted(SHA_A)), SRC);
         assertEquals(5, m.binaries().get("any").size());
+    }
+
+    @Test
+    void parse_readsAnArtifactsEntryIndex_andTheWriterWritesItBack() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5,
+                 "index": {"url": "a.jar.index", "sha256": "%s", "size": 42, "objects": "objects/"}}}}
+                """.formatted(SHA_A, SHA_B)), SRC);
+        Artifact.IndexRef index = m.binaries().get("any").index();
+        assertEquals(new Artifact.IndexRef("a.jar.index", new Sha256(SHA_B), 42, "objects/"), index);
+        assertEquals(URI.create("https://releases.example.com/app/objects/" + SHA_A),
+                index.object(URI.create(SRC), new Sha256(SHA_A)));
+        assertEquals(index, ManifestParser.parse(ManifestWriter.write(m), SRC).binaries().get("any").index());
+    }
+
+    @Test
+    void parse_refusesAMalformedEntryIndex_namingEachField() {
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5,
+                 "index": {"url": "a.jar.index", "sha256": "abc", "size": 0, "objects": "objects"}}}}
+                """.formatted(SHA_A),
+                "$.binaries.any.index.sha256 must be 64 hex digits, got \"abc\";"
+                        + " $.binaries.any.index.objects must be a URL or relative path ending with '/', got \"objects\";"
+                        + " $.binaries.any.index.size must be a whole number of bytes greater than 0, got the number 0");
     }
 
     @Test

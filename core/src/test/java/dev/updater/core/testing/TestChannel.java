@@ -106,6 +106,33 @@ public final class TestChannel implements AutoCloseable {
         return publish(manifest(version, artifact), Map.of(artifactPath(version), artifact));
     }
 
+    /**
+     * Publishes the zip {@code jar} as {@code version} with its entry index and {@code objects/}, laid
+     * out as {@code publish} lays them out (DESIGN §12), signed.
+     */
+    public Manifest publishWithIndex(String version, byte[] jar) throws IOException, UpdaterException {
+        Path file = Files.createTempFile("test-channel-", ".jar");
+        try {
+            Files.write(file, jar);
+            dev.updater.core.delta.IndexedZip zip = dev.updater.core.delta.ZipIndexer.index(file);
+            byte[] index = dev.updater.core.delta.IndexCodec.write(zip.index());
+            Path objects = Files.createDirectories(dir.resolve("objects"));
+            for (dev.updater.core.delta.ObjectRef ref : zip.index().objects()) {
+                try (java.io.InputStream in = new dev.updater.core.delta.LocalObjects(java.util.List.of(zip), null).open(ref)) {
+                    Files.write(objects.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
+                }
+            }
+            String path = artifactPath(version);
+            Artifact artifact = new Artifact(path, Sha256.ofBytes(jar), jar.length,
+                    new Artifact.IndexRef(path + ".index", Sha256.ofBytes(index), index.length, "objects/"));
+            Manifest manifest = new Manifest(ReleaseVersion.parse(version), Instant.now(), Map.of("any", artifact),
+                    new Changelog(java.util.List.of("Release " + version), java.util.List.of()), null, false, null, null);
+            return publish(manifest, Map.of(path, jar, path + ".index", index));
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
     /** Writes {@code files} (paths relative to the channel), then the signed manifest. */
     public Manifest publish(Manifest manifest, Map<String, byte[]> files) throws IOException, UpdaterException {
         for (Map.Entry<String, byte[]> file : files.entrySet()) {

@@ -40,7 +40,8 @@ import java.util.Map;
  * Writes a release channel: the artifacts, {@code manifest.json} and {@code manifest.json.sig}.
  *
  * <p>The steps, in order: check the request, check it moves the channel forward, load the key,
- * copy the artifacts under {@code <version>/<platform>/}, sign, write the signature, write the
+ * copy the artifacts under {@code <version>/<platform>/} (a zip-format one with its entry index and
+ * objects for delta downloads, {@link EntryIndexPublisher}), sign, write the signature, write the
  * manifest, read both back. Each file is replaced atomically; the signature goes first, so a client
  * reading between the two renames sees a mismatch and retries later, never a half-written file.
  * Every file written is world-readable and every folder created 0755 ({@link ChannelFiles}): a
@@ -86,8 +87,9 @@ public final class Publisher {
             String relative = request.version() + "/" + entry.getKey() + "/" + entry.getValue().getFileName();
             Path destination = request.outDir().resolve(relative);
             Sha256 sha256 = copyArtifact(entry.getValue(), request.outDir(), destination, request.force());
-            String url = request.baseUrl() == null ? relative : withSlash(request.baseUrl().toString()) + relative;
-            binaries.put(entry.getKey(), new Artifact(url, sha256, sizeOf(destination)));
+            String base = request.baseUrl() == null ? "" : withSlash(request.baseUrl().toString());
+            Artifact.IndexRef index = EntryIndexPublisher.publish(destination, request.outDir(), relative + ".index", base);
+            binaries.put(entry.getKey(), new Artifact(base + relative, sha256, sizeOf(destination), index));
             files.put(entry.getKey(), destination);
         }
 

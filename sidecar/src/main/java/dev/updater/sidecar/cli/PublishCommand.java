@@ -239,6 +239,10 @@ final class PublishCommand implements Callable<Integer> {
         for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
             Artifact a = entry.getValue();
             stdout.printf("  %-13s %s  %s  sha256 %s%n", entry.getKey(), a.url(), HumanUnits.bytes(a.size()), a.sha256());
+            if (a.index() != null) {
+                stdout.printf("  %-13s %s  %s, entries under %s (delta downloads)%n", "", a.index().url(),
+                        HumanUnits.bytes(a.index().size()), a.index().objects());
+            }
         }
         if (result.manifest().expires() != null) {
             stdout.println("  expires       " + HumanUnits.time(result.manifest().expires())

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.console;
 
+import dev.updater.core.UpdaterException;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.download.DownloadListener;
 
@@ -58,6 +59,18 @@ public final class ProgressBar implements DownloadListener {
     @Override
     public void resumed(long fromByte) {
         screen.line("Resuming the earlier download from " + HumanUnits.size(fromByte) + ".");
+    }
+
+    @Override
+    public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+        screen.line("Rebuilt from a delta: fetched " + HumanUnits.size(bytesFetched) + " of " + HumanUnits.size(fullSize)
+                + " (the index and " + objects + (objects == 1 ? " changed entry" : " changed entries")
+                + "); the result matches the manifest's SHA-256.");
+    }
+
+    @Override
+    public void deltaRefused(UpdaterException reason) {
+        screen.line("Downloading the full artifact: the delta was not used (" + reason.getMessage() + ")");
     }
 
     /** Ends the progress line. */

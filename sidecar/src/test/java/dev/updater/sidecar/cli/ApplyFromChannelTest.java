@@ -83,6 +83,44 @@ class ApplyFromChannelTest {
         assertArrayEquals(NEW, Files.readAllBytes(target));
     }
 
+    /** A jar of 200 entries of 2 KiB each; {@code changed} alters entry 100. */
+    private static byte[] jar(boolean changed) throws Exception {
+        java.util.Random random = new java.util.Random(7);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (int i = 0; i < 200; i++) {
+                byte[] data = new byte[2048];
+                random.nextBytes(data);
+                data[0] = (byte) (changed && i == 100 ? 1 : 0);
+                java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry("app/C" + i + ".class");
+                entry.setTime(0);
+                zip.putNextEntry(entry);
+                zip.write(data);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void apply_ofAJarWithAnEntryIndex_fetchesOnlyTheChangedEntry_andInstallsTheExactJar() throws Exception {
+        byte[] oldJar = jar(false);
+        byte[] newJar = jar(true);
+        Files.write(target, oldJar);
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(oldJar),
+                target.toString(), null, null));
+        channel.publishWithIndex("1.1.0", newJar);
+
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("\nRebuilt from a delta: fetched 13.0 kB of 438 kB (the index and 1 changed entry);"
+                + " the result matches the manifest's SHA-256.\nINSTALLING UPDATE:\n"), run.out());
+        assertEquals(0, channel.requests("/1.1.0/any/app.jar"), "the full jar is never downloaded");
+        assertEquals(1, channel.requests("/1.1.0/any/app.jar.index"));
+        assertArrayEquals(newJar, Files.readAllBytes(target));
+    }
+
     @Test
     void applyOfAHeldBackRelease_isRefused_sayingHowToAllowIt_andDownloadsNothing() throws Exception {
         channel.publish("1.1.0", NEW);

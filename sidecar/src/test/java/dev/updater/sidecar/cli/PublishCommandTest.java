@@ -1,6 +1,11 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.delta.EntryIndex;
+import dev.updater.core.delta.IndexCodec;
+import dev.updater.core.delta.ObjectRef;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.OpenSsl;
@@ -119,6 +124,62 @@ class PublishCommandTest {
                 "https://cdn.example.com/app").exitCode());
         Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
         assertEquals("https://cdn.example.com/app/1.0.0/linux-x64/app.jar", m.binaries().get("linux-x64").url());
+    }
+
+    /** A zip of {@code entries} STORED entries, each 4 KiB; {@code changed} alters the content of entry 7. */
+    private static byte[] zip(int entries, boolean changed) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            for (int i = 0; i < entries; i++) {
+                java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry("C" + i + ".class");
+                entry.setTime(0);
+                zip.putNextEntry(entry);
+                zip.write(("entry " + i + (changed && i == 7 ? " changed" : "") + " ").repeat(400)
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return bytes.toByteArray();
+    }
+
+    private long objectCount() throws Exception {
+        try (Stream<Path> objects = Files.list(channel.resolve("objects"))) {
+            return objects.count();
+        }
+    }
+
+    @Test
+    void publish_ofAJar_writesItsSignedEntryIndex_andOnlyTheObjectsThatChanged() throws Exception {
+        Path v1 = Files.write(dir.resolve("app-1.jar"), zip(20, false));
+        Path v2 = Files.write(dir.resolve("app.jar"), zip(20, true));
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + v1).exitCode());
+        assertEquals(20, objectCount(), "one object per entry");
+
+        CliRun run = publish("--version", "1.1.0", "--artifact", "any=" + v2);
+        assertEquals(0, run.exitCode(), run.toString());
+
+        Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
+        Artifact.IndexRef index = m.binaries().get("any").index();
+        assertEquals("1.1.0/any/app.jar.index", index.url());
+        assertEquals("objects/", index.objects());
+        Path indexFile = channel.resolve("1.1.0/any/app.jar.index");
+        assertEquals(Sha256.ofFile(indexFile), index.sha256());
+        assertEquals(Files.size(indexFile), index.size());
+        assertEquals(21, objectCount(), "1.1.0 adds only the changed entry's data");
+        assertTrue(run.out().contains("\n                1.1.0/any/app.jar.index  " + HumanUnits.bytes(index.size())
+                + ", entries under objects/ (delta downloads)\n"), run.out());
+        EntryIndex entries = IndexCodec.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2));
+        for (ObjectRef ref : entries.objects()) {
+            assertEquals(ref.sha256(), Sha256.ofFile(channel.resolve(ref.path())), "objects/<sha256> holds those bytes");
+        }
+    }
+
+    @Test
+    void publish_ofAFileThatIsNotAZip_writesNoIndex() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
+        assertNull(m.binaries().get("any").index());
+        assertFalse(Files.exists(channel.resolve("1.0.0/any/app.jar.index")));
+        assertTrue(Files.readString(channel.resolve("manifest.json")).indexOf("\"index\"") < 0);
     }
 
     @Test

@@ -1,0 +1,135 @@
+package dev.updater.core.delta;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.download.Cancellation;
+import dev.updater.core.download.DownloadListener;
+import dev.updater.core.download.DownloadRequest;
+import dev.updater.core.download.Downloader;
+import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.manifest.Artifact;
+import dev.updater.core.text.HumanUnits;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The client side of DESIGN §12, step by step: index the zips this host already has, fetch the new
+ * entry index (its SHA-256 is in the signed manifest), fetch only the objects none of them holds
+ * (plain GETs, each verified by the downloader against its name), rebuild the artifact and check it
+ * against the manifest's size and SHA-256. Any failure is an {@link UpdaterException}; the caller
+ * then downloads the full artifact. Work files live in a folder of {@code downloads/} and are
+ * removed either way.
+ */
+public final class DeltaDownload {
+    /** Past this many objects, one download of the whole artifact costs less than the round trips. */
+    static final int MAX_OBJECTS_TO_FETCH = 10_000;
+
+    /** What a delta download cost. */
+    public record Outcome(VerifiedFile file, long bytesFetched, int objectsFetched) {
+    }
+
+    private final Downloader downloader;
+
+    public DeltaDownload(Downloader downloader) {
+        this.downloader = downloader;
+    }
+
+    /**
+     * Builds {@code directory/fileName} from {@code bases} and the channel.
+     *
+     * @param bases zips this host holds (the installed artifact, kept releases); those that are not
+     *              zips or cannot be read are skipped
+     * @throws UpdaterException any reason not to use the delta; {@code DOWNLOAD_CANCELLED} when cancelled
+     */
+    public Outcome download(Artifact artifact, URI manifestUri, List<Path> bases, Path directory, String fileName,
+                            Cancellation cancellation) throws UpdaterException {
+        Artifact.IndexRef ref = artifact.index();
+        if (ref == null) {
+            throw new UpdaterException(ErrorCode.DELTA_INDEX_INVALID, "The manifest names no entry index for "
+                    + artifact.url() + ".");
+        }
+        List<IndexedZip> have = indexBases(bases);
+        if (have.isEmpty()) {
+            throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "No installed or kept zip to build on.");
+        }
+        Path work = directory.resolve(fileName + ".delta");
+        try {
+            deleteTree(work);
+            Files.createDirectories(work);
+            EntryIndex index = fetchIndex(ref, manifestUri, artifact, work, cancellation);
+            LocalObjects local = new LocalObjects(have, work.resolve("objects"));
+            List<ObjectRef> missing = local.missing(index);
+            long missingBytes = missing.stream().mapToLong(ObjectRef::size).sum();
+            long deltaBytes = ref.size() + missingBytes;
+            if (missing.size() > MAX_OBJECTS_TO_FETCH || deltaBytes > artifact.size() / 2) {
+                throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "The delta would be "
+                        + HumanUnits.bytes(deltaBytes) + " in " + missing.size() + " objects, more than half the "
+                        + HumanUnits.bytes(artifact.size()) + " artifact or more than " + MAX_OBJECTS_TO_FETCH + " objects.");
+            }
+            Files.createDirectories(work.resolve("objects"));
+            for (ObjectRef object : missing) {
+                // The downloader bounds the bytes to the object's size and checks its SHA-256 (its name).
+                downloader.download(new DownloadRequest(ref.object(manifestUri, object.sha256()), object.size(),
+                        object.sha256(), work.resolve("objects"), object.sha256().hex()), DownloadListener.NONE,
+                        cancellation);
+            }
+            Path target = directory.resolve(fileName);
+            Files.deleteIfExists(target);
+            ZipRebuilder.rebuild(index, local, target, artifact.sha256(), artifact.size());
+            return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size());
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not use " + work + " for a delta download: " + e + ".", e);
+        } finally {
+            try {
+                deleteTree(work);
+            } catch (IOException ignored) {
+                // a later delta into the same folder starts by deleting it again
+            }
+        }
+    }
+
+    private EntryIndex fetchIndex(Artifact.IndexRef ref, URI manifestUri, Artifact artifact, Path work,
+                                  Cancellation cancellation) throws UpdaterException, IOException {
+        if (ref.size() > IndexCodec.MAX_INFLATED) {
+            throw new UpdaterException(ErrorCode.DELTA_INDEX_INVALID, "The entry index is "
+                    + HumanUnits.bytes(ref.size()) + ", more than the " + HumanUnits.bytes(IndexCodec.MAX_INFLATED)
+                    + " a client reads.");
+        }
+        VerifiedFile file = downloader.download(new DownloadRequest(ref.resolve(manifestUri), ref.size(), ref.sha256(),
+                work, "index"), DownloadListener.NONE, cancellation);
+        return IndexCodec.read(Files.readAllBytes(file.path()), artifact.size(), artifact.sha256());
+    }
+
+    private static List<IndexedZip> indexBases(List<Path> bases) {
+        List<IndexedZip> have = new ArrayList<>();
+        for (Path base : bases) {
+            try {
+                if (Files.isRegularFile(base, LinkOption.NOFOLLOW_LINKS)) {
+                    have.add(ZipIndexer.index(base));
+                }
+            } catch (UpdaterException e) {
+                // not a zip, or unreadable: it contributes nothing, the others still may
+            }
+        }
+        return have;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

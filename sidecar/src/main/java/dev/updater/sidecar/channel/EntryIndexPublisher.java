@@ -1,0 +1,93 @@
+package dev.updater.sidecar.channel;
+
+import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.delta.IndexCodec;
+import dev.updater.core.delta.IndexedZip;
+import dev.updater.core.delta.LocalObjects;
+import dev.updater.core.delta.ObjectRef;
+import dev.updater.core.delta.ZipIndexer;
+import dev.updater.core.delta.ZipRebuilder;
+import dev.updater.core.manifest.Artifact;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Publishes a zip-format artifact for delta downloads (DESIGN §12): its entry index beside it
+ * ({@code <artifact>.index}) and each entry's data under the channel's {@code objects/<sha256>},
+ * shared by every version, so a release adds only the objects that changed. Before the index is
+ * named in the manifest, the artifact is rebuilt from the index and the channel's objects and
+ * compared: an index that would not give the exact bytes is never published.
+ */
+final class EntryIndexPublisher {
+    static final String OBJECTS = "objects/";
+    private static final long MAX_OBJECT = 1L << 30;
+
+    private EntryIndexPublisher() {
+    }
+
+    /** The published index, or null when the artifact is not a zip (published whole, as before). */
+    static Artifact.IndexRef publish(Path artifact, Path channel, String indexRelative, String urlBase)
+            throws UpdaterException {
+        IndexedZip zip;
+        try {
+            zip = ZipIndexer.index(artifact);
+        } catch (UpdaterException e) {
+            if (e.code() == ErrorCode.ZIP_UNINDEXABLE) {
+                return null;
+            }
+            throw e;
+        }
+        // An object is written from memory; an entry this large gains nothing from a delta anyway.
+        if (zip.index().objects().stream().anyMatch(ref -> ref.size() > MAX_OBJECT)) {
+            return null;
+        }
+        try {
+            Path objects = channel.resolve(OBJECTS);
+            ChannelFiles.createFoldersInside(channel, objects);
+            for (ObjectRef ref : zip.index().objects()) {
+                writeObject(zip, ref, objects);
+            }
+            byte[] index = IndexCodec.write(zip.index());
+            Path indexFile = channel.resolve(indexRelative);
+            ChannelFiles.write(indexFile, index);
+            checkRebuilds(zip, objects, artifact);
+            return new Artifact.IndexRef(urlBase + indexRelative, Sha256.ofBytes(index), index.length, urlBase + OBJECTS);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Nothing was published: could not write the entry index of "
+                    + artifact + " or its objects into " + channel + ": " + e
+                    + "; check that the --out directory is writable and has free space.", e);
+        }
+    }
+
+    private static void writeObject(IndexedZip zip, ObjectRef ref, Path objects) throws IOException {
+        Path file = objects.resolve(ref.sha256().hex());
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            return; // content-addressed: an existing object is this object (checked by every client anyway)
+        }
+        try (InputStream in = new LocalObjects(List.of(zip), null).open(ref)) {
+            ChannelFiles.write(file, in.readNBytes(Math.toIntExact(ref.size())));
+        }
+    }
+
+    /** Rebuilds the artifact from the channel's objects only, as a client with nothing would. */
+    private static void checkRebuilds(IndexedZip zip, Path objects, Path artifact) throws IOException, UpdaterException {
+        Path check = Files.createTempFile("updater-index-check-", ".zip");
+        Files.delete(check);
+        try {
+            ZipRebuilder.rebuild(zip.index(), new LocalObjects(List.of(), objects), check,
+                    zip.index().archiveSha256(), zip.index().archiveSize());
+        } catch (UpdaterException e) {
+            throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "Nothing was published: the entry index of "
+                    + artifact + " does not rebuild it exactly (" + e.getMessage() + "); report this as a bug.", e);
+        } finally {
+            Files.deleteIfExists(check);
+        }
+    }
+}
