@@ -10,6 +10,7 @@ import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.overlap.OverlapSupport;
 import dev.updater.sidecar.testhost.LoadProcess;
 import dev.updater.sidecar.testhost.NetworkNamespace;
 import dev.updater.sidecar.testhost.SidecarJar;
@@ -20,6 +21,7 @@ import dev.updater.sidecar.testhost.apps.AppRelease;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -86,6 +88,11 @@ class OverlapUnderLoadIT {
         CliRun keys = CliRun.run("keygen", "--out", shared.resolve("keys").toString());
         assertEquals(0, keys.exitCode(), keys.toString());
         key = keys.out().lines().filter(l -> l.startsWith("ed25519:")).findFirst().orElseThrow();
+    }
+
+    @BeforeEach
+    void overlapPossibleHere() {
+        assumeTrue(OverlapSupport.unavailable().isEmpty(), () -> OverlapSupport.unavailable().orElseThrow());
     }
 
     @AfterEach
