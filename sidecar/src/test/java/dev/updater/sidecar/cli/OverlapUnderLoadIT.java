@@ -22,6 +22,7 @@ import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -56,7 +57,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *
  * <p>A representative matrix, not every combination (the suite's time budget): each server once on JDK 17
  * with a good release, the JDK server with {@code tcp_migrate_req} both 0 and 1 and Jetty with 1, one
- * JDK 25 host (Jetty), and each bad release once, on the server that starts fastest for it.
+ * JDK 25 host (Jetty), and each bad release once, on the server that starts fastest for it. And one
+ * fallback the agent's own record explains: a host bound without {@code SO_REUSEPORT}.
  */
 class OverlapUnderLoadIT {
     private static final int PORT = 8080;
@@ -197,6 +199,35 @@ class OverlapUnderLoadIT {
                 + a.pid() + ")")), dump());
     }
 
+    @Test
+    void anOldHostWhoseAgentSawItBindWithoutSoReusePort_isUpdatedByStopStart_theAgentsRecordSaysWhy() throws Exception {
+        Path v100 = AppJars.build(dir.resolve("jars/app-1.0.0.jar"), AppJars.Kind.JDK_HTTP, "1.0.0",
+                AppRelease.Behaviour.GOOD);
+        Path v110 = AppJars.build(dir.resolve("jars/app-1.1.0.jar"), AppJars.Kind.JDK_HTTP, "1.1.0",
+                AppRelease.Behaviour.GOOD);
+        NetworkNamespace net = namespace(false);
+        // the sidecar asks for SO_REUSEPORT through the environment; env overrides it for this host
+        startSidecar(net, v100, List.of("env", "UPDATER_REUSE_PORT=false"), JDK17, "60s");
+        awaitOrDump("1.0.0 ready with its listener recorded", () -> home.agentRecord().readQuietly()
+                .map(r -> r.ready() && seen(r).contains(new ListenerSeen("127.0.0.1", PORT, false))).orElse(false));
+        AgentRecord a = home.agentRecord().read().orElseThrow();
+
+        Staging.stage(homeDir, v110, "1.1.0");
+        SwapJournal journal = awaitFinishedJournal();
+
+        assertEquals(SwapState.COMMITTED, journal.state(), dump());
+        String why = "the running host's agent saw it bind 127.0.0.1:" + PORT + " (bound at "
+                + a.listeners().get(0).boundAt() + ") without SO_REUSEPORT, so a second host cannot join that port"
+                + " (hosts started under --restart overlap get UPDATER_REUSE_PORT=true; the next update can overlap)";
+        SidecarOutput.await(sidecar, "overlap is not possible for this update, so it is a stop-start: " + why,
+                PATIENCE);
+        SidecarOutput.await(sidecar, "stopping the host (pid " + a.pid() + ") to start 1.1.0 (stop-start)", PATIENCE);
+        assertFalse(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith("overlap: steering")), dump());
+        RestartRecord restart = home.restartRecord().read().orElseThrow();
+        assertEquals(RestartRecord.Mode.STOP_START, restart.mode());
+        assertEquals(why, restart.fallback());
+    }
+
     private NetworkNamespace namespace(boolean migrateReq) throws Exception {
         NetworkNamespace net = NetworkNamespace.create();
         started.add(net);
@@ -207,6 +238,12 @@ class OverlapUnderLoadIT {
 
     /** {@code run --restart overlap} of {@code installed} with the real agent, inside {@code net}; returns the target. */
     private Path startSidecar(NetworkNamespace net, Path installed, Path java, String healthTimeout) throws Exception {
+        return startSidecar(net, installed, List.of(), java, healthTimeout);
+    }
+
+    /** As above, the host's command after {@code prefix} (e.g. {@code env NAME=VALUE}). */
+    private Path startSidecar(NetworkNamespace net, Path installed, List<String> prefix, Path java, String healthTimeout)
+            throws Exception {
         homeDir = Staging.newHome(dir.resolve("home"));
         home = new UpdateHome(homeDir);
         Path target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
@@ -214,6 +251,7 @@ class OverlapUnderLoadIT {
         List<String> args = new ArrayList<>(List.of("run", "--home", homeDir.toString(), "--apply", "immediate",
                 "--restart", "overlap", "--health-url", "http://127.0.0.1:" + PORT + "/health", "--min-uptime", "300ms",
                 "--health-timeout", healthTimeout, "--stop-timeout", "15s", "--target", target.toString(), "--"));
+        args.addAll(prefix);
         args.addAll(ChildProcess.java(java, "-javaagent:" + agentJar + "=manifest=http://127.0.0.1:9/m.json,key=" + key
                 + ",home=" + homeDir + ",initial-delay=1h", "-jar", target, "--port", PORT));
         sidecar = net.start(SidecarJar.command(List.of(), args));
