@@ -156,8 +156,9 @@ public final class Demo {
             await("1.1.0 to serve", () -> "1.1.0".equals(ServicePages.text(app.resolve("version")).strip()));
             narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
             await("the health gate to pass", () -> historyHas(home, HistoryEvent.Kind.HEALTHY, "1.1.0")); // whole update
-            if (twin != null) { // overlap: until the old host has finished and exited
-                await("the twin's update", () -> historyHas(twin.home, HistoryEvent.Kind.HEALTHY, "1.1.0")
+            if (twin != null) { // overlap: until the old host has finished and exited, or B failed its gate
+                await("the twin's update", () -> historyHas(twin.home, HistoryEvent.Kind.FAILED, "1.1.0")
+                        || historyHas(twin.home, HistoryEvent.Kind.HEALTHY, "1.1.0")
                         && (twinOld < 0 || ProcessHandle.of(twinOld).map(p -> !p.isAlive()).orElse(true)));
             }
         });
@@ -214,6 +215,9 @@ public final class Demo {
 
     /** The mode the twin's update actually used: {@code overlap}, or the fallback and its reason. */
     private String overlapUsed() {
+        if (historyHas(twin.home, HistoryEvent.Kind.FAILED, "1.1.0")) {
+            return "overlap (1.1.0 failed its health gate there: see " + twin.log + ")";
+        }
         return twin.home.restartRecord().readQuietly().filter(r -> r.mode() == RestartRecord.Mode.STOP_START)
                 .map(r -> "overlap (fell back to stop-start: " + r.fallback() + ")").orElse("overlap");
     }
@@ -278,13 +282,17 @@ public final class Demo {
     }
 
     private void showSidecarLog() {
-        Path log = service == null ? work.resolve("app-sidecar.log") : service.log;
-        try {
-            List<String> lines = Files.readAllLines(log);
-            narrator.say("last lines of " + log + ":");
-            lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> narrator.say("  | " + l));
-        } catch (IOException e) {
-            narrator.say("(no sidecar log at " + log + ")");
+        if (service == null) {
+            return;
+        }
+        for (DemoSidecar d : twin == null ? List.of(service) : List.of(service, twin)) {
+            try {
+                List<String> lines = Files.readAllLines(d.log);
+                narrator.say("last lines of " + d.log + ":");
+                lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> narrator.say("  | " + l));
+            } catch (IOException e) {
+                narrator.say("(no sidecar log at " + d.log + ")");
+            }
         }
     }
 
