@@ -4,19 +4,21 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
 import dev.updater.sidecar.load.LoadReport;
+import dev.updater.sidecar.overlap.OverlapSupport;
+import dev.updater.sidecar.overlap.ProbePorts;
 import dev.updater.sidecar.serve.ReleaseServer;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,8 @@ import java.util.function.BooleanSupplier;
  * <ol>
  *   <li>make a signing key, publish 1.0.0, serve the channel;</li>
  *   <li>install 1.0.0 and start it under {@code run} with the agent; visit it;</li>
- *   <li>publish 1.1.0 under load: staged, swapped, restarted, healthy, counter kept; failed requests counted;</li>
+ *   <li>publish 1.1.0 under load: staged, swapped, restarted, healthy, counter kept; failed requests counted,
+ *       beside those of a twin of the service updated in overlap mode (Linux);</li>
  *   <li>publish 1.2.0, which fails at start: rolled back, quarantined, 1.1.0 serves;</li>
  *   <li>show {@code status} and {@code history}; stop everything.</li>
  * </ol>
@@ -56,7 +59,9 @@ public final class Demo {
     private final Path work;
     private final List<String> failures = new ArrayList<>();
 
-    private Process sidecar;
+    private DemoSidecar service;
+    private DemoSidecar twin; // the same service under overlap mode, or null where overlap cannot run
+    private String noOverlap; // why there is no twin
     private ReleaseServer server;
     private Path channel;
     private Path keys;
@@ -108,30 +113,26 @@ public final class Demo {
 
     private void sceneInstall() throws IOException, UpdaterException, InterruptedException {
         narrator.scene(2, "Install 1.0.0 and run it under the sidecar, with the agent");
-        Path appDir = Files.createDirectories(work.resolve("app"));
-        target = appDir.resolve("demo-app.jar");
-        extract(String.format(DEMO_RESOURCE, "1.0.0"), target);
-        Path agentJar = appDir.resolve("updater.jar");
-        extract(AGENT_RESOURCE, agentJar);
-        home = new UpdateHome(appDir.resolve(".updater"));
-        int port = freePort();
-        app = URI.create("http://127.0.0.1:" + port + "/");
+        URI manifest = server.uri().resolve("manifest.json");
         String keyLine = KeyFiles.readPublicKey(keys.resolve(KeyFiles.PUBLIC_FILE)).text();
-
-        List<String> command = new ArrayList<>(SidecarLauncher.command());
-        command.addAll(List.of("run", "--home", home.dir().toString(), "--apply", "immediate",
-                "--health-url", app.resolve("health").toString(), "--health-timeout", "20s", "--min-uptime", "2s",
-                "--stop-timeout", "10s", "--",
-                SidecarLauncher.java(), "-javaagent:" + agentJar + "=manifest=" + server.uri().resolve("manifest.json")
-                        + ",key=" + keyLine + ",home=" + home.dir() + ",interval=1s,initial-delay=1s",
-                "-jar", target.toString(), "--port", String.valueOf(port),
-                "--data", work.resolve("demo-data.properties").toString()));
-        sidecar = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("sidecar.log").toFile()).start();
+        service = DemoSidecar.start(work, "app", manifest, keyLine, List.of());
+        home = service.home;
+        app = service.app;
+        target = service.target;
         narrator.say("updater-sidecar run --apply immediate --health-url " + app.resolve("health") + " -- java -javaagent:updater.jar=… -jar demo-app.jar");
+        // The same service once more, under overlap mode, for scene 3's side-by-side (Linux only)
+        noOverlap = OverlapSupport.unavailable().or(ProbePorts.DEFAULT::clashWithEphemeralPorts).orElse(null);
+        if (noOverlap == null) {
+            twin = DemoSidecar.start(work, "app-overlap", manifest, keyLine, List.of("--restart", "overlap"));
+        }
         await("1.0.0 to answer " + app.resolve("health"),
                 () -> ServicePages.status(app.resolve("health")) == 200);
         narrator.ok("demo-app 1.0.0 serves " + app);
+        if (twin != null) {
+            await("the twin to answer " + twin.app.resolve("health"),
+                    () -> ServicePages.status(twin.app.resolve("health")) == 200);
+            narrator.ok("its twin serves " + twin.app + " under 'run --restart overlap', for the comparison in scene 3");
+        }
         String page = "";
         for (int i = 0; i < 3; i++) {
             page = ServicePages.text(app);
@@ -146,17 +147,25 @@ public final class Demo {
         long visitsBefore = Long.parseLong(ServicePages.field(ServicePages.text(app), "visits").orElse("0"));
         narrator.say("clients send " + UpdateUnderLoad.RATE + " requests a second to " + app.resolve("version")
                 + " throughout");
-        LoadReport load = UpdateUnderLoad.during(app.resolve("version"), () -> {
+        long twinOld = twin == null ? -1 : twin.home.agentRecord().readQuietly().map(a -> a.pid()).orElse(-1L);
+        List<LoadReport> loads = UpdateUnderLoad.during(twin == null ? List.of(app.resolve("version"))
+                : List.of(app.resolve("version"), twin.app.resolve("version")), () -> {
             publish("1.1.0", "Dark theme and /api/stats", List.of("Visit counter kept across updates"));
-            await("1.1.0 to be staged", () -> historyHas(HistoryEvent.Kind.STAGED, "1.1.0"));
+            await("1.1.0 to be staged", () -> historyHas(home, HistoryEvent.Kind.STAGED, "1.1.0"));
             narrator.ok("the agent verified and staged 1.1.0");
             await("1.1.0 to serve", () -> "1.1.0".equals(ServicePages.text(app.resolve("version")).strip()));
             narrator.ok("the sidecar swapped the jar and restarted the service: /version says 1.1.0");
-            await("the health gate to pass", () -> historyHas(HistoryEvent.Kind.HEALTHY, "1.1.0")); // whole update
+            await("the health gate to pass", () -> historyHas(home, HistoryEvent.Kind.HEALTHY, "1.1.0")); // whole update
+            if (twin != null) { // overlap: until the old host has finished and exited, or B failed its gate
+                await("the twin's update", () -> historyHas(twin.home, HistoryEvent.Kind.FAILED, "1.1.0")
+                        || historyHas(twin.home, HistoryEvent.Kind.HEALTHY, "1.1.0")
+                        && (twinOld < 0 || ProcessHandle.of(twinOld).map(p -> !p.isAlive()).orElse(true)));
+            }
         });
-        // OVERLAP HOOK (issue 12): after the merge, replay this update with `run --restart overlap` (same
-        // UpdateUnderLoad.during, kept until the old host has exited) and print both summaries side by side.
-        narrator.say(UpdateUnderLoad.summary("stop-start", load));
+        // OVERLAP HOOK (issue 12): the same update of the twin, in overlap mode, under the same load
+        narrator.say(UpdateUnderLoad.summary("stop-start", loads.get(0)));
+        narrator.say(twin == null ? "overlap update: not shown, " + noOverlap
+                : UpdateUnderLoad.summary(overlapUsed(), loads.get(1)));
         String page = ServicePages.text(app);
         expect(ServicePages.field(page, "updated-from").orElse("").contains("1.0.0"),
                 "the page says it was updated from 1.0.0");
@@ -165,7 +174,6 @@ public final class Demo {
                 + " now)");
         expect(ServicePages.status(app.resolve("api/stats")) == 200,
                 "the new feature answers: " + app.resolve("api/stats"));
-        await("the health gate to pass", () -> historyHas(HistoryEvent.Kind.HEALTHY, "1.1.0"));
         narrator.ok("health gate passed; 1.1.0 committed");
         narrator.pause("Reload " + app + ": dark theme, same counter. Continue to break things.");
     }
@@ -175,7 +183,7 @@ public final class Demo {
         publish("1.2.0", "A broken release", List.of());
         await("1.2.0 to be quarantined", () -> quarantined("1.2.0"));
         narrator.ok("1.2.0 failed its health gate and is quarantined");
-        await("the rollback to 1.1.0 to complete", () -> historyHas(HistoryEvent.Kind.ROLLED_BACK, "1.1.0"));
+        await("the rollback to 1.1.0 to complete", () -> historyHas(home, HistoryEvent.Kind.ROLLED_BACK, "1.1.0"));
         await("1.1.0 to serve again", () -> "1.1.0".equals(ServicePages.text(app.resolve("version")).strip()));
         narrator.ok("rolled back: 1.1.0 serves again at " + app);
         expect(java.util.Arrays.equals(Files.readAllBytes(target), Files.readAllBytes(work.resolve("build/demo-app-1.1.0.jar"))),
@@ -205,7 +213,16 @@ public final class Demo {
         narrator.ok("published " + version + " (signed manifest, " + HumanUnits.size(Files.size(jar)) + " jar)");
     }
 
-    private boolean historyHas(HistoryEvent.Kind event, String version) {
+    /** The mode the twin's update actually used: {@code overlap}, or the fallback and its reason. */
+    private String overlapUsed() {
+        if (historyHas(twin.home, HistoryEvent.Kind.FAILED, "1.1.0")) {
+            return "overlap (1.1.0 failed its health gate there: see " + twin.log + ")";
+        }
+        return twin.home.restartRecord().readQuietly().filter(r -> r.mode() == RestartRecord.Mode.STOP_START)
+                .map(r -> "overlap (fell back to stop-start: " + r.fallback() + ")").orElse("overlap");
+    }
+
+    private static boolean historyHas(UpdateHome home, HistoryEvent.Kind event, String version) {
         try {
             for (HistoryEvent e : home.history().read()) {
                 if (e.event() == event && e.version() != null && version.equals(e.version().toString())) {
@@ -234,9 +251,11 @@ public final class Demo {
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + SCENE_TIMEOUT.toNanos();
         while (!condition.getAsBoolean()) {
-            if (sidecar != null && !sidecar.isAlive()) {
-                throw new SceneFailed("the sidecar exited (status " + sidecar.exitValue() + ") while waiting for "
-                        + what);
+            for (DemoSidecar d : twin == null ? List.of(service) : List.of(service, twin)) {
+                if (!d.isAlive()) {
+                    throw new SceneFailed("the sidecar of " + d.name + " exited (status " + d.exitValue() + ") while"
+                            + " waiting for " + what);
+                }
             }
             if (System.nanoTime() > deadline) {
                 throw new SceneFailed("gave up waiting " + HumanUnits.duration(SCENE_TIMEOUT) + " for " + what);
@@ -252,7 +271,7 @@ public final class Demo {
         narrator.ok(what);
     }
 
-    private static void extract(String resource, Path to) throws IOException, UpdaterException {
+    static void extract(String resource, Path to) throws IOException, UpdaterException {
         try (InputStream in = Demo.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new UpdaterException(ErrorCode.IO, "This updater-sidecar build lacks " + resource
@@ -262,30 +281,28 @@ public final class Demo {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private void showSidecarLog() {
-        Path log = work.resolve("sidecar.log");
-        try {
-            List<String> lines = Files.readAllLines(log);
-            narrator.say("last lines of " + log + ":");
-            lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> narrator.say("  | " + l));
-        } catch (IOException e) {
-            narrator.say("(no sidecar log at " + log + ")");
+        if (service == null) {
+            return;
+        }
+        for (DemoSidecar d : twin == null ? List.of(service) : List.of(service, twin)) {
+            try {
+                List<String> lines = Files.readAllLines(d.log);
+                narrator.say("last lines of " + d.log + ":");
+                lines.subList(Math.max(0, lines.size() - 25), lines.size()).forEach(l -> narrator.say("  | " + l));
+            } catch (IOException e) {
+                narrator.say("(no sidecar log at " + d.log + ")");
+            }
         }
     }
 
     /** Stops the sidecar (which stops the service) and the server. */
     private void stopAll() throws InterruptedException {
-        if (sidecar != null && sidecar.isAlive()) {
-            sidecar.destroy(); // SIGTERM: the sidecar forwards it to the service and waits for it
-            if (!sidecar.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-                sidecar.destroyForcibly().waitFor();
-            }
+        if (twin != null) {
+            twin.stop();
+        }
+        if (service != null && service.isAlive()) {
+            service.stop();
             narrator.say("stopped the sidecar and the service");
         }
         if (server != null) {

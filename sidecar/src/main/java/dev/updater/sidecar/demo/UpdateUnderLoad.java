@@ -8,6 +8,8 @@ import dev.updater.sidecar.load.LoadSettings;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -30,16 +32,25 @@ final class UpdateUnderLoad {
     private UpdateUnderLoad() {
     }
 
-    /** Runs {@code update} under load on {@code url}; the load stops when the update is done or failed. */
-    static LoadReport during(URI url, Update update) throws IOException, UpdaterException, InterruptedException {
-        LoadGenerator load = LoadGenerator.start(LoadSettings.of(url, RATE));
-        LoadReport report;
+    /**
+     * Runs {@code update} under the same load on each of {@code urls} (one service, or it and its twin
+     * under overlap mode); the loads stop when the update is done or failed. Reports in the order of {@code urls}.
+     */
+    static List<LoadReport> during(List<URI> urls, Update update) throws IOException, UpdaterException,
+            InterruptedException {
+        List<LoadGenerator> loads = new ArrayList<>();
+        List<LoadReport> reports = new ArrayList<>();
         try {
+            for (URI url : urls) {
+                loads.add(LoadGenerator.start(LoadSettings.of(url, RATE)));
+            }
             update.run();
         } finally {
-            report = load.stop();
+            for (LoadGenerator load : loads) {
+                reports.add(load.stop());
+            }
         }
-        return report;
+        return reports;
     }
 
     /** {@code "stop-start update: 212 of 1043 requests failed (refused 212); p99 1077 ms"}. */

@@ -202,7 +202,8 @@ final class ChildProcessMode implements HostMode {
             return Optional.ofNullable(started);
         }
         try {
-            OverlapRestart started = OverlapRestart.begin(running, version, settings, this::launch, log);
+            OverlapRestart started = OverlapRestart.begin(running, home.agentRecord().readQuietly(), version, settings,
+                    this::launch, log);
             synchronized (childLock) {
                 overlap = started;
             }

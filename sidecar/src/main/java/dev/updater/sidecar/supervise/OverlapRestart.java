@@ -6,9 +6,13 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.overlap.ListeningSockets;
 import dev.updater.sidecar.overlap.OverlapGate;
 import dev.updater.sidecar.overlap.OverlapSupport;
+import dev.updater.sidecar.overlap.RecordedListeners;
 import dev.updater.sidecar.overlap.Steering;
 
+import dev.updater.core.home.AgentRecord;
+
 import java.net.URI;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -45,14 +49,21 @@ final class OverlapRestart {
     }
 
     /**
-     * Steps 2–3: takes A's sockets and attaches the probe program, then starts B beside A.
+     * Steps 2–3: takes A's sockets and attaches the probe program, then starts B beside A. A's own
+     * agent record is asked first: a listener its bind hook saw bound without {@code SO_REUSEPORT} ends
+     * overlap before any native call touches A.
      *
+     * @param agent the home's {@code agent.json} as read now (A's, unless stale)
      * @throws UpdaterException {@code OVERLAP_UNAVAILABLE}: why this update must be a stop-start (nothing
      *     was changed: A runs as before); {@code HOST_START_FAILED} when B could not be started
      */
-    static OverlapRestart begin(ChildHost old, String version, SidecarSettings settings, Launcher launcher, Consumer<String> log)
-            throws UpdaterException {
+    static OverlapRestart begin(ChildHost old, Optional<AgentRecord> agent, String version, SidecarSettings settings,
+                                Launcher launcher, Consumer<String> log) throws UpdaterException {
         RestartSettings restart = settings.restart();
+        Optional<String> impossible = OverlapSupport.unavailable().or(() -> RecordedListeners.refusal(agent, old.pid()));
+        if (impossible.isPresent()) { // not Linux first: there the record's objection would not be the reason
+            throw new UpdaterException(ErrorCode.OVERLAP_UNAVAILABLE, impossible.get());
+        }
         Steering steering = Steering.take(old.handle(), restart.probePorts());
         try {
             Set<String> shared = ListeningSockets.labels(steering.sockets());

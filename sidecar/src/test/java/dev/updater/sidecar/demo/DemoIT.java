@@ -1,12 +1,15 @@
 package dev.updater.sidecar.demo;
 
 import dev.updater.core.testing.ChildProcess;
+import dev.updater.sidecar.overlap.OverlapSupport;
+import dev.updater.sidecar.overlap.ProbePorts;
 import dev.updater.sidecar.testhost.SidecarJar;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,6 +52,18 @@ class DemoIT {
         assertTrue(load.find(), out);
         assertTrue(Long.parseLong(load.group(1)) > 0, "no JVM listens while the new one starts: " + load.group());
         assertTrue(Long.parseLong(load.group(2)) > Long.parseLong(load.group(1)), load.group());
+        Optional<String> noOverlap = OverlapSupport.unavailable().or(ProbePorts.DEFAULT::clashWithEphemeralPorts);
+        if (noOverlap.isEmpty()) {
+            // the twin under --restart overlap, updated under the same load: the line right below
+            Matcher overlap = Pattern.compile("\\R *overlap update: (\\d+) of (\\d+) requests failed; p99 \\d+ ms\\R")
+                    .matcher(out.substring(load.end()));
+            assertTrue(overlap.lookingAt(), out);
+            assertEquals(0, Long.parseLong(overlap.group(1)), overlap.group());
+            assertTrue(Long.parseLong(overlap.group(2)) >= 200, "a second or more under load: " + overlap.group());
+            assertTrue(out.contains("ok  its twin serves http://127.0.0.1:"), out);
+        } else {
+            assertTrue(out.contains("overlap update: not shown, " + noOverlap.get()), out);
+        }
 
         Matcher work = Pattern.compile("Working in (\\S+)").matcher(out);
         assertTrue(work.find(), out);

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,14 +25,14 @@ class UpdateUnderLoadTest {
         int port = first.getAddress().getPort();
         URI url = URI.create("http://127.0.0.1:" + port + "/version");
 
-        LoadReport report = UpdateUnderLoad.during(url, () -> {
+        LoadReport report = UpdateUnderLoad.during(List.of(url), () -> {
             Thread.sleep(300); // served before
             first.stop(0);
             Thread.sleep(300); // down: what a stop-start update does to clients
             HttpServer second = serve(port);
             Thread.sleep(300); // served after
             second.stop(0);
-        });
+        }).get(0);
 
         long refused = report.failuresByReason().getOrDefault(FailureReason.REFUSED, 0L);
         assertTrue(refused >= 30, report.toString());
@@ -48,7 +49,7 @@ class UpdateUnderLoadTest {
         HttpServer server = serve(0);
         try {
             URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/version");
-            IOException thrown = assertThrows(IOException.class, () -> UpdateUnderLoad.during(url, () -> {
+            IOException thrown = assertThrows(IOException.class, () -> UpdateUnderLoad.during(List.of(url), () -> {
                 throw new IOException("publish failed");
             }));
             assertEquals("publish failed", thrown.getMessage());
@@ -58,16 +59,22 @@ class UpdateUnderLoadTest {
     }
 
     @Test
-    void noFailure_isSaidWithoutReasons() throws Exception {
+    void noFailure_isSaidWithoutReasons_andTwoServicesGetAReportEach() throws Exception {
         HttpServer server = serve(0);
+        HttpServer twin = serve(0);
         try {
-            LoadReport report = UpdateUnderLoad.during(
-                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/version"), () -> Thread.sleep(300));
+            List<LoadReport> reports = UpdateUnderLoad.during(List.of(
+                    URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/version"),
+                    URI.create("http://127.0.0.1:" + twin.getAddress().getPort() + "/version")), () -> Thread.sleep(300));
+            assertEquals(2, reports.size());
+            assertTrue(reports.get(1).requests() > 0, reports.get(1).toString());
+            LoadReport report = reports.get(0);
             assertEquals(Map.of(), report.failuresByReason());
             assertEquals("overlap update: 0 of " + report.requests() + " requests failed; p99 "
                     + report.total().p99().toMillis() + " ms", UpdateUnderLoad.summary("overlap", report));
         } finally {
             server.stop(0);
+            twin.stop(0);
         }
     }
 
