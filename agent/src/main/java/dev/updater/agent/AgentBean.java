@@ -52,6 +52,21 @@ final class AgentBean implements UpdaterAgentMXBean {
     }
 
     @Override
+    public long getChecks() {
+        return state.snapshot().checks();
+    }
+
+    @Override
+    public long getCheckErrors() {
+        return state.snapshot().checkErrors();
+    }
+
+    @Override
+    public long getDownloadedBytes() {
+        return state.snapshot().downloadedBytes();
+    }
+
+    @Override
     public boolean isReady() {
         return state.isReady();
     }

@@ -61,7 +61,16 @@ final class AgentState {
         this.hostId = hostId;
     }
 
-    synchronized void checked(CheckResult result) {
+    private long checks;
+    private long checkErrors;
+    private long downloadedBytes;
+
+    synchronized void checked(CheckResult result, long downloadedSoFar) {
+        checks++;
+        if (result.failed()) {
+            checkErrors++;
+        }
+        downloadedBytes = downloadedSoFar;
         lastCheckAt = clock.instant();
         lastCheckResult = result.summary();
         if (result.latestSeen() != null) {
@@ -96,7 +105,7 @@ final class AgentState {
     synchronized AgentRecord snapshot() {
         return new AgentRecord(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine,
                 agentVersion, hostId, ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting,
-                exitReason, clock.instant(), listeners);
+                exitReason, clock.instant(), listeners, checks, checkErrors, downloadedBytes);
     }
 
     synchronized ReleaseVersion staged() {

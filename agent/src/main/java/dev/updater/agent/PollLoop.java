@@ -50,7 +50,7 @@ final class PollLoop {
             hostExit.obeyRequest();
             if (takeCheckRequest() || !clock.instant().isBefore(nextCheck)) {
                 CheckResult result = check.run();
-                state.checked(result);
+                state.checked(result, check.downloadedBytes());
                 state.publishQuietly();
                 logOutcome(result);
                 if (result.failed()) {

@@ -22,6 +22,7 @@ import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The agent's periodic check: {@link ReleaseCheck} decides, {@link ReleaseStager} stages, and this
@@ -49,6 +50,7 @@ public final class UpdateCheck {
     private final ReleaseStager stager;
     private final Clock clock;
     private final Set<String> announced = new HashSet<>();
+    private final AtomicLong downloadedBytes = new AtomicLong();
 
     public UpdateCheck(ReleaseCheck.Settings settings, UpdateHome home, ManifestFetcher fetcher, Downloader downloader,
                        Clock clock) {
@@ -85,8 +87,13 @@ public final class UpdateCheck {
         Artifact artifact = manifest.artifactFor(check.settings().platform());
         if (!stager.isStaged(latest, artifact)) {
             LOG.log(Level.INFO, install.message() + " Downloading " + HumanUnits.bytes(artifact.size()) + ".");
-            stager.stage(manifest, manifest.keyFor(check.settings().platform()), artifact,
-                    check.settings().manifestUri(), install, DELTA_LOG, Cancellation.none());
+            ByteCount count = new ByteCount();
+            try {
+                stager.stage(manifest, manifest.keyFor(check.settings().platform()), artifact,
+                        check.settings().manifestUri(), install, count, Cancellation.none());
+            } finally {
+                downloadedBytes.addAndGet(count.transferred()); // a failed download cost its bytes too
+            }
             LOG.log(Level.INFO, "Staged " + latest + " in " + home.release(latest.toString())
                     + (install.needsApproval() ? "" : "; the sidecar installs it per its apply policy."));
         }
@@ -111,6 +118,54 @@ public final class UpdateCheck {
             } catch (UpdaterException e) {
                 LOG.log(Level.DEBUG, "could not append to the history: " + e.getMessage());
             }
+        }
+    }
+
+    /** Bytes downloaded by this agent since the host started, for agent.json and the sidecar's metrics. */
+    public long downloadedBytes() {
+        return downloadedBytes.get();
+    }
+
+    /**
+     * Counts what one staging transferred: a delta's index and objects, or the bytes of a full download
+     * past where a resumed one began (its progress reports the file's size so far). Logs a delta's outcome.
+     */
+    private static final class ByteCount implements DownloadListener {
+        private long resumedFrom;
+        private long done;
+        private long delta;
+
+        @Override
+        public void progress(long bytesDone, long totalBytes, long bytesPerSecond) {
+            done = Math.max(done, bytesDone);
+        }
+
+        @Override
+        public void resumed(long fromByte) {
+            resumedFrom = fromByte;
+            done = fromByte;
+        }
+
+        @Override
+        public void restarted() {
+            delta += done - resumedFrom; // what came before the restart was transferred all the same
+            resumedFrom = 0;
+            done = 0;
+        }
+
+        @Override
+        public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+            delta += bytesFetched;
+            DELTA_LOG.deltaUsed(bytesFetched, fullSize, objects);
+        }
+
+        @Override
+        public void deltaRefused(UpdaterException reason) {
+            DELTA_LOG.deltaRefused(reason);
+        }
+
+        long transferred() {
+            return delta + Math.max(0, done - resumedFrom);
         }
     }
 }

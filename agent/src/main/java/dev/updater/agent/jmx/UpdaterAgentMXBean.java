@@ -17,6 +17,15 @@ public interface UpdaterAgentMXBean {
 
     String getLastError();
 
+    /** Checks of the release channel since the host started. */
+    long getChecks();
+
+    /** Checks that failed since the host started. */
+    long getCheckErrors();
+
+    /** Bytes downloaded since the host started: whole releases, or a delta's index and changed entries. */
+    long getDownloadedBytes();
+
     boolean isReady();
 
     /** Asks the agent to check the channel now instead of at the next interval. */

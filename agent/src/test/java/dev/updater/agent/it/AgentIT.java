@@ -97,6 +97,11 @@ class AgentIT {
         assertEquals(hostJar.toAbsolutePath().toString(), agent.target());
         assertEquals(Sha256.ofFile(hostJar), agent.targetSha256());
         await().atMost(WAIT).until(() -> record().orElseThrow().ready());
+        // the agent's own counters, which the sidecar's /metrics exposes: this release came whole
+        await().atMost(WAIT).until(() -> record().orElseThrow().downloadedBytes() == release.length);
+        AgentRecord counted = record().orElseThrow();
+        assertTrue(counted.checks() >= 2, "a check before the release and the one that staged it: " + counted);
+        assertEquals(0, counted.checkErrors(), counted.toString());
     }
 
     @Test

@@ -37,6 +37,10 @@ import java.util.Objects;
  * @param listeners every listening TCP address the host has bound and not closed, as the agent's bind
  *        hook saw it, oldest first; empty when none was seen (also in records written before the field
  *        existed). The sidecar's overlap mode compares them between the old and the new host.
+ * @param checks how many checks of the channel this agent ran since the host started
+ * @param checkErrors how many of them failed
+ * @param downloadedBytes bytes this agent downloaded since the host started (whole artifacts, or the
+ *        index and objects of a delta); the sidecar's {@code /metrics} exposes the three as counters
  */
 public record AgentRecord(
         long pid,
@@ -57,7 +61,10 @@ public record AgentRecord(
         boolean exiting,
         String exitReason,
         Instant updatedAt,
-        List<Listener> listeners) {
+        List<Listener> listeners,
+        long checks,
+        long checkErrors,
+        long downloadedBytes) {
 
     public AgentRecord {
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
@@ -71,6 +78,16 @@ public record AgentRecord(
         this(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine, agentVersion, hostId,
                 ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting, exitReason, updatedAt,
                 List.of());
+    }
+
+    /** A record without the agent's counters (written before they existed, and by tests that need none). */
+    public AgentRecord(long pid, Instant startedAt, ReleaseVersion runningVersion, String versionSource, String target,
+                       Sha256 targetSha256, List<String> commandLine, String agentVersion, String hostId, boolean ready,
+                       Instant readyAt, Instant lastCheckAt, String lastCheckResult, ReleaseVersion latestSeen,
+                       String lastError, boolean exiting, String exitReason, Instant updatedAt, List<Listener> listeners) {
+        this(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine, agentVersion, hostId,
+                ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting, exitReason, updatedAt,
+                listeners, 0, 0, 0);
     }
 
     /**

@@ -107,7 +107,17 @@ final class HomeMetrics implements MultiCollector {
     }
 
     private void check(List<MetricSnapshot> out, AgentRecord agent) {
-        if (agent == null || agent.lastCheckAt() == null) {
+        if (agent == null) {
+            return;
+        }
+        // the running host's agent counts since that host started: a counter reset at each restart
+        out.add(counter("updater_agent_checks", "Checks of the release channel by the running host's agent.", null,
+                agent.checks()));
+        out.add(counter("updater_agent_check_errors", "Checks of the running host's agent that failed (status shows"
+                + " the last error).", null, agent.checkErrors()));
+        out.add(counter("updater_agent_downloaded_bytes", "Bytes the running host's agent downloaded: whole releases,"
+                + " or a delta's index and changed entries.", Unit.BYTES, agent.downloadedBytes()));
+        if (agent.lastCheckAt() == null) {
             return;
         }
         boolean success = agent.lastError() == null;

@@ -65,7 +65,7 @@ class HomeMetricsTest {
         UpdateHome h = new UpdateHome(home);
         h.agentRecord().write(new AgentRecord(4242, T, ReleaseVersion.parse("1.1.0"), "manifest", "/opt/app.jar", null,
                 List.of("java", "-jar", "/opt/app.jar"), "0.1.0", "host-1", true, T, T.plusSeconds(60),
-                "1.2.0 is staged", ReleaseVersion.parse("1.2.0"), lastError, false, null, T));
+                "1.2.0 is staged", ReleaseVersion.parse("1.2.0"), lastError, false, null, T, List.of(), 7, 1, 13));
         h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
                 new Sha256("ab".repeat(32)), "/opt/app.jar", ReleaseVersion.parse("1.0.0"), T));
         JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5", "failed its health gate", T),
@@ -105,6 +105,9 @@ class HomeMetricsTest {
 
         List<String> samples = text.lines().filter(l -> !l.startsWith("#")).toList();
         assertEquals(List.of(
+                "updater_agent_check_errors_total 1.0",
+                "updater_agent_checks_total 7.0",
+                "updater_agent_downloaded_bytes_total 13.0",
                 "updater_host_ready 0.0",
                 "updater_host_restarts_total 3.0",
                 "updater_host_up 0.0",
