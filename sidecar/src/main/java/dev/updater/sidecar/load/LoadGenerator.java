@@ -233,7 +233,10 @@ public final class LoadGenerator implements AutoCloseable {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.startsWith("mark ")) {
-                    load.mark(line.substring(5).strip());
+                    String name = line.substring(5).strip();
+                    load.mark(name);
+                    System.out.println("MARKED " + name); // the driver may act only once the moment is named
+                    System.out.flush();
                 } else if (line.strip().equals("stop")) {
                     load.running = false;
                     return;

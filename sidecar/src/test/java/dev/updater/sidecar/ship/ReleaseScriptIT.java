@@ -223,7 +223,12 @@ class ReleaseScriptIT {
                 }
             }
         }
-        assertEquals(2 * RELEASE_FILES.size() + 3, files.size(), "vV, latest and the channel: " + files);
+        // vV/ and latest/, the channel's manifest and signature, the sidecar jar's entry index and its
+        // objects/ (delta downloads, docs/deltas.md): every one readable by the web server
+        List<Path> named = files.stream().filter(f -> !f.getParent().getFileName().toString().equals("objects")).toList();
+        assertEquals(2 * RELEASE_FILES.size() + 4, named.size(), "vV, latest and the channel: " + named);
+        assertTrue(named.stream().anyMatch(f -> f.getFileName().toString().equals("updater-sidecar.jar.index")), named.toString());
+        assertTrue(files.size() > named.size(), "the index's objects are published too");
         OtherUser.assumeCanRunAs();
         OtherUser.openToOthers(temp);
         assertEquals(List.of(), OtherUser.unreadable(files), "uid 65534, as a web server, reads every released file");

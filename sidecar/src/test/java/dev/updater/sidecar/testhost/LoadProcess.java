@@ -62,8 +62,10 @@ public final class LoadProcess implements AutoCloseable {
     }
 
     /** Names this moment (no blank in the name). */
+    /** Names this moment in the generator, and returns once it has (what follows belongs to the new window). */
     public void mark(String name) throws IOException {
         process.send("mark " + name);
+        process.awaitLine("MARKED " + name, PATIENCE);
     }
 
     /** Stops the load, waits for the requests in flight, and reads the report. */
