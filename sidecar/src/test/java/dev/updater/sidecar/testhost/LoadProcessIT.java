@@ -38,7 +38,8 @@ class LoadProcessIT {
             assertEquals(List.of("good", "bad"), List.copyOf(result.windows().keySet()), result.toString());
             assertEquals(0, result.windows().get("good").failed(), result.toString());
             LoadProcess.Window bad = result.windows().get("bad");
-            assertTrue(bad.requests() > 50 && bad.failed() >= bad.requests() - 2, result.toString());
+            // the server flips just after the mark: the requests of those few milliseconds still get 200
+            assertTrue(bad.requests() > 50 && bad.failed() >= bad.requests() - 10, result.toString());
             assertEquals(Map.of("status", (long) result.failed()), result.reasons(), result.toString());
             assertTrue(result.output().contains("FAILED STATUS status 503"), result.toString());
         } finally {
