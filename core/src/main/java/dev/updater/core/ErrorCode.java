@@ -70,6 +70,10 @@ public enum ErrorCode {
     HOST_UNHEALTHY,
     /** {@code run --restart overlap} cannot start the new host beside the old one here; it falls back to stop-start. */
     OVERLAP_UNAVAILABLE,
+    /** {@code attach}: the JVM cannot take the agent (not running, not a JVM, another user's, attach disabled, no jdk.attach here). */
+    ATTACH_REFUSED,
+    /** {@code attach}: the agent is already loaded in that JVM with other options; nothing new was started. */
+    AGENT_ALREADY_LOADED,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }
