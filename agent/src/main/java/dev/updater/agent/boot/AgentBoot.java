@@ -45,7 +45,7 @@ public final class AgentBoot {
      * second load ({@code updater-sidecar attach} twice, or an attach to a host started with
      * {@code -javaagent}) starts nothing, and the attacher reads it through the Attach API's
      * {@code getSystemProperties} to say which options the running agent has. The sidecar's
-     * {@code AttachedAgent} names the same properties.
+     * {@code AgentLoad} names the same properties.
      */
     static final String LOADED_PROPERTY = "updater.agent.loaded";
     /** The line that disabled the agent at load, for the attacher; cleared by a load that starts. */
@@ -72,7 +72,8 @@ public final class AgentBoot {
                 // speaks. Standard error, not System.Logger: starting the host's logging before its main
                 // breaks hosts that choose their log manager in main (java.util.logging.manager).
                 System.err.println(badConfiguration);
-                System.setProperty(DISABLED_PROPERTY, badConfiguration); // nothing started: a corrected load may start it
+                // Nothing started and no LOADED_PROPERTY set: a corrected load may start the agent.
+                System.setProperty(DISABLED_PROPERTY, badConfiguration);
                 return;
             }
             // Threat: two agents in one host would poll, stage and lock the home twice. putIfAbsent is atomic
