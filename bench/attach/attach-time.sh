@@ -13,8 +13,8 @@ cd "$(dirname "$0")/../.."
 RUNS=${RUNS:-15}
 JDK17=${JDK17:-$(readlink -f "$(command -v java)")}
 JDK25=${JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-SIDECAR_JAR=$PWD/sidecar/target/updater-sidecar.jar
-AGENT_JAR=$PWD/agent/target/updater.jar
+SIDECAR_JAR=${SIDECAR_JAR:-$PWD/sidecar/target/updater-sidecar.jar}
+AGENT_JAR=${AGENT_JAR:-$PWD/agent/target/updater.jar}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/updater-bench-attach.XXXXXX")
 trap '[ -f "$WORK/pid" ] && kill "$(cat "$WORK/pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 
