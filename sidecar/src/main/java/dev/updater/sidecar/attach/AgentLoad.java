@@ -101,6 +101,13 @@ public final class AgentLoad {
         String by = space < 0 ? loaded : loaded.substring(0, space);
         String theirs = space < 0 ? "" : loaded.substring(space + 1);
         Optional<Path> home = Optional.ofNullable(properties.getProperty(HOME_PROPERTY)).map(Path::of);
+        String disabled = properties.getProperty(DISABLED_PROPERTY);
+        if (disabled != null) {
+            throw new UpdaterException(ErrorCode.AGENT_ALREADY_LOADED, "The updater agent is already loaded in pid "
+                    + target.pid() + " (" + describe(by) + ") but disabled itself: " + disabled + " Nothing new was"
+                    + " started: a JVM runs one agent, so restart the host with corrected options (-javaagent:"
+                    + agentJar + "=...).");
+        }
         if (!theirs.equals(options)) {
             throw new UpdaterException(ErrorCode.AGENT_ALREADY_LOADED, "The updater agent is already attached to pid "
                     + target.pid() + " with other options: " + (theirs.isEmpty() ? "(none)" : theirs) + " ("

@@ -242,6 +242,24 @@ class AttachIT {
     }
 
     @Test
+    void anAgentThatDisablesItself_isReported_andASecondAttachSaysSo() throws Exception {
+        ChildProcess host = host(JDK17);
+        List<String> bad = List.of("manifest=ftp://127.0.0.1/m.json", "key=" + channel.keyText());
+        String line = "updater agent disabled, bad configuration: manifest \"ftp://127.0.0.1/m.json\" is not an http(s)"
+                + " URL. The host runs on without updates; see docs/agent.md.";
+
+        ChildProcess.Finished first = attach(host.pid(), List.of(), bad);
+
+        assertRefused(first, "The agent was loaded into pid " + host.pid() + " but disabled itself: " + line);
+        ChildProcess.Finished second = attach(host.pid(), List.of(), agentOptions());
+        assertRefused(second, "The updater agent is already loaded in pid " + host.pid() + " (by an earlier attach) but"
+                + " disabled itself: " + line + " Nothing new was started: a JVM runs one agent, so restart the host"
+                + " with corrected options (-javaagent:" + AGENT_JAR + "=...).");
+        assertEquals(0, agentThreads(host.pid()), "the disabled agent's thread ended; none was started");
+        assertEquals("1.0.0", Hosts.version(port));
+    }
+
+    @Test
     void aJvmStartedWithDisableAttachMechanism_isRefused() throws Exception {
         ChildProcess host = host(JDK17, "-XX:+DisableAttachMechanism");
 
