@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Wires the agent inside one host, once, at start ({@link #start}): the steps below in order, then
@@ -52,9 +53,11 @@ final class Agent {
     /**
      * Steps, in order; any failure disables updating with one clear log line, never the host.
      *
-     * @param bindHook the installed bind hook, or null when it could not be installed
+     * @param bindHooks gives the installed bind hook, or null when it could not be installed; asked once the first
+     *        agent.json is written (an attached agent installs the hook only then)
      */
-    static PollLoop start(AgentConfig config, String agentVersion, BindHook bindHook) throws UpdaterException {
+    static PollLoop start(AgentConfig config, String agentVersion, Supplier<BindHook> bindHooks)
+            throws UpdaterException {
         Clock clock = Clock.systemUTC();
         HostProcess host = HostProcess.current();
         Path target = locateTarget(config, host);
@@ -69,6 +72,8 @@ final class Agent {
         Sha256 targetSha256 = hashOrNull(target);
         AgentRecord.writeEarly(home.agentRecord(), host.pid(), host.startedAt(), target.toString(), targetSha256,
                 clock.instant());
+        System.setProperty(AgentRuntime.HOME_PROPERTY, home.dir().toString()); // for updater-sidecar attach
+        BindHook bindHook = bindHooks.get();
 
         Optional<AgentRecord> previous = parsePrevious(previousRecord, home);
         RunningVersion.Found running = RunningVersion.find(config.version(), target, home);

@@ -12,6 +12,7 @@ import java.lang.System.Logger.Level;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The agent's real entry, called by the boot jar on the {@code updater-agent} daemon thread,
@@ -20,6 +21,10 @@ import java.util.Optional;
  */
 public final class AgentRuntime {
     private static final Logger LOG = System.getLogger("updater");
+    /** {@code AgentBoot.DISABLED_PROPERTY}: what disabled the agent, for {@code updater-sidecar attach}. */
+    static final String DISABLED_PROPERTY = "updater.agent.disabled";
+    /** The home, set once the first agent.json is written there: {@code updater-sidecar attach} reports it. */
+    static final String HOME_PROPERTY = "updater.agent.home";
 
     private AgentRuntime() {
     }
@@ -41,13 +46,23 @@ public final class AgentRuntime {
             AgentConfig config = AgentConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
             if (!config.enabled()) {
                 LOG.log(Level.INFO, "updater agent disabled by enabled=false");
+                System.setProperty(DISABLED_PROPERTY, "updater agent disabled by enabled=false");
                 return;
             }
-            BindHook bindHook = installBindHook(instrumentation);
-            hookSettled.run();
+            Supplier<BindHook> bindHook;
+            if (attached) {
+                // The host bound its sockets long ago, and Byte Buddy takes 300 to 700 ms: the first agent.json,
+                // which updater-sidecar attach waits for, is written first, and the hook installed after it.
+                bindHook = () -> installBindHook(instrumentation);
+            } else {
+                BindHook installed = installBindHook(instrumentation);
+                hookSettled.run();
+                bindHook = () -> installed;
+            }
             Agent.start(config, agentVersion(), bindHook).run();
         } catch (UpdaterException e) {
             LOG.log(Level.ERROR, e.getMessage());
+            System.setProperty(DISABLED_PROPERTY, e.getMessage());
             if (e.code() == ErrorCode.CONFIG_INVALID) {
                 keepUntilExit(DisabledAgentRecord.write(agentArgs, System.getProperties(), System.getenv(),
                         agentVersion(), e.getMessage()));
@@ -57,6 +72,7 @@ public final class AgentRuntime {
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "updater agent stopped by an unexpected error; the host runs on without updates."
                     + " Please report it.", t);
+            System.setProperty(DISABLED_PROPERTY, "updater agent stopped by an unexpected error: " + t);
         } finally {
             hookSettled.run();
         }

@@ -77,6 +77,10 @@ public enum ErrorCode {
     DELTA_INDEX_INVALID,
     /** A delta that could not be turned into the exact artifact: an object missing or wrong, a result that differs. */
     DELTA_REBUILD_FAILED,
+    /** {@code attach}: the JVM cannot take the agent (not running, not a JVM, another user's, attach disabled, no jdk.attach here). */
+    ATTACH_REFUSED,
+    /** {@code attach}: the agent is already loaded in that JVM with other options; nothing new was started. */
+    AGENT_ALREADY_LOADED,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

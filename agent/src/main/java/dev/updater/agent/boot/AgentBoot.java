@@ -40,6 +40,17 @@ public final class AgentBoot {
             + " socket it binds before the hook is in gets no SO_REUSEPORT and is missing from agent.json's listeners"
             + " (the sidecar then falls back to a stop-start update)";
 
+    /**
+     * Set (to {@code "javaagent <args>"} or {@code "attach <args>"}) by the first load that starts the agent: a
+     * second load ({@code updater-sidecar attach} twice, or an attach to a host started with
+     * {@code -javaagent}) starts nothing, and the attacher reads it through the Attach API's
+     * {@code getSystemProperties} to say which options the running agent has. The sidecar's
+     * {@code AgentLoad} names the same properties.
+     */
+    static final String LOADED_PROPERTY = "updater.agent.loaded";
+    /** The line that disabled the agent at load, for the attacher; cleared by a load that starts. */
+    static final String DISABLED_PROPERTY = "updater.agent.disabled";
+
     private AgentBoot() {
     }
 
@@ -61,8 +72,20 @@ public final class AgentBoot {
                 // speaks. Standard error, not System.Logger: starting the host's logging before its main
                 // breaks hosts that choose their log manager in main (java.util.logging.manager).
                 System.err.println(badConfiguration);
+                // Nothing started and no LOADED_PROPERTY set: a corrected load may start the agent.
+                System.setProperty(DISABLED_PROPERTY, badConfiguration);
                 return;
             }
+            // Threat: two agents in one host would poll, stage and lock the home twice. putIfAbsent is atomic
+            // (Properties is a ConcurrentHashMap), so two loads at once still start one agent.
+            Object earlier = System.getProperties().putIfAbsent(LOADED_PROPERTY,
+                    text(attached ? "attach " : "javaagent ", agentArgs == null ? "" : agentArgs.strip()));
+            if (earlier != null) {
+                System.err.println(text("updater: the agent is already loaded (", earlier.toString(),
+                        "); this load starts nothing"));
+                return;
+            }
+            System.clearProperty(DISABLED_PROPERTY);
             URL agentJar = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
             RuntimeLauncher launcher = new RuntimeLauncher(agentJar, agentArgs, instrumentation, attached);
             Thread thread = new Thread(launcher, THREAD_NAME);

@@ -3,6 +3,7 @@ package dev.updater.agent.boot;
 import dev.updater.agent.config.AgentConfigLoader;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.signature.Ed25519Keys;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -142,6 +143,38 @@ final class AgentBootTest {
         String line = captured.toString(StandardCharsets.UTF_8).strip();
         assertTrue(line.startsWith("updater: agent disabled: it could not start from "), line);
         assertEquals(1, captured.toString(StandardCharsets.UTF_8).lines().count(), line);
+        assertEquals("javaagent enabled=false", System.getProperty(AgentBoot.LOADED_PROPERTY),
+                "how the running agent came, for updater-sidecar attach");
+    }
+
+    @Test
+    void aSecondLoad_startsNoThread_andSaysWhichAgentRuns() {
+        System.setProperty(AgentBoot.LOADED_PROPERTY, "attach home=/h,manifest=https://h/m.json");
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        CountDownLatch counted = new CountDownLatch(1);
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(new HeldFromTheAgentThread(captured, counted), true, StandardCharsets.UTF_8));
+        List<Thread> started;
+        try {
+            AgentBoot.agentmain("manifest=https://h/m.json,interval=1h", null);
+            started = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().equals(AgentBoot.THREAD_NAME) && !before.contains(thread))
+                    .toList();
+        } finally {
+            counted.countDown();
+            System.setErr(original);
+        }
+        assertEquals("updater: the agent is already loaded (attach home=/h,manifest=https://h/m.json); this load starts"
+                + " nothing" + System.lineSeparator(), captured.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of(), started);
+        assertEquals("attach home=/h,manifest=https://h/m.json", System.getProperty(AgentBoot.LOADED_PROPERTY));
+    }
+
+    @AfterEach
+    void forgetTheLoad() {
+        System.clearProperty(AgentBoot.LOADED_PROPERTY);
+        System.clearProperty(AgentBoot.DISABLED_PROPERTY);
     }
 
     @Test
@@ -167,6 +200,9 @@ final class AgentBootTest {
                 + " without updates; see docs/agent.md." + System.lineSeparator(),
                 captured.toString(StandardCharsets.UTF_8));
         assertEquals(List.of(), started);
+        assertNull(System.getProperty(AgentBoot.LOADED_PROPERTY), "nothing started: a corrected load may start it");
+        assertTrue(System.getProperty(AgentBoot.DISABLED_PROPERTY).startsWith("updater agent disabled, bad"
+                + " configuration: unknown key intervall"));
     }
 
     /** Error output that holds what the agent thread writes until {@code released}: it lives until then. */

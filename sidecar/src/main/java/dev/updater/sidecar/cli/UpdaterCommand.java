@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class,
-                AgentJarCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
+                AgentJarCommand.class, AttachCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
                 CheckCommand.class, ApplyCommand.class, RollbackCommand.class, AllowCommand.class, DemoCommand.class, HelpCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footer = {"", "Run 'updater-sidecar COMMAND --help' for its options, examples and exit codes."})
