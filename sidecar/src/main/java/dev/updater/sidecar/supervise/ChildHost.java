@@ -1,10 +1,14 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.health.RunningHost;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The host as the child process of {@code run}. */
@@ -12,9 +16,29 @@ final class ChildHost implements RunningHost {
     private final Process process;
     private final Instant startedAt;
 
+    /** Read by the agent's bind hook: set {@code SO_REUSEPORT} before every bind. */
+    static final String REUSE_PORT_VARIABLE = "UPDATER_REUSE_PORT";
+
     ChildHost(Process process, Instant startedAt) {
         this.process = process;
         this.startedAt = startedAt;
+    }
+
+    /**
+     * Starts a host process. Under overlap mode every host gets {@code UPDATER_REUSE_PORT=true}, the
+     * first one too: its agent then binds with {@code SO_REUSEPORT}, so the next update can overlap.
+     */
+    static ChildHost launch(List<String> command, boolean reusePort, Instant now) throws UpdaterException {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+            if (reusePort) {
+                builder.environment().put(REUSE_PORT_VARIABLE, "true");
+            }
+            return new ChildHost(builder.start(), now);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.HOST_START_FAILED, "Could not start the host " + command
+                    + ": " + e.getMessage() + "; check the command after '--'.", e);
+        }
     }
 
     @Override

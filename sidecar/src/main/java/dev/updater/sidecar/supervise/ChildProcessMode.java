@@ -14,7 +14,6 @@ import dev.updater.sidecar.health.RunningHost;
 import dev.updater.sidecar.overlap.OverlapGate;
 import dev.updater.core.home.SwapJournal;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +28,6 @@ import java.util.function.Consumer;
  */
 final class ChildProcessMode implements HostMode {
     /** Read by the agent's bind hook: set SO_REUSEPORT before every bind (DESIGN §5 "Overlap mode"). */
-    static final String REUSE_PORT_VARIABLE = "UPDATER_REUSE_PORT";
 
     private final UpdateHome home;
     private final SidecarSettings settings;
@@ -344,20 +342,7 @@ final class ChildProcessMode implements HostMode {
         }
     }
 
-    /**
-     * Starts a host process. Under overlap mode every host gets {@code UPDATER_REUSE_PORT=true}, the
-     * first one too: its agent then binds with {@code SO_REUSEPORT}, so the next update can overlap.
-     */
     private ChildHost launch() throws UpdaterException {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-            if (settings.restart().overlap()) {
-                builder.environment().put(REUSE_PORT_VARIABLE, "true");
-            }
-            return new ChildHost(builder.start(), clock.instant());
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.HOST_START_FAILED, "Could not start the host " + command
-                    + ": " + e.getMessage() + "; check the command after '--'.", e);
-        }
+        return ChildHost.launch(command, settings.restart().overlap(), clock.instant());
     }
 }
