@@ -91,8 +91,13 @@ public final class ListenerWatch {
         Object socket = event[1];
         if (kind == BindBridge.BOUND) {
             InetSocketAddress local = (InetSocketAddress) event[2];
-            open.add(new Open(new WeakReference<>(socket), new Listener(local.getAddress().getHostAddress(),
-                    local.getPort(), (Instant) event[4], (Boolean) event[3])));
+            String address = local.getAddress().getHostAddress();
+            // The /proc scan at start may have run between the bind and this event (a host binding while the
+            // watch starts): the hook's report, which knows the socket and its SO_REUSEPORT, replaces that entry.
+            open.removeIf(entry -> entry.socket() == null && entry.listener().port() == local.getPort()
+                    && entry.listener().address().equals(address));
+            open.add(new Open(new WeakReference<>(socket), new Listener(address, local.getPort(), (Instant) event[4],
+                    (Boolean) event[3])));
             return true;
         }
         return open.removeIf(entry -> entry.socket() != null && entry.socket().get() == socket) || changed;

@@ -48,6 +48,20 @@ class ListenerWatchTest {
     }
 
     @Test
+    void aListenerFoundInProc_thenReportedByTheHook_isListedOnce_asTheHookSawIt() throws Exception {
+        // The host bound between the watch's first drain of the queue and its /proc scan: both saw the socket.
+        Instant hookAt = T.minusSeconds(1);
+        watch.addEarlier(List.of(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9090)), hookAt);
+        Object socket = new Object();
+
+        assertTrue(watch.apply(bound(socket, "127.0.0.1", 9090, true)));
+
+        assertEquals(List.of(new Listener("127.0.0.1", 9090, T, true)), watch.listeners());
+        assertTrue(watch.apply(new Object[] {BindBridge.CLOSED, socket}));
+        assertEquals(List.of(), watch.listeners(), "its close is seen now");
+    }
+
+    @Test
     void run_recordsQueuedEventsAtStart_asOneChange() throws Exception {
         ArrayBlockingQueue<Object[]> events = new ArrayBlockingQueue<>(8);
         Object socket = new Object();

@@ -76,7 +76,7 @@ class BindHookIT {
         HostJvm first = a.start(java, true, kind, "0");
         int port = awaitPort(first);
         // Bound in main, before the agent's thread could have installed the hook: premain waited for it.
-        await().atMost(WAIT).until(() -> a.listeners().size() == 1);
+        awaitListeners(a, first, 1);
         Listener listener = a.listeners().get(0);
         assertEquals(List.of("127.0.0.1", port, true), List.of(listener.address(), listener.port(), listener.reusePort()));
         assertTrue(a.record().orElseThrow().ready());
@@ -84,12 +84,12 @@ class BindHookIT {
         App b = new App(dir.resolve("b"));
         HostJvm second = b.start(java, true, kind, String.valueOf(port));
         assertEquals(port, awaitPort(second), second.out());
-        await().atMost(WAIT).until(() -> b.listeners().size() == 1);
+        awaitListeners(b, second, 1);
         assertEquals(List.of(port, true), List.of(b.listeners().get(0).port(), b.listeners().get(0).reusePort()));
 
         first.send("close");
         await().atMost(WAIT).until(() -> first.out().contains("closed"));
-        await().atMost(WAIT).until(() -> a.listeners().isEmpty());
+        awaitListeners(a, first, 0);
         assertEquals(1, b.listeners().size(), "the second host still listens");
         assertTrue(first.isAlive() && second.isAlive());
     }
@@ -105,7 +105,7 @@ class BindHookIT {
         // Bound after the hook is in: seen by the hook itself, recorded within moments.
         first.send("listen " + kind + " 0");
         int port = awaitPort(first);
-        await().atMost(WAIT).until(() -> a.listeners().size() == 1);
+        awaitListeners(a, first, 1);
         AgentRecord record = a.record().orElseThrow();
         Listener listener = record.listeners().get(0);
         assertEquals(List.of("127.0.0.1", port, false), List.of(listener.address(), listener.port(), listener.reusePort()));
@@ -135,7 +135,7 @@ class BindHookIT {
         App a = new App(dir.resolve("a"));
         HostJvm host = a.start(java, false, "httpserver", "0");
         int port = awaitPort(host);
-        await().atMost(WAIT).until(() -> a.listeners().size() == 1);
+        awaitListeners(a, host, 1);
         Listener listener = a.listeners().get(0);
         assertEquals(List.of("127.0.0.1", port, false), List.of(listener.address(), listener.port(), listener.reusePort()));
         assertTrue(a.record().orElseThrow().ready());
@@ -207,6 +207,13 @@ class BindHookIT {
             return found[0].find();
         });
         return Integer.parseInt(found[0].group(1));
+    }
+
+    /** Waits for {@code count} listeners in agent.json; a failure shows the record and the host's output. */
+    private static void awaitListeners(App app, HostJvm host, int count) {
+        await().atMost(WAIT).untilAsserted(() -> assertEquals(count, app.listeners().size(),
+                () -> "agent.json: " + app.record().map(Object::toString).orElse("(none)") + "\nhost output:\n"
+                        + host.out()));
     }
 
     private static String bindFailure(String out) {

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.demo;
 
 import dev.updater.core.text.HumanUnits;
+import dev.updater.core.text.Printable;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HistoryEvent;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -215,24 +217,30 @@ public final class Demo {
 
     /** The mode the twin's update actually used: {@code overlap}, or the fallback and its reason. */
     private String overlapUsed() {
-        if (historyHas(twin.home, HistoryEvent.Kind.FAILED, "1.1.0")) {
-            return "overlap (1.1.0 failed its health gate there: see " + twin.log + ")";
+        Optional<HistoryEvent> failed = historyEvent(twin.home, HistoryEvent.Kind.FAILED, "1.1.0");
+        if (failed.isPresent()) {
+            // The reason itself, not the log's path: the demo deletes its folder when it ends.
+            return "overlap (1.1.0 failed there: " + Printable.of(String.valueOf(failed.get().detail())) + ")";
         }
         return twin.home.restartRecord().readQuietly().filter(r -> r.mode() == RestartRecord.Mode.STOP_START)
                 .map(r -> "overlap (fell back to stop-start: " + r.fallback() + ")").orElse("overlap");
     }
 
     private static boolean historyHas(UpdateHome home, HistoryEvent.Kind event, String version) {
+        return historyEvent(home, event, version).isPresent();
+    }
+
+    private static Optional<HistoryEvent> historyEvent(UpdateHome home, HistoryEvent.Kind event, String version) {
         try {
             for (HistoryEvent e : home.history().read()) {
                 if (e.event() == event && e.version() != null && version.equals(e.version().toString())) {
-                    return true;
+                    return Optional.of(e);
                 }
             }
         } catch (UpdaterException e) {
-            return false;
+            return Optional.empty();
         }
-        return false;
+        return Optional.empty();
     }
 
     private boolean agentReports(String version) {
