@@ -2,6 +2,8 @@ package dev.updater.agent.bind;
 
 import dev.updater.core.home.AgentRecord.Listener;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.lang.ref.WeakReference;
 import java.net.InetSocketAddress;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.function.Consumer;
  * not seen.
  */
 public final class ListenerWatch {
+    private static final Logger LOG = System.getLogger("updater");
     static final String THREAD_NAME = "updater-agent-listeners";
 
     private final BlockingQueue<Object[]> events;
@@ -52,8 +55,8 @@ public final class ListenerWatch {
             for (Object[] event = events.poll(); event != null; event = events.poll()) {
                 queued |= apply(event);
             }
-            if (addEarlier(ListenersBeforeHook.find(), hookInstalledAt) || queued) {
-                onChange.accept(listeners());
+            if (addEarlier(earlier(), hookInstalledAt) || queued) {
+                report();
             }
             while (true) {
                 boolean changed = apply(events.take());
@@ -61,11 +64,31 @@ public final class ListenerWatch {
                     changed |= apply(more);
                 }
                 if (changed) {
-                    onChange.accept(listeners());
+                    report();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The /proc scan; a fault in it costs the earlier listeners, never this thread (binds still come). */
+    private static List<InetSocketAddress> earlier() {
+        try {
+            return ListenersBeforeHook.find();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "updater agent: the listeners bound before the bind hook could not be read from"
+                    + " /proc (" + e + "); later ones are recorded");
+            return List.of();
+        }
+    }
+
+    /** Hands the list on; a failure to record it is logged and the next change tries again. */
+    private void report() {
+        try {
+            onChange.accept(listeners());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "updater agent: the listening addresses could not be recorded (" + e + ")");
         }
     }
 
