@@ -14,6 +14,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
+import dev.updater.core.manifest.Rollout;
 import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.PolicyOptions;
 import dev.updater.core.signature.Ed25519Keys;
@@ -302,6 +303,50 @@ class UpdateCheckTest {
         CheckResult result = check("1.0.0").run();
         assertEquals(ErrorCode.NETWORK, result.error().code());
         assertNothingStaged();
+    }
+
+    @Test
+    void haltedRelease_dropsTheStagedCopy_andIsNotStagedAgain() throws Exception {
+        byte[] jar = bytes("release 1.1.0");
+        Manifest published = channel.publish("1.1.0", jar);
+        UpdateCheck check = check("1.0.0");
+        assertEquals("staged 1.1.0", check.run().summary());
+        assertTrue(Files.isRegularFile(home.release("1.1.0").resolve("app.jar")));
+
+        channel.publish(withRollout(published, new Rollout(100).halt()), Map.of());
+        CheckResult halted = check.run();
+
+        assertEquals("Release 1.1.0 is halted by its publisher (rollout.halted in the signed manifest): hosts that have"
+                + " not installed it do not, and a staged copy is dropped. Nothing to do here; the publisher ships a"
+                + " fix as a newer release. Dropped the staged copy (" + home.release("1.1.0") + "); it will not be"
+                + " installed.", halted.summary());
+        assertNull(halted.staged());
+        assertNothingStaged();
+        assertFalse(Files.exists(home.release("1.1.0")), "the staged artifact's folder is gone");
+        CheckResult again = check.run();
+        assertTrue(again.summary().startsWith("Release 1.1.0 is halted by its publisher"), again.summary());
+        assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "a halted release is never downloaded again");
+        assertNothingStaged();
+    }
+
+    @Test
+    void haltedRelease_leavesAnotherStagedReleaseAlone() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        assertEquals("staged 1.1.0", check("1.0.0").run().summary());
+        byte[] stagedBefore = Files.readAllBytes(home.stagedRecord().path());
+        Manifest next = TestChannel.manifest("1.2.0", bytes("release 1.2.0"));
+        channel.publish(withRollout(next, new Rollout(100).halt()), Map.of());
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ReleaseVersion.parse("1.1.0"), result.staged());
+        assertArrayEquals(stagedBefore, Files.readAllBytes(home.stagedRecord().path()));
+        assertTrue(Files.isRegularFile(home.release("1.1.0").resolve("app.jar")));
+    }
+
+    private static Manifest withRollout(Manifest m, Rollout rollout) {
+        return new Manifest(m.version(), m.releaseDate(), m.binaries(), m.changelog(), m.minVersion(),
+                m.breakingChanges(), m.expires(), rollout);
     }
 
     private void assertNothingStaged() {
