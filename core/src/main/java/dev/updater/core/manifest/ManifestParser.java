@@ -304,7 +304,7 @@ public final class ManifestParser {
             JsonNode percent = node.get("percent");
             double share;
             if (percent == null || percent.isNull()) {
-                if (!halted && node.get("schedule") == null) {
+                if (!halted && schedule == null && problems.size() == before) {
                     problems.add("$.rollout.percent is missing");
                 }
                 share = halted || schedule == null ? 0 : schedule.percentAt(java.time.Duration.ZERO);
