@@ -53,22 +53,24 @@ final class FleetPublishOptions {
             description = "Kill switch: re-sign the manifest of the release V the channel offers with"
                     + " rollout.halted. Hosts that have not installed V do not, agents drop a staged copy, hosts that"
                     + " installed it keep it (revert them with --revert-to). Takes only --out, --channel and --key."
-                    + " Example: --halt 1.2.0")
+                    + " Default: none. Example: --halt 1.2.0")
     ReleaseVersion halt;
 
     @Option(names = "--promote", paramLabel = "V", converter = Converters.Version.class,
             description = "Publish the release V that channel --from offers into channel --to: the same artifact"
                     + " bytes (checked against their signed SHA-256), version and changelog, no rebuild; the new"
                     + " channel's release date (now, or --release-date), rollout and expiry are its own."
-                    + " Example: --promote 1.3.0 --from beta --to stable")
+                    + " Default: none. Example: --promote 1.3.0 --from beta --to stable")
     ReleaseVersion promote;
 
     @Option(names = "--from", paramLabel = "NAME", converter = Channel.class,
-            description = "With --promote: the channel the release is taken from, DIR/NAME/. Example: --from beta")
+            description = "With --promote: the channel the release is taken from, DIR/NAME/. Default: none."
+                    + " Example: --from beta")
     ChannelName from;
 
     @Option(names = "--to", paramLabel = "NAME", converter = Channel.class,
-            description = "With --promote: the channel the release is published into, DIR/NAME/. Example: --to stable")
+            description = "With --promote: the channel the release is published into, DIR/NAME/. Default: none."
+                    + " Example: --to stable")
     ChannelName to;
 
     @Option(names = "--revert-to", paramLabel = "OLD", converter = Converters.Version.class,
