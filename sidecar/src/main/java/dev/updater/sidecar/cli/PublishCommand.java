@@ -151,7 +151,8 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--rollout", paramLabel = "PERCENT", converter = Converters.Percent.class,
             description = "Offer the release to this percentage of hosts (0 to 100), chosen by a stable hash of"
-                    + " host id and version. Default: 100. Example: --rollout 25")
+                    + " the host id: the same hosts first for every release (see --rollout-salt). Not with"
+                    + " --rollout-schedule. Default: 100. Example: --rollout 25")
     Double rollout;
 
     @Option(names = "--force",
