@@ -82,7 +82,7 @@ public final class ManifestParser {
             ReleaseVersion minVersion = version(root, "min_version", false);
             boolean breaking = bool(root, "breaking_changes");
             Instant expires = instant(root, "expires");
-            Rollout rollout = rollout(root, releaseDate);
+            Rollout rollout = RolloutReader.read(root, releaseDate, problems);
             if (!problems.isEmpty()) {
                 return null;
             }
@@ -268,105 +268,6 @@ public final class ManifestParser {
             return values;
         }
 
-        /**
-         * {@code rollout}: {@code percent}, and the later {@code schedule}, {@code halted} and {@code salt}
-         * (DESIGN §11). {@code percent} may be left out when a schedule or {@code halted} says who
-         * takes the release; it is then the share the schedule offers at once (its 0h wave), or 0 when halted.
-         */
-        private Rollout rollout(JsonNode root, Instant releaseDate) {
-            JsonNode node = root.get("rollout");
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            if (!node.isObject()) {
-                problems.add("$.rollout must be an object such as {\"percent\": 25}, got " + describe(node));
-                return null;
-            }
-            int before = problems.size();
-            RolloutSchedule schedule = schedule(node.get("schedule"));
-            if (schedule != null && releaseDate == null) {
-                problems.add("$.rollout.schedule counts from $.release_date, which is missing");
-            }
-            boolean halted = false;
-            JsonNode haltedNode = node.get("halted");
-            if (haltedNode != null && !haltedNode.isNull()) {
-                if (haltedNode.isBoolean()) {
-                    halted = haltedNode.booleanValue();
-                } else {
-                    problems.add("$.rollout.halted must be true or false, got " + describe(haltedNode));
-                }
-            }
-            String salt = string(node, "$.rollout", "salt", false);
-            if (salt != null && !Rollout.isSalt(salt)) {
-                problems.add("$.rollout.salt must be 1 to " + Rollout.MAX_SALT_LENGTH + " letters, digits, '.', '_'"
-                        + " or '-', got \"" + abbreviate(salt) + "\"");
-            }
-            JsonNode percent = node.get("percent");
-            double share;
-            if (percent == null || percent.isNull()) {
-                if (!halted && schedule == null && problems.size() == before) {
-                    problems.add("$.rollout.percent is missing");
-                }
-                share = halted || schedule == null ? 0 : schedule.percentAt(java.time.Duration.ZERO);
-            } else if (!percent.isNumber() || !(percent.doubleValue() >= 0 && percent.doubleValue() <= 100)) {
-                problems.add("$.rollout.percent must be a number from 0 to 100, got " + describe(percent));
-                share = 0;
-            } else {
-                share = percent.doubleValue();
-            }
-            if (problems.size() > before) {
-                return null;
-            }
-            return new Rollout(share, schedule, halted, salt);
-        }
-
-        /** {@code [{"percent": 1, "at": "PT0S"}, {"percent": 10, "at": "PT6H"}]}, validated as a whole. */
-        private RolloutSchedule schedule(JsonNode node) {
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            String path = "$.rollout.schedule";
-            if (!node.isArray()) {
-                problems.add(path + " must be an array of {\"percent\", \"at\"} steps, got " + describe(node));
-                return null;
-            }
-            int before = problems.size();
-            List<RolloutSchedule.Step> steps = new ArrayList<>();
-            for (int i = 0; i < node.size(); i++) {
-                String stepPath = path + "[" + i + "]";
-                JsonNode step = node.get(i);
-                if (!step.isObject()) {
-                    problems.add(stepPath + " must be an object such as {\"percent\": 10, \"at\": \"PT6H\"}, got "
-                            + describe(step));
-                    continue;
-                }
-                JsonNode percent = step.get("percent");
-                if (percent == null || !percent.isNumber()) {
-                    problems.add(stepPath + ".percent must be a number from 0 to 100, got " + describe(percent));
-                    continue;
-                }
-                String at = string(step, stepPath, "at", true);
-                if (at == null) {
-                    continue;
-                }
-                try {
-                    steps.add(new RolloutSchedule.Step(percent.doubleValue(), java.time.Duration.parse(at)));
-                } catch (DateTimeParseException e) {
-                    problems.add(stepPath + ".at must be an ISO-8601 duration after the release date such as PT6H"
-                            + " or P2D, got \"" + abbreviate(at) + "\"");
-                }
-            }
-            if (problems.size() > before) {
-                return null;
-            }
-            List<String> wrong = RolloutSchedule.problems(steps);
-            if (!wrong.isEmpty()) {
-                wrong.forEach(problem -> problems.add(path + ": " + problem));
-                return null;
-            }
-            return new RolloutSchedule(steps);
-        }
-
         private String string(JsonNode parent, String path, String field, boolean required) {
             JsonNode node = parent.get(field);
             if (node == null || node.isNull()) {
@@ -420,7 +321,7 @@ public final class ManifestParser {
     }
 
     /** A value from the manifest, quoted in a problem: escaped (it may carry terminal controls) and short. */
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return Printable.of(text, 80);
     }
 }
