@@ -38,9 +38,9 @@ final class FleetPublishOptions {
     ChannelName channel;
 
     @Option(names = "--rollout-schedule", paramLabel = "WAVES", converter = Schedule.class,
-            description = "Roll out in waves: PERCENT%@TIME steps after the release date, evaluated by every agent"
+            description = "Roll out in waves: PERCENT%%@TIME steps after the release date, evaluated by every agent"
                     + " (no re-publishing per step). Times strictly rise, shares strictly rise up to 100."
-                    + " Not with --rollout. Default: none. Example: --rollout-schedule 1%@0h,10%@6h,50%@24h,100%@48h")
+                    + " Not with --rollout. Default: none. Example: --rollout-schedule 1%%@0h,10%%@6h,50%%@24h,100%%@48h")
     RolloutSchedule schedule;
 
     @Option(names = "--rollout-salt", paramLabel = "TEXT",

@@ -72,9 +72,6 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
-    @Mixin
-    FleetPublishOptions fleet;
-
     /** Expiry of a manifest when --expires-in is not given: a captured manifest replays for a month at most. */
     static final Duration DEFAULT_EXPIRY = Duration.ofDays(30);
 
@@ -85,12 +82,13 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--version", paramLabel = "V", converter = Converters.Version.class,
             description = "The release's semantic version; must be newer than the one already in DIR. Required"
-                    + " unless --resign. Example: --version 1.3.0")
+                    + " unless --resign, --halt or --promote. Example: --version 1.3.0")
     ReleaseVersion version;
 
     @Option(names = "--artifact", paramLabel = "KEY=PATH", converter = ArtifactSpec.Converter.class,
             description = "An artifact and its platform key: any, linux-x64, linux-arm64, darwin-x64,"
-                    + " darwin-arm64 or windows-x64. Repeat for each platform. Required unless --resign."
+                    + " darwin-arm64 or windows-x64. Repeat for each platform. Required unless --resign,"
+                    + " --halt, --promote or --revert-to."
                     + " Example: --artifact any=app.jar")
     List<ArtifactSpec> artifacts = new ArrayList<>();
 
@@ -100,7 +98,8 @@ final class PublishCommand implements Callable<Integer> {
     Path keyFile;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
-            description = "The channel directory to write into; created if missing. Example: --out ./channel")
+            description = "The channel directory to write into; created if missing. With --channel, --from or --to,"
+                    + " the channel root, one folder per channel. Example: --out ./channel")
     Path out;
 
     @Option(names = "--base-url", paramLabel = "URL", converter = Converters.BaseUrl.class,
@@ -165,6 +164,10 @@ final class PublishCommand implements Callable<Integer> {
                     + " end of its file name) differs from --version. Default: false: such an artifact is refused,"
                     + " because it would report the other version on every host that runs it.")
     boolean allowVersionMismatch;
+
+    /** Channels, waves, halt, promote, revert: listed after the options of a plain release. */
+    @Mixin
+    FleetPublishOptions fleet;
 
     @Override
     public Integer call() throws UpdaterException {
