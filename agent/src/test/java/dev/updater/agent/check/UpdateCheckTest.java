@@ -15,6 +15,8 @@ import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.Rollout;
+import dev.updater.core.manifest.RolloutSchedule;
+import dev.updater.core.policy.RolloutGate;
 import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.PolicyOptions;
 import dev.updater.core.signature.Ed25519Keys;
@@ -31,12 +33,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -303,6 +307,29 @@ class UpdateCheckTest {
         CheckResult result = check("1.0.0").run();
         assertEquals(ErrorCode.NETWORK, result.error().code());
         assertNothingStaged();
+    }
+
+    @Test
+    void hostInALaterWave_recordsWhenItsWaveOpens_forStatus_andStagesWhenItDoes() throws Exception {
+        double bucket = RolloutGate.bucketPercent(RolloutGate.bucket("host-1", null));
+        // a schedule whose second wave is the first to reach host-1's bucket, opening 2 h 30 min from NOW
+        double first = Math.floor(bucket / 2 * 100) / 100;
+        double second = Math.min(100, Math.ceil((bucket + 0.01) * 100) / 100);
+        RolloutSchedule waves = new RolloutSchedule(List.of(new RolloutSchedule.Step(first, Duration.ZERO),
+                new RolloutSchedule.Step(second, Duration.ofHours(6))));
+        Manifest m = TestChannel.manifest("1.1.0", bytes("release 1.1.0"));
+        Instant released = NOW.minus(Duration.ofHours(3).plusMinutes(30));
+        channel.publish(new Manifest(m.version(), released, m.binaries(), m.changelog(), null, false, null,
+                new Rollout(first, waves, false, null)), Map.of(TestChannel.artifactPath("1.1.0"), bytes("release 1.1.0")));
+
+        CheckResult waiting = check("1.0.0").run();
+
+        assertEquals("Release 1.1.0 rolls out in waves (" + waves + ") and reaches " + Rollout.formatPercent(first)
+                .replace("%", " %") + " of hosts now; this host's bucket is " + String.format(Locale.ROOT, "%.2f", bucket)
+                + ", so it gets the release at 6h (2026-03-02T12:00:00Z), in 2 h 30 min.", waiting.summary());
+        assertNothingStaged();
+        clock = Clock.fixed(Instant.parse("2026-03-02T12:00:00Z"), ZoneOffset.UTC);
+        assertEquals("staged 1.1.0", check("1.0.0").run().summary());
     }
 
     @Test
