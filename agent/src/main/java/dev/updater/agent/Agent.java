@@ -76,7 +76,7 @@ final class Agent {
         BindHook bindHook = bindHooks.get();
 
         Optional<AgentRecord> previous = parsePrevious(previousRecord, home);
-        RunningVersion.Found running = RunningVersion.find(config.version(), target, home);
+        RunningVersion.Found running = RunningVersion.find(config.version(), target, targetSha256, home);
         if (previous.isPresent() && previous.get().runningVersion() != null
                 && !previous.get().runningVersion().equals(running.version())) {
             LOG.log(Level.INFO, "updated from " + previous.get().runningVersion() + " to " + running.version());

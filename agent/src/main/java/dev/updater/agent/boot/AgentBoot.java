@@ -114,7 +114,7 @@ public final class AgentBoot {
     // milliseconds.
 
     /** {@code AgentConfigLoader.KEYS}, sorted: the runtime's classes are out of the boot code's reach. */
-    static final String[] KEYS = {"allow-breaking", "allow-prerelease", "config", "enabled", "home", "host-id",
+    static final String[] KEYS = {"allow-breaking", "allow-prerelease", "channel", "config", "enabled", "home", "host-id",
             "initial-delay", "insecure-allow-http", "insecure-allow-unsigned", "interval", "key", "keyfile",
             "manifest", "target", "version"};
     /** In the order {@code AgentConfigLoader} reports them. */

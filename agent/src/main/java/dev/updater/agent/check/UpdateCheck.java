@@ -10,6 +10,7 @@ import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
@@ -21,6 +22,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -76,6 +78,11 @@ public final class UpdateCheck {
 
     private CheckResult act(Manifest manifest, Decision decision) throws UpdaterException {
         ReleaseVersion latest = manifest.version();
+        if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.HALTED) {
+            announceOnce("refused " + latest + " " + refused.reason(), Level.WARNING, latest, refused.message());
+            String dropped = dropHalted(latest);
+            return new CheckResult(refused.message() + dropped, latest, stagedVersion(), null);
+        }
         if (decision instanceof Decision.Refused refused) {
             announceOnce("refused " + latest + " " + refused.reason(), Level.INFO, latest, refused.message());
             return new CheckResult(refused.message(), latest, stagedVersion(), null);
@@ -102,6 +109,38 @@ public final class UpdateCheck {
             return new CheckResult("staged " + latest + ", waiting for apply", latest, latest, null);
         }
         return new CheckResult("staged " + latest, latest, latest, null);
+    }
+
+    /**
+     * The kill switch on this host: a staged copy of the halted release is dropped (staged.json, then its
+     * folder), so no apply policy installs it later. Not while a swap the sidecar journaled is in
+     * flight: that swap reads the staged files, and tearing them away would only fail it half-way.
+     *
+     * @return what was done, to append to the check's summary: empty when nothing was staged
+     */
+    private String dropHalted(ReleaseVersion halted) throws UpdaterException {
+        Optional<StagedRelease> staged = home.stagedRecord().readQuietly();
+        if (staged.isEmpty() || !staged.get().version().equals(halted)) {
+            return "";
+        }
+        HomeCleanup cleanup = new HomeCleanup(home);
+        if (cleanup.swapInFlight()) {
+            String message = " The sidecar is installing it right now (journal.json), so the staged copy is left to"
+                    + " that swap; roll back with 'updater-sidecar rollback' if it must not stay.";
+            announceOnce("halted in flight " + halted, Level.WARNING, halted, "Release " + halted + " is halted." + message);
+            return message;
+        }
+        home.stagedRecord().delete();
+        cleanup.deleteRelease(halted);
+        String message = " Dropped the staged copy (" + home.release(halted.toString()) + "); it will not be installed.";
+        LOG.log(Level.WARNING, "Release " + halted + " is halted by its publisher." + message);
+        try {
+            home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.CHECKED, halted, null,
+                    "halted by its publisher; dropped the staged copy"));
+        } catch (UpdaterException e) {
+            LOG.log(Level.DEBUG, "could not append to the history: " + e.getMessage());
+        }
+        return message;
     }
 
     private ReleaseVersion stagedVersion() {

@@ -4,6 +4,7 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.manifest.ChannelName;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
@@ -37,7 +38,7 @@ public final class AgentConfigLoader {
      * The keys the agent knows; anything else in the arguments or the config file is an error. The
      * boot code's {@code AgentBoot.KEYS} repeats them for the check in {@code premain}.
      */
-    public static final Set<String> KEYS = Set.of("manifest", "key", "keyfile", "home", "interval", "initial-delay",
+    public static final Set<String> KEYS = Set.of("manifest", "channel", "key", "keyfile", "home", "interval", "initial-delay",
             "version", "target", "insecure-allow-unsigned", "insecure-allow-http", "allow-prerelease",
             "allow-breaking", "host-id", "enabled", "config");
 
@@ -77,7 +78,7 @@ public final class AgentConfigLoader {
             return AgentConfig.disabled();
         }
 
-        URI manifest = manifest(sources.single("manifest"), problems);
+        URI manifest = inChannel(manifest(sources.single("manifest"), problems), sources.single("channel"), problems);
         List<String> keyTexts = sources.multi("key");
         List<Path> keyFiles = sources.multi("keyfile").stream().map(Path::of).toList();
         boolean unsigned = bool(sources, "insecure-allow-unsigned", false, problems);
@@ -191,6 +192,27 @@ public final class AgentConfigLoader {
             problems.add("manifest \"" + text + "\" is not a URL (" + e.getReason() + ")");
             return null;
         }
+    }
+
+    /**
+     * With {@code channel=NAME}, {@code manifest=} names the channel root (a folder URL ending with '/')
+     * and the agent reads {@code <root>NAME/manifest.json}; without it, {@code manifest=} is the manifest.
+     */
+    private static URI inChannel(URI manifest, String channel, List<String> problems) {
+        if (channel == null || manifest == null) {
+            return manifest;
+        }
+        if (!ChannelName.isValid(channel)) {
+            problems.add("channel " + ChannelName.problem(channel));
+            return null;
+        }
+        if (!manifest.getRawPath().endsWith("/")) {
+            problems.add("with channel=" + channel + ", manifest= is the channel root, a folder URL ending with '/'"
+                    + " (such as https://releases.example.com/app/, read as …/app/" + channel + "/manifest.json),"
+                    + " got \"" + manifest + "\"; drop channel= to use that manifest as it is");
+            return null;
+        }
+        return ChannelName.parse(channel).manifestUnder(manifest);
     }
 
     /** The artifact named by {@code target=}, absolute; the host's {@code -jar} path is the wiring's fallback. */

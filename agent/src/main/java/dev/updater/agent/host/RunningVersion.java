@@ -1,6 +1,7 @@
 package dev.updater.agent.host;
 
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.UpdateHome;
@@ -15,7 +16,8 @@ import java.util.jar.Manifest;
 
 /**
  * Finds the version the host runs: {@code version=}, else the target jar's
- * {@code Implementation-Version}, else the version the sidecar recorded as installed.
+ * {@code Implementation-Version} (unless the sidecar installed these very bytes as another version: a
+ * revert release), else the version the sidecar recorded as installed.
  */
 public final class RunningVersion {
     private RunningVersion() {
@@ -25,7 +27,11 @@ public final class RunningVersion {
     public record Found(ReleaseVersion version, String source) {
     }
 
-    public static Found find(String configured, Path target, UpdateHome home) throws UpdaterException {
+    /**
+     * @param targetSha256 the SHA-256 of {@code target}, or null when it could not be read
+     */
+    public static Found find(String configured, Path target, Sha256 targetSha256, UpdateHome home)
+            throws UpdaterException {
         if (configured != null) {
             return new Found(ReleaseVersion.parse(configured), "version=");
         }
@@ -33,7 +39,8 @@ public final class RunningVersion {
         if (fromJar.isPresent()) {
             ReleaseVersion version = ReleaseVersion.tryParse(fromJar.get());
             if (version != null) {
-                return new Found(version, "Implementation-Version of " + target.getFileName());
+                return installedAsAnotherVersion(target, targetSha256, home, version)
+                        .orElse(new Found(version, "Implementation-Version of " + target.getFileName()));
             }
         }
         Optional<InstalledRelease> installed = home.installedRecord().read();
@@ -44,6 +51,26 @@ public final class RunningVersion {
                 + target + (fromJar.isPresent() ? " has Implementation-Version \"" + fromJar.get()
                 + "\", which is not a semantic version," : " has no Implementation-Version")
                 + " and " + home.installedRecord() + " names none. Set version=1.2.3 in the agent arguments.");
+    }
+
+    /**
+     * A fleet-wide revert publishes an old release's bytes as a new version ({@code publish --revert-to
+     * 1.1.0 --version 1.2.1}): the jar says 1.1.0, and a host that believed it would be offered 1.2.1
+     * again at every check and reinstall it at every exit. When the sidecar recorded these exact bytes
+     * (same target, same SHA-256) as installed under another version, that version is the one running.
+     */
+    private static Optional<Found> installedAsAnotherVersion(Path target, Sha256 targetSha256, UpdateHome home,
+                                                             ReleaseVersion fromJar) {
+        if (targetSha256 == null) {
+            return Optional.empty();
+        }
+        return home.installedRecord().readQuietly()
+                .filter(installed -> installed.version() != null && !installed.version().equals(fromJar))
+                .filter(installed -> targetSha256.equals(installed.sha256()))
+                .filter(installed -> installed.target() != null && Path.of(installed.target()).equals(target))
+                .map(installed -> new Found(installed.version(), "installed.json (the bytes of "
+                        + target.getFileName() + " were installed as " + installed.version()
+                        + "; their Implementation-Version " + fromJar + " is the release they were taken from)"));
     }
 
     static Optional<String> implementationVersion(Path target) {

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class AgentBootTest {
     private static final String VALID = "manifest=https://releases.example.com/app/manifest.json,"
             + "key=ed25519:MCowBQYDK2VwAyEAV5GTKounK7m4V4FFPtF09ia4ysLx6RlGQTl49l41df0=";
-    private static final String KNOWN = "(known: allow-breaking, allow-prerelease, config, enabled, home, host-id,"
+    private static final String KNOWN = "(known: allow-breaking, allow-prerelease, channel, config, enabled, home, host-id,"
             + " initial-delay, insecure-allow-http, insecure-allow-unsigned, interval, key, keyfile, manifest, target,"
             + " version)";
 
@@ -195,7 +195,7 @@ final class AgentBootTest {
             System.setErr(original);
         }
         assertEquals("updater agent disabled, bad configuration: unknown key intervall (known: allow-breaking,"
-                + " allow-prerelease, config, enabled, home, host-id, initial-delay, insecure-allow-http,"
+                + " allow-prerelease, channel, config, enabled, home, host-id, initial-delay, insecure-allow-http,"
                 + " insecure-allow-unsigned, interval, key, keyfile, manifest, target, version). The host runs on"
                 + " without updates; see docs/agent.md." + System.lineSeparator(),
                 captured.toString(StandardCharsets.UTF_8));

@@ -14,6 +14,9 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
+import dev.updater.core.manifest.Rollout;
+import dev.updater.core.manifest.RolloutSchedule;
+import dev.updater.core.policy.RolloutGate;
 import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.PolicyOptions;
 import dev.updater.core.signature.Ed25519Keys;
@@ -30,12 +33,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -302,6 +307,73 @@ class UpdateCheckTest {
         CheckResult result = check("1.0.0").run();
         assertEquals(ErrorCode.NETWORK, result.error().code());
         assertNothingStaged();
+    }
+
+    @Test
+    void hostInALaterWave_recordsWhenItsWaveOpens_forStatus_andStagesWhenItDoes() throws Exception {
+        double bucket = RolloutGate.bucketPercent(RolloutGate.bucket("host-1", null));
+        // a schedule whose second wave is the first to reach host-1's bucket, opening 2 h 30 min from NOW
+        double first = Math.floor(bucket / 2 * 100) / 100;
+        double second = Math.min(100, Math.ceil((bucket + 0.01) * 100) / 100);
+        RolloutSchedule waves = new RolloutSchedule(List.of(new RolloutSchedule.Step(first, Duration.ZERO),
+                new RolloutSchedule.Step(second, Duration.ofHours(6))));
+        Manifest m = TestChannel.manifest("1.1.0", bytes("release 1.1.0"));
+        Instant released = NOW.minus(Duration.ofHours(3).plusMinutes(30));
+        channel.publish(new Manifest(m.version(), released, m.binaries(), m.changelog(), null, false, null,
+                new Rollout(first, waves, false, null)), Map.of(TestChannel.artifactPath("1.1.0"), bytes("release 1.1.0")));
+
+        CheckResult waiting = check("1.0.0").run();
+
+        assertEquals("Release 1.1.0 rolls out in waves (" + waves + ") and reaches " + Rollout.formatPercent(first)
+                .replace("%", " %") + " of hosts now; this host's bucket is " + String.format(Locale.ROOT, "%.2f", bucket)
+                + ", so it gets the release at 6h (2026-03-02T12:00:00Z), in 2 h 30 min.", waiting.summary());
+        assertNothingStaged();
+        clock = Clock.fixed(Instant.parse("2026-03-02T12:00:00Z"), ZoneOffset.UTC);
+        assertEquals("staged 1.1.0", check("1.0.0").run().summary());
+    }
+
+    @Test
+    void haltedRelease_dropsTheStagedCopy_andIsNotStagedAgain() throws Exception {
+        byte[] jar = bytes("release 1.1.0");
+        Manifest published = channel.publish("1.1.0", jar);
+        UpdateCheck check = check("1.0.0");
+        assertEquals("staged 1.1.0", check.run().summary());
+        assertTrue(Files.isRegularFile(home.release("1.1.0").resolve("app.jar")));
+
+        channel.publish(withRollout(published, new Rollout(100).halt()), Map.of());
+        CheckResult halted = check.run();
+
+        assertEquals("Release 1.1.0 is halted by its publisher (rollout.halted in the signed manifest): hosts that have"
+                + " not installed it do not, and a staged copy is dropped. Nothing to do here; the publisher ships a"
+                + " fix as a newer release. Dropped the staged copy (" + home.release("1.1.0") + "); it will not be"
+                + " installed.", halted.summary());
+        assertNull(halted.staged());
+        assertNothingStaged();
+        assertFalse(Files.exists(home.release("1.1.0")), "the staged artifact's folder is gone");
+        CheckResult again = check.run();
+        assertTrue(again.summary().startsWith("Release 1.1.0 is halted by its publisher"), again.summary());
+        assertEquals(1, channel.requests("/1.1.0/any/app.jar"), "a halted release is never downloaded again");
+        assertNothingStaged();
+    }
+
+    @Test
+    void haltedRelease_leavesAnotherStagedReleaseAlone() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        assertEquals("staged 1.1.0", check("1.0.0").run().summary());
+        byte[] stagedBefore = Files.readAllBytes(home.stagedRecord().path());
+        Manifest next = TestChannel.manifest("1.2.0", bytes("release 1.2.0"));
+        channel.publish(withRollout(next, new Rollout(100).halt()), Map.of());
+
+        CheckResult result = check("1.0.0").run();
+
+        assertEquals(ReleaseVersion.parse("1.1.0"), result.staged());
+        assertArrayEquals(stagedBefore, Files.readAllBytes(home.stagedRecord().path()));
+        assertTrue(Files.isRegularFile(home.release("1.1.0").resolve("app.jar")));
+    }
+
+    private static Manifest withRollout(Manifest m, Rollout rollout) {
+        return new Manifest(m.version(), m.releaseDate(), m.binaries(), m.changelog(), m.minVersion(),
+                m.breakingChanges(), m.expires(), rollout);
     }
 
     private void assertNothingStaged() {

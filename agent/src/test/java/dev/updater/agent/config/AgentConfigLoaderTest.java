@@ -90,7 +90,7 @@ class AgentConfigLoaderTest {
                 () -> load("manifest=ftp://x/m.json,interval=often,colour=blue,version=latest,insecure-allow-http=yes,oops"));
         assertEquals(ErrorCode.CONFIG_INVALID, e.code());
         assertEquals("updater agent disabled, bad configuration: agent argument \"oops\" is not key=value;"
-                + " unknown key colour (known: allow-breaking, allow-prerelease, config, enabled, home, host-id,"
+                + " unknown key colour (known: allow-breaking, allow-prerelease, channel, config, enabled, home, host-id,"
                 + " initial-delay, insecure-allow-http, insecure-allow-unsigned, interval, key, keyfile, manifest,"
                 + " target, version); manifest \"ftp://x/m.json\" is not an http(s) URL; key is missing: set"
                 + " key=ed25519:… to the publisher's public key (printed by 'updater-sidecar keygen');"
@@ -175,6 +175,31 @@ class AgentConfigLoaderTest {
 
     private static List<String> texts(AgentConfig config) {
         return config.keys().stream().map(TrustedKey::text).toList();
+    }
+
+    @Test
+    void channel_readsTheChannelsManifestUnderTheRootGivenByManifest() throws Exception {
+        AgentConfig c = load("manifest=https://releases.example.com/app/,channel=beta,key=" + KEY);
+        assertEquals(URI.create("https://releases.example.com/app/beta/manifest.json"), c.manifest());
+        Properties properties = new Properties();
+        properties.setProperty("updater.channel", "stable");
+        assertEquals(URI.create("https://releases.example.com/app/stable/manifest.json"), AgentConfigLoader.load(
+                "manifest=https://releases.example.com/app/,key=" + KEY, properties, Map.of()).manifest());
+    }
+
+    @Test
+    void channel_refusesAManifestFileAsRoot_andNamesThatAreNoFolderName() {
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> load("manifest=https://releases.example.com/app/manifest.json,channel=beta,key=" + KEY));
+        assertEquals("updater agent disabled, bad configuration: with channel=beta, manifest= is the channel root, a"
+                + " folder URL ending with '/' (such as https://releases.example.com/app/, read as"
+                + " …/app/beta/manifest.json), got \"https://releases.example.com/app/manifest.json\"; drop channel= to"
+                + " use that manifest as it is. The host runs on without updates; see docs/agent.md.", e.getMessage());
+        UpdaterException dots = assertThrows(UpdaterException.class,
+                () -> load("manifest=https://releases.example.com/app/,channel=../admin,key=" + KEY));
+        assertEquals("updater agent disabled, bad configuration: channel \"../admin\" is not a channel name; use 1 to"
+                + " 63 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit, such as stable or"
+                + " beta. The host runs on without updates; see docs/agent.md.", dots.getMessage());
     }
 
     private static AgentConfig load(String args) throws UpdaterException {

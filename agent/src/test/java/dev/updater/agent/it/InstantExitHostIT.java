@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InstantExitHostIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String KNOWN = "(known: allow-breaking, allow-prerelease, config, enabled, home, host-id,"
+    private static final String KNOWN = "(known: allow-breaking, allow-prerelease, channel, config, enabled, home, host-id,"
             + " initial-delay, insecure-allow-http, insecure-allow-unsigned, interval, key, keyfile, manifest, target,"
             + " version)";
 

@@ -45,6 +45,10 @@ public record Manifest(
         }
         binaries = Collections.unmodifiableMap(new TreeMap<>(binaries));
         changelog = changelog == null ? Changelog.EMPTY : changelog;
+        if (rollout != null && rollout.schedule() != null && releaseDate == null) {
+            throw new IllegalArgumentException("A rollout schedule counts from the release date, and " + version
+                    + " has none");
+        }
     }
 
     /** True when {@code expires} is set and {@code now} is at or after it. */

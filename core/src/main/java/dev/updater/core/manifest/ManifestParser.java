@@ -82,7 +82,7 @@ public final class ManifestParser {
             ReleaseVersion minVersion = version(root, "min_version", false);
             boolean breaking = bool(root, "breaking_changes");
             Instant expires = instant(root, "expires");
-            Rollout rollout = rollout(root);
+            Rollout rollout = RolloutReader.read(root, releaseDate, problems);
             if (!problems.isEmpty()) {
                 return null;
             }
@@ -268,27 +268,6 @@ public final class ManifestParser {
             return values;
         }
 
-        private Rollout rollout(JsonNode root) {
-            JsonNode node = root.get("rollout");
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            if (!node.isObject()) {
-                problems.add("$.rollout must be an object such as {\"percent\": 25}, got " + describe(node));
-                return null;
-            }
-            JsonNode percent = node.get("percent");
-            if (percent == null || percent.isNull()) {
-                problems.add("$.rollout.percent is missing");
-                return null;
-            }
-            if (!percent.isNumber() || !(percent.doubleValue() >= 0 && percent.doubleValue() <= 100)) {
-                problems.add("$.rollout.percent must be a number from 0 to 100, got " + describe(percent));
-                return null;
-            }
-            return new Rollout(percent.doubleValue());
-        }
-
         private String string(JsonNode parent, String path, String field, boolean required) {
             JsonNode node = parent.get(field);
             if (node == null || node.isNull()) {
@@ -342,7 +321,7 @@ public final class ManifestParser {
     }
 
     /** A value from the manifest, quoted in a problem: escaped (it may carry terminal controls) and short. */
-    private static String abbreviate(String text) {
+    static String abbreviate(String text) {
         return Printable.of(text, 80);
     }
 }

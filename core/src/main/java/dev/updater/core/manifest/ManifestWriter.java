@@ -65,11 +65,23 @@ public final class ManifestWriter {
             writeInstant(gen, "expires", manifest.expires());
             if (manifest.rollout() != null) {
                 gen.writeObjectFieldStart("rollout");
-                double percent = manifest.rollout().percent();
-                if (percent == Math.rint(percent)) {
-                    gen.writeNumberField("percent", (long) percent);
-                } else {
-                    gen.writeNumberField("percent", percent);
+                Rollout rollout = manifest.rollout();
+                writePercent(gen, rollout.percent());
+                if (rollout.schedule() != null) {
+                    gen.writeArrayFieldStart("schedule");
+                    for (RolloutSchedule.Step step : rollout.schedule().steps()) {
+                        gen.writeStartObject();
+                        writePercent(gen, step.percent());
+                        gen.writeStringField("at", step.at().toString());
+                        gen.writeEndObject();
+                    }
+                    gen.writeEndArray();
+                }
+                if (rollout.halted()) {
+                    gen.writeBooleanField("halted", true);
+                }
+                if (rollout.salt() != null) {
+                    gen.writeStringField("salt", rollout.salt());
                 }
                 gen.writeEndObject();
             }
@@ -92,19 +104,7 @@ public final class ManifestWriter {
      * @throws UpdaterException {@code MANIFEST_MALFORMED} when {@code manifest} is not a JSON object
      */
     public static byte[] withExpires(byte[] manifest, Instant expires, String source) throws UpdaterException {
-        JsonNode root;
-        try {
-            root = Json.mapper().reader()
-                    .with(JsonNodeFactory.withExactBigDecimals(true))
-                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                    .readTree(manifest);
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source
-                    + " could not be read as JSON: " + e.getMessage() + ".", e);
-        }
-        if (!(root instanceof ObjectNode original)) {
-            throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source + " is not a JSON object.");
-        }
+        ObjectNode original = readTree(manifest, source);
         ObjectNode renewed = original.objectNode();
         boolean placed = false;
         for (Iterator<Map.Entry<String, JsonNode>> fields = original.fields(); fields.hasNext(); ) {
@@ -125,9 +125,49 @@ public final class ManifestWriter {
         if (!placed) {
             renewed.put("expires", expires.toString());
         }
+        return writeTree(renewed);
+    }
+
+    /**
+     * The same manifest with its release halted (DESIGN §11): {@code rollout.halted} true and
+     * {@code rollout.percent} 0, so agents that predate halting stop too. Every other field, unknown ones
+     * and the rest of {@code rollout} included, keeps its value and place; a manifest without
+     * {@code rollout} gets one at the end.
+     *
+     * @throws UpdaterException {@code MANIFEST_MALFORMED} when {@code manifest} is not a JSON object
+     */
+    public static byte[] withHalted(byte[] manifest, String source) throws UpdaterException {
+        ObjectNode root = readTree(manifest, source);
+        JsonNode existing = root.get("rollout");
+        ObjectNode rollout = existing instanceof ObjectNode object ? object : root.objectNode();
+        rollout.put("percent", 0);
+        rollout.put("halted", true);
+        root.set("rollout", rollout);
+        return writeTree(root);
+    }
+
+    /** The tree of {@code manifest}, numbers kept in their exact decimal form. */
+    private static ObjectNode readTree(byte[] manifest, String source) throws UpdaterException {
+        JsonNode root;
+        try {
+            root = Json.mapper().reader()
+                    .with(JsonNodeFactory.withExactBigDecimals(true))
+                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                    .readTree(manifest);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source
+                    + " could not be read as JSON: " + e.getMessage() + ".", e);
+        }
+        if (!(root instanceof ObjectNode original)) {
+            throw new UpdaterException(ErrorCode.MANIFEST_MALFORMED, "Manifest " + source + " is not a JSON object.");
+        }
+        return original;
+    }
+
+    private static byte[] writeTree(ObjectNode root) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator gen = generator(out)) {
-            gen.writeTree(renewed);
+            gen.writeTree(root);
             gen.writeRaw('\n');
         } catch (IOException e) {
             throw new UncheckedIOException("Writing JSON to memory cannot fail", e);
@@ -142,6 +182,15 @@ public final class ManifestWriter {
                 .withObjectIndenter(new DefaultIndenter("  ", "\n"))
                 .withArrayIndenter(new DefaultIndenter("  ", "\n")));
         return gen;
+    }
+
+    /** {@code 25}, not {@code 25.0}: whole shares as integers, as people write them. */
+    private static void writePercent(JsonGenerator gen, double percent) throws IOException {
+        if (percent == Math.rint(percent)) {
+            gen.writeNumberField("percent", (long) percent);
+        } else {
+            gen.writeNumberField("percent", percent);
+        }
     }
 
     private static void writeInstant(JsonGenerator gen, String field, Instant value) throws IOException {

@@ -44,7 +44,9 @@ public sealed interface Decision {
         PRE_RELEASE,
         /** The running version is below {@code min_version}: an intermediate release is needed. */
         MIN_VERSION,
-        /** This host's rollout bucket is outside {@code rollout.percent}, for now. */
-        NOT_IN_ROLLOUT
+        /** This host's rollout bucket is outside the share offered now ({@code rollout.percent} or its wave). */
+        NOT_IN_ROLLOUT,
+        /** The publisher halted the release ({@code rollout.halted}): not installed, a staged copy dropped. */
+        HALTED
     }
 }

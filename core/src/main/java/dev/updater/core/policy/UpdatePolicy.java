@@ -1,14 +1,13 @@
 package dev.updater.core.policy;
 
 import dev.updater.core.text.HumanUnits;
-import dev.updater.core.Sha256;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.Rollout;
+import dev.updater.core.manifest.RolloutSchedule;
 import dev.updater.core.version.ReleaseVersion;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The one answer to "should this host take this release?", shared by the agent, the sidecar and
@@ -21,9 +20,6 @@ import java.security.MessageDigest;
  * }</pre>
  */
 public final class UpdatePolicy {
-    /** Rollout buckets: 1,000,000 of them, so percent has 0.0001 steps and 0/100 are exact. */
-    static final long BUCKETS = 1_000_000;
-
     private UpdatePolicy() {
     }
 
@@ -51,6 +47,12 @@ public final class UpdatePolicy {
                     + offered + ", older than the running " + running + "; updater never downgrades on its own."
                     + " Use 'updater-sidecar rollback' to go back on purpose.");
         }
+        // The kill switch comes before every other reason, so a host that staged the release learns to drop it.
+        if (manifest.rollout() != null && manifest.rollout().halted()) {
+            return new Decision.Refused(Decision.Reason.HALTED, offered, "Release " + offered + " is halted by its"
+                    + " publisher (rollout.halted in the signed manifest): hosts that have not installed it do not,"
+                    + " and a staged copy is dropped. Nothing to do here; the publisher ships a fix as a newer release.");
+        }
         if (in.quarantined().contains(offered)) {
             return new Decision.Refused(Decision.Reason.QUARANTINED, offered, "Release " + offered
                     + " is quarantined on this host (it failed its health gate here, or an operator rolled back from"
@@ -66,10 +68,11 @@ public final class UpdatePolicy {
                     + " can only be installed over " + manifest.minVersion() + " or newer, and this host runs "
                     + running + "; install an intermediate release first.");
         }
-        if (manifest.rollout() != null && !inRollout(in.hostId(), offered, manifest.rollout())) {
-            return new Decision.Refused(Decision.Reason.NOT_IN_ROLLOUT, offered, "Release " + offered
-                    + " is rolled out to " + formatPercent(manifest.rollout().percent())
-                    + " of hosts and this host is not among them yet.");
+        if (manifest.rollout() != null) {
+            Decision.Refused notYet = rolloutRefusal(in, manifest.rollout());
+            if (notYet != null) {
+                return notYet;
+            }
         }
         if (manifest.breakingChanges() && !in.options().allowBreaking()) {
             return new Decision.Install(offered, true, "Release " + offered + " has breaking changes; it is"
@@ -78,21 +81,52 @@ public final class UpdatePolicy {
         return new Decision.Install(offered, false, "Update available: " + running + " -> " + offered + ".");
     }
 
-    /**
-     * True when this host's bucket for this version is under the rollout percentage. The bucket is
-     * a stable hash of host id and version, so a host keeps its answer while the percentage only
-     * grows, and each release samples a different set of hosts first.
-     */
-    public static boolean inRollout(String hostId, ReleaseVersion version, Rollout rollout) {
-        long threshold = Math.round(rollout.percent() * (BUCKETS / 100));
-        return bucket(hostId, version) < threshold;
+    /** Null when the rollout offers the release to this host now; else why not, and when it will. */
+    private static Decision.Refused rolloutRefusal(PolicyInput in, Rollout rollout) {
+        ReleaseVersion offered = in.manifest().version();
+        long bucket = RolloutGate.bucket(in.hostId(), rollout.salt());
+        RolloutGate.Verdict verdict = RolloutGate.evaluate(rollout, in.manifest().releaseDate(), in.now(), bucket);
+        String bucketText = "this host's bucket is " + String.format(Locale.ROOT, "%.2f", RolloutGate.bucketPercent(bucket));
+        if (verdict instanceof RolloutGate.Offered) {
+            return null;
+        }
+        if (verdict instanceof RolloutGate.Waiting w) {
+            return new Decision.Refused(Decision.Reason.NOT_IN_ROLLOUT, offered, "Release " + offered
+                    + " rolls out in waves (" + rollout.schedule() + ") and reaches " + formatPercent(w.percent())
+                    + " of hosts now; " + bucketText + ", so it gets the release at " + RolloutSchedule.Step.offset(w.step().at())
+                    + " (" + HumanUnits.time(w.opensAt()) + "), in " + until(Duration.between(in.now(), w.opensAt()))
+                    + ".");
+        }
+        if (verdict instanceof RolloutGate.Outside o && rollout.schedule() != null) {
+            return new Decision.Refused(Decision.Reason.NOT_IN_ROLLOUT, offered, "Release " + offered
+                    + " rolls out in waves (" + rollout.schedule() + ") that end at " + formatPercent(o.percent())
+                    + " of hosts, and " + bucketText + ": it gets this release only when the publisher widens the"
+                    + " rollout.");
+        }
+        if (verdict instanceof RolloutGate.Halted) {
+            return new Decision.Refused(Decision.Reason.HALTED, offered, "Release " + offered
+                    + " is halted by its publisher.");
+        }
+        return new Decision.Refused(Decision.Reason.NOT_IN_ROLLOUT, offered, "Release " + offered
+                + " is rolled out to " + formatPercent(rollout.percent()) + " of hosts and this host is not among"
+                + " them yet.");
     }
 
-    static long bucket(String hostId, ReleaseVersion version) {
-        MessageDigest digest = Sha256.newDigest();
-        digest.update((hostId + "\n" + version).getBytes(StandardCharsets.UTF_8));
-        long value = ByteBuffer.wrap(digest.digest()).getLong() >>> 1;
-        return value % BUCKETS;
+    /** {@code 5 h 12 min}, {@code 2 d 3 h}, {@code 45 min}, {@code 30 s}: a wait, to the unit that matters. */
+    static String until(Duration wait) {
+        long s = Math.max(0, wait.toSeconds());
+        if (s < 60) {
+            return s + " s";
+        }
+        long minutes = s / 60;
+        if (minutes < 60) {
+            return minutes + " min";
+        }
+        long hours = minutes / 60;
+        if (hours < 24) {
+            return hours + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+        }
+        return hours / 24 + " d" + (hours % 24 == 0 ? "" : " " + hours % 24 + " h");
     }
 
     private static String formatPercent(double percent) {

@@ -251,6 +251,51 @@ class ManifestParserTest {
     }
 
     @Test
+    void parse_readsScheduleHaltAndSalt_andWriterRoundTripsThem() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.3.0", "release_date": "2026-02-07T12:00:00Z",
+                 "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 1}},
+                 "rollout": {"schedule": [{"percent": 1, "at": "PT0S"}, {"percent": 50.5, "at": "PT24H"}],
+                             "halted": true, "salt": "2026-q1"}}
+                """.formatted(SHA_A)), SRC);
+
+        assertEquals(new Rollout(0, RolloutSchedule.parse("1%@0h,50.5%@24h"), true, "2026-q1"), m.rollout(),
+                "percent left out: 0 for a halted release");
+        assertEquals(m, ManifestParser.parse(ManifestWriter.write(m), SRC));
+        Manifest first = ManifestParser.parse(bytes("""
+                {"version": "1.3.0", "release_date": "2026-02-07T12:00:00Z",
+                 "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 1}},
+                 "rollout": {"schedule": [{"percent": 5, "at": "PT0S"}, {"percent": 100, "at": "P2D"}]}}
+                """.formatted(SHA_A)), SRC);
+        assertEquals(5.0, first.rollout().percent(), "percent left out: the 0h wave's share, for older agents");
+    }
+
+    @Test
+    void parse_refusesBadSchedules_withTheirPaths() {
+        assertInvalid("""
+                {"version": "1.3.0", "binaries": {"any": {"url": "a", "sha256": "%s", "size": 1}},
+                 "rollout": {"percent": 1, "schedule": [{"percent": 10, "at": "6h"}, {"percent": "all", "at": "P1D"}],
+                 "halted": "yes", "salt": "a b"}}
+                """.formatted(SHA_A),
+                "$.rollout.schedule[0].at must be an ISO-8601 duration after the release date such as PT6H or P2D,"
+                        + " got \"6h\"; $.rollout.schedule[1].percent must be a number from 0 to 100, got the string"
+                        + " \"all\"; $.rollout.halted must be true or false, got the string \"yes\"; $.rollout.salt"
+                        + " must be 1 to 64 letters, digits, '.', '_' or '-', got \"a b\"");
+        assertInvalid("""
+                {"version": "1.3.0", "binaries": {"any": {"url": "a", "sha256": "%s", "size": 1}},
+                 "rollout": {"schedule": [{"percent": 50, "at": "PT6H"}, {"percent": 10, "at": "PT1H"}]}}
+                """.formatted(SHA_A),
+                "$.rollout.schedule: step 10%@1h must come later than the step before it, 50%@6h (steps are in time"
+                        + " order); $.rollout.schedule: step 10%@1h must reach more hosts than the step before it,"
+                        + " 50%@6h (a rollout only widens; halt a release with 'publish --halt')");
+        assertInvalid("""
+                {"version": "1.3.0", "binaries": {"any": {"url": "a", "sha256": "%s", "size": 1}},
+                 "rollout": {"schedule": [{"percent": 100, "at": "PT0S"}]}}
+                """.formatted(SHA_A),
+                "$.rollout.schedule counts from $.release_date, which is missing");
+    }
+
+    @Test
     void parse_refusesUrlsThatAreNotUrls() {
         assertInvalid(artifactUrlJson("app 1.0.jar"), "$.binaries.any.url is not a valid URL or relative path, got"
                 + " \"app 1.0.jar\" (encode spaces and other special characters)");

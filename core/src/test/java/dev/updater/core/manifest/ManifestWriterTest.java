@@ -86,6 +86,50 @@ class ManifestWriterTest {
     }
 
     @Test
+    void withHalted_setsHaltedAndPercentZero_keepingEveryOtherFieldItsPlaceAndExactNumbers() throws Exception {
+        byte[] original = bytes("""
+                {"version": "1.0.0", "release_date": "2026-01-01T00:00:00Z", "binaries": {"any": {"url": "a",
+                 "sha256": "%s", "size": 5, "urls": ["https://m1/a"]}}, "rollout": {"percent": 12.50, "schedule":
+                 [{"percent": 12.50, "at": "PT0S"}], "salt": "q4"}, "tail": 1.10}
+                """.formatted(SHA_A));
+
+        byte[] halted = ManifestWriter.withHalted(original, "x");
+
+        assertEquals("""
+                {
+                  "version" : "1.0.0",
+                  "release_date" : "2026-01-01T00:00:00Z",
+                  "binaries" : {
+                    "any" : {
+                      "url" : "a",
+                      "sha256" : "%s",
+                      "size" : 5,
+                      "urls" : [
+                        "https://m1/a"
+                      ]
+                    }
+                  },
+                  "rollout" : {
+                    "percent" : 0,
+                    "schedule" : [
+                      {
+                        "percent" : 12.50,
+                        "at" : "PT0S"
+                      }
+                    ],
+                    "salt" : "q4",
+                    "halted" : true
+                  },
+                  "tail" : 1.10
+                }
+                """.formatted(SHA_A), new String(halted, StandardCharsets.UTF_8));
+        Manifest without = ManifestParser.parse(ManifestWriter.withHalted(bytes("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a", "sha256": "%s", "size": 5}}}
+                """.formatted(SHA_A)), "x"), "x");
+        assertEquals(new Rollout(100).halt(), without.rollout(), "a manifest without rollout gets a halted one");
+    }
+
+    @Test
     void withExpires_keepsUnknownFieldsTheirPlacesAndExactNumbers() throws Exception {
         byte[] original = bytes("""
                 {"version": "1.0.0", "signed_by": "ci", "binaries": {"any": {"url": "a", "sha256": "%s",

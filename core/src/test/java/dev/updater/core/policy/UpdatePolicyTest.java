@@ -5,9 +5,11 @@ import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.Rollout;
+import dev.updater.core.manifest.RolloutSchedule;
 import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -120,8 +122,8 @@ class UpdatePolicyTest {
     void rolloutZeroAndHundred_areExact() {
         for (int i = 0; i < 2_000; i++) {
             String host = "host-" + i;
-            assertFalse(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(0)));
-            assertTrue(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(100)));
+            assertFalse(inRollout(host, new Rollout(0)));
+            assertTrue(inRollout(host, new Rollout(100)));
         }
     }
 
@@ -129,7 +131,7 @@ class UpdatePolicyTest {
     void rolloutTwentyFive_selectsTwentyFivePercentWithinTwo_over10000Hosts() {
         int selected = 0;
         for (int i = 0; i < 10_000; i++) {
-            if (UpdatePolicy.inRollout("host-" + i, v("1.3.0"), new Rollout(25))) {
+            if (inRollout("host-" + i, new Rollout(25))) {
                 selected++;
             }
         }
@@ -141,23 +143,35 @@ class UpdatePolicyTest {
         int in10 = 0;
         for (int i = 0; i < 1_000; i++) {
             String host = "host-" + i;
-            boolean at10 = UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(10));
-            assertEquals(at10, UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(10)));
+            boolean at10 = inRollout(host, new Rollout(10));
+            assertEquals(at10, inRollout(host, new Rollout(10)));
             if (at10) {
                 in10++;
-                assertTrue(UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(50)), "a host in at 10 % stays in at 50 %");
+                assertTrue(inRollout(host, new Rollout(50)), "a host in at 10 % stays in at 50 %");
             }
         }
         assertTrue(in10 > 0, "no host was in at 10 %, so growth was never checked");
     }
 
     @Test
-    void rollout_samplesDifferentHostsForEachVersion() {
+    void bucket_isTheSameForEveryRelease_soTheSameHostsAreTheCanaries() {
+        for (int i = 0; i < 1_000; i++) {
+            String host = "host-" + i;
+            boolean for130 = UpdatePolicy.decide(new PolicyInput(v("1.0.0"), builder("1.3.0").rollout(new Rollout(10))
+                    .build(), host, NOW, null, Set.of(), null)) instanceof Decision.Install;
+            boolean for140 = UpdatePolicy.decide(new PolicyInput(v("1.0.0"), builder("1.4.0").rollout(new Rollout(10))
+                    .build(), host, NOW, null, Set.of(), null)) instanceof Decision.Install;
+            assertEquals(for130, for140, host + " was a canary of one release and not of the next");
+        }
+    }
+
+    @Test
+    void anotherSalt_drawsOtherCanaries() {
         int same = 0;
         for (int i = 0; i < 1_000; i++) {
             String host = "host-" + i;
-            if (UpdatePolicy.inRollout(host, v("1.3.0"), new Rollout(50))
-                    == UpdatePolicy.inRollout(host, v("1.4.0"), new Rollout(50))) {
+            if (RolloutGate.bucket(host, null) < RolloutGate.threshold(50)
+                    == RolloutGate.bucket(host, "2026-q2") < RolloutGate.threshold(50)) {
                 same++;
             }
         }
@@ -168,7 +182,7 @@ class UpdatePolicyTest {
     void hostOutsideTheRollout_isRefusedForNow() {
         String outside = null;
         for (int i = 0; outside == null; i++) {
-            if (!UpdatePolicy.inRollout("host-" + i, v("1.3.0"), new Rollout(25))) {
+            if (!inRollout("host-" + i, new Rollout(25))) {
                 outside = "host-" + i;
             }
         }
@@ -176,6 +190,77 @@ class UpdatePolicyTest {
                 outside, NOW, null, Set.of(), null));
         assertRefused(Decision.Reason.NOT_IN_ROLLOUT, d);
         assertEquals("Release 1.3.0 is rolled out to 25 % of hosts and this host is not among them yet.", d.message());
+    }
+
+    @Test
+    void hostInALaterWave_isToldItsBucketTheWaveAndHowLongItWaits() {
+        String host = hostWithBucketBetween(10, 50);
+        String bucket = String.format(java.util.Locale.ROOT, "%.2f", RolloutGate.bucketPercent(RolloutGate.bucket(host, null)));
+        Instant released = NOW.minus(Duration.ofHours(18).plusMinutes(48));
+        Manifest m = builder("1.3.0").releaseDate(released)
+                .rollout(new Rollout(1, RolloutSchedule.parse("1%@0h,10%@6h,50%@24h,100%@48h"), false, null)).build();
+
+        Decision d = UpdatePolicy.decide(new PolicyInput(v("1.2.0"), m, host, NOW, null, Set.of(), null));
+
+        assertRefused(Decision.Reason.NOT_IN_ROLLOUT, d);
+        assertEquals("Release 1.3.0 rolls out in waves (1%@0h,10%@6h,50%@24h,100%@48h) and reaches 10 % of hosts"
+                + " now; this host's bucket is " + bucket + ", so it gets the release at 24h (2026-03-01T05:12:00Z),"
+                + " in 5 h 12 min.", d.message());
+        Decision later = UpdatePolicy.decide(new PolicyInput(v("1.2.0"), m, host, Instant.parse("2026-03-01T05:12:00Z"),
+                null, Set.of(), null));
+        assertInstanceOf(Decision.Install.class, later, later.message());
+    }
+
+    @Test
+    void hostBeyondTheLastWave_isToldThePublisherMustWiden() {
+        String host = hostWithBucketBetween(50, 100);
+        String bucket = String.format(java.util.Locale.ROOT, "%.2f", RolloutGate.bucketPercent(RolloutGate.bucket(host, null)));
+        Manifest m = builder("1.3.0").releaseDate(NOW.minus(Duration.ofDays(30)))
+                .rollout(new Rollout(1, RolloutSchedule.parse("1%@0h,50%@1d"), false, null)).build();
+
+        Decision d = UpdatePolicy.decide(new PolicyInput(v("1.2.0"), m, host, NOW, null, Set.of(), null));
+
+        assertRefused(Decision.Reason.NOT_IN_ROLLOUT, d);
+        assertEquals("Release 1.3.0 rolls out in waves (1%@0h,50%@24h) that end at 50 % of hosts, and this host's"
+                + " bucket is " + bucket + ": it gets this release only when the publisher widens the rollout.", d.message());
+    }
+
+    @Test
+    void haltedRelease_isRefusedWhereNotInstalled_andUpToDateWhereInstalled() {
+        Manifest halted = builder("1.3.0").rollout(new Rollout(100).halt()).build();
+
+        Decision notInstalled = UpdatePolicy.decide(new PolicyInput(v("1.2.0"), halted, HOST, NOW, null, Set.of(), null));
+        assertRefused(Decision.Reason.HALTED, notInstalled);
+        assertEquals("Release 1.3.0 is halted by its publisher (rollout.halted in the signed manifest): hosts that"
+                + " have not installed it do not, and a staged copy is dropped. Nothing to do here; the publisher"
+                + " ships a fix as a newer release.", notInstalled.message());
+        assertInstanceOf(Decision.UpToDate.class,
+                UpdatePolicy.decide(new PolicyInput(v("1.3.0"), halted, HOST, NOW, null, Set.of(), null)));
+        assertEquals(0.0, halted.rollout().percent(), "agents that predate halting read percent 0 and stop too");
+    }
+
+    @Test
+    void until_speaksInTheUnitsThatMatter() {
+        assertEquals("30 s", UpdatePolicy.until(Duration.ofSeconds(30)));
+        assertEquals("45 min", UpdatePolicy.until(Duration.ofMinutes(45).plusSeconds(59)));
+        assertEquals("5 h 12 min", UpdatePolicy.until(Duration.ofMinutes(312)));
+        assertEquals("6 h", UpdatePolicy.until(Duration.ofHours(6)));
+        assertEquals("2 d 3 h", UpdatePolicy.until(Duration.ofHours(51)));
+    }
+
+    private static boolean inRollout(String host, Rollout rollout) {
+        return RolloutGate.evaluate(rollout, null, NOW, RolloutGate.bucket(host, rollout.salt()))
+                instanceof RolloutGate.Offered;
+    }
+
+    /** A host id whose bucket lies in [low, high) percent. */
+    private static String hostWithBucketBetween(double low, double high) {
+        for (int i = 0; ; i++) {
+            double bucket = RolloutGate.bucketPercent(RolloutGate.bucket("host-" + i, null));
+            if (bucket >= low && bucket < high) {
+                return "host-" + i;
+            }
+        }
     }
 
     private static void assertRefused(Decision.Reason reason, Decision d) {
@@ -205,6 +290,7 @@ class UpdatePolicyTest {
         private boolean breaking;
         private Instant expires;
         private Rollout rollout;
+        private Instant releaseDate;
 
         Builder(String version) {
             this.version = version;
@@ -225,13 +311,18 @@ class UpdatePolicyTest {
             return this;
         }
 
+        Builder releaseDate(Instant value) {
+            releaseDate = value;
+            return this;
+        }
+
         Builder rollout(Rollout value) {
             rollout = value;
             return this;
         }
 
         Manifest build() {
-            return new Manifest(v(version), null,
+            return new Manifest(v(version), releaseDate,
                     Map.of("any", new Artifact("app.jar", new Sha256("a".repeat(64)), 10)),
                     Changelog.EMPTY, minVersion, breaking, expires, rollout);
         }

@@ -68,7 +68,7 @@ public final class PrivateKeyFiles {
      * @param nothingWas how the message starts: "Nothing was published" or "Nothing was re-signed"
      * @throws UpdaterException {@code KEY_EXPOSED} naming the file and what to do
      */
-    static void refuseInsideChannel(Path keyFile, Path channel, String nothingWas) throws UpdaterException {
+    public static void refuseInsideChannel(Path keyFile, Path channel, String nothingWas) throws UpdaterException {
         if (!Files.isDirectory(channel)) {
             return; // a channel that does not exist yet holds nothing
         }

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.channel;
 
+import dev.updater.core.manifest.RolloutSchedule;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.net.URI;
@@ -21,6 +22,8 @@ import java.util.Objects;
  * @param rolloutPercent the share of hosts that take the release, or null for all
  * @param force replace a manifest of an equal or greater version, and artifacts of the same name
  * @param allowVersionMismatch publish an artifact whose Implementation-Version or file name names another version
+ * @param rolloutSchedule waves of the rollout (DESIGN §11), or null; not together with {@code rolloutPercent}
+ * @param rolloutSalt mixed into every host's rollout bucket, or null to keep the buckets of earlier releases
  */
 public record PublishRequest(
         ReleaseVersion version,
@@ -36,7 +39,9 @@ public record PublishRequest(
         Duration expiresIn,
         Double rolloutPercent,
         boolean force,
-        boolean allowVersionMismatch) {
+        boolean allowVersionMismatch,
+        RolloutSchedule rolloutSchedule,
+        String rolloutSalt) {
 
     public PublishRequest {
         Objects.requireNonNull(version, "version");
@@ -45,6 +50,22 @@ public record PublishRequest(
         artifacts = new LinkedHashMap<>(artifacts);
         features = List.copyOf(features);
         fixes = List.copyOf(fixes);
+    }
+
+    /** A request with a fixed rollout share, or none. */
+    public PublishRequest(ReleaseVersion version, Map<String, Path> artifacts, Path keyFile, Path outDir, URI baseUrl,
+                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                          Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force,
+                          boolean allowVersionMismatch) {
+        this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
+                expiresIn, rolloutPercent, force, allowVersionMismatch, null, null);
+    }
+
+    /** The same request for another channel folder, other artifacts and another changelog. */
+    public PublishRequest withRelease(Path outDir, Map<String, Path> artifacts, List<String> features, List<String> fixes,
+                                      ReleaseVersion minVersion, boolean breaking, boolean allowVersionMismatch) {
+        return new PublishRequest(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking,
+                releaseDate, expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt);
     }
 
     /** A request that checks the artifacts' own versions against {@code version}. */

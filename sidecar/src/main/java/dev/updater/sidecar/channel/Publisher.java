@@ -95,12 +95,25 @@ public final class Publisher {
 
         Manifest manifest = new Manifest(request.version(), released, binaries,
                 new Changelog(request.features(), request.fixes()), request.minVersion(), request.breaking(),
-                expires, request.rolloutPercent() == null ? null : new Rollout(request.rolloutPercent()));
+                expires, rollout(request));
 
         byte[] manifestBytes = ManifestWriter.write(manifest);
         Path manifestFile = request.outDir().resolve(MANIFEST_FILE);
         Path signatureFile = writeSigned(manifestFile, manifestBytes, key, signer);
         return new Result(manifest, manifestFile, signatureFile, files, signer, previous, warnings);
+    }
+
+    /**
+     * The rollout the request asks for, or null for every host. With a schedule, {@code percent} is what
+     * the schedule offers at once (its 0h wave): agents that predate schedules stop there.
+     */
+    private static Rollout rollout(PublishRequest request) {
+        if (request.rolloutSchedule() != null) {
+            return new Rollout(request.rolloutSchedule().percentAt(java.time.Duration.ZERO), request.rolloutSchedule(),
+                    false, request.rolloutSalt());
+        }
+        return request.rolloutPercent() == null ? null
+                : new Rollout(request.rolloutPercent(), null, false, request.rolloutSalt());
     }
 
     /**
@@ -176,6 +189,16 @@ public final class Publisher {
         if (request.rolloutPercent() != null
                 && !(request.rolloutPercent() >= 0 && request.rolloutPercent() <= 100)) {
             problems.add("rollout " + request.rolloutPercent() + " is outside 0 to 100");
+        }
+        if (request.rolloutPercent() != null && request.rolloutSchedule() != null) {
+            problems.add("--rollout and --rollout-schedule both say who takes the release; give one of them");
+        }
+        if (request.rolloutSalt() != null && !Rollout.isSalt(request.rolloutSalt())) {
+            problems.add("--rollout-salt \"" + request.rolloutSalt() + "\" must be 1 to " + Rollout.MAX_SALT_LENGTH
+                    + " letters, digits, '.', '_' or '-'");
+        } else if (request.rolloutSalt() != null && request.rolloutPercent() == null && request.rolloutSchedule() == null) {
+            problems.add("--rollout-salt draws other hosts for a partial rollout; give --rollout or --rollout-schedule"
+                    + " with it");
         }
         if (request.minVersion() != null && request.minVersion().isNewerThan(request.version())) {
             problems.add("--min-version " + request.minVersion() + " is above the release " + request.version());

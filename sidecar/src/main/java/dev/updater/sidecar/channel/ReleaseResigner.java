@@ -59,13 +59,11 @@ public final class ReleaseResigner {
         PrivateKeyFiles.refuseInsideChannel(keyFile, channel, NOTHING_RESIGNED);
         Path manifestFile = channel.resolve(Publisher.MANIFEST_FILE);
         Path signatureFile = channel.resolve(Publisher.SIGNATURE_FILE);
-        byte[] signed = read(manifestFile, ErrorCode.IO, "there is no " + manifestFile + "; publish a release first with"
-                + " 'updater-sidecar publish --version V --artifact KEY=PATH'");
-        byte[] signature = read(signatureFile, ErrorCode.SIGNATURE_MISSING, signatureFile + " is missing, so nothing shows that " + manifestFile
-                + " is what was published; check the channel, then publish the release again");
+        byte[] signed = readManifest(manifestFile, NOTHING_RESIGNED);
+        byte[] signature = readSignature(signatureFile, manifestFile, NOTHING_RESIGNED);
         PrivateKey key = KeyFiles.readPrivateKey(keyFile);
         TrustedKey signer = TrustedKey.of(Ed25519Keys.publicKeyOf(key));
-        checkSignedBy(signed, signature, signer, manifestFile, keyFile);
+        checkSignedBy(signed, signature, signer, manifestFile, keyFile, NOTHING_RESIGNED);
 
         Manifest current = ManifestParser.parse(signed, manifestFile.toString());
         byte[] renewed = ManifestWriter.withExpires(signed, expires, manifestFile.toString());
@@ -99,25 +97,37 @@ public final class ReleaseResigner {
      * lower version), which a scheduled re-sign would otherwise turn into a validly signed release.
      * Only what this very key signed is re-signed.
      */
-    private static void checkSignedBy(byte[] manifest, byte[] signature, TrustedKey signer, Path manifestFile,
-                                      Path keyFile) throws UpdaterException {
+    static void checkSignedBy(byte[] manifest, byte[] signature, TrustedKey signer, Path manifestFile,
+                              Path keyFile, String nothingDone) throws UpdaterException {
         try {
             ManifestSignatures.verify(manifest, signature, List.of(signer), manifestFile.toString());
         } catch (UpdaterException e) {
-            throw new UpdaterException(e.code(), NOTHING_RESIGNED + ": " + manifestFile + " does not carry a valid"
+            throw new UpdaterException(e.code(), nothingDone + ": " + manifestFile + " does not carry a valid"
                     + " signature by key " + signer.id() + " (the public half of " + keyFile + "): it was changed"
                     + " after signing, or signed with another key. Re-sign only what this key signed: check the"
                     + " channel, then publish the release again.", e);
         }
     }
 
-    private static byte[] read(Path file, ErrorCode whenMissingCode, String whenMissing) throws UpdaterException {
+    /** The channel's manifest.json, or why there is none to work on. */
+    static byte[] readManifest(Path manifestFile, String nothingDone) throws UpdaterException {
+        return read(manifestFile, ErrorCode.IO, "there is no " + manifestFile + "; publish a release first with"
+                + " 'updater-sidecar publish --version V --artifact KEY=PATH'", nothingDone);
+    }
+
+    static byte[] readSignature(Path signatureFile, Path manifestFile, String nothingDone) throws UpdaterException {
+        return read(signatureFile, ErrorCode.SIGNATURE_MISSING, signatureFile + " is missing, so nothing shows that "
+                + manifestFile + " is what was published; check the channel, then publish the release again", nothingDone);
+    }
+
+    private static byte[] read(Path file, ErrorCode whenMissingCode, String whenMissing, String nothingDone)
+            throws UpdaterException {
         try {
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new UpdaterException(whenMissingCode, NOTHING_RESIGNED + ": " + whenMissing + ".", e);
+            throw new UpdaterException(whenMissingCode, nothingDone + ": " + whenMissing + ".", e);
         } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, NOTHING_RESIGNED + ": could not read " + file + ": " + e + ".", e);
+            throw new UpdaterException(ErrorCode.IO, nothingDone + ": could not read " + file + ": " + e + ".", e);
         }
     }
 }

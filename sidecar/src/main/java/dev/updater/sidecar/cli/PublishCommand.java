@@ -7,6 +7,7 @@ import dev.updater.core.platform.PlatformKeys;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.channel.ReleasePromoter;
 import dev.updater.sidecar.channel.ReleaseResigner;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
@@ -51,7 +52,13 @@ import java.util.concurrent.Callable;
                 "  updater-sidecar publish --version 2.0.0 --artifact linux-x64=build/app-linux \\",
                 "      --artifact windows-x64=build/app.exe --key keys/updater.key --out ./channel \\",
                 "      --base-url https://cdn.example.com/app/ --breaking --rollout 10",
-                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d"
+                "  updater-sidecar publish --resign --key keys/updater.key --out ./channel --expires-in 30d",
+                "  updater-sidecar publish --version 1.3.0 --artifact any=app.jar --key keys/updater.key --out ./releases \\",
+                "      --channel beta --rollout-schedule 1%@0h,10%@6h,50%@24h,100%@48h",
+                "  updater-sidecar publish --promote 1.3.0 --from beta --to stable --key keys/updater.key --out ./releases",
+                "  updater-sidecar publish --halt 1.3.0 --channel stable --key keys/updater.key --out ./releases",
+                "  updater-sidecar publish --revert-to 1.2.0 --version 1.3.1 --channel stable --key keys/updater.key \\",
+                "      --out ./releases"
         })
 @ExitCodes({
         @Code(value = ExitCode.OK, means = "the release was published (or re-signed)"),
@@ -71,16 +78,17 @@ final class PublishCommand implements Callable<Integer> {
     /** The options that shape a new release, which --resign (renew the expiry only) refuses. */
     private static final List<String> RELEASE_OPTIONS = List.of("--version", "--artifact", "--base-url", "--feature",
             "--fix", "--min-version", "--breaking", "--release-date", "--rollout", "--force", "--no-expiry",
-            "--allow-version-mismatch");
+            "--allow-version-mismatch", "--rollout-schedule", "--rollout-salt");
 
     @Option(names = "--version", paramLabel = "V", converter = Converters.Version.class,
             description = "The release's semantic version; must be newer than the one already in DIR. Required"
-                    + " unless --resign. Example: --version 1.3.0")
+                    + " unless --resign, --halt or --promote. Example: --version 1.3.0")
     ReleaseVersion version;
 
     @Option(names = "--artifact", paramLabel = "KEY=PATH", converter = ArtifactSpec.Converter.class,
             description = "An artifact and its platform key: any, linux-x64, linux-arm64, darwin-x64,"
-                    + " darwin-arm64 or windows-x64. Repeat for each platform. Required unless --resign."
+                    + " darwin-arm64 or windows-x64. Repeat for each platform. Required unless --resign,"
+                    + " --halt, --promote or --revert-to."
                     + " Example: --artifact any=app.jar")
     List<ArtifactSpec> artifacts = new ArrayList<>();
 
@@ -90,7 +98,8 @@ final class PublishCommand implements Callable<Integer> {
     Path keyFile;
 
     @Option(names = "--out", paramLabel = "DIR", required = true,
-            description = "The channel directory to write into; created if missing. Example: --out ./channel")
+            description = "The channel directory to write into; created if missing. With --channel, --from or --to,"
+                    + " the channel root, one folder per channel. Example: --out ./channel")
     Path out;
 
     @Option(names = "--base-url", paramLabel = "URL", converter = Converters.BaseUrl.class,
@@ -141,7 +150,8 @@ final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--rollout", paramLabel = "PERCENT", converter = Converters.Percent.class,
             description = "Offer the release to this percentage of hosts (0 to 100), chosen by a stable hash of"
-                    + " host id and version. Default: 100. Example: --rollout 25")
+                    + " the host id: the same hosts first for every release (see --rollout-salt). Not with"
+                    + " --rollout-schedule. Default: 100. Example: --rollout 25")
     Double rollout;
 
     @Option(names = "--force",
@@ -155,10 +165,20 @@ final class PublishCommand implements Callable<Integer> {
                     + " because it would report the other version on every host that runs it.")
     boolean allowVersionMismatch;
 
+    /** Channels, waves, halt, promote, revert: listed after the options of a plain release. */
+    @Mixin
+    FleetPublishOptions fleet;
+
     @Override
     public Integer call() throws UpdaterException {
+        fleet.checkOneAction(spec, resign);
+        fleet.refuseKeyInRoot(keyFile, out);
         if (resign) {
             return resign();
+        }
+        if (fleet.halt != null) {
+            refuse("--halt", RELEASE_OPTIONS, List.of("--expires-in"));
+            return fleet.halt(spec, out, keyFile);
         }
         checkReleaseOptions();
         Map<String, Path> byKey = new LinkedHashMap<>();
@@ -168,10 +188,15 @@ final class PublishCommand implements Callable<Integer> {
                         "Platform key '" + spec.key() + "' is given twice in --artifact");
             }
         }
-        PublishRequest request = new PublishRequest(version, byKey, keyFile, out, baseUrl, features, fixes,
+        PublishRequest request = new PublishRequest(fleet.promote != null ? fleet.promote : version, byKey, keyFile,
+                fleet.promote != null ? out.resolve(fleet.to.name()) : fleet.folder(out), baseUrl, features, fixes,
                 minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force,
-                allowVersionMismatch);
-        Publisher.Result result = new Publisher(Clock.systemUTC()).publish(request);
+                allowVersionMismatch, fleet.schedule, fleet.salt);
+        Publisher.Result result = fleet.promote != null
+                ? fleet.promote(spec, out, request)
+                : fleet.revertTo != null
+                ? new ReleasePromoter(Clock.systemUTC()).revert(request.outDir(), fleet.revertTo, request).published()
+                : new Publisher(Clock.systemUTC()).publish(request);
         printSummary(result);
         PrintWriter stderr = spec.commandLine().getErr();
         result.warnings().forEach(warning -> stderr.println("Warning: " + warning));
@@ -194,9 +219,10 @@ final class PublishCommand implements Callable<Integer> {
                     + " --out; it cannot be combined with " + String.join(", ", given) + ". Drop "
                     + (given.size() == 1 ? "it" : "them") + ", or publish a new release without --resign.");
         }
-        ReleaseResigner.Result result = new ReleaseResigner(Clock.systemUTC()).resign(out, keyFile, expiresInOrDefault());
+        Path folder = fleet.folder(out);
+        ReleaseResigner.Result result = new ReleaseResigner(Clock.systemUTC()).resign(folder, keyFile, expiresInOrDefault());
         PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println("Re-signed " + result.manifest().version() + " in " + out + "; only its expiry changed");
+        stdout.println("Re-signed " + result.manifest().version() + " in " + folder + "; only its expiry changed");
         stdout.println("  expires       " + HumanUnits.time(result.manifest().expires()) + " (was "
                 + (result.previousExpires() == null ? "never" : HumanUnits.time(result.previousExpires()))
                 + "; re-sign again before then, or hosts refuse the channel)");
@@ -206,12 +232,32 @@ final class PublishCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
+    /** The options of {@code list} given on the command line besides {@code extra}: those {@code action} refuses. */
+    private void refuse(String action, List<String> list, List<String> extra) {
+        List<String> given = java.util.stream.Stream.concat(list.stream(), extra.stream())
+                .filter(name -> spec.commandLine().getParseResult().hasMatchedOption(name)).toList();
+        if (!given.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), action + " cannot be combined with "
+                    + String.join(", ", given) + "; drop " + (given.size() == 1 ? "it" : "them"));
+        }
+    }
+
     private void checkReleaseOptions() {
+        if (fleet.promote != null) {
+            refuse("--promote", List.of("--version", "--artifact", "--feature", "--fix", "--min-version", "--breaking",
+                    "--allow-version-mismatch", "--channel"), List.of());
+            fleet.checkPromote(spec);
+            return;
+        }
+        if (fleet.revertTo != null && !artifacts.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--revert-to publishes the artifacts of "
+                    + fleet.revertTo + "; drop --artifact");
+        }
         List<String> missing = new ArrayList<>();
         if (version == null) {
             missing.add("'--version=V'");
         }
-        if (artifacts.isEmpty()) {
+        if (artifacts.isEmpty() && fleet.revertTo == null) {
             missing.add("'--artifact=KEY=PATH'");
         }
         if (!missing.isEmpty()) {
@@ -232,9 +278,10 @@ final class PublishCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (result.replaced() != null) {
             stdout.println("Published " + result.manifest().version() + " (replacing " + result.replaced().version()
-                    + ") into " + out);
+                    + ") into " + result.manifestFile().getParent() + fleet.origin());
         } else {
-            stdout.println("Published " + result.manifest().version() + " into " + out);
+            stdout.println("Published " + result.manifest().version() + " into " + result.manifestFile().getParent()
+                    + fleet.origin());
         }
         for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
             Artifact a = entry.getValue();
@@ -250,9 +297,7 @@ final class PublishCommand implements Callable<Integer> {
         } else {
             stdout.println("  expires       never");
         }
-        if (result.manifest().rollout() != null) {
-            stdout.println("  rollout       " + result.manifest().rollout().percent() + " % of hosts");
-        }
+        FleetPublishOptions.printRollout(stdout, result.manifest().rollout(), result.manifest().releaseDate());
         if (result.manifest().breakingChanges()) {
             stdout.println("  breaking      hosts stage it and wait for 'updater-sidecar apply'");
         }

@@ -12,10 +12,12 @@ import com.networknt.schema.ValidationMessage;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.manifest.ManifestParser;
+import dev.updater.core.manifest.RolloutSchedule;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.channel.PublishRequest;
 import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.channel.ReleaseHalter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,6 +104,18 @@ class ManifestSchemaTest {
     }
 
     @Test
+    void publishedManifest_withWavesASaltAndThenHalted_isValid() throws Exception {
+        Path channel = publish(new PublishRequest(ReleaseVersion.parse("1.0.0"), Map.of("any", artifact("app.jar")), key,
+                dir.resolve("channel"), null, List.of(), List.of(), null, false, null, Duration.ofDays(30), null, false,
+                false, RolloutSchedule.parse("1%@0h,10%@6h,50%@24h,100%@48h"), "q4"));
+        assertValid(channel.resolve("manifest.json"));
+
+        new ReleaseHalter().halt(channel, key, ReleaseVersion.parse("1.0.0"));
+        JsonNode halted = assertValid(channel.resolve("manifest.json"));
+        assertEquals(Set.of("percent", "schedule", "salt", "halted"), fieldNames(halted.get("rollout")));
+    }
+
+    @Test
     void aManifestWithUnknownFieldsAndNulls_isValid_asHostsIgnoreThem() throws Exception {
         ObjectNode manifest = minimal();
         manifest.put("signed_by", "ci");
@@ -144,6 +158,11 @@ class ManifestSchemaTest {
             "/rollout/percent        | 101",
             "/rollout/percent        | -1",
             "/rollout/percent        | \"25\"",
+            "/rollout/halted         | \"yes\"",
+            "/rollout/salt           | \"a b\"",
+            "/rollout/schedule       | []",
+            "/rollout/schedule       | [{\"percent\": 10, \"at\": \"6h\"}]",
+            "/rollout/schedule       | [{\"percent\": 101, \"at\": \"PT6H\"}]",
     })
     void aFaultHostsRefuse_theSchemaRefusesToo(String pointer, String value) throws Exception {
         ObjectNode manifest = minimal();
