@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * What {@code self-update} and {@code status} remember about the updater's own channel, per user, in
  * {@code $XDG_CACHE_HOME/updater/self-update/} (else {@code ~/.cache/updater/self-update/}; on
- * Windows {@code %LOCALAPPDATA%\updater\self-update\}), laid out as an update home: {@code
+ * Windows {@code %LOCALAPPDATA%/updater/self-update/}), laid out as an update home: {@code
  * accepted.json} (the highest updater version ever accepted, as every channel check keeps it) and
  * {@code last-check.json} (when status last checked, and what it found).
  *
