@@ -57,7 +57,9 @@ import java.util.concurrent.Callable;
                 + " unsigned, bad signature, expired), an older release offered, a download that does not match,"
                 + " a failed smoke test, or cancelled (the message says which)"),
         @Code(ExitCode.USAGE),
-        @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C; nothing was replaced")})
+        @Code(value = ExitCode.INTERRUPTED, means = "stopped by Ctrl+C; nothing was replaced, unless the stop came"
+                + " between the two renames (the new updater.jar, the old updater-sidecar.jar): run self-update"
+                + " again")})
 final class SelfUpdateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -102,7 +104,12 @@ final class SelfUpdateCommand implements Callable<Integer> {
                     err.flush();
                 });
         out.println("Checking " + Printable.of(update.channel().manifest()) + " (" + update.channel().origin() + ")");
-        ChannelOffer.Offer offer = update.check();
+        ChannelOffer.Offer offer;
+        try {
+            offer = update.check();
+        } catch (UpdaterException e) {
+            throw SelfUpdate.nothingReplaced(e);
+        }
         new UpdateScreens(screen).offer(offer, clock.instant());
         if (offer.decision() instanceof Decision.Refused refused) {
             throw new CommandFailedException("Nothing was replaced: " + refused.message());

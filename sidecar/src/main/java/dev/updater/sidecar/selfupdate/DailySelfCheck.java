@@ -35,7 +35,7 @@ public final class DailySelfCheck {
     /** The text after {@code Updater:}. */
     public static String line(boolean check, Clock clock) {
         String version = Optional.ofNullable(DailySelfCheck.class.getPackage().getImplementationVersion())
-                .map(v -> "updater-sidecar " + v).orElse("updater-sidecar (development build)");
+                .map(v -> "updater-sidecar " + v).orElse("updater-sidecar development build");
         Optional<SelfUpdateChannel> channel;
         try {
             channel = SelfUpdateChannel.builtIn();

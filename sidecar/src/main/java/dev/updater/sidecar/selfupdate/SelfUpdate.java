@@ -148,10 +148,14 @@ public final class SelfUpdate {
      */
     private Path download(Manifest manifest, Artifact artifact, Path work, DownloadListener progress,
                           Cancellation cancellation) throws UpdaterException {
-        VerifiedFile file = new Downloader(options).download(new DownloadRequest(artifact.resolve(channel.manifest()),
-                artifact.size(), artifact.sha256(), work, "updater-sidecar-" + manifest.version() + ".jar"),
-                progress, cancellation);
-        return file.path();
+        try {
+            VerifiedFile file = new Downloader(options).download(new DownloadRequest(
+                    artifact.resolve(channel.manifest()), artifact.size(), artifact.sha256(), work,
+                    "updater-sidecar-" + manifest.version() + ".jar"), progress, cancellation);
+            return file.path();
+        } catch (UpdaterException e) {
+            throw e.code() == ErrorCode.DOWNLOAD_CANCELLED ? e : nothingReplaced(e);
+        }
     }
 
     /**
@@ -175,6 +179,12 @@ public final class SelfUpdate {
             throw new UpdaterException(ErrorCode.IO, "Could not take the agent jar out of the new updater " + version
                     + ": " + e + "; nothing was replaced.", e);
         }
+    }
+
+    /** The same failure, saying that the installed updater was not touched. */
+    public static UpdaterException nothingReplaced(UpdaterException e) {
+        return new UpdaterException(e.code(), e.getMessage() + " Nothing was replaced; the installed updater is"
+                + " unchanged.", e);
     }
 
     private static Path temporaryFolder(Path folder) throws UpdaterException {

@@ -68,7 +68,8 @@ class StatusCommandTest {
                 + "Last error:   manifest expired\n"
                 + "Quarantined:  1.0.5 (failed its health gate)\n"
                 + "Backups:      none\n"
-                + "Last swap:    none\n", run.out());
+                + "Last swap:    none\n"
+                + "Updater:      updater-sidecar development build (no self-update channel built in)\n", run.out());
     }
 
     @Test
@@ -128,7 +129,8 @@ class StatusCommandTest {
                 + "Last error:   " + error + "!".repeat(Printable.MAX_LINE_LENGTH - 3 - error.length()) + "...\n"
                 + "Quarantined:  1.0.5\\x07 (gate\\r\\nfailed)\n"
                 + "Backups:      none\n"
-                + "Last swap:    none\n", run.out());
+                + "Last swap:    none\n"
+                + "Updater:      updater-sidecar development build (no self-update channel built in)\n", run.out());
     }
 
     @Test
