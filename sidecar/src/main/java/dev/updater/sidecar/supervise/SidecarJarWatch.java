@@ -27,13 +27,16 @@ final class SidecarJarWatch {
     private final String running;
     private final SidecarReport report;
     private final Consumer<String> log;
+    private final long everyNanos;
     private String seen;
     private String said;
     private long lastLook = System.nanoTime();
 
-    private SidecarJarWatch(Path jar, String running, SidecarReport report, Consumer<String> log) {
+    /** @param jar the jar this sidecar runs from, or null; @param running its version, or null */
+    SidecarJarWatch(Path jar, String running, long everyNanos, SidecarReport report, Consumer<String> log) {
         this.jar = jar;
         this.running = running;
+        this.everyNanos = everyNanos;
         this.report = report;
         this.log = log;
         this.seen = stamp();
@@ -42,12 +45,12 @@ final class SidecarJarWatch {
     /** A watch of this JVM's jar; one that watches nothing when the sidecar does not run from a versioned jar. */
     static SidecarJarWatch ofRunningJar(SidecarReport report, Consumer<String> log) {
         return new SidecarJarWatch(UpdaterInstall.runningJar(),
-                SidecarJarWatch.class.getPackage().getImplementationVersion(), report, log);
+                SidecarJarWatch.class.getPackage().getImplementationVersion(), EVERY_NANOS, report, log);
     }
 
     /** Called by the loop on every poll; cheap. */
     void check() {
-        if (jar == null || running == null || System.nanoTime() - lastLook < EVERY_NANOS) {
+        if (jar == null || running == null || System.nanoTime() - lastLook < everyNanos) {
             return;
         }
         lastLook = System.nanoTime();

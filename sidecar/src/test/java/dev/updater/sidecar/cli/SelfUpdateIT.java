@@ -4,6 +4,7 @@ import dev.updater.core.Sha256;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.testhost.SidecarJar;
+import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -94,13 +97,18 @@ class SelfUpdateIT {
 
     @Test
     void aTamperedJar_isRefused_andNothingIsReplaced() throws Exception {
-        channel.publish("99.0.0", release("99.0.0", "dev.updater.sidecar.cli.Main"));
+        byte[] release = release("99.0.0", "dev.updater.sidecar.cli.Main");
+        channel.publish("99.0.0", release);
         Path published = channel.dir().resolve(TestChannel.artifactPath("99.0.0"));
-        byte[] tampered = Files.readAllBytes(published);
-        tampered[tampered.length / 2] ^= 1;
+        byte[] tampered = release.clone();
+        tampered[tampered.length / 2] ^= 1; // one bit, after signing
         Files.write(published, tampered);
 
-        assertRefusedLeavingTheOldJars(selfUpdate("--yes"), "SHA-256");
+        assertRefusedLeavingTheOldJars(selfUpdate("--yes"), "The download of "
+                + channel.manifestUri().resolve(TestChannel.artifactPath("99.0.0")) + " does not match its published"
+                + " SHA-256: expected " + Sha256.ofBytes(release).hex() + " but got " + Sha256.ofBytes(tampered).hex()
+                + "; the file was deleted, check that the manifest and the artifact belong to the same release."
+                + " Nothing was replaced; the installed updater is unchanged.");
     }
 
     @Test
@@ -120,7 +128,10 @@ class SelfUpdateIT {
         channel.publish("99.0.0", release("99.0.0", "dev.updater.sidecar.cli.Main"));
         channel.writeRaw(Files.readAllBytes(channel.dir().resolve("manifest.json")), null);
 
-        assertRefusedLeavingTheOldJars(selfUpdate("--yes"), "signature");
+        assertRefusedLeavingTheOldJars(selfUpdate("--yes"), "Manifest " + channel.manifestUri() + " has no signature ("
+                + channel.manifestUri() + ".sig); publish it with 'updater-sidecar publish', or set"
+                + " insecure-allow-unsigned=true only for testing. Nothing was replaced; the installed updater is"
+                + " unchanged.");
     }
 
     @Test
@@ -131,14 +142,49 @@ class SelfUpdateIT {
                 + " updater-sidecar-99.0.0.jar --version' exited with 1 and printed \"\"");
     }
 
+    @Test
+    void status_showsTheUpdatersVersionAndANewerOne_fromTheChannelBuiltIntoTheJar_askingAtMostDaily() throws Exception {
+        channel.publish("99.0.0", release("99.0.0", "dev.updater.sidecar.cli.Main"));
+        try (FileSystem zip = FileSystems.newFileSystem(sidecarJar)) {
+            // what scripts/release.sh --channel-url writes
+            Path properties = Files.createDirectories(zip.getPath("dev/updater/sidecar")).resolve("self-update.properties");
+            Files.writeString(properties, "manifest=" + channel.manifestUri() + "\nkey=" + channel.keyText() + "\n");
+        }
+        Path home = Staging.newHome(temp.resolve("app/updates"));
+        Files.createFile(home.resolve("history.jsonl"));
+        Pattern available = Pattern.compile("Updater:      updater-sidecar " + Pattern.quote(running) + "; 99\\.0\\.0 is"
+                + " available: run 'updater-sidecar self-update' \\(checked \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\)");
+
+        for (int run = 1; run <= 2; run++) {
+            ChildProcess.Finished status = sidecar(Map.of(), "status", "--home", home.toString());
+            assertEquals(0, status.exitCode(), status.toString());
+            List<String> lines = status.out().lines().toList();
+            assertTrue(available.matcher(lines.get(lines.size() - 1)).matches(), status.toString());
+        }
+        assertEquals(1, channel.requests("/manifest.json"), "the second status used the first one's answer");
+
+        ChildProcess.Finished off = sidecar(Map.of("UPDATER_NO_SELF_CHECK", "1"), "status", "--home", home.toString());
+        assertTrue(off.out().endsWith("Updater:      updater-sidecar " + running + " (newer versions not checked:"
+                + " UPDATER_NO_SELF_CHECK or --no-self-check)\n"), off.toString());
+        assertEquals(1, channel.requests("/manifest.json"));
+    }
+
     private ChildProcess.Finished selfUpdate(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("self-update", "--manifest", channel.manifestUri().toString(),
                 "--key", channel.keyText()));
         command.addAll(List.of(args));
+        return sidecar(Map.of(), command.toArray(String[]::new));
+    }
+
+    /** The installed jar, run with its own per-user cache folder. */
+    private ChildProcess.Finished sidecar(Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> all = new ArrayList<>(ChildProcess.java("-jar", sidecarJar));
-        all.addAll(command);
+        all.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(all);
         builder.environment().put("XDG_CACHE_HOME", temp.resolve("cache").toString());
+        builder.environment().remove("UPDATER_NO_SELF_CHECK");
+        builder.environment().putAll(environment);
         return ChildProcess.run(builder, Duration.ofMinutes(2));
     }
 
