@@ -49,6 +49,12 @@ public final class DailySelfCheck {
             return version + " (newer versions not checked: " + OPT_OUT_ENV + " or --no-self-check)";
         }
         SelfUpdateState state = SelfUpdateState.forUser();
+        try {
+            state.home();
+        } catch (UpdaterException e) {
+            // a check that cannot be remembered would be repeated by every status: none then
+            return version + "; newer versions not checked: " + Printable.of(e.getMessage(), Printable.MAX_LENGTH);
+        }
         SelfUpdateState.LastCheck last = fresh(state, channel.get(), clock.instant());
         if (last == null) {
             last = checkNow(state, channel.get(), clock);

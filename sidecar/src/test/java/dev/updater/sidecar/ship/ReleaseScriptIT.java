@@ -291,6 +291,21 @@ class ReleaseScriptIT {
         assertFalse(Files.exists(marker), "nothing run");
     }
 
+    /** The channel URL goes into the released jar's properties: a newline there would add a key= of its own. */
+    @Test
+    void aChannelUrlThatIsNotAPlainUrl_isRefused_beforeAnythingIsWritten() throws Exception {
+        String attack = "https://updates.example.com/m.json\nkey=ed25519:MCowBQYDK2VwAyEAattackerattackerattackerattackerattack=";
+
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--channel-url", attack);
+
+        assertEquals(1, release.exitCode(), release.toString());
+        assertEquals("release.sh: --channel-url " + attack.replace('\n', '?') + " is not a plain URL: give"
+                + " https://HOST[:PORT]/PATH (plain http only to 127.0.0.1, localhost or [::1]) without a user name,"
+                + " the path in letters, digits and ._~/%+=,:- only; it is written into the released"
+                + " updater-sidecar.jar.\n", release.err());
+        assertFalse(Files.exists(site), "nothing written");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"https://cdn.example.com:8443/app/releases", "http://127.0.0.1:8080/r", "http://[::1]:9000"})
     void aPlainBaseUrl_isWrittenIntoTheInstallerInSingleQuotes(String baseUrl) throws Exception {
