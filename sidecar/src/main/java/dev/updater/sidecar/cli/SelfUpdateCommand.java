@@ -125,7 +125,7 @@ final class SelfUpdateCommand implements Callable<Integer> {
         if (!yes && !ApplyCommand.confirmed(out)) {
             throw new CommandFailedException("Cancelled: nothing was replaced.");
         }
-        SelfUpdate.Installed installed = download(update, offer, screen);
+        SelfUpdate.Installed installed = installWithProgress(update, offer, screen);
         List<String> lines = new ArrayList<>();
         lines.add(screen.done() + " " + installed.sidecarJar() + " (the old one kept as "
                 + installed.sidecarBackup().getFileName() + ")");
@@ -140,7 +140,8 @@ final class SelfUpdateCommand implements Callable<Integer> {
         return ExitCode.OK.code();
     }
 
-    private static SelfUpdate.Installed download(SelfUpdate update, ChannelOffer.Offer offer, Screen screen)
+    /** Steps 2 to 5 with a progress bar; [Esc] (on a terminal) cancels the download. */
+    private static SelfUpdate.Installed installWithProgress(SelfUpdate update, ChannelOffer.Offer offer, Screen screen)
             throws UpdaterException, InterruptedException {
         ProgressBar bar = new ProgressBar(screen);
         Cancellation cancellation = new Cancellation();

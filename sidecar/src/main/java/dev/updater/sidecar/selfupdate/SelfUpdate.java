@@ -87,10 +87,6 @@ public final class SelfUpdate {
         }
     }
 
-    public UpdaterInstall installed() {
-        return install;
-    }
-
     public SelfUpdateChannel channel() {
         return channel;
     }

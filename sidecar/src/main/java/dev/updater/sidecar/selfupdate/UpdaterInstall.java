@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * Where the running updater is installed: its sidecar jar (the file this JVM runs), the agent jar
@@ -56,8 +58,8 @@ public record UpdaterInstall(Path sidecarJar, Path agentJar, ReleaseVersion vers
 
     /** The version of the updater-sidecar jar at {@code jar} (its manifest's Implementation-Version), or null. */
     public static String versionOf(Path jar) {
-        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile(), false)) {
-            java.util.jar.Manifest manifest = file.getManifest();
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            Manifest manifest = file.getManifest();
             return manifest == null ? null : manifest.getMainAttributes().getValue("Implementation-Version");
         } catch (IOException e) {
             return null;
