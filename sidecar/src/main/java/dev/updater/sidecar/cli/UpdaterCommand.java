@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         subcommands = {KeygenCommand.class, PublishCommand.class, VerifyCommand.class, ServeCommand.class,
                 AgentJarCommand.class, AttachCommand.class, RunCommand.class, WatchCommand.class, StatusCommand.class, HistoryCommand.class,
-                CheckCommand.class, ApplyCommand.class, RollbackCommand.class, AllowCommand.class, DemoCommand.class, HelpCommand.class},
+                CheckCommand.class, ApplyCommand.class, RollbackCommand.class, AllowCommand.class, SelfUpdateCommand.class, DemoCommand.class, HelpCommand.class},
         description = "Installs, verifies and publishes updates of a JVM application run with the updater agent.",
         footer = {"", "Run 'updater-sidecar COMMAND --help' for its options, examples and exit codes."})
 @ExitCodes({@Code(ExitCode.OK), @Code(ExitCode.FAILED), @Code(ExitCode.USAGE), @Code(ExitCode.INTERRUPTED),

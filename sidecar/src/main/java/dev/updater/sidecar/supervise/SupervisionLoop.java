@@ -62,6 +62,8 @@ public final class SupervisionLoop {
     private final CountDownLatch loopEnded = new CountDownLatch(1);
     /** Only for the metrics endpoint: what this loop alone knows (issue 18). */
     private final SupervisionCounters counters;
+    /** Says once that self-update replaced this sidecar's jar, which takes effect when it restarts. */
+    private final SidecarJarWatch ownJar;
 
     private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
                             Clock clock, Consumer<String> log) {
@@ -80,6 +82,7 @@ public final class SupervisionLoop {
         this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
                 System.getenv(), report, clock, log);
         this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
+        this.ownJar = SidecarJarWatch.ofRunningJar(report, log);
     }
 
     /** How this loop's transactions ended and how often it restarted the host, for {@code /metrics}. */
@@ -169,6 +172,7 @@ public final class SupervisionLoop {
                 agent.poll(mode.servingHost());
             }
             sayWhatWaits();
+            ownJar.check();
             Thread.sleep(POLL_MILLIS);
         }
     }

@@ -36,7 +36,7 @@ class HelpLayoutTest {
 
         assertEquals(2, help.exitCode());
         assertTrue(help.err().startsWith("'rollout' is not a command; the commands are keygen, publish, verify, serve,"
-                + " agent-jar, attach, run, watch, status, history, check, apply, rollback, allow, demo, help.\nUsage: updater-sidecar"
+                + " agent-jar, attach, run, watch, status, history, check, apply, rollback, allow, self-update, demo, help.\nUsage: updater-sidecar"
                 + " help "), help.err());
     }
 

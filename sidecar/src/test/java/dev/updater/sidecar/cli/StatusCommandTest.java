@@ -31,6 +31,9 @@ class StatusCommandTest {
     /** Clears the screen, moves the cursor home, turns the rest right-to-left, and floods. */
     private static final String HOSTILE_ERROR = "manifest expired\u001b[2J\u001b[H\u202e" + "!".repeat(5000);
 
+    /** The last line, from classes of a development build (no jar, no channel built in): nothing is asked of a network. */
+    private static final String UPDATER = "Updater:      updater-sidecar development build (no self-update channel built in)\n";
+
     @TempDir
     Path dir;
 
@@ -68,7 +71,8 @@ class StatusCommandTest {
                 + "Last error:   manifest expired\n"
                 + "Quarantined:  1.0.5 (failed its health gate)\n"
                 + "Backups:      none\n"
-                + "Last swap:    none\n", run.out());
+                + "Last swap:    none\n"
+                + UPDATER, run.out());
     }
 
     @Test
@@ -128,7 +132,8 @@ class StatusCommandTest {
                 + "Last error:   " + error + "!".repeat(Printable.MAX_LINE_LENGTH - 3 - error.length()) + "...\n"
                 + "Quarantined:  1.0.5\\x07 (gate\\r\\nfailed)\n"
                 + "Backups:      none\n"
-                + "Last swap:    none\n", run.out());
+                + "Last swap:    none\n"
+                + UPDATER, run.out());
     }
 
     @Test
@@ -191,7 +196,7 @@ class StatusCommandTest {
         assertEquals(0, run.exitCode(), run.toString());
         assertTrue(run.out().endsWith("Last swap:    none\n"
                 + "Last update:  stop-start (the running host's listener on 127.0.0.1:8080 was bound without"
-                + " SO_REUSEPORT), 1.1.0 at 2026-02-07T12:00:00Z, net.ipv4.tcp_migrate_req on\n"), run.out());
+                + " SO_REUSEPORT), 1.1.0 at 2026-02-07T12:00:00Z, net.ipv4.tcp_migrate_req on\n" + UPDATER), run.out());
     }
 
     @Test
@@ -209,7 +214,7 @@ class StatusCommandTest {
         assertEquals(false, json.at("/lastRestart/tcpMigrateReq").asBoolean());
         assertEquals(T.toString(), json.at("/lastRestart/at").asText());
         CliRun text = CliRun.run("status", "--home", home.toString());
-        assertTrue(text.out().endsWith("Last update:  overlap, 1.1.0 at 2026-02-07T12:00:00Z\n"), text.out());
+        assertTrue(text.out().endsWith("Last update:  overlap, 1.1.0 at 2026-02-07T12:00:00Z\n" + UPDATER), text.out());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.updater.sidecar.ship;
 import dev.updater.core.Sha256;
 import dev.updater.core.testing.ChildProcess.Finished;
 import dev.updater.core.testing.OtherUser;
+import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.channel.KeyFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,20 +75,41 @@ class ReleaseScriptIT {
         return ShipFiles.run(command, Map.of("JAVA", ShipFiles.java()));
     }
 
+    /**
+     * With --channel-url the released jar carries its channel (URL and release key), and its
+     * self-update checks the channel release.sh published, served here on 127.0.0.1.
+     */
     @Test
-    void release_withATestKey_producesAChannelThatVerifyAccepts() throws Exception {
-        Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", pub.toString());
-        assertEquals(0, release.exitCode(), release.toString());
-        assertTrue(release.out().contains("Released updater " + version + " into " + site + "\n"), release.toString());
+    void release_withATestKey_producesAChannelThatVerifyAccepts_andThatTheReleasedJarChecksForItself() throws Exception {
+        try (TestChannel served = TestChannel.start(site)) {
+            Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", pub.toString(),
+                    "--channel-url", served.manifestUri().toString());
+            assertEquals(0, release.exitCode(), release.toString());
+            assertTrue(release.out().contains("Released updater " + version + " into " + site + "\n"), release.toString());
+            Path released = site.resolve("download/v" + version + "/updater-sidecar.jar");
+            try (JarFile jar = new JarFile(released.toFile())) {
+                assertEquals("# The updater's own release channel, written by scripts/release.sh"
+                        + " (docs/sidecar.md#self-update)\nmanifest=" + served.manifestUri() + "\nkey=" + keyText + "\n",
+                        new String(jar.getInputStream(jar.getEntry("dev/updater/sidecar/self-update.properties"))
+                                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
 
-        Finished verify = ShipFiles.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "verify",
-                "--manifest", site.toString(), "--key-file", pub.toString(), "--artifacts");
+            Finished verify = ShipFiles.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "verify",
+                    "--manifest", site.toString(), "--key-file", pub.toString(), "--artifacts");
+            assertEquals(0, verify.exitCode(), verify.toString());
+            assertTrue(verify.out().endsWith("Verified " + site.resolve("manifest.json") + ": release " + version
+                    + ".\n"), verify.toString());
+            assertTrue(verify.out().contains("artifact any: " + Files.size(released) + " bytes, sha256 matches"),
+                    verify.toString());
 
-        assertEquals(0, verify.exitCode(), verify.toString());
-        assertTrue(verify.out().endsWith("Verified " + site.resolve("manifest.json") + ": release " + version + ".\n"),
-                verify.toString());
-        assertTrue(verify.out().contains("artifact any: " + Files.size(ShipFiles.SIDECAR_JAR)
-                + " bytes, sha256 matches"), verify.toString());
+            Finished check = ShipFiles.run(List.of(ShipFiles.java(), "-jar", released.toString(), "self-update",
+                    "--check"), Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
+            assertEquals(0, check.exitCode(), check.toString());
+            assertTrue(check.out().startsWith("Checking " + served.manifestUri() + " (built into this jar"
+                    + " (dev/updater/sidecar/self-update.properties))\n"), check.toString());
+            assertTrue(check.out().contains("UP TO DATE"), check.toString());
+            assertEquals(1, served.requests("/manifest.json"), check.toString());
+        }
     }
 
     @Test
@@ -267,6 +289,21 @@ class ReleaseScriptIT {
                 + " install.sh.\n", release.err());
         assertFalse(Files.exists(site), "nothing written");
         assertFalse(Files.exists(marker), "nothing run");
+    }
+
+    /** The channel URL goes into the released jar's properties: a newline there would add a key= of its own. */
+    @Test
+    void aChannelUrlThatIsNotAPlainUrl_isRefused_beforeAnythingIsWritten() throws Exception {
+        String attack = "https://updates.example.com/m.json\nkey=ed25519:MCowBQYDK2VwAyEAattackerattackerattackerattackerattack=";
+
+        Finished release = release("--key", key.toString(), "--out", site.toString(), "--channel-url", attack);
+
+        assertEquals(1, release.exitCode(), release.toString());
+        assertEquals("release.sh: --channel-url " + attack.replace('\n', '?') + " is not a plain URL: give"
+                + " https://HOST[:PORT]/PATH (plain http only to 127.0.0.1, localhost or [::1]) without a user name,"
+                + " the path in letters, digits and ._~/%+=,:- only; it is written into the released"
+                + " updater-sidecar.jar.\n", release.err());
+        assertFalse(Files.exists(site), "nothing written");
     }
 
     @ParameterizedTest
