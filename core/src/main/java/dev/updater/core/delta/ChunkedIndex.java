@@ -69,7 +69,11 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
 
     /** Writes the index of {@code index}. */
     public static Written write(EntryIndex index) {
-        byte[] body = IndexBody.encode(index);
+        return ofBody(IndexBody.encode(index), index.archiveSize(), index.archiveSha256());
+    }
+
+    /** Chunks and compresses {@code body}, the index of the archive of {@code archiveSize} bytes and SHA-256 {@code archiveSha256}. */
+    static Written ofBody(byte[] body, long archiveSize, Sha256 archiveSha256) {
         List<byte[]> stored = new ArrayList<>();
         List<Chunk> chunks = new ArrayList<>();
         for (int from = 0; from < body.length; ) {
@@ -79,7 +83,7 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
             chunks.add(new Chunk(new ObjectRef(Sha256.ofBytes(compressed), compressed.length), to - from));
             from = to;
         }
-        ChunkedIndex top = new ChunkedIndex(index.archiveSize(), index.archiveSha256(), body.length, chunks);
+        ChunkedIndex top = new ChunkedIndex(archiveSize, archiveSha256, body.length, chunks);
         return new Written(top, top.toBytes(), stored);
     }
 
