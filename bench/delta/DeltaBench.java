@@ -42,12 +42,21 @@ public final class DeltaBench {
         }
         Path base = fatJar(libs, work.resolve("base.jar"), T1, null);
         Path oneClass = fatJar(libs, work.resolve("one-class.jar"), T1, "org/apache/commons/lang3/StringUtils.class");
+        Path oneSmallClass = fatJar(libs, work.resolve("one-small-class.jar"), T1, "org/apache/commons/lang3/text/StrLookup.class");
         Path retimed = fatJar(libs, work.resolve("retimed.jar"), T2, null);
+        // (b): the same fat jar without jackson-databind 2.22.4, then with 2.22.3 bumped to 2.22.4 in its place
+        List<Path> before = libs.stream().filter(p -> !p.getFileName().toString().equals("jackson-databind-2.22.4.jar")).toList();
+        List<Path> after = before.stream().map(p -> p.getFileName().toString().equals("jackson-databind-2.22.3.jar")
+                ? p.resolveSibling("jackson-databind-2.22.4.jar") : p).toList();
+        Path bumpBase = fatJar(before, work.resolve("bump-base.jar"), T1, null);
+        Path bumped = fatJar(after, work.resolve("bumped.jar"), T1, null);
         System.out.printf("fat jar: %d entries, %d bytes%n", ZipIndexer.index(base).index().entries().size(), Files.size(base));
         breakdown(ZipIndexer.index(base).index());
-        System.out.println("| scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full | version 1 index (whole) | whole-file CDC (16 KiB avg) | client CPU |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        row("(a) one changed class", base, oneClass, work);
+        System.out.println("| scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full | v2 index in full (no chunk kept) | v1 index | whole-file CDC (16 KiB avg) | client CPU |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        row("(a) one changed class (StringUtils)", base, oneClass, work);
+        row("(a') one changed class of median size (StrLookup)", base, oneSmallClass, work);
+        row("(b) dependency bump, jackson-databind 2.22.3 -> 2.22.4 (" + Files.size(jars.resolve("jackson-databind-2.22.4.jar")) + " B jar)", bumpBase, bumped, work);
         row("(c) same classes, new entry timestamps", base, retimed, work);
     }
 
@@ -191,9 +200,10 @@ public final class DeltaBench {
             throw new AssertionError("rebuild differs");
         }
         long total = published.top().length + chunkBytes[0] + objectBytes;
-        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d) | %,d B | %.3f %% | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) |%n",
+        long wholeV2 = published.top().length + published.storedChunks().stream().mapToLong(c -> c.length).sum();
+        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d) | %,d B | %.3f %% | %,d B | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) |%n",
                 name, full, published.top().length, chunkBytes[0], chunkBytes[1], top.chunks().size(), objectBytes,
-                missing.size(), total, 100.0 * total / full, v1Index, cdcDelta(oldJar, newJar),
+                missing.size(), total, 100.0 * total / full, wholeV2, v1Index, cdcDelta(oldJar, newJar),
                 (cpuPlan + cpuRebuild) / 1_000_000, cpuPlan / 1_000_000, cpuRebuild / 1_000_000);
     }
 

@@ -7,6 +7,7 @@ import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.DownloadRequest;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.text.HumanUnits;
 
@@ -65,7 +66,7 @@ public final class DeltaDownload {
         Path work = directory.resolve(fileName + ".delta");
         try {
             deleteTree(work);
-            Files.createDirectories(work);
+            HomeFiles.createPrivateDirectories(work); // in the home: a folder left by a crash must not be writable by others
             byte[] top = fetchTop(ref, manifestUri, work, cancellation);
             KeptIndexChunks chunks = new KeptIndexChunks(keptChunks, work.resolve("chunks"));
             ChunkedIndex chunked = null;
@@ -118,7 +119,7 @@ public final class DeltaDownload {
     /** Fetches each object into {@code folder}; the downloader bounds it to its size and checks its SHA-256 (its name). */
     private void fetch(List<ObjectRef> objects, Artifact.IndexRef ref, URI manifestUri, Path folder,
                        Cancellation cancellation) throws UpdaterException, IOException {
-        Files.createDirectories(folder);
+        HomeFiles.createPrivateDirectories(folder);
         for (ObjectRef object : objects) {
             downloader.download(new DownloadRequest(ref.object(manifestUri, object.sha256()), object.size(),
                     object.sha256(), folder, object.sha256().hex()), DownloadListener.NONE, cancellation);

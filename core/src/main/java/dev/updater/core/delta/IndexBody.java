@@ -165,7 +165,10 @@ final class IndexBody {
         in.get(fields);
         byte[] rest = bytes(in, 0, 2 * 0xFFFF, "central record " + i);
         int nameLength = u16(local, 26);
-        if (u16(fields, 0) + u16(fields, 2) != rest.length || local.length < 30 + nameLength) {
+        if (local.length < 30 + nameLength) {
+            throw invalid("local header " + i + " names " + nameLength + " bytes of name in " + local.length + " bytes");
+        }
+        if (u16(fields, 0) + u16(fields, 2) != rest.length) {
             throw invalid("central record " + i + " declares " + (u16(fields, 0) + u16(fields, 2))
                     + " bytes of extra field and comment but holds " + rest.length);
         }
@@ -311,7 +314,7 @@ final class IndexBody {
     /** Whether bytes 6..30 and the name of a central record are what its local header and data descriptor say. */
     private static boolean repeatsLocal(byte[] central, byte[] local, byte[] trailer) {
         int nameLength = u16(local, 26);
-        return central.length >= 46 + nameLength && local.length >= 30 + nameLength
+        return central.length == 46 + nameLength + u16(central, 30) + u16(central, 32) && local.length >= 30 + nameLength
                 && Arrays.equals(central, 6, 30, predicted(local, trailer), 0, 24)
                 && Arrays.equals(central, 46, 46 + nameLength, local, 30, 30 + nameLength);
     }

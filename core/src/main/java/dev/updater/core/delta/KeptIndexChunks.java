@@ -1,6 +1,7 @@
 package dev.updater.core.delta;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.home.HomeFiles;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +45,11 @@ final class KeptIndexChunks implements ChunkedIndex.ChunkSource {
     /** The distinct chunks of {@code index} neither kept nor computable from {@code have}, in body order. */
     List<ObjectRef> missing(ChunkedIndex index, List<IndexedZip> have) {
         List<ObjectRef> missing = lacking(index);
+        Set<Sha256> done = new HashSet<>();
         for (int i = 0; i < have.size() && !missing.isEmpty(); i++) {
+            if (!done.add(have.get(i).index().archiveSha256())) {
+                continue; // the same jar in two places (running, kept): its chunks are computed once
+            }
             ChunkedIndex.Written own = ChunkedIndex.write(have.get(i).index());
             Set<Sha256> wanted = new HashSet<>();
             missing.forEach(ref -> wanted.add(ref.sha256()));
@@ -113,7 +118,7 @@ final class KeptIndexChunks implements ChunkedIndex.ChunkSource {
             return;
         }
         try {
-            Files.createDirectories(kept);
+            HomeFiles.createPrivateDirectories(kept); // a folder of the home: never writable by others
             Set<String> names = new HashSet<>();
             for (ChunkedIndex.Chunk chunk : index.chunks()) {
                 ObjectRef ref = chunk.object();

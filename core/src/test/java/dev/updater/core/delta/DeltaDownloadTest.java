@@ -233,6 +233,8 @@ class DeltaDownloadTest {
             }
             assertEquals(top.chunks().stream().map(chunk -> chunk.object().sha256().hex()).sorted().toList(),
                     files(staged.home().indexChunks()), "the home keeps exactly the new index's chunks");
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(staged.home().indexChunks())), "a home folder no one else may write");
         }
     }
 
