@@ -136,6 +136,12 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
             throw invalid("it declares a body of " + bodyLength + " bytes in " + count + " chunks (at most "
                     + IndexCodec.MAX_INFLATED + " bytes in " + MAX_CHUNKS + " chunks)");
         }
+        // An entry takes at least 76 bytes of the archive (local header and central record) and about 60
+        // more in the body: a larger body is not an index of this archive, only a way to claim memory.
+        if (bodyLength > 2 * archiveSize + 1024) {
+            throw invalid("it declares a body of " + bodyLength + " bytes, more than the index of a " + archiveSize
+                    + "-byte archive can take");
+        }
         if (in.remaining() != (long) count * PER_CHUNK) {
             throw invalid("it has " + in.remaining() + " bytes for " + count + " chunks of " + PER_CHUNK + " bytes");
         }

@@ -19,7 +19,8 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 
 /**
- * The entry index file, {@code <artifact>.index}: an 8-byte magic {@code UPDZIDX1}, the length of the
+ * The version 1 entry index file, still read (channels published before {@link ChunkedIndex}, which
+ * {@code publish} writes now), and the zlib helpers both versions share. An 8-byte magic {@code UPDZIDX1}, the length of the
  * body once inflated (8 bytes, big-endian), then the body, DEFLATE-compressed. The body is a compact
  * big-endian binary layout described in docs/deltas.md. Binary rather than JSON because most of
  * it is raw header bytes and digests (Base64 or hex would add a third or double them), and because a

@@ -30,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChunkedIndexTest {
     private static final String REFUSED = "The entry index is refused: ";
     private static final String FALLBACK = ". The full artifact is downloaded instead.";
+    private static final long ARCHIVE = 1_000_000;
 
     @TempDir
     Path dir;
@@ -137,7 +138,7 @@ class ChunkedIndexTest {
 
     private static byte[] top(int bodyLength, int count, int stored, int raw) {
         ByteBuffer top = ByteBuffer.allocate(8 + 8 + 32 + 8 + 40 * Math.min(count, 3));
-        top.put(ChunkedIndex.MAGIC).putLong(100).put(new byte[32]).putInt(bodyLength).putInt(count);
+        top.put(ChunkedIndex.MAGIC).putLong(ARCHIVE).put(new byte[32]).putInt(bodyLength).putInt(count);
         for (int i = 0; i < Math.min(count, 3); i++) {
             top.put(new byte[32]).putInt(stored).putInt(raw);
         }
@@ -148,16 +149,24 @@ class ChunkedIndexTest {
     void aTopLevelIndexNamingAMillionChunks_isRefusedBeforeAnyIsFetched() {
         Sha256 zeros = Sha256.of(new byte[32]);
         assertEquals(REFUSED + "it declares a body of 1000 bytes in 1000000 chunks (at most 67108864 bytes in 16385"
-                + " chunks)" + FALLBACK, refused(() -> ChunkedIndex.read(top(1000, 1_000_000, 10, 10), 100, zeros)).getMessage());
+                + " chunks)" + FALLBACK, refused(() -> ChunkedIndex.read(top(1000, 1_000_000, 10, 10), ARCHIVE, zeros)).getMessage());
+    }
+
+    @Test
+    void aTopLevelIndexDeclaringABodyFarLargerThanItsArchiveNeeds_isRefused() {
+        Sha256 zeros = Sha256.of(new byte[32]);
+        assertEquals(REFUSED + "it declares a body of 2001025 bytes, more than the index of a 1000000-byte archive"
+                + " can take" + FALLBACK, refused(() -> ChunkedIndex.read(top(2_001_025, 31, 100, 65536), ARCHIVE, zeros))
+                .getMessage());
     }
 
     @Test
     void aChunkDeclaringMoreThanTheLargestChunk_isRefused() {
         Sha256 zeros = Sha256.of(new byte[32]);
         assertEquals(REFUSED + "chunk 0 claims 100 bytes stored and 65537 inflated (at most 65536 inflated, stored at"
-                + " most a little more)" + FALLBACK, refused(() -> ChunkedIndex.read(top(65537, 1, 100, 65537), 100, zeros)).getMessage());
+                + " most a little more)" + FALLBACK, refused(() -> ChunkedIndex.read(top(65537, 1, 100, 65537), ARCHIVE, zeros)).getMessage());
         assertEquals(REFUSED + "its chunks add up to 30 bytes, not its body's 31" + FALLBACK,
-                refused(() -> ChunkedIndex.read(top(31, 3, 10, 10), 100, zeros)).getMessage());
+                refused(() -> ChunkedIndex.read(top(31, 3, 10, 10), ARCHIVE, zeros)).getMessage());
     }
 
     @Test
