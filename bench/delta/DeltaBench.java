@@ -1,4 +1,5 @@
 import dev.updater.core.Sha256;
+import dev.updater.core.delta.ChunkedIndex;
 import dev.updater.core.delta.EntryIndex;
 import dev.updater.core.delta.IndexCodec;
 import dev.updater.core.delta.IndexedZip;
@@ -14,8 +15,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -39,12 +42,84 @@ public final class DeltaBench {
         }
         Path base = fatJar(libs, work.resolve("base.jar"), T1, null);
         Path oneClass = fatJar(libs, work.resolve("one-class.jar"), T1, "org/apache/commons/lang3/StringUtils.class");
+        Path oneSmallClass = fatJar(libs, work.resolve("one-small-class.jar"), T1, "org/apache/commons/lang3/text/StrLookup.class");
         Path retimed = fatJar(libs, work.resolve("retimed.jar"), T2, null);
+        // (b): the same fat jar without jackson-databind 2.22.4, then with 2.22.3 bumped to 2.22.4 in its place
+        List<Path> before = libs.stream().filter(p -> !p.getFileName().toString().equals("jackson-databind-2.22.4.jar")).toList();
+        List<Path> after = before.stream().map(p -> p.getFileName().toString().equals("jackson-databind-2.22.3.jar")
+                ? p.resolveSibling("jackson-databind-2.22.4.jar") : p).toList();
+        Path bumpBase = fatJar(before, work.resolve("bump-base.jar"), T1, null);
+        Path bumped = fatJar(after, work.resolve("bumped.jar"), T1, null);
         System.out.printf("fat jar: %d entries, %d bytes%n", ZipIndexer.index(base).index().entries().size(), Files.size(base));
-        System.out.println("| scenario | full download | delta: index | delta: objects | delta total | % of full | whole-file CDC (16 KiB avg) | rebuild CPU |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        row("(a) one changed class", base, oneClass, work);
+        breakdown(ZipIndexer.index(base).index());
+        System.out.println("| scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full | v2 index in full (no chunk kept) | v1 index | whole-file CDC (16 KiB avg) | client CPU |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        row("(a) one changed class (StringUtils)", base, oneClass, work);
+        row("(a') one changed class of median size (StrLookup)", base, oneSmallClass, work);
+        row("(b) dependency bump, jackson-databind 2.22.3 -> 2.22.4 (" + Files.size(jars.resolve("jackson-databind-2.22.4.jar")) + " B jar)", bumpBase, bumped, work);
         row("(c) same classes, new entry timestamps", base, retimed, work);
+    }
+
+    /** Where the bytes of a version 1 index go: each field's raw bytes, and DEFLATE'd as a stream of its own. */
+    private static void breakdown(EntryIndex index) throws IOException {
+        Map<String, java.io.ByteArrayOutputStream> fields = new java.util.LinkedHashMap<>();
+        for (String name : List.of("entry data SHA-256", "entry data size", "local header: name", "local header: DOS time/date",
+                "local header: CRC and sizes", "local header: rest (signature, versions, flags, method, lengths, extra)",
+                "trailer (data descriptor)", "central record: name", "central record: DOS time/date",
+                "central record: CRC and sizes", "central record: rest", "central record: entry number, offset position",
+                "tail")) {
+            fields.put(name, new java.io.ByteArrayOutputStream());
+        }
+        for (EntryIndex.Entry e : index.entries()) {
+            byte[] h = e.localHeader();
+            int n = (h[26] & 0xFF) | (h[27] & 0xFF) << 8;
+            fields.get("entry data SHA-256").write(java.util.HexFormat.of().parseHex(e.data().sha256().hex()));
+            fields.get("entry data size").write(java.nio.ByteBuffer.allocate(8).putLong(e.data().size()).array());
+            fields.get("local header: name").write(h, 30, n);
+            fields.get("local header: DOS time/date").write(h, 10, 4);
+            fields.get("local header: CRC and sizes").write(h, 14, 12);
+            fields.get("local header: rest (signature, versions, flags, method, lengths, extra)").write(h, 0, 10);
+            fields.get("local header: rest (signature, versions, flags, method, lengths, extra)").write(h, 26, 4);
+            fields.get("local header: rest (signature, versions, flags, method, lengths, extra)").write(h, 30 + n, h.length - 30 - n);
+            fields.get("trailer (data descriptor)").write(e.trailer());
+        }
+        for (EntryIndex.CentralRecord c : index.central()) {
+            byte[] r = c.raw();
+            int n = (r[28] & 0xFF) | (r[29] & 0xFF) << 8;
+            fields.get("central record: name").write(r, 46, n);
+            fields.get("central record: DOS time/date").write(r, 12, 4);
+            fields.get("central record: CRC and sizes").write(r, 16, 12);
+            fields.get("central record: rest").write(r, 0, 12);
+            fields.get("central record: rest").write(r, 28, 18);
+            fields.get("central record: rest").write(r, 46 + n, r.length - 46 - n);
+            fields.get("central record: entry number, offset position").write(new byte[9]);
+        }
+        fields.get("tail").write(index.tail());
+        System.out.println("| field (version 1 index) | raw bytes | DEFLATE'd on its own |");
+        System.out.println("|---|---|---|");
+        long raw = 0;
+        long packed = 0;
+        for (var field : fields.entrySet()) {
+            byte[] bytes = field.getValue().toByteArray();
+            int deflated = deflated(bytes);
+            raw += bytes.length;
+            packed += deflated;
+            System.out.printf("| %s | %,d | %,d |%n", field.getKey(), bytes.length, deflated);
+        }
+        System.out.printf("| total (whole v1 index: %,d B) | %,d | %,d |%n", IndexCodec.write(index).length, raw, packed);
+    }
+
+    private static int deflated(byte[] bytes) {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(9);
+        deflater.setInput(bytes);
+        deflater.finish();
+        byte[] buffer = new byte[1 << 16];
+        int total = 0;
+        while (!deflater.finished()) {
+            total += deflater.deflate(buffer);
+        }
+        deflater.end();
+        return total;
     }
 
     /** Every entry of every lib under lib-N/, DEFLATED, all at time {@code time}; the first {@code touched} gets one more byte. */
@@ -76,15 +151,36 @@ public final class DeltaBench {
 
     private static void row(String name, Path oldJar, Path newJar, Path work) throws Exception {
         long full = Files.size(newJar);
-        byte[] index = IndexCodec.write(ZipIndexer.index(newJar).index());
-        Path indexFile = Files.write(work.resolve("index"), index);
+        Sha256 newSha = Sha256.ofFile(newJar);
+        ChunkedIndex.Written published = ChunkedIndex.write(ZipIndexer.index(newJar).index());
+        Map<Sha256, byte[]> channelChunks = new HashMap<>();
+        for (int i = 0; i < published.storedChunks().size(); i++) {
+            channelChunks.put(published.index().chunks().get(i).object().sha256(), published.storedChunks().get(i));
+        }
+        int v1Index = IndexCodec.write(ZipIndexer.index(newJar).index()).length;
         IndexedZip channelSide = ZipIndexer.index(newJar);
 
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long start = cpu.getCurrentThreadCpuTime();
-        // The client: index what it has, read the new index, find what it lacks.
+        // The client: index what it has, compute its own index's chunks (what it kept from the last
+        // release), read the new top-level index, fetch the chunks it lacks, find the objects it lacks.
         IndexedZip installed = ZipIndexer.index(oldJar);
-        EntryIndex wanted = IndexCodec.read(Files.readAllBytes(indexFile), full, Sha256.ofFile(newJar));
+        ChunkedIndex.Written kept = ChunkedIndex.write(installed.index());
+        Map<Sha256, byte[]> have = new HashMap<>();
+        for (int i = 0; i < kept.storedChunks().size(); i++) {
+            have.put(kept.index().chunks().get(i).object().sha256(), kept.storedChunks().get(i));
+        }
+        ChunkedIndex top = ChunkedIndex.read(published.top(), full, newSha);
+        long[] chunkBytes = {0, 0};
+        EntryIndex wanted = top.assemble(ref -> {
+            byte[] local = have.get(ref.sha256());
+            if (local != null) {
+                return local;
+            }
+            chunkBytes[0] += ref.size();
+            chunkBytes[1]++;
+            return channelChunks.get(ref.sha256());
+        });
         List<ObjectRef> missing = new LocalObjects(List.of(installed), null).missing(wanted);
         long cpuPlan = cpu.getCurrentThreadCpuTime() - start;
         Path fetched = Files.createDirectories(work.resolve("fetched-" + System.nanoTime()));
@@ -98,15 +194,17 @@ public final class DeltaBench {
         }
         start = cpu.getCurrentThreadCpuTime();
         Path rebuilt = work.resolve("rebuilt-" + System.nanoTime() + ".jar");
-        ZipRebuilder.rebuild(wanted, new LocalObjects(List.of(installed), fetched), rebuilt, Sha256.ofFile(newJar), full);
+        ZipRebuilder.rebuild(wanted, new LocalObjects(List.of(installed), fetched), rebuilt, newSha, full);
         long cpuRebuild = cpu.getCurrentThreadCpuTime() - start;
-        if (!Sha256.ofFile(rebuilt).equals(Sha256.ofFile(newJar))) {
+        if (!Sha256.ofFile(rebuilt).equals(newSha)) {
             throw new AssertionError("rebuild differs");
         }
-        long total = index.length + objectBytes;
-        System.out.printf("| %s | %,d B | %,d B | %,d B (%d objects) | %,d B | %.2f %% | %,d B | %d ms (index+plan %d ms, rebuild %d ms) |%n",
-                name, full, index.length, objectBytes, missing.size(), total, 100.0 * total / full,
-                cdcDelta(oldJar, newJar), (cpuPlan + cpuRebuild) / 1_000_000, cpuPlan / 1_000_000, cpuRebuild / 1_000_000);
+        long total = published.top().length + chunkBytes[0] + objectBytes;
+        long wholeV2 = published.top().length + published.storedChunks().stream().mapToLong(c -> c.length).sum();
+        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d) | %,d B | %.3f %% | %,d B | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) |%n",
+                name, full, published.top().length, chunkBytes[0], chunkBytes[1], top.chunks().size(), objectBytes,
+                missing.size(), total, 100.0 * total / full, wholeV2, v1Index, cdcDelta(oldJar, newJar),
+                (cpuPlan + cpuRebuild) / 1_000_000, cpuPlan / 1_000_000, cpuRebuild / 1_000_000);
     }
 
     /** Bytes of the new file's content-defined chunks (gear hash, 16 KiB average) that the old file lacks. */

@@ -82,7 +82,7 @@ public final class ReleaseStager {
             if (artifact.index() != null) {
                 try {
                     DeltaDownload.Outcome delta = new DeltaDownload(downloader).download(artifact, manifestUri,
-                            localZips(), home.downloads(), version + "-" + fileName, cancellation);
+                            localZips(), home.downloads(), version + "-" + fileName, home.indexChunks(), cancellation);
                     listener.deltaUsed(delta.bytesFetched(), artifact.size(), delta.objectsFetched());
                     note = "; delta: fetched " + HumanUnits.bytes(delta.bytesFetched()) + " of "
                             + HumanUnits.bytes(artifact.size());

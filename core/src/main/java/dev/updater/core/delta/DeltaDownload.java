@@ -7,6 +7,7 @@ import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.DownloadRequest;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.home.HomeFiles;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.text.HumanUnits;
 
@@ -45,12 +46,14 @@ public final class DeltaDownload {
     /**
      * Builds {@code directory/fileName} from {@code bases} and the channel.
      *
-     * @param bases zips this host holds (the installed artifact, kept releases); those that are not
-     *              zips or cannot be read are skipped
+     * @param bases      zips this host holds (the installed artifact, kept releases); those that are not
+     *                   zips or cannot be read are skipped
+     * @param keptChunks the folder that keeps the chunks of the last version 2 index used, for the next
+     *                   one (emptied of all others after a rebuild that worked), or null
      * @throws UpdaterException any reason not to use the delta; {@code DOWNLOAD_CANCELLED} when cancelled
      */
     public Outcome download(Artifact artifact, URI manifestUri, List<Path> bases, Path directory, String fileName,
-                            Cancellation cancellation) throws UpdaterException {
+                            Path keptChunks, Cancellation cancellation) throws UpdaterException {
         Artifact.IndexRef ref = artifact.index();
         if (ref == null) {
             throw new UpdaterException(ErrorCode.DELTA_INDEX_INVALID, "The manifest names no entry index for "
@@ -63,27 +66,31 @@ public final class DeltaDownload {
         Path work = directory.resolve(fileName + ".delta");
         try {
             deleteTree(work);
-            Files.createDirectories(work);
-            EntryIndex index = fetchIndex(ref, manifestUri, artifact, work, cancellation);
+            HomeFiles.createPrivateDirectories(work); // in the home: a folder left by a crash must not be writable by others
+            byte[] top = fetchTop(ref, manifestUri, work, cancellation);
+            KeptIndexChunks chunks = new KeptIndexChunks(keptChunks, work.resolve("chunks"));
+            ChunkedIndex chunked = null;
+            long indexBytes = ref.size();
+            EntryIndex index;
+            if (ChunkedIndex.isChunked(top)) {
+                chunked = ChunkedIndex.read(top, artifact.size(), artifact.sha256());
+                List<ObjectRef> lacking = chunks.missing(chunked, have);
+                indexBytes += checkBudget(artifact, indexBytes, lacking);
+                fetch(lacking, ref, manifestUri, work.resolve("chunks"), cancellation);
+                index = chunked.assemble(chunks);
+            } else {
+                index = IndexCodec.read(top, artifact.size(), artifact.sha256());
+            }
             LocalObjects local = new LocalObjects(have, work.resolve("objects"));
             List<ObjectRef> missing = local.missing(index);
-            long missingBytes = missing.stream().mapToLong(ObjectRef::size).sum();
-            long deltaBytes = ref.size() + missingBytes;
-            if (missing.size() > MAX_OBJECTS_TO_FETCH || deltaBytes > artifact.size() / 2) {
-                throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "The delta would be "
-                        + HumanUnits.bytes(deltaBytes) + " in " + missing.size() + " objects, more than half the "
-                        + HumanUnits.bytes(artifact.size()) + " artifact or more than " + MAX_OBJECTS_TO_FETCH + " objects.");
-            }
-            Files.createDirectories(work.resolve("objects"));
-            for (ObjectRef object : missing) {
-                // The downloader bounds the bytes to the object's size and checks its SHA-256 (its name).
-                downloader.download(new DownloadRequest(ref.object(manifestUri, object.sha256()), object.size(),
-                        object.sha256(), work.resolve("objects"), object.sha256().hex()), DownloadListener.NONE,
-                        cancellation);
-            }
+            long deltaBytes = indexBytes + checkBudget(artifact, indexBytes, missing);
+            fetch(missing, ref, manifestUri, work.resolve("objects"), cancellation);
             Path target = directory.resolve(fileName);
             Files.deleteIfExists(target);
             ZipRebuilder.rebuild(index, local, target, artifact.sha256(), artifact.size());
+            if (chunked != null) {
+                chunks.keep(chunked);
+            }
             return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size());
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not use " + work + " for a delta download: " + e + ".", e);
@@ -96,8 +103,31 @@ public final class DeltaDownload {
         }
     }
 
-    private EntryIndex fetchIndex(Artifact.IndexRef ref, URI manifestUri, Artifact artifact, Path work,
-                                  Cancellation cancellation) throws UpdaterException, IOException {
+    /** The bytes of the objects (or index chunks) to fetch, unless the delta would cost more than it saves. */
+    private static long checkBudget(Artifact artifact, long alreadyCounted, List<ObjectRef> toFetch)
+            throws UpdaterException {
+        long bytes = toFetch.stream().mapToLong(ObjectRef::size).sum();
+        long deltaBytes = alreadyCounted + bytes;
+        if (toFetch.size() > MAX_OBJECTS_TO_FETCH || deltaBytes > artifact.size() / 2) {
+            throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "The delta would be "
+                    + HumanUnits.bytes(deltaBytes) + " in " + toFetch.size() + " objects, more than half the "
+                    + HumanUnits.bytes(artifact.size()) + " artifact or more than " + MAX_OBJECTS_TO_FETCH + " objects.");
+        }
+        return bytes;
+    }
+
+    /** Fetches each object into {@code folder}; the downloader bounds it to its size and checks its SHA-256 (its name). */
+    private void fetch(List<ObjectRef> objects, Artifact.IndexRef ref, URI manifestUri, Path folder,
+                       Cancellation cancellation) throws UpdaterException, IOException {
+        HomeFiles.createPrivateDirectories(folder);
+        for (ObjectRef object : objects) {
+            downloader.download(new DownloadRequest(ref.object(manifestUri, object.sha256()), object.size(),
+                    object.sha256(), folder, object.sha256().hex()), DownloadListener.NONE, cancellation);
+        }
+    }
+
+    private byte[] fetchTop(Artifact.IndexRef ref, URI manifestUri, Path work, Cancellation cancellation)
+            throws UpdaterException, IOException {
         if (ref.size() > IndexCodec.MAX_INFLATED) {
             throw new UpdaterException(ErrorCode.DELTA_INDEX_INVALID, "The entry index is "
                     + HumanUnits.bytes(ref.size()) + ", more than the " + HumanUnits.bytes(IndexCodec.MAX_INFLATED)
@@ -105,7 +135,7 @@ public final class DeltaDownload {
         }
         VerifiedFile file = downloader.download(new DownloadRequest(ref.resolve(manifestUri), ref.size(), ref.sha256(),
                 work, "index"), DownloadListener.NONE, cancellation);
-        return IndexCodec.read(Files.readAllBytes(file.path()), artifact.size(), artifact.sha256());
+        return Files.readAllBytes(file.path());
     }
 
     private static List<IndexedZip> indexBases(List<Path> bases) {

@@ -19,7 +19,8 @@ import java.util.zip.DeflaterOutputStream;
 import java.util.zip.Inflater;
 
 /**
- * The entry index file, {@code <artifact>.index}: an 8-byte magic {@code UPDZIDX1}, the length of the
+ * The version 1 entry index file, still read (channels published before {@link ChunkedIndex}, which
+ * {@code publish} writes now), and the zlib helpers both versions share. An 8-byte magic {@code UPDZIDX1}, the length of the
  * body once inflated (8 bytes, big-endian), then the body, DEFLATE-compressed. The body is a compact
  * big-endian binary layout described in docs/deltas.md. Binary rather than JSON because most of
  * it is raw header bytes and digests (Base64 or hex would add a third or double them), and because a
@@ -115,10 +116,18 @@ public final class IndexCodec {
         if (declared < 0 || declared > MAX_INFLATED) {
             throw invalid("it declares " + declared + " bytes once inflated, more than the " + MAX_INFLATED + " allowed");
         }
-        byte[] body = new byte[(int) declared + 1];
+        return inflate(file, MAGIC.length + 8, file.length - MAGIC.length - 8, (int) declared, "it");
+    }
+
+    /**
+     * Inflates a zlib stream that must give exactly {@code declared} bytes (at most {@link #MAX_INFLATED}):
+     * it is inflated one byte past the declaration, so a bomb costs nothing.
+     */
+    static byte[] inflate(byte[] source, int offset, int length, int declared, String what) throws UpdaterException {
+        byte[] body = new byte[declared + 1];
         Inflater inflater = new Inflater();
         try {
-            inflater.setInput(file, MAGIC.length + 8, file.length - MAGIC.length - 8);
+            inflater.setInput(source, offset, length);
             int n = 0;
             while (n < body.length && !inflater.finished()) {
                 int got = inflater.inflate(body, n, body.length - n);
@@ -128,15 +137,29 @@ public final class IndexCodec {
                 n += got;
             }
             if (n != declared || !inflater.finished() || inflater.getRemaining() != 0) {
-                throw invalid("it inflates to " + (n > declared ? "more than " : "") + n + " bytes, not the " + declared
-                        + " it declares");
+                throw invalid(what + " inflates to " + (n > declared ? "more than " : "") + n + " bytes, not the "
+                        + declared + " it declares");
             }
             return Arrays.copyOf(body, n);
         } catch (DataFormatException e) {
-            throw invalid("its compressed body is corrupt (" + e.getMessage() + ")");
+            throw invalid(what + " is corrupt (" + e.getMessage() + ")");
         } finally {
             inflater.end();
         }
+    }
+
+    /** Compresses {@code bytes} the one way every publisher and client does, so equal input gives equal output. */
+    static byte[] deflate(byte[] bytes, int offset, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(length / 2 + 64);
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        try (DeflaterOutputStream deflated = new DeflaterOutputStream(out, deflater, 1 << 16)) {
+            deflated.write(bytes, offset, length);
+        } catch (IOException e) {
+            throw new IllegalStateException("Writing to memory failed", e);
+        } finally {
+            deflater.end();
+        }
+        return out.toByteArray();
     }
 
     private static EntryIndex parse(ByteBuffer in) throws UpdaterException {
@@ -249,7 +272,7 @@ public final class IndexCodec {
         out.write(bytes);
     }
 
-    private static UpdaterException invalid(String why) {
+    static UpdaterException invalid(String why) {
         return new UpdaterException(ErrorCode.DELTA_INDEX_INVALID, "The entry index is refused: " + why
                 + ". The full artifact is downloaded instead.");
     }

@@ -62,6 +62,11 @@ public record UpdateHome(Path dir) {
         return dir.resolve("downloads");
     }
 
+    /** {@code downloads/index-chunks/}: the chunks of the last entry index a delta used, kept for the next one. */
+    public Path indexChunks() {
+        return downloads().resolve("index-chunks");
+    }
+
     public Path releases() {
         return dir.resolve("releases");
     }

@@ -27,7 +27,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -190,6 +192,116 @@ class DeltaDownloadTest {
             for (ObjectRef ref : ZipIndexer.index(dir.resolve("s").resolve("1.1.0.jar")).index().objects()) {
                 assertEquals(0, channel.requests("/" + ref.path()), "no object is fetched once the delta is too big");
             }
+        }
+    }
+
+    private static ChunkedIndex topOf(TestChannel channel, byte[] jar) throws Exception {
+        return ChunkedIndex.read(Files.readAllBytes(channel.dir().resolve(TestChannel.artifactPath("1.1.0") + ".index")),
+                jar.length, Sha256.ofBytes(jar));
+    }
+
+    private Set<Sha256> chunksOf(byte[] jar) throws Exception {
+        Set<Sha256> names = new HashSet<>();
+        ChunkedIndex.write(ZipIndexer.index(Files.write(dir.resolve("chunked.jar"), jar)).index()).index().chunks()
+                .forEach(chunk -> names.add(chunk.object().sha256()));
+        return names;
+    }
+
+    private static List<String> files(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.map(file -> file.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void theIndexChunksTheInstalledJarGives_areNotFetched_andTheNewOnesAreKeptInTheHome() throws Exception {
+        byte[] newJar = jar(true);
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = publishWithIndex(channel, "1.1.0", newJar, Files.createDirectories(dir.resolve("s")));
+            ChunkedIndex top = topOf(channel, newJar);
+            Set<Sha256> installedChunks = chunksOf(jar(false));
+            assertTrue(top.chunks().stream().anyMatch(chunk -> installedChunks.contains(chunk.object().sha256())),
+                    "the two versions' indexes share chunks");
+
+            Staged staged = stage(channel, manifest, jar(false));
+
+            assertArrayEquals(newJar, staged.release());
+            assertEquals(List.of("used 1 objects, under a tenth"), staged.events());
+            for (ChunkedIndex.Chunk chunk : top.chunks()) {
+                assertEquals(installedChunks.contains(chunk.object().sha256()) ? 0 : 1,
+                        channel.requests("/" + chunk.object().path()), "requests for chunk " + chunk);
+            }
+            assertEquals(top.chunks().stream().map(chunk -> chunk.object().sha256().hex()).sorted().toList(),
+                    files(staged.home().indexChunks()), "the home keeps exactly the new index's chunks");
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(staged.home().indexChunks())), "a home folder no one else may write");
+        }
+    }
+
+    /** Stages 1.1.0 over 1.0.0 with every chunk of 1.1.0's index already kept in the home, {@code altered} one changed. */
+    private Staged stageWithKeptChunks(TestChannel channel, Manifest manifest, ChunkedIndex top, Sha256 altered)
+            throws Exception {
+        Path kept = Files.createDirectories(new UpdateHome(dir.resolve("home")).indexChunks());
+        Files.writeString(kept.resolve("0123-not-a-chunk-of-this-index"), "removed once the delta worked");
+        for (ChunkedIndex.Chunk chunk : top.chunks()) {
+            byte[] bytes = Files.readAllBytes(channel.dir().resolve(chunk.object().path()));
+            if (chunk.object().sha256().equals(altered)) {
+                bytes[3] ^= 1;
+            }
+            Files.write(kept.resolve(chunk.object().sha256().hex()), bytes);
+        }
+        return stage(channel, manifest, jar(false));
+    }
+
+    @Test
+    void keptIndexChunks_areUsedInsteadOfFetched() throws Exception {
+        byte[] newJar = jar(true);
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = publishWithIndex(channel, "1.1.0", newJar, Files.createDirectories(dir.resolve("s")));
+            ChunkedIndex top = topOf(channel, newJar);
+
+            Staged staged = stageWithKeptChunks(channel, manifest, top, null);
+
+            assertArrayEquals(newJar, staged.release());
+            for (ChunkedIndex.Chunk chunk : top.chunks()) {
+                assertEquals(0, channel.requests("/" + chunk.object().path()), "chunk " + chunk + " is kept");
+            }
+            assertEquals(top.chunks().stream().map(chunk -> chunk.object().sha256().hex()).sorted().toList(),
+                    files(staged.home().indexChunks()), "chunks of no index in use are removed");
+        }
+    }
+
+    @Test
+    void aKeptIndexChunkThatWasAltered_isFetchedAgain_andReplaced() throws Exception {
+        byte[] newJar = jar(true);
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = publishWithIndex(channel, "1.1.0", newJar, Files.createDirectories(dir.resolve("s")));
+            ChunkedIndex top = topOf(channel, newJar);
+            Set<Sha256> installedChunks = chunksOf(jar(false));
+            ObjectRef changed = top.chunks().stream().map(ChunkedIndex.Chunk::object)
+                    .filter(chunk -> !installedChunks.contains(chunk.sha256())).findFirst().orElseThrow();
+
+            Staged staged = stageWithKeptChunks(channel, manifest, top, changed.sha256());
+
+            assertArrayEquals(newJar, staged.release());
+            assertEquals(List.of("used 1 objects, under a tenth"), staged.events());
+            assertEquals(1, channel.requests("/" + changed.path()), "the altered chunk is fetched");
+            assertEquals(changed.sha256(), Sha256.ofFile(staged.home().indexChunks().resolve(changed.sha256().hex())),
+                    "and kept with its right bytes");
+        }
+    }
+
+    @Test
+    void aVersion1Index_isStillRead_andRebuildsTheExactJar() throws Exception {
+        byte[] newJar = jar(true);
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = channel.publishWithVersion1Index("1.1.0", newJar);
+
+            Staged staged = stage(channel, manifest, jar(false));
+
+            assertArrayEquals(newJar, staged.release());
+            assertEquals(List.of("used 1 objects, under a tenth"), staged.events());
+            assertEquals(0, channel.requests("/" + TestChannel.artifactPath("1.1.0")), "the full jar is never fetched");
         }
     }
 }

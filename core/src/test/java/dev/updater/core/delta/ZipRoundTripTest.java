@@ -65,12 +65,21 @@ class ZipRoundTripTest {
         Path newJar = JARS.resolve(to);
         Sha256 newSha = Sha256.ofFile(newJar);
 
-        // The publisher's side: the index goes through its file format, as a client receives it.
-        byte[] indexFile = IndexCodec.write(ZipIndexer.index(newJar).index());
-        EntryIndex index = IndexCodec.read(indexFile, Files.size(newJar), newSha);
-
-        // The client's side: what it lacks is fetched into a folder; here copied from the new jar's objects.
+        // The publisher's side: the index goes through its file format (version 2: a top-level file and
+        // chunks), as a client receives it; the client computes the old jar's chunks and fetches the others.
+        ChunkedIndex.Written published = ChunkedIndex.write(ZipIndexer.index(newJar).index());
+        Path channelChunks = Files.createDirectories(dir.resolve("channel-chunks"));
+        for (int i = 0; i < published.storedChunks().size(); i++) {
+            Files.write(channelChunks.resolve(published.index().chunks().get(i).object().sha256().hex()),
+                    published.storedChunks().get(i));
+        }
         IndexedZip installed = ZipIndexer.index(oldJar);
+        KeptIndexChunks chunks = new KeptIndexChunks(null, channelChunks);
+        ChunkedIndex top = ChunkedIndex.read(published.top(), Files.size(newJar), newSha);
+        chunks.missing(top, List.of(installed));
+        EntryIndex index = top.assemble(chunks);
+
+        // What it lacks is fetched into a folder; here copied from the new jar's objects.
         List<ObjectRef> missing = new LocalObjects(List.of(installed), null).missing(index);
         Path fetched = Files.createDirectories(dir.resolve("fetched"));
         ObjectSource channel = new LocalObjects(List.of(ZipIndexer.index(newJar)), null);

@@ -107,16 +107,35 @@ public final class TestChannel implements AutoCloseable {
     }
 
     /**
-     * Publishes the zip {@code jar} as {@code version} with its entry index and {@code objects/}, laid
-     * out as {@code publish} lays them out (DESIGN §12), signed.
+     * Publishes the zip {@code jar} as {@code version} with its entry index (version 2: the top-level
+     * file and its chunks) and {@code objects/}, laid out as {@code publish} lays them out (DESIGN §12), signed.
      */
     public Manifest publishWithIndex(String version, byte[] jar) throws IOException, UpdaterException {
+        return publishWithIndex(version, jar, true);
+    }
+
+    /** As {@link #publishWithIndex(String, byte[])}, with a version 1 index (one file, as channels published before chunks). */
+    public Manifest publishWithVersion1Index(String version, byte[] jar) throws IOException, UpdaterException {
+        return publishWithIndex(version, jar, false);
+    }
+
+    private Manifest publishWithIndex(String version, byte[] jar, boolean chunked) throws IOException, UpdaterException {
         Path file = Files.createTempFile("test-channel-", ".jar");
         try {
             Files.write(file, jar);
             dev.updater.core.delta.IndexedZip zip = dev.updater.core.delta.ZipIndexer.index(file);
-            byte[] index = dev.updater.core.delta.IndexCodec.write(zip.index());
             Path objects = Files.createDirectories(dir.resolve("objects"));
+            byte[] index;
+            if (chunked) {
+                dev.updater.core.delta.ChunkedIndex.Written written = dev.updater.core.delta.ChunkedIndex.write(zip.index());
+                index = written.top();
+                for (int i = 0; i < written.storedChunks().size(); i++) {
+                    Files.write(objects.resolve(written.index().chunks().get(i).object().sha256().hex()),
+                            written.storedChunks().get(i));
+                }
+            } else {
+                index = dev.updater.core.delta.IndexCodec.write(zip.index());
+            }
             for (dev.updater.core.delta.ObjectRef ref : zip.index().objects()) {
                 try (java.io.InputStream in = new dev.updater.core.delta.LocalObjects(java.util.List.of(zip), null).open(ref)) {
                     Files.write(objects.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));

@@ -3,7 +3,8 @@ package dev.updater.sidecar.channel;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.delta.IndexCodec;
+import dev.updater.core.delta.ChunkedIndex;
+import dev.updater.core.delta.EntryIndex;
 import dev.updater.core.delta.IndexedZip;
 import dev.updater.core.delta.LocalObjects;
 import dev.updater.core.delta.ObjectRef;
@@ -20,10 +21,12 @@ import java.util.List;
 
 /**
  * Publishes a zip-format artifact for delta downloads (DESIGN §12): its entry index beside it
- * ({@code <artifact>.index}) and each entry's data under the channel's {@code objects/<sha256>},
- * shared by every version, so a release adds only the objects that changed. Before the index is
- * named in the manifest, the artifact is rebuilt from the index and the channel's objects and
- * compared: an index that would not give the exact bytes is never published.
+ * ({@code <artifact>.index}, the small top-level file of a {@link ChunkedIndex}), and under the
+ * channel's {@code objects/<sha256>} each entry's data and each chunk of the index, shared by every
+ * version, so a release adds only the objects and index chunks that changed. Before the index is
+ * named in the manifest, it is read back from the channel's files and the artifact rebuilt from the
+ * channel's objects, as a client with nothing would: an index that would not give the exact bytes
+ * is never published.
  */
 final class EntryIndexPublisher {
     static final String OBJECTS = "objects/";
@@ -54,10 +57,17 @@ final class EntryIndexPublisher {
             for (ObjectRef ref : zip.index().objects()) {
                 writeObject(zip, ref, objects);
             }
-            byte[] index = IndexCodec.write(zip.index());
+            ChunkedIndex.Written written = ChunkedIndex.write(zip.index());
+            for (int i = 0; i < written.storedChunks().size(); i++) {
+                Path file = objects.resolve(written.index().chunks().get(i).object().sha256().hex());
+                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                    ChannelFiles.write(file, written.storedChunks().get(i));
+                }
+            }
+            byte[] index = written.top();
             Path indexFile = channel.resolve(indexRelative);
             ChannelFiles.write(indexFile, index);
-            checkRebuilds(zip, objects, artifact);
+            checkRebuilds(index, objects, artifact);
             return new Artifact.IndexRef(urlBase + indexRelative, Sha256.ofBytes(index), index.length, urlBase + OBJECTS);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Nothing was published: could not write the entry index of "
@@ -76,13 +86,18 @@ final class EntryIndexPublisher {
         }
     }
 
-    /** Rebuilds the artifact from the channel's objects only, as a client with nothing would. */
-    private static void checkRebuilds(IndexedZip zip, Path objects, Path artifact) throws IOException, UpdaterException {
+    /** Reads the index back and rebuilds the artifact from the channel's objects only, as a client with nothing would. */
+    private static void checkRebuilds(byte[] top, Path objects, Path artifact) throws IOException, UpdaterException {
         Path check = Files.createTempFile("updater-index-check-", ".zip");
         Files.delete(check);
         try {
-            ZipRebuilder.rebuild(zip.index(), new LocalObjects(List.of(), objects), check,
-                    zip.index().archiveSha256(), zip.index().archiveSize());
+            long size = Files.size(artifact);
+            Sha256 sha = Sha256.ofFile(artifact);
+            EntryIndex index = ChunkedIndex.read(top, size, sha).assemble(chunk -> {
+                Path file = objects.resolve(chunk.sha256().hex());
+                return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(file) : null;
+            });
+            ZipRebuilder.rebuild(index, new LocalObjects(List.of(), objects), check, sha, size);
         } catch (UpdaterException e) {
             throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "Nothing was published: the entry index of "
                     + artifact + " does not rebuild it exactly (" + e.getMessage() + "); report this as a bug.", e);

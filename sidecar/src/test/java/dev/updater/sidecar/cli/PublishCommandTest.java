@@ -2,7 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
 import dev.updater.core.delta.EntryIndex;
-import dev.updater.core.delta.IndexCodec;
+import dev.updater.core.delta.ChunkedIndex;
 import dev.updater.core.delta.ObjectRef;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.text.HumanUnits;
@@ -152,7 +152,7 @@ class PublishCommandTest {
         Path v1 = Files.write(dir.resolve("app-1.jar"), zip(20, false));
         Path v2 = Files.write(dir.resolve("app.jar"), zip(20, true));
         assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + v1).exitCode());
-        assertEquals(20, objectCount(), "one object per entry");
+        assertEquals(21, objectCount(), "one object per entry, and one for the index's only chunk");
 
         CliRun run = publish("--version", "1.1.0", "--artifact", "any=" + v2);
         assertEquals(0, run.exitCode(), run.toString());
@@ -164,10 +164,11 @@ class PublishCommandTest {
         Path indexFile = channel.resolve("1.1.0/any/app.jar.index");
         assertEquals(Sha256.ofFile(indexFile), index.sha256());
         assertEquals(Files.size(indexFile), index.size());
-        assertEquals(21, objectCount(), "1.1.0 adds only the changed entry's data");
+        assertEquals(23, objectCount(), "1.1.0 adds only the changed entry's data and its index's chunk");
         assertTrue(run.out().contains("\n                1.1.0/any/app.jar.index  " + HumanUnits.bytes(index.size())
                 + ", entries under objects/ (delta downloads)\n"), run.out());
-        EntryIndex entries = IndexCodec.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2));
+        EntryIndex entries = ChunkedIndex.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2))
+                .assemble(chunk -> Files.readAllBytes(channel.resolve(chunk.path())));
         for (ObjectRef ref : entries.objects()) {
             assertEquals(ref.sha256(), Sha256.ofFile(channel.resolve(ref.path())), "objects/<sha256> holds those bytes");
         }
