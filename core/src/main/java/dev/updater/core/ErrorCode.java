@@ -81,6 +81,8 @@ public enum ErrorCode {
     ATTACH_REFUSED,
     /** {@code attach}: the agent is already loaded in that JVM with other options; nothing new was started. */
     AGENT_ALREADY_LOADED,
+    /** The host's {@code StateHandoff} MBean's {@code save()} or {@code restore()} threw, did not return in time, or returned too much; the update goes on without the state. */
+    STATE_HANDOFF_FAILED,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

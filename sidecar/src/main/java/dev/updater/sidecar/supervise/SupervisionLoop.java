@@ -62,6 +62,7 @@ public final class SupervisionLoop {
     private final CountDownLatch loopEnded = new CountDownLatch(1);
     /** Only for the metrics endpoint: what this loop alone knows (issue 18). */
     private final SupervisionCounters counters;
+    private final HostStateSave stateSave;
 
     private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
                             Clock clock, Consumer<String> log) {
@@ -80,6 +81,7 @@ public final class SupervisionLoop {
         this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
                 System.getenv(), report, clock, log);
         this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
+        this.stateSave = new HostStateSave(home, clock, log);
     }
 
     /** How this loop's transactions ended and how often it restarted the host, for {@code /metrics}. */
@@ -257,9 +259,7 @@ public final class SupervisionLoop {
         if (due.isEmpty()) {
             return Optional.empty();
         }
-        if (!mode.startsBesideRunningHost()) {
-            mode.stopHost("to install " + due.get().version() + " (apply=" + settings.policy() + ")");
-        }
+        stopToInstall(due.get(), "to install " + due.get().version() + " (apply=" + settings.policy() + ")");
         return install(due.get(), false);
     }
 
@@ -277,9 +277,7 @@ public final class SupervisionLoop {
                     + servingGate.failure());
             return Optional.empty();
         }
-        if (!mode.startsBesideRunningHost()) {
-            mode.stopHost("to install " + approved.get().version() + " (apply)");
-        }
+        stopToInstall(approved.get(), "to install " + approved.get().version() + " (apply)");
         return install(approved.get(), true);
     }
 
@@ -294,6 +292,16 @@ public final class SupervisionLoop {
         }
         mode.stopHost("to roll back to " + backup.get().version());
         return Optional.of(new SwapTransaction(context, mode).rollBack(backup.get(), target.path()));
+    }
+
+    /** Stops the host for the swap, its state saved first; watch saves as it asks the host to exit, after the swap. */
+    private void stopToInstall(StagedRelease release, String why) throws InterruptedException {
+        if (!mode.startsBesideRunningHost()) {
+            if (!mode.swapsUnderRunningHost() && mode.servingHost().isPresent()) {
+                stateSave.beforeStopping(mode.servingHost().get().pid(), release.version().toString());
+            }
+            mode.stopHost(why);
+        }
     }
 
     /** Installs the staged release when {@code allowed}; the host is not running. */
@@ -317,6 +325,7 @@ public final class SupervisionLoop {
 
     private void giveUpIfMust(Optional<Outcome> outcome) throws UpdaterException, InterruptedException {
         outcome.ifPresent(counters::ended); // every transaction's ending passes here, recovery's too
+        outcome.ifPresent(stateSave::afterTransaction);
         if (outcome.isPresent() && outcome.get() instanceof Outcome.GateUnsatisfied unsatisfied) {
             servingGate.failedForServing(unsatisfied.host(), unsatisfied.gateReason());
         }
