@@ -2,6 +2,7 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.HandedOffState;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.SwapJournal;
@@ -109,8 +110,8 @@ class StateHandoffIT {
         assertEquals("1.0.0", String.valueOf(restored.from()));
         assertEquals("restored the state 1.0.0 saved just now (" + stateBytes(visits) + ")", restored.detail());
 
-        List<String> before = new ArrayList<>(visits);
-        before.addAll(visit(1));
+        List<String> before = visit(1);
+        assertEquals(visits, before.subList(0, 3));
         SwapJournal failed = stageAndAwait(v120, "1.2.0", update.id());
 
         assertEquals(SwapState.ROLLED_BACK, failed.state(), dump(sidecar));
@@ -159,7 +160,7 @@ class StateHandoffIT {
         SwapJournal second = stageAndAwait(v120, "1.2.0", first.id());
         awaitHandoffReady("1.2.0");
         SwapJournal third = stageAndAwait(v130, "1.3.0", second.id());
-        awaitOrDump(sidecar, "1.3.0 serving", () -> "1.3.0".equals(Hosts.version(port)));
+        awaitAgentOf("1.3.0");
         int eventsBefore = updateHome.history().read().size();
         SwapJournal fourth = stageAndAwait(v140, "1.4.0", third.id());
 
@@ -184,8 +185,8 @@ class StateHandoffIT {
         assertTrue(updateHome.history().read().stream().skip(eventsBefore).noneMatch(e -> e.event().wireName()
                 .startsWith("state-")), "the host without the MBean was asked nothing");
         assertFalse(sidecar.outputText().contains("state for 1.4.0"), sidecar.outputText());
-        awaitOrDump(sidecar, "1.4.0 serving", () -> "1.4.0".equals(Hosts.version(port)));
-        assertFalse(updateHome.agentRecord().read().orElseThrow().stateHandoff());
+        AgentRecord agent = awaitAgentOf("1.4.0");
+        assertFalse(agent.stateHandoff(), agent.toString());
     }
 
     @Test
@@ -267,6 +268,13 @@ class StateHandoffIT {
         awaitOrDump(null, version + " serving, its agent reporting the MBean", () -> version.equals(Hosts.version(port))
                 && updateHome.agentRecord().readQuietly().map(r -> version.equals(String.valueOf(r.runningVersion()))
                 && r.stateHandoff()).orElse(false));
+    }
+
+    /** The full agent.json of the host running {@code version}, once its agent wrote it. */
+    private AgentRecord awaitAgentOf(String version) {
+        awaitOrDump(null, version + "'s agent reporting", () -> updateHome.agentRecord().readQuietly()
+                .map(r -> version.equals(String.valueOf(r.runningVersion())) && r.agentVersion() != null).orElse(false));
+        return updateHome.agentRecord().readQuietly().orElseThrow();
     }
 
     private SwapJournal stageAndAwait(Path jar, String version, String previousId) throws Exception {
