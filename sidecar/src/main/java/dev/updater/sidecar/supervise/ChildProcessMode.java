@@ -50,7 +50,7 @@ final class ChildProcessMode implements HostMode {
         this.log = log;
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
         this.restarts = new RestartHistory(home, clock, log);
-        this.stateSave = new HostStateSave(home, clock, log);
+        this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
     /** A host whose sidecar died still holds host.lock; two hosts must never run at once. */

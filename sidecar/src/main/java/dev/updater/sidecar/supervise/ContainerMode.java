@@ -46,7 +46,7 @@ final class ContainerMode implements HostMode {
         this.log = log;
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
-        this.stateSave = new HostStateSave(home, clock, log);
+        this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
     /**

@@ -21,23 +21,24 @@ import java.util.function.Consumer;
  * The sidecar's part of the state hand-off (DESIGN §7): just before a host is stopped for an update
  * ({@code run}'s stop-start, {@code watch}'s exit request, overlap's cut-over) its agent is asked to
  * save the host's state for the new version ({@code requests/save.json}), and the stop waits for the
- * answer at most {@link #SAVE_TIMEOUT} and {@link #ANSWER_MARGIN}. Only a host whose {@code agent.json}
+ * answer at most {@code --save-timeout} and {@link #ANSWER_MARGIN}. Only a host whose {@code agent.json}
  * says it has the MBean is asked: any other update does not wait at all. Whatever the answer, the
  * update goes on. After the transaction the copy kept for a rollback goes once it is not needed.
  */
 final class HostStateSave {
-    /** How long the host's {@code save()} may take; the agent gives up past it. */
-    static final Duration SAVE_TIMEOUT = Duration.ofSeconds(10);
     /** The agent looks at its requests every half second, and writes the state after {@code save()} returned. */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
     private static final long POLL_MILLIS = 10;
 
     private final UpdateHome home;
+    /** How long the host's {@code save()} may take; the agent gives up past it. */
+    private final Duration saveTimeout;
     private final Clock clock;
     private final Consumer<String> log;
 
-    HostStateSave(UpdateHome home, Clock clock, Consumer<String> log) {
+    HostStateSave(UpdateHome home, Duration saveTimeout, Clock clock, Consumer<String> log) {
         this.home = home;
+        this.saveTimeout = saveTimeout;
         this.clock = clock;
         this.log = log;
     }
@@ -54,18 +55,18 @@ final class HostStateSave {
         long began = System.nanoTime();
         try {
             home.saveRequest().write(new SaveRequest(forVersion, pid, agent.get().startedAt(), asked,
-                    SAVE_TIMEOUT.toMillis()));
+                    saveTimeout.toMillis()));
         } catch (UpdaterException e) {
             say(LogEvent.warn("state-not-saved", "could not ask the host (pid " + pid + ") to save its state: "
                     + e.getMessage() + " The update goes on without it.", "pid", pid, "version", version));
             return;
         }
-        long deadline = began + SAVE_TIMEOUT.plus(ANSWER_MARGIN).toNanos();
+        long deadline = began + saveTimeout.plus(ANSWER_MARGIN).toNanos();
         while (home.saveRequest().exists() && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
             if (System.nanoTime() > deadline) {
                 deleteQuietly();
                 say(LogEvent.warn("state-not-saved", "the host (pid " + pid + ") did not save its state within "
-                        + HumanUnits.setting(SAVE_TIMEOUT.plus(ANSWER_MARGIN)) + "; the update goes on without it",
+                        + HumanUnits.setting(saveTimeout.plus(ANSWER_MARGIN)) + "; the update goes on without it",
                         "pid", pid, "version", version));
                 return;
             }

@@ -81,7 +81,7 @@ public final class SupervisionLoop {
         this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
                 System.getenv(), report, clock, log);
         this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
-        this.stateSave = new HostStateSave(home, clock, log);
+        this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
     /** How this loop's transactions ended and how often it restarted the host, for {@code /metrics}. */

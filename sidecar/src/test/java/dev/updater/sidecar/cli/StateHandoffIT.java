@@ -152,7 +152,7 @@ class StateHandoffIT {
         Path v120 = app("1.2.0", AppRelease.Behaviour.GOOD, "huge");
         Path v130 = app("1.3.0", AppRelease.Behaviour.GOOD, "none");
         Path v140 = app("1.4.0", AppRelease.Behaviour.GOOD, "none");
-        ChildProcess sidecar = sidecar(v100);
+        ChildProcess sidecar = sidecar(v100, "--save-timeout", "2s");
         awaitHandoffReady("1.0.0");
 
         SwapJournal first = stageAndAwait(v110, "1.1.0", null);
@@ -170,7 +170,7 @@ class StateHandoffIT {
         String failure = "no state is handed to %s: dev.updater:type=StateHandoff save() %s. The update goes on without it.";
         assertEquals(List.of(
                 String.format(failure, "1.1.0", "failed: java.lang.IllegalStateException: the visits are being compacted"),
-                String.format(failure, "1.2.0", "did not return within 10s"),
+                String.format(failure, "1.2.0", "did not return within 2s"),
                 "no state is handed to 1.3.0: save() returned 10,485,760 bytes, more than the 1,048,576 bytes a state"
                         + " hand-off may carry. The update goes on without it."),
                 updateHome.history().read().stream().filter(e -> e.event() == HistoryEvent.Kind.STATE_NOT_HANDED_OFF)
