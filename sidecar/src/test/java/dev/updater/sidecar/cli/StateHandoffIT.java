@@ -105,6 +105,7 @@ class StateHandoffIT {
         awaitOrDump(sidecar, "the hand-off files gone", () -> handoffFiles().isEmpty());
         SidecarOutput.await(sidecar, l -> l.startsWith("the host (pid ") && l.contains(") saved its state for 1.1.0 ("
                 + stateBytes(visits) + ", "), PATIENCE);
+        awaitOrDump(sidecar, "the restore in the history", () -> events(HistoryEvent.Kind.STATE_RESTORED) == 1);
         HistoryEvent restored = lastEvent(HistoryEvent.Kind.STATE_RESTORED);
         assertEquals("1.1.0", String.valueOf(restored.version()));
         assertEquals("1.0.0", String.valueOf(restored.from()));
@@ -118,9 +119,10 @@ class StateHandoffIT {
         awaitOrDump(sidecar, "1.1.0 serving again with its own visits", () -> "1.1.0".equals(Hosts.version(port))
                 && before.equals(visits()));
         awaitOrDump(sidecar, "the hand-off files gone", () -> handoffFiles().isEmpty());
-        HistoryEvent back = lastEvent(HistoryEvent.Kind.STATE_RESTORED);
-        assertEquals("1.1.0", String.valueOf(back.version()), "the rollback copy, saved by 1.1.0 for itself");
-        assertEquals("1.1.0", String.valueOf(back.from()));
+        // the rollback copy, saved by 1.1.0 for itself (1.2.0 may have restored its own before it was stopped)
+        awaitOrDump(sidecar, "1.1.0's own state restored", () -> "1.1.0".equals(String.valueOf(lastEvent(
+                HistoryEvent.Kind.STATE_RESTORED).version())) && "1.1.0".equals(String.valueOf(lastEvent(
+                HistoryEvent.Kind.STATE_RESTORED).from())));
     }
 
     @Test
@@ -201,7 +203,8 @@ class StateHandoffIT {
         byte[] written = Files.readAllBytes(updateHome.handedOffState(version).path());
 
         try (ChildProcess host = host()) {
-            awaitOrDump(host, "the tampered state kept aside", () -> Files.exists(updateHome.keptHandoff(version)));
+            awaitOrDump(host, "the tampered state kept aside and reported", () -> Files.exists(updateHome.keptHandoff(version))
+                    && events(HistoryEvent.Kind.STATE_NOT_HANDED_OFF) == 1);
             assertArrayEquals(written, Files.readAllBytes(updateHome.keptHandoff(version)), "kept byte for byte");
             assertFalse(updateHome.handedOffState(version).exists());
             assertEquals("did not restore the state in " + updateHome.handedOffState(version).path() + ": its state"
@@ -216,7 +219,8 @@ class StateHandoffIT {
                 good.state());
         updateHome.handedOffState(version).write(stale);
         try (ChildProcess host = host()) {
-            awaitOrDump(host, "the stale state kept aside", () -> !updateHome.handedOffState(version).exists());
+            awaitOrDump(host, "the stale state kept aside and reported", () -> !updateHome.handedOffState(version).exists()
+                    && events(HistoryEvent.Kind.STATE_NOT_HANDED_OFF) == 2);
             assertEquals(stale, Json.mapper().readValue(updateHome.keptHandoff(version).toFile(), HandedOffState.class));
             assertEquals("did not restore the state in " + updateHome.handedOffState(version).path() + ": it was saved"
                     + " 11 minutes ago, longer ago than the 10m a state stays fresh; it is kept in "
@@ -300,6 +304,10 @@ class StateHandoffIT {
     private static String stateBytes(List<String> visits) {
         long n = String.join("\n", visits).getBytes(StandardCharsets.UTF_8).length;
         return String.format(java.util.Locale.ROOT, "%,d bytes", n);
+    }
+
+    private long events(HistoryEvent.Kind kind) throws UpdaterException {
+        return updateHome.history().read().stream().filter(e -> e.event() == kind).count();
     }
 
     private HistoryEvent lastEvent(HistoryEvent.Kind kind) throws UpdaterException {
