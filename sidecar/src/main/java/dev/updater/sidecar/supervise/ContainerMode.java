@@ -177,11 +177,11 @@ final class ContainerMode implements HostMode {
                     }
                 } else if (asked == null || !WatchedHost.sameProcess(record, asked.pid(), asked.startedAt())) {
                     asked = record;
-                    log.accept("asking the host (pid " + record.pid() + ") to exit, so that the container runtime"
-                            + " starts it on " + expectedLabel);
                     if (!rollingBack && journal.kind() == SwapJournal.Kind.INSTALL) {
                         stateSave.beforeStopping(record.pid(), String.valueOf(journal.to().version()));
                     }
+                    log.accept("asking the host (pid " + record.pid() + ") to exit, so that the container runtime"
+                            + " starts it on " + expectedLabel);
                     boolean exited = stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed;"
                             + " exit so that the container runtime restarts this host on it", () -> stopping);
                     if (!exited && !stopping && !LockProbe.probe(home.hostLock()).unknown()) {

@@ -13,6 +13,7 @@ import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.overlap.OverlapSupport;
 import dev.updater.sidecar.overlap.ProbePorts;
+import dev.updater.sidecar.testhost.ContainerRuntime;
 import dev.updater.sidecar.testhost.Hosts;
 import dev.updater.sidecar.testhost.SidecarJar;
 import dev.updater.sidecar.testhost.SidecarOutput;
@@ -94,7 +95,7 @@ class StateHandoffIT {
         Path v100 = app("1.0.0", AppRelease.Behaviour.GOOD, "keeps");
         Path v110 = app("1.1.0", AppRelease.Behaviour.GOOD, "keeps");
         Path v120 = app("1.2.0", AppRelease.Behaviour.ANSWERS_500, "keeps");
-        ChildProcess sidecar = sidecar(v100);
+        ChildProcess sidecar = sidecar(v100, "--health-timeout", "8s"); // 1.2.0 fails it only once it is over
         awaitHandoffReady("1.0.0");
         List<String> visits = visit(3);
 
@@ -145,6 +146,31 @@ class StateHandoffIT {
         awaitOrDump(sidecar, "the hand-off files gone", () -> handoffFiles().isEmpty());
         String output = sidecar.outputText();
         assertTrue(output.indexOf(") saved its state for 1.1.0 (") < output.indexOf("overlap: cut over"), output);
+    }
+
+    @Test
+    void watch_theVisitsSurviveTheExitTheContainerRuntimeRestarts() throws Exception {
+        Path v100 = app("1.0.0", AppRelease.Behaviour.GOOD, "keeps");
+        Path v110 = app("1.1.0", AppRelease.Behaviour.GOOD, "keeps");
+        Files.copy(v100, target);
+        try (ContainerRuntime runtime = new ContainerRuntime(hostCommand(), Duration.ofMillis(200))) {
+            ChildProcess watcher = SidecarJar.start(List.of(), List.of("watch", "--home", home.toString(), "--apply",
+                    "immediate", "--health-url", "http://127.0.0.1:" + port + "/health", "--min-uptime", "300ms",
+                    "--health-timeout", "20s", "--stop-timeout", "5s", "--target", target.toString()));
+            started.add(watcher);
+            awaitHandoffReady("1.0.0");
+            List<String> visits = visit(2);
+
+            SwapJournal update = stageAndAwait(v110, "1.1.0", null);
+
+            assertEquals(SwapState.COMMITTED, update.state(), dump(watcher) + runtime);
+            awaitOrDump(watcher, "1.1.0 serving the visits 1.0.0 had", () -> "1.1.0".equals(Hosts.version(port))
+                    && visits.equals(visits()));
+            assertEquals(List.of(0), runtime.exits(), "1.0.0 exited when asked, after it saved: " + runtime);
+            String output = watcher.outputText();
+            assertTrue(output.indexOf(") saved its state for 1.1.0 (") < output.indexOf("asking the host (pid "),
+                    output);
+        }
     }
 
     @Test
@@ -257,9 +283,12 @@ class StateHandoffIT {
     private ChildProcess sidecar(Path installed, String... extra) throws IOException {
         Files.copy(installed, target);
         List<String> args = new ArrayList<>(List.of("run", "--home", home.toString(), "--apply", "immediate",
-                "--health-url", "http://127.0.0.1:" + port + "/health", "--min-uptime", "300ms", "--health-timeout", "3s",
-                "--stop-timeout", "5s", "--target", target.toString()));
+                "--health-url", "http://127.0.0.1:" + port + "/health", "--min-uptime", "300ms", "--stop-timeout", "5s",
+                "--target", target.toString()));
         args.addAll(List.of(extra));
+        if (!args.contains("--health-timeout")) {
+            args.addAll(List.of("--health-timeout", "20s")); // passed as soon as healthy: room for a loaded machine
+        }
         args.add("--");
         args.addAll(hostCommand());
         ChildProcess sidecar = SidecarJar.start(List.of(), args);
