@@ -117,10 +117,11 @@ final class StateRestore {
         String where;
         try {
             HomeFiles.createPrivateDirectories(kept.getParent());
+            HomeFiles.refuseLinksOnTheWay(home, kept); // threat: handoff/kept as a link would move the state anywhere
             AtomicFiles.moveAtomically(file.path(), kept);
             where = "it is kept in " + kept + " (delete it once looked at)";
-        } catch (IOException e) {
-            where = "it could not be moved to " + kept + " (" + e + "); delete " + file.path() + " by hand";
+        } catch (IOException | UpdaterException e) {
+            where = "it could not be moved to " + kept + " (" + e.getMessage() + "); delete " + file.path() + " by hand";
         }
         String sentence = "did not restore the state in " + file.path() + ": " + why + "; " + where;
         LOG.log(Level.WARNING, sentence);
