@@ -7,6 +7,7 @@ import dev.updater.core.home.SaveRequest;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.version.ReleaseVersion;
+import dev.updater.sidecar.health.RunningHost;
 import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
 import dev.updater.sidecar.swap.Outcome;
@@ -41,6 +42,14 @@ final class HostStateSave {
         this.saveTimeout = saveTimeout;
         this.clock = clock;
         this.log = log;
+    }
+
+    /** Before the loop stops {@code run}'s host for a swap; {@code watch} swaps first and saves as it asks the host to exit. */
+    void beforeStopping(HostMode mode, String version) throws InterruptedException {
+        Optional<RunningHost> serving = mode.swapsUnderRunningHost() ? Optional.empty() : mode.servingHost();
+        if (serving.isPresent()) {
+            beforeStopping(serving.get().pid(), version);
+        }
     }
 
     /** Asks the host {@code pid} to save its state for {@code version} and waits for it; never throws. */

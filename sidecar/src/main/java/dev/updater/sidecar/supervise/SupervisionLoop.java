@@ -294,12 +294,10 @@ public final class SupervisionLoop {
         return Optional.of(new SwapTransaction(context, mode).rollBack(backup.get(), target.path()));
     }
 
-    /** Stops the host for the swap, its state saved first; watch saves as it asks the host to exit, after the swap. */
+    /** Stops the host for the swap, its state saved first (watch saves later, as it asks the host to exit). */
     private void stopToInstall(StagedRelease release, String why) throws InterruptedException {
         if (!mode.startsBesideRunningHost()) {
-            if (!mode.swapsUnderRunningHost() && mode.servingHost().isPresent()) {
-                stateSave.beforeStopping(mode.servingHost().get().pid(), release.version().toString());
-            }
+            stateSave.beforeStopping(mode, release.version().toString());
             mode.stopHost(why);
         }
     }
