@@ -105,7 +105,8 @@ final class Agent {
                 new PolicyOptions(config.allowPrerelease(), config.allowBreaking()), Platform.current()),
                 home, new ManifestFetcher(options), new Downloader(options), clock);
         HostExit hostExit = new HostExit(home, state, () -> System.exit(0));
-        PollLoop loop = new PollLoop(config, state, check, hostExit, lock, clock);
+        StateRestore.startIfSaved(home, running.version(), clock);
+        PollLoop loop = new PollLoop(config, state, check, hostExit, new StateSave(home, state, clock), lock, clock);
         Runtime.getRuntime().addShutdownHook(new Thread(hostExit::onShutdown, "updater-agent-exit"));
         AgentMBeans.register(new AgentBean(state, loop));
         LOG.log(Level.INFO, "updater agent watching " + config.manifest() + " for " + target.getFileName() + " "

@@ -42,6 +42,7 @@ final class AgentState {
     private boolean exiting;
     private String exitReason;
     private List<AgentRecord.Listener> listeners = List.of();
+    private boolean stateHandoff;
     /** Orders whole publications: a snapshot is written before any later one (two threads publish). */
     private final Object publishing = new Object();
 
@@ -105,7 +106,14 @@ final class AgentState {
     synchronized AgentRecord snapshot() {
         return new AgentRecord(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine,
                 agentVersion, hostId, ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting,
-                exitReason, clock.instant(), listeners, checks, checkErrors, downloadedBytes);
+                exitReason, clock.instant(), listeners, checks, checkErrors, downloadedBytes, stateHandoff);
+    }
+
+    /** Whether the host has the hand-off MBean now; true when that changed (worth publishing). */
+    synchronized boolean stateHandoff(boolean registered) {
+        boolean changed = stateHandoff != registered;
+        stateHandoff = registered;
+        return changed;
     }
 
     synchronized ReleaseVersion staged() {

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The agent's life after start, on its thread, until the host exits: wakes every half second to
- * obey an exit request, and checks the channel at the jittered interval (or at once when JMX asks),
+ * obey a request to save the host's state ({@link StateSave}) or to exit, and checks the channel at the jittered interval (or at once when JMX asks),
  * backing off after errors. Readiness is not its business: the bind hook's first listener sets it
  * ({@code ListenerWatch}).
  */
@@ -26,6 +26,7 @@ final class PollLoop {
     private final AgentState state;
     private final UpdateCheck check;
     private final HostExit hostExit;
+    private final StateSave stateSave;
     private final Clock clock;
     @SuppressWarnings("unused") // held, not read: releasing it tells the sidecar the host exited
     private final HostLock hostLock;
@@ -33,12 +34,13 @@ final class PollLoop {
     private boolean checkRequested;
     private String lastErrorLogged;
 
-    PollLoop(AgentConfig config, AgentState state, UpdateCheck check, HostExit hostExit, HostLock hostLock,
-             Clock clock) {
+    PollLoop(AgentConfig config, AgentState state, UpdateCheck check, HostExit hostExit, StateSave stateSave,
+             HostLock hostLock, Clock clock) {
         this.config = config;
         this.state = state;
         this.check = check;
         this.hostExit = hostExit;
+        this.stateSave = stateSave;
         this.hostLock = hostLock;
         this.clock = clock;
     }
@@ -47,6 +49,8 @@ final class PollLoop {
         Instant nextCheck = clock.instant().plus(jitter(config.initialDelay()));
         Backoff backoff = new Backoff(config.interval());
         while (true) {
+            stateSave.publishPresence();
+            stateSave.obeyRequest(); // before an exit: the sidecar asks to save, waits, then asks to exit
             hostExit.obeyRequest();
             if (takeCheckRequest() || !clock.instant().isBefore(nextCheck)) {
                 CheckResult result = check.run();

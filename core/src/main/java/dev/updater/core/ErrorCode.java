@@ -85,6 +85,8 @@ public enum ErrorCode {
     SELF_UPDATE_UNAVAILABLE,
     /** {@code self-update}: the new updater jar, verified, did not pass its smoke test ({@code --version} in a child JVM). */
     SMOKE_TEST_FAILED,
+    /** The host's {@code StateHandoff} MBean's {@code save()} or {@code restore()} threw, did not return in time, or returned too much; the update goes on without the state. */
+    STATE_HANDOFF_FAILED,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

@@ -37,14 +37,16 @@ final class DemoService {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final RecentVisits recent;
 
     private DemoService(ThisRelease release, DataFile data, Optional<VersionChange> change, HttpServer server,
-            ExecutorService workers, long startNanos, PrintStream out, PrintStream err) {
+            ExecutorService workers, RecentVisits recent, long startNanos, PrintStream out, PrintStream err) {
         this.release = release;
         this.data = data;
         this.change = change;
         this.server = server;
         this.workers = workers;
+        this.recent = recent;
         this.startNanos = startNanos;
         this.out = out;
         this.err = err;
@@ -69,10 +71,12 @@ final class DemoService {
             thread.setDaemon(true);
             return thread;
         });
-        DemoService service = new DemoService(release, data, change, server, workers, startNanos, out, err);
+        RecentVisits recent = new RecentVisits(message -> out.println("demo-app " + release.version() + ": " + message));
+        recent.register(); // before the port answers: updater's agent may be waiting to hand over the state
+        DemoService service = new DemoService(release, data, change, server, workers, recent, startNanos, out, err);
         server.setExecutor(workers);
         server.createContext("/", new Routes(release.behaviour(), release.version(), data, service::uptime,
-                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message)));
+                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message), recent));
         server.start();
         return service;
     }
@@ -130,6 +134,7 @@ final class DemoService {
         }
         server.stop(STOP_GRACE_SECONDS);
         workers.shutdown();
+        recent.unregister();
         try {
             data.save();
             out.println("demo-app " + release.version() + " stopped after " + uptimeText() + "; "

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * Every path the app answers: {@code /} (counts a visit on {@code GET}), {@code /health},
- * {@code /version}, then whatever the release adds; {@code GET} and {@code HEAD} only.
+ * {@code /version}, {@code /recent} (the times of the last visits, kept in memory), then whatever the
+ * release adds; {@code GET} and {@code HEAD} only.
  */
 final class Routes implements HttpHandler {
     private final Release release;
@@ -23,15 +24,22 @@ final class Routes implements HttpHandler {
     private final Supplier<Duration> uptime;
     private final BooleanSupplier stopping;
     private final Consumer<String> log;
+    private final RecentVisits recent;
 
     Routes(Release release, String version, DataFile data, Supplier<Duration> uptime, BooleanSupplier stopping,
             Consumer<String> log) {
+        this(release, version, data, uptime, stopping, log, new RecentVisits(log));
+    }
+
+    Routes(Release release, String version, DataFile data, Supplier<Duration> uptime, BooleanSupplier stopping,
+            Consumer<String> log, RecentVisits recent) {
         this.release = Objects.requireNonNull(release, "release");
         this.version = Objects.requireNonNull(version, "version");
         this.data = Objects.requireNonNull(data, "data");
         this.uptime = Objects.requireNonNull(uptime, "uptime");
         this.stopping = Objects.requireNonNull(stopping, "stopping");
         this.log = Objects.requireNonNull(log, "log");
+        this.recent = Objects.requireNonNull(recent, "recent");
     }
 
     @Override
@@ -64,6 +72,8 @@ final class Routes implements HttpHandler {
                         : new Response(200, "text/plain", "ok\n");
             case "/version":
                 return new Response(200, "text/plain", version + "\n");
+            case "/recent":
+                return new Response(200, "text/plain", recent.save());
             default:
                 return release.answer(path, status())
                         .orElseGet(() -> new Response(404, "text/plain", "not found: " + path + "\n"));
@@ -71,6 +81,7 @@ final class Routes implements HttpHandler {
     }
 
     private void countVisit() {
+        recent.add(java.time.Instant.now());
         try {
             data.countVisit();
         } catch (IOException e) {

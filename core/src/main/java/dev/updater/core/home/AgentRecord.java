@@ -41,6 +41,9 @@ import java.util.Objects;
  * @param checkErrors how many of them failed
  * @param downloadedBytes bytes this agent downloaded since the host started (whole artifacts, or the
  *        index and objects of a delta); the sidecar's {@code /metrics} exposes the three as counters
+ * @param stateHandoff true while the host has registered the {@code dev.updater:type=StateHandoff} MBean: the
+ *        sidecar asks it to save its state before it stops it for an update (DESIGN §7), and asks nothing
+ *        of a host without it
  */
 public record AgentRecord(
         long pid,
@@ -64,10 +67,22 @@ public record AgentRecord(
         List<Listener> listeners,
         long checks,
         long checkErrors,
-        long downloadedBytes) {
+        long downloadedBytes,
+        boolean stateHandoff) {
 
     public AgentRecord {
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    /** A record without the hand-off flag (written before it existed, and by tests that need none). */
+    public AgentRecord(long pid, Instant startedAt, ReleaseVersion runningVersion, String versionSource, String target,
+                       Sha256 targetSha256, List<String> commandLine, String agentVersion, String hostId, boolean ready,
+                       Instant readyAt, Instant lastCheckAt, String lastCheckResult, ReleaseVersion latestSeen,
+                       String lastError, boolean exiting, String exitReason, Instant updatedAt, List<Listener> listeners,
+                       long checks, long checkErrors, long downloadedBytes) {
+        this(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine, agentVersion, hostId,
+                ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting, exitReason, updatedAt,
+                listeners, checks, checkErrors, downloadedBytes, false);
     }
 
     /** A record without listeners, as written before the bind hook (and by tests that need none). */

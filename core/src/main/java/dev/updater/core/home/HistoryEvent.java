@@ -44,7 +44,13 @@ public record HistoryEvent(Instant at, Kind event, ReleaseVersion version, Relea
         /** An operator lifted a quarantine or a hold ({@code updater-sidecar allow}). */
         ALLOWED("allowed"),
         /** Something was refused or went wrong; {@code detail} says what. */
-        FAILED("failed");
+        FAILED("failed"),
+        /** The old host's state was saved for the new version ({@code handoff/<v>.json}, DESIGN §7 "State hand-off"). */
+        STATE_SAVED("state-saved"),
+        /** A new host restored the state its predecessor saved for it, and the file was deleted. */
+        STATE_RESTORED("state-restored"),
+        /** No state was handed over: {@code save()} failed, or a saved state was kept aside unrestored; {@code detail} says why. */
+        STATE_NOT_HANDED_OFF("state-not-handed-off");
 
         private final String wireName;
 

@@ -30,6 +30,7 @@ public final class HomeRecordFile<T> {
     private final Path path;
     private final Class<T> type;
     private final boolean inPrivateFolder;
+    private final long maxBytes;
 
     HomeRecordFile(Path path, Class<T> type) {
         this(path, type, false);
@@ -37,9 +38,15 @@ public final class HomeRecordFile<T> {
 
     /** A record in a folder of the home that its first write creates (0700): {@code requests/}. */
     HomeRecordFile(Path path, Class<T> type, boolean inPrivateFolder) {
+        this(path, type, inPrivateFolder, JsonRecords.MAX_RECORD_BYTES);
+    }
+
+    /** As above, read only up to {@code maxBytes} ({@code handoff/<v>.json} may be larger than a record). */
+    HomeRecordFile(Path path, Class<T> type, boolean inPrivateFolder, long maxBytes) {
         this.path = Objects.requireNonNull(path, "path");
         this.type = Objects.requireNonNull(type, "type");
         this.inPrivateFolder = inPrivateFolder;
+        this.maxBytes = maxBytes;
     }
 
     public Path path() {
@@ -53,7 +60,7 @@ public final class HomeRecordFile<T> {
      *     such a record (also a link, a FIFO or a directory at its name); {@code IO} when it cannot be read
      */
     public Optional<T> read() throws UpdaterException {
-        return JsonRecords.read(path, type);
+        return JsonRecords.read(path, type, maxBytes);
     }
 
     /** The record, or empty when there is none or it cannot be read: for a label, a log line, a guess. */
@@ -72,7 +79,7 @@ public final class HomeRecordFile<T> {
      */
     public Optional<Unparsed<T>> readUnparsed() {
         try {
-            return HomeFiles.read(path, JsonRecords.MAX_RECORD_BYTES).map(bytes -> new Unparsed<>(this, bytes));
+            return HomeFiles.read(path, maxBytes).map(bytes -> new Unparsed<>(this, bytes));
         } catch (IOException | UpdaterException e) {
             return Optional.empty();
         }

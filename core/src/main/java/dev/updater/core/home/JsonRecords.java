@@ -49,9 +49,14 @@ public final class JsonRecords {
      *     when it cannot be read
      */
     public static <T> Optional<T> read(Path file, Class<T> type) throws UpdaterException {
+        return read(file, type, MAX_RECORD_BYTES);
+    }
+
+    /** As {@link #read(Path, Class)}, for a record allowed to be larger than the usual {@value #MAX_RECORD_BYTES} bytes. */
+    static <T> Optional<T> read(Path file, Class<T> type, long maxBytes) throws UpdaterException {
         byte[] bytes;
         try {
-            Optional<byte[]> read = HomeFiles.read(file, MAX_RECORD_BYTES);
+            Optional<byte[]> read = HomeFiles.read(file, maxBytes);
             if (read.isEmpty()) {
                 return Optional.empty();
             }

@@ -1,5 +1,7 @@
 package dev.updater.core.home;
 
+import dev.updater.core.version.ReleaseVersion;
+
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -110,6 +112,27 @@ public record UpdateHome(Path dir) {
     /** {@code requests/exit.json}: for the host's agent, exit gracefully ({@code watch}). */
     public HomeRecordFile<ExitRequest> exitRequest() {
         return request("exit.json", ExitRequest.class);
+    }
+
+    /** {@code requests/save.json}: for the host's agent, save the host's state for the version about to start. */
+    public HomeRecordFile<SaveRequest> saveRequest() {
+        return request("save.json", SaveRequest.class);
+    }
+
+    /** {@code handoff/}: states saved by an old host for the version after it (DESIGN §7 "State hand-off"). */
+    public Path handoff() {
+        return dir.resolve("handoff");
+    }
+
+    /** {@code handoff/<version>.json}: the state saved for {@code version} ({@link HandedOffState}), 0600 in a 0700 folder. */
+    public HomeRecordFile<HandedOffState> handedOffState(ReleaseVersion version) {
+        return new HomeRecordFile<>(handoff().resolve(version + ".json"), HandedOffState.class, true,
+                HandedOffState.MAX_FILE_BYTES);
+    }
+
+    /** {@code handoff/kept/<version>.json}: a saved state that was not restored (stale, tampered, refused), kept for the operator. */
+    public Path keptHandoff(ReleaseVersion version) {
+        return handoff().resolve("kept").resolve(version + ".json");
     }
 
     public Path sidecarLock() {

@@ -48,6 +48,12 @@ final class SupervisionOptions {
                     + " killed. Default: ${DEFAULT-VALUE}. Example: --stop-timeout 10s")
     Duration stopTimeout;
 
+    @Option(names = "--save-timeout", paramLabel = "DURATION", defaultValue = "10s", converter = Converters.Span.class,
+            description = "How long a host's state hand-off save() may take before the update goes on without its"
+                    + " state (docs/state-handoff.md; the agent allows at most 1m). Hosts without the hand-off MBean"
+                    + " are never asked. Default: ${DEFAULT-VALUE}. Example: --save-timeout 3s")
+    Duration saveTimeout;
+
     @Option(names = "--keep-backups", paramLabel = "N", defaultValue = "2", converter = Converters.BackupCount.class,
             description = "How many replaced artifacts to keep in HOME/backup for rollback, at least 1. Default:"
                     + " ${DEFAULT-VALUE}."
@@ -72,7 +78,7 @@ final class SupervisionOptions {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         return new SidecarSettings(policy, gate, stopTimeout, keepBackups, target, restartTimeout,
-                RestartSettings.STOP_START);
+                RestartSettings.STOP_START, saveTimeout);
     }
 
     static final class PolicyConverter implements ITypeConverter<ApplyPolicy> {

@@ -147,6 +147,7 @@ public final class Demo {
     private void sceneUpdate() throws IOException, UpdaterException, InterruptedException {
         narrator.scene(3, "Publish 1.1.0: the agent stages it, the sidecar swaps, restarts and checks it");
         long visitsBefore = Long.parseLong(ServicePages.field(ServicePages.text(app), "visits").orElse("0"));
+        String recentBefore = ServicePages.text(app.resolve("recent")); // in memory only: no data file keeps it
         narrator.say("clients send " + UpdateUnderLoad.RATE + " requests a second to " + app.resolve("version")
                 + " throughout");
         long twinOld = twin == null ? -1 : twin.home.agentRecord().readQuietly().map(a -> a.pid()).orElse(-1L);
@@ -176,6 +177,9 @@ public final class Demo {
                 + " now)");
         expect(ServicePages.status(app.resolve("api/stats")) == 200,
                 "the new feature answers: " + app.resolve("api/stats"));
+        await("the recent visits handed over", () -> ServicePages.text(app.resolve("recent")).startsWith(recentBefore));
+        narrator.ok("the times of the last " + recentBefore.lines().count() + " visits, kept only in memory, came"
+                + " across: 1.0.0 saved them, 1.1.0 restored them (state hand-off, " + app.resolve("recent") + ")");
         narrator.ok("health gate passed; 1.1.0 committed");
         narrator.pause("Reload " + app + ": dark theme, same counter. Continue to break things.");
     }

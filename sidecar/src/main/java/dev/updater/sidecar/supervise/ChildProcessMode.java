@@ -27,8 +27,6 @@ import java.util.function.Consumer;
  * are forwarded to it.
  */
 final class ChildProcessMode implements HostMode {
-    /** Read by the agent's bind hook: set SO_REUSEPORT before every bind (DESIGN §5 "Overlap mode"). */
-
     private final UpdateHome home;
     private final SidecarSettings settings;
     private final List<String> command;
@@ -36,6 +34,7 @@ final class ChildProcessMode implements HostMode {
     private final Consumer<String> log;
     private final HealthGate gate;
     private final RestartHistory restarts;
+    private final HostStateSave stateSave;
     private final Object childLock = new Object();
     private ChildHost child; // guarded by childLock
     private OverlapRestart overlap; // guarded by childLock: the overlap update in progress, or null
@@ -51,6 +50,7 @@ final class ChildProcessMode implements HostMode {
         this.log = log;
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
         this.restarts = new RestartHistory(home, clock, log);
+        this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
     /** A host whose sidecar died still holds host.lock; two hosts must never run at once. */
@@ -252,6 +252,7 @@ final class ChildProcessMode implements HostMode {
     public void handOver(RunningHost host) throws InterruptedException {
         OverlapRestart o = overlapOf(host);
         if (o != null) {
+            stateSave.beforeStopping(o.old().pid(), o.version()); // before the cut-over: A still serves
             o.handOver(this::stopping);
             synchronized (childLock) {
                 child = o.incoming();
@@ -284,11 +285,9 @@ final class ChildProcessMode implements HostMode {
         }
     }
 
-    private OverlapRestart endOverlap() {
+    private void endOverlap() {
         synchronized (childLock) {
-            OverlapRestart ended = overlap;
             overlap = null;
-            return ended;
         }
     }
 
@@ -296,6 +295,8 @@ final class ChildProcessMode implements HostMode {
     private ChildHost fallBack(String why, String version) throws UpdaterException, InterruptedException {
         log.accept("overlap is not possible for this update, so it is a stop-start: " + why);
         restarts.record(RestartRecord.Mode.STOP_START, why, version);
+        ChildHost running = child();
+        stateSave.beforeStopping(running == null ? 0 : running.pid(), version); // no agent.json names pid 0
         stopHost("to start " + version + " (stop-start)");
         return startChild();
     }

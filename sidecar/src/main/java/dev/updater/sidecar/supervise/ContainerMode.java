@@ -35,6 +35,7 @@ final class ContainerMode implements HostMode {
     private final Consumer<String> log;
     private final HostStopper stopper;
     private final HealthGate gate;
+    private final HostStateSave stateSave;
     private volatile boolean stopping;
     private boolean saidUnknown;
 
@@ -45,6 +46,7 @@ final class ContainerMode implements HostMode {
         this.log = log;
         this.stopper = new HostStopper(home, settings.stopTimeout(), clock, log);
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
+        this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
     /**
@@ -175,6 +177,9 @@ final class ContainerMode implements HostMode {
                     }
                 } else if (asked == null || !WatchedHost.sameProcess(record, asked.pid(), asked.startedAt())) {
                     asked = record;
+                    if (!rollingBack && journal.kind() == SwapJournal.Kind.INSTALL) {
+                        stateSave.beforeStopping(record.pid(), String.valueOf(journal.to().version()));
+                    }
                     log.accept("asking the host (pid " + record.pid() + ") to exit, so that the container runtime"
                             + " starts it on " + expectedLabel);
                     boolean exited = stopper.stop(record, "updater-sidecar: " + expectedLabel + " is installed;"

@@ -64,6 +64,7 @@ public final class SupervisionLoop {
     private final SupervisionCounters counters;
     /** Says once that self-update replaced this sidecar's jar, which takes effect when it restarts. */
     private final SidecarJarWatch ownJar;
+    private final HostStateSave stateSave;
 
     private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
                             Clock clock, Consumer<String> log) {
@@ -83,6 +84,7 @@ public final class SupervisionLoop {
                 System.getenv(), report, clock, log);
         this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
         this.ownJar = SidecarJarWatch.ofRunningJar(report, log);
+        this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
     /** How this loop's transactions ended and how often it restarted the host, for {@code /metrics}. */
@@ -261,9 +263,7 @@ public final class SupervisionLoop {
         if (due.isEmpty()) {
             return Optional.empty();
         }
-        if (!mode.startsBesideRunningHost()) {
-            mode.stopHost("to install " + due.get().version() + " (apply=" + settings.policy() + ")");
-        }
+        stopToInstall(due.get(), "to install " + due.get().version() + " (apply=" + settings.policy() + ")");
         return install(due.get(), false);
     }
 
@@ -281,9 +281,7 @@ public final class SupervisionLoop {
                     + servingGate.failure());
             return Optional.empty();
         }
-        if (!mode.startsBesideRunningHost()) {
-            mode.stopHost("to install " + approved.get().version() + " (apply)");
-        }
+        stopToInstall(approved.get(), "to install " + approved.get().version() + " (apply)");
         return install(approved.get(), true);
     }
 
@@ -298,6 +296,14 @@ public final class SupervisionLoop {
         }
         mode.stopHost("to roll back to " + backup.get().version());
         return Optional.of(new SwapTransaction(context, mode).rollBack(backup.get(), target.path()));
+    }
+
+    /** Stops the host for the swap, its state saved first (watch saves later, as it asks the host to exit). */
+    private void stopToInstall(StagedRelease release, String why) throws InterruptedException {
+        if (!mode.startsBesideRunningHost()) {
+            stateSave.beforeStopping(mode, release.version().toString());
+            mode.stopHost(why);
+        }
     }
 
     /** Installs the staged release when {@code allowed}; the host is not running. */
@@ -321,6 +327,7 @@ public final class SupervisionLoop {
 
     private void giveUpIfMust(Optional<Outcome> outcome) throws UpdaterException, InterruptedException {
         outcome.ifPresent(counters::ended); // every transaction's ending passes here, recovery's too
+        outcome.ifPresent(stateSave::afterTransaction);
         if (outcome.isPresent() && outcome.get() instanceof Outcome.GateUnsatisfied unsatisfied) {
             servingGate.failedForServing(unsatisfied.host(), unsatisfied.gateReason());
         }

@@ -33,6 +33,8 @@ class DemoIT {
                 "ok  the agent verified and staged 1.1.0",
                 "ok  the page says it was updated from 1.0.0",
                 "ok  the new feature answers: ",
+                "ok  the times of the last 4 visits, kept only in memory, came across: 1.0.0 saved them, 1.1.0 restored"
+                        + " them (state hand-off, http://127.0.0.1:",
                 "ok  health gate passed; 1.1.0 committed",
                 "ok  1.2.0 failed its health gate and is quarantined",
                 "ok  rolled back: 1.1.0 serves again at ",

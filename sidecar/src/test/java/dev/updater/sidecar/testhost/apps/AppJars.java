@@ -55,23 +55,36 @@ public final class AppJars {
     }
 
     public static Path build(Path jar, Kind kind, String version, AppRelease.Behaviour behaviour) throws IOException {
+        return build(jar, kind.main, libraries(kind), version, behaviour, "");
+    }
+
+    /**
+     * A {@link HandoffApp} release: the JDK's server, visits kept in memory, and the state hand-off MBean as
+     * {@code handoff} says ({@code keeps}, {@code throws}, {@code hangs}, {@code huge}, {@code none}).
+     */
+    public static Path handoffApp(Path jar, String version, AppRelease.Behaviour behaviour, String handoff)
+            throws IOException {
+        return build(jar, HandoffApp.class, List.of(), version, behaviour, "handoff=" + handoff + "\n");
+    }
+
+    private static Path build(Path jar, Class<?> mainClass, List<Path> libraries, String version,
+                              AppRelease.Behaviour behaviour, String moreProperties) throws IOException {
         Manifest manifest = new Manifest();
         Attributes main = manifest.getMainAttributes();
         main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.put(Attributes.Name.MAIN_CLASS, kind.main.getName());
+        main.put(Attributes.Name.MAIN_CLASS, mainClass.getName());
         main.put(Attributes.Name.IMPLEMENTATION_VERSION, version);
-        List<Path> libraries = libraries(kind);
         if (!libraries.isEmpty()) {
             main.put(Attributes.Name.CLASS_PATH, String.join(" ", libraries.stream()
                     .map(p -> p.toUri().toString()).toList()));
         }
-        String properties = "version=" + version + "\nbehaviour=" + behaviour.name() + "\n";
+        String properties = "version=" + version + "\nbehaviour=" + behaviour.name() + "\n" + moreProperties;
         Files.createDirectories(jar.toAbsolutePath().getParent());
         try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
             add(out, "test-host.properties", properties.getBytes(StandardCharsets.UTF_8));
             Path classes = classesDirectory();
             String packageDir = AppJars.class.getPackageName().replace('.', '/');
-            String mainName = kind.main.getSimpleName();
+            String mainName = mainClass.getSimpleName();
             try (Stream<Path> files = Files.list(classes.resolve(packageDir))) {
                 for (Path c : files.filter(p -> ownClass(p.getFileName().toString(), mainName)).sorted().toList()) {
                     add(out, packageDir + "/" + c.getFileName(), Files.readAllBytes(c));
