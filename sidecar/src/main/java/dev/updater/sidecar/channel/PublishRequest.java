@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param rolloutPercent the share of hosts that take the release, or null for all
  * @param force replace a manifest of an equal or greater version, and artifacts of the same name
  * @param allowVersionMismatch publish an artifact whose Implementation-Version or file name names another version
+ * @param config operator-editable files inside the archive artifacts ({@code config/app.properties}); an
+ *     install keeps one an operator changed (DESIGN §5 "Archives")
  */
 public record PublishRequest(
         ReleaseVersion version,
@@ -36,7 +38,8 @@ public record PublishRequest(
         Duration expiresIn,
         Double rolloutPercent,
         boolean force,
-        boolean allowVersionMismatch) {
+        boolean allowVersionMismatch,
+        List<String> config) {
 
     public PublishRequest {
         Objects.requireNonNull(version, "version");
@@ -45,6 +48,16 @@ public record PublishRequest(
         artifacts = new LinkedHashMap<>(artifacts);
         features = List.copyOf(features);
         fixes = List.copyOf(fixes);
+        config = config == null ? List.of() : List.copyOf(config);
+    }
+
+    /** A request without config files. */
+    public PublishRequest(ReleaseVersion version, Map<String, Path> artifacts, Path keyFile, Path outDir, URI baseUrl,
+                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                          Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force,
+                          boolean allowVersionMismatch) {
+        this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
+                expiresIn, rolloutPercent, force, allowVersionMismatch, List.of());
     }
 
     /** A request that checks the artifacts' own versions against {@code version}. */
