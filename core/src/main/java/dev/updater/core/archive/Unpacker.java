@@ -109,6 +109,20 @@ public final class Unpacker {
         }
     }
 
+    /**
+     * The release root inside an unpacked folder: the one folder a distribution wraps itself in
+     * ({@code app-1.3.0/} from {@code gradle distZip} or the assembly plugin), else the folder itself.
+     * A link is never taken as the root.
+     */
+    public static Path releaseRoot(Path unpacked) throws UpdaterException {
+        try (java.util.stream.Stream<Path> children = Files.list(unpacked)) {
+            List<Path> all = children.limit(2).toList();
+            return all.size() == 1 && Files.isDirectory(all.get(0), LinkOption.NOFOLLOW_LINKS) ? all.get(0) : unpacked;
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not list the unpacked " + unpacked + ": " + e + ".", e);
+        }
+    }
+
     private EntryReader open(FileChannel channel, ArchiveFormat format) throws IOException, UpdaterException {
         if (format == ArchiveFormat.TAR_GZ) {
             return TarEntries.gzipped(Channels.newInputStream(channel), archive);
@@ -117,6 +131,8 @@ public final class Unpacker {
         if (zip.declaredEntries() > limits.maxEntries()) {
             throw tooLarge("holds " + zip.declaredEntries() + " entries, more than the limit of " + limits.maxEntries());
         }
+        // a zip declares every size up front and each is enforced while inflating: a bomb is refused unread
+        checkBounds(zip.declaredBytes());
         return zip;
     }
 
@@ -185,7 +201,7 @@ public final class Unpacker {
                     break;
                 }
                 bytes += n;
-                checkBounds();
+                checkBounds(bytes);
                 ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                 while (chunk.hasRemaining()) {
                     out.write(chunk);
@@ -197,13 +213,13 @@ public final class Unpacker {
         setMode(target, entry.mode() < 0 ? 0644 : entry.mode(), 0600);
     }
 
-    private void checkBounds() throws UpdaterException {
+    private void checkBounds(long bytes) throws UpdaterException {
         if (bytes > limits.maxTotalBytes()) {
             throw tooLarge("unpacks to more than " + HumanUnits.size(limits.maxTotalBytes()) + ", the limit");
         }
         long allowed = archiveSize > Long.MAX_VALUE / limits.maxRatio() ? Long.MAX_VALUE : archiveSize * limits.maxRatio();
         if (bytes > ArchiveLimits.RATIO_FLOOR_BYTES && bytes > allowed) {
-            throw tooLarge("unpacks to more than " + limits.maxRatio() + " times its own size (over "
+            throw tooLarge("unpacks to more than " + limits.maxRatio() + " times its own size (at least "
                     + HumanUnits.size(bytes) + " from " + HumanUnits.size(archiveSize) + "), the ratio of an archive bomb");
         }
     }

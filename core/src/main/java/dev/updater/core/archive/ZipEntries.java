@@ -110,6 +110,21 @@ final class ZipEntries implements EntryReader {
         return entryCount;
     }
 
+    /** What the entries declare they unpack to, each size then enforced exactly while reading. */
+    long declaredBytes() throws IOException, UpdaterException {
+        if (records == null) {
+            records = readCentral();
+        }
+        long total = 0;
+        for (Central c : records) {
+            total += c.size;
+            if (total < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return total;
+    }
+
     @Override
     public ArchiveEntry next() throws IOException, UpdaterException {
         if (records == null) {

@@ -1,5 +1,8 @@
 package dev.updater.core.manifest;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -21,7 +24,8 @@ public enum ArchiveFormat {
         this.suffixes = suffixes;
     }
 
-    /** As written in the manifest: {@code zip} or {@code tar.gz}. */
+    /** As written in the manifest and the home's records: {@code zip} or {@code tar.gz}. */
+    @JsonValue
     public String wireName() {
         return wireName;
     }
