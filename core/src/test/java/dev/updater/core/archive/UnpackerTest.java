@@ -81,6 +81,50 @@ class UnpackerTest {
         assertEquals(List.of("1.3.0"), list(releases), "no temporary folder left beside it");
     }
 
+    /** The JDK's writer, used by Maven's and Gradle's plugins: sizes in data descriptors after the data, no modes. */
+    @Test
+    void unpack_aZipWrittenByZipOutputStream_withDataDescriptors() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("app/"));
+            zip.putNextEntry(new java.util.zip.ZipEntry("app/lib/a.txt"));
+            zip.write("a".repeat(10_000).getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("app/config/app.properties"));
+            zip.write("port=1\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Path archive = Files.write(dir.resolve("java.zip"), bytes.toByteArray());
+
+        Unpacker.unpack(archive, ArchiveFormat.ZIP, releases.resolve("1.0.0"), ArchiveLimits.DEFAULT);
+
+        assertEquals("a".repeat(10_000), Files.readString(releases.resolve("1.0.0/app/lib/a.txt")));
+        assertEquals("port=1\n", Files.readString(releases.resolve("1.0.0/app/config/app.properties")));
+        if (PosixModes.supported(dir)) {
+            assertEquals("rw-r--r--", PosixModes.of(releases.resolve("1.0.0/app/lib/a.txt")), "no modes: 0644");
+        }
+    }
+
+    /** GNU tar's own output (its default format, "./" prefixes, a symlink, an exec bit), as distTar users ship. */
+    @Test
+    void unpack_aTarGzWrittenByGnuTar() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tar")), "needs /usr/bin/tar");
+        Path source = Files.createDirectories(dir.resolve("src/bin"));
+        Files.writeString(source.resolve("app"), "#!/bin/sh\n");
+        PosixModes.setWhereSupported(source.resolve("app"), "rwxr-x---");
+        Files.createSymbolicLink(source.resolve("start"), Path.of("app"));
+        Path archive = dir.resolve("gnu.tar.gz");
+        Process tar = new ProcessBuilder("tar", "czf", archive.toString(), "-C", dir.resolve("src").toString(), ".")
+                .inheritIO().start();
+        assertEquals(0, tar.waitFor());
+
+        Unpacker.unpack(archive, ArchiveFormat.TAR_GZ, releases.resolve("1.0.0"), ArchiveLimits.DEFAULT);
+
+        assertEquals("#!/bin/sh\n", Files.readString(releases.resolve("1.0.0/bin/app")));
+        assertEquals(Path.of("app"), Files.readSymbolicLink(releases.resolve("1.0.0/bin/start")));
+        if (PosixModes.supported(dir)) {
+            assertEquals("rwxr-x---", PosixModes.of(releases.resolve("1.0.0/bin/app")));
+        }
+    }
+
     @Test
     void unpack_aTarWithALongPathAndAHardLink_writesBoth() throws Exception {
         String deep = "app/" + "very-long-folder-name/".repeat(6) + "file.txt";
