@@ -21,6 +21,8 @@ final class TarEntries implements EntryReader {
     private static final int BLOCK = 512;
     /** A pax or GNU long-name record longer than this is not a path: it is an attempt to exhaust memory. */
     private static final int MAX_METADATA = 64 << 10;
+    /** Real tars put one or two metadata headers before an entry; a run of them is decompression spent on nothing. */
+    private static final int MAX_METADATA_IN_A_ROW = 8;
 
     private final InputStream in;
     private final String archive;
@@ -48,7 +50,10 @@ final class TarEntries implements EntryReader {
         String longName = null;
         String longLink = null;
         Map<String, String> pax = Map.of();
-        while (true) {
+        for (int metadata = 0; ; metadata++) {
+            if (metadata > MAX_METADATA_IN_A_ROW) {
+                throw malformed(archive, "it has more than " + MAX_METADATA_IN_A_ROW + " metadata headers in a row");
+            }
             byte[] header = readBlock();
             if (header == null || isZero(header)) {
                 return null; // two zero blocks end an archive; a missing end is accepted, as GNU tar does
@@ -92,7 +97,11 @@ final class TarEntries implements EntryReader {
             case '6' -> ArchiveEntry.Kind.FIFO;
             default -> ArchiveEntry.Kind.OTHER;
         };
-        remaining = size; // the data of a link or folder (there should be none) is skipped with it
+        if (size > 0 && kind != ArchiveEntry.Kind.FILE) {
+            // Threat: a folder or link declaring gigabytes of zeros, decompressed and skipped outside every byte limit
+            throw malformed(archive, "entry \"" + name + "\" is not a file but declares " + size + " bytes of data");
+        }
+        remaining = size;
         padding = (BLOCK - size % BLOCK) % BLOCK;
         boolean linked = kind == ArchiveEntry.Kind.SYMLINK || kind == ArchiveEntry.Kind.HARDLINK;
         return new ArchiveEntry(name, kind, mode, kind == ArchiveEntry.Kind.FILE ? size : 0, linked ? link : null);

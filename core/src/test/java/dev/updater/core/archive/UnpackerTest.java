@@ -285,6 +285,15 @@ class UnpackerTest {
     }
 
     @Test
+    void unpack_refusesATarFolderDeclaringData_thatWouldBeDecompressedOutsideEveryLimit() throws Exception {
+        Path archive = dir.resolve("folder-data.tar.gz");
+        Files.write(archive, TestArchives.tarGz(of(new Entry("app/", 'd', 0755, new byte[4096], null))));
+        assertRefused(archive, ArchiveFormat.TAR_GZ, ArchiveLimits.DEFAULT, ErrorCode.ARCHIVE_MALFORMED,
+                "Archive folder-data.tar.gz cannot be unpacked: entry \"app/\" is not a file but declares 4096 bytes"
+                        + " of data; nothing was unpacked. Download it again, or rebuild and publish it again.");
+    }
+
+    @Test
     void unpack_intoAFolderThatExists_refusesAndKeepsIt() throws Exception {
         Path existing = Files.createDirectories(releases.resolve("1.0.0"));
         Files.writeString(existing.resolve("keep.txt"), "kept");
