@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.zip.CRC32;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 
@@ -161,7 +160,7 @@ final class ZipEntries implements EntryReader {
         }
         InputStream raw = new BufferedInputStream(
                 Channels.newInputStream(channel.position(dataStart)), 64 << 10);
-        InputStream limited = new Bounded(raw, current.compressedSize);
+        InputStream limited = new ZipData.Bounded(raw, current.compressedSize);
         InputStream data = switch (current.method) {
             case 0 -> {
                 if (current.compressedSize != current.size) {
@@ -185,7 +184,7 @@ final class ZipEntries implements EntryReader {
             default -> throw malformed(archive, "entry \"" + current.name + "\" uses compression method "
                     + current.method + "; only stored (0) and deflated (8) are supported");
         };
-        return new Checked(data, current);
+        return new ZipData.Checked(data, current.name, current.size, current.crc);
     }
 
     @Override
@@ -318,95 +317,5 @@ final class ZipEntries implements EntryReader {
             }
         }
         return buffer.flip();
-    }
-
-    /** At most {@code limit} compressed bytes, so one entry never reads into the next. */
-    private static final class Bounded extends InputStream {
-        private final InputStream in;
-        private long left;
-
-        Bounded(InputStream in, long limit) {
-            this.in = in;
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (left == 0) {
-                return -1;
-            }
-            int n = in.read(buffer, offset, (int) Math.min(length, left));
-            if (n > 0) {
-                left -= n;
-            }
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the archive's channel stays open for the next entry
-        }
-    }
-
-    /** Exactly the declared size and CRC: more, less or other bytes are a damaged or lying entry. */
-    private final class Checked extends InputStream {
-        private final InputStream in;
-        private final Central entry;
-        private final CRC32 crc = new CRC32();
-        private long read;
-
-        Checked(InputStream in, Central entry) {
-            this.in = in;
-            this.entry = entry;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            long left = entry.size - read;
-            int n = in.read(buffer, offset, (int) Math.min(length, Math.max(left, 1)));
-            if (n < 0) {
-                if (read != entry.size) {
-                    throw new DataException("entry \"" + entry.name + "\" holds " + read + " bytes, not the "
-                            + entry.size + " it declares");
-                }
-                if (crc.getValue() != entry.crc) {
-                    throw new DataException("entry \"" + entry.name + "\" fails its CRC check (the file is damaged)");
-                }
-                return -1;
-            }
-            if (left == 0) {
-                throw new DataException("entry \"" + entry.name + "\" holds more than the " + entry.size
-                        + " bytes it declares");
-            }
-            crc.update(buffer, offset, n);
-            read += n;
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
-    }
-
-    /** Data that does not match its entry; the unpacker reports it as {@code ARCHIVE_MALFORMED}. */
-    static final class DataException extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        DataException(String message) {
-            super(message);
-        }
     }
 }
