@@ -87,6 +87,13 @@ public enum ErrorCode {
     SMOKE_TEST_FAILED,
     /** The host's {@code StateHandoff} MBean's {@code save()} or {@code restore()} threw, did not return in time, or returned too much; the update goes on without the state. */
     STATE_HANDOFF_FAILED,
+    // archive releases (DESIGN §5 "Archives"); nothing of a refused archive is left unpacked
+    /** An archive that is corrupt or that this reader does not support (truncated, bad checksum or CRC, encrypted). */
+    ARCHIVE_MALFORMED,
+    /** An archive entry that would escape its folder, a link out of it, a device or fifo, a duplicate entry. */
+    ARCHIVE_UNSAFE,
+    /** An archive over its bounds: too many entries, too many bytes unpacked, or the compression ratio of a bomb. */
+    ARCHIVE_TOO_LARGE,
     // a bug in updater itself, caught so that it stops one check, never the host or later checks
     INTERNAL_ERROR
 }

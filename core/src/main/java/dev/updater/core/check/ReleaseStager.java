@@ -3,6 +3,8 @@ package dev.updater.core.check;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.archive.ArchiveLimits;
+import dev.updater.core.archive.Unpacker;
 import dev.updater.core.delta.DeltaDownload;
 import dev.updater.core.download.Cancellation;
 import dev.updater.core.download.DownloadListener;
@@ -109,17 +111,44 @@ public final class ReleaseStager {
             }
         }
 
+        String tree = null;
+        if (artifact.isArchive()) {
+            Unpacker.Unpacked unpacked = unpack(releaseFile, artifact);
+            tree = home.dir().relativize(Unpacker.releaseRoot(unpacked.folder())).toString();
+            note += "; unpacked " + unpacked.files() + " files (" + HumanUnits.size(unpacked.bytes()) + ")";
+        }
         StagedRelease staged = new StagedRelease(manifest.version(), home.dir().relativize(releaseFile).toString(),
                 artifact.size(), artifact.sha256(), platformKey, manifest.changelog().features(),
                 manifest.changelog().fixes(), manifest.minVersion(), manifest.breakingChanges(),
                 decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
-                manifestUri.toString(), manifest.releaseDate(), clock.instant());
+                manifestUri.toString(), manifest.releaseDate(), clock.instant(), artifact.format(), tree,
+                artifact.config());
         Optional<StagedRelease> replaced = home.stagedRecord().read();
         home.stagedRecord().write(staged);
         replaced.filter(old -> !old.version().equals(manifest.version())).ifPresent(this::deleteRelease);
         home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.STAGED, manifest.version(), null,
                 (decision.needsApproval() ? "staged; waits for apply: " + decision.message() : "staged") + note));
         return staged;
+    }
+
+    /**
+     * Unpacks the verified archive into {@code releases/<version>/<file>.d/}, afresh: a folder left by an
+     * earlier attempt is not trusted, and only a whole unpack appears there (DESIGN §5 "Archives").
+     */
+    private static Unpacker.Unpacked unpack(Path archive, Artifact artifact) throws UpdaterException {
+        Path tree = treeOf(archive);
+        try {
+            HomeCleanup.deleteTree(tree);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.IO, "Could not remove " + tree + " left by an earlier attempt: " + e
+                    + "; check the update home's permissions.", e);
+        }
+        return Unpacker.unpack(archive, artifact.format(), tree, ArchiveLimits.DEFAULT);
+    }
+
+    /** Where an archive release is unpacked: beside the archive, named after it, so the two never collide. */
+    static Path treeOf(Path archive) {
+        return archive.resolveSibling(archive.getFileName() + ".d");
     }
 
     /**
@@ -174,8 +203,10 @@ public final class ReleaseStager {
             return false; // a record naming a file outside releases/ stages nothing: stage it again
         }
         try {
-            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == artifact.size();
-        } catch (IOException e) {
+            return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == artifact.size()
+                    && (!artifact.isArchive() || (staged.get().tree() != null
+                    && Files.isDirectory(home.resolveInside(staged.get().tree(), home.releases()), LinkOption.NOFOLLOW_LINKS)));
+        } catch (IOException | IllegalArgumentException e) {
             return false;
         }
     }

@@ -1,6 +1,7 @@
 package dev.updater.core.home;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.time.Instant;
@@ -25,6 +26,10 @@ import java.util.List;
  * @param manifestUrl where the manifest came from
  * @param releaseDate the manifest's release date, or null
  * @param stagedAt when it was staged
+ * @param format for an archive release, its format; null for a single file
+ * @param tree for an archive release, the unpacked release root relative to the home
+ *     ({@code releases/1.3.0/tree/app-1.3.0}); null for a single file
+ * @param config for an archive release, the operator-editable files inside {@code tree}
  */
 public record StagedRelease(
         ReleaseVersion version,
@@ -40,5 +45,26 @@ public record StagedRelease(
         String approvalReason,
         String manifestUrl,
         Instant releaseDate,
-        Instant stagedAt) {
+        Instant stagedAt,
+        ArchiveFormat format,
+        String tree,
+        List<String> config) {
+
+    public StagedRelease {
+        config = config == null ? List.of() : List.copyOf(config);
+    }
+
+    /** A single-file release. */
+    public StagedRelease(ReleaseVersion version, String file, long size, Sha256 sha256, String platform,
+                         List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                         boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
+                         Instant stagedAt) {
+        this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
+                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of());
+    }
+
+    /** True for an archive release, installed as a folder behind the {@code current} link. */
+    public boolean isArchive() {
+        return format != null;
+    }
 }

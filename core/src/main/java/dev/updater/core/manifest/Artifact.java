@@ -3,6 +3,7 @@ package dev.updater.core.manifest;
 import dev.updater.core.Sha256;
 
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,17 @@ import java.util.Objects;
  * artifact may name its entry index ({@code "index"}, DESIGN §12), which lets a client download
  * only the entries it lacks; agents that predate it ignore the field.
  *
+ * <p>An archive artifact ({@code "format": "zip"|"tar.gz"}, DESIGN §5 "Archives") is unpacked into
+ * its release folder; its {@code "config"} paths name the files inside it that an operator may edit,
+ * which an install keeps when changed (the new one written beside as {@code <name>.new}).
+ *
  * @param index the entry index for delta downloads, or null
+ * @param format the archive format, or null for a single file
+ * @param config operator-editable files inside the archive, relative with {@code /} separators; empty
+ *     for a single file
  */
-public record Artifact(String url, Sha256 sha256, long size, IndexRef index) {
+public record Artifact(String url, Sha256 sha256, long size, IndexRef index, ArchiveFormat format,
+                       List<String> config) {
     public Artifact {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(sha256, "sha256");
@@ -23,10 +32,47 @@ public record Artifact(String url, Sha256 sha256, long size, IndexRef index) {
         if (size <= 0) {
             throw new IllegalArgumentException("An artifact size must be positive, got " + size);
         }
+        config = config == null ? List.of() : List.copyOf(config);
+        if (!config.isEmpty() && format == null) {
+            throw new IllegalArgumentException("Only an archive artifact has config files, got " + config);
+        }
+        for (String path : config) {
+            if (!isConfigPath(path)) {
+                throw new IllegalArgumentException("A config path must be relative inside the archive, got \""
+                        + path + "\"");
+            }
+        }
     }
 
     public Artifact(String url, Sha256 sha256, long size) {
         this(url, sha256, size, null);
+    }
+
+    public Artifact(String url, Sha256 sha256, long size, IndexRef index) {
+        this(url, sha256, size, index, null, List.of());
+    }
+
+    /** True for an archive that the agent unpacks into a release folder. */
+    public boolean isArchive() {
+        return format != null;
+    }
+
+    /**
+     * A path inside an archive that a release may name as config: relative, {@code /}-separated, no
+     * empty, {@code .} or {@code ..} segment, no backslash, drive letter or control character, so it
+     * can never name a file outside the release folder.
+     */
+    public static boolean isConfigPath(String path) {
+        if (path == null || path.isEmpty() || path.length() > 1024 || path.startsWith("/") || path.contains("\\")
+                || path.contains(":")) {
+            return false;
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return path.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     /** The absolute location of this artifact, resolving a relative url against the manifest's. */

@@ -193,10 +193,35 @@ public final class ManifestParser {
                 size = sizeNode.longValue();
             }
             Artifact.IndexRef index = index(path, node.get("index"));
+            ArchiveFormat format = format(path, node);
+            List<String> config = strings(node, path, "config");
+            for (int i = 0; i < config.size(); i++) {
+                if (!Artifact.isConfigPath(config.get(i))) {
+                    problems.add(path + ".config[" + i + "] must be a relative path inside the archive such as"
+                            + " config/app.properties, got \"" + abbreviate(config.get(i)) + "\"");
+                }
+            }
+            if (!config.isEmpty() && format == null && !node.hasNonNull("format")) {
+                problems.add(path + ".config names files inside an archive; add \"format\": \"zip\" or \"tar.gz\"");
+            }
             if (problems.size() > before) {
                 return null;
             }
-            return new Artifact(url, new Sha256(sha), size, index);
+            return new Artifact(url, new Sha256(sha), size, index, format, config);
+        }
+
+        /** The optional archive format (DESIGN §5 "Archives"); absent means a single file. */
+        private ArchiveFormat format(String path, JsonNode artifact) {
+            String name = string(artifact, path, "format", false);
+            if (name == null) {
+                return null;
+            }
+            ArchiveFormat format = ArchiveFormat.ofWireName(name).orElse(null);
+            if (format == null) {
+                problems.add(path + ".format must be one of " + ArchiveFormat.wireNames() + " (or absent for a"
+                        + " single file), got \"" + abbreviate(name) + "\"");
+            }
+            return format;
         }
 
         /** The optional entry index of a zip artifact (DESIGN §12). */

@@ -41,6 +41,12 @@ public final class ManifestWriter {
                 gen.writeStringField("url", artifact.url());
                 gen.writeStringField("sha256", artifact.sha256().hex());
                 gen.writeNumberField("size", artifact.size());
+                if (artifact.format() != null) {
+                    gen.writeStringField("format", artifact.format().wireName());
+                }
+                if (!artifact.config().isEmpty()) {
+                    writeStrings(gen, "config", artifact.config());
+                }
                 if (artifact.index() != null) {
                     gen.writeObjectFieldStart("index");
                     gen.writeStringField("url", artifact.index().url());

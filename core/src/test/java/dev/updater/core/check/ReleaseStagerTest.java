@@ -12,7 +12,12 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
+import dev.updater.core.testing.TestArchives;
 import dev.updater.core.testing.TestChannel;
+import dev.updater.core.ErrorCode;
+import dev.updater.core.UpdaterException;
+import dev.updater.core.manifest.ArchiveFormat;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +32,7 @@ import java.time.ZoneOffset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ReleaseStagerTest {
@@ -85,6 +91,52 @@ class ReleaseStagerTest {
                     new Decision.Install(second.version(), false, "update"));
 
             assertTrue(Files.exists(home.release("1.1.0").resolve("app.jar")), "a swap in flight may read it");
+        }
+    }
+
+    @Test
+    void stage_anArchive_unpacksItBesideTheVerifiedFile_andNamesItsRootInStagedJson() throws Exception {
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        byte[] zip = TestArchives.zip(TestArchives.of(TestArchives.file("app-1.1.0/bin/app", 0755, "#!/bin/sh\n"),
+                TestArchives.file("app-1.1.0/config/app.properties", 0644, "port=1\n")));
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = channel.publishArchive("1.1.0", ArchiveFormat.ZIP, zip, List.of("config/app.properties"));
+            Artifact artifact = manifest.binaries().get("any");
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
+
+            StagedRelease staged = stager.stage(manifest, "any", artifact, channel.manifestUri(),
+                    new Decision.Install(manifest.version(), false, "update"));
+
+            assertEquals("releases/1.1.0/app-1.1.0.zip", staged.file());
+            assertEquals("releases/1.1.0/app-1.1.0.zip.d/app-1.1.0", staged.tree(), "the one top folder is the root");
+            assertEquals(ArchiveFormat.ZIP, staged.format());
+            assertEquals(List.of("config/app.properties"), staged.config());
+            assertEquals(staged, home.stagedRecord().read().orElseThrow(), "written and read back alike");
+            assertEquals("port=1\n", Files.readString(home.dir().resolve(staged.tree()).resolve("config/app.properties")));
+            assertTrue(stager.isStaged(manifest.version(), artifact));
+            assertEquals("staged; unpacked 2 files (17 B)", home.history().read().get(0).detail());
+        }
+    }
+
+    @Test
+    void stage_aHostileArchive_writesNoStagedJson_andLeavesNoTree() throws Exception {
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        byte[] zip = TestArchives.zip(TestArchives.of(TestArchives.file("../../escape.sh", 0755, "#!/bin/sh\n")));
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"))) {
+            Manifest manifest = channel.publishArchive("1.1.0", ArchiveFormat.ZIP, zip, List.of());
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()), CLOCK);
+
+            UpdaterException e = assertThrows(UpdaterException.class, () -> stager.stage(manifest, "any",
+                    manifest.binaries().get("any"), channel.manifestUri(),
+                    new Decision.Install(manifest.version(), false, "update")));
+
+            assertEquals(ErrorCode.ARCHIVE_UNSAFE, e.code());
+            assertTrue(e.getMessage().startsWith("Archive app-1.1.0.zip is refused: entry \"../../escape.sh\" climbs"
+                    + " out of its folder with '..'; nothing was unpacked."), e.getMessage());
+            assertTrue(home.stagedRecord().read().isEmpty(), "nothing staged");
+            assertFalse(Files.exists(home.release("1.1.0").resolve("app-1.1.0.zip.d")));
+            assertFalse(Files.exists(dir.resolve("escape.sh")));
+            assertFalse(Files.exists(home.dir().resolve("escape.sh")));
         }
     }
 

@@ -93,6 +93,59 @@ class ManifestParserTest {
     }
 
     @Test
+    void parse_readsAnArchiveFormatAndConfigPaths_andTheWriterWritesThemBack() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "binaries": {
+                 "any": {"url": "app-1.0.0.zip", "sha256": "%s", "size": 5, "format": "zip",
+                         "config": ["config/app.properties", "bin/env.sh"]},
+                 "linux-x64": {"url": "app-1.0.0.tgz", "sha256": "%s", "size": 6, "format": "tar.gz"}}}
+                """.formatted(SHA_A, SHA_B)), SRC);
+
+        Artifact zip = m.binaries().get("any");
+        assertEquals(ArchiveFormat.ZIP, zip.format());
+        assertEquals(List.of("config/app.properties", "bin/env.sh"), zip.config());
+        assertEquals(ArchiveFormat.TAR_GZ, m.binaries().get("linux-x64").format());
+        assertEquals(List.of(), m.binaries().get("linux-x64").config());
+        assertEquals(m, ManifestParser.parse(ManifestWriter.write(m), SRC));
+    }
+
+    @Test
+    void parse_withoutFormat_isASingleFile_asBeforeTheFieldExisted() throws Exception {
+        Artifact jar = ManifestParser.parse(bytes(seed()), SRC).binaries().get("any");
+        assertNull(jar.format());
+        assertFalse(jar.isArchive());
+        assertFalse(new String(ManifestWriter.write(ManifestParser.parse(bytes(seed()), SRC))).contains("format"));
+    }
+
+    @Test
+    void parse_refusesAnUnknownFormat_andConfigPathsThatLeaveTheArchive() {
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.rar", "sha256": "%s", "size": 5, "format": "rar",
+                 "config": ["../etc/passwd", "/etc/shadow", "C:/boot.ini", "a/./b", "a\\\\b", "ok/app.conf"]}}}
+                """.formatted(SHA_A),
+                "$.binaries.any.format must be one of \"zip\", \"tar.gz\" (or absent for a single file), got \"rar\";"
+                        + " $.binaries.any.config[0] must be a relative path inside the archive such as"
+                        + " config/app.properties, got \"../etc/passwd\";"
+                        + " $.binaries.any.config[1] must be a relative path inside the archive such as"
+                        + " config/app.properties, got \"/etc/shadow\";"
+                        + " $.binaries.any.config[2] must be a relative path inside the archive such as"
+                        + " config/app.properties, got \"C:/boot.ini\";"
+                        + " $.binaries.any.config[3] must be a relative path inside the archive such as"
+                        + " config/app.properties, got \"a/./b\";"
+                        + " $.binaries.any.config[4] must be a relative path inside the archive such as"
+                        + " config/app.properties, got \"a\\b\"");
+    }
+
+    @Test
+    void parse_refusesConfigOnASingleFile() {
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5,
+                 "config": ["app.properties"]}}}
+                """.formatted(SHA_A),
+                "$.binaries.any.config names files inside an archive; add \"format\": \"zip\" or \"tar.gz\"");
+    }
+
+    @Test
     void parse_treatsTheSeedsWindowsExeKey_asWindowsX64() throws Exception {
         Manifest m = ManifestParser.parse(bytes("""
                 {"version": "1.0.0", "binaries": {"windows-x64.exe": {"url": "a.exe", "sha256": "%s", "size": 5}}}

@@ -152,6 +152,20 @@ public final class TestChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes the archive {@code bytes} as {@code version} ({@code "format"} set, as {@code publish}
+     * does for a {@code .zip} or {@code .tar.gz}), with these {@code config} paths, signed.
+     */
+    public Manifest publishArchive(String version, dev.updater.core.manifest.ArchiveFormat format, byte[] bytes,
+                                   java.util.List<String> config) throws IOException, UpdaterException {
+        String path = version + "/any/app-" + version + (format == dev.updater.core.manifest.ArchiveFormat.ZIP
+                ? ".zip" : ".tar.gz");
+        Artifact artifact = new Artifact(path, Sha256.ofBytes(bytes), bytes.length, null, format, config);
+        Manifest manifest = new Manifest(ReleaseVersion.parse(version), Instant.now(), Map.of("any", artifact),
+                new Changelog(java.util.List.of("Release " + version), java.util.List.of()), null, false, null, null);
+        return publish(manifest, Map.of(path, bytes));
+    }
+
     /** Writes {@code files} (paths relative to the channel), then the signed manifest. */
     public Manifest publish(Manifest manifest, Map<String, byte[]> files) throws IOException, UpdaterException {
         for (Map.Entry<String, byte[]> file : files.entrySet()) {

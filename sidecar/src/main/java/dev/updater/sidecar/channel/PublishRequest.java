@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param allowVersionMismatch publish an artifact whose Implementation-Version or file name names another version
  * @param rolloutSchedule waves of the rollout (DESIGN §11), or null; not together with {@code rolloutPercent}
  * @param rolloutSalt mixed into every host's rollout bucket, or null to keep the buckets of earlier releases
+ * @param config operator-editable files inside the archive artifacts ({@code config/app.properties}); an
+ *     install keeps one an operator changed (DESIGN §5 "Archives")
  */
 public record PublishRequest(
         ReleaseVersion version,
@@ -41,7 +43,8 @@ public record PublishRequest(
         boolean force,
         boolean allowVersionMismatch,
         RolloutSchedule rolloutSchedule,
-        String rolloutSalt) {
+        String rolloutSalt,
+        List<String> config) {
 
     public PublishRequest {
         Objects.requireNonNull(version, "version");
@@ -50,6 +53,25 @@ public record PublishRequest(
         artifacts = new LinkedHashMap<>(artifacts);
         features = List.copyOf(features);
         fixes = List.copyOf(fixes);
+        config = config == null ? List.of() : List.copyOf(config);
+    }
+
+    /** A request with waves or a salt, without config files. */
+    public PublishRequest(ReleaseVersion version, Map<String, Path> artifacts, Path keyFile, Path outDir, URI baseUrl,
+                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                          Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force,
+                          boolean allowVersionMismatch, RolloutSchedule rolloutSchedule, String rolloutSalt) {
+        this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
+                expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt, List.of());
+    }
+
+    /** A request with config files (archives), a fixed rollout share or none. */
+    public PublishRequest(ReleaseVersion version, Map<String, Path> artifacts, Path keyFile, Path outDir, URI baseUrl,
+                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                          Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force,
+                          boolean allowVersionMismatch, List<String> config) {
+        this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
+                expiresIn, rolloutPercent, force, allowVersionMismatch, null, null, config);
     }
 
     /** A request with a fixed rollout share, or none. */
@@ -58,14 +80,14 @@ public record PublishRequest(
                           Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force,
                           boolean allowVersionMismatch) {
         this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
-                expiresIn, rolloutPercent, force, allowVersionMismatch, null, null);
+                expiresIn, rolloutPercent, force, allowVersionMismatch, null, null, List.of());
     }
 
     /** The same request for another channel folder, other artifacts and another changelog. */
     public PublishRequest withRelease(Path outDir, Map<String, Path> artifacts, List<String> features, List<String> fixes,
                                       ReleaseVersion minVersion, boolean breaking, boolean allowVersionMismatch) {
         return new PublishRequest(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking,
-                releaseDate, expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt);
+                releaseDate, expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt, config);
     }
 
     /** A request that checks the artifacts' own versions against {@code version}. */

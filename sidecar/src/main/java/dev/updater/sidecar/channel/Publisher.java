@@ -5,7 +5,9 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
+import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.manifest.Artifact;
+import dev.updater.core.text.Printable;
 import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
@@ -89,7 +91,9 @@ public final class Publisher {
             Sha256 sha256 = copyArtifact(entry.getValue(), request.outDir(), destination, request.force());
             String base = request.baseUrl() == null ? "" : withSlash(request.baseUrl().toString());
             Artifact.IndexRef index = EntryIndexPublisher.publish(destination, request.outDir(), relative + ".index", base);
-            binaries.put(entry.getKey(), new Artifact(base + relative, sha256, sizeOf(destination), index));
+            ArchiveFormat format = ArchiveFormat.ofFileName(destination.getFileName().toString()).orElse(null);
+            binaries.put(entry.getKey(), new Artifact(base + relative, sha256, sizeOf(destination), index, format,
+                    format == null ? List.of() : request.config()));
             files.put(entry.getKey(), destination);
         }
 
@@ -164,6 +168,16 @@ public final class Publisher {
         List<String> problems = new ArrayList<>();
         if (request.artifacts().isEmpty()) {
             problems.add("no artifact was given; add --artifact KEY=PATH, for example --artifact any=app.jar");
+        }
+        for (String path : request.config()) {
+            if (!Artifact.isConfigPath(path)) {
+                problems.add("--config " + Printable.of(path, 80) + " is not a relative path inside the archive;"
+                        + " give it as the archive names it, for example config/app.properties");
+            }
+        }
+        if (!request.config().isEmpty() && request.artifacts().values().stream().noneMatch(
+                file -> ArchiveFormat.ofFileName(file.getFileName().toString()).isPresent())) {
+            problems.add("--config names files inside an archive, but no --artifact is a .zip, .tar.gz or .tgz");
         }
         for (Map.Entry<String, Path> entry : request.artifacts().entrySet()) {
             if (!PlatformKeys.KNOWN.contains(entry.getKey())) {

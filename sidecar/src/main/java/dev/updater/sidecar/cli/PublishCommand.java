@@ -88,9 +88,17 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--artifact", paramLabel = "KEY=PATH", converter = ArtifactSpec.Converter.class,
             description = "An artifact and its platform key: any, linux-x64, linux-arm64, darwin-x64,"
                     + " darwin-arm64 or windows-x64. Repeat for each platform. Required unless --resign,"
-                    + " --halt, --promote or --revert-to."
-                    + " Example: --artifact any=app.jar")
+                    + " --halt, --promote or --revert-to. A .zip, .tar.gz or .tgz file is published as an archive"
+                    + " (\"format\" in the manifest) that hosts unpack into a release folder."
+                    + " Example: --artifact any=app.jar, --artifact any=app-1.3.0.zip")
     List<ArtifactSpec> artifacts = new ArrayList<>();
+
+    @Option(names = "--config", paramLabel = "PATH",
+            description = "A file inside the archive artifacts (.zip, .tar.gz, .tgz) that operators may edit, as the"
+                    + " archive names it; repeatable. An install keeps such a file when the operator changed it and"
+                    + " writes the release's own beside it as <name>.new. Default: none."
+                    + " Example: --config config/app.properties")
+    List<String> config = new ArrayList<>();
 
     @Option(names = "--key", paramLabel = "KEYFILE", required = true,
             description = "The private key file written by 'keygen' (or an OpenSSL Ed25519 PEM key); never"
@@ -191,7 +199,7 @@ final class PublishCommand implements Callable<Integer> {
         PublishRequest request = new PublishRequest(fleet.promote != null ? fleet.promote : version, byKey, keyFile,
                 fleet.promote != null ? out.resolve(fleet.to.name()) : fleet.folder(out), baseUrl, features, fixes,
                 minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force,
-                allowVersionMismatch, fleet.schedule, fleet.salt);
+                allowVersionMismatch, fleet.schedule, fleet.salt, config);
         Publisher.Result result = fleet.promote != null
                 ? fleet.promote(spec, out, request)
                 : fleet.revertTo != null
@@ -286,6 +294,10 @@ final class PublishCommand implements Callable<Integer> {
         for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
             Artifact a = entry.getValue();
             stdout.printf("  %-13s %s  %s  sha256 %s%n", entry.getKey(), a.url(), HumanUnits.bytes(a.size()), a.sha256());
+            if (a.format() != null) {
+                stdout.printf("  %-13s %s archive, unpacked into a release folder%s%n", "", a.format(),
+                        a.config().isEmpty() ? "" : "; config kept when changed: " + String.join(", ", a.config()));
+            }
             if (a.index() != null) {
                 stdout.printf("  %-13s %s  %s, entries under %s (delta downloads)%n", "", a.index().url(),
                         HumanUnits.bytes(a.index().size()), a.index().objects());

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
@@ -50,6 +51,7 @@ public final class SwapTransaction {
             throws UpdaterException, InterruptedException {
         StagedSource.Verified verified;
         try {
+            refuseArchive(staged, target);
             verified = StagedSource.verify(home, staged);
         } catch (UpdaterException e) {
             return end.rejected(staged, e);
@@ -65,6 +67,19 @@ public final class SwapTransaction {
         SwapJournal prepared = records.prepared(SwapJournal.Kind.INSTALL, target, from, verified.artifact(),
                 home.dir().relativize(verified.file()).toString(), Backups.pathFor(from, target), approved);
         return swap(prepared, installed.asMeasured());
+    }
+
+    /**
+     * Threat: an archive release copied over a single-file target (a zip renamed over app.jar). Archive
+     * releases are installed as {@code APP/releases/<v>/} behind the {@code current} link
+     * ({@code ReleaseFolders}), which this transaction does not run yet.
+     */
+    private static void refuseArchive(StagedRelease staged, Path target) throws UpdaterException {
+        if (staged.isArchive()) {
+            throw new UpdaterException(ErrorCode.STAGED_INVALID, "it is an archive release (" + staged.format()
+                    + "), installed as a folder behind a 'current' link, which this sidecar cannot install yet; "
+                    + target + " is a single file and was left as it is (see docs/archives.md)");
+        }
     }
 
     /** An operator's rollback: reinstalls {@code backup} through steps 2 and 4–7 (the version rolled away from is quarantined). */

@@ -1,5 +1,7 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.manifest.ArchiveFormat;
+import dev.updater.core.testing.TestArchives;
 import dev.updater.core.Sha256;
 import dev.updater.core.delta.EntryIndex;
 import dev.updater.core.delta.ChunkedIndex;
@@ -181,6 +183,36 @@ class PublishCommandTest {
         assertNull(m.binaries().get("any").index());
         assertFalse(Files.exists(channel.resolve("1.0.0/any/app.jar.index")));
         assertTrue(Files.readString(channel.resolve("manifest.json")).indexOf("\"index\"") < 0);
+    }
+
+    @Test
+    void publish_ofAZipAndATarGz_writesTheirFormat_andTheConfigPaths() throws Exception {
+        Path zip = Files.write(dir.resolve("app-1.0.0.zip"), TestArchives.zip(TestArchives.of(
+                TestArchives.file("app-1.0.0/config/app.properties", 0644, "port=1\n"))));
+        Path tgz = Files.write(dir.resolve("app-1.0.0.tgz"), TestArchives.tarGz(TestArchives.of(
+                TestArchives.file("app-1.0.0/config/app.properties", 0644, "port=1\n"))));
+
+        CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + zip, "--artifact", "linux-x64=" + tgz,
+                "--config", "config/app.properties");
+
+        assertEquals(0, run.exitCode(), run.toString());
+        Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
+        assertEquals(ArchiveFormat.ZIP, m.binaries().get("any").format());
+        assertEquals(ArchiveFormat.TAR_GZ, m.binaries().get("linux-x64").format());
+        assertEquals(List.of("config/app.properties"), m.binaries().get("any").config());
+        assertEquals(List.of("config/app.properties"), m.binaries().get("linux-x64").config());
+        assertTrue(run.out().contains("                zip archive, unpacked into a release folder; config kept when"
+                + " changed: config/app.properties\n"), run.out());
+    }
+
+    @Test
+    void publish_withConfigButNoArchive_orAConfigPathLeavingTheArchive_isRefused() throws Exception {
+        CliRun run = publish("--version", "1.0.0", "--artifact", "any=" + jar, "--config", "../etc/app.conf");
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("Nothing was published: --config ../etc/app.conf is not a relative path inside the archive;"
+                + " give it as the archive names it, for example config/app.properties; --config names files inside"
+                + " an archive, but no --artifact is a .zip, .tar.gz or .tgz.\n", run.err());
+        assertFalse(Files.exists(channel.resolve("manifest.json")));
     }
 
     @Test

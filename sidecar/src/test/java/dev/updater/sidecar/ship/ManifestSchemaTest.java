@@ -116,6 +116,21 @@ class ManifestSchemaTest {
     }
 
     @Test
+    void publishedManifest_ofArchivesWithConfig_isValid() throws Exception {
+        Map<String, Path> artifacts = new LinkedHashMap<>();
+        artifacts.put("any", artifact("app-1.0.0.zip"));
+        artifacts.put("linux-x64", artifact("app-1.0.0.tgz"));
+        Path channel = publish(new PublishRequest(ReleaseVersion.parse("1.0.0"), artifacts, key, dir.resolve("channel"),
+                null, List.of(), List.of(), null, false, null, null, null, false, true,
+                List.of("config/app.properties", "bin/env.sh")));
+
+        JsonNode manifest = assertValid(channel.resolve("manifest.json"));
+        assertEquals("zip", manifest.at("/binaries/any/format").asText());
+        assertEquals("tar.gz", manifest.at("/binaries/linux-x64/format").asText());
+        assertEquals(2, manifest.at("/binaries/any/config").size());
+    }
+
+    @Test
     void aManifestWithUnknownFieldsAndNulls_isValid_asHostsIgnoreThem() throws Exception {
         ObjectNode manifest = minimal();
         manifest.put("signed_by", "ci");
@@ -146,6 +161,10 @@ class ManifestSchemaTest {
             "/binaries/any/size      | \"12\"",
             "/binaries/any/url       | \"  \"",
             "/binaries/any/url       | null",
+            "/binaries/any/format    | \"rar\"",
+            "/binaries/any/config    | [\"../etc/passwd\"]",
+            "/binaries/any/config    | [\"/etc/passwd\"]",
+            "/binaries/any/config    | [\"C:/boot.ini\"]",
             "/binaries/any           | \"app.jar\"",
             "/changelog              | [\"x\"]",
             "/changelog/features     | \"Dark mode\"",

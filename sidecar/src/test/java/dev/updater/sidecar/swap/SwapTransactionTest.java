@@ -9,6 +9,7 @@ import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
+import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
@@ -168,6 +169,25 @@ class SwapTransactionTest {
         assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertFalse(Files.exists(updateHome.journal()));
         assertEquals(List.of("failed"), events());
+        assertEquals(List.of(), hosts.calls);
+    }
+
+    @Test
+    void install_ofAStagedArchiveRelease_isRefused_neverCopiedOverTheSingleFileTarget() throws Exception {
+        StagedRelease staged = stage("1.1.0", NEW);
+        StagedRelease archive = new StagedRelease(staged.version(), staged.file(), staged.size(), staged.sha256(), "any",
+                List.of(), List.of(), null, false, false, null, null, null, null, ArchiveFormat.ZIP,
+                "releases/1.1.0/app.zip.d", List.of());
+
+        Outcome outcome = transaction(2).install(archive, target, false);
+
+        assertInstanceOf(Outcome.Rejected.class, outcome);
+        assertEquals("Refused to install 1.1.0: it is an archive release (zip), installed as a folder behind a"
+                + " 'current' link, which this sidecar cannot install yet; " + target + " is a single file and was"
+                + " left as it is (see docs/archives.md). Nothing was changed; the staged release was dropped and the"
+                + " agent downloads it again.", outcome.message());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
+        assertFalse(Files.exists(updateHome.journal()));
         assertEquals(List.of(), hosts.calls);
     }
 
