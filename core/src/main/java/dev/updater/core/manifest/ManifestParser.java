@@ -193,10 +193,38 @@ public final class ManifestParser {
                 size = sizeNode.longValue();
             }
             Artifact.IndexRef index = index(path, node.get("index"));
+            List<String> urls = mirrors(path, node.get("urls"));
             if (problems.size() > before) {
                 return null;
             }
-            return new Artifact(url, new Sha256(sha), size, index);
+            return new Artifact(url, new Sha256(sha), size, index, urls);
+        }
+
+        /** The optional mirrors of an artifact (DESIGN §11): more URLs serving the same bytes. */
+        private List<String> mirrors(String artifactPath, JsonNode node) {
+            if (node == null || node.isNull()) {
+                return List.of();
+            }
+            String path = artifactPath + ".urls";
+            if (!node.isArray()) {
+                problems.add(path + " must be an array of URLs, got " + describe(node));
+                return List.of();
+            }
+            if (node.size() > Artifact.MAX_MIRRORS) {
+                problems.add(path + " lists " + node.size() + " URLs; at most " + Artifact.MAX_MIRRORS + " are allowed");
+                return List.of();
+            }
+            List<String> urls = new ArrayList<>();
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode item = node.get(i);
+                if (!item.isTextual() || item.textValue().isBlank() || !isUrl(item.textValue())) {
+                    problems.add(path + "[" + i + "] is not a valid URL or relative path, got "
+                            + (item.isTextual() ? "\"" + abbreviate(item.textValue()) + "\"" : describe(item)));
+                } else {
+                    urls.add(item.textValue());
+                }
+            }
+            return urls;
         }
 
         /** The optional entry index of a zip artifact (DESIGN §12). */

@@ -41,6 +41,13 @@ public final class ManifestWriter {
                 gen.writeStringField("url", artifact.url());
                 gen.writeStringField("sha256", artifact.sha256().hex());
                 gen.writeNumberField("size", artifact.size());
+                if (!artifact.urls().isEmpty()) {
+                    gen.writeArrayFieldStart("urls");
+                    for (String mirror : artifact.urls()) {
+                        gen.writeString(mirror);
+                    }
+                    gen.writeEndArray();
+                }
                 if (artifact.index() != null) {
                     gen.writeObjectFieldStart("index");
                     gen.writeStringField("url", artifact.index().url());
