@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The agent's life after start, on its thread, until the host exits: wakes every half second to
  * obey an exit request, and checks the channel at the jittered interval (or at once when JMX asks),
- * backing off after errors. Readiness is not its business: the bind hook's first listener sets it
+ * backing off after errors and obeying a server's {@code Retry-After} ({@link Backoff}). Readiness is not its business: the bind hook's first listener sets it
  * ({@code ListenerWatch}).
  */
 final class PollLoop {
@@ -54,7 +54,7 @@ final class PollLoop {
                 state.publishQuietly();
                 logOutcome(result);
                 if (result.failed()) {
-                    nextCheck = clock.instant().plus(backoff.failed());
+                    nextCheck = clock.instant().plus(backoff.failed(result.error()));
                 } else {
                     nextCheck = clock.instant().plus(jitter(config.interval()));
                     backoff.succeeded();
