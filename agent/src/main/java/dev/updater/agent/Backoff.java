@@ -5,6 +5,7 @@ import dev.updater.core.download.ServerPushback;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
 /**
@@ -34,7 +35,9 @@ final class Backoff {
     private Duration ceiling = FIRST;
 
     Backoff(Duration cap) {
-        this(cap, RandomGenerator.getDefault());
+        // Not RandomGenerator.getDefault(): its algorithm lives in the jdk.random module, which a host's module
+        // graph may lack; the agent then died at its first poll (found by MirrorsIT). SplittableRandom is in java.base.
+        this(cap, new SplittableRandom());
     }
 
     Backoff(Duration cap, RandomGenerator random) {
