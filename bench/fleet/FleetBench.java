@@ -66,9 +66,15 @@ public final class FleetBench {
 
     /** Simulated time: SIM_START plus the real time since the start, times the factor. */
     static final class SimClock extends Clock {
-        final long realStart = System.nanoTime();
-        final long epochStartMillis = System.currentTimeMillis();
+        volatile long realStart = System.nanoTime();
+        volatile long epochStartMillis = System.currentTimeMillis();
         final long factor;
+
+        /** Simulated time starts again at 0: the warm-up before it is not part of the scenario. */
+        void restart() {
+            epochStartMillis = System.currentTimeMillis();
+            realStart = System.nanoTime();
+        }
 
         SimClock(long factor) {
             this.factor = factor;
@@ -108,6 +114,9 @@ public final class FleetBench {
         final AtomicLongArray stagedFirst;
         final long[] stagedAtMinute;
         final AtomicLong retryAfterViolations = new AtomicLong();
+        /** Checks that began more than a simulated minute after their time: the JVM fell behind the compressed clock. */
+        final AtomicLong lateChecks = new AtomicLong();
+        final java.util.concurrent.atomic.LongAccumulator maxLateMillis = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
         final AtomicLong pushbacksObeyed = new AtomicLong();
         final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
 
@@ -141,6 +150,7 @@ public final class FleetBench {
         SimClock clock = new SimClock(factor);
         int minutes = (int) length.toMinutes();
         Observed observed = new Observed(hosts, minutes);
+        List<UpdateCheck> checks = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         ManifestFetcher fetcher = null;
         Downloader downloader = null;
@@ -156,10 +166,21 @@ public final class FleetBench {
             UpdateCheck check = new UpdateCheck(new ReleaseCheck.Settings(manifestA, List.of(TrustedKey.of(keys.getPublic())),
                     false, ReleaseVersion.parse("1.0.0"), hostId, PolicyOptions.DEFAULTS, Platform.current()),
                     List.of(manifestB), home, fetcher, downloader, clock);
-            int index = i;
-            threads.add(Thread.ofVirtual().name(hostId).start(() -> runHost(index, check, clock, length, observed)));
+            checks.add(check);
         }
-        System.out.printf("%d hosts started; %s simulated at %dx%n", hosts, length, factor);
+        // Warm-up, outside simulated time: every host's first check (a full fetch and verification, on a cold JVM),
+        // so that the scenario starts from a fleet that has polled for a long time, at random phases.
+        try (var warmUp = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            checks.forEach(check -> warmUp.submit(check::run));
+        }
+        run(control, "rotate-logs");
+        clock.restart();
+        for (int i = 0; i < hosts; i++) {
+            int index = i;
+            UpdateCheck check = checks.get(i);
+            threads.add(Thread.ofVirtual().name("host-" + i).start(() -> runHost(index, check, clock, length, observed)));
+        }
+        System.out.printf("%d hosts warmed up and started; %s simulated at %dx%n", hosts, length, factor);
 
         clock.sleepUntil(RELEASE_AT);
         publish(channel, keys, "1.1.0", artifact, manifestA, manifestB);
@@ -189,6 +210,11 @@ public final class FleetBench {
             while (next.compareTo(length) < 0) {
                 clock.sleepUntil(next);
                 Duration started = clock.elapsed();
+                long late = started.minus(next).toMillis();
+                observed.maxLateMillis.accumulate(late);
+                if (late > 60_000) {
+                    observed.lateChecks.incrementAndGet();
+                }
                 if (started.compareTo(notBefore) < 0) {
                     observed.retryAfterViolations.incrementAndGet();
                 }
