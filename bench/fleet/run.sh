@@ -6,7 +6,7 @@
 # serialized by /tmp/mvn.lock). Writes results.md, requests.svg and versions.svg next to this script.
 #
 #   bench/fleet/run.sh                 (10000 hosts, clock 20x, 3 simulated hours: about 9 minutes)
-#   HOSTS=20000 FACTOR=60 bench/fleet/run.sh
+#   HOSTS=2000 FACTOR=60 HOURS=1.5 bench/fleet/run.sh   (a quick look)
 set -euo pipefail
 HOSTS=${HOSTS:-10000}
 FACTOR=${FACTOR:-20}
