@@ -103,7 +103,7 @@ final class Agent {
         UpdateCheck check = new UpdateCheck(new ReleaseCheck.Settings(config.manifest(), keys,
                 config.insecureAllowUnsigned(), running.version(), hostId,
                 new PolicyOptions(config.allowPrerelease(), config.allowBreaking()), Platform.current()),
-                home, new ManifestFetcher(options), new Downloader(options), clock);
+                config.manifestMirrors(), home, new ManifestFetcher(options), new Downloader(options), clock);
         HostExit hostExit = new HostExit(home, state, () -> System.exit(0));
         StateRestore.startIfSaved(home, running.version(), clock);
         PollLoop loop = new PollLoop(config, state, check, hostExit, new StateSave(home, state, clock), lock, clock);

@@ -14,8 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The agent's life after start, on its thread, until the host exits: wakes every half second to
- * obey a request to save the host's state ({@link StateSave}) or to exit, and checks the channel at the jittered interval (or at once when JMX asks),
- * backing off after errors. Readiness is not its business: the bind hook's first listener sets it
+ * obey a request to save the host's state ({@link StateSave}) or to exit, and checks the channel at the jittered
+ * interval (or at once when JMX asks), backing off after errors and obeying a server's {@code Retry-After}
+ * ({@link Backoff}). Readiness is not its business: the bind hook's first listener sets it
  * ({@code ListenerWatch}).
  */
 final class PollLoop {
@@ -58,7 +59,7 @@ final class PollLoop {
                 state.publishQuietly();
                 logOutcome(result);
                 if (result.failed()) {
-                    nextCheck = clock.instant().plus(backoff.failed());
+                    nextCheck = clock.instant().plus(backoff.failed(result.error()));
                 } else {
                     nextCheck = clock.instant().plus(jitter(config.interval()));
                     backoff.succeeded();

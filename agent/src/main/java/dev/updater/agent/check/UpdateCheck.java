@@ -9,6 +9,7 @@ import dev.updater.core.download.Cancellation;
 import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.download.MirrorFailover;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.StagedRelease;
@@ -20,8 +21,10 @@ import dev.updater.core.version.ReleaseVersion;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.time.Clock;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,16 +59,27 @@ public final class UpdateCheck {
 
     public UpdateCheck(ReleaseCheck.Settings settings, UpdateHome home, ManifestFetcher fetcher, Downloader downloader,
                        Clock clock) {
-        this.check = new ReleaseCheck(settings, home, fetcher, clock, warning -> LOG.log(Level.WARNING, warning));
+        this(settings, List.of(), home, fetcher, downloader, clock);
+    }
+
+    /**
+     * @param moreManifestUris mirrors of the manifest URL ({@code manifest=URL1|URL2}); they and the artifacts'
+     *                         mirror urls are tried in this host's order, the last one that worked first
+     */
+    public UpdateCheck(ReleaseCheck.Settings settings, List<URI> moreManifestUris, UpdateHome home, ManifestFetcher fetcher,
+                       Downloader downloader, Clock clock) {
+        MirrorFailover manifestMirrors = new MirrorFailover(settings.hostId());
+        this.check = new ReleaseCheck(settings, moreManifestUris, manifestMirrors, home, fetcher, clock,
+                warning -> LOG.log(Level.WARNING, warning));
         this.home = home;
-        this.stager = new ReleaseStager(home, downloader, clock);
+        this.stager = new ReleaseStager(home, downloader, clock, new MirrorFailover(settings.hostId()));
         this.clock = clock;
     }
 
     public CheckResult run() {
         try {
             ReleaseCheck.Found found = check.check();
-            return act(found.manifest(), found.decision());
+            return act(found.manifest(), found.decision(), found.source());
         } catch (UpdaterException e) {
             return CheckResult.failed(e, check.lastSeen(), stagedVersion());
         } catch (RuntimeException e) {
@@ -76,7 +90,7 @@ public final class UpdateCheck {
         }
     }
 
-    private CheckResult act(Manifest manifest, Decision decision) throws UpdaterException {
+    private CheckResult act(Manifest manifest, Decision decision, URI manifestUri) throws UpdaterException {
         ReleaseVersion latest = manifest.version();
         if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.HALTED) {
             announceOnce("refused " + latest + " " + refused.reason(), Level.WARNING, latest, refused.message());
@@ -97,7 +111,7 @@ public final class UpdateCheck {
             ByteCount count = new ByteCount();
             try {
                 stager.stage(manifest, manifest.keyFor(check.settings().platform()), artifact,
-                        check.settings().manifestUri(), install, count, Cancellation.none());
+                        manifestUri, install, count, Cancellation.none());
             } finally {
                 downloadedBytes.addAndGet(count.transferred()); // a failed download cost its bytes too
             }

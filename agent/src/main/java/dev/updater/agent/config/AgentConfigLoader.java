@@ -3,6 +3,7 @@ package dev.updater.agent.config;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
+import dev.updater.core.manifest.Artifact;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.manifest.ChannelName;
 import dev.updater.core.signature.Ed25519Keys;
@@ -78,7 +79,8 @@ public final class AgentConfigLoader {
             return AgentConfig.disabled();
         }
 
-        URI manifest = inChannel(manifest(sources.single("manifest"), problems), sources.single("channel"), problems);
+        List<URI> manifests = inChannel(manifests(sources.single("manifest"), problems), sources.single("channel"),
+                problems);
         List<String> keyTexts = sources.multi("key");
         List<Path> keyFiles = sources.multi("keyfile").stream().map(Path::of).toList();
         boolean unsigned = bool(sources, "insecure-allow-unsigned", false, problems);
@@ -110,9 +112,9 @@ public final class AgentConfigLoader {
         // After the configuration, as before the keys joined it; and keys left unjudged for want of
         // Ed25519 never reach an AgentConfig.
         RuntimeSupport.require();
-        return new AgentConfig(true, manifest, keys, home == null ? null : Path.of(home), interval,
+        return new AgentConfig(true, manifests.get(0), keys, home == null ? null : Path.of(home), interval,
                 initialDelay, version, target, unsigned, http, prerelease, breaking,
-                hostId);
+                hostId, manifests.subList(1, manifests.size()));
     }
 
     /**
@@ -175,9 +177,33 @@ public final class AgentConfigLoader {
         return items;
     }
 
-    private static URI manifest(String text, List<String> problems) {
+    /**
+     * {@code URL} or {@code URL1|URL2|…}: mirrors serving the same signed manifest (DESIGN §11). A URL
+     * cannot hold a raw {@code |} (RFC 3986), so the separator is unambiguous.
+     */
+    private static List<URI> manifests(String text, List<String> problems) {
         if (text == null) {
             problems.add("manifest is missing: set manifest=https://…/manifest.json");
+            return List.of();
+        }
+        String[] parts = text.split("\\|", -1);
+        if (parts.length > Artifact.MAX_MIRRORS) {
+            problems.add("manifest lists " + parts.length + " URLs; at most " + Artifact.MAX_MIRRORS + " are allowed");
+            return List.of();
+        }
+        List<URI> uris = new ArrayList<>();
+        for (String part : parts) {
+            URI uri = manifest(part.strip(), problems);
+            if (uri != null) {
+                uris.add(uri);
+            }
+        }
+        return uris;
+    }
+
+    private static URI manifest(String text, List<String> problems) {
+        if (text.isEmpty()) {
+            problems.add("manifest has an empty URL; separate several with '|': manifest=https://a/manifest.json|https://b/manifest.json");
             return null;
         }
         try {
@@ -196,23 +222,28 @@ public final class AgentConfigLoader {
 
     /**
      * With {@code channel=NAME}, {@code manifest=} names the channel root (a folder URL ending with '/')
-     * and the agent reads {@code <root>NAME/manifest.json}; without it, {@code manifest=} is the manifest.
+     * and the agent reads {@code <root>NAME/manifest.json} under each root given; without it, {@code manifest=}
+     * is the manifest.
      */
-    private static URI inChannel(URI manifest, String channel, List<String> problems) {
-        if (channel == null || manifest == null) {
-            return manifest;
+    private static List<URI> inChannel(List<URI> manifests, String channel, List<String> problems) {
+        if (channel == null) {
+            return manifests;
         }
         if (!ChannelName.isValid(channel)) {
             problems.add("channel " + ChannelName.problem(channel));
-            return null;
+            return List.of();
         }
-        if (!manifest.getRawPath().endsWith("/")) {
-            problems.add("with channel=" + channel + ", manifest= is the channel root, a folder URL ending with '/'"
-                    + " (such as https://releases.example.com/app/, read as …/app/" + channel + "/manifest.json),"
-                    + " got \"" + manifest + "\"; drop channel= to use that manifest as it is");
-            return null;
+        List<URI> inChannel = new ArrayList<>();
+        for (URI manifest : manifests) {
+            if (!manifest.getRawPath().endsWith("/")) {
+                problems.add("with channel=" + channel + ", manifest= is the channel root, a folder URL ending with '/'"
+                        + " (such as https://releases.example.com/app/, read as …/app/" + channel + "/manifest.json),"
+                        + " got \"" + manifest + "\"; drop channel= to use that manifest as it is");
+            } else {
+                inChannel.add(ChannelName.parse(channel).manifestUnder(manifest));
+            }
         }
-        return ChannelName.parse(channel).manifestUnder(manifest);
+        return inChannel;
     }
 
     /** The artifact named by {@code target=}, absolute; the host's {@code -jar} path is the wiring's fallback. */

@@ -85,6 +85,26 @@ class AgentConfigLoaderTest {
     }
 
     @Test
+    void severalManifestUrls_separatedByBars_areMirrorsOfTheFirst() throws Exception {
+        AgentConfig c = load("manifest=https://a.example/app/manifest.json|https://b.example/app/manifest.json ,key=" + KEY);
+        assertEquals(URI.create("https://a.example/app/manifest.json"), c.manifest());
+        assertEquals(List.of(URI.create("https://b.example/app/manifest.json")), c.manifestMirrors());
+        assertEquals(List.of(), load("manifest=https://a.example/m.json,key=" + KEY).manifestMirrors());
+    }
+
+    @Test
+    void badManifestMirrors_areEachReported() {
+        UpdaterException e = assertThrows(UpdaterException.class,
+                () -> load("manifest=https://a.example/m.json||ftp://b.example/m.json,key=" + KEY));
+        assertEquals("updater agent disabled, bad configuration: manifest has an empty URL; separate several with '|':"
+                + " manifest=https://a/manifest.json|https://b/manifest.json; manifest \"ftp://b.example/m.json\" is not an"
+                + " http(s) URL. The host runs on without updates; see docs/agent.md.", e.getMessage());
+        UpdaterException many = assertThrows(UpdaterException.class,
+                () -> load("manifest=" + "https://a.example/m.json|".repeat(17) + ",key=" + KEY));
+        assertTrue(many.getMessage().contains("manifest lists 18 URLs; at most 16 are allowed"), many.getMessage());
+    }
+
+    @Test
     void everyProblem_isReportedInOneMessage() {
         UpdaterException e = assertThrows(UpdaterException.class,
                 () -> load("manifest=ftp://x/m.json,interval=often,colour=blue,version=latest,insecure-allow-http=yes,oops"));

@@ -3,6 +3,7 @@ package dev.updater.core.check;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.download.MirrorFailover;
 import dev.updater.core.download.Validators;
 import dev.updater.core.home.AcceptedVersion;
 import dev.updater.core.home.UpdateHome;
@@ -21,8 +22,10 @@ import dev.updater.core.version.ReleaseVersion;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -50,8 +53,16 @@ public final class ReleaseCheck {
         }
     }
 
-    /** A verified manifest and the decision about it. */
-    public record Found(Manifest manifest, Decision decision) {
+    /**
+     * A verified manifest and the decision about it.
+     *
+     * @param source the manifest URL that served it (one of several mirrors), against which its relative URLs resolve
+     */
+    public record Found(Manifest manifest, Decision decision, URI source) {
+    }
+
+    /** What one manifest URL served last, verified, and the validators to poll it with. */
+    private record Verified(Manifest manifest, Validators validators, TrustedKey signerOrNull) {
     }
 
     private final Settings settings;
@@ -60,15 +71,33 @@ public final class ReleaseCheck {
     private final Clock clock;
     private final Consumer<String> warnings;
 
-    private Validators validators = Validators.NONE;
+    private final List<URI> manifestUris;
+    private final MirrorFailover mirrors;
+    private final Map<URI, Verified> verified = new HashMap<>();
     private Manifest lastManifest;
-    /** The key that verified the last manifest fetched, or null (unsigned, or none yet). */
-    private TrustedKey lastSigner;
 
     /** @param warnings receives warnings that do not stop the check (an unsigned manifest allowed by the operator) */
     public ReleaseCheck(Settings settings, UpdateHome home, ManifestFetcher fetcher, Clock clock,
                         Consumer<String> warnings) {
+        this(settings, List.of(), new MirrorFailover(settings.hostId() == null ? "" : settings.hostId()), home, fetcher,
+                clock, warnings);
+    }
+
+    /**
+     * A check of a channel served at several URLs ({@code manifest=URL1|URL2}, DESIGN §11): each check tries
+     * them in {@code mirrors}' order until one yields a verified, acceptable manifest, and polls each with
+     * its own validators.
+     *
+     * @param moreManifestUris mirrors of {@code settings.manifestUri()}, serving the same signed bytes
+     */
+    public ReleaseCheck(Settings settings, List<URI> moreManifestUris, MirrorFailover mirrors, UpdateHome home,
+                        ManifestFetcher fetcher, Clock clock, Consumer<String> warnings) {
         this.settings = settings;
+        List<URI> uris = new ArrayList<>();
+        uris.add(settings.manifestUri());
+        uris.addAll(moreManifestUris);
+        this.manifestUris = List.copyOf(uris);
+        this.mirrors = mirrors;
         this.home = home;
         this.fetcher = fetcher;
         this.clock = clock;
@@ -93,7 +122,15 @@ public final class ReleaseCheck {
      *     an unusable {@code accepted.json} stops the check ({@code RECORD_MALFORMED}, {@code IO})
      */
     public Found check() throws UpdaterException {
-        Manifest manifest = fetchVerifiedManifest();
+        // A mirror that fails, lies, lags behind what this home accepted or replays an old manifest costs
+        // one try: the next mirror is asked, and the error is reported only when all fail.
+        return mirrors.tryInOrder(manifestUris, "the manifest", this::checkAt);
+    }
+
+    private Found checkAt(URI manifestUri) throws UpdaterException {
+        Verified current = fetchVerifiedManifest(manifestUri);
+        Manifest manifest = current.manifest();
+        lastManifest = manifest;
         AcceptedReleases accepted = AcceptedReleases.read(home);
         Decision decision = UpdatePolicy.decide(new PolicyInput(settings.running(), manifest, settings.hostId(),
                 clock.instant(), accepted.highest(settings.running()), quarantined(), settings.options()));
@@ -105,23 +142,23 @@ public final class ReleaseCheck {
         }
         accepted.refuseOtherBytes(manifest);
         // A signed, unexpired manifest that is no replay moves the highest accepted version.
-        accepted.remember(home, manifest, clock.instant(), lastSigner == null ? null : lastSigner.text());
-        return new Found(manifest, decision);
+        accepted.remember(home, manifest, clock.instant(), current.signerOrNull() == null ? null : current.signerOrNull().text());
+        return new Found(manifest, decision, manifestUri);
     }
 
-    /** Fetch, verify, parse; a 304 reuses the manifest verified before. */
-    private Manifest fetchVerifiedManifest() throws UpdaterException {
-        ManifestFetcher.Result result = fetcher.fetch(settings.manifestUri(),
-                lastManifest == null ? Validators.NONE : validators);
-        if (result instanceof ManifestFetcher.NotModified && lastManifest != null) {
-            return lastManifest;
+    /** Fetch, verify, parse; a 304 reuses the manifest verified before from the same URL. */
+    private Verified fetchVerifiedManifest(URI manifestUri) throws UpdaterException {
+        Verified before = verified.get(manifestUri);
+        ManifestFetcher.Result result = fetcher.fetch(manifestUri, before == null ? Validators.NONE : before.validators());
+        if (result instanceof ManifestFetcher.NotModified && before != null) {
+            return before;
         }
         if (!(result instanceof ManifestFetcher.Fetched fetched)) {
             throw new UpdaterException(ErrorCode.HTTP_STATUS, "The server answered 304 Not Modified to an"
-                    + " unconditional request for " + settings.manifestUri() + "; fix the server.");
+                    + " unconditional request for " + manifestUri + "; fix the server.");
         }
-        String source = settings.manifestUri().toString();
-        lastSigner = null;
+        String source = manifestUri.toString();
+        TrustedKey signer = null;
         if (settings.allowUnsigned() && settings.keys().isEmpty()) {
             warnings.accept("insecure-allow-unsigned=true: manifest " + source + " is used without checking any"
                     + " signature. Never run this way in production.");
@@ -129,13 +166,12 @@ public final class ReleaseCheck {
             warnings.accept("insecure-allow-unsigned=true: manifest " + source + " has no signature and is used"
                     + " anyway. Never run this way in production.");
         } else {
-            lastSigner = ManifestSignatures.verify(fetched.manifest(), fetched.signatureOrNull(), settings.keys(),
+            signer = ManifestSignatures.verify(fetched.manifest(), fetched.signatureOrNull(), settings.keys(),
                     knownKeys(), source);
         }
-        Manifest manifest = ManifestParser.parse(fetched.manifest(), source);
-        validators = fetched.validators();
-        lastManifest = manifest;
-        return manifest;
+        Verified now = new Verified(ManifestParser.parse(fetched.manifest(), source), fetched.validators(), signer);
+        verified.put(manifestUri, now);
+        return now;
     }
 
     /**

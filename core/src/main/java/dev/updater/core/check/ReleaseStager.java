@@ -9,6 +9,7 @@ import dev.updater.core.delta.DeltaDownload;
 import dev.updater.core.download.Cancellation;
 import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.DownloadRequest;
+import dev.updater.core.download.MirrorFailover;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
 import dev.updater.core.home.AgentRecord;
@@ -52,10 +53,19 @@ public final class ReleaseStager {
     private final Downloader downloader;
     private final Clock clock;
 
+    private final MirrorFailover mirrors;
+
+    /** Tries an artifact's mirrors in one fixed order (an operator's {@code apply}). */
     public ReleaseStager(UpdateHome home, Downloader downloader, Clock clock) {
+        this(home, downloader, clock, new MirrorFailover(""));
+    }
+
+    /** @param mirrors this host's mirror order and the mirror that worked last (DESIGN §11) */
+    public ReleaseStager(UpdateHome home, Downloader downloader, Clock clock, MirrorFailover mirrors) {
         this.home = home;
         this.downloader = downloader;
         this.clock = clock;
+        this.mirrors = mirrors;
     }
 
     /** Returns the staged record, reusing an identical staged release instead of downloading again. */
@@ -98,8 +108,11 @@ public final class ReleaseStager {
                 }
             }
             if (file == null) {
-                file = downloader.download(new DownloadRequest(uri, artifact.size(), artifact.sha256(),
-                        home.downloads(), version + "-" + fileName), listener, cancellation);
+                // One part file for every mirror: a download broken off at one resumes at the next
+                // (If-Range sends the first mirror's validator, so a mirror with other validators starts over).
+                file = mirrors.tryInOrder(artifact.candidates(manifestUri), "the download of " + version,
+                        mirror -> downloader.download(new DownloadRequest(mirror, artifact.size(), artifact.sha256(),
+                                home.downloads(), version + "-" + fileName), listener, cancellation));
             }
             ensureDirectory(home.releases());
             ensureDirectory(releaseDir);

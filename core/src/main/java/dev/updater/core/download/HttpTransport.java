@@ -2,6 +2,7 @@ package dev.updater.core.download;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.core.text.Printable;
 
 import java.io.IOException;
@@ -15,7 +16,9 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +51,7 @@ final class HttpTransport {
      */
     static final Duration IDLE_THREAD_KEEP_ALIVE = Duration.ofSeconds(1);
     private static final Executor EXECUTOR = newExecutor();
+    static final String USER_AGENT = "updater";
 
     private final Duration connectTimeout;
     private final boolean allowInsecureHttp;
@@ -112,12 +116,33 @@ final class HttpTransport {
     /** The error for a status the caller does not accept. */
     static UpdaterException statusError(Exchange exchange, String what) {
         int status = exchange.status();
+        if (ServerPushback.isPushback(status)) {
+            return pushback(exchange, what);
+        }
         String hint = status == 404 || status == 410
                 ? "check the URL and that the release was published completely"
                 : status >= 500 ? "the server failed; it is retried at the next check"
                 : "check the URL and the server's configuration";
         return new UpdaterException(ErrorCode.HTTP_STATUS,
                 "The server answered HTTP " + status + " for " + what + " " + Printable.of(exchange.uri()) + "; " + hint + ".");
+    }
+
+    /**
+     * A {@code 429} or {@code 503}: the wait its {@code Retry-After} asks for, counted from the server's own
+     * {@code Date} when it sent one (a skewed local clock then neither stretches nor shrinks the wait).
+     */
+    private static ServerPushback pushback(Exchange exchange, String what) {
+        int status = exchange.status();
+        String header = exchange.header("Retry-After");
+        Instant now = RetryAfter.date(exchange.header("Date")).orElseGet(Instant::now);
+        Optional<Duration> wait = RetryAfter.parse(header, now);
+        String asked = wait.map(d -> " and asked to retry after " + HumanUnits.duration(d) + " (Retry-After: "
+                        + Printable.of(header) + "); the agent waits that long, within its maximum")
+                .orElse(header == null ? "" : " with an unusable Retry-After \"" + Printable.of(header) + "\", which is ignored");
+        String hint = status == 429 ? "the server is shedding load; it is retried after a back-off"
+                : "the server failed; it is retried at the next check";
+        return new ServerPushback(status, wait.orElse(null), "The server answered HTTP " + status + " for " + what + " "
+                + Printable.of(exchange.uri()) + asked + "; " + hint + ".");
     }
 
     /** The error for a connection that broke or could not be made. */
@@ -182,6 +207,9 @@ final class HttpTransport {
             // No h2c upgrade dance on cleartext: HTTP/1.1 is what every static server speaks.
             builder.version(HttpClient.Version.HTTP_1_1);
         }
+        // The JDK's default "Java-http-client/17.0.15" says less and costs more on every poll; a server's
+        // log still tells updater requests apart.
+        builder.header("User-Agent", USER_AGENT);
         headers.forEach(builder::header);
         return builder.build();
     }

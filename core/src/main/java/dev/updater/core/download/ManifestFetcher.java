@@ -87,7 +87,9 @@ public final class ManifestFetcher {
         if (previous.etag() != null) {
             conditions.put("If-None-Match", previous.etag());
         }
-        if (previous.lastModified() != null) {
+        // RFC 9110 §13.1.3: a server ignores If-Modified-Since beside If-None-Match; sending both only
+        // costs bytes on every poll of a fleet (DESIGN §11: an unchanged poll is a few hundred bytes).
+        if (previous.etag() == null && previous.lastModified() != null) {
             conditions.put("If-Modified-Since", previous.lastModified());
         }
         byte[] manifest;

@@ -3,6 +3,7 @@ package dev.updater.core.manifest;
 import dev.updater.core.Sha256;
 
 import java.net.URI;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 
@@ -10,22 +11,32 @@ import java.util.Objects;
  * One downloadable artifact of a release: where it is, its SHA-256 and its exact size in bytes.
  * The url may be relative to the manifest's own URL, as written by {@code publish}. A zip-format
  * artifact may name its entry index ({@code "index"}, DESIGN §12), which lets a client download
- * only the entries it lacks; agents that predate it ignore the field.
+ * only the entries it lacks; agents that predate it ignore the field. Mirrors ({@code "urls"}, DESIGN
+ * §11) serve the same bytes elsewhere; agents that predate them use {@code url} alone.
  *
  * <p>An archive artifact ({@code "format": "zip"|"tar.gz"}, DESIGN §5 "Archives") is unpacked into
  * its release folder; its {@code "config"} paths name the files inside it that an operator may edit,
  * which an install keeps when changed (the new one written beside as {@code <name>.new}).
  *
  * @param index the entry index for delta downloads, or null
+ * @param urls mirrors of {@code url} (absolute, or relative to the manifest's URL), tried with it in a
+ *     per-host order; empty when there are none
  * @param format the archive format, or null for a single file
  * @param config operator-editable files inside the archive, relative with {@code /} separators; empty
  *     for a single file
  */
-public record Artifact(String url, Sha256 sha256, long size, IndexRef index, ArchiveFormat format,
-                       List<String> config) {
+public record Artifact(String url, Sha256 sha256, long size, IndexRef index, List<String> urls,
+                       ArchiveFormat format, List<String> config) {
+    /** Threat: a manifest listing thousands of mirrors, each costing a host a connect timeout. */
+    public static final int MAX_MIRRORS = 16;
+
     public Artifact {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(sha256, "sha256");
+        urls = urls == null ? List.of() : List.copyOf(urls);
+        if (urls.size() > MAX_MIRRORS) {
+            throw new IllegalArgumentException("An artifact lists at most " + MAX_MIRRORS + " mirror urls, got " + urls.size());
+        }
         if (url.isBlank()) {
             throw new IllegalArgumentException("An artifact url must not be blank");
         }
@@ -49,7 +60,17 @@ public record Artifact(String url, Sha256 sha256, long size, IndexRef index, Arc
     }
 
     public Artifact(String url, Sha256 sha256, long size, IndexRef index) {
-        this(url, sha256, size, index, null, List.of());
+        this(url, sha256, size, index, List.of(), null, List.of());
+    }
+
+    /** A single file with mirrors. */
+    public Artifact(String url, Sha256 sha256, long size, IndexRef index, List<String> urls) {
+        this(url, sha256, size, index, urls, null, List.of());
+    }
+
+    /** An archive (or, with a null format, a single file) without mirrors. */
+    public Artifact(String url, Sha256 sha256, long size, IndexRef index, ArchiveFormat format, List<String> config) {
+        this(url, sha256, size, index, List.of(), format, config);
     }
 
     /** True for an archive that the agent unpacks into a release folder. */
@@ -73,6 +94,14 @@ public record Artifact(String url, Sha256 sha256, long size, IndexRef index, Arc
             }
         }
         return path.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
+    }
+
+    /** Every place this artifact is served, absolute: {@code url} first, then its mirrors, without duplicates. */
+    public List<URI> candidates(URI manifestUri) {
+        LinkedHashSet<URI> all = new LinkedHashSet<>();
+        all.add(resolve(manifestUri));
+        urls.forEach(mirror -> all.add(resolve(mirror, manifestUri)));
+        return List.copyOf(all);
     }
 
     /** The absolute location of this artifact, resolving a relative url against the manifest's. */

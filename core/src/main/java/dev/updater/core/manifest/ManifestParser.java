@@ -192,8 +192,8 @@ public final class ManifestParser {
             } else {
                 size = sizeNode.longValue();
             }
-            Artifact.IndexRef index = index(path, node.get("index"));
-            ArchiveFormat format = format(path, node);
+            Artifact.IndexRef index = ArtifactPartsReader.index(path, node.get("index"), problems);
+            ArchiveFormat format = ArtifactPartsReader.format(path, node, problems);
             List<String> config = strings(node, path, "config");
             for (int i = 0; i < config.size(); i++) {
                 if (!Artifact.isConfigPath(config.get(i))) {
@@ -204,60 +204,11 @@ public final class ManifestParser {
             if (!config.isEmpty() && format == null && !node.hasNonNull("format")) {
                 problems.add(path + ".config names files inside an archive; add \"format\": \"zip\" or \"tar.gz\"");
             }
+            List<String> urls = ArtifactPartsReader.mirrors(path, node.get("urls"), problems);
             if (problems.size() > before) {
                 return null;
             }
-            return new Artifact(url, new Sha256(sha), size, index, format, config);
-        }
-
-        /** The optional archive format (DESIGN §5 "Archives"); absent means a single file. */
-        private ArchiveFormat format(String path, JsonNode artifact) {
-            String name = string(artifact, path, "format", false);
-            if (name == null) {
-                return null;
-            }
-            ArchiveFormat format = ArchiveFormat.ofWireName(name).orElse(null);
-            if (format == null) {
-                problems.add(path + ".format must be one of " + ArchiveFormat.wireNames() + " (or absent for a"
-                        + " single file), got \"" + abbreviate(name) + "\"");
-            }
-            return format;
-        }
-
-        /** The optional entry index of a zip artifact (DESIGN §12). */
-        private Artifact.IndexRef index(String artifactPath, JsonNode node) {
-            if (node == null || node.isNull()) {
-                return null;
-            }
-            String path = artifactPath + ".index";
-            if (!node.isObject()) {
-                problems.add(path + " must be an object with url, sha256 and size, got " + describe(node));
-                return null;
-            }
-            int before = problems.size();
-            String url = string(node, path, "url", true);
-            if (url != null && (url.isBlank() || !isUrl(url))) {
-                problems.add(path + ".url is not a valid URL or relative path, got \"" + abbreviate(url) + "\"");
-            }
-            String sha = string(node, path, "sha256", true);
-            if (sha != null && !Sha256.isValidHex(sha)) {
-                problems.add(path + ".sha256 must be 64 hex digits, got \"" + abbreviate(sha) + "\"");
-            }
-            String objects = string(node, path, "objects", true);
-            if (objects != null && (!objects.endsWith("/") || !isUrl(objects))) {
-                problems.add(path + ".objects must be a URL or relative path ending with '/', got \""
-                        + abbreviate(objects) + "\"");
-            }
-            JsonNode sizeNode = node.get("size");
-            if (sizeNode == null || !sizeNode.isIntegralNumber() || !sizeNode.canConvertToLong()
-                    || sizeNode.longValue() <= 0) {
-                problems.add(path + ".size must be a whole number of bytes greater than 0, got "
-                        + (sizeNode == null ? "nothing" : describe(sizeNode)));
-            }
-            if (problems.size() > before) {
-                return null;
-            }
-            return new Artifact.IndexRef(url, new Sha256(sha), sizeNode.longValue(), objects);
+            return new Artifact(url, new Sha256(sha), size, index, urls, format, config);
         }
 
         private Changelog changelog(JsonNode root) {
@@ -310,7 +261,7 @@ public final class ManifestParser {
     }
 
     /** An absolute http(s) URL or a relative reference, as {@link Artifact#resolve} will read it. */
-    private static boolean isUrl(String url) {
+    static boolean isUrl(String url) {
         try {
             java.net.URI uri = new java.net.URI(url);
             if (!uri.isAbsolute()) {

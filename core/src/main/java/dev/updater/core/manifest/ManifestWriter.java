@@ -41,6 +41,9 @@ public final class ManifestWriter {
                 gen.writeStringField("url", artifact.url());
                 gen.writeStringField("sha256", artifact.sha256().hex());
                 gen.writeNumberField("size", artifact.size());
+                if (!artifact.urls().isEmpty()) {
+                    writeStrings(gen, "urls", artifact.urls());
+                }
                 if (artifact.format() != null) {
                     gen.writeStringField("format", artifact.format().wireName());
                 }

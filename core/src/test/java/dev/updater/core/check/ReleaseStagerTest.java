@@ -1,10 +1,9 @@
 package dev.updater.core.check;
 
-import dev.updater.core.version.ReleaseVersion;
-
 import dev.updater.core.Sha256;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
+import dev.updater.core.download.MirrorFailover;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -17,7 +16,7 @@ import dev.updater.core.testing.TestChannel;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.manifest.ArchiveFormat;
-import java.util.List;
+import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,6 +59,49 @@ class ReleaseStagerTest {
             assertFalse(Files.exists(home.release("1.1.0")), "the replaced release is gone");
             assertTrue(Files.exists(home.release("1.2.0").resolve("app.jar")));
             assertEquals("1.2.0", home.stagedRecord().read().orElseThrow().version().toString());
+        }
+    }
+
+    @Test
+    void aMirrorThatStalls_isLeftForTheNextOne_andTheReleaseIsStaged() throws Exception {
+        UpdateHome home = new UpdateHome(Files.createDirectories(dir.resolve("home")));
+        byte[] release = "release 1.1.0".getBytes(StandardCharsets.UTF_8);
+        java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (TestChannel channel = TestChannel.start(dir.resolve("channel"));
+             java.net.ServerSocket silent = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> { // accepts and never answers: a stalled mirror
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String path = TestChannel.artifactPath("1.1.0");
+            java.net.URI stalled = java.net.URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/" + path);
+            Manifest manifest = channel.publish(new Manifest(ReleaseVersion.parse("1.1.0"), NOW, java.util.Map.of("any",
+                    new dev.updater.core.manifest.Artifact(stalled.toString(), Sha256.ofBytes(release), release.length, null,
+                            java.util.List.of(path))), new dev.updater.core.manifest.Changelog(java.util.List.of(), java.util.List.of()),
+                    null, false, null, null), java.util.Map.of(path, release));
+            java.util.List<java.net.URI> candidates = manifest.binaries().get("any").candidates(channel.manifestUri());
+            MirrorFailover mirrors = java.util.stream.IntStream.range(0, 100).mapToObj(i -> new MirrorFailover("host-" + i))
+                    .filter(m -> m.order(candidates).get(0).equals(stalled)).findFirst().orElseThrow();
+            ReleaseStager stager = new ReleaseStager(home, new Downloader(DownloadOptions.defaults()
+                    .withStallTimeout(java.time.Duration.ofMillis(300)).withRetries(0)), CLOCK, mirrors);
+
+            stager.stage(manifest, "any", manifest.binaries().get("any"), channel.manifestUri(),
+                    new Decision.Install(manifest.version(), false, "install"));
+
+            assertEquals(1, held.size(), "the stalled mirror was tried first, once");
+            assertArrayEquals(release, Files.readAllBytes(home.release("1.1.0").resolve("app.jar")));
+            assertEquals(java.util.Optional.of("http://127.0.0.1:" + channel.manifestUri().getPort()), mirrors.lastGoodOrigin());
+        } finally {
+            for (java.net.Socket socket : held) {
+                socket.close();
+            }
         }
     }
 

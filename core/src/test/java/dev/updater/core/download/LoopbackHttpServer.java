@@ -123,6 +123,21 @@ public final class LoopbackHttpServer implements AutoCloseable {
         return handle(path, exchange -> exchange.sendResponseHeaders(status, -1));
     }
 
+    /** Answers every request at {@code path} with {@code status}, these headers (name, value, …) and no body. */
+    public LoopbackHttpServer status(String path, int status, String... headers) {
+        return handle(path, exchange -> {
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                exchange.getResponseHeaders().set(headers[i], headers[i + 1]);
+            }
+            exchange.sendResponseHeaders(status, -1);
+        });
+    }
+
+    /** How many requests reached exactly {@code path}. */
+    public long requests(String path) {
+        return seen.stream().filter(s -> s.path().equals(path)).count();
+    }
+
     /** Redirects {@code path} to {@code location} with {@code status}. */
     public LoopbackHttpServer redirect(String path, int status, String location) {
         return handle(path, exchange -> {

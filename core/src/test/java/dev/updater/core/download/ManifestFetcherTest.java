@@ -246,6 +246,67 @@ class ManifestFetcherTest {
                 ManifestFetcher.signatureUri(URI.create("https://r.example.com:8443/a%20b/manifest.json?channel=beta&x=%2F#frag")));
     }
 
+    @Test
+    void fetch_unchangedPoll_isOneConditionalGet_ofAFewHundredBytes_withOnlyTheETag() throws Exception {
+        // DESIGN §11: a fleet polls every 15 minutes; each unchanged poll is one small request answered 304.
+        RawSocketServer server = raw((request, out, socket) ->
+                RawSocketServer.head(out, 304, "ETag", "\"6762a9d0-1f4\"", "Connection", "close"));
+        String path = "/releases/app/stable/manifest.json";
+
+        ManifestFetcher.Result result = fetcher().fetch(server.uri(path), new Validators("\"6762a9d0-1f4\"", "Wed, 18 Dec 2024 10:24:16 GMT"));
+
+        assertInstanceOf(ManifestFetcher.NotModified.class, result);
+        assertEquals(1, server.requests().size(), "no signature fetched for an unchanged manifest");
+        RawSocketServer.Request poll = server.requests().get(0);
+        java.util.Set<String> names = new java.util.TreeSet<>(poll.headers().keySet());
+        // JDK 17's client adds "Content-Length: 0" to every GET (a restricted header: it cannot be removed); later JDKs do not.
+        if (names.remove("content-length")) {
+            assertEquals("0", poll.header("Content-Length"));
+        }
+        assertEquals(java.util.Set.of("host", "user-agent", "if-none-match"), names,
+                "If-Modified-Since is redundant beside If-None-Match (RFC 9110 §13.1.3)");
+        assertEquals("updater", poll.header("User-Agent"));
+        assertTrue(poll.bytes() <= 150, "the request head is " + poll.bytes() + " bytes");
+    }
+
+    @Test
+    void fetch_pushbackWithRetryAfter_reportsTheWaitAsked() throws Exception {
+        LoopbackHttpServer server = server().status("/manifest.json", 429, "Retry-After", "120");
+
+        UpdaterException e = assertFails(ErrorCode.HTTP_STATUS, () -> fetcher().fetch(server.uri("/manifest.json"), Validators.NONE));
+
+        ServerPushback pushback = assertInstanceOf(ServerPushback.class, e);
+        assertEquals(java.util.Optional.of(java.time.Duration.ofSeconds(120)), pushback.retryAfter());
+        assertEquals(429, pushback.status());
+        assertEquals("The server answered HTTP 429 for the manifest " + server.uri("/manifest.json") + " and asked to retry after"
+                + " 2 min (Retry-After: 120); the agent waits that long, within its maximum; the server is shedding load;"
+                + " it is retried after a back-off.", e.getMessage());
+    }
+
+    @Test
+    void fetch_pushbackWithADate_countsFromTheServersOwnClock() throws Exception {
+        // The server's clock says 10:00 and asks for 10:05; the local clock (2026 or whatever) does not matter.
+        RawSocketServer server = raw((request, out, socket) -> RawSocketServer.head(out, 503, "Date", "Mon, 30 Nov 2026 10:00:00 GMT",
+                "Retry-After", "Mon, 30 Nov 2026 10:05:00 GMT", "Content-Length", "0", "Connection", "close"));
+
+        ServerPushback pushback = assertInstanceOf(ServerPushback.class,
+                assertFails(ErrorCode.HTTP_STATUS, () -> fetcher().fetch(server.uri("/manifest.json"), Validators.NONE)));
+
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(5)), pushback.retryAfter());
+    }
+
+    @Test
+    void fetch_pushbackWithGarbageRetryAfter_saysItIsIgnored() throws Exception {
+        LoopbackHttpServer server = server().status("/manifest.json", 503, "Retry-After", "-30");
+
+        ServerPushback pushback = assertInstanceOf(ServerPushback.class,
+                assertFails(ErrorCode.HTTP_STATUS, () -> fetcher().fetch(server.uri("/manifest.json"), Validators.NONE)));
+
+        assertEquals(java.util.Optional.empty(), pushback.retryAfter());
+        assertEquals("The server answered HTTP 503 for the manifest " + server.uri("/manifest.json") + " with an unusable"
+                + " Retry-After \"-30\", which is ignored; the server failed; it is retried at the next check.", pushback.getMessage());
+    }
+
     private static ManifestFetcher fetcher() {
         return new ManifestFetcher(DownloadOptions.defaults().withStallTimeout(Duration.ofSeconds(5)));
     }

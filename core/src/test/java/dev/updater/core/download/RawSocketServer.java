@@ -22,7 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * body cut short, too long, dripped, or nothing at all.
  */
 final class RawSocketServer implements AutoCloseable {
-    record Request(String method, String target, Map<String, String> headers) {
+    /** @param bytes the length of the request's head on the wire: request line, headers and the blank line */
+    record Request(String method, String target, Map<String, String> headers, int bytes) {
         String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -169,7 +170,7 @@ final class RawSocketServer implements AutoCloseable {
                 headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
             }
         }
-        return new Request(requestLine[0], requestLine[1], headers);
+        return new Request(requestLine[0], requestLine[1], headers, head.size());
     }
 
     private static String reason(int status) {

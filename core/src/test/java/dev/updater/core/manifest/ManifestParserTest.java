@@ -146,6 +146,42 @@ class ManifestParserTest {
     }
 
     @Test
+    void parse_readsAnArtifactsMirrors_resolvesThemAgainstTheManifest_andTheWriterWritesThemBack() throws Exception {
+        Manifest m = ManifestParser.parse(bytes("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5,
+                 "urls": ["https://mirror.example.net/app/a.jar", "a.jar", "../eu/a.jar"]}}}
+                """.formatted(SHA_A)), SRC);
+        Artifact artifact = m.binaries().get("any");
+        assertEquals(List.of("https://mirror.example.net/app/a.jar", "a.jar", "../eu/a.jar"), artifact.urls());
+        assertEquals(List.of(URI.create("https://releases.example.com/app/a.jar"), URI.create("https://mirror.example.net/app/a.jar"),
+                URI.create("https://releases.example.com/eu/a.jar")), artifact.candidates(URI.create(SRC)),
+                "url first, then the mirrors, each once");
+        assertEquals(artifact, ManifestParser.parse(ManifestWriter.write(m), SRC).binaries().get("any"));
+    }
+
+    @Test
+    void parse_refusesMalformedMirrors_namingEachOne() {
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5,
+                 "urls": ["https://ok.example/a.jar", 7, "", "has space.jar"]}}}
+                """.formatted(SHA_A),
+                "$.binaries.any.urls[1] is not a valid URL or relative path, got the number 7;"
+                        + " $.binaries.any.urls[2] is not a valid URL or relative path, got \"\";"
+                        + " $.binaries.any.urls[3] is not a valid URL or relative path, got \"has space.jar\"");
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5, "urls": "b.jar"}}}
+                """.formatted(SHA_A), "$.binaries.any.urls must be an array of URLs, got the string \"b.jar\"");
+    }
+
+    @Test
+    void parse_refusesMoreThanSixteenMirrors() {
+        String urls = java.util.stream.IntStream.range(0, 17).mapToObj(i -> "\"m" + i + ".jar\"").collect(java.util.stream.Collectors.joining(","));
+        assertInvalid("""
+                {"version": "1.0.0", "binaries": {"any": {"url": "a.jar", "sha256": "%s", "size": 5, "urls": [%s]}}}
+                """.formatted(SHA_A, urls), "$.binaries.any.urls lists 17 URLs; at most 16 are allowed");
+    }
+
+    @Test
     void parse_treatsTheSeedsWindowsExeKey_asWindowsX64() throws Exception {
         Manifest m = ManifestParser.parse(bytes("""
                 {"version": "1.0.0", "binaries": {"windows-x64.exe": {"url": "a.exe", "sha256": "%s", "size": 5}}}
