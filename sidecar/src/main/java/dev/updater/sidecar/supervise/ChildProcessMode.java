@@ -27,8 +27,6 @@ import java.util.function.Consumer;
  * are forwarded to it.
  */
 final class ChildProcessMode implements HostMode {
-    /** Read by the agent's bind hook: set SO_REUSEPORT before every bind (DESIGN §5 "Overlap mode"). */
-
     private final UpdateHome home;
     private final SidecarSettings settings;
     private final List<String> command;
@@ -56,6 +54,7 @@ final class ChildProcessMode implements HostMode {
     /** A host whose sidecar died still holds host.lock; two hosts must never run at once. */
     @Override
     public void takeOver() throws UpdaterException, InterruptedException {
+        InterruptedOverlap.stopLeftOverHost(home, settings.stopTimeout(), log); // B first: it holds no host.lock
         LockProbe.Probe probe = LockProbe.probe(home.hostLock());
         if (probe.unknown()) {
             log.accept(probe.sentence("a host without its sidecar") + "; stopping nothing. Let the sidecar's user"
@@ -201,7 +200,7 @@ final class ChildProcessMode implements HostMode {
         }
         try {
             OverlapRestart started = OverlapRestart.begin(running, home.agentRecord().readQuietly(), version, settings,
-                    this::launch, log);
+                    () -> InterruptedOverlap.began(home, launch(), version, log), log);
             synchronized (childLock) {
                 overlap = started;
             }
@@ -257,6 +256,7 @@ final class ChildProcessMode implements HostMode {
                 child = o.incoming();
                 overlap = null;
             }
+            InterruptedOverlap.ended(home);
         }
     }
 
@@ -284,12 +284,11 @@ final class ChildProcessMode implements HostMode {
         }
     }
 
-    private OverlapRestart endOverlap() {
+    private void endOverlap() {
         synchronized (childLock) {
-            OverlapRestart ended = overlap;
             overlap = null;
-            return ended;
         }
+        InterruptedOverlap.ended(home);
     }
 
     /** Overlap is impossible for this update: says why in one line, stops the old host, starts the new. */
