@@ -51,7 +51,7 @@ public final class AgentRuntime {
             }
             Supplier<BindHook> bindHook;
             if (attached) {
-                // The host bound its sockets long ago, and Byte Buddy takes 300 to 700 ms: the first agent.json,
+                // The host bound its sockets long ago, and the hook takes 50 to 100 ms: the first agent.json,
                 // which updater-sidecar attach waits for, is written first, and the hook installed after it.
                 bindHook = () -> installBindHook(instrumentation);
             } else {
