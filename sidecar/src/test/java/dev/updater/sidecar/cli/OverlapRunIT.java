@@ -87,8 +87,10 @@ class OverlapRunIT {
         String steered = "overlap: steering connections on 127.0.0.1:" + fx.port + ": from probe ports"
                 + " 61000-61099 to the new host, all others to the running host (pid " + oldPid + ")";
         SidecarOutput.await(sidecar, l -> l.startsWith(steered), EXIT);
+        // B answered its health URL from probe ports before any client reached it
         SidecarOutput.await(sidecar, l -> l.startsWith("overlap: cut over, every new connection on 127.0.0.1:"
-                + fx.port + " goes to the new host (pid "), EXIT);
+                + fx.port + " goes to the new host (pid ") && l.matches(".*\\), warmed up by [1-9][0-9]* requests to "
+                + java.util.regex.Pattern.quote(fx.healthUrl()) + " first"), EXIT);
         SidecarOutput.await(sidecar, "stopping the old host (pid " + oldPid + ") gracefully: the new host serves",
                 EXIT);
         assertFalse(sidecar.outputText().contains("stopping the host (pid " + oldPid + ") to install"), sidecar.toString());
