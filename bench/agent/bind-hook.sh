@@ -6,12 +6,12 @@
 #   2. the hook's install time on the agent's thread, wall clock and CPU, from the agent's own DEBUG
 #      line "updater bind hook installed in X ms (Y ms CPU)", REPS runs of a host that binds an
 #      HttpServer at once;
-#   3. what Byte Buddy adds to updater.jar (its inst/net/bytebuddy/ entries, compressed).
+#   3. what Byte Buddy adds to updater.jar (its inst/net/bytebuddy/ entries, compressed: only its ASM).
 # Writes bench/agent/bind-hook-results.md (or $RESULTS). Needs hyperfine (apt-get install hyperfine).
 #
 #   bench/agent/bind-hook.sh
 #   RUNS=20 REPS=5 bench/agent/bind-hook.sh     # quicker
-#   BEFORE_JAR=/tmp/updater-main.jar bench/agent/bind-hook.sh   # adds a row: an agent build without the hook
+#   BEFORE_JAR=/tmp/updater-main.jar bench/agent/bind-hook.sh   # adds rows: another agent build (start-up, install)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -50,7 +50,7 @@ for entry in "${JDKS[@]}"; do
   OURS="manifest=http://127.0.0.1:9/manifest.json,keyfile=$WORK/keys/updater.pub,initial-delay=1h,home=$WORK/home-$v"
   echo "== start-up, JDK $v: $RUNS runs each (load $(cut -d' ' -f1-3 /proc/loadavg))"
   BEFORE=()
-  [ -n "${BEFORE_JAR:-}" ] && BEFORE=(-n "agent without the hook ($(basename "$BEFORE_JAR"))" \
+  [ -n "${BEFORE_JAR:-}" ] && BEFORE=(-n "before ($(basename "$BEFORE_JAR"))" \
     "$J -javaagent:$BEFORE_JAR=$OURS-before -jar $WORK/hello.jar")
   hyperfine -N --style basic --warmup "$WARMUP" --runs "$RUNS" --export-json "$WORK/startup-$v.json" \
     -n "empty agent" "$J -javaagent:$WORK/empty-agent.jar -jar $WORK/hello.jar" "${BEFORE[@]}" \
@@ -58,14 +58,18 @@ for entry in "${JDKS[@]}"; do
     -n "ours, UPDATER_REUSE_PORT=true" "env UPDATER_REUSE_PORT=true $J -javaagent:$AGENT_JAR=$OURS -jar $WORK/hello.jar" \
     >"$WORK/startup-$v.log"
   for mode in plain reuse; do
-    : >"$WORK/install-$v-$mode.txt"
+    JARS=("ours:$AGENT_JAR")
+    [ -n "${BEFORE_JAR:-}" ] && JARS+=("before:$BEFORE_JAR")
+    for jar in "${JARS[@]}"; do : >"$WORK/install-$v-$mode-${jar%%:*}.txt"; done
     for _ in $(seq "$REPS"); do
-      rm -rf "$WORK/home-$v"
-      env $( [ $mode = reuse ] && echo UPDATER_REUSE_PORT=true ) "$J" -Djava.util.logging.config.file="$WORK/logging.properties" \
-        -javaagent:"$AGENT_JAR=$OURS" -jar "$WORK/bind-host.jar" 1500 2>&1 \
-        | grep -o 'bind hook installed in [0-9]* ms ([0-9]* ms CPU)' >>"$WORK/install-$v-$mode.txt" || true
+      for jar in "${JARS[@]}"; do  # interleaved, so both builds see the same load
+        rm -rf "$WORK/home-$v"
+        env $( [ $mode = reuse ] && echo UPDATER_REUSE_PORT=true ) "$J" -Djava.util.logging.config.file="$WORK/logging.properties" \
+          -javaagent:"${jar#*:}=$OURS" -jar "$WORK/bind-host.jar" 1500 2>&1 \
+          | grep -o 'bind hook installed in [0-9]* ms ([0-9]* ms CPU)' >>"$WORK/install-$v-$mode-${jar%%:*}.txt" || true
+      done
     done
-    echo "== hook install, JDK $v, $mode: $(wc -l <"$WORK/install-$v-$mode.txt") of $REPS runs reported"
+    echo "== hook install, JDK $v, $mode: $(wc -l <"$WORK/install-$v-$mode-ours.txt") of $REPS runs reported"
   done
 done
 
@@ -90,17 +94,28 @@ for v in jdks:
         print(f"| {v} | {k} | {med*1000:.1f} ms | {x['mean']*1000:.1f} ± {x['stddev']*1000:.1f} ms | {med/base:.2f}× | "
               f"{(med-base)*1000:+.1f} ms | {(x['user']+x['system'])*1000:.1f} ms |")
 print()
-print(f"## 2. Installing the hook on the agent's thread ({reps} runs each; median [min, max])\n")
-print("| JDK | mode | wall | CPU of the agent's thread |")
-print("|---|---|---|---|")
+print(f"## 2. Installing the hook on the agent's thread ({reps} runs each, the builds interleaved; median [min, max])\n")
+print("| JDK | mode | build | wall | CPU of the agent's thread | CPU ÷ before (medians) |")
+print("|---|---|---|---|---|---|")
+def install(v, mode, build):
+    try:
+        text = open(f"{work}/install-{v}-{mode}-{build}.txt").read()
+    except FileNotFoundError:
+        return None
+    vals = [tuple(map(int, m)) for m in re.findall(r"in (\d+) ms \((\d+) ms CPU\)", text)]
+    return ([a for a, _ in vals], [b for _, b in vals]) if vals else None
 for v in jdks:
     for mode in ["plain", "reuse"]:
-        vals = [tuple(map(int, m)) for m in re.findall(r"in (\d+) ms \((\d+) ms CPU\)", open(f"{work}/install-{v}-{mode}.txt").read())]
-        if not vals:
-            print(f"| {v} | {mode} | n/a | n/a |"); continue
-        wall, cpu = [a for a, _ in vals], [b for _, b in vals]
         label = "UPDATER_REUSE_PORT=true (premain waits)" if mode == "reuse" else "default"
-        print(f"| {v} | {label} | {statistics.median(wall)} ms [{min(wall)}, {max(wall)}] | {statistics.median(cpu)} ms [{min(cpu)}, {max(cpu)}] |")
+        before = install(v, mode, "before")
+        for build in ["before", "ours"]:
+            got = install(v, mode, build)
+            if got is None:
+                continue
+            wall, cpu = got
+            ratio = f"{statistics.median(cpu) / statistics.median(before[1]):.2f}×" if before else "n/a"
+            print(f"| {v} | {label} | {build} | {statistics.median(wall)} ms [{min(wall)}, {max(wall)}] | "
+                  f"{statistics.median(cpu)} ms [{min(cpu)}, {max(cpu)}] | {ratio} |")
 print()
 with zipfile.ZipFile(jar) as z:
     bb = [i for i in z.infolist() if i.filename.startswith("inst/net/bytebuddy/")]

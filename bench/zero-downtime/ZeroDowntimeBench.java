@@ -77,10 +77,13 @@ public class ZeroDowntimeBench {
                 .redirectOutput(work.resolve("sidecar.log").toFile()).start();
         try {
             awaitVersion(port, "1.0.0", run, work);
+            List<Long> cutOverSeen = watchCutOvers(work.resolve("sidecar.log"));
             LoadGenerator load = LoadGenerator.start(LoadSettings.of(URI.create("http://127.0.0.1:" + port + "/version"), rate));
             Thread.sleep(WARM_UP.toMillis()); // JIT and thread pools of both sides warm up; not measured
             List<long[]> cutOvers = new ArrayList<>();
             List<long[]> steady = new ArrayList<>();
+            List<long[]> starting = new ArrayList<>(); // staged.json → the new version healthy: B starts beside A
+            List<long[]> after = new ArrayList<>(); // healthy → end of the window: the cut-over, A's stop, B alone
             long steadyFrom = System.nanoTime();
             for (int i = 1; i <= updates; i++) {
                 Thread.sleep(STEADY.toMillis());
@@ -95,13 +98,20 @@ public class ZeroDowntimeBench {
                 Thread.sleep(SETTLE.toMillis());
                 steadyFrom = System.nanoTime();
                 cutOvers.add(new long[] {staged, steadyFrom});
+                // split at the sidecar's "cut over" line where it logged one (overlap), else at healthy
+                long split;
+                synchronized (cutOverSeen) {
+                    split = cutOverSeen.size() >= i ? cutOverSeen.get(i - 1) : healthy;
+                }
+                starting.add(new long[] {staged, split});
+                after.add(new long[] {split, steadyFrom});
                 System.out.printf("%s update %2d to %s: healthy after %4d ms, old host gone after %4d ms%n", leg, i, version,
                         ms(healthy - staged), ms(oldGone - staged));
             }
             Thread.sleep(STEADY.toMillis());
             LoadReport report = load.stop();
             steady.add(new long[] {steadyFrom, report.stoppedAt()});
-            summarize(leg, report, cutOvers, steady);
+            summarize(leg, report, cutOvers, steady, starting, after);
         } catch (RuntimeException | IOException e) {
             System.out.println("sidecar log " + work.resolve("sidecar.log") + ":\n" + Files.readString(work.resolve("sidecar.log")));
             throw e;
@@ -111,7 +121,8 @@ public class ZeroDowntimeBench {
         }
     }
 
-    private static void summarize(String leg, LoadReport report, List<long[]> cutOvers, List<long[]> steady) {
+    private static void summarize(String leg, LoadReport report, List<long[]> cutOvers, List<long[]> steady,
+                                  List<long[]> starting, List<long[]> after) {
         List<Integer> perUpdate = new ArrayList<>();
         for (int i = 0; i < cutOvers.size(); i++) {
             long[] w = cutOvers.get(i);
@@ -132,11 +143,52 @@ public class ZeroDowntimeBench {
         report.failuresByReason().forEach((r, n) -> reasons.put(r.name().toLowerCase(), n));
         System.out.printf("SUMMARY leg=%s updates=%d requests=%d failed=%d failed_steady=%d retried=%d per_update_min=%d"
                         + " per_update_median=%d per_update_max=%d steady_p50=%.2f steady_p99=%.2f cutover_p50=%.2f"
-                        + " cutover_p99=%.2f max_start_lag=%.2f reasons=%s%n", leg, cutOvers.size(), report.requests(),
+                        + " cutover_p99=%.2f starting_p99=%.2f after_p99=%.2f max_start_lag=%.2f reasons=%s%n", leg, cutOvers.size(), report.requests(),
                 report.failures().size(), failedSteady, report.retried(), sorted.get(0), sorted.get(sorted.size() / 2),
                 sorted.get(sorted.size() - 1), pct(inSteady, 0.50), pct(inSteady, 0.99), pct(inCutOver, 0.50),
-                pct(inCutOver, 0.99), report.total().maxStartLag().toNanos() / 1e6,
+                pct(inCutOver, 0.99), pct(in(report, starting), 0.99), pct(in(report, after), 0.99), report.total().maxStartLag().toNanos() / 1e6,
                 reasons.toString().replace(" ", ""));
+    }
+
+    /** The System.nanoTime() at which each "overlap: cut over" line appeared in the sidecar's log (polled every 5 ms). */
+    private static List<Long> watchCutOvers(Path log) {
+        List<Long> seen = new ArrayList<>();
+        Thread watcher = new Thread(() -> {
+            long offset = 0;
+            StringBuilder pending = new StringBuilder();
+            try {
+                while (true) {
+                    long size = Files.size(log);
+                    if (size > offset) {
+                        try (var channel = Files.newByteChannel(log)) {
+                            channel.position(offset);
+                            var buffer = java.nio.ByteBuffer.allocate((int) (size - offset));
+                            while (buffer.hasRemaining() && channel.read(buffer) > 0) {
+                                // read what is there
+                            }
+                            offset += buffer.position();
+                            pending.append(new String(buffer.array(), 0, buffer.position(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                        long now = System.nanoTime();
+                        int newline;
+                        while ((newline = pending.indexOf("\n")) >= 0) {
+                            if (pending.substring(0, newline).contains("overlap: cut over")) {
+                                synchronized (seen) {
+                                    seen.add(now);
+                                }
+                            }
+                            pending.delete(0, newline + 1);
+                        }
+                    }
+                    Thread.sleep(5);
+                }
+            } catch (IOException | InterruptedException e) {
+                // the bench ends
+            }
+        }, "cut-over-watcher");
+        watcher.setDaemon(true);
+        watcher.start();
+        return seen;
     }
 
     private static List<Sample> in(LoadReport report, List<long[]> windows) {

@@ -131,11 +131,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo "Cut-over window: staged.json written → new version healthy and old host gone + 500 ms; steady: the"
     echo "rest (2 s between updates). Latency from the scheduled send time, in ms."
     echo
-    echo "| leg | requests | failed | failed per update (min / median / max) | reasons | retried | p50 steady | p99 steady | p50 cut-over | p99 cut-over | p99 cut-over / steady |"
-    echo "|---|---|---|---|---|---|---|---|---|---|---|"
+    echo "| leg | requests | failed | failed per update (min / median / max) | reasons | retried | p50 steady | p99 steady | p50 cut-over | p99 cut-over | p99 cut-over / steady | p99 while B starts | p99 from B healthy |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
     for row in ${ROWS[@]+"${ROWS[@]}"}; do
         s99=$(field steady_p99 "$row"); c99=$(field cutover_p99 "$row")
-        echo "| $(field leg "$row") | $(field requests "$row") | **$(field failed "$row")** ($(field failed_steady "$row") in steady windows) | $(field per_update_min "$row") / $(field per_update_median "$row") / $(field per_update_max "$row") | $(field reasons "$row") | $(field retried "$row") | $(field steady_p50 "$row") | $s99 | $(field cutover_p50 "$row") | $c99 | $(awk "BEGIN {printf \"%.1f\", $c99/$s99}")× |"
+        echo "| $(field leg "$row") | $(field requests "$row") | **$(field failed "$row")** ($(field failed_steady "$row") in steady windows) | $(field per_update_min "$row") / $(field per_update_median "$row") / $(field per_update_max "$row") | $(field reasons "$row") | $(field retried "$row") | $(field steady_p50 "$row") | $s99 | $(field cutover_p50 "$row") | $c99 | $(awk "BEGIN {printf \"%.1f\", $c99/$s99}")× | $(field starting_p99 "$row") | $(field after_p99 "$row") |"
     done
     if [ ${#CAPACITY[@]} -gt 0 ]; then
         echo

@@ -43,6 +43,14 @@ public final class AgentRuntime {
                            Runnable hookSettled) {
         InstrumentationHolder.keep(instrumentation);
         try {
+            // Overlap mode: premain waits for the hook, so it goes in before the configuration is read
+            // (the Ed25519 provider alone takes 100-150 ms); the sidecar asked for it, and a configuration
+            // that then disables the agent leaves it harmless: sockets bound with SO_REUSEPORT, events dropped.
+            boolean early = !attached && BindHook.reusePortRequested(System.getenv());
+            BindHook earlyHook = early ? installBindHook(instrumentation) : null;
+            if (early) {
+                hookSettled.run();
+            }
             AgentConfig config = AgentConfigLoader.load(agentArgs, System.getProperties(), System.getenv());
             if (!config.enabled()) {
                 LOG.log(Level.INFO, "updater agent disabled by enabled=false");
@@ -51,11 +59,11 @@ public final class AgentRuntime {
             }
             Supplier<BindHook> bindHook;
             if (attached) {
-                // The host bound its sockets long ago, and Byte Buddy takes 300 to 700 ms: the first agent.json,
+                // The host bound its sockets long ago, and the hook takes 50 to 100 ms: the first agent.json,
                 // which updater-sidecar attach waits for, is written first, and the hook installed after it.
                 bindHook = () -> installBindHook(instrumentation);
             } else {
-                BindHook installed = installBindHook(instrumentation);
+                BindHook installed = early ? earlyHook : installBindHook(instrumentation);
                 hookSettled.run();
                 bindHook = () -> installed;
             }

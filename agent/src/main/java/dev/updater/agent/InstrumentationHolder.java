@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The JVM's {@link Instrumentation} for this agent, kept for the hooks that will rewrite host
- * classes (the socket bind hook, with Byte Buddy). The runtime's only static state.
+ * classes (the socket bind hook). The runtime's only static state.
  *
  * <p>It lives in the agent's own class loader, not in the boot package: a boot class is loaded by
  * the host's system class loader, which the runtime cannot see (the agent loader's parent is the

@@ -11,16 +11,17 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * What the bind advice calls from inside {@code java.base}: the only agent class the bootstrap class
- * loader holds ({@link BridgeInjection} puts it there; the agent's own loader never loads this copy).
+ * What the calls added to the JDK's bind and close methods reach, inside {@code java.base}: the only
+ * agent class java.base holds ({@link BridgeInjection} defines it there, renamed; the agent's own
+ * loader never loads this copy).
  * It runs on the host's threads, inside the host's {@code bind} and {@code close}, so it may use
  * JDK types only, does no I/O and never blocks: it sets {@code SO_REUSEPORT} when asked and hands
  * each event to the agent's {@code updater-agent-listeners} thread through {@link #EVENTS}.
  *
- * <p>Why a class on the bootstrap path and not a callback stored in {@code System.getProperties()}:
+ * <p>Why a class in java.base and not a callback stored in {@code System.getProperties()}:
  * a non-String value there breaks host code that walks the properties as strings
  * ({@code Properties.list}, {@code store}, logging and config libraries cast every value), so a
- * host's diagnostics could throw because of the agent. A bootstrap class is invisible to such code.
+ * host's diagnostics could throw because of the agent. A JDK-internal class is invisible to such code.
  */
 public final class BindBridge {
     /** Event kinds, first element of an event. */

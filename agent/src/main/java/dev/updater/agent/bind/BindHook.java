@@ -1,21 +1,7 @@
 package dev.updater.agent.bind;
 
-import net.bytebuddy.ByteBuddy;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.asm.AsmVisitorWrapper;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.scaffold.InstrumentedType;
-import net.bytebuddy.dynamic.scaffold.MethodGraph;
-import net.bytebuddy.dynamic.scaffold.TypeValidation;
-import net.bytebuddy.implementation.Implementation;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.pool.TypePool;
-
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.net.SocketAddress;
 import java.security.ProtectionDomain;
 import java.time.Instant;
 import java.util.List;
@@ -23,21 +9,19 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 
-import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
-
 /**
  * Installs the bind hook (DESIGN §7): advice on the JDK's three listening-socket bind paths and
  * their closes, so that every listening address the host binds reaches the agent, and, with
  * {@code UPDATER_REUSE_PORT=true}, is bound with {@code SO_REUSEPORT}.
  *
- * <p>Runs on the agent's thread, never in {@code premain}: Byte Buddy is loaded here. The three
- * classes are loaded first (without initialising them) and then retransformed, so Byte Buddy's
- * work is done on this thread and not on a host thread that loads one of them; the transformer
- * stays registered, because a later retransformation by another agent starts again from the
- * original bytes and would otherwise drop the advice. Without {@code AgentBuilder}: the
- * transformer matches three names, which keeps the classes Byte Buddy loads, and the time, small.
+ * <p>Runs on the agent's thread, never in {@code premain}: the class-file library (the ASM inside
+ * Byte Buddy, {@link BridgeCalls}) is loaded here. The three classes are loaded first (without
+ * initialising them) and then retransformed, so the rewriting is done on this thread and not on a
+ * host thread that loads one of them; the transformer stays registered, because a later
+ * retransformation by another agent starts again from the original bytes and would otherwise drop
+ * the calls. Neither {@code AgentBuilder} nor {@code Advice}: a transformer that matches three names
+ * and adds five instructions keeps the classes loaded, and the CPU, small (issue 12's budget is
+ * 50 ms on the agent's thread; {@code Advice} took 250 to 410 ms, {@code bench/agent/bind-hook.sh}).
  *
  * <p>Not seen: Netty's native epoll/io_uring transports and anything else that binds in C.
  */
@@ -83,7 +67,7 @@ public final class BindHook {
         instrumentation.addTransformer(transformer, true);
         instrumentation.retransformClasses(classes);
         if (!transformer.failures.isEmpty()) {
-            throw new IllegalStateException("Byte Buddy could not rewrite " + transformer.failures);
+            throw new IllegalStateException("could not rewrite " + transformer.failures);
         }
         return new BindHook(events, Instant.now());
     }
@@ -107,8 +91,6 @@ public final class BindHook {
 
     /** Rewrites the three classes, and only them, each time they are (re)transformed. */
     private static final class Transformer implements ClassFileTransformer {
-        private final Advice onBind = Advice.to(BindAdvice.OnBind.class);
-        private final Advice onClose = Advice.to(BindAdvice.OnClose.class);
         private final Map<String, Throwable> failures = new ConcurrentHashMap<>();
 
         @Override
@@ -120,7 +102,7 @@ public final class BindHook {
             for (Target target : TARGETS) {
                 if (target.internalName().equals(className)) {
                     try {
-                        return rewrite(classBeingRedefined, target, classfileBuffer);
+                        return BridgeCalls.rewrite(target.className(), classfileBuffer, target.closeMethod());
                     } catch (Throwable t) {
                         // Thrown out of a transformer, it would be ignored silently by the JVM.
                         failures.put(target.className(), t);
@@ -129,28 +111,6 @@ public final class BindHook {
                 }
             }
             return null;
-        }
-
-        private byte[] rewrite(Class<?> type, Target target, byte[] original) {
-            TypeDescription description = TypeDescription.ForLoadedType.of(type);
-            ClassFileLocator locator = new ClassFileLocator.Compound(
-                    ClassFileLocator.Simple.of(type.getName(), original), ClassFileLocator.ForClassLoader.ofBootLoader());
-            ElementMatcher.Junction<MethodDescription> bind = named("bind")
-                    .and(takesArguments(SocketAddress.class, int.class)).and(isDeclaredBy(description));
-            ElementMatcher.Junction<MethodDescription> close = named(target.closeMethod()).and(takesArguments(0))
-                    .and(isDeclaredBy(description));
-            // Frozen: a retransformation may not add or change members, only method bodies.
-            return new ByteBuddy()
-                    .with(TypeValidation.DISABLED)
-                    .with(Implementation.Context.Disabled.Factory.INSTANCE)
-                    .with(InstrumentedType.Factory.Default.FROZEN)
-                    .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)
-                    .redefine(description, locator)
-                    .visit(new AsmVisitorWrapper.ForDeclaredMethods()
-                            .method(bind, onBind)
-                            .method(close, onClose))
-                    .make(TypePool.Default.of(locator))
-                    .getBytes();
         }
     }
 }

@@ -1,67 +1,67 @@
 package dev.updater.agent.bind;
 
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.commons.ClassRemapper;
+import net.bytebuddy.jar.asm.commons.SimpleRemapper;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
-import java.security.ProtectionDomain;
+import java.lang.invoke.MethodHandles;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Defines {@link BindBridge} in the bootstrap class loader, where the advice inlined into
- * {@code java.base} can reach it, and lets {@code java.base} read the bootstrap loader's unnamed
- * module it lands in (a named module reads no unnamed one by default, so the advice's call would
- * fail to link).
+ * Defines {@link BindBridge} inside {@code java.base}, as {@value #BRIDGE} (a name no JDK class has),
+ * where the calls {@link BridgeCalls} adds to {@code java.net} and {@code sun.nio.ch} can reach it:
+ * a class of the same module needs no read edge and no export to be linked.
  *
- * <p>Defined from bytes with the JDK's internal {@code jdk.internal.misc.Unsafe.defineClass} (same
- * signature on JDK 17 to 25), which {@link Instrumentation#redefineModule} exports to the agent's
- * loader alone. Not {@link Instrumentation#appendToBootstrapClassLoaderSearch}: appending a jar to
- * the bootstrap path makes the JVM print "Sharing is only supported for boot loader classes because
- * bootstrap classpath has been appended" into the host's output and stops class data sharing for
- * every class the host loads afterwards, a slower host for the sake of one class. No file is
- * written either.
+ * <p>How: {@link Instrumentation#redefineModule} opens {@code sun.nio.ch} to the agent's own loader
+ * alone, and a private {@link MethodHandles.Lookup} on one of that package's classes defines the
+ * bridge there from the agent's copy, renamed. Not {@code jdk.internal.misc.Unsafe.defineClass} into
+ * the bootstrap loader's unnamed module: that needs the agent to be given {@code Unsafe} and
+ * java.base to read that module, and calling it reflectively spins method handles for its six
+ * parameters, about 40 ms of the agent thread's CPU on JDK 25 where the whole hook's budget is
+ * 50 ms ({@code Lookup.defineClass}: about 4 ms). Not
+ * {@link Instrumentation#appendToBootstrapClassLoaderSearch}: appending a jar to the bootstrap path
+ * makes the JVM print "Sharing is only supported for boot loader classes because bootstrap classpath
+ * has been appended" into the host's output and stops class data sharing for every class the host
+ * loads afterwards. No file is written either.
  */
 final class BridgeInjection {
-    static final String BRIDGE = "dev.updater.agent.bind.BindBridge";
-    private static final String INTERNAL_MISC = "jdk.internal.misc";
+    /** The bridge's name inside java.base: the package of two of the three hooked classes. */
+    static final String BRIDGE = "sun.nio.ch.UpdaterBindBridge";
+    private static final String PACKAGE = "sun.nio.ch";
+    private static final String ANCHOR = "sun.nio.ch.ServerSocketChannelImpl";
 
     private BridgeInjection() {
     }
 
-    /** The bootstrap loader's {@code BindBridge}: the one a previous agent load defined, or a new one. */
+    /** java.base's bridge: the one a previous agent load defined, or a new one. */
     static Class<?> inject(Instrumentation instrumentation) throws Exception {
-        Class<?> bridge = loadedBridge();
-        if (bridge == null) {
-            bridge = define(instrumentation, bytes());
-        }
-        Module javaBase = Object.class.getModule();
-        if (!javaBase.canRead(bridge.getModule())) {
-            instrumentation.redefineModule(javaBase, Set.of(bridge.getModule()), Map.of(), Map.of(), Set.of(),
-                    Map.of());
-        }
-        return bridge;
-    }
-
-    private static Class<?> define(Instrumentation instrumentation, byte[] bytes) throws Exception {
         Module javaBase = Object.class.getModule();
         Module agent = BridgeInjection.class.getModule();
-        if (!javaBase.isExported(INTERNAL_MISC, agent)) {
-            instrumentation.redefineModule(javaBase, Set.of(), Map.of(INTERNAL_MISC, Set.of(agent)), Map.of(),
-                    Set.of(), Map.of());
+        if (!javaBase.isOpen(PACKAGE, agent)) {
+            instrumentation.redefineModule(javaBase, Set.of(), Map.of(), Map.of(PACKAGE, Set.of(agent)), Set.of(),
+                    Map.of());
         }
-        Class<?> unsafeType = Class.forName(INTERNAL_MISC + ".Unsafe");
-        Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-        Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, ProtectionDomain.class);
+        Class<?> bridge = loadedBridge();
+        return bridge != null ? bridge : define(bytes());
+    }
+
+    private static Class<?> define(byte[] bytes) throws Exception {
+        MethodHandles.Lookup inPackage = MethodHandles.privateLookupIn(Class.forName(ANCHOR, false, null),
+                MethodHandles.lookup());
         try {
-            return (Class<?>) defineClass.invoke(unsafe, BRIDGE, bytes, 0, bytes.length, null, null);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            if (e.getCause() instanceof LinkageError) {
-                // Another thread (a second agent load) defined it meanwhile: use that one.
-                return Class.forName(BRIDGE, false, null);
+            return inPackage.defineClass(bytes);
+        } catch (LinkageError e) {
+            // Another thread (a second agent load) defined it meanwhile: use that one.
+            Class<?> defined = loadedBridge();
+            if (defined == null) {
+                throw e;
             }
-            throw e;
+            return defined;
         }
     }
 
@@ -73,13 +73,18 @@ final class BridgeInjection {
         }
     }
 
+    /** The agent's {@link BindBridge} class file, renamed to {@link #BRIDGE}. */
     private static byte[] bytes() throws IOException {
-        String entry = BRIDGE.replace('.', '/') + ".class";
+        String own = "dev/updater/agent/bind/BindBridge"; // a name, not BindBridge.class: this loader never loads it
+        String entry = own + ".class";
         try (InputStream in = BridgeInjection.class.getClassLoader().getResourceAsStream(entry)) {
             if (in == null) {
-                throw new IOException("the agent has no " + entry + " to define in the bootstrap class loader");
+                throw new IOException("the agent has no " + entry + " to define in java.base");
             }
-            return in.readAllBytes();
+            ClassReader reader = new ClassReader(in.readAllBytes());
+            ClassWriter writer = new ClassWriter(0);
+            reader.accept(new ClassRemapper(writer, new SimpleRemapper(own, BRIDGE.replace('.', '/'))), 0);
+            return writer.toByteArray();
         }
     }
 }

@@ -55,6 +55,11 @@ public record UpdateHome(Path dir) {
         return record("restart.json", RestartRecord.class);
     }
 
+    /** {@code incoming-host.json}: the new host of an overlap update in progress, for a sidecar that died mid-way. */
+    public HomeRecordFile<IncomingHostRecord> incomingHostRecord() {
+        return record("incoming-host.json", IncomingHostRecord.class);
+    }
+
     /** {@code accepted.json}: the highest manifest version ever accepted here; lower ones are refused (rollback attack). */
     public HomeRecordFile<AcceptedVersion> acceptedRecord() {
         return record("accepted.json", AcceptedVersion.class);

@@ -56,6 +56,7 @@ final class ChildProcessMode implements HostMode {
     /** A host whose sidecar died still holds host.lock; two hosts must never run at once. */
     @Override
     public void takeOver() throws UpdaterException, InterruptedException {
+        InterruptedOverlap.stopLeftOverHost(home, settings.stopTimeout(), log); // B first: it holds no host.lock
         LockProbe.Probe probe = LockProbe.probe(home.hostLock());
         if (probe.unknown()) {
             log.accept(probe.sentence("a host without its sidecar") + "; stopping nothing. Let the sidecar's user"
@@ -201,7 +202,7 @@ final class ChildProcessMode implements HostMode {
         }
         try {
             OverlapRestart started = OverlapRestart.begin(running, home.agentRecord().readQuietly(), version, settings,
-                    this::launch, log);
+                    () -> InterruptedOverlap.began(home, launch(), version, log), log);
             synchronized (childLock) {
                 overlap = started;
             }
@@ -258,6 +259,7 @@ final class ChildProcessMode implements HostMode {
                 child = o.incoming();
                 overlap = null;
             }
+            InterruptedOverlap.ended(home);
         }
     }
 
@@ -289,6 +291,7 @@ final class ChildProcessMode implements HostMode {
         synchronized (childLock) {
             overlap = null;
         }
+        InterruptedOverlap.ended(home);
     }
 
     /** Overlap is impossible for this update: says why in one line, stops the old host, starts the new. */

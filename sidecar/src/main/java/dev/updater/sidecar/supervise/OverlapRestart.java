@@ -6,12 +6,15 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.overlap.ListeningSockets;
 import dev.updater.sidecar.overlap.OverlapGate;
 import dev.updater.sidecar.overlap.OverlapSupport;
+import dev.updater.sidecar.overlap.ProbeClient;
 import dev.updater.sidecar.overlap.RecordedListeners;
 import dev.updater.sidecar.overlap.Steering;
 
 import dev.updater.core.home.AgentRecord;
 
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -24,6 +27,14 @@ import java.util.function.Consumer;
  * and the steering removed, and A serves on as if nothing happened.
  */
 final class OverlapRestart {
+    /**
+     * Requests to B's health URL from the probe ports after its gate, before any client reaches it: B's
+     * first requests load and link its server's request path (tens of ms each on a cold JVM), which
+     * clients would otherwise wait for right after the cut-over. Bounded in count and time.
+     */
+    static final int WARM_UP_REQUESTS = 50;
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(1);
+
     /** Starts a host process; overlap starts B with it. */
     interface Launcher {
         ChildHost launch() throws UpdaterException;
@@ -103,10 +114,12 @@ final class OverlapRestart {
      * duplicates are closed (they would keep A's sockets in the groups), then A gets SIGTERM.
      */
     void handOver(BooleanSupplier cancelled) throws InterruptedException {
+        int warmUps = warmUp(cancelled);
         try {
             steering.cutOver();
             log.accept("overlap: cut over, every new connection on " + String.join(", ", shared)
-                    + " goes to the new host (pid " + incoming.pid() + ")");
+                    + " goes to the new host (pid " + incoming.pid() + ")" + (warmUps == 0 ? ""
+                    : ", warmed up by " + warmUps + " requests to " + settings.gate().healthUrl() + " first"));
         } catch (UpdaterException e) {
             log.accept("overlap: could not cut over (" + e.getMessage() + "); the old host's queued connections"
                     + " may be reset when it stops");
@@ -126,6 +139,22 @@ final class OverlapRestart {
                     + HumanUnits.setting(settings.stopTimeout()) + " of SIGTERM; killed it"
                     : "the old host (pid " + old.pid() + ") exited with code " + stopped.exitCode() + " as it stopped");
         }
+    }
+
+    /** The number of 2xx answers B gave to the warm-up: it stops at the first other answer, or without a health URL. */
+    private int warmUp(BooleanSupplier cancelled) {
+        URI url = settings.gate().healthUrl();
+        if (url == null) {
+            return 0;
+        }
+        ProbeClient probe = new ProbeClient(settings.restart().probePorts());
+        Instant deadline = Instant.now().plus(WARM_UP_LIMIT);
+        int answered = 0;
+        while (answered < WARM_UP_REQUESTS && !cancelled.getAsBoolean() && Instant.now().isBefore(deadline)
+                && probe.get(url, WARM_UP_LIMIT).ok()) {
+            answered++;
+        }
+        return answered;
     }
 
     /** B failed or cannot be judged: stops B, removes the steering; A serves on. */

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.updater.core.home.IncomingHostRecord;
 import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -86,12 +87,16 @@ class OverlapRunIT {
         String steered = "overlap: steering connections on 127.0.0.1:" + fx.port + ": from probe ports"
                 + " 61000-61099 to the new host, all others to the running host (pid " + oldPid + ")";
         SidecarOutput.await(sidecar, l -> l.startsWith(steered), EXIT);
+        // B answered its health URL from probe ports before any client reached it
         SidecarOutput.await(sidecar, l -> l.startsWith("overlap: cut over, every new connection on 127.0.0.1:"
-                + fx.port + " goes to the new host (pid "), EXIT);
+                + fx.port + " goes to the new host (pid ") && l.matches(".*\\), warmed up by [1-9][0-9]* requests to "
+                + java.util.regex.Pattern.quote(fx.healthUrl()) + " first"), EXIT);
         SidecarOutput.await(sidecar, "stopping the old host (pid " + oldPid + ") gracefully: the new host serves",
                 EXIT);
         assertFalse(sidecar.outputText().contains("stopping the host (pid " + oldPid + ") to install"), sidecar.toString());
 
+        fx.awaitOrDump("incoming-host.json removed once the new host is the host",
+                () -> !fx.updateHome.incomingHostRecord().exists());
         RestartRecord restart = fx.updateHome.restartRecord().read().orElseThrow();
         assertEquals(RestartRecord.Mode.OVERLAP, restart.mode());
         assertEquals(null, restart.fallback());
@@ -155,6 +160,39 @@ class OverlapRunIT {
         SidecarOutput.await(sidecar, l -> l.contains("the new host (pid ")
                 && l.endsWith("; the old host (pid " + oldPid + ") kept serving"), EXIT);
         assertFalse(sidecar.outputText().contains("stopping the host (pid " + oldPid + ")"), sidecar.toString());
+        fx.awaitOrDump("incoming-host.json removed once the new host was stopped",
+                () -> !fx.updateHome.incomingHostRecord().exists());
+    }
+
+    @Test
+    void aNewHostLeftRunningByASidecarKilledMidOverlap_isStoppedByTheNextSidecarFirst() throws Exception {
+        fx = new SidecarFixture(dir);
+        ChildProcess killed = fx.run("immediate", "--restart", "overlap");
+        fx.awaitServing("1.0.0");
+        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        fx.stage(fx.v130neverHealthy, "1.3.0"); // in its gate for 5 s: time to kill the sidecar mid-overlap
+        fx.awaitOrDump("incoming-host.json", () -> fx.updateHome.incomingHostRecord().exists());
+        IncomingHostRecord b = fx.updateHome.incomingHostRecord().read().orElseThrow();
+        ProcessHandle incoming = ProcessHandle.of(b.pid()).orElseThrow();
+        try {
+            killed.process().destroyForcibly(); // SIGKILL: no shutdown hook stops B
+            killed.process().waitFor();
+            assertTrue(incoming.isAlive(), "B outlives its sidecar");
+            assertEquals("1.3.0", b.version());
+
+            ChildProcess next = fx.run("immediate", "--restart", "overlap");
+
+            SidecarOutput.await(next, "the new host of an overlap update that a previous sidecar left unfinished (pid "
+                    + b.pid() + ", 1.3.0) still runs; stopping it before anything else", EXIT);
+            SidecarOutput.await(next, "stopped the left-over new host (pid " + b.pid() + ")", EXIT);
+            assertFalse(incoming.isAlive());
+            assertFalse(fx.updateHome.incomingHostRecord().exists());
+            SidecarOutput.await(next, l -> l.startsWith("a host (pid " + oldPid + ") runs on this home without its"
+                    + " sidecar; stopping it"), EXIT);
+            fx.awaitServing("1.0.0");
+        } finally {
+            incoming.destroyForcibly();
+        }
     }
 
     @Test

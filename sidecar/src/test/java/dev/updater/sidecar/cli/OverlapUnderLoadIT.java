@@ -141,8 +141,9 @@ class OverlapUnderLoadIT {
         assertArrayEquals(Files.readAllBytes(v110), Files.readAllBytes(target), "the target is 1.1.0 byte for byte");
         assertEquals(List.of(new ListenerSeen("127.0.0.1", PORT, true)), seen(b), "B's agent saw its bind");
         String cutOver = "overlap: cut over, every new connection on 127.0.0.1:" + PORT + " goes to the new host (pid "
-                + b.pid() + ")";
-        assertTrue(SidecarOutput.has(sidecar, cutOver), dump());
+                + b.pid() + "), warmed up by ";
+        assertTrue(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith(cutOver)
+                && l.endsWith(" requests to http://127.0.0.1:" + PORT + "/health first")), dump());
         assertTrue(SidecarOutput.has(sidecar, "stopping the old host (pid " + a.pid() + ") gracefully: the new host"
                 + " serves"), dump());
         RestartRecord restart = home.restartRecord().read().orElseThrow();
