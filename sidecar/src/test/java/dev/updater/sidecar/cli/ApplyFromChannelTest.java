@@ -134,8 +134,9 @@ class ApplyFromChannelTest {
         assertEquals("Not installed: 1.1.0 is held back (an operator rolled back from it to 1.0.0) on this host, and"
                 + " is not installed again until it is allowed: run 'updater-sidecar allow 1.1.0 --home " + home.dir()
                 + "', then apply again.\n", run.err());
-        assertTrue(run.out().contains("Release 1.1.0 is quarantined on this host (it failed its health gate here, or an"
-                + " operator rolled back from it); allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
+        assertTrue(run.out().contains("Release 1.1.0 is quarantined on this host (it failed its health gate here, an"
+                + " operator rolled back from it, or the sidecar cannot install it; 'updater-sidecar status' says which);"
+                + " allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
                 + " release."), run.out());
         assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
         assertFalse(Files.exists(home.stagedRecord().path()));
