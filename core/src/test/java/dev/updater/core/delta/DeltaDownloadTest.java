@@ -174,7 +174,7 @@ class DeltaDownloadTest {
             assertArrayEquals(newJar, staged.release());
             assertEquals(List.of("refused DELTA_REBUILD_FAILED"), staged.events());
             assertEquals(0, channel.requests("/" + TestChannel.artifactPath("1.1.0") + ".index"));
-            assertEquals("staged; full download, the delta was not used: No installed or kept zip to build on.",
+            assertEquals("staged; full download, the delta was not used: No installed or kept release to build on.",
                     staged.history());
         }
     }

@@ -287,7 +287,7 @@ final class PublishCommand implements Callable<Integer> {
             Artifact a = entry.getValue();
             stdout.printf("  %-13s %s  %s  sha256 %s%n", entry.getKey(), a.url(), HumanUnits.bytes(a.size()), a.sha256());
             if (a.index() != null) {
-                stdout.printf("  %-13s %s  %s, entries under %s (delta downloads)%n", "", a.index().url(),
+                stdout.printf("  %-13s %s  %s, objects under %s (delta downloads)%n", "", a.index().url(),
                         HumanUnits.bytes(a.index().size()), a.index().objects());
             }
         }

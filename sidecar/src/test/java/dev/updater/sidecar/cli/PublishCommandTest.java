@@ -166,7 +166,7 @@ class PublishCommandTest {
         assertEquals(Files.size(indexFile), index.size());
         assertEquals(23, objectCount(), "1.1.0 adds only the changed entry's data and its index's chunk");
         assertTrue(run.out().contains("\n                1.1.0/any/app.jar.index  " + HumanUnits.bytes(index.size())
-                + ", entries under objects/ (delta downloads)\n"), run.out());
+                + ", objects under objects/ (delta downloads)\n"), run.out());
         EntryIndex entries = ChunkedIndex.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2))
                 .assemble(chunk -> Files.readAllBytes(channel.resolve(chunk.path())));
         for (ObjectRef ref : entries.objects()) {
