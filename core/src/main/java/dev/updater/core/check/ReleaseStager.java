@@ -83,7 +83,7 @@ public final class ReleaseStager {
                 try {
                     DeltaDownload.Outcome delta = new DeltaDownload(downloader).download(artifact, manifestUri,
                             localZips(), home.downloads(), version + "-" + fileName, home.indexChunks(), cancellation);
-                    listener.deltaUsed(delta.bytesFetched(), artifact.size(), delta.objectsFetched());
+                    listener.deltaUsed(delta.bytesFetched(), artifact.size(), delta.objectsFetched(), delta.pieces());
                     note = "; delta: fetched " + HumanUnits.bytes(delta.bytesFetched()) + " of "
                             + HumanUnits.bytes(artifact.size());
                     file = delta.file();

@@ -35,7 +35,7 @@ public final class DeltaDownload {
     static final int MAX_OBJECTS_TO_FETCH = 10_000;
 
     /** What a delta download cost. */
-    public record Outcome(VerifiedFile file, long bytesFetched, int objectsFetched) {
+    public record Outcome(VerifiedFile file, long bytesFetched, int objectsFetched, DownloadListener.DeltaPieces pieces) {
     }
 
     private final Downloader downloader;
@@ -100,7 +100,8 @@ public final class DeltaDownload {
             if (chunked != null) {
                 chunks.keep(chunked);
             }
-            return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size());
+            return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size(),
+                    DownloadListener.DeltaPieces.ENTRIES);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not use " + work + " for a delta download: " + e + ".", e);
         } finally {
@@ -125,7 +126,8 @@ public final class DeltaDownload {
         fetch(missing, ref, manifestUri, work.resolve("objects"), cancellation);
         Files.deleteIfExists(target);
         index.rebuild(local, target);
-        return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size());
+        return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size(),
+                DownloadListener.DeltaPieces.CHUNKS);
     }
 
     /** The bytes of the objects (or index chunks) to fetch, unless the delta would cost more than it saves. */

@@ -68,7 +68,8 @@ class DeltaDownloadTest {
 
     private record Recorded(List<String> events) implements DownloadListener {
         @Override
-        public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+        public void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
+            assertEquals(DeltaPieces.ENTRIES, pieces);
             events.add("used " + objects + " objects, " + (bytesFetched < fullSize / 10 ? "under a tenth" : bytesFetched));
         }
 

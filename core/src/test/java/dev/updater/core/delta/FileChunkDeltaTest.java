@@ -59,8 +59,8 @@ class FileChunkDeltaTest {
                 manifest.binaries().get("any"), channel.manifestUri(),
                 new Decision.Install(manifest.version(), false, "install"), new DownloadListener() {
                     @Override
-                    public void deltaUsed(long bytesFetched, long fullSize, int objects) {
-                        events.add("used " + objects + " objects, " + bytesFetched + " bytes");
+                    public void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
+                        events.add("used " + pieces.count(objects) + ", " + bytesFetched + " bytes");
                     }
 
                     @Override
@@ -100,7 +100,8 @@ class FileChunkDeltaTest {
             assertTrue(fetched >= 1 && fetched <= 2, "chunks fetched: " + fetched);
             String used = staged.events().get(0);
             long bytes = Long.parseLong(used.substring(used.indexOf(", ") + 2, used.indexOf(" bytes")));
-            assertEquals(List.of("used " + fetched + " objects, " + bytes + " bytes"), staged.events());
+            assertEquals(List.of("used " + fetched + (fetched == 1 ? " changed chunk, " : " changed chunks, ") + bytes
+                    + " bytes"), staged.events());
             assertTrue(bytes <= indexSize(channel) + 2 * 65536, "the index and at most two chunks: " + bytes);
             assertTrue(staged.history().startsWith("staged; delta: fetched "), staged.history());
             assertFalse(Files.exists(staged.home().downloads().resolve("1.1.0-app.jar.delta")), "work files removed");
