@@ -76,6 +76,7 @@ public final class ReleaseStager {
         Path releaseFile = releaseDir.resolve(fileName);
 
         String note = "";
+        Long deltaFetched = null;
         if (!alreadyThere(releaseFile, artifact)) {
             ensureDirectory(home.downloads());
             VerifiedFile file = null;
@@ -87,6 +88,7 @@ public final class ReleaseStager {
                     note = "; delta: fetched " + HumanUnits.bytes(delta.bytesFetched()) + " of "
                             + HumanUnits.bytes(artifact.size());
                     file = delta.file();
+                    deltaFetched = delta.bytesFetched();
                 } catch (UpdaterException e) {
                     if (e.code() == ErrorCode.DOWNLOAD_CANCELLED) {
                         throw e;
@@ -113,7 +115,7 @@ public final class ReleaseStager {
                 artifact.size(), artifact.sha256(), platformKey, manifest.changelog().features(),
                 manifest.changelog().fixes(), manifest.minVersion(), manifest.breakingChanges(),
                 decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
-                manifestUri.toString(), manifest.releaseDate(), clock.instant());
+                manifestUri.toString(), manifest.releaseDate(), clock.instant(), deltaFetched);
         Optional<StagedRelease> replaced = home.stagedRecord().read();
         home.stagedRecord().write(staged);
         replaced.filter(old -> !old.version().equals(manifest.version())).ifPresent(this::deleteRelease);

@@ -25,6 +25,8 @@ import java.util.List;
  * @param manifestUrl where the manifest came from
  * @param releaseDate the manifest's release date, or null
  * @param stagedAt when it was staged
+ * @param deltaFetched the bytes a delta download fetched to rebuild it (DESIGN §12), or null when it was
+ *                     downloaded whole or staged before this field existed; a record without it reads as null
  */
 public record StagedRelease(
         ReleaseVersion version,
@@ -40,5 +42,14 @@ public record StagedRelease(
         String approvalReason,
         String manifestUrl,
         Instant releaseDate,
-        Instant stagedAt) {
+        Instant stagedAt,
+        Long deltaFetched) {
+    /** A release downloaded whole (or reused), with no delta figures. */
+    public StagedRelease(ReleaseVersion version, String file, long size, Sha256 sha256, String platform,
+                         List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                         boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
+                         Instant stagedAt) {
+        this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
+                approvalReason, manifestUrl, releaseDate, stagedAt, null);
+    }
 }

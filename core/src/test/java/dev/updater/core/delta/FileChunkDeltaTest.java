@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link ReleaseStager} with a chunk index (an artifact that is not a zip), against a real channel on 127.0.0.1. */
@@ -103,6 +104,7 @@ class FileChunkDeltaTest {
             assertEquals(List.of("used " + fetched + (fetched == 1 ? " changed chunk, " : " changed chunks, ") + bytes
                     + " bytes"), staged.events());
             assertTrue(bytes <= indexSize(channel) + 2 * 65536, "the index and at most two chunks: " + bytes);
+            assertEquals(Long.valueOf(bytes), staged.home().stagedRecord().read().orElseThrow().deltaFetched(), "status shows it");
             assertTrue(staged.history().startsWith("staged; delta: fetched "), staged.history());
             assertFalse(Files.exists(staged.home().downloads().resolve("1.1.0-app.jar.delta")), "work files removed");
         }
@@ -174,6 +176,7 @@ class FileChunkDeltaTest {
 
             assertArrayEquals(next, staged.release());
             assertEquals(List.of("refused DOWNLOAD_HASH_MISMATCH"), staged.events());
+            assertNull(staged.home().stagedRecord().read().orElseThrow().deltaFetched(), "downloaded whole");
             assertEquals(1, channel.requests("/" + TestChannel.artifactPath("1.1.0")));
         }
     }
