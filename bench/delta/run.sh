@@ -4,6 +4,10 @@
 # core's build copies into core/target/delta-jars; the client's CPU for the rebuild, with the heap
 # capped at 64 MiB as in the agent.
 #
+# Then the same for an artifact that is not a zip (FileDeltaBench): a real native binary (BINARY, by
+# default the JDK's libjvm.so, ~23 MiB) with a change in its middle and an insertion near its start,
+# against the full download and bsdiff (when installed: apt-get install bsdiff).
+#
 #   bench/delta/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,5 +17,24 @@ if [ ! -d core/target/delta-jars ] || [ ! -d core/target/classes/dev/updater/cor
 fi
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/updater-bench-delta.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-javac -d "$WORK/classes" -cp core/target/classes bench/delta/DeltaBench.java
+javac -d "$WORK/classes" -cp core/target/classes bench/delta/DeltaBench.java bench/delta/FileDeltaBench.java
 java -Xmx64m -cp "core/target/classes:$WORK/classes" DeltaBench core/target/delta-jars "$WORK/work"
+
+BINARY=${BINARY:-$(dirname "$(readlink -f "$(command -v java)")")/../lib/server/libjvm.so}
+echo
+echo "== not a zip: $BINARY"
+# The bench holds the channel's chunks in memory besides both files; the client's part streams.
+java -Xmx256m -cp "core/target/classes:$WORK/classes" FileDeltaBench "$BINARY" "$WORK/bin"
+if command -v bsdiff > /dev/null; then
+  echo
+  echo "| scenario | bsdiff patch | bsdiff time |"
+  echo "|---|---|---|"
+  for pair in changed inserted; do
+    start=$(date +%s.%N)
+    bsdiff "$WORK/bin/base.bin" "$WORK/bin/$pair.bin" "$WORK/bin/$pair.patch"
+    end=$(date +%s.%N)
+    printf '| %s | %s B | %.1f s |\n' "$pair" "$(stat -c %s "$WORK/bin/$pair.patch")" "$(echo "$end - $start" | bc)"
+  done
+else
+  echo "bsdiff is not installed (apt-get install bsdiff): no bsdiff yardstick."
+fi

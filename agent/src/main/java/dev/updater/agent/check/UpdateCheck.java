@@ -38,10 +38,9 @@ public final class UpdateCheck {
     /** One line for how a delta went (DESIGN §12): bytes fetched against the full size, or why the full download. */
     private static final DownloadListener DELTA_LOG = new DownloadListener() {
         @Override
-        public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+        public void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
             LOG.log(Level.INFO, "Rebuilt the release from a delta: fetched " + HumanUnits.bytes(bytesFetched) + " of "
-                    + HumanUnits.bytes(fullSize) + " (the index and " + objects + (objects == 1 ? " changed entry" : " changed entries")
-                    + "), SHA-256 verified.");
+                    + HumanUnits.bytes(fullSize) + " (the index and " + pieces.count(objects) + "), SHA-256 verified.");
         }
 
         @Override
@@ -207,9 +206,9 @@ public final class UpdateCheck {
         }
 
         @Override
-        public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+        public void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
             delta += bytesFetched;
-            DELTA_LOG.deltaUsed(bytesFetched, fullSize, objects);
+            DELTA_LOG.deltaUsed(bytesFetched, fullSize, objects, pieces);
         }
 
         @Override

@@ -261,6 +261,22 @@ class UpdateCheckTest {
     }
 
     @Test
+    void versionHeldBackByASidecarThatCannotInstallArchives_isNotDownloadedAgain() throws Exception {
+        channel.publish("1.1.0", bytes("release 1.1.0"));
+        JsonRecords.write(home.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.1.0", "an archive release"
+                + " (zip), which this sidecar cannot install yet; run a sidecar that installs archive releases, then"
+                + " 'updater-sidecar allow 1.1.0'", NOW, true))));
+
+        CheckResult first = check("1.0.0").run();
+        CheckResult second = check("1.0.0").run();
+
+        assertTrue(first.summary().contains("or the sidecar cannot install it"), first.summary());
+        assertEquals(first.summary(), second.summary());
+        assertNothingStaged();
+        assertEquals(0, channel.requests("/1.1.0/any/app.jar"), "a held version is never downloaded");
+    }
+
+    @Test
     void unsupportedPlatform_isAnError_namingThePlatformAndKeys() throws Exception {
         byte[] jar = bytes("native");
         Manifest m = new Manifest(ReleaseVersion.parse("1.1.0"), NOW,

@@ -88,6 +88,7 @@ public final class ReleaseStager {
         Path releaseFile = releaseDir.resolve(fileName);
 
         String note = "";
+        Long deltaFetched = null;
         if (!alreadyThere(releaseFile, artifact)) {
             ensureDirectory(home.downloads());
             VerifiedFile file = null;
@@ -95,10 +96,11 @@ public final class ReleaseStager {
                 try {
                     DeltaDownload.Outcome delta = new DeltaDownload(downloader).download(artifact, manifestUri,
                             localZips(), home.downloads(), version + "-" + fileName, home.indexChunks(), cancellation);
-                    listener.deltaUsed(delta.bytesFetched(), artifact.size(), delta.objectsFetched());
+                    listener.deltaUsed(delta.bytesFetched(), artifact.size(), delta.objectsFetched(), delta.pieces());
                     note = "; delta: fetched " + HumanUnits.bytes(delta.bytesFetched()) + " of "
                             + HumanUnits.bytes(artifact.size());
                     file = delta.file();
+                    deltaFetched = delta.bytesFetched();
                 } catch (UpdaterException e) {
                     if (e.code() == ErrorCode.DOWNLOAD_CANCELLED) {
                         throw e;
@@ -135,7 +137,7 @@ public final class ReleaseStager {
                 manifest.changelog().fixes(), manifest.minVersion(), manifest.breakingChanges(),
                 decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
                 manifestUri.toString(), manifest.releaseDate(), clock.instant(), artifact.format(), tree,
-                artifact.config());
+                artifact.config(), deltaFetched);
         Optional<StagedRelease> replaced = home.stagedRecord().read();
         home.stagedRecord().write(staged);
         replaced.filter(old -> !old.version().equals(manifest.version())).ifPresent(this::deleteRelease);

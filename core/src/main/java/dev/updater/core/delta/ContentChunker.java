@@ -13,6 +13,8 @@ package dev.updater.core.delta;
 final class ContentChunker {
     /** The index's chunks: 4 KiB to 64 KiB, about 16 KiB on average. */
     static final ContentChunker INDEX = new ContentChunker(4 << 10, 14, 64 << 10);
+    /** The chunks of a whole file that is not a zip (a native binary, a tarball): 16 KiB to 64 KiB, about 32 KiB. */
+    static final ContentChunker FILE = new ContentChunker(16 << 10, 15, 64 << 10);
 
     private static final long[] GEAR = gearTable();
 
@@ -36,6 +38,10 @@ final class ContentChunker {
 
     int max() {
         return max;
+    }
+
+    int min() {
+        return min;
     }
 
     /** The end (exclusive) of the chunk starting at {@code from} in {@code data[from, to)}. */

@@ -22,8 +22,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The client side of DESIGN §12, step by step: index the zips this host already has, fetch the new
- * entry index (its SHA-256 is in the signed manifest), fetch only the objects none of them holds
+ * The client side of DESIGN §12, step by step: fetch the new index (its SHA-256 is in the signed
+ * manifest), index the files this host already has (the zips' entries, or for an artifact that is not a
+ * zip the whole files' content-defined chunks, as the index's magic says), fetch only the objects none of them holds
  * (plain GETs, each verified by the downloader against its name), rebuild the artifact and check it
  * against the manifest's size and SHA-256. Any failure is an {@link UpdaterException}; the caller
  * then downloads the full artifact. Work files live in a folder of {@code downloads/} and are
@@ -34,7 +35,7 @@ public final class DeltaDownload {
     static final int MAX_OBJECTS_TO_FETCH = 10_000;
 
     /** What a delta download cost. */
-    public record Outcome(VerifiedFile file, long bytesFetched, int objectsFetched) {
+    public record Outcome(VerifiedFile file, long bytesFetched, int objectsFetched, DownloadListener.DeltaPieces pieces) {
     }
 
     private final Downloader downloader;
@@ -46,8 +47,8 @@ public final class DeltaDownload {
     /**
      * Builds {@code directory/fileName} from {@code bases} and the channel.
      *
-     * @param bases      zips this host holds (the installed artifact, kept releases); those that are not
-     *                   zips or cannot be read are skipped
+     * @param bases      files this host holds (the installed artifact, kept releases); those that cannot be
+     *                   read, or are not zips for a zip's index, are skipped
      * @param keptChunks the folder that keeps the chunks of the last version 2 index used, for the next
      *                   one (emptied of all others after a rebuild that worked), or null
      * @throws UpdaterException any reason not to use the delta; {@code DOWNLOAD_CANCELLED} when cancelled
@@ -59,15 +60,24 @@ public final class DeltaDownload {
             throw new UpdaterException(ErrorCode.DELTA_INDEX_INVALID, "The manifest names no entry index for "
                     + artifact.url() + ".");
         }
-        List<IndexedZip> have = indexBases(bases);
-        if (have.isEmpty()) {
-            throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "No installed or kept zip to build on.");
+        if (bases.stream().noneMatch(base -> Files.isRegularFile(base, LinkOption.NOFOLLOW_LINKS))) {
+            throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "No installed or kept release to build on.");
         }
         Path work = directory.resolve(fileName + ".delta");
         try {
             deleteTree(work);
             HomeFiles.createPrivateDirectories(work); // in the home: a folder left by a crash must not be writable by others
             byte[] top = fetchTop(ref, manifestUri, work, cancellation);
+            Path target = directory.resolve(fileName);
+            // The index's magic says its kind (DESIGN §12); the artifact's bytes are never sniffed.
+            if (FileChunkIndex.isFileChunkIndex(top)) {
+                return fromChunks(FileChunkIndex.read(top, artifact.size(), artifact.sha256()), artifact, ref,
+                        manifestUri, bases, work, target, cancellation);
+            }
+            List<IndexedZip> have = indexBases(bases);
+            if (have.isEmpty()) {
+                throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "No installed or kept zip to build on.");
+            }
             KeptIndexChunks chunks = new KeptIndexChunks(keptChunks, work.resolve("chunks"));
             ChunkedIndex chunked = null;
             long indexBytes = ref.size();
@@ -85,13 +95,13 @@ public final class DeltaDownload {
             List<ObjectRef> missing = local.missing(index);
             long deltaBytes = indexBytes + checkBudget(artifact, indexBytes, missing);
             fetch(missing, ref, manifestUri, work.resolve("objects"), cancellation);
-            Path target = directory.resolve(fileName);
             Files.deleteIfExists(target);
             ZipRebuilder.rebuild(index, local, target, artifact.sha256(), artifact.size());
             if (chunked != null) {
                 chunks.keep(chunked);
             }
-            return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size());
+            return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size(),
+                    DownloadListener.DeltaPieces.ENTRIES);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not use " + work + " for a delta download: " + e + ".", e);
         } finally {
@@ -101,6 +111,23 @@ public final class DeltaDownload {
                 // a later delta into the same folder starts by deleting it again
             }
         }
+    }
+
+    /**
+     * A file that is not a zip: cut the files this host has as {@code publish} cut the new one, fetch
+     * the chunks none of them holds, write the chunks in order and check the result.
+     */
+    private Outcome fromChunks(FileChunkIndex index, Artifact artifact, Artifact.IndexRef ref, URI manifestUri,
+                               List<Path> bases, Path work, Path target, Cancellation cancellation)
+            throws UpdaterException, IOException {
+        LocalChunks local = new LocalChunks(bases, work.resolve("objects"));
+        List<ObjectRef> missing = local.missing(index);
+        long deltaBytes = ref.size() + checkBudget(artifact, ref.size(), missing);
+        fetch(missing, ref, manifestUri, work.resolve("objects"), cancellation);
+        Files.deleteIfExists(target);
+        index.rebuild(local, target);
+        return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size(),
+                DownloadListener.DeltaPieces.CHUNKS);
     }
 
     /** The bytes of the objects (or index chunks) to fetch, unless the delta would cost more than it saves. */

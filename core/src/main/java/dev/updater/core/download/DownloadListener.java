@@ -35,9 +35,29 @@ public interface DownloadListener {
 
     /**
      * The artifact was rebuilt from a delta (DESIGN §12) and verified: {@code bytesFetched} of its
-     * {@code fullSize} bytes came over the network, in {@code objects} objects and the entry index.
+     * {@code fullSize} bytes came over the network, in {@code objects} objects of kind {@code pieces}
+     * and the index.
      */
-    default void deltaUsed(long bytesFetched, long fullSize, int objects) {
+    default void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
+    }
+
+    /** What a delta's objects are: a zip's entries, or chunks of a file that is not a zip. */
+    enum DeltaPieces {
+        ENTRIES("changed entry", "changed entries"),
+        CHUNKS("changed chunk", "changed chunks");
+
+        private final String one;
+        private final String many;
+
+        DeltaPieces(String one, String many) {
+            this.one = one;
+            this.many = many;
+        }
+
+        /** "1 changed entry", "3 changed chunks". */
+        public String count(int objects) {
+            return objects + " " + (objects == 1 ? one : many);
+        }
     }
 
     /** A delta could not be used; the full artifact is downloaded instead. Reported once per download. */

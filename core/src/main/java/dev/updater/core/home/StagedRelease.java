@@ -30,6 +30,8 @@ import java.util.List;
  * @param tree for an archive release, the unpacked release root relative to the home
  *     ({@code releases/1.3.0/tree/app-1.3.0}); null for a single file
  * @param config for an archive release, the operator-editable files inside {@code tree}
+ * @param deltaFetched the bytes a delta download fetched to rebuild it (DESIGN §12), or null when it was
+ *                     downloaded whole or staged before this field existed; a record without it reads as null
  */
 public record StagedRelease(
         ReleaseVersion version,
@@ -48,19 +50,38 @@ public record StagedRelease(
         Instant stagedAt,
         ArchiveFormat format,
         String tree,
-        List<String> config) {
+        List<String> config,
+        Long deltaFetched) {
 
     public StagedRelease {
         config = config == null ? List.of() : List.copyOf(config);
     }
 
-    /** A single-file release. */
+    /** A release staged from a delta download or not, single file or archive: all but the delta figure. */
+    public StagedRelease(ReleaseVersion version, String file, long size, Sha256 sha256, String platform,
+                         List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                         boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
+                         Instant stagedAt, ArchiveFormat format, String tree, List<String> config) {
+        this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
+                approvalReason, manifestUrl, releaseDate, stagedAt, format, tree, config, null);
+    }
+
+    /** A single-file release, downloaded whole (or reused), with no delta figures. */
     public StagedRelease(ReleaseVersion version, String file, long size, Sha256 sha256, String platform,
                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
                          boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
                          Instant stagedAt) {
         this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
-                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of());
+                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of(), null);
+    }
+
+    /** A single-file release and what a delta download fetched for it (null: downloaded whole). */
+    public StagedRelease(ReleaseVersion version, String file, long size, Sha256 sha256, String platform,
+                         List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                         boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
+                         Instant stagedAt, Long deltaFetched) {
+        this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
+                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of(), deltaFetched);
     }
 
     /** True for an archive release, installed as a folder behind the {@code current} link. */

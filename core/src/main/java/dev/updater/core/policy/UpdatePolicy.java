@@ -55,8 +55,8 @@ public final class UpdatePolicy {
         }
         if (in.quarantined().contains(offered)) {
             return new Decision.Refused(Decision.Reason.QUARANTINED, offered, "Release " + offered
-                    + " is quarantined on this host (it failed its health gate here, or an operator rolled back from"
-                    + " it); allow it again with 'updater-sidecar allow " + offered + "', or publish a newer release.");
+                    + " is quarantined on this host (it failed its health gate here, an operator rolled back from it,"
+                    + " or the sidecar cannot install it; 'updater-sidecar status' says which); allow it again with 'updater-sidecar allow " + offered + "', or publish a newer release.");
         }
         if (offered.isPreRelease() && !running.isPreRelease() && !in.options().allowPreRelease()) {
             return new Decision.Refused(Decision.Reason.PRE_RELEASE, offered, "Release " + offered

@@ -68,7 +68,8 @@ class DeltaDownloadTest {
 
     private record Recorded(List<String> events) implements DownloadListener {
         @Override
-        public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+        public void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
+            assertEquals(DeltaPieces.ENTRIES, pieces);
             events.add("used " + objects + " objects, " + (bytesFetched < fullSize / 10 ? "under a tenth" : bytesFetched));
         }
 
@@ -174,7 +175,7 @@ class DeltaDownloadTest {
             assertArrayEquals(newJar, staged.release());
             assertEquals(List.of("refused DELTA_REBUILD_FAILED"), staged.events());
             assertEquals(0, channel.requests("/" + TestChannel.artifactPath("1.1.0") + ".index"));
-            assertEquals("staged; full download, the delta was not used: No installed or kept zip to build on.",
+            assertEquals("staged; full download, the delta was not used: No installed or kept release to build on.",
                     staged.history());
         }
     }

@@ -113,8 +113,8 @@ class UpdatePolicyTest {
         Decision d = UpdatePolicy.decide(new PolicyInput(v("1.0.0"), manifest("1.1.0"), HOST, NOW, null,
                 Set.of(v("1.1.0")), null));
         assertRefused(Decision.Reason.QUARANTINED, d);
-        assertEquals("Release 1.1.0 is quarantined on this host (it failed its health gate here, or an operator"
-                + " rolled back from it); allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
+        assertEquals("Release 1.1.0 is quarantined on this host (it failed its health gate here, an operator"
+                + " rolled back from it, or the sidecar cannot install it; 'updater-sidecar status' says which); allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
                 + " release.", d.message());
     }
 

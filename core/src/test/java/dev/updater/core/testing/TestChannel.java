@@ -114,6 +114,34 @@ public final class TestChannel implements AutoCloseable {
         return publishWithIndex(version, jar, true);
     }
 
+    /**
+     * Publishes {@code file}, which is not a zip, as {@code version} with its chunk index and its chunks
+     * under {@code objects/}, as {@code publish} lays them out (DESIGN §12), signed.
+     */
+    public Manifest publishWithChunkIndex(String version, byte[] file) throws IOException, UpdaterException {
+        Path temp = Files.createTempFile("test-channel-", ".bin");
+        try {
+            Files.write(temp, file);
+            Path objects = Files.createDirectories(dir.resolve("objects"));
+            byte[] index = dev.updater.core.delta.FileChunkIndex.of(temp, (ref, buffer, from, to, offset) ->
+                    Files.write(objects.resolve(ref.sha256().hex()), java.util.Arrays.copyOfRange(buffer, from, to)))
+                    .toBytes();
+            return publishIndexed(version, file, index);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Publishes {@code file} as {@code version} with {@code index} as its index (whatever its bytes), signed. */
+    public Manifest publishIndexed(String version, byte[] file, byte[] index) throws IOException, UpdaterException {
+        String path = artifactPath(version);
+        Artifact artifact = new Artifact(path, Sha256.ofBytes(file), file.length,
+                new Artifact.IndexRef(path + ".index", Sha256.ofBytes(index), index.length, "objects/"));
+        Manifest manifest = new Manifest(ReleaseVersion.parse(version), Instant.now(), Map.of("any", artifact),
+                new Changelog(java.util.List.of("Release " + version), java.util.List.of()), null, false, null, null);
+        return publish(manifest, Map.of(path, file, path + ".index", index));
+    }
+
     /** As {@link #publishWithIndex(String, byte[])}, with a version 1 index (one file, as channels published before chunks). */
     public Manifest publishWithVersion1Index(String version, byte[] jar) throws IOException, UpdaterException {
         return publishWithIndex(version, jar, false);

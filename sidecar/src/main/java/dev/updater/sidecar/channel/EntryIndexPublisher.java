@@ -35,7 +35,10 @@ final class EntryIndexPublisher {
     private EntryIndexPublisher() {
     }
 
-    /** The published index, or null when the artifact is not a zip (published whole, as before). */
+    /**
+     * The published index: an entry index for a zip, else a chunk index of the whole file
+     * ({@link FileChunkPublisher}); null when neither applies (published whole, as before).
+     */
     static Artifact.IndexRef publish(Path artifact, Path channel, String indexRelative, String urlBase)
             throws UpdaterException {
         IndexedZip zip;
@@ -43,7 +46,7 @@ final class EntryIndexPublisher {
             zip = ZipIndexer.index(artifact);
         } catch (UpdaterException e) {
             if (e.code() == ErrorCode.ZIP_UNINDEXABLE) {
-                return null;
+                return FileChunkPublisher.publish(artifact, channel, indexRelative, urlBase);
             }
             throw e;
         }

@@ -299,7 +299,7 @@ final class PublishCommand implements Callable<Integer> {
                         a.config().isEmpty() ? "" : "; config kept when changed: " + String.join(", ", a.config()));
             }
             if (a.index() != null) {
-                stdout.printf("  %-13s %s  %s, entries under %s (delta downloads)%n", "", a.index().url(),
+                stdout.printf("  %-13s %s  %s, objects under %s (delta downloads)%n", "", a.index().url(),
                         HumanUnits.bytes(a.index().size()), a.index().objects());
             }
         }

@@ -152,6 +152,7 @@ final class StatusCommand implements Callable<Integer> {
             staged.put("approvalReason", st.approvalReason());
             putInstant(staged, "releaseDate", st.releaseDate());
             putInstant(staged, "stagedAt", st.stagedAt());
+            staged.put("deltaFetched", st.deltaFetched());
         }
 
         ArrayNode quarantined = root.putArray("quarantined");
@@ -251,7 +252,8 @@ final class StatusCommand implements Callable<Integer> {
             out.println("Staged:       none");
         } else {
             boolean manual = sr != null && "manual".equals(sr.applyPolicy());
-            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size()) + ")"
+            out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size())
+                    + (st.deltaFetched() == null ? "" : "; a delta fetched " + HumanUnits.bytes(st.deltaFetched())) + ")"
                     + (st.needsApproval() || manual ? ", waits for 'updater-sidecar apply --home " + s.home().dir() + "'"
                             + (st.approvalReason() != null ? ": " + Printable.of(st.approvalReason())
                             : manual ? " (apply=manual)" : "")

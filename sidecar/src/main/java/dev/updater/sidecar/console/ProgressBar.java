@@ -62,10 +62,9 @@ public final class ProgressBar implements DownloadListener {
     }
 
     @Override
-    public void deltaUsed(long bytesFetched, long fullSize, int objects) {
+    public void deltaUsed(long bytesFetched, long fullSize, int objects, DeltaPieces pieces) {
         screen.line("Rebuilt from a delta: fetched " + HumanUnits.size(bytesFetched) + " of " + HumanUnits.size(fullSize)
-                + " (the index and " + objects + (objects == 1 ? " changed entry" : " changed entries")
-                + "); the result matches the manifest's SHA-256.");
+                + " (the index and " + pieces.count(objects) + "); the result matches the manifest's SHA-256.");
     }
 
     @Override

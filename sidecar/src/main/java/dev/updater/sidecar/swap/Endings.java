@@ -44,6 +44,30 @@ final class Endings {
         return said(new Outcome.Rejected(message));
     }
 
+    /**
+     * An archive release (DESIGN §5 "Archives") that this transaction cannot install yet. Threat: a zip
+     * copied over a single-file target. Dropping the staged release alone would churn: the agent stages
+     * it again at its next check and every pass refuses it again, re-downloading and re-unpacking a whole
+     * distribution each time. So the version is held back in quarantine.json, which the agent reads
+     * before it downloads, and the unpacked tree is deleted; the operator lifts the hold with
+     * {@code allow} once a sidecar that installs archives runs here.
+     */
+    Outcome heldArchive(StagedRelease staged, Path target) throws UpdaterException {
+        String allow = "'updater-sidecar allow " + staged.version() + "'";
+        String message = "Held back " + staged.version() + ": it is an archive release (" + staged.format()
+                + "), installed as a folder behind a 'current' link, which this sidecar cannot install yet; "
+                + target + " was left as it is. The staged release was dropped and " + staged.version()
+                + " is held back (quarantine.json), so the agent does not download it again; run a sidecar that"
+                + " installs archive releases (docs/archives.md), then " + allow + ".";
+        records.hold(staged.version(), "an archive release (" + staged.format() + "), which this sidecar cannot"
+                + " install yet; run a sidecar that installs archive releases, then " + allow);
+        HomeCleanup cleanup = new HomeCleanup(home);
+        cleanup.dropStagedIf(staged.sha256());
+        cleanup.deleteRelease(staged.version());
+        records.history(HistoryEvent.Kind.FAILED, staged.version(), null, message);
+        return said(new Outcome.Rejected(message));
+    }
+
     Outcome alreadyInstalled(StagedRelease staged, Path target, SwapJournal.Artifact installed) throws UpdaterException {
         home.installedRecord().write(new InstalledRelease(staged.version(), installed.sha256(),
                 target.toString(), installed.version(), records.now()));

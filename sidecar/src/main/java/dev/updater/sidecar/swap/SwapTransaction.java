@@ -1,7 +1,6 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.home.HistoryEvent;
-import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
@@ -49,9 +48,11 @@ public final class SwapTransaction {
     /** Installs {@code staged} over {@code target}: the whole of DESIGN §5. */
     public Outcome install(StagedRelease staged, Path target, boolean approved)
             throws UpdaterException, InterruptedException {
+        if (staged.isArchive()) {
+            return end.heldArchive(staged, target);
+        }
         StagedSource.Verified verified;
         try {
-            refuseArchive(staged, target);
             verified = StagedSource.verify(home, staged);
         } catch (UpdaterException e) {
             return end.rejected(staged, e);
@@ -67,19 +68,6 @@ public final class SwapTransaction {
         SwapJournal prepared = records.prepared(SwapJournal.Kind.INSTALL, target, from, verified.artifact(),
                 home.dir().relativize(verified.file()).toString(), Backups.pathFor(from, target), approved);
         return swap(prepared, installed.asMeasured());
-    }
-
-    /**
-     * Threat: an archive release copied over a single-file target (a zip renamed over app.jar). Archive
-     * releases are installed as {@code APP/releases/<v>/} behind the {@code current} link
-     * ({@code ReleaseFolders}), which this transaction does not run yet.
-     */
-    private static void refuseArchive(StagedRelease staged, Path target) throws UpdaterException {
-        if (staged.isArchive()) {
-            throw new UpdaterException(ErrorCode.STAGED_INVALID, "it is an archive release (" + staged.format()
-                    + "), installed as a folder behind a 'current' link, which this sidecar cannot install yet; "
-                    + target + " is a single file and was left as it is (see docs/archives.md)");
-        }
     }
 
     /** An operator's rollback: reinstalls {@code backup} through steps 2 and 4–7 (the version rolled away from is quarantined). */

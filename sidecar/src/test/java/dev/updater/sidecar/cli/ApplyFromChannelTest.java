@@ -122,6 +122,37 @@ class ApplyFromChannelTest {
     }
 
     @Test
+    void apply_ofABinaryWithAChunkIndex_fetchesOnlyTheChangedChunk_andInstallsTheExactFile() throws Exception {
+        byte[] oldFile = new byte[1 << 20];
+        new java.util.Random(9).nextBytes(oldFile);
+        byte[] newFile = oldFile.clone();
+        newFile[700_000] ^= 1;
+        Files.write(target, oldFile);
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.0.0"), Sha256.ofBytes(oldFile),
+                target.toString(), null, null));
+        channel.publishWithChunkIndex("1.1.0", newFile);
+        java.util.Set<Sha256> had = new java.util.HashSet<>();
+        dev.updater.core.delta.FileChunkIndex.of(target, (ref, buffer, from, to, offset) -> had.add(ref.sha256()));
+        List<dev.updater.core.delta.ObjectRef> changed = dev.updater.core.delta.FileChunkIndex.of(
+                Files.write(dir.resolve("new.bin"), newFile), (ref, buffer, from, to, offset) -> { })
+                .chunks().stream().filter(ref -> !had.contains(ref.sha256())).toList();
+        assertEquals(1, changed.size(), "one byte changes one chunk here");
+        long fetched = Files.size(channel.dir().resolve("1.1.0/any/app.jar.index")) + changed.get(0).size();
+
+        CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(),
+                "--yes", "--target", target.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("\nRebuilt from a delta: fetched " + dev.updater.core.text.HumanUnits.size(fetched)
+                + " of " + dev.updater.core.text.HumanUnits.size(newFile.length)
+                + " (the index and 1 changed chunk); the result matches the manifest's SHA-256.\n"
+                + "INSTALLING UPDATE:\n"), run.out());
+        assertEquals(0, channel.requests("/1.1.0/any/app.jar"), "the full file is never downloaded");
+        assertEquals(1, channel.requests("/objects/" + changed.get(0).sha256().hex()));
+        assertArrayEquals(newFile, Files.readAllBytes(target));
+    }
+
+    @Test
     void applyOfAHeldBackRelease_isRefused_sayingHowToAllowIt_andDownloadsNothing() throws Exception {
         channel.publish("1.1.0", NEW);
         home.quarantineList().write(new Quarantine(List.of(new Quarantine.Entry("1.1.0",
@@ -134,8 +165,9 @@ class ApplyFromChannelTest {
         assertEquals("Not installed: 1.1.0 is held back (an operator rolled back from it to 1.0.0) on this host, and"
                 + " is not installed again until it is allowed: run 'updater-sidecar allow 1.1.0 --home " + home.dir()
                 + "', then apply again.\n", run.err());
-        assertTrue(run.out().contains("Release 1.1.0 is quarantined on this host (it failed its health gate here, or an"
-                + " operator rolled back from it); allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
+        assertTrue(run.out().contains("Release 1.1.0 is quarantined on this host (it failed its health gate here, an"
+                + " operator rolled back from it, or the sidecar cannot install it; 'updater-sidecar status' says which);"
+                + " allow it again with 'updater-sidecar allow 1.1.0', or publish a newer"
                 + " release."), run.out());
         assertEquals(0, channel.requests("/1.1.0/any/app.jar"));
         assertFalse(Files.exists(home.stagedRecord().path()));

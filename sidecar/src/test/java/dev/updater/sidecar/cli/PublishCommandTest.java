@@ -5,6 +5,7 @@ import dev.updater.core.testing.TestArchives;
 import dev.updater.core.Sha256;
 import dev.updater.core.delta.EntryIndex;
 import dev.updater.core.delta.ChunkedIndex;
+import dev.updater.core.delta.FileChunkIndex;
 import dev.updater.core.delta.ObjectRef;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.text.HumanUnits;
@@ -168,7 +169,7 @@ class PublishCommandTest {
         assertEquals(Files.size(indexFile), index.size());
         assertEquals(23, objectCount(), "1.1.0 adds only the changed entry's data and its index's chunk");
         assertTrue(run.out().contains("\n                1.1.0/any/app.jar.index  " + HumanUnits.bytes(index.size())
-                + ", entries under objects/ (delta downloads)\n"), run.out());
+                + ", objects under objects/ (delta downloads)\n"), run.out());
         EntryIndex entries = ChunkedIndex.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2))
                 .assemble(chunk -> Files.readAllBytes(channel.resolve(chunk.path())));
         for (ObjectRef ref : entries.objects()) {
@@ -177,7 +178,38 @@ class PublishCommandTest {
     }
 
     @Test
-    void publish_ofAFileThatIsNotAZip_writesNoIndex() throws Exception {
+    void publish_ofABinaryThatIsNotAZip_writesItsChunkIndex_andOnlyTheChunksThatChanged() throws Exception {
+        byte[] bytes = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(bytes);
+        Path v1 = Files.write(dir.resolve("app-1.bin"), bytes);
+        bytes[1 << 19] ^= 1;
+        Path v2 = Files.write(dir.resolve("app.bin"), bytes);
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "linux-x64=" + v1).exitCode());
+        long first = objectCount();
+
+        CliRun run = publish("--version", "1.1.0", "--artifact", "linux-x64=" + v2);
+        assertEquals(0, run.exitCode(), run.toString());
+
+        Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
+        Artifact.IndexRef index = m.binaries().get("linux-x64").index();
+        assertEquals("1.1.0/linux-x64/app.bin.index", index.url());
+        assertEquals("objects/", index.objects());
+        Path indexFile = channel.resolve("1.1.0/linux-x64/app.bin.index");
+        assertEquals(Sha256.ofFile(indexFile), index.sha256());
+        assertTrue(run.out().contains("\n                1.1.0/linux-x64/app.bin.index  " + HumanUnits.bytes(index.size())
+                + ", objects under objects/ (delta downloads)\n"), run.out());
+        FileChunkIndex chunks = FileChunkIndex.read(Files.readAllBytes(indexFile), Files.size(v2), Sha256.ofFile(v2));
+        java.io.ByteArrayOutputStream rebuilt = new java.io.ByteArrayOutputStream();
+        for (ObjectRef ref : chunks.chunks()) {
+            rebuilt.write(Files.readAllBytes(channel.resolve(ref.path())));
+        }
+        assertArrayEquals(bytes, rebuilt.toByteArray(), "objects/<sha256> end to end are the artifact");
+        long added = objectCount() - first;
+        assertTrue(added >= 1 && added <= 2, "1.1.0 adds only the one or two chunks around the change: " + added);
+    }
+
+    @Test
+    void publish_ofASmallFileThatIsNotAZip_writesNoIndex() throws Exception {
         assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
         Manifest m = ManifestParser.parse(Files.readAllBytes(channel.resolve("manifest.json")), "test");
         assertNull(m.binaries().get("any").index());

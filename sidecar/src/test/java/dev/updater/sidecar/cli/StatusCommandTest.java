@@ -218,6 +218,34 @@ class StatusCommandTest {
     }
 
     @Test
+    void status_ofAReleaseRebuiltFromADelta_showsTheBytesTheDeltaFetched_andARecordWithoutTheFieldShowsNone()
+            throws Exception {
+        home = Staging.newHome(dir.resolve("home"));
+        Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
+        dev.updater.core.home.StagedRelease whole = Staging.stage(home, jar, "1.2.0");
+        UpdateHome h = new UpdateHome(home);
+        h.stagedRecord().write(new dev.updater.core.home.StagedRelease(whole.version(), whole.file(), 23_695_433L,
+                whole.sha256(), whole.platform(), whole.features(), whole.fixes(), null, false, false, null,
+                whole.manifestUrl(), whole.releaseDate(), whole.stagedAt(), 44_279L));
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+        assertTrue(run.out().contains("\nStaged:       1.2.0 (23,695,433 bytes; a delta fetched 44,279 bytes),"
+                + " installs as the apply policy says\n"), run.out());
+        JsonNode json = Json.mapper().readTree(CliRun.run("status", "--home", home.toString(), "--json").out());
+        assertEquals(44_279L, json.at("/staged/deltaFetched").asLong());
+
+        // staged.json written by an agent that predates the field
+        com.fasterxml.jackson.databind.node.ObjectNode record =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(home.resolve("staged.json").toFile());
+        record.remove("deltaFetched");
+        Files.write(home.resolve("staged.json"), Json.mapper().writeValueAsBytes(record));
+        assertTrue(CliRun.run("status", "--home", home.toString()).out().contains(
+                "\nStaged:       1.2.0 (23,695,433 bytes), installs as the apply policy says\n"));
+        json = Json.mapper().readTree(CliRun.run("status", "--home", home.toString(), "--json").out());
+        assertTrue(json.at("/staged/deltaFetched").isNull(), json.toString());
+    }
+
+    @Test
     void statusJson_ofAHomeWithOnlyALock_hasNullsWhereNothingIsKnown() throws Exception {
         home = Staging.newHome(dir.resolve("home"));
         Files.createFile(home.resolve("host.lock")); // an agent started here and has not written anything else yet

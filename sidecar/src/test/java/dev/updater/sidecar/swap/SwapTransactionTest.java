@@ -173,22 +173,41 @@ class SwapTransactionTest {
     }
 
     @Test
-    void install_ofAStagedArchiveRelease_isRefused_neverCopiedOverTheSingleFileTarget() throws Exception {
+    void install_ofAStagedArchiveRelease_holdsItBack_soTheAgentDoesNotStageItAgainAtEveryCheck() throws Exception {
         StagedRelease staged = stage("1.1.0", NEW);
+        Path tree = Files.createDirectories(home.resolve("releases/1.1.0/app.zip.d/bin"));
+        Files.writeString(tree.resolve("app"), "#!/bin/sh\n");
         StagedRelease archive = new StagedRelease(staged.version(), staged.file(), staged.size(), staged.sha256(), "any",
                 List.of(), List.of(), null, false, false, null, null, null, null, ArchiveFormat.ZIP,
                 "releases/1.1.0/app.zip.d", List.of());
+        updateHome.stagedRecord().write(archive);
 
         Outcome outcome = transaction(2).install(archive, target, false);
 
+        String expected = "Held back 1.1.0: it is an archive release (zip), installed as a folder behind a 'current'"
+                + " link, which this sidecar cannot install yet; " + target + " was left as it is. The staged release"
+                + " was dropped and 1.1.0 is held back (quarantine.json), so the agent does not download it again;"
+                + " run a sidecar that installs archive releases (docs/archives.md), then 'updater-sidecar allow"
+                + " 1.1.0'.";
         assertInstanceOf(Outcome.Rejected.class, outcome);
-        assertEquals("Refused to install 1.1.0: it is an archive release (zip), installed as a folder behind a"
-                + " 'current' link, which this sidecar cannot install yet; " + target + " is a single file and was"
-                + " left as it is (see docs/archives.md). Nothing was changed; the staged release was dropped and the"
-                + " agent downloads it again.", outcome.message());
+        assertEquals(expected, outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertFalse(Files.exists(updateHome.journal()));
+        assertFalse(Files.exists(updateHome.stagedRecord().path()));
+        assertFalse(Files.exists(home.resolve("releases/1.1.0")), "the unpacked distribution is not kept");
+        Quarantine.Entry held = updateHome.quarantineList().read().orElseThrow().entry("1.1.0").orElseThrow();
+        assertTrue(held.held());
+        assertEquals("an archive release (zip), which this sidecar cannot install yet; run a sidecar that installs"
+                + " archive releases, then 'updater-sidecar allow 1.1.0'", held.reason());
+        assertEquals(List.of("failed"), events());
         assertEquals(List.of(), hosts.calls);
+
+        // Staged once more (an agent that had already decided): refused the same way, the hold listed once.
+        updateHome.stagedRecord().write(archive);
+        Outcome again = transaction(2).install(archive, target, false);
+        assertEquals(expected, again.message());
+        assertEquals(1, updateHome.quarantineList().read().orElseThrow().versions().size());
+        assertArrayEquals(OLD, Files.readAllBytes(target));
     }
 
     @Test
