@@ -143,11 +143,14 @@ final class FleetWaves {
         long staged2 = Arrays.stream(observed.secondStagedAtMinute).filter(m -> m >= 0).count();
         long dropped = Arrays.stream(observed.secondDroppedAtMinute).filter(m -> m >= 0).count();
         long within = Arrays.stream(delays).filter(d -> d <= FleetBench.INTERVAL.toMillis()).count();
+        long longest = FleetBench.INTERVAL.toMillis() * 11 / 10; // the interval with its +10 % jitter
+        long withinLongest = Arrays.stream(delays).filter(d -> d <= longest).count();
         md.append(String.format(Locale.ROOT, "%nHalt (1.2.0 re-signed with rollout.halted at %.1f min): %d of %d hosts checked"
                         + " after it; time from the halt to the end of a host's first check after it: p50 %.1f min, p99 %.1f min,"
-                        + " max %.1f min; within one interval (%d min): %d hosts (%.2f %%).%n", halt / 60_000.0, delays.length,
+                        + " max %.1f min; within one interval (%d min): %d hosts (%.2f %%); within the longest jittered interval"
+                        + " (%.1f min): %d hosts (%.2f %%).%n", halt / 60_000.0, delays.length,
                 hosts, percentile(delays, 50), percentile(delays, 99), percentile(delays, 100), interval, within,
-                100.0 * within / hosts));
+                100.0 * within / hosts, longest / 60_000.0, withinLongest, 100.0 * withinLongest / hosts));
         md.append(String.format(Locale.ROOT, "Hosts that had staged 1.2.0: %d; dropped the staged copy at their first check"
                         + " after the halt: %d; checks after the halt that staged 1.2.0: %d. Hosts that staged 1.1.0 and never"
                         + " 1.2.0 keep 1.1.0 staged (the stand-in for installed: the bench runs no sidecar).%n",
