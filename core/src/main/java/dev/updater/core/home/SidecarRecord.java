@@ -12,7 +12,7 @@ import java.util.List;
  * {"pid":4242,"startedAt":"2026-02-07T12:00:00Z","mode":"run","applyPolicy":"manual",
  *  "waitingFor":"apply: updater-sidecar apply --home /var/lib/app/updates",
  *  "problems":[{"code":"gate-misconfigured","message":"…","since":"2026-02-07T12:00:05Z"}],
- *  "metricsUrl":"http://127.0.0.1:9400/metrics"}
+ *  "metricsUrl":"http://127.0.0.1:9400/metrics","version":"1.4.0"}
  * }</pre>
  *
  * @param pid the sidecar's pid
@@ -22,9 +22,11 @@ import java.util.List;
  * @param waitingFor what an install waits for, or null: {@code apply: updater-sidecar apply --home …}
  * @param problems what the operator must fix, oldest first (a metrics port in use is one of them)
  * @param metricsUrl where {@code /metrics} answers ({@code http://127.0.0.1:9400/metrics}), or null when it does not
+ * @param version the updater version this sidecar runs (its jar's Implementation-Version; after a restart in
+ *     place, the new one), or null for a build without one or a record written before it was recorded
  */
 public record SidecarRecord(long pid, Instant startedAt, String mode, String applyPolicy, String waitingFor,
-                            List<Problem> problems, String metricsUrl) {
+                            List<Problem> problems, String metricsUrl, String version) {
     /** The problem code of a metrics endpoint that could not be opened (its port in use). */
     public static final String METRICS_UNAVAILABLE = "metrics-unavailable";
 

@@ -7,6 +7,7 @@ import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.core.home.RestartRecord;
 import dev.updater.sidecar.overlap.ProbePorts;
 import dev.updater.sidecar.supervise.RestartSettings;
+import dev.updater.sidecar.supervise.SelfRestart;
 import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
@@ -130,18 +131,32 @@ final class RunCommand implements Callable<Integer> {
                 new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot tell which file the host runs: the command "
                         + command + " has no -jar; give it with --target.")));
         UpdateHome updateHome = home.openOrCreate();
-        SidecarLock lock = SidecarLock.acquire(updateHome);
-        try {
-            SidecarLog log = logFormat.log(spec.commandLine().getOut());
-            log.event(LogEvent.info("supervising", "supervising " + command + " on " + updateHome.dir() + " (apply="
-                    + settings.policy() + ")", "command", String.join(" ", command), "home", updateHome.dir(),
-                    "apply", settings.policy(), "restart", restart));
-            SupervisionLoop loop = SupervisionLoop.ofChild(updateHome, settings, command, Clock.systemDefaultZone(), log);
-            try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), loop.report(), Clock.systemUTC(), log)) {
-                return loop.run();
+        SidecarLog log = logFormat.log(spec.commandLine().getOut());
+        SelfRestart self = SelfRestart.forRun(settings.restart(), log);
+        boolean said = false;
+        while (true) {
+            SidecarLock lock = SidecarLock.acquire(updateHome);
+            int code;
+            try {
+                if (!said) {
+                    said = true;
+                    log.event(LogEvent.info("supervising", "supervising " + command + " on " + updateHome.dir()
+                            + " (apply=" + settings.policy() + ")", "command", String.join(" ", command), "home",
+                            updateHome.dir(), "apply", settings.policy(), "restart", restart));
+                }
+                SupervisionLoop loop = SupervisionLoop.ofChild(updateHome, settings, command, self,
+                        Clock.systemDefaultZone(), log);
+                try (MetricsEndpoint endpoint = metrics.open(updateHome, settings, loop.counters(), loop.report(),
+                        Clock.systemUTC(), log)) {
+                    code = loop.run();
+                }
+            } finally {
+                lock.close(); // before an exec too: the new sidecar takes it
             }
-        } finally {
-            lock.close();
+            if (!self.pending()) {
+                return code;
+            }
+            self.exec(); // returns only when execve failed: this sidecar goes on, its recovery starts the host
         }
     }
 

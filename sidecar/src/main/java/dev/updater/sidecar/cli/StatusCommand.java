@@ -101,6 +101,7 @@ final class StatusCommand implements Callable<Integer> {
         putLong(sidecar, "pid", s.sidecarPid().isPresent() && s.sidecarPid().getAsLong() > 0
                 ? s.sidecarPid().getAsLong() : null);
         SidecarRecord sr = s.sidecar();
+        sidecar.put("version", sr == null ? null : sr.version());
         sidecar.put("applyPolicy", sr == null ? null : sr.applyPolicy());
         sidecar.put("waitingFor", sr == null ? null : sr.waitingFor());
         ArrayNode problems = sidecar.putArray("problems");
@@ -216,9 +217,10 @@ final class StatusCommand implements Callable<Integer> {
     private static void printText(HomeStatus s, PrintWriter out) {
         AgentRecord a = s.agent();
         out.println("Home:         " + s.home().dir());
-        out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
-                : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : "")));
         SidecarRecord sr = s.sidecar();
+        out.println("Sidecar:      " + (s.sidecarPid().isEmpty() ? "not running"
+                : "running" + (s.sidecarPid().getAsLong() > 0 ? " (pid " + s.sidecarPid().getAsLong() + ")" : ""))
+                + (sr == null || sr.version() == null ? "" : ", updater " + Printable.of(sr.version())));
         if (sr != null) {
             String metricsProblem = metricsProblem(sr);
             if (sr.metricsUrl() != null || metricsProblem != null) {

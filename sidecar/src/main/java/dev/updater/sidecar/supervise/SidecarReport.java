@@ -103,7 +103,8 @@ public final class SidecarReport {
     private void write() {
         try {
             home.sidecarRecord().write(new SidecarRecord(pid, startedAt, mode, policy, waitingFor,
-                    problems.values().stream().toList(), metricsUrl));
+                    problems.values().stream().toList(), metricsUrl,
+                    SidecarReport.class.getPackage().getImplementationVersion()));
         } catch (UpdaterException e) {
             if (!saidUnwritable) {
                 saidUnwritable = true;

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-/** Reads {@code staged.json} for the supervision loop, and says once (not every poll) why a release waits. */
+/** Reads {@code staged.json} for the supervision loop, and says once (not every poll) why a release waits, and for what. */
 final class StagedReleases {
     private final UpdateHome home;
     private final Consumer<String> log;
@@ -91,6 +91,23 @@ final class StagedReleases {
             return Optional.empty(); // fail closed: an unreadable quarantine list installs nothing
         }
         return staged;
+    }
+
+    /**
+     * {@code --apply manual}, or a release the agent marked for approval: the release waits for the
+     * operator, said once per release with the exact command, and shown by {@code status}.
+     */
+    void sayWhatWaits(ApplyPolicy policy, SidecarReport report) {
+        Optional<StagedRelease> staged = current();
+        boolean waits = staged.isPresent() && (policy.kind() == ApplyPolicy.Kind.MANUAL || staged.get().needsApproval());
+        String command = "updater-sidecar apply --home " + home.dir();
+        if (waits) {
+            once(staged.get().version() + " is staged and waits for approval (apply="
+                    + (staged.get().needsApproval() && staged.get().approvalReason() != null
+                    ? policy + "; " + staged.get().approvalReason() : policy)
+                    + "): install it with '" + command + "'");
+        }
+        report.waitingFor(waits ? "apply: " + command : null);
     }
 
     /** Logs {@code message} unless it was logged before. */

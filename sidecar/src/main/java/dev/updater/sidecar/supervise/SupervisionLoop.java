@@ -64,10 +64,12 @@ public final class SupervisionLoop {
     private final SupervisionCounters counters;
     /** Says once that self-update replaced this sidecar's jar, which takes effect when it restarts. */
     private final SidecarJarWatch ownJar;
+    /** {@code run}: restarts this sidecar in place at the next host update, when its jar is newer. */
+    private final SelfRestart self;
     private final HostStateSave stateSave;
 
     private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
-                            Clock clock, Consumer<String> log) {
+                            SelfRestart self, Clock clock, Consumer<String> log) {
         this.home = home;
         this.settings = settings;
         this.mode = mode;
@@ -83,7 +85,8 @@ public final class SupervisionLoop {
         this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
                 System.getenv(), report, clock, log);
         this.counters = new SupervisionCounters(mode instanceof ChildProcessMode);
-        this.ownJar = SidecarJarWatch.ofRunningJar(report, log);
+        this.self = self;
+        this.ownJar = SidecarJarWatch.ofRunningJar(report, self.possible(), log);
         this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
     }
 
@@ -97,17 +100,21 @@ public final class SupervisionLoop {
         return report;
     }
 
-    /** {@code run}: the host is this sidecar's child, started with {@code command}; {@code settings} name the target. */
+    /**
+     * {@code run}: the host is this sidecar's child, started with {@code command}; {@code settings} name
+     * the target. {@link #run} returns early when {@code self} is {@link SelfRestart#pending}.
+     */
     public static SupervisionLoop ofChild(UpdateHome home, SidecarSettings settings, List<String> command,
-                                          Clock clock, Consumer<String> log) {
+                                          SelfRestart self, Clock clock, Consumer<String> log) {
         return new SupervisionLoop(home, settings, new ChildProcessMode(home, settings, command, clock, log), command,
-                clock, log);
+                self, clock, log);
     }
 
     /** {@code watch}: the container runtime starts the host; {@code settings} name the target. */
     public static SupervisionLoop ofContainer(UpdateHome home, SidecarSettings settings, Clock clock,
                                               Consumer<String> log) {
-        return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), null, clock, log);
+        return new SupervisionLoop(home, settings, new ContainerMode(home, settings, clock, log), null,
+                SelfRestart.never(), clock, log);
     }
 
     private enum Kind { STOPPING, HOST_EXITED, STAGED, APPLY, ROLLBACK }
@@ -117,7 +124,8 @@ public final class SupervisionLoop {
 
     /**
      * Supervises until the sidecar is stopped (143), or until the host of {@code run} exits on its own
-     * with nothing to install (its exit code).
+     * with nothing to install (its exit code), or until an install left the host down for the sidecar
+     * to restart itself in place ({@link SelfRestart#pending}; 143 then, which {@code run} ignores).
      *
      * @throws UpdaterException {@code HOST_UNHEALTHY} when no healthy version is left, and what the checks at start refuse
      */
@@ -132,7 +140,7 @@ public final class SupervisionLoop {
                 agent.checkCommand();
             }
             giveUpIfMust(new Recovery(context, mode).recover());
-            while (!mode.stopping()) {
+            while (!mode.stopping() && !self.pending()) {
                 if (mode.hostDown()) {
                     giveUpIfMust(installIfDue(settings.policy().installsWhenStopped(LocalTime.now(clock))));
                     if (mode.hostDown()) {
@@ -173,7 +181,7 @@ public final class SupervisionLoop {
             if (agent != null) {
                 agent.poll(mode.servingHost());
             }
-            sayWhatWaits();
+            staged.sayWhatWaits(settings.policy(), report);
             ownJar.check();
             Thread.sleep(POLL_MILLIS);
         }
@@ -191,24 +199,6 @@ public final class SupervisionLoop {
         // agreement before the host is stopped, so a disagreement never stops it for nothing
         return installsNow() && staged.installable().isPresent() && agreement.holds()
                 && servingGate.allowsInstall(staged.installable().get().version().toString()) ? Kind.STAGED : null;
-    }
-
-    /**
-     * {@code --apply manual}, or a release the agent marked for approval: the release waits for the
-     * operator, said once per release with the exact command, and shown by {@code status}.
-     */
-    private void sayWhatWaits() {
-        Optional<StagedRelease> current = staged.current();
-        boolean waits = current.isPresent() && (settings.policy().kind() == ApplyPolicy.Kind.MANUAL
-                || current.get().needsApproval());
-        String command = "updater-sidecar apply --home " + home.dir();
-        if (waits) {
-            staged.once(current.get().version() + " is staged and waits for approval (apply="
-                    + (current.get().needsApproval() && current.get().approvalReason() != null
-                    ? settings.policy() + "; " + current.get().approvalReason() : settings.policy())
-                    + "): install it with '" + command + "'");
-        }
-        report.waitingFor(waits ? "apply: " + command : null);
     }
 
     /** on-exit swaps ahead where the mode may swap under a running host; otherwise only when the host may be stopped. */
@@ -322,7 +312,7 @@ public final class SupervisionLoop {
             return Optional.empty();
         }
         HomeGuard.checkSameFileSystem(home, target.path());
-        return Optional.of(new SwapTransaction(context, mode).install(release, target.path(), approved));
+        return Optional.of(new SwapTransaction(context, self.around(mode)).install(release, target.path(), approved));
     }
 
     private void giveUpIfMust(Optional<Outcome> outcome) throws UpdaterException, InterruptedException {

@@ -44,7 +44,7 @@ class SidecarJarWatchTest {
     @Test
     void aJarReplacedByANewerVersion_isSaidOnce_andShownAsAProblem_whileTheSidecarRunsOn() throws Exception {
         Path jar = jar(dir.resolve("updater-sidecar.jar"), "1.3.0", 1);
-        SidecarJarWatch watch = new SidecarJarWatch(jar, "1.3.0", 0, report, log::add);
+        SidecarJarWatch watch = new SidecarJarWatch(jar, "1.3.0", 0, false, report, log::add);
         watch.check();
         assertEquals(List.of(), log, "the jar it runs from: nothing to say");
 
@@ -64,9 +64,32 @@ class SidecarJarWatchTest {
     }
 
     @Test
+    void whereTheSidecarRestartsInPlace_aNewerJarIsSaidToTakeEffectAtTheNextHostUpdate_anOlderOneWaitsForARestart()
+            throws Exception {
+        Path jar = jar(dir.resolve("updater-sidecar.jar"), "1.3.0", 1);
+        SidecarJarWatch watch = new SidecarJarWatch(jar, "1.3.0", 0, true, report, log::add);
+
+        jar(jar, "1.4.0", 2);
+        watch.check();
+        jar(jar, "1.2.0", 3);
+        watch.check();
+
+        long pid = ProcessHandle.current().pid();
+        assertEquals(List.of(jar + " is now updater 1.4.0; this sidecar (pid " + pid + ") keeps running 1.3.0 and"
+                + " supervising the host until it restarts. It restarts itself in place (same pid) at the next host"
+                + " update, while the host is stopped for it; to run 1.4.0 sooner, restart the sidecar when a short"
+                + " stop of the host suits you (for example 'systemctl restart' of its service); the host's agent jar"
+                + " takes effect at the host's next start.",
+                jar + " is now updater 1.2.0; this sidecar (pid " + pid + ") keeps running 1.3.0 and supervising the"
+                + " host until it restarts. Restart the sidecar when a short stop of the host suits you (for example"
+                + " 'systemctl restart' of its service); the host's agent jar takes effect at the host's next start."),
+                log);
+    }
+
+    @Test
     void aJarRewrittenWithTheSameVersion_saysNothing() throws Exception {
         Path jar = jar(dir.resolve("updater-sidecar.jar"), "1.3.0", 1);
-        SidecarJarWatch watch = new SidecarJarWatch(jar, "1.3.0", 0, report, log::add);
+        SidecarJarWatch watch = new SidecarJarWatch(jar, "1.3.0", 0, false, report, log::add);
 
         jar(jar, "1.3.0", 2);
         watch.check();
