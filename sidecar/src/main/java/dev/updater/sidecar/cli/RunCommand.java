@@ -41,7 +41,10 @@ import java.util.stream.Collectors;
                         + " as --apply says (stop the host, swap the artifact atomically, start it, health-gate it,"
                         + " commit or roll back), restarts the host when it exits with 42, and passes SIGTERM and"
                         + " SIGINT on to it.",
-                "First it finishes or reverts a swap a previous sidecar left unfinished. One sidecar per home."
+                "First it finishes or reverts a swap a previous sidecar left unfinished. One sidecar per home.",
+                "When self-update has put a newer updater-sidecar.jar in place, the sidecar restarts itself in place"
+                        + " (same pid, Linux, --restart stop-start) at the next install, while the host is stopped for"
+                        + " it; elsewhere the new jar takes effect when the sidecar is restarted."
         },
         footerHeading = "%nExamples:%n",
         footer = {
