@@ -63,11 +63,15 @@ public final class SelfRestart {
 
     /** The self-restart of {@code run}: possible under stop-start on Linux. */
     public static SelfRestart forRun(RestartSettings restart, Consumer<String> log) {
-        String os = System.getProperty("os.name", "");
-        String why = restart.overlap() ? "under --restart overlap the host never stops, so there is no gap to restart in"
-                : !os.equals("Linux") ? "there is no execve(2) on " + os : null;
         return new SelfRestart(UpdaterInstall.runningJar(), ReleaseVersion.tryParse(
-                SelfRestart.class.getPackage().getImplementationVersion()), why, log);
+                SelfRestart.class.getPackage().getImplementationVersion()),
+                whyNot(restart, System.getProperty("os.name", "")), log);
+    }
+
+    /** Why {@code run} with {@code restart} on {@code os} never restarts in place, or null when it may. */
+    static String whyNot(RestartSettings restart, String os) {
+        return restart.overlap() ? "under --restart overlap the host never stops, so there is no gap to restart in"
+                : !os.equals("Linux") ? "there is no execve(2) on " + os : null;
     }
 
     /** {@code watch}: the container runtime restarts the sidecar's container, which costs the host nothing. */
