@@ -406,7 +406,7 @@ class PublishCommandTest {
 
         assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
 
-        for (String file : List.of("manifest.json", "manifest.json.sig", "1.0.0/any/app.jar")) {
+        for (String file : List.of("manifest.json", "manifest.json.sig", "manifest.signed", "1.0.0/any/app.jar")) {
             assertEquals("rw-r--r--", mode(channel.resolve(file)), file);
         }
         for (String folder : List.of("", "1.0.0", "1.0.0/any")) {
