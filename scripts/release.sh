@@ -14,8 +14,9 @@
 #   --base-url URL       where DIR will be served, e.g. https://github.com/OWNER/REPO/releases;
 #                        baked into the released install.sh as its default (default: none, so
 #                        users of that install.sh must pass --base-url); a plain https:// URL
-#   --channel-url URL    where DIR/manifest.json (the channel below) will be served, e.g.
-#                        https://updates.example.com/updater/manifest.json; built into the released
+#   --channel-url URL    where DIR/manifest.json or DIR/manifest.signed (the channel below) will be
+#                        served, e.g. https://updates.example.com/updater/manifest.signed (one GET per
+#                        check); built into the released
 #                        updater-sidecar.jar with the signing key's public key, for 'self-update' and
 #                        'status' (default: none, so the jars carry no channel); a plain https:// URL
 #   --verify-key PUB     the public key the channel must verify with: a .pub file or an
@@ -28,13 +29,14 @@
 # DIR afterwards (the URL layout install.sh expects; docs/operations.md#release-layout), every
 # file world-readable (0644, install.sh 0755) and every folder 0755, whatever the umask:
 #   DIR/download/vV/       updater-sidecar.jar updater.jar install.sh manifest.json manifest.json.sig
-#                          VERSION SHA256SUMS SHA256SUMS.sig -- the files attached to the GitHub release vV
+#                          manifest.signed VERSION SHA256SUMS SHA256SUMS.sig -- the files attached to the
+#                          GitHub release vV
 #                          (SHA256SUMS lists the files that never change; SHA256SUMS.sig is its
 #                          Ed25519 signature by the release key, checked by install.sh; the
 #                          manifest carries its own signature, renewed by 'publish --resign')
 #   DIR/latest/download/   the same files for the newest release (GitHub's releases/latest/download/;
 #                          like GitHub, pre-releases do not become the latest unless --latest)
-#   DIR/manifest.json, DIR/manifest.json.sig, DIR/V/any/updater-sidecar.jar
+#   DIR/manifest.json, DIR/manifest.json.sig, DIR/manifest.signed, DIR/V/any/updater-sidecar.jar
 #                          the signed channel of updater-sidecar.jar, as 'publish' writes it: the
 #                          updater's own channel, which 'self-update' checks at --channel-url
 #
@@ -214,7 +216,7 @@ publish_channel() {
     sidecar verify --manifest "$out" --key "$signer" --artifacts >/dev/null \
       || fail "the channel in $out does not verify (see above)."
   fi
-  cp "$out/manifest.json" "$out/manifest.json.sig" "$staging/"
+  cp "$out/manifest.json" "$out/manifest.json.sig" "$out/manifest.signed" "$staging/"
 }
 
 # The released install.sh is the repository's with two defaults filled in: the base URL and the

@@ -18,6 +18,7 @@ import dev.updater.core.platform.Platform;
 import dev.updater.core.policy.PolicyOptions;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
 
@@ -65,6 +66,8 @@ public final class FleetBench {
     static final Instant SIM_START = Instant.parse("2026-12-01T00:00:00Z");
     static final ReleaseVersion FIRST = ReleaseVersion.tryParse("1.1.0");
     static final ReleaseVersion SECOND = ReleaseVersion.tryParse("1.2.0");
+    /** The file the hosts poll: manifest.signed, or manifest.json (with its .sig). */
+    static volatile String manifestFile = SignedManifest.FILE_NAME;
 
     /** Simulated time: SIM_START plus the real time since the start, times the factor. */
     static final class SimClock extends Clock {
@@ -125,6 +128,9 @@ public final class FleetBench {
         final long[] secondStagedAtMinute;
         final long[] secondDroppedAtMinute;
         final long[] haltSeenAtMillis;
+        /** Waves: the jittered interval each host had drawn before its first check after the halt (its own "one interval"). */
+        final long[] haltIntervalMillis;
+        final long[] haltStartedAtMillis;
         /** Simulated millis when the halted manifest was in place, or -1 before. */
         volatile long haltAtMillis = -1;
         /** Checks started after the halt that staged the halted release anyway (must stay 0). */
@@ -139,13 +145,15 @@ public final class FleetBench {
             secondStagedAtMinute = new long[hosts];
             secondDroppedAtMinute = new long[hosts];
             haltSeenAtMillis = new long[hosts];
+            haltIntervalMillis = new long[hosts];
+            haltStartedAtMillis = new long[hosts];
             java.util.Arrays.fill(secondStagedAtMinute, -1);
             java.util.Arrays.fill(secondDroppedAtMinute, -1);
             java.util.Arrays.fill(haltSeenAtMillis, -1);
         }
 
         /** Which version each host has staged, and when it saw the halt; hosts of one index run one check at a time. */
-        void record(int index, int minute, Duration started, Duration finished, CheckResult result) {
+        void record(int index, int minute, Duration started, Duration finished, Duration waited, CheckResult result) {
             ReleaseVersion staged = result.staged();
             if (FIRST.equals(staged) && stagedAtMinute[index] < 0) {
                 stagedAtMinute[index] = minute;
@@ -163,6 +171,8 @@ public final class FleetBench {
             }
             if (haltSeenAtMillis[index] < 0) {
                 haltSeenAtMillis[index] = finished.toMillis();
+                haltIntervalMillis[index] = waited.toMillis();
+                haltStartedAtMillis[index] = started.toMillis();
                 if (secondStagedAtMinute[index] >= 0 && !SECOND.equals(staged)) {
                     secondDroppedAtMinute[index] = minute;
                 }
@@ -175,8 +185,11 @@ public final class FleetBench {
         long factor = Long.parseLong(args[1]);
         Duration length = Duration.ofMinutes((long) (Double.parseDouble(args[2]) * 60));
         Path work = Path.of(args[3]);
-        URI manifestA = URI.create("http://127.0.0.1:" + args[4] + "/stable/manifest.json");
-        URI manifestB = URI.create("http://127.0.0.1:" + args[5] + "/stable/manifest.json");
+        // manifest.signed (the default): one GET per poll carries manifest and signature; manifest.json: the older
+        // pair of files, a 200 then a GET of manifest.json.sig (MANIFEST=manifest.json in run.sh, for comparison)
+        manifestFile = args.length > 8 ? args[8] : SignedManifest.FILE_NAME;
+        URI manifestA = URI.create("http://127.0.0.1:" + args[4] + "/stable/" + manifestFile);
+        URI manifestB = URI.create("http://127.0.0.1:" + args[5] + "/stable/" + manifestFile);
         Path control = Path.of(args[6]);
         java.util.logging.Logger quiet = java.util.logging.Logger.getLogger("updater");
         quiet.setLevel(java.util.logging.Level.SEVERE); // 10,000 hosts' "Staged 1.1.0" lines are not the point
@@ -258,6 +271,7 @@ public final class FleetBench {
             Backoff backoff = new Backoff(INTERVAL);
             Duration next = Duration.ofMillis(ThreadLocalRandom.current().nextLong(INTERVAL.toMillis())); // hosts started long ago
             Duration notBefore = Duration.ZERO;
+            Duration waited = next;
             while (next.compareTo(length) < 0) {
                 clock.sleepUntil(next);
                 Duration started = clock.elapsed();
@@ -287,7 +301,8 @@ public final class FleetBench {
                     backoff.succeeded();
                     next = now.plus(PollLoop.jitter(INTERVAL));
                 }
-                observed.record(index, minute, started, now, result);
+                observed.record(index, minute, started, now, waited, result);
+                waited = next.minus(now);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -307,10 +322,12 @@ public final class FleetBench {
         writeSigned(channel, keys, ManifestWriter.write(manifest));
     }
 
-    /** The signature first, then the manifest, as Publisher.writeSigned does. */
+    /** The signature first, then the manifest, then manifest.signed holding both, as Publisher.writeSigned does. */
     static void writeSigned(Path channel, KeyPair keys, byte[] bytes) throws Exception {
-        replace(channel.resolve("manifest.json.sig"), ManifestSignatures.sign(bytes, keys.getPrivate()));
+        byte[] signature = ManifestSignatures.sign(bytes, keys.getPrivate());
+        replace(channel.resolve("manifest.json.sig"), signature);
         replace(channel.resolve("manifest.json"), bytes);
+        replace(channel.resolve(SignedManifest.FILE_NAME), SignedManifest.write(bytes, signature));
     }
 
     static void replace(Path file, byte[] bytes) throws Exception {

@@ -40,7 +40,7 @@ final class FleetReport {
                 continue;
             }
             all[h.minute()]++;
-            if (h.path().endsWith("/manifest.json")) {
+            if (h.path().endsWith("/manifest.json") || h.path().endsWith("/manifest.signed")) {
                 manifests[h.minute()]++;
             }
             byStatus.computeIfAbsent(h.status(), k -> new long[2])[0]++;

@@ -70,7 +70,7 @@ final class FleetWaves {
                 new Rollout(SCHEDULE_2.steps().get(0).percent(), SCHEDULE_2, false, null), clock.instant());
         FleetBench.mark(null, "1.2.0 published, schedule " + text(SCHEDULE_2), clock);
         clock.sleepUntil(HALT_AT);
-        Path manifest = channel.resolve("manifest.json");
+        Path manifest = channel.resolve("manifest.json"); // halt re-signs it; writeSigned writes all three files again
         FleetBench.writeSigned(channel, keys, ManifestWriter.withHalted(Files.readAllBytes(manifest), manifest.toString()));
         observed.haltAtMillis = clock.elapsed().toMillis();
         FleetBench.mark(null, "1.2.0 halted", clock);
@@ -95,7 +95,7 @@ final class FleetWaves {
                 continue;
             }
             all[h.minute()]++;
-            if (h.path().endsWith("/manifest.json")) {
+            if (h.path().endsWith("/manifest.json") || h.path().endsWith("/manifest.signed")) {
                 manifests[h.minute()]++;
             } else if (h.path().endsWith("/app.jar")) {
                 artifacts[h.minute()]++;
@@ -107,9 +107,9 @@ final class FleetWaves {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%d simulated hosts, %s simulated in %.0f s (clock %dx), interval %s ±10 %%;"
                         + " rates are per simulated second, bucketed per simulated minute. 1.1.0 at %d min with %s;"
-                        + " 1.2.0 at %d min with %s, halted at %d min.%n%n", hosts, FleetReport.human(length),
+                        + " 1.2.0 at %d min with %s, halted at %d min. Hosts poll stable/%s.%n%n", hosts, FleetReport.human(length),
                 length.toMillis() / (double) factor / 1000, factor, FleetReport.human(FleetBench.INTERVAL), release,
-                text(SCHEDULE_1), RELEASE_2.toMinutes(), text(SCHEDULE_2), HALT_AT.toMinutes()));
+                text(SCHEDULE_1), RELEASE_2.toMinutes(), text(SCHEDULE_2), HALT_AT.toMinutes(), FleetBench.manifestFile));
         md.append("| window (simulated minutes) | mean req/s | peak req/s (1-min bucket) | peak/steady mean |\n|---|---|---|---|\n");
         double steady = FleetReport.mean(all, from, release);
         double steadyPolls = FleetReport.mean(manifests, from, release);
@@ -151,6 +151,19 @@ final class FleetWaves {
                         + " (%.1f min): %d hosts (%.2f %%).%n", halt / 60_000.0, delays.length,
                 hosts, percentile(delays, 50), percentile(delays, 99), percentile(delays, 100), interval, within,
                 100.0 * within / hosts, longest / 60_000.0, withinLongest, 100.0 * withinLongest / hosts));
+        // "Within one poll interval", per host: its own jittered interval (the wait it drew before that check), not 15 min.
+        long startedWithinOwn = 0;
+        long endedWithinOwn = 0;
+        for (int i = 0; i < hosts; i++) {
+            if (observed.haltSeenAtMillis[i] >= 0) {
+                startedWithinOwn += observed.haltStartedAtMillis[i] - halt <= observed.haltIntervalMillis[i] ? 1 : 0;
+                endedWithinOwn += observed.haltSeenAtMillis[i] - halt <= observed.haltIntervalMillis[i] ? 1 : 0;
+            }
+        }
+        md.append(String.format(Locale.ROOT, "Within each host's own jittered interval (the wait it drew before that check, 13.5 to"
+                        + " 16.5 min): first check after the halt began within it on %d hosts (%.2f %%), ended within it on %d hosts"
+                        + " (%.2f %%).%n", startedWithinOwn, 100.0 * startedWithinOwn / hosts, endedWithinOwn,
+                100.0 * endedWithinOwn / hosts));
         md.append(String.format(Locale.ROOT, "Hosts that had staged 1.2.0: %d; dropped the staged copy at their first check"
                         + " after the halt: %d; checks after the halt that staged 1.2.0: %d. Hosts that staged 1.1.0 and never"
                         + " 1.2.0 keep 1.1.0 staged (the stand-in for installed: the bench runs no sidecar).%n",

@@ -13,6 +13,8 @@ set -euo pipefail
 HOSTS=${HOSTS:-10000}
 FACTOR=${FACTOR:-20}
 SCENARIO=${SCENARIO:-burst}
+# what the hosts poll: manifest.signed (manifest and signature in one GET) or manifest.json (then its .sig)
+MANIFEST=${MANIFEST:-manifest.signed}
 case "$SCENARIO" in
     burst) HOURS=${HOURS:-3}; SUFFIX="" ;;
     waves) HOURS=${HOURS:-4}; SUFFIX="-waves" ;;
@@ -74,7 +76,7 @@ http {
     sendfile on;
     keepalive_timeout 75s;
     keepalive_requests 1000000;
-    types { application/json json; application/java-archive jar; text/plain sig; }
+    types { application/json json; application/java-archive jar; text/plain sig; application/octet-stream signed; }
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:$port;
@@ -101,8 +103,8 @@ case "\$1" in
 esac
 CTL
 ulimit -n 65536 2>/dev/null || true
-echo "== $SCENARIO: $HOSTS hosts, clock ${FACTOR}x, $HOURS simulated hours ($("$NGINX" -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
+echo "== $SCENARIO: $HOSTS hosts polling $MANIFEST, clock ${FACTOR}x, $HOURS simulated hours ($("$NGINX" -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
 "$JAVA_HOME/bin/java" -Xmx3g -cp "$WORK/classes:$CP" dev.updater.agent.FleetBench "$HOSTS" "$FACTOR" "$HOURS" "$WORK" \
-    "$PORT_A" "$PORT_B" "$WORK/control.sh" "$SCENARIO"
+    "$PORT_A" "$PORT_B" "$WORK/control.sh" "$SCENARIO" "$MANIFEST"
 for f in results$SUFFIX.md requests$SUFFIX.svg versions$SUFFIX.svg per-minute$SUFFIX.csv; do cp "$WORK/out/$f" "$OUT/"; done
 echo "== wrote $OUT/results$SUFFIX.md, requests$SUFFIX.svg, versions$SUFFIX.svg"

@@ -63,7 +63,7 @@ final class ManifestLocations {
 
     /**
      * With {@code channel=NAME}, {@code manifest=} names the channel root (a folder URL ending with '/')
-     * and the agent reads {@code <root>NAME/manifest.json} under each root given; without it, {@code manifest=}
+     * and the agent reads {@code <root>NAME/manifest.signed} (manifest and signature in one GET) under each root given; without it, {@code manifest=}
      * is the manifest.
      */
     private static List<URI> inChannel(List<URI> manifests, String channel, List<String> problems) {
@@ -78,7 +78,7 @@ final class ManifestLocations {
         for (URI manifest : manifests) {
             if (!manifest.getRawPath().endsWith("/")) {
                 problems.add("with channel=" + channel + ", manifest= is the channel root, a folder URL ending with '/'"
-                        + " (such as https://releases.example.com/app/, read as …/app/" + channel + "/manifest.json),"
+                        + " (such as https://releases.example.com/app/, read as …/app/" + channel + "/manifest.signed),"
                         + " got \"" + manifest + "\"; drop channel= to use that manifest as it is");
             } else {
                 inChannel.add(ChannelName.parse(channel).manifestUnder(manifest));

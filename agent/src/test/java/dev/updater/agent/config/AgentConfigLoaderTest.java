@@ -200,10 +200,10 @@ class AgentConfigLoaderTest {
     @Test
     void channel_readsTheChannelsManifestUnderTheRootGivenByManifest() throws Exception {
         AgentConfig c = load("manifest=https://releases.example.com/app/,channel=beta,key=" + KEY);
-        assertEquals(URI.create("https://releases.example.com/app/beta/manifest.json"), c.manifest());
+        assertEquals(URI.create("https://releases.example.com/app/beta/manifest.signed"), c.manifest());
         Properties properties = new Properties();
         properties.setProperty("updater.channel", "stable");
-        assertEquals(URI.create("https://releases.example.com/app/stable/manifest.json"), AgentConfigLoader.load(
+        assertEquals(URI.create("https://releases.example.com/app/stable/manifest.signed"), AgentConfigLoader.load(
                 "manifest=https://releases.example.com/app/,key=" + KEY, properties, Map.of()).manifest());
     }
 
@@ -213,7 +213,7 @@ class AgentConfigLoaderTest {
                 () -> load("manifest=https://releases.example.com/app/manifest.json,channel=beta,key=" + KEY));
         assertEquals("updater agent disabled, bad configuration: with channel=beta, manifest= is the channel root, a"
                 + " folder URL ending with '/' (such as https://releases.example.com/app/, read as"
-                + " …/app/beta/manifest.json), got \"https://releases.example.com/app/manifest.json\"; drop channel= to"
+                + " …/app/beta/manifest.signed), got \"https://releases.example.com/app/manifest.json\"; drop channel= to"
                 + " use that manifest as it is. The host runs on without updates; see docs/agent.md.", e.getMessage());
         UpdaterException dots = assertThrows(UpdaterException.class,
                 () -> load("manifest=https://releases.example.com/app/,channel=../admin,key=" + KEY));

@@ -8,6 +8,7 @@ import dev.updater.core.manifest.Changelog;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestWriter;
 import dev.updater.core.manifest.Rollout;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.AfterEach;
@@ -88,14 +89,18 @@ class HaltIT {
         await().atMost(WAIT).until(() -> agent(home).checks() >= checks + 2);
         assertFalse(Files.exists(home.stagedRecord().path()), "a halted release is not staged again");
         assertEquals(1, server.requests("/stable/1.1.0/any/app.jar"), "nor downloaded again");
-        assertTrue(server.requests("/stable/manifest.json") >= 3, "the agent reads the stable channel");
+        assertTrue(server.requests("/stable/manifest.signed") >= 3, "the agent reads the stable channel's manifest.signed");
+        assertEquals(0, server.requests("/stable/manifest.json") + server.requests("/stable/manifest.json.sig"),
+                "one file per poll: manifest and signature come in manifest.signed");
     }
 
     private void publishStable(Manifest manifest) throws Exception {
         byte[] bytes = ManifestWriter.write(manifest);
-        // signature first, as publish writes them
-        Files.write(dir.resolve("releases/stable/manifest.json.sig"), server.sign(bytes));
+        // signature first, as publish writes them, then the one file with both that agents in channel= mode read
+        byte[] signature = server.sign(bytes);
+        Files.write(dir.resolve("releases/stable/manifest.json.sig"), signature);
         Files.write(dir.resolve("releases/stable/manifest.json"), bytes);
+        Files.write(dir.resolve("releases/stable/manifest.signed"), SignedManifest.write(bytes, signature));
     }
 
     private static String lastCheck(UpdateHome home) {

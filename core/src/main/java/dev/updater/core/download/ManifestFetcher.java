@@ -3,6 +3,7 @@ package dev.updater.core.download;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.text.Printable;
 
 import java.io.ByteArrayOutputStream;
@@ -17,7 +18,9 @@ import java.util.Objects;
 
 /**
  * Fetches a release manifest and its detached signature ({@code manifest.json.sig} beside it) with a
- * conditional GET, so an unchanged manifest costs one {@code 304}:
+ * conditional GET, so an unchanged manifest costs one {@code 304}. A URL ending with
+ * {@code manifest.signed} ({@link SignedManifest}) is one file holding both: one GET, a {@code 200}
+ * carries manifest and signature.
  *
  * <pre>{@code
  * ManifestFetcher fetcher = new ManifestFetcher(DownloadOptions.defaults());
@@ -92,17 +95,30 @@ public final class ManifestFetcher {
         if (previous.etag() == null && previous.lastModified() != null) {
             conditions.put("If-Modified-Since", previous.lastModified());
         }
+        boolean signed = SignedManifest.isSignedManifest(manifestUri);
         byte[] manifest;
         Validators validators;
         try (HttpTransport.Exchange exchange = transport.get(manifestUri, conditions, watchdog)) {
             if (exchange.status() == 304 && !previous.isEmpty()) {
                 return new NotModified();
             }
+            if (exchange.status() == 404 && signed) {
+                throw new UpdaterException(ErrorCode.HTTP_STATUS, "The server answered HTTP 404 for the manifest "
+                        + Printable.of(manifestUri) + "; a channel published before manifest.signed existed has only"
+                        + " manifest.json and its .sig: re-sign it with 'updater-sidecar publish --resign' (which writes"
+                        + " manifest.signed beside them), or set manifest= to its manifest.json.");
+            }
             if (exchange.status() != 200) {
                 throw HttpTransport.statusError(exchange, "the manifest");
             }
-            manifest = readLimited(exchange, MAX_MANIFEST_BYTES, watchdog, ErrorCode.MANIFEST_TOO_LARGE, "manifest");
+            manifest = readLimited(exchange, signed ? MAX_MANIFEST_BYTES + SignedManifest.MAX_HEADER_BYTES : MAX_MANIFEST_BYTES,
+                    watchdog, ErrorCode.MANIFEST_TOO_LARGE, "manifest");
             validators = new Validators(exchange.header("ETag"), exchange.header("Last-Modified"));
+        }
+        if (signed) {
+            // One GET carries both: a changed manifest costs a fleet one request per host, not two.
+            SignedManifest.Parts parts = SignedManifest.read(manifest, manifestUri.toString());
+            return new Fetched(parts.manifest(), parts.signatureFile(), validators);
         }
         return new Fetched(manifest, fetchSignature(signatureUri(manifestUri), watchdog), validators);
     }

@@ -1,18 +1,20 @@
 package dev.updater.core.manifest;
 
+import dev.updater.core.signature.SignedManifest;
+
 import java.net.URI;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * A release channel ({@code stable}, {@code beta}, …): a folder under a channel root holding its own
- * signed {@code manifest.json} (DESIGN §11). Agents pick one with {@code channel=}, publishers write
+ * signed manifest (DESIGN §11). Agents pick one with {@code channel=}, publishers write
  * one with {@code publish --channel}. The name becomes a URL path segment and a folder name, so it is
  * lower-case letters, digits, '.', '_' and '-' only, and never {@code .} or {@code ..}.
  *
  * <pre>{@code
  * ChannelName.parse("beta").manifestUnder(URI.create("https://releases.example.com/app/"))
- *   // https://releases.example.com/app/beta/manifest.json
+ *   // https://releases.example.com/app/beta/manifest.signed
  * }</pre>
  */
 public record ChannelName(String name) {
@@ -40,12 +42,15 @@ public record ChannelName(String name) {
                 + " starting with a letter or digit, such as stable or beta";
     }
 
-    /** The channel's manifest under {@code root}, a URL ending with '/': {@code <root><name>/manifest.json}. */
+    /**
+     * The channel's signed manifest under {@code root}, a URL ending with '/': {@code <root><name>/manifest.signed},
+     * manifest and signature in one file, so a new release costs each host one GET (DESIGN §11).
+     */
     public URI manifestUnder(URI root) {
         if (!root.getRawPath().endsWith("/")) {
             throw new IllegalArgumentException("a channel root is a folder URL ending with '/', got " + root);
         }
-        return root.resolve(name + "/manifest.json");
+        return root.resolve(name + "/" + SignedManifest.FILE_NAME);
     }
 
     @Override

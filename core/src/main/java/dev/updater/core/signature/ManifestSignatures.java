@@ -101,7 +101,7 @@ public final class ManifestSignatures {
         }
     }
 
-    private static byte[] decode(byte[] signatureFile, String source) throws UpdaterException {
+    static byte[] decode(byte[] signatureFile, String source) throws UpdaterException {
         String text = new String(signatureFile, StandardCharsets.US_ASCII).strip();
         byte[] raw;
         try {

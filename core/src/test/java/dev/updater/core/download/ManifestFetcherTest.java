@@ -2,6 +2,7 @@ package dev.updater.core.download;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.signature.SignedManifest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 import static dev.updater.core.download.DownloaderTest.assertFails;
@@ -115,6 +117,60 @@ class ManifestFetcherTest {
         UpdaterException e = assertFails(ErrorCode.SIGNATURE_MALFORMED, () -> fetcher().fetch(server.uri("/manifest.json"), Validators.NONE));
 
         assertTrue(e.getMessage().contains("over the limit of 4,096 bytes"), e.getMessage());
+    }
+
+    @Test
+    void fetch_signedManifest_isOneGetCarryingManifestAndSignature_thenOneNotModified() throws Exception {
+        byte[] signature = (Base64.getEncoder().encodeToString(new byte[64]) + "\n").getBytes(StandardCharsets.US_ASCII);
+        LoopbackHttpServer server = server()
+                .file("/app/manifest.signed", SignedManifest.write(MANIFEST, signature), "\"m1\"", DATE);
+        ManifestFetcher fetcher = fetcher();
+
+        ManifestFetcher.Fetched first = assertInstanceOf(ManifestFetcher.Fetched.class,
+                fetcher.fetch(server.uri("/app/manifest.signed"), Validators.NONE));
+
+        assertArrayEquals(MANIFEST, first.manifest());
+        assertArrayEquals(signature, first.signatureOrNull());
+        assertEquals(new Validators("\"m1\"", DATE), first.validators());
+        assertEquals(1, server.seen().size(), "no second GET for a signature");
+
+        assertEquals(new ManifestFetcher.NotModified(), fetcher.fetch(server.uri("/app/manifest.signed"), first.validators()));
+        assertEquals(2, server.seen().size());
+        assertEquals("\"m1\"", server.seen().get(1).header("If-None-Match"));
+    }
+
+    @Test
+    void fetch_signedManifestNotFound_saysToResignTheChannelOrUseManifestJson() throws Exception {
+        LoopbackHttpServer server = server().status("/stable/manifest.signed", 404);
+
+        UpdaterException e = assertFails(ErrorCode.HTTP_STATUS,
+                () -> fetcher().fetch(server.uri("/stable/manifest.signed"), Validators.NONE));
+
+        assertEquals("The server answered HTTP 404 for the manifest " + server.uri("/stable/manifest.signed") + "; a channel"
+                + " published before manifest.signed existed has only manifest.json and its .sig: re-sign it with"
+                + " 'updater-sidecar publish --resign' (which writes manifest.signed beside them), or set manifest= to its"
+                + " manifest.json.", e.getMessage());
+        assertEquals(1, server.seen().size());
+    }
+
+    @Test
+    void fetch_signedManifestInAnotherFormat_failsAsMalformed_withoutFetchingMore() throws Exception {
+        LoopbackHttpServer server = server().file("/manifest.signed", MANIFEST, "\"m1\"", null);
+
+        UpdaterException e = assertFails(ErrorCode.MANIFEST_MALFORMED,
+                () -> fetcher().fetch(server.uri("/manifest.signed"), Validators.NONE));
+
+        assertTrue(e.getMessage().startsWith("The signed manifest " + server.uri("/manifest.signed")
+                + " does not start with the line \"updater-signed-manifest 1\""), e.getMessage());
+        assertEquals(1, server.seen().size());
+    }
+
+    @Test
+    void fetch_signedManifestLargerThanTheLimits_failsAsTooLarge() throws Exception {
+        byte[] huge = new byte[ManifestFetcher.MAX_MANIFEST_BYTES + SignedManifest.MAX_HEADER_BYTES + 1];
+        LoopbackHttpServer server = server().file("/manifest.signed", huge, null, null);
+
+        assertFails(ErrorCode.MANIFEST_TOO_LARGE, () -> fetcher().fetch(server.uri("/manifest.signed"), Validators.NONE));
     }
 
     @Test

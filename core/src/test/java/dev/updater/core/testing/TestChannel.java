@@ -10,6 +10,7 @@ import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestWriter;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
 
@@ -76,6 +77,11 @@ public final class TestChannel implements AutoCloseable {
 
     public URI manifestUri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/manifest.json");
+    }
+
+    /** The channel's {@code manifest.signed}: manifest and signature in one file, as publish writes it beside them. */
+    public URI signedManifestUri() {
+        return manifestUri().resolve(SignedManifest.FILE_NAME);
     }
 
     public TrustedKey key() {
@@ -206,15 +212,25 @@ public final class TestChannel implements AutoCloseable {
         return manifest;
     }
 
-    /** Writes exactly these manifest and signature bytes (null removes the signature). */
+    /**
+     * Writes exactly these manifest and signature bytes (null removes the signature), and
+     * {@code manifest.signed} holding both as publish writes it (removed with the signature).
+     */
     public void writeRaw(byte[] manifest, byte[] signature) throws IOException {
         Files.write(dir.resolve("manifest.json"), manifest);
         Path sig = dir.resolve("manifest.json.sig");
         if (signature == null) {
             Files.deleteIfExists(sig);
+            Files.deleteIfExists(dir.resolve(SignedManifest.FILE_NAME));
         } else {
             Files.write(sig, signature);
+            Files.write(dir.resolve(SignedManifest.FILE_NAME), SignedManifest.write(manifest, signature));
         }
+    }
+
+    /** Writes exactly these bytes as {@code manifest.signed}, whatever they hold. */
+    public void writeSignedRaw(byte[] file) throws IOException {
+        Files.write(dir.resolve(SignedManifest.FILE_NAME), file);
     }
 
     public byte[] sign(byte[] manifest) throws UpdaterException {
@@ -251,7 +267,7 @@ public final class TestChannel implements AutoCloseable {
                 exchange.sendResponseHeaders(304, -1);
                 return;
             }
-            long rate = path.startsWith("/manifest.json") ? 0 : artifactBytesPerSecond;
+            long rate = path.startsWith("/manifest.") ? 0 : artifactBytesPerSecond;
             exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 if (rate <= 0) {

@@ -8,6 +8,7 @@ import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.text.Printable;
 
@@ -154,13 +155,25 @@ public final class ChannelVerifier {
 
             @Override
             public byte[] manifest() throws UpdaterException {
-                return read(manifestPath, "manifest");
+                return signed() ? signedParts().manifest() : read(manifestPath, "manifest");
             }
 
             @Override
             public byte[] signature() throws UpdaterException {
+                if (signed()) {
+                    return signedParts().signatureFile();
+                }
                 Path sig = manifestPath.resolveSibling(manifestPath.getFileName() + ".sig");
                 return Files.exists(sig) ? read(sig, "signature") : null;
+            }
+
+            /** A manifest.signed holds manifest and signature; read and split as an agent does. */
+            private boolean signed() {
+                return manifestPath.getFileName().toString().equals(SignedManifest.FILE_NAME);
+            }
+
+            private SignedManifest.Parts signedParts() throws UpdaterException {
+                return SignedManifest.read(read(manifestPath, "signed manifest"), manifestPath.toString());
             }
 
             @Override

@@ -15,7 +15,7 @@ import dev.updater.core.manifest.ManifestWriter;
 import dev.updater.core.manifest.Rollout;
 import dev.updater.core.platform.PlatformKeys;
 import dev.updater.core.signature.Ed25519Keys;
-import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.signature.TrustedKey;
 
 import java.io.IOException;
@@ -39,12 +39,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a release channel: the artifacts, {@code manifest.json} and {@code manifest.json.sig}.
+ * Writes a release channel: the artifacts, {@code manifest.json}, {@code manifest.json.sig} and
+ * {@code manifest.signed} (both in one file, {@link SignedManifest}).
  *
  * <p>The steps, in order: check the request, check it moves the channel forward, load the key,
  * copy the artifacts under {@code <version>/<platform>/} (a zip-format one with its entry index and
- * objects for delta downloads, {@link EntryIndexPublisher}), sign, write the signature, write the
- * manifest, read both back. Each file is replaced atomically; the signature goes first, so a client
+ * objects for delta downloads, {@link EntryIndexPublisher}), sign, write the signature, the manifest
+ * and manifest.signed, read them back ({@link SignedFiles}). Each file is replaced atomically; the signature goes first, so a client
  * reading between the two renames sees a mismatch and retries later, never a half-written file.
  * Every file written is world-readable and every folder created 0755 ({@link ChannelFiles}): a
  * channel exists to be served. A signing key inside the channel is refused ({@link PrivateKeyFiles}).
@@ -52,6 +53,7 @@ import java.util.Map;
 public final class Publisher {
     public static final String MANIFEST_FILE = "manifest.json";
     public static final String SIGNATURE_FILE = "manifest.json.sig";
+    public static final String SIGNED_FILE = SignedManifest.FILE_NAME;
     static final String NOTHING_PUBLISHED = "Nothing was published";
 
     private final Clock clock;
@@ -103,7 +105,7 @@ public final class Publisher {
 
         byte[] manifestBytes = ManifestWriter.write(manifest);
         Path manifestFile = request.outDir().resolve(MANIFEST_FILE);
-        Path signatureFile = writeSigned(manifestFile, manifestBytes, key, signer);
+        Path signatureFile = SignedFiles.write(manifestFile, manifestBytes, key, signer);
         return new Result(manifest, manifestFile, signatureFile, files, signer, previous, warnings);
     }
 
@@ -118,31 +120,6 @@ public final class Publisher {
         }
         return request.rolloutPercent() == null ? null
                 : new Rollout(request.rolloutPercent(), null, false, request.rolloutSalt());
-    }
-
-    /**
-     * Signs {@code manifestBytes}, writes the signature then the manifest (each atomically, world-
-     * readable) and reads both back.
-     *
-     * @return the signature file
-     */
-    static Path writeSigned(Path manifestFile, byte[] manifestBytes, PrivateKey key, TrustedKey signer)
-            throws UpdaterException {
-        byte[] signature = ManifestSignatures.sign(manifestBytes, key);
-        Path signatureFile = manifestFile.resolveSibling(SIGNATURE_FILE);
-        writeChannelFile(signatureFile, signature);
-        writeChannelFile(manifestFile, manifestBytes);
-        readBack(manifestFile, signatureFile, signer);
-        return signatureFile;
-    }
-
-    private static void writeChannelFile(Path file, byte[] bytes) throws UpdaterException {
-        try {
-            ChannelFiles.write(file, bytes);
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, "Could not write " + file + ": " + e
-                    + "; check that the --out directory is writable and has free space.", e);
-        }
     }
 
     /** Creates the channel directory readable by all; an existing one others cannot read is left, with a warning. */
@@ -312,17 +289,6 @@ public final class Publisher {
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not copy " + source + " to " + destination + ": " + e
                     + "; check the --out directory is writable and has space.", e);
-        }
-    }
-
-    /** Proves what is on disk is what was meant: parses and verifies the files just written. */
-    static void readBack(Path manifestFile, Path signatureFile, TrustedKey signer) throws UpdaterException {
-        try {
-            byte[] written = Files.readAllBytes(manifestFile);
-            ManifestParser.parse(written, manifestFile.toString());
-            ManifestSignatures.verify(written, Files.readAllBytes(signatureFile), List.of(signer), manifestFile.toString());
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.IO, "Could not read back " + manifestFile + ": " + e + ".", e);
         }
     }
 

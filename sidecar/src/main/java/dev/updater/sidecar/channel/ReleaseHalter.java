@@ -69,7 +69,7 @@ public final class ReleaseHalter {
             throw new UpdaterException(ErrorCode.INTERNAL_ERROR, NOTHING_HALTED + ": halting " + manifestFile
                     + " changed another field, a bug in updater; please report it.");
         }
-        Publisher.writeSigned(manifestFile, halted, key, signer);
+        SignedFiles.write(manifestFile, halted, key, signer);
         return new Result(after, false, manifestFile, signer);
     }
 }

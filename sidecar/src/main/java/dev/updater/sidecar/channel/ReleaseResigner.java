@@ -74,7 +74,7 @@ public final class ReleaseResigner {
             throw new UpdaterException(ErrorCode.INTERNAL_ERROR, NOTHING_RESIGNED + ": re-writing the expiry of "
                     + manifestFile + " changed another field, a bug in updater; please report it.");
         }
-        Publisher.writeSigned(manifestFile, renewed, key, signer);
+        SignedFiles.write(manifestFile, renewed, key, signer);
         return new Result(after, current.expires(), manifestFile, signatureFile, signer);
     }
 

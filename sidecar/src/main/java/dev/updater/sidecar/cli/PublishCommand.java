@@ -38,7 +38,8 @@ import java.util.concurrent.Callable;
         sortOptions = false,
         description = {
                 "Publishes a release: copies the artifacts into DIR/VERSION/KEY/, then writes and signs"
-                        + " DIR/manifest.json and DIR/manifest.json.sig (each replaced atomically, signature first).",
+                        + " DIR/manifest.json, DIR/manifest.json.sig and DIR/manifest.signed (both in one file, one"
+                        + " GET per check for agents that read it; each replaced atomically, signature first).",
                 "Serve DIR with any static web server or CDN, or with 'updater-sidecar serve DIR'. Files are"
                         + " written world-readable (0644, folders 0755); a --key inside DIR is refused.",
                 "The manifest expires 30 days after its release date unless --expires-in says otherwise;"
@@ -235,7 +236,8 @@ final class PublishCommand implements Callable<Integer> {
                 + (result.previousExpires() == null ? "never" : HumanUnits.time(result.previousExpires()))
                 + "; re-sign again before then, or hosts refuse the channel)");
         stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
-        stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
+        stdout.println("Wrote " + result.manifestFile() + ", " + result.signatureFile() + " and "
+                + result.manifestFile().resolveSibling(Publisher.SIGNED_FILE));
         stdout.flush();
         return ExitCode.OK.code();
     }
@@ -314,7 +316,8 @@ final class PublishCommand implements Callable<Integer> {
             stdout.println("  breaking      hosts stage it and wait for 'updater-sidecar apply'");
         }
         stdout.println("Signed by key " + result.signedBy().id() + " (" + result.signedBy().text() + ")");
-        stdout.println("Wrote " + result.manifestFile() + " and " + result.signatureFile());
+        stdout.println("Wrote " + result.manifestFile() + ", " + result.signatureFile() + " and "
+                + result.manifestFile().resolveSibling(Publisher.SIGNED_FILE));
         stdout.flush();
     }
 

@@ -1,5 +1,7 @@
 package dev.updater.sidecar.serve;
 
+import dev.updater.core.signature.SignedManifest;
+
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -38,13 +40,13 @@ final class FileTypes {
     }
 
     /**
-     * {@code manifest.json} and its signature must be revalidated at every poll, or a cache
-     * between publisher and hosts would hide a release (or a revocation). Artifacts whose name
+     * {@code manifest.json}, its signature and {@code manifest.signed} must be revalidated at every
+     * poll, or a cache between publisher and hosts would hide a release (or a revocation, a halt). Artifacts whose name
      * carries a version are immutable; an unversioned name gets a short lifetime, so a cache
      * never serves last release's bytes for long (the agent would reject them by hash anyway).
      */
     static String cacheControl(String fileName) {
-        if (fileName.startsWith("manifest.json")) {
+        if (fileName.startsWith("manifest.json") || fileName.equals(SignedManifest.FILE_NAME)) {
             return CACHE_REVALIDATE;
         }
         return VERSIONED_NAME.matcher(fileName).matches() ? CACHE_IMMUTABLE : CACHE_SHORT;

@@ -129,5 +129,7 @@ class ReleaseResignerTest {
         String after = Files.readString(channel.resolve(Publisher.MANIFEST_FILE));
         assertEquals(before.replaceFirst("\"expires\" : \"[^\"]+\"", "\"expires\" : \"2027-03-28T12:00:00Z\""), after);
         assertArrayEquals(artifact, Files.readAllBytes(channel.resolve("1.3.0/any/app.jar")));
+        assertEquals("updater-signed-manifest 1\n" + Files.readString(channel.resolve(Publisher.SIGNATURE_FILE)) + after,
+                Files.readString(channel.resolve(Publisher.SIGNED_FILE)), "manifest.signed is renewed with the pair");
     }
 }

@@ -215,10 +215,18 @@ class FleetPublishOptionsTest {
         assertFalse(Files.exists(root.resolve("beta")));
     }
 
+    /**
+     * The channel's verified manifest, after checking that the publish path wrote manifest.signed beside it
+     * byte for byte: the magic line, the .sig line, the exact manifest bytes (channel= agents read only that).
+     */
     private Manifest manifest(Path channel) throws Exception {
         byte[] bytes = Files.readAllBytes(channel.resolve("manifest.json"));
+        byte[] signature = Files.readAllBytes(channel.resolve("manifest.json.sig"));
         TrustedKey key = TrustedKey.of(Ed25519Keys.parsePublicKey(Files.readString(keys.resolve("updater.pub"))));
-        ManifestSignatures.verify(bytes, Files.readAllBytes(channel.resolve("manifest.json.sig")), List.of(key), "test");
+        ManifestSignatures.verify(bytes, signature, List.of(key), "test");
+        assertEquals("updater-signed-manifest 1\n" + new String(signature, StandardCharsets.US_ASCII)
+                        + new String(bytes, StandardCharsets.UTF_8),
+                Files.readString(channel.resolve("manifest.signed")), "manifest.signed holds the .sig line and manifest.json");
         return ManifestParser.parse(bytes, channel.toString());
     }
 

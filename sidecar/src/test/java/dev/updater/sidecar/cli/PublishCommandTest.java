@@ -12,6 +12,7 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.OpenSsl;
+import dev.updater.core.testing.ChildProcess;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,6 +105,31 @@ class PublishCommandTest {
         String out = OpenSsl.runOk(dir, "pkeyutl", "-verify", "-pubin", "-inkey", keys.resolve("updater.pub").toString(),
                 "-rawin", "-in", channel.resolve("manifest.json").toString(), "-sigfile", "sig.bin");
         assertTrue(out.contains("Signature Verified Successfully"), out);
+    }
+
+    @Test
+    void publishedManifestSigned_verifiesWithVerify_andByHandWithTheDocumentedOpensslCommands() throws Exception {
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
+        Path signed = channel.resolve("manifest.signed");
+
+        CliRun verify = CliRun.run("verify", "--manifest", signed.toString(), "--key-file",
+                keys.resolve("updater.pub").toString(), "--artifacts");
+        assertEquals(0, verify.exitCode(), verify.toString());
+        assertTrue(verify.out().endsWith("Verified " + signed + ": release 1.0.0.\n"), verify.out());
+
+        // docs/publishing.md, "Checking manifest.signed by hand"
+        ProcessBuilder commands = new ProcessBuilder("bash", "-ec", """
+                head -n 1 manifest.signed
+                tail -n +3 manifest.signed > manifest.signed.json
+                head -n 2 manifest.signed | tail -n 1 | base64 -d > manifest.signed.sig
+                openssl pkeyutl -verify -pubin -inkey "$PUB" -rawin -in manifest.signed.json -sigfile manifest.signed.sig
+                cmp manifest.signed.json manifest.json
+                rm manifest.signed.json manifest.signed.sig
+                """).directory(channel.toFile());
+        commands.environment().put("PUB", keys.resolve("updater.pub").toString());
+        ChildProcess.Finished byHand = ChildProcess.run(commands, Duration.ofSeconds(30));
+        assertEquals(0, byHand.exitCode(), byHand.toString());
+        assertEquals("updater-signed-manifest 1\nSignature Verified Successfully\n", byHand.out());
     }
 
     @Test
@@ -380,7 +406,7 @@ class PublishCommandTest {
 
         assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
 
-        for (String file : List.of("manifest.json", "manifest.json.sig", "1.0.0/any/app.jar")) {
+        for (String file : List.of("manifest.json", "manifest.json.sig", "manifest.signed", "1.0.0/any/app.jar")) {
             assertEquals("rw-r--r--", mode(channel.resolve(file)), file);
         }
         for (String folder : List.of("", "1.0.0", "1.0.0/any")) {
@@ -544,7 +570,8 @@ class PublishCommandTest {
                 + " refuse the channel)\n"
                 + "Signed by key " + id + " ("
                 + dev.updater.core.signature.TrustedKey.of(Ed25519Keys.parsePublicKey(keyText)).text() + ")\n"
-                + "Wrote " + channel.resolve("manifest.json") + " and " + channel.resolve("manifest.json.sig") + "\n",
+                + "Wrote " + channel.resolve("manifest.json") + ", " + channel.resolve("manifest.json.sig") + " and "
+                + channel.resolve("manifest.signed") + "\n",
                 run.out());
         assertEquals("", run.err());
 

@@ -46,7 +46,7 @@ class PublishedFilesReadableIT {
         }
         List<Path> files = files(channel);
         assertEquals(List.of(channel.resolve("1.0.0/any/app.jar"), channel.resolve("manifest.json"),
-                channel.resolve("manifest.json.sig")), files);
+                channel.resolve("manifest.json.sig"), channel.resolve("manifest.signed")), files);
         for (Path file : files) {
             assertEquals("rw-r--r--", mode(file), file.toString());
         }
@@ -60,6 +60,7 @@ class PublishedFilesReadableIT {
 
         assertEquals("rw-r--r--", mode(channel.resolve("manifest.json")));
         assertEquals("rw-r--r--", mode(channel.resolve("manifest.json.sig")));
+        assertEquals("rw-r--r--", mode(channel.resolve("manifest.signed")));
         assertEquals(List.of(), OtherUser.unreadable(files(channel)), "still readable after a re-sign");
     }
 

@@ -10,6 +10,7 @@ class FileTypesTest {
     @CsvSource({
             "manifest.json, application/json",
             "manifest.json.sig, text/plain; charset=utf-8",
+            "manifest.signed, application/octet-stream",
             "app-1.3.0.jar, application/java-archive",
             "APP-1.3.0.JAR, application/java-archive",
             "app-1.3.0.zip, application/zip",
@@ -25,6 +26,7 @@ class FileTypesTest {
     @CsvSource({
             "manifest.json, no-cache",
             "manifest.json.sig, no-cache",
+            "manifest.signed, no-cache",
             "app-1.3.0.jar, 'public, max-age=31536000, immutable'",
             "app-1.3.0.jar.sig, 'public, max-age=31536000, immutable'",
             "app-2.0-linux-x64, 'public, max-age=31536000, immutable'",

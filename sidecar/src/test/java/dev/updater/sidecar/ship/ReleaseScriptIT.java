@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
         + " Linux by release.yml")
 class ReleaseScriptIT {
     private static final List<String> RELEASE_FILES = List.of("SHA256SUMS", "SHA256SUMS.sig", "VERSION", "install.sh",
-            "manifest.json", "manifest.json.sig", "updater-sidecar.jar", "updater.jar");
+            "manifest.json", "manifest.json.sig", "manifest.signed", "updater-sidecar.jar", "updater.jar");
 
     @TempDir
     Path temp;
@@ -83,13 +83,13 @@ class ReleaseScriptIT {
     void release_withATestKey_producesAChannelThatVerifyAccepts_andThatTheReleasedJarChecksForItself() throws Exception {
         try (TestChannel served = TestChannel.start(site)) {
             Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", pub.toString(),
-                    "--channel-url", served.manifestUri().toString());
+                    "--channel-url", served.signedManifestUri().toString());
             assertEquals(0, release.exitCode(), release.toString());
             assertTrue(release.out().contains("Released updater " + version + " into " + site + "\n"), release.toString());
             Path released = site.resolve("download/v" + version + "/updater-sidecar.jar");
             try (JarFile jar = new JarFile(released.toFile())) {
                 assertEquals("# The updater's own release channel, written by scripts/release.sh"
-                        + " (docs/sidecar.md#self-update)\nmanifest=" + served.manifestUri() + "\nkey=" + keyText + "\n",
+                        + " (docs/sidecar.md#self-update)\nmanifest=" + served.signedManifestUri() + "\nkey=" + keyText + "\n",
                         new String(jar.getInputStream(jar.getEntry("dev/updater/sidecar/self-update.properties"))
                                 .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             }
@@ -105,10 +105,11 @@ class ReleaseScriptIT {
             Finished check = ShipFiles.run(List.of(ShipFiles.java(), "-jar", released.toString(), "self-update",
                     "--check"), Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
             assertEquals(0, check.exitCode(), check.toString());
-            assertTrue(check.out().startsWith("Checking " + served.manifestUri() + " (built into this jar"
+            assertTrue(check.out().startsWith("Checking " + served.signedManifestUri() + " (built into this jar"
                     + " (dev/updater/sidecar/self-update.properties))\n"), check.toString());
             assertTrue(check.out().contains("UP TO DATE"), check.toString());
-            assertEquals(1, served.requests("/manifest.json"), check.toString());
+            assertEquals(1, served.requests("/manifest.signed"), "self-update reads manifest.signed in one GET: " + check);
+            assertEquals(0, served.requests("/manifest.json") + served.requests("/manifest.json.sig"), check.toString());
         }
     }
 
@@ -127,6 +128,7 @@ class ReleaseScriptIT {
         assertArrayEquals(Files.readAllBytes(site.resolve("manifest.json")), Files.readAllBytes(dir.resolve("manifest.json")));
         assertArrayEquals(Files.readAllBytes(site.resolve("manifest.json.sig")),
                 Files.readAllBytes(dir.resolve("manifest.json.sig")));
+        assertArrayEquals(Files.readAllBytes(site.resolve("manifest.signed")), Files.readAllBytes(dir.resolve("manifest.signed")));
 
         // The files that never change; manifest.json and its signature are renewed by 'publish --resign'.
         StringBuilder sums = new StringBuilder();
@@ -248,7 +250,7 @@ class ReleaseScriptIT {
         // vV/ and latest/, the channel's manifest and signature, the sidecar jar's entry index and its
         // objects/ (delta downloads, docs/deltas.md): every one readable by the web server
         List<Path> named = files.stream().filter(f -> !f.getParent().getFileName().toString().equals("objects")).toList();
-        assertEquals(2 * RELEASE_FILES.size() + 4, named.size(), "vV, latest and the channel: " + named);
+        assertEquals(2 * RELEASE_FILES.size() + 5, named.size(), "vV, latest and the channel: " + named);
         assertTrue(named.stream().anyMatch(f -> f.getFileName().toString().equals("updater-sidecar.jar.index")), named.toString());
         assertTrue(files.size() > named.size(), "the index's objects are published too");
         OtherUser.assumeCanRunAs();

@@ -168,6 +168,8 @@ class WorkflowsTest {
         assertTrue(run.contains("rm -f \"$key\""), "the key file does not outlive the step: " + run);
         assertTrue(run.contains("gh release upload \"$tag\" channel/manifest.json channel/manifest.json.sig --clobber"),
                 run);
+        assertTrue(run.contains("if [ -f channel/manifest.signed ]; then gh release upload \"$tag\" channel/manifest.signed"
+                + " --clobber; fi"), "manifest.signed is renewed with the pair, or it expires: " + run);
     }
 
     private static List<Path> workflows() throws Exception {
