@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -51,6 +52,24 @@ final class SwapRecords {
         return journal;
     }
 
+    /** Step 2 for an archive release: the link's old and new destinations instead of a backup file. */
+    SwapJournal preparedRelease(Path target, SwapJournal.Artifact from, SwapJournal.Artifact to, String tree,
+                                SwapJournal.Releases releases, boolean approved) throws UpdaterException {
+        Instant now = now();
+        SwapJournal journal = write(new SwapJournal(ID.format(now), SwapJournal.Kind.INSTALL, SwapState.PREPARED,
+                target.toString(), from, to, tree, null, approved, 0, 0, false, null, null, now, now, releases));
+        CrashPoint.AFTER_PREPARED.reach();
+        return journal;
+    }
+
+    /** One history line per config file the operator changed and the install kept (DESIGN §5 "Archives"). */
+    void configKept(SwapJournal journal, List<String> sentences) throws UpdaterException {
+        for (String sentence : sentences) {
+            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
+                    ReleaseFolders.RELEASES + "/" + journal.releases().to() + ": " + sentence);
+        }
+    }
+
     /**
      * End of step 5: journals {@code swapped} once the target holds {@code to}. An operator's rollback
      * quarantines the version it rolled away from here, so the agent never stages it again.
@@ -59,7 +78,9 @@ final class SwapRecords {
         SwapJournal swapped = write(journal.withState(SwapState.SWAPPED, now()));
         if (journal.kind() == SwapJournal.Kind.INSTALL) {
             history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
-                    "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
+                    "swapped " + (journal.swapsLink() ? journal.releases().app() + "/" + ReleaseFolders.CURRENT + " to "
+                            + ReleaseFolders.RELEASES + "/" + journal.releases().to() : journal.target() + " to "
+                            + journal.to().label()) + "; the health gate decides");
         } else {
             history(HistoryEvent.Kind.ROLLED_BACK, journal.to().version(), journal.from().version(),
                     "rolled back " + journal.target() + " from " + journal.from().label() + " to "
