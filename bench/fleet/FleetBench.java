@@ -51,8 +51,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *   <li>{@code BUSY_FROM}–{@code BUSY_UNTIL}: nginx A answers every request 429 with Retry-After;</li>
  *   <li>the end: every host must have staged 1.1.0 (none stuck) and none asked before its Retry-After.</li>
  * </ol>
- * Schedules (waves) and halts are added here once their code exists: see the TODO in the README.
- * Usage: FleetBench HOSTS FACTOR HOURS WORKDIR PORT_A PORT_B CONTROL_SCRIPT
+ * With SCENARIO {@code waves} the events are {@link FleetWaves}'s instead: rollout schedules and a halt.
+ * Usage: FleetBench HOSTS FACTOR HOURS WORKDIR PORT_A PORT_B CONTROL_SCRIPT [burst|waves]
  */
 public final class FleetBench {
     static final Duration INTERVAL = Duration.ofMinutes(15);
@@ -63,6 +63,8 @@ public final class FleetBench {
     static final int RETRY_AFTER_SECONDS = 1800;
     static final int HOSTS_PER_CLIENT = 50;
     static final Instant SIM_START = Instant.parse("2026-12-01T00:00:00Z");
+    static final ReleaseVersion FIRST = ReleaseVersion.tryParse("1.1.0");
+    static final ReleaseVersion SECOND = ReleaseVersion.tryParse("1.2.0");
 
     /** Simulated time: SIM_START plus the real time since the start, times the factor. */
     static final class SimClock extends Clock {
@@ -119,6 +121,14 @@ public final class FleetBench {
         final java.util.concurrent.atomic.LongAccumulator maxLateMillis = new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
         final AtomicLong pushbacksObeyed = new AtomicLong();
         final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+        /** Waves: the minute each host staged 1.2.0, dropped it, and the simulated millis of its first check after the halt. */
+        final long[] secondStagedAtMinute;
+        final long[] secondDroppedAtMinute;
+        final long[] haltSeenAtMillis;
+        /** Simulated millis when the halted manifest was in place, or -1 before. */
+        volatile long haltAtMillis = -1;
+        /** Checks started after the halt that staged the halted release anyway (must stay 0). */
+        final AtomicLong stagedAfterHalt = new AtomicLong();
 
         Observed(int hosts, int minutes) {
             checks = new AtomicLongArray(minutes + 1);
@@ -126,6 +136,37 @@ public final class FleetBench {
             stagedFirst = new AtomicLongArray(minutes + 1);
             stagedAtMinute = new long[hosts];
             java.util.Arrays.fill(stagedAtMinute, -1);
+            secondStagedAtMinute = new long[hosts];
+            secondDroppedAtMinute = new long[hosts];
+            haltSeenAtMillis = new long[hosts];
+            java.util.Arrays.fill(secondStagedAtMinute, -1);
+            java.util.Arrays.fill(secondDroppedAtMinute, -1);
+            java.util.Arrays.fill(haltSeenAtMillis, -1);
+        }
+
+        /** Which version each host has staged, and when it saw the halt; hosts of one index run one check at a time. */
+        void record(int index, int minute, Duration started, Duration finished, CheckResult result) {
+            ReleaseVersion staged = result.staged();
+            if (FIRST.equals(staged) && stagedAtMinute[index] < 0) {
+                stagedAtMinute[index] = minute;
+                stagedFirst.incrementAndGet(Math.min(minute, stagedFirst.length() - 1));
+            }
+            if (SECOND.equals(staged) && secondStagedAtMinute[index] < 0) {
+                secondStagedAtMinute[index] = minute;
+            }
+            long halt = haltAtMillis;
+            if (halt < 0 || started.toMillis() < halt || result.failed()) {
+                return;
+            }
+            if (SECOND.equals(staged)) {
+                stagedAfterHalt.incrementAndGet();
+            }
+            if (haltSeenAtMillis[index] < 0) {
+                haltSeenAtMillis[index] = finished.toMillis();
+                if (secondStagedAtMinute[index] >= 0 && !SECOND.equals(staged)) {
+                    secondDroppedAtMinute[index] = minute;
+                }
+            }
         }
     }
 
@@ -145,7 +186,7 @@ public final class FleetBench {
         Files.createDirectories(channel);
         byte[] artifact = new byte[4096];
         ThreadLocalRandom.current().nextBytes(artifact);
-        publish(channel, keys, "1.0.0", artifact, manifestA, manifestB);
+        publish(channel, keys, "1.0.0", artifact, manifestA, manifestB, new Rollout(100), Instant.now());
 
         SimClock clock = new SimClock(factor);
         int minutes = (int) length.toMinutes();
@@ -182,8 +223,18 @@ public final class FleetBench {
         }
         System.out.printf("%d hosts warmed up and started; %s simulated at %dx%n", hosts, length, factor);
 
+        boolean waves = args.length > 7 && args[7].equals("waves");
+        if (waves) {
+            new FleetWaves(channel, keys, artifact, manifestA, manifestB, clock, observed).events();
+            for (Thread t : threads) {
+                t.join();
+            }
+            run(control, "flush");
+            FleetWaves.report(work, observed, hosts, factor, length, clock.epochStartMillis);
+            return;
+        }
         clock.sleepUntil(RELEASE_AT);
-        publish(channel, keys, "1.1.0", artifact, manifestA, manifestB);
+        publish(channel, keys, "1.1.0", artifact, manifestA, manifestB, new Rollout(100), Instant.now());
         mark(control, "release", clock);
         clock.sleepUntil(MIRROR_DOWN_AT);
         run(control, "stop-b");
@@ -236,10 +287,7 @@ public final class FleetBench {
                     backoff.succeeded();
                     next = now.plus(PollLoop.jitter(INTERVAL));
                 }
-                if (result.staged() != null && observed.stagedAtMinute[index] < 0) {
-                    observed.stagedAtMinute[index] = minute;
-                    observed.stagedFirst.incrementAndGet(Math.min(minute, observed.stagedFirst.length() - 1));
-                }
+                observed.record(index, minute, started, now, result);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -247,32 +295,37 @@ public final class FleetBench {
     }
 
     /** Writes artifact, manifest and signature the way publish does: the manifest and its signature last. */
-    static void publish(Path channel, KeyPair keys, String version, byte[] artifact, URI manifestA, URI manifestB) throws Exception {
+    static void publish(Path channel, KeyPair keys, String version, byte[] artifact, URI manifestA, URI manifestB,
+                        Rollout rollout, Instant releaseDate) throws Exception {
         String path = version + "/app.jar";
         Files.createDirectories(channel.resolve(version));
         Files.write(channel.resolve(path), artifact);
-        Manifest manifest = new Manifest(ReleaseVersion.parse(version), Instant.now(),
+        Manifest manifest = new Manifest(ReleaseVersion.parse(version), releaseDate,
                 Map.of("any", new Artifact(manifestA.resolve(path).toString(), Sha256.ofBytes(artifact), artifact.length, null,
                         List.of(manifestB.resolve(path).toString()))),
-                new Changelog(List.of("Release " + version), List.of()), null, false, null, new Rollout(100));
-        byte[] bytes = ManifestWriter.write(manifest);
+                new Changelog(List.of("Release " + version), List.of()), null, false, null, rollout);
+        writeSigned(channel, keys, ManifestWriter.write(manifest));
+    }
+
+    /** The signature first, then the manifest, as Publisher.writeSigned does. */
+    static void writeSigned(Path channel, KeyPair keys, byte[] bytes) throws Exception {
         replace(channel.resolve("manifest.json.sig"), ManifestSignatures.sign(bytes, keys.getPrivate()));
         replace(channel.resolve("manifest.json"), bytes);
     }
 
-    private static void replace(Path file, byte[] bytes) throws Exception {
+    static void replace(Path file, byte[] bytes) throws Exception {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(temp, bytes);
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** Asks run.sh to act on the servers (it stops nginx B on "stop-b"). */
-    private static void run(Path control, String action) throws Exception {
+    static void run(Path control, String action) throws Exception {
         Process p = new ProcessBuilder("bash", control.toString(), action).inheritIO().start();
         p.waitFor();
     }
 
-    private static void mark(Path control, String event, SimClock clock) {
+    static void mark(Path control, String event, SimClock clock) {
         System.out.printf("%6.1f min simulated: %s%n", clock.elapsed().toMillis() / 60_000.0, event);
     }
 }

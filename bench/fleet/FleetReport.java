@@ -106,7 +106,7 @@ final class FleetReport {
         System.out.print(md);
     }
 
-    private static void read(Path log, char server, long factor, long epochStartMillis, int minutes, List<Hit> hits) throws IOException {
+    static void read(Path log, char server, long factor, long epochStartMillis, int minutes, List<Hit> hits) throws IOException {
         if (!Files.exists(log)) {
             return;
         }
@@ -121,7 +121,7 @@ final class FleetReport {
         }
     }
 
-    private static double mean(long[] perMinute, int from, int to) {
+    static double mean(long[] perMinute, int from, int to) {
         long sum = 0;
         for (int m = from; m < to && m < perMinute.length; m++) {
             sum += perMinute[m];
@@ -129,7 +129,7 @@ final class FleetReport {
         return sum / (double) (Math.min(to, perMinute.length) - from) / 60.0;
     }
 
-    private static void row(StringBuilder md, String label, long[] perMinute, int from, int to, double against) {
+    static void row(StringBuilder md, String label, long[] perMinute, int from, int to, double against) {
         long peak = 0;
         for (int m = from; m < to && m < perMinute.length; m++) {
             peak = Math.max(peak, perMinute[m]);
@@ -171,12 +171,12 @@ final class FleetReport {
         svg.marker(FleetBench.BUSY_UNTIL.toMinutes(), "429 off");
     }
 
-    private static String human(Duration d) {
+    static String human(Duration d) {
         return d.toMinutes() % 60 == 0 ? d.toHours() + " h" : d.toMinutes() + " min";
     }
 
     /** A hand-written line chart: x in simulated minutes, y from 0 to a maximum. */
-    private static final class Svg {
+    static final class Svg {
         private static final int W = 900;
         private static final int H = 360;
         private static final int L = 60;

@@ -7,10 +7,17 @@
 #
 #   bench/fleet/run.sh                 (10000 hosts, clock 20x, 3 simulated hours: about 9 minutes)
 #   HOSTS=2000 FACTOR=60 HOURS=1.5 bench/fleet/run.sh   (a quick look)
+#   SCENARIO=waves bench/fleet/run.sh  (rollout schedules and a halt, 4 simulated hours: about 12 minutes;
+#                                       writes results-waves.md, requests-waves.svg, versions-waves.svg)
 set -euo pipefail
 HOSTS=${HOSTS:-10000}
 FACTOR=${FACTOR:-20}
-HOURS=${HOURS:-3}
+SCENARIO=${SCENARIO:-burst}
+case "$SCENARIO" in
+    burst) HOURS=${HOURS:-3}; SUFFIX="" ;;
+    waves) HOURS=${HOURS:-4}; SUFFIX="-waves" ;;
+    *) echo "SCENARIO is burst (the default: a release, a dead mirror, Retry-After) or waves (schedules and a halt), not '$SCENARIO'" >&2; exit 2 ;;
+esac
 PORT_A=${PORT_A:-18480}
 PORT_B=${PORT_B:-18481}
 JAVA_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -44,7 +51,8 @@ if [ ! -f agent/target/agent-classpath.txt ] || [ ! -d agent/target/classes/dev/
 fi
 # the agent build writes its runtime class path (core and Jackson) there
 CP="core/target/classes:agent/target/classes:$(cat agent/target/agent-classpath.txt)"
-"$JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$CP" bench/fleet/FleetBench.java bench/fleet/FleetReport.java
+"$JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$CP" bench/fleet/FleetBench.java bench/fleet/FleetReport.java \
+    bench/fleet/FleetWaves.java
 
 mkdir -p "$WORK/channel"
 chmod 755 "$WORK"
@@ -93,8 +101,8 @@ case "\$1" in
 esac
 CTL
 ulimit -n 65536 2>/dev/null || true
-echo "== $HOSTS hosts, clock ${FACTOR}x, $HOURS simulated hours ($("$NGINX" -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
+echo "== $SCENARIO: $HOSTS hosts, clock ${FACTOR}x, $HOURS simulated hours ($("$NGINX" -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1))"
 "$JAVA_HOME/bin/java" -Xmx3g -cp "$WORK/classes:$CP" dev.updater.agent.FleetBench "$HOSTS" "$FACTOR" "$HOURS" "$WORK" \
-    "$PORT_A" "$PORT_B" "$WORK/control.sh"
-cp "$WORK/out/results.md" "$WORK/out/requests.svg" "$WORK/out/versions.svg" "$WORK/out/per-minute.csv" "$OUT/"
-echo "== wrote $OUT/results.md, requests.svg, versions.svg"
+    "$PORT_A" "$PORT_B" "$WORK/control.sh" "$SCENARIO"
+for f in results$SUFFIX.md requests$SUFFIX.svg versions$SUFFIX.svg per-minute$SUFFIX.csv; do cp "$WORK/out/$f" "$OUT/"; done
+echo "== wrote $OUT/results$SUFFIX.md, requests$SUFFIX.svg, versions$SUFFIX.svg"

@@ -3,9 +3,7 @@ package dev.updater.agent.config;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.Durations;
 import dev.updater.core.ErrorCode;
-import dev.updater.core.manifest.Artifact;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.manifest.ChannelName;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.signature.TrustedKey;
 import dev.updater.core.version.ReleaseVersion;
@@ -79,8 +77,7 @@ public final class AgentConfigLoader {
             return AgentConfig.disabled();
         }
 
-        List<URI> manifests = inChannel(manifests(sources.single("manifest"), problems), sources.single("channel"),
-                problems);
+        List<URI> manifests = ManifestLocations.read(sources.single("manifest"), sources.single("channel"), problems);
         List<String> keyTexts = sources.multi("key");
         List<Path> keyFiles = sources.multi("keyfile").stream().map(Path::of).toList();
         boolean unsigned = bool(sources, "insecure-allow-unsigned", false, problems);
@@ -175,75 +172,6 @@ public final class AgentConfigLoader {
             }
         }
         return items;
-    }
-
-    /**
-     * {@code URL} or {@code URL1|URL2|…}: mirrors serving the same signed manifest (DESIGN §11). A URL
-     * cannot hold a raw {@code |} (RFC 3986), so the separator is unambiguous.
-     */
-    private static List<URI> manifests(String text, List<String> problems) {
-        if (text == null) {
-            problems.add("manifest is missing: set manifest=https://…/manifest.json");
-            return List.of();
-        }
-        String[] parts = text.split("\\|", -1);
-        if (parts.length > Artifact.MAX_MIRRORS) {
-            problems.add("manifest lists " + parts.length + " URLs; at most " + Artifact.MAX_MIRRORS + " are allowed");
-            return List.of();
-        }
-        List<URI> uris = new ArrayList<>();
-        for (String part : parts) {
-            URI uri = manifest(part.strip(), problems);
-            if (uri != null) {
-                uris.add(uri);
-            }
-        }
-        return uris;
-    }
-
-    private static URI manifest(String text, List<String> problems) {
-        if (text.isEmpty()) {
-            problems.add("manifest has an empty URL; separate several with '|': manifest=https://a/manifest.json|https://b/manifest.json");
-            return null;
-        }
-        try {
-            URI uri = new URI(text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-                problems.add("manifest \"" + text + "\" is not an http(s) URL");
-                return null;
-            }
-            return uri;
-        } catch (java.net.URISyntaxException e) {
-            problems.add("manifest \"" + text + "\" is not a URL (" + e.getReason() + ")");
-            return null;
-        }
-    }
-
-    /**
-     * With {@code channel=NAME}, {@code manifest=} names the channel root (a folder URL ending with '/')
-     * and the agent reads {@code <root>NAME/manifest.json} under each root given; without it, {@code manifest=}
-     * is the manifest.
-     */
-    private static List<URI> inChannel(List<URI> manifests, String channel, List<String> problems) {
-        if (channel == null) {
-            return manifests;
-        }
-        if (!ChannelName.isValid(channel)) {
-            problems.add("channel " + ChannelName.problem(channel));
-            return List.of();
-        }
-        List<URI> inChannel = new ArrayList<>();
-        for (URI manifest : manifests) {
-            if (!manifest.getRawPath().endsWith("/")) {
-                problems.add("with channel=" + channel + ", manifest= is the channel root, a folder URL ending with '/'"
-                        + " (such as https://releases.example.com/app/, read as …/app/" + channel + "/manifest.json),"
-                        + " got \"" + manifest + "\"; drop channel= to use that manifest as it is");
-            } else {
-                inChannel.add(ChannelName.parse(channel).manifestUnder(manifest));
-            }
-        }
-        return inChannel;
     }
 
     /** The artifact named by {@code target=}, absolute; the host's {@code -jar} path is the wiring's fallback. */

@@ -2,14 +2,18 @@ package dev.updater.sidecar.supervise;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.health.RunningHost;
+import dev.updater.sidecar.log.LogEvent;
+import dev.updater.sidecar.log.SidecarLog;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** The host as the child process of {@code run}. */
 final class ChildHost implements RunningHost {
@@ -76,6 +80,23 @@ final class ChildHost implements RunningHost {
             return !killed && (exitCode == 0 || exitCode == ExitCode.TERMINATED.code()
                     || exitCode == ExitCode.INTERRUPTED.code());
         }
+    }
+
+    /**
+     * {@link #stop}, and a line when it did not go as asked: a host that had to be killed, or ended with
+     * another status. A stop as asked (SIGTERM's status, or 0) is not worth a line: the step's own line said it.
+     */
+    Stopped stopSaying(Duration timeout, Consumer<String> log) throws InterruptedException {
+        Stopped stopped = stop(timeout);
+        if (stopped.killed()) {
+            SidecarLog.emit(log, LogEvent.warn("host-killed", "the host (pid " + pid() + ") did not exit within "
+                    + HumanUnits.setting(timeout) + " of SIGTERM; killed it", "pid", pid(),
+                    "exitCode", stopped.exitCode()));
+        } else if (!stopped.asAsked()) {
+            SidecarLog.emit(log, LogEvent.warn("host-exited", "the host (pid " + pid() + ") exited with code "
+                    + stopped.exitCode() + " as it stopped", "pid", pid(), "exitCode", stopped.exitCode()));
+        }
+        return stopped;
     }
 
     /**

@@ -5,7 +5,6 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.UpdateHome;
-import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
@@ -118,7 +117,7 @@ final class ChildProcessMode implements HostMode {
         if (running.isAlive()) {
             SidecarLog.emit(log, LogEvent.info("host-stopping", "stopping the host (pid " + running.pid() + ") " + why,
                     "pid", running.pid(), "reason", why));
-            reportUnusual(running, running.stop(settings.stopTimeout()));
+            running.stopSaying(settings.stopTimeout(), log);
         }
         clearChild(running);
     }
@@ -164,7 +163,7 @@ final class ChildProcessMode implements HostMode {
             SidecarLog.emit(log, LogEvent.info("host-stopping", "stopping: forwarding SIGTERM to the host (pid "
                     + running.pid() + ")", "pid", running.pid(), "reason", "the sidecar is stopping"));
             try {
-                reportUnusual(running, running.stop(settings.stopTimeout()));
+                running.stopSaying(settings.stopTimeout(), log);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -305,21 +304,6 @@ final class ChildProcessMode implements HostMode {
     }
 
     // ---- the child
-
-    /**
-     * A stop that went as asked (SIGTERM's status, or 0) is not worth a line: the step's own line
-     * said it. A host that had to be killed, or ended with another status, is said.
-     */
-    private void reportUnusual(ChildHost host, ChildHost.Stopped stopped) {
-        if (stopped.killed()) {
-            SidecarLog.emit(log, LogEvent.warn("host-killed", "the host (pid " + host.pid() + ") did not exit within "
-                    + HumanUnits.setting(settings.stopTimeout()) + " of SIGTERM; killed it", "pid", host.pid(),
-                    "exitCode", stopped.exitCode()));
-        } else if (!stopped.asAsked()) {
-            SidecarLog.emit(log, LogEvent.warn("host-exited", "the host (pid " + host.pid() + ") exited with code "
-                    + stopped.exitCode() + " as it stopped", "pid", host.pid(), "exitCode", stopped.exitCode()));
-        }
-    }
 
     private ChildHost child() {
         synchronized (childLock) {

@@ -50,7 +50,7 @@ class GateMisconfiguredIT {
         String typo = "http://127.0.0.1:" + unusedPort() + "/health";
         ChildProcess sidecar = fx.sidecar(List.of(), withHealthUrl(fx.runArgs("immediate"), typo));
         fx.awaitServing("1.0.0");
-        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long hostPid = fx.awaitRecordedPid();
         String failure = "the health gate fails for the serving host (pid " + hostPid + ", 1.0.0): the host did not"
                 + " pass within 5s: " + typo + " never answered 2xx (last: connection refused); nothing is installed"
                 + " while it fails. A gate that the version serving now cannot pass is misconfigured, not a bad"
@@ -95,7 +95,7 @@ class GateMisconfiguredIT {
         SwapJournal journal = fx.awaitFinishedJournal();
         assertEquals(SwapState.ROLLED_BACK, journal.state(), fx.dump());
         fx.awaitServing("1.0.0");
-        long hostPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long hostPid = fx.awaitRecordedPid();
         String gate = "the host did not pass within 5s: " + fx.healthUrl() + " never answered 2xx (last: HTTP 503)";
         SidecarOutput.await(sidecar, "Rolled back to 1.0.0, which runs (pid " + hostPid + ") but fails the"
                 + " health gate too: " + gate + ". A gate that fails for the version that was serving is"

@@ -71,7 +71,7 @@ class OverlapRunIT {
     private void updatesUnderRequestsWithoutAFailure(List<String> host) throws Exception {
         ChildProcess sidecar = fx.sidecar(List.of(), fx.runArgs(host, "immediate", "--restart", "overlap"));
         fx.awaitServing("1.0.0");
-        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long oldPid = fx.awaitRecordedPid();
         RequestLoop requests = new RequestLoop(fx.port);
         fx.awaitOrDump("requests answered by 1.0.0", () -> requests.answeredBy("1.0.0") >= 20);
 
@@ -138,7 +138,7 @@ class OverlapRunIT {
         Path bad = release.jar(fx);
         ChildProcess sidecar = fx.run("immediate", "--restart", "overlap");
         fx.awaitServing("1.0.0");
-        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long oldPid = fx.awaitRecordedPid();
         RequestLoop requests = new RequestLoop(fx.port);
         fx.awaitOrDump("requests answered by 1.0.0", () -> requests.answeredBy("1.0.0") >= 20);
 
@@ -169,7 +169,7 @@ class OverlapRunIT {
         fx = new SidecarFixture(dir);
         ChildProcess killed = fx.run("immediate", "--restart", "overlap");
         fx.awaitServing("1.0.0");
-        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long oldPid = fx.awaitRecordedPid();
         fx.stage(fx.v130neverHealthy, "1.3.0"); // in its gate for 5 s: time to kill the sidecar mid-overlap
         fx.awaitOrDump("incoming-host.json", () -> fx.updateHome.incomingHostRecord().exists());
         IncomingHostRecord b = fx.updateHome.incomingHostRecord().read().orElseThrow();
@@ -200,7 +200,7 @@ class OverlapRunIT {
         fx = new SidecarFixture(dir, "reusePort=false");
         ChildProcess sidecar = fx.run("immediate", "--restart", "overlap");
         fx.awaitServing("1.0.0");
-        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long oldPid = fx.awaitRecordedPid();
 
         fx.stage(fx.v110, "1.1.0");
 
@@ -225,7 +225,7 @@ class OverlapRunIT {
         Path extra = HostJars.build(dir.resolve("jars/app-1.5.0.jar"), "1.5.0", "extraPort=true");
         ChildProcess sidecar = fx.run("immediate", "--restart", "overlap");
         fx.awaitServing("1.0.0");
-        long oldPid = Hosts.recordedPid(fx.home).orElseThrow();
+        long oldPid = fx.awaitRecordedPid();
 
         fx.stage(extra, "1.5.0");
 

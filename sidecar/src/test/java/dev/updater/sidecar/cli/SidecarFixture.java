@@ -125,6 +125,15 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     /**
+     * The pid in the host's agent.json, once it is there: a host serves before its agent has written
+     * the record (the agent starts on its own thread, after the bind hook in overlap mode).
+     */
+    long awaitRecordedPid() {
+        awaitOrDump("the host's agent.json", () -> Hosts.recordedPid(home).isPresent());
+        return Hosts.recordedPid(home).orElseThrow();
+    }
+
+    /**
      * Waits until a host started by {@code sidecar} serves {@code version}: not an orphan left by a
      * killed sidecar, which the new one stops first.
      */
