@@ -29,7 +29,9 @@ import java.util.Objects;
  * @param target the absolute path of the file the host runs
  * @param from what the target held before: the version rolled away from
  * @param to what the transaction puts at the target
- * @param source the file installed, relative to the home ({@code releases/1.1.0/app.jar} or a backup)
+ * @param source the file installed, relative to the home ({@code releases/1.1.0/app.jar} or a backup); for an
+ *     archive release the staged tree, relative to the home, or for an operator's rollback of one the kept
+ *     folder {@code releases/<v>} relative to {@code APP}
  * @param backup where the replaced artifact is kept, relative to the home; null for a rollback
  * @param approved true when an operator's {@code apply} asked for it, so policies do not delay it
  * @param attempts how many times the swap steps started (the loop breaker's first counter)
@@ -77,7 +79,15 @@ public record SwapJournal(
         if (kind == Kind.INSTALL && backup == null && releases == null) {
             throw new IllegalArgumentException("An install keeps a backup of what it replaces; the journal names none");
         }
-        requireInHome("source", source, "releases", "backup");
+        if (kind == Kind.ROLLBACK && releases != null) {
+            // an operator's rollback of an archive layout installs a kept folder of APP, nothing of the home
+            if (!source.equals("releases/" + releases.to())) {
+                throw new IllegalArgumentException("The journal's source \"" + source + "\" is not the release folder"
+                        + " releases/" + releases.to() + " it rolls back to");
+            }
+        } else {
+            requireInHome("source", source, "releases", "backup");
+        }
         if (backup != null) {
             requireInHome("backup", backup, "backup", "backup");
         }
@@ -107,8 +117,16 @@ public record SwapJournal(
      * @param from the release folder's name {@code current} pointed at before (the rollback's destination)
      * @param to the release folder's name the transaction installs
      * @param config the manifest's config paths, carried over when the operator changed them
+     * @param treeSha256 the staged tree's hash as the agent unpacked it ({@code StagedRelease.treeSha256}),
+     *     which the copy in {@code releases/<to>} must match before the link moves; null for a rollback to a
+     *     kept folder, or a release staged before trees were hashed (not checked)
      */
-    public record Releases(String app, String from, String to, List<String> config) {
+    public record Releases(String app, String from, String to, List<String> config, Sha256 treeSha256) {
+        /** Without a tree hash: a rollback to a kept folder. */
+        public Releases(String app, String from, String to, List<String> config) {
+            this(app, from, to, config, null);
+        }
+
         public Releases {
             config = config == null ? List.of() : List.copyOf(config);
             Objects.requireNonNull(app, "app");

@@ -86,10 +86,9 @@ final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
         Targets.refuseOtherAgentTarget(updateHome, file, "nothing was changed");
-        Backup backup = new Backups(updateHome).forRollbackOf(file.path()).orElseThrow(() ->
-                new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
-                        + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
-                        + " the installed one is there."));
+        Backups backups = new Backups(updateHome);
+        Backup backup = backups.forRollbackOf(file.path()).orElseThrow(() ->
+                new UpdaterException(ErrorCode.NO_BACKUP, backups.noneFor(file.path())));
         String version = backup.version() == null ? "the previous version" : Printable.of(backup.version());
         confirm(updateHome, file.path(), version, out);
         OptionalLong sidecar = SidecarLock.holder(updateHome);

@@ -223,6 +223,8 @@ final class Endings {
                 ReleaseLink.prune(done, ctx.keepBackups() + 1); // the current folder and N previous ones, the backups
             } else if (done.state() == SwapState.COMMITTED) {
                 new Backups(home).prune(ctx.keepBackups(), done.backup());
+            } else if (done.state() == SwapState.ROLLED_BACK && done.swapsLink()) {
+                ReleaseLink.dropFailed(done);
             }
         }
     }

@@ -2,6 +2,8 @@ package dev.updater.sidecar.swap;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.Backup;
+import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
@@ -12,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The swap steps of an archive release (DESIGN §5 "Archives"), for a journal that
@@ -24,8 +27,54 @@ import java.util.Optional;
  * whose text is exactly {@code releases/<name>}, with {@code APP} its parent. The path is read as
  * written, never resolved, because resolving it would step through the very link being looked for.
  */
-final class ReleaseLink {
+public final class ReleaseLink {
     private ReleaseLink() {
+    }
+
+    /**
+     * The release folder the host runs from, {@code APP/releases/<v>}, when {@code target} lies under
+     * {@code APP/current -> releases/<v>}; empty for a single-file target. For {@code status}.
+     */
+    public static Optional<Path> releaseFolderOf(Path target) {
+        return appOf(target).flatMap(app -> Optional.ofNullable(currentOf(app))
+                .map(name -> app.resolve(ReleaseFolders.RELEASES).resolve(name)));
+    }
+
+    /**
+     * What an operator's {@code rollback} moves the link back to: the newest kept release folder older
+     * than the one {@code current} points at, as a {@link Backup} whose {@code file} is
+     * {@code releases/<v>} relative to {@code APP} and whose hash is that folder's copy of the target
+     * file (what {@code current}'s target reads once the link is back). Empty when there is none.
+     */
+    static Optional<Backup> previous(Path target) throws UpdaterException {
+        Optional<Path> app = appOf(target);
+        ReleaseVersion current = app.map(ReleaseLink::currentOf).map(ReleaseVersion::tryParse).orElse(null);
+        if (current == null) {
+            return Optional.empty();
+        }
+        Path releases = app.get().resolve(ReleaseFolders.RELEASES);
+        ReleaseVersion best = null;
+        try (Stream<Path> children = Files.list(releases)) {
+            for (Path child : children.toList()) {
+                ReleaseVersion version = ReleaseVersion.tryParse(child.getFileName().toString());
+                if (version != null && version.compareTo(current) < 0 && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
+                        && (best == null || version.compareTo(best) > 0)) {
+                    best = version;
+                }
+            }
+            if (best == null) {
+                return Optional.empty();
+            }
+            Path folder = releases.resolve(best.toString());
+            Path file = folder.resolve(app.get().resolve(ReleaseFolders.CURRENT).relativize(
+                    target.toAbsolutePath().normalize()));
+            SwapJournal.Artifact measured = ArtifactFiles.measure(file, best);
+            return Optional.of(new Backup(best, measured.sha256(), measured.size(), ReleaseFolders.RELEASES + "/" + best,
+                    Files.getLastModifiedTime(folder).toInstant()));
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.NO_BACKUP, "Could not read the previous release folder in " + releases
+                    + ": " + ArtifactFiles.describe(e) + "; nothing was changed.", e);
+        }
     }
 
     /** {@code APP} when {@code target} lies under {@code APP/current -> releases/<v>}; empty otherwise. */
@@ -75,13 +124,23 @@ final class ReleaseLink {
     static List<String> install(UpdateHome home, SwapJournal journal) throws UpdaterException {
         SwapJournal.Releases releases = journal.releases();
         Path app = Path.of(releases.app());
+        if (journal.kind() == SwapJournal.Kind.ROLLBACK) { // an operator's: the kept folder is the source
+            Path kept = app.resolve(ReleaseFolders.RELEASES).resolve(releases.to());
+            if (!Files.isDirectory(kept, LinkOption.NOFOLLOW_LINKS)) {
+                throw new UpdaterException(ErrorCode.NO_BACKUP, "the release folder " + kept + " is missing, so "
+                        + journal.to().label() + " cannot be put back");
+            }
+            ReleaseFolders.pointCurrent(app, version(releases.to()), journal.id());
+            return List.of();
+        }
         Path tree = home.dir().resolve(journal.source());
         if (!Files.isDirectory(tree, LinkOption.NOFOLLOW_LINKS)) {
             throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged release tree " + tree + " is missing");
         }
         Path previous = app.resolve(ReleaseFolders.RELEASES).resolve(releases.from());
         ReleaseFolders.Installed installed = ReleaseFolders.install(tree, app, version(releases.to()),
-                releases.config(), Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS) ? previous : null);
+                releases.config(), Files.isDirectory(previous, LinkOption.NOFOLLOW_LINKS) ? previous : null,
+                releases.treeSha256());
         CrashPoint.AFTER_COPY.reach();
         ReleaseFolders.pointCurrent(app, version(releases.to()), journal.id());
         return installed.keptConfig();
@@ -99,9 +158,31 @@ final class ReleaseLink {
         ReleaseFolders.pointCurrent(app, version(releases.from()), failing.id());
     }
 
-    /** True when the staged tree a redone swap copies from is still there. */
+    /** True when what a redone swap installs is still there: the staged tree, or for a rollback the kept folder. */
     static boolean sourcePresent(UpdateHome home, SwapJournal journal) {
-        return Files.isDirectory(home.dir().resolve(journal.source()), LinkOption.NOFOLLOW_LINKS);
+        Path source = journal.kind() == SwapJournal.Kind.ROLLBACK
+                ? Path.of(journal.releases().app()).resolve(ReleaseFolders.RELEASES).resolve(journal.releases().to())
+                : home.dir().resolve(journal.source());
+        return Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * After a failed gate moved the link back: deletes the failed release's folder and its config record.
+     * Kept, it would outrank the real backups when folders are pruned by version, and a later rollback
+     * could move the link onto a quarantined release.
+     */
+    static void dropFailed(SwapJournal done) throws UpdaterException {
+        if (done.releases().to().equals(pointsAt(done))) {
+            return; // never the folder the host runs from
+        }
+        Path folder = Path.of(done.releases().app()).resolve(ReleaseFolders.RELEASES).resolve(done.releases().to());
+        try {
+            HomeCleanup.deleteTree(folder);
+            Files.deleteIfExists(ConfigCarryOver.shippedFile(folder));
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not delete the failed release folder " + folder
+                    + ": " + ArtifactFiles.describe(e) + "; delete it by hand.", e);
+        }
     }
 
     /** Keeps the newest {@code keep} release folders and the current one (the backups of an archive layout). */

@@ -52,11 +52,15 @@ final class SwapRecords {
         return journal;
     }
 
-    /** Step 2 for an archive release: the link's old and new destinations instead of a backup file. */
-    SwapJournal preparedRelease(Path target, SwapJournal.Artifact from, SwapJournal.Artifact to, String tree,
+    /**
+     * Step 2 for an archive release: the link's old and new destinations instead of a backup file. The
+     * source is the staged tree in the home for an install, the kept folder {@code releases/<v>} under
+     * {@code APP} for an operator's rollback.
+     */
+    SwapJournal preparedRelease(SwapJournal.Kind kind, Path target, SwapJournal.Artifact from, SwapJournal.Artifact to, String tree,
                                 SwapJournal.Releases releases, boolean approved) throws UpdaterException {
         Instant now = now();
-        SwapJournal journal = write(new SwapJournal(ID.format(now), SwapJournal.Kind.INSTALL, SwapState.PREPARED,
+        SwapJournal journal = write(new SwapJournal(ID.format(now), kind, SwapState.PREPARED,
                 target.toString(), from, to, tree, null, approved, 0, 0, false, null, null, now, now, releases));
         CrashPoint.AFTER_PREPARED.reach();
         return journal;
@@ -83,8 +87,10 @@ final class SwapRecords {
                             + journal.to().label()) + "; the health gate decides");
         } else {
             history(HistoryEvent.Kind.ROLLED_BACK, journal.to().version(), journal.from().version(),
-                    "rolled back " + journal.target() + " from " + journal.from().label() + " to "
-                            + journal.to().label() + " by an operator's request");
+                    "rolled back " + (journal.swapsLink() ? journal.releases().app() + "/" + ReleaseFolders.CURRENT
+                            + " from " + ReleaseFolders.RELEASES + "/" + journal.releases().from() + " to "
+                            + ReleaseFolders.RELEASES + "/" + journal.releases().to() : journal.target() + " from "
+                            + journal.from().label() + " to " + journal.to().label()) + " by an operator's request");
             if (hold(journal.from().version(), "an operator rolled back from it to " + journal.to().label())) {
                 history(HistoryEvent.Kind.HELD, journal.from().version(), null, journal.from().label()
                         + " is held back: an operator rolled back from it; it is not installed again automatically"

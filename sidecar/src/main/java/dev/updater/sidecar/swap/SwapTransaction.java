@@ -14,6 +14,7 @@ import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -95,18 +96,42 @@ public final class SwapTransaction {
         SidecarLog.emit(ctx.log(), LogEvent.info("installing", "installing release folder " + ReleaseFolders.RELEASES
                 + "/" + to.label() + " over " + ReleaseFolders.RELEASES + "/" + current + " at "
                 + app.resolve(ReleaseFolders.CURRENT), "version", to.label(), "from", from.label(), "target", target));
-        SwapJournal prepared = records.preparedRelease(target, from, to, staged.tree(),
-                new SwapJournal.Releases(app.toString(), current, staged.version().toString(), staged.config()), approved);
+        SwapJournal prepared = records.preparedRelease(SwapJournal.Kind.INSTALL, target, from, to, staged.tree(),
+                new SwapJournal.Releases(app.toString(), current, staged.version().toString(), staged.config(),
+                        staged.treeSha256()), approved);
         return swap(prepared, null);
     }
 
     /** An operator's rollback: reinstalls {@code backup} through steps 2 and 4–7 (the version rolled away from is quarantined). */
     public Outcome rollBack(Backup backup, Path target) throws UpdaterException, InterruptedException {
+        Optional<Path> app = ReleaseLink.appOf(target);
+        if (app.isPresent()) {
+            return rollBackRelease(backup, target, app.get());
+        }
         SwapJournal.Artifact to = new Backups(home).verified(backup);
         SwapJournal.Artifact from = InstalledArtifact.measure(home, target).artifact();
         SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back from " + from.label() + " to "
                 + to.label() + " at " + target, "version", to.label(), "from", from.label(), "target", target));
         return swap(records.prepared(SwapJournal.Kind.ROLLBACK, target, from, to, backup.file(), null, true), null);
+    }
+
+    /**
+     * An operator's rollback of an archive layout: the link moved back to the kept folder
+     * {@code backup} names ({@link ReleaseLink#previous}), through the same steps and gate.
+     */
+    private Outcome rollBackRelease(Backup backup, Path target, Path app) throws UpdaterException, InterruptedException {
+        String current = ReleaseLink.currentOf(app);
+        if (current == null) {
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, app.resolve(ReleaseFolders.CURRENT) + " stopped being"
+                    + " a link to releases/<version>; nothing was changed.");
+        }
+        SwapJournal.Artifact from = InstalledArtifact.measureRelease(home, target, current);
+        String folder = Path.of(backup.file()).getFileName().toString();
+        SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back " + app.resolve(ReleaseFolders.CURRENT)
+                + " from " + ReleaseFolders.RELEASES + "/" + current + " to " + backup.file(), "version",
+                backup.artifact().label(), "from", from.label(), "target", target));
+        return swap(records.preparedRelease(SwapJournal.Kind.ROLLBACK, target, from, backup.artifact(), backup.file(),
+                new SwapJournal.Releases(app.toString(), current, folder, List.of()), true), null);
     }
 
     /** Continues an unfinished transaction where {@code at} says; {@link Recovery} decides where. */

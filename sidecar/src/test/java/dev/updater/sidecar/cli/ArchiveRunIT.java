@@ -4,13 +4,14 @@ import dev.updater.core.Sha256;
 import dev.updater.core.archive.ArchiveLimits;
 import dev.updater.core.archive.Unpacker;
 import dev.updater.core.home.SwapJournal;
+import dev.updater.core.json.Json;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.testing.TestArchives;
 import dev.updater.sidecar.swap.CrashPoint;
-import dev.updater.sidecar.testhost.HostJars;
+import dev.updater.sidecar.testhost.Hosts;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,6 +110,49 @@ class ArchiveRunIT {
         assertEquals(List.of("installed 1.1.0", "installed 1.1.0", "healthy 1.1.0", "installed 1.2.0", "installed 1.2.0", "failed 1.2.0",
                 "quarantined 1.2.0", "rolled-back 1.1.0"), fx.events());
         assertEquals("1.1.0", fx.updateHome.installedRecord().read().orElseThrow().version().toString());
+        assertEquals(List.of(".1.1.0.config.sha256", "1.0.0", "1.1.0"), list(app.resolve("releases")),
+                "the failed folder is gone: kept, pruning by version would keep it over the real backups");
+        CliRun status = CliRun.run("status", "--home", fx.home.toString());
+        assertTrue(status.out().contains("\n              release folder " + app.resolve("releases/1.1.0") + ", via "
+                + app.resolve("current") + "\n"), status.out());
+    }
+
+    @Test
+    void rollback_movesTheLinkBackToThePreviousFolder_holdsBackTheOther_andStatusNamesTheFolder() throws Exception {
+        fx.sidecar(List.of(), runArgs());
+        fx.awaitServing("1.0.0");
+        Map<String, String> first = hashes(app.resolve("releases/1.0.0"));
+        stage("1.1.0", fx.v110, ArchiveFormat.ZIP);
+        fx.awaitServing("1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state(), fx.dump());
+        Map<String, String> second = hashes(app.resolve("releases/1.1.0"));
+
+        CliRun rollback = CliRun.run("rollback", "--home", fx.home.toString(), "--yes");
+
+        assertEquals(0, rollback.exitCode(), rollback.toString());
+        assertTrue(rollback.out().endsWith("to roll back to 1.0.0; waiting for its health gate (up to 5m).\n"
+                + "Rolled back to 1.0.0; it passed its health gate.\n"), rollback.out());
+        assertEquals("1.0.0", Hosts.version(fx.port));
+        assertEquals(Path.of("releases/1.0.0"), Files.readSymbolicLink(app.resolve("current")));
+        assertEquals(first, hashes(app.resolve("releases/1.0.0")), "moved back to, never written");
+        assertEquals(second, hashes(app.resolve("releases/1.1.0")), "kept as it was");
+        assertEquals(List.of("1.1.0"), fx.quarantined());
+        assertTrue(fx.updateHome.quarantineList().read().orElseThrow().versions().get(0).held(), "held back, not failed");
+        assertEquals(List.of("installed 1.1.0", "installed 1.1.0", "healthy 1.1.0", "rolled-back 1.0.0", "held 1.1.0",
+                "healthy 1.0.0"), fx.events());
+        assertTrue(fx.history().stream().anyMatch(e -> ("rolled back " + app.resolve("current") + " from releases/1.1.0"
+                + " to releases/1.0.0 by an operator's request").equals(e.detail())), fx.history().toString());
+        CliRun status = CliRun.run("status", "--home", fx.home.toString(), "--json");
+        assertEquals(app.resolve("releases/1.0.0").toString(),
+                Json.mapper().readTree(status.out()).at("/installed/releaseFolder").asText(), status.out());
+
+        CliRun again = CliRun.run("rollback", "--home", fx.home.toString(), "--yes");
+
+        assertEquals(1, again.exitCode(), again.toString());
+        assertEquals("There is no release folder to roll back to in " + app.resolve("releases") + ": each install"
+                + " keeps the folders it replaced (--keep-backups of them), and none older than the one "
+                + app.resolve("current") + " points at is there.\n", again.err());
+        assertEquals(Path.of("releases/1.0.0"), Files.readSymbolicLink(app.resolve("current")));
     }
 
     /** Journal {@code prepared}, {@code swapped}, and the new host started: recovery ends on a complete folder. */

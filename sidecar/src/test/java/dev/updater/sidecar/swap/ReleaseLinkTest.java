@@ -1,6 +1,8 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
+import dev.updater.core.home.Backup;
 import dev.updater.core.home.HistoryEvent;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.Quarantine;
@@ -8,6 +10,7 @@ import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.archive.ReleaseTree;
 import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.version.ReleaseVersion;
@@ -15,6 +18,8 @@ import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +57,7 @@ class ReleaseLinkTest {
         home = Staging.newHome(dir.resolve("home"));
         updateHome = new UpdateHome(home);
         app = Files.createDirectories(dir.resolve("app"));
-        ReleaseFolders.install(tree(dir.resolve("first"), "1.0.0", "port=8080\n"), app, v("1.0.0"), CONFIG, null);
+        ReleaseFolders.install(tree(dir.resolve("first"), "1.0.0", "port=8080\n"), app, v("1.0.0"), CONFIG, null, null);
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t0");
         target = app.resolve("current/lib/app.jar");
         updateHome.installedRecord().write(new InstalledRelease(v("1.0.0"), Sha256.ofFile(target), target.toString(),
@@ -93,7 +98,8 @@ class ReleaseLinkTest {
         }
         SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(SwapState.COMMITTED, journal.state());
-        assertEquals(new SwapJournal.Releases(app.toString(), "1.0.0", "1.1.0", CONFIG), journal.releases());
+        assertEquals(new SwapJournal.Releases(app.toString(), "1.0.0", "1.1.0", CONFIG, staged.treeSha256()),
+                journal.releases());
         assertEquals(null, journal.backup(), "the previous release folder is the backup");
         assertEquals(Sha256.ofBytes(ARCHIVE), updateHome.installedRecord().read().orElseThrow().sha256());
         assertEquals("1.1.0", updateHome.installedRecord().read().orElseThrow().version().toString());
@@ -124,6 +130,79 @@ class ReleaseLinkTest {
         assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
         assertEquals(List.of("current", "releases"), list(app), "no temporary link left");
+    }
+
+    /** Threat: the staged tree changed at rest after the agent unpacked and verified it. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"changed", "added", "removed", "chmod"})
+    void install_ofATreeThatNoLongerMatchesWhatWasUnpacked_isRefused_andTheStagedCopyDropped(String tampering)
+            throws Exception {
+        StagedRelease staged = stageArchive("1.1.0", "port=8080\n");
+        Path tree = home.resolve(staged.tree());
+        switch (tampering) {
+            case "changed" -> Files.writeString(tree.resolve("lib/app.jar"), "jar 1.1.0 with a backdoor");
+            case "added" -> Files.writeString(tree.resolve("lib/extra.jar"), "planted");
+            case "removed" -> Files.delete(tree.resolve("config/app.properties"));
+            default -> {
+                PosixModes.assumeSupported(dir);
+                PosixModes.set(tree.resolve("lib/app.jar"), "rwxrwxrwx");
+            }
+        }
+        Sha256 tampered = ReleaseTree.hashOf(tree);
+        String before = Files.readString(target);
+
+        Outcome outcome = transaction().install(staged, target, false);
+
+        Outcome.Failed failed = assertInstanceOf(Outcome.Failed.class, outcome, outcome.message());
+        assertEquals(ErrorCode.STAGED_INVALID, failed.code());
+        assertEquals("Could not install 1.1.0: the staged release tree " + tree + " no longer matches what was unpacked"
+                + " from the verified archive (tree SHA-256 " + tampered + ", staged.json recorded " + staged.treeSha256()
+                + "): a file in it was changed, added or removed, or its mode changed; nothing was installed from it, "
+                + app.resolve("current") + " is unchanged, and the staged copy is dropped so that the agent unpacks the"
+                + " release again. The target still holds 1.0.0.", outcome.message());
+        assertEquals(Path.of("releases/1.0.0"), Files.readSymbolicLink(app.resolve("current")));
+        assertEquals(before, Files.readString(target));
+        assertEquals(List.of(".1.0.0.config.sha256", "1.0.0"), list(app.resolve("releases")), "no copy left");
+        assertFalse(Files.exists(updateHome.stagedRecord().path()), "staged.json dropped");
+        assertFalse(Files.exists(home.resolve("releases/1.1.0")), "the staged copy deleted");
+        assertEquals(List.of(), hosts.calls.stream().filter(c -> c.startsWith("start new")).toList());
+        assertEquals(List.of(), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions(),
+                "not quarantined: the agent stages it again, from the verified archive");
+    }
+
+    @Test
+    void rollBack_byAnOperator_movesTheLinkToThePreviousFolder_andHoldsBackTheOther() throws Exception {
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        Backup previous = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+        assertEquals(new Backup(v("1.0.0"), Sha256.ofFile(app.resolve("releases/1.0.0/lib/app.jar")),
+                Files.size(app.resolve("releases/1.0.0/lib/app.jar")), "releases/1.0.0", previous.createdAt()), previous);
+
+        Outcome outcome = transaction().rollBack(previous, target);
+
+        assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
+        assertEquals(Path.of("releases/1.0.0"), Files.readSymbolicLink(app.resolve("current")));
+        assertEquals(List.of(".1.0.0.config.sha256", ".1.1.0.config.sha256", "1.0.0", "1.1.0"),
+                list(app.resolve("releases")), "the folder rolled away from is kept");
+        SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
+        assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
+        assertEquals(SwapState.COMMITTED, journal.state());
+        assertEquals(new SwapJournal.Releases(app.toString(), "1.1.0", "1.0.0", List.of()), journal.releases());
+        assertTrue(updateHome.quarantineList().read().orElseThrow().versions().get(0).held());
+        assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
+        assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
+        assertEquals(Optional.empty(), new Backups(updateHome).forRollbackOf(target), "nothing older than 1.0.0");
+        assertEquals("There is no release folder to roll back to in " + app.resolve("releases") + ": each install keeps"
+                + " the folders it replaced (--keep-backups of them), and none older than the one " + app.resolve("current")
+                + " points at is there.", new Backups(updateHome).noneFor(target));
+    }
+
+    @Test
+    void install_whoseGateFails_deletesTheFailedFolder_soPruningNeverKeepsItOverTheBackups() throws Exception {
+        hosts.thenExits().thenHealthy();
+
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+
+        assertEquals(List.of(".1.0.0.config.sha256", "1.0.0"), list(app.resolve("releases")));
     }
 
     @Test
@@ -180,7 +259,7 @@ class ReleaseLinkTest {
     @Test
     void recovery_whenTheLinkPointsAtNeitherRelease_abandons_andLeavesItAsItIs() throws Exception {
         preparedJournal();
-        ReleaseFolders.install(tree(dir.resolve("byhand"), "0.9.0", "port=1\n"), app, v("0.9.0"), CONFIG, null);
+        ReleaseFolders.install(tree(dir.resolve("byhand"), "0.9.0", "port=1\n"), app, v("0.9.0"), CONFIG, null, null);
         ReleaseFolders.pointCurrent(app, v("0.9.0"), "byhand");
 
         Outcome outcome = recover().orElseThrow();
@@ -209,8 +288,8 @@ class ReleaseLinkTest {
         StagedRelease staged = stageArchive("1.1.0", "port=8080\n");
         SwapJournal.Artifact from = new SwapJournal.Artifact(v("1.0.0"), Sha256.ofFile(target), Files.size(target));
         SwapJournal.Artifact to = new SwapJournal.Artifact(v("1.1.0"), staged.sha256(), staged.size());
-        return new SwapRecords(context()).preparedRelease(target, from, to, staged.tree(),
-                new SwapJournal.Releases(app.toString(), "1.0.0", "1.1.0", CONFIG), false);
+        return new SwapRecords(context()).preparedRelease(SwapJournal.Kind.INSTALL, target, from, to, staged.tree(),
+                new SwapJournal.Releases(app.toString(), "1.0.0", "1.1.0", CONFIG, staged.treeSha256()), false);
     }
 
     private StagedRelease stageArchive(String version, String appProperties) throws Exception {
@@ -220,7 +299,8 @@ class ReleaseLinkTest {
         tree(staging, version, appProperties);
         StagedRelease archive = new StagedRelease(file.version(), file.file(), file.size(), file.sha256(), "any",
                 List.of(), List.of(), null, false, false, null, null, null, null, ArchiveFormat.ZIP,
-                "releases/" + version + "/app.zip.d/app-" + version, CONFIG);
+                "releases/" + version + "/app.zip.d/app-" + version, CONFIG, null,
+                ReleaseTree.hashOf(staging.resolve("app-" + version)));
         updateHome.stagedRecord().write(archive);
         return archive;
     }

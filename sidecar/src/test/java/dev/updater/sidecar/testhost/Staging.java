@@ -1,6 +1,7 @@
 package dev.updater.sidecar.testhost;
 
 import dev.updater.core.archive.ArchiveLimits;
+import dev.updater.core.archive.ReleaseTree;
 import dev.updater.core.archive.Unpacker;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.ArchiveFormat;
@@ -59,7 +60,8 @@ public final class Staging {
         StagedRelease staged = new StagedRelease(ReleaseVersion.parse(version), home.relativize(file).toString(),
                 Files.size(file), Sha256.ofFile(file), "any", List.of("Feature of " + version), List.of(), null, false,
                 false, null, "http://127.0.0.1/manifest.json", Instant.parse("2026-02-07T12:00:00Z"),
-                Instant.parse("2026-03-02T09:30:00Z"), format, home.relativize(root).toString(), config);
+                Instant.parse("2026-03-02T09:30:00Z"), format, home.relativize(root).toString(), config, null,
+                ReleaseTree.hashOf(root));
         new UpdateHome(home).stagedRecord().write(staged);
         return staged;
     }
