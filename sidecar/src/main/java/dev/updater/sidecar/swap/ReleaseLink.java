@@ -1,6 +1,7 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.ErrorCode;
+import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.HomeCleanup;
@@ -91,6 +92,21 @@ public final class ReleaseLink {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The SHA-256 of the target's file inside release folder {@code folder} ({@code APP/releases/<v>/lib/app.jar}
+     * for {@code APP/current/lib/app.jar}): what the agent of a host started from that release reports, which
+     * {@code watch} waits for. Null when that file cannot be read.
+     */
+    public static Sha256 targetSha256In(SwapJournal journal, String folder) {
+        Path app = Path.of(journal.releases().app());
+        Path inside = app.resolve(ReleaseFolders.CURRENT).relativize(Path.of(journal.target()).toAbsolutePath().normalize());
+        try {
+            return Sha256.ofFile(app.resolve(ReleaseFolders.RELEASES).resolve(folder).resolve(inside));
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The release folder name {@code current} points at now, or null when it is no such link. */

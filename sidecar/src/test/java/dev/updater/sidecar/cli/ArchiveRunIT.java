@@ -11,7 +11,9 @@ import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.testing.TestArchives;
 import dev.updater.sidecar.swap.CrashPoint;
+import dev.updater.sidecar.testhost.ContainerRuntime;
 import dev.updater.sidecar.testhost.Hosts;
+import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +53,7 @@ class ArchiveRunIT {
     private SidecarFixture fx;
     private Path app;
     private Path target;
+    private ContainerRuntime runtime;
 
     @BeforeEach
     void firstReleaseUnpackedByHand() throws Exception {
@@ -67,6 +70,9 @@ class ArchiveRunIT {
 
     @AfterEach
     void killEverything() {
+        if (runtime != null) {
+            runtime.close();
+        }
         fx.close();
     }
 
@@ -187,6 +193,29 @@ class ArchiveRunIT {
                 "no half-copied folder left");
         assertEquals(List.of("current", "releases"), list(app), "no temporary link left");
         fx.awaitOrDump("staged.json consumed", () -> !Files.exists(fx.updateHome.stagedRecord().path()));
+    }
+
+    /** Container mode: the agent of an archive host reports its jar's hash, never the archive's. */
+    @Test
+    void watch_swapsTheLinkWhileTheHostRuns_andGatesTheHostTheRuntimeRestartsFromTheNewFolder() throws Exception {
+        runtime = new ContainerRuntime(ChildProcess.java("-jar", target, "--home", fx.home, "--port", fx.port),
+                Duration.ofMillis(200));
+        fx.awaitServing("1.0.0");
+        long oldPid = fx.awaitRecordedPid();
+        ChildProcess watcher = fx.sidecar(List.of(), List.of("watch", "--home", fx.home.toString(), "--apply", "immediate",
+                "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s", "--stop-timeout", "2s",
+                "--restart-timeout", "10s", "--target", target.toString()));
+
+        stage("1.1.0", fx.v110, ArchiveFormat.ZIP);
+
+        fx.awaitServing("1.1.0");
+        SwapJournal journal = fx.awaitFinishedJournal();
+        assertEquals(SwapState.COMMITTED, journal.state(), watcher + "\n" + runtime);
+        assertEquals(Path.of("releases/1.1.0"), Files.readSymbolicLink(app.resolve("current")));
+        assertTrue(SidecarOutput.has(watcher, "asking the host (pid " + oldPid + ") to exit, so that the container"
+                + " runtime starts it on 1.1.0"), watcher.toString());
+        assertEquals(List.of(0), runtime.exits(), "the old host exited once, asked; the new one was not");
+        assertEquals(List.of("installed 1.1.0", "installed 1.1.0", "healthy 1.1.0"), fx.events());
     }
 
     private List<String> runArgs() {
