@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
                 "Reinstalls the newest backup (the version the last install replaced) through the same swap"
                         + " transaction, and holds back the version rolled away from: it is not installed again"
                         + " automatically until 'updater-sidecar allow VERSION'. History records 'rolled-back' and"
-                        + " 'held'.",
+                        + " 'held'. For an archive layout (the target under APP/current -> releases/<version>)"
+                        + " it moves the link back to the newest kept release folder older than the current one.",
                 "Asks 'Proceed? [y/N]' first, since it restarts the host (--yes skips the question; without a"
                         + " terminal to ask on, --yes is required).",
                 "A running sidecar does the swap, the restart and the health gate; this command waits for the"
