@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.archive.ArchiveLimits;
+import dev.updater.core.archive.ReleaseTree;
 import dev.updater.core.archive.Unpacker;
 import dev.updater.core.delta.DeltaDownload;
 import dev.updater.core.download.Cancellation;
@@ -127,9 +128,17 @@ public final class ReleaseStager {
         }
 
         String tree = null;
+        Sha256 treeSha256 = null;
         if (artifact.isArchive()) {
             Unpacker.Unpacked unpacked = unpack(releaseFile, artifact);
-            tree = home.dir().relativize(Unpacker.releaseRoot(unpacked.folder())).toString();
+            Path root = Unpacker.releaseRoot(unpacked.folder());
+            tree = home.dir().relativize(root).toString();
+            try {
+                treeSha256 = ReleaseTree.hashOf(root); // what the sidecar checks its copy against
+            } catch (IOException e) {
+                throw new UpdaterException(ErrorCode.IO, "Could not read the unpacked " + root + ": " + e
+                        + "; check the update home's permissions.", e);
+            }
             note += "; unpacked " + unpacked.files() + " files (" + HumanUnits.size(unpacked.bytes()) + ")";
         }
         StagedRelease staged = new StagedRelease(manifest.version(), home.dir().relativize(releaseFile).toString(),
@@ -137,7 +146,7 @@ public final class ReleaseStager {
                 manifest.changelog().fixes(), manifest.minVersion(), manifest.breakingChanges(),
                 decision.needsApproval(), decision.needsApproval() ? decision.message() : null,
                 manifestUri.toString(), manifest.releaseDate(), clock.instant(), artifact.format(), tree,
-                artifact.config(), deltaFetched);
+                artifact.config(), deltaFetched, treeSha256);
         Optional<StagedRelease> replaced = home.stagedRecord().read();
         home.stagedRecord().write(staged);
         replaced.filter(old -> !old.version().equals(manifest.version())).ifPresent(this::deleteRelease);

@@ -32,6 +32,9 @@ import java.util.List;
  * @param config for an archive release, the operator-editable files inside {@code tree}
  * @param deltaFetched the bytes a delta download fetched to rebuild it (DESIGN §12), or null when it was
  *                     downloaded whole or staged before this field existed; a record without it reads as null
+ * @param treeSha256 for an archive release, {@code ReleaseTree.hashOf(tree)} as unpacked from the verified
+ *                   archive; the sidecar refuses a copy of the tree that no longer matches it. Null for a
+ *                   single file, or an archive staged before this field existed (then the tree is not checked)
  */
 public record StagedRelease(
         ReleaseVersion version,
@@ -51,10 +54,20 @@ public record StagedRelease(
         ArchiveFormat format,
         String tree,
         List<String> config,
-        Long deltaFetched) {
+        Long deltaFetched,
+        Sha256 treeSha256) {
 
     public StagedRelease {
         config = config == null ? List.of() : List.copyOf(config);
+    }
+
+    /** A release as staged before archives' trees were hashed: no tree hash. */
+    public StagedRelease(ReleaseVersion version, String file, long size, Sha256 sha256, String platform,
+                         List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                         boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
+                         Instant stagedAt, ArchiveFormat format, String tree, List<String> config, Long deltaFetched) {
+        this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
+                approvalReason, manifestUrl, releaseDate, stagedAt, format, tree, config, deltaFetched, null);
     }
 
     /** A release staged from a delta download or not, single file or archive: all but the delta figure. */
@@ -72,7 +85,7 @@ public record StagedRelease(
                          boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
                          Instant stagedAt) {
         this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
-                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of(), null);
+                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of(), null, null);
     }
 
     /** A single-file release and what a delta download fetched for it (null: downloaded whole). */
@@ -81,7 +94,7 @@ public record StagedRelease(
                          boolean needsApproval, String approvalReason, String manifestUrl, Instant releaseDate,
                          Instant stagedAt, Long deltaFetched) {
         this(version, file, size, sha256, platform, features, fixes, minVersion, breaking, needsApproval,
-                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of(), deltaFetched);
+                approvalReason, manifestUrl, releaseDate, stagedAt, null, null, List.of(), deltaFetched, null);
     }
 
     /** True for an archive release, installed as a folder behind the {@code current} link. */

@@ -8,6 +8,7 @@ import dev.updater.core.version.ReleaseVersion;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,7 +29,9 @@ import java.util.Objects;
  * @param target the absolute path of the file the host runs
  * @param from what the target held before: the version rolled away from
  * @param to what the transaction puts at the target
- * @param source the file installed, relative to the home ({@code releases/1.1.0/app.jar} or a backup)
+ * @param source the file installed, relative to the home ({@code releases/1.1.0/app.jar} or a backup); for an
+ *     archive release the staged tree, relative to the home, or for an operator's rollback of one the kept
+ *     folder {@code releases/<v>} relative to {@code APP}
  * @param backup where the replaced artifact is kept, relative to the home; null for a rollback
  * @param approved true when an operator's {@code apply} asked for it, so policies do not delay it
  * @param attempts how many times the swap steps started (the loop breaker's first counter)
@@ -40,6 +43,9 @@ import java.util.Objects;
  * @param detail one sentence about the end: why it rolled back, or what went wrong afterwards
  * @param startedAt when the transaction began
  * @param updatedAt when this record was written
+ * @param releases for an archive release (DESIGN §5 "Archives"), where the {@code current} link pointed
+ *     before and points after; null (absent in the JSON, as in every journal written before it) for a
+ *     single file, whose swap is decided by the target's hash
  */
 public record SwapJournal(
         String id,
@@ -57,7 +63,8 @@ public record SwapJournal(
         String gateFailure,
         String detail,
         Instant startedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Releases releases) {
 
     public SwapJournal {
         Objects.requireNonNull(id, "id");
@@ -69,15 +76,72 @@ public record SwapJournal(
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
-        if (kind == Kind.INSTALL && backup == null) {
+        if (kind == Kind.INSTALL && backup == null && releases == null) {
             throw new IllegalArgumentException("An install keeps a backup of what it replaces; the journal names none");
         }
-        requireInHome("source", source, "releases", "backup");
+        if (kind == Kind.ROLLBACK && releases != null) {
+            // an operator's rollback of an archive layout installs a kept folder of APP, nothing of the home
+            if (!source.equals("releases/" + releases.to())) {
+                throw new IllegalArgumentException("The journal's source \"" + source + "\" is not the release folder"
+                        + " releases/" + releases.to() + " it rolls back to");
+            }
+        } else {
+            requireInHome("source", source, "releases", "backup");
+        }
         if (backup != null) {
             requireInHome("backup", backup, "backup", "backup");
         }
         if (attempts < 0 || resumes < 0) {
             throw new IllegalArgumentException("Counters are never negative: attempts " + attempts + ", resumes " + resumes);
+        }
+    }
+
+    /** A single-file transaction: no release folders. */
+    public SwapJournal(String id, Kind kind, SwapState state, String target, Artifact from, Artifact to, String source,
+                       String backup, boolean approved, int attempts, int resumes, boolean pendingStart,
+                       String gateFailure, String detail, Instant startedAt, Instant updatedAt) {
+        this(id, kind, state, target, from, to, source, backup, approved, attempts, resumes, pendingStart,
+                gateFailure, detail, startedAt, updatedAt, null);
+    }
+
+    /** True for an archive release's transaction: the {@code current} link is swapped, not a file. */
+    public boolean swapsLink() {
+        return releases != null;
+    }
+
+    /**
+     * The release folders of an archive transaction: {@code app/current} pointed at
+     * {@code releases/<from>} before it and points at {@code releases/<to>} after it.
+     *
+     * @param app the absolute path of the folder holding {@code current} and {@code releases/}
+     * @param from the release folder's name {@code current} pointed at before (the rollback's destination)
+     * @param to the release folder's name the transaction installs
+     * @param config the manifest's config paths, carried over when the operator changed them
+     * @param treeSha256 the staged tree's hash as the agent unpacked it ({@code StagedRelease.treeSha256}),
+     *     which the copy in {@code releases/<to>} must match before the link moves; null for a rollback to a
+     *     kept folder, or a release staged before trees were hashed (not checked)
+     */
+    public record Releases(String app, String from, String to, List<String> config, Sha256 treeSha256) {
+        /** Without a tree hash: a rollback to a kept folder. */
+        public Releases(String app, String from, String to, List<String> config) {
+            this(app, from, to, config, null);
+        }
+
+        public Releases {
+            config = config == null ? List.of() : List.copyOf(config);
+            Objects.requireNonNull(app, "app");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(to, "to");
+            // Threat: a journal naming "../../etc" as a release would make recovery point the link out of APP.
+            for (String name : new String[] {from, to}) {
+                if (name.isEmpty() || name.startsWith(".") || name.contains("/") || name.contains("\\")) {
+                    throw new IllegalArgumentException("The journal's release folder \"" + name + "\" is not a"
+                            + " folder name inside releases/");
+                }
+            }
+            if (!Path.of(app).isAbsolute()) {
+                throw new IllegalArgumentException("The journal's release folder parent \"" + app + "\" is not absolute");
+            }
         }
     }
 
@@ -142,34 +206,34 @@ public record SwapJournal(
 
     public SwapJournal withState(SwapState newState, Instant now) {
         return new SwapJournal(id, kind, newState, target, from, to, source, backup, approved, attempts, resumes,
-                pendingStart, gateFailure, detail, startedAt, now);
+                pendingStart, gateFailure, detail, startedAt, now, releases);
     }
 
     public SwapJournal withGateFailure(String reason, Instant now) {
         return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes,
-                pendingStart, reason, detail, startedAt, now);
+                pendingStart, reason, detail, startedAt, now, releases);
     }
 
     public SwapJournal withDetail(String sentence, Instant now) {
         return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes,
-                pendingStart, gateFailure, sentence, startedAt, now);
+                pendingStart, gateFailure, sentence, startedAt, now, releases);
     }
 
     public SwapJournal withPendingStart(boolean pending, Instant now) {
         return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes,
-                pending, gateFailure, detail, startedAt, now);
+                pending, gateFailure, detail, startedAt, now, releases);
     }
 
     /** One more run of the swap steps. */
     public SwapJournal attempted(Instant now) {
         return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts + 1, resumes,
-                pendingStart, gateFailure, detail, startedAt, now);
+                pendingStart, gateFailure, detail, startedAt, now, releases);
     }
 
     /** One more load by a restarted sidecar. */
     public SwapJournal resumed(Instant now) {
         return new SwapJournal(id, kind, state, target, from, to, source, backup, approved, attempts, resumes + 1,
-                pendingStart, gateFailure, detail, startedAt, now);
+                pendingStart, gateFailure, detail, startedAt, now, releases);
     }
 
     /** {@code install of 1.1.0 over 1.0.0} or {@code rollback from 1.1.0 to 1.0.0}. */

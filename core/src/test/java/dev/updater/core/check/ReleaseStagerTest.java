@@ -1,6 +1,7 @@
 package dev.updater.core.check;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.archive.ReleaseTree;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.MirrorFailover;
@@ -154,6 +155,8 @@ class ReleaseStagerTest {
             assertEquals("releases/1.1.0/app-1.1.0.zip.d/app-1.1.0", staged.tree(), "the one top folder is the root");
             assertEquals(ArchiveFormat.ZIP, staged.format());
             assertEquals(List.of("config/app.properties"), staged.config());
+            assertEquals(ReleaseTree.hashOf(home.dir().resolve(staged.tree())), staged.treeSha256(),
+                    "what the sidecar checks its copy against");
             assertEquals(staged, home.stagedRecord().read().orElseThrow(), "written and read back alike");
             assertEquals("port=1\n", Files.readString(home.dir().resolve(staged.tree()).resolve("config/app.properties")));
             assertTrue(stager.isStaged(manifest.version(), artifact));

@@ -39,7 +39,8 @@ import java.util.concurrent.Callable;
                 "Reinstalls the newest backup (the version the last install replaced) through the same swap"
                         + " transaction, and holds back the version rolled away from: it is not installed again"
                         + " automatically until 'updater-sidecar allow VERSION'. History records 'rolled-back' and"
-                        + " 'held'.",
+                        + " 'held'. For an archive layout (the target under APP/current -> releases/<version>)"
+                        + " it moves the link back to the newest kept release folder older than the current one.",
                 "Asks 'Proceed? [y/N]' first, since it restarts the host (--yes skips the question; without a"
                         + " terminal to ask on, --yes is required).",
                 "A running sidecar does the swap, the restart and the health gate; this command waits for the"
@@ -86,10 +87,9 @@ final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Targets.Target file = Targets.ofOptionOrInstalled(target, updateHome, home.ownHome());
         Targets.refuseOtherAgentTarget(updateHome, file, "nothing was changed");
-        Backup backup = new Backups(updateHome).forRollbackOf(file.path()).orElseThrow(() ->
-                new UpdaterException(ErrorCode.NO_BACKUP, "There is no backup to roll back to in "
-                        + updateHome.backups() + ": each install keeps the version it replaces, and none other than"
-                        + " the installed one is there."));
+        Backups backups = new Backups(updateHome);
+        Backup backup = backups.forRollbackOf(file.path()).orElseThrow(() ->
+                new UpdaterException(ErrorCode.NO_BACKUP, backups.noneFor(file.path())));
         String version = backup.version() == null ? "the previous version" : Printable.of(backup.version());
         confirm(updateHome, file.path(), version, out);
         OptionalLong sidecar = SidecarLock.holder(updateHome);

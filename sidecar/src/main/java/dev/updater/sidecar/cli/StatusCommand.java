@@ -19,6 +19,7 @@ import dev.updater.sidecar.selfupdate.DailySelfCheck;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
+import dev.updater.sidecar.swap.ReleaseLink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +27,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code updater-sidecar status}: what runs, what is installed, staged and quarantined, and the last swap. */
@@ -137,6 +140,7 @@ final class StatusCommand implements Callable<Integer> {
         putText(installed, "version", i == null ? null : i.version());
         putText(installed, "sha256", i == null ? null : i.sha256());
         installed.put("target", i == null ? null : i.target());
+        installed.put("releaseFolder", releaseFolder(i).map(Path::toString).orElse(null));
         putText(installed, "previousVersion", i == null ? null : i.previousVersion());
         putInstant(installed, "installedAt", i == null ? null : i.installedAt());
 
@@ -249,6 +253,8 @@ final class StatusCommand implements Callable<Integer> {
         InstalledRelease i = s.installed();
         out.println("Installed:    " + (i == null ? "unknown (no install yet and no agent record)"
                 : orUnknown(i.version()) + "  sha256 " + Printable.of(i.sha256()) + "  " + Printable.of(i.target())));
+        releaseFolder(i).ifPresent(folder -> out.println("              release folder " + Printable.of(folder)
+                + ", via " + Printable.of(folder.getParent().resolveSibling("current"))));
         StagedRelease st = s.staged();
         if (st == null) {
             out.println("Staged:       none");
@@ -319,5 +325,11 @@ final class StatusCommand implements Callable<Integer> {
     private static String metricsProblem(SidecarRecord sr) {
         return sr == null ? null : sr.problems().stream().filter(p -> p.code().equals(SidecarRecord.METRICS_UNAVAILABLE))
                 .map(SidecarRecord.Problem::message).findFirst().orElse(null);
+    }
+
+    /** For an archive layout, the folder {@code APP/current} points at now (DESIGN §5 "Archives"). */
+    private static Optional<Path> releaseFolder(InstalledRelease installed) {
+        return installed == null || installed.target() == null ? Optional.empty()
+                : ReleaseLink.releaseFolderOf(Path.of(installed.target()));
     }
 }

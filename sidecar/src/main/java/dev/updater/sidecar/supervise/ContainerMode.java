@@ -6,6 +6,7 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.ReleaseLink;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.HealthGate;
 import dev.updater.sidecar.health.RunningHost;
@@ -138,6 +139,10 @@ final class ContainerMode implements HostMode {
     public Optional<RunningHost> startAfterSwap(SwapJournal journal, boolean rollingBack)
             throws UpdaterException, InterruptedException {
         Sha256 expected = rollingBack ? journal.from().sha256() : journal.to().sha256();
+        if (journal.swapsLink()) {
+            // an archive host's agent reports the hash of the file it runs, not of the archive
+            expected = ReleaseLink.targetSha256In(journal, rollingBack ? journal.releases().from() : journal.releases().to());
+        }
         String expectedLabel = rollingBack ? journal.from().label() : journal.to().label();
         boolean waitForOwnExit = !rollingBack && !journal.approved()
                 && settings.policy().kind() == ApplyPolicy.Kind.ON_EXIT;
@@ -156,7 +161,9 @@ final class ContainerMode implements HostMode {
             boolean held = probe.held();
             AgentRecord record = HostStopper.agentOf(home).orElse(null);
             Instant now = clock.instant();
-            boolean runsExpected = record != null && record.pid() > 0 && expected.equals(record.targetSha256());
+            // releases may ship the same file (only config changed): for a link, only a host started since counts
+            boolean runsExpected = record != null && record.pid() > 0 && expected != null
+                    && expected.equals(record.targetSha256()) && (!journal.swapsLink() || startedSince(record, calledAt));
             if (runsExpected && !held && startedSince(record, calledAt)) {
                 // it started on the swapped artifact and is gone already (a crash at start): the gate says so
                 return Optional.of(WatchedHost.of(home, record, now));

@@ -87,10 +87,14 @@ final class OperatorRequests {
             return Optional.empty();
         }
         Backups backups = new Backups(home);
-        Optional<Backup> backup = r.toSha256() == null ? backups.forRollbackOf(target.get())
-                : backups.list().stream().filter(b -> b.sha256().equals(r.toSha256())).findFirst();
+        // the one the command showed (a release folder, for an archive layout), else the backup it named
+        Optional<Backup> backup = backups.forRollbackOf(target.get())
+                .filter(b -> r.toSha256() == null || b.sha256().equals(r.toSha256()));
+        if (backup.isEmpty() && r.toSha256() != null) {
+            backup = backups.list().stream().filter(b -> b.sha256().equals(r.toSha256())).findFirst();
+        }
         if (backup.isEmpty()) {
-            refuse(null, "rollback asked, but " + home.backups() + " holds no backup other than what is installed");
+            refuse(null, "Refused an operator's rollback: " + backups.noneFor(target.get()));
             return Optional.empty();
         }
         return backup;

@@ -65,10 +65,29 @@ public final class Backups {
         return list().stream().filter(b -> !b.sha256().equals(installedSha256)).findFirst();
     }
 
-    /** The backup {@code rollback} reinstalls over {@code target}: the newest whose bytes differ from the target's. */
+    /**
+     * The backup {@code rollback} reinstalls over {@code target}: the newest whose bytes differ from the
+     * target's; for an archive layout ({@code APP/current -> releases/<v>}) the newest kept release folder
+     * older than the current one ({@link ReleaseLink#previous}).
+     */
     public Optional<Backup> forRollbackOf(Path target) throws UpdaterException {
+        if (ReleaseLink.appOf(target).isPresent()) {
+            return ReleaseLink.previous(target);
+        }
         // a target that holds no file matches no backup, so the newest of all is the one
         return newestOtherThan(ArtifactFiles.hashOfTargetOrNull(target));
+    }
+
+    /** Says that {@link #forRollbackOf} found nothing, and where backups of {@code target} are kept. */
+    public String noneFor(Path target) {
+        Optional<Path> app = ReleaseLink.appOf(target);
+        if (app.isPresent()) {
+            return "There is no release folder to roll back to in " + app.get().resolve(ReleaseFolders.RELEASES)
+                    + ": each install keeps the folders it replaced (--keep-backups of them), and none older than the"
+                    + " one " + app.get().resolve(ReleaseFolders.CURRENT) + " points at is there.";
+        }
+        return "There is no backup to roll back to in " + home.backups() + ": each install keeps the version it"
+                + " replaces, and none other than the installed one is there.";
     }
 
     /**
@@ -76,6 +95,7 @@ public final class Backups {
      * {@code NO_BACKUP} when they cannot be read or are not what its record says.
      */
     SwapJournal.Artifact verified(Backup backup) throws UpdaterException {
+        // (an archive layout's rollback measures its folder in ReleaseLink#previous and never comes here)
         Path source = home.dir().resolve(backup.file());
         SwapJournal.Artifact measured;
         try {

@@ -45,22 +45,23 @@ final class Endings {
     }
 
     /**
-     * An archive release (DESIGN §5 "Archives") that this transaction cannot install yet. Threat: a zip
-     * copied over a single-file target. Dropping the staged release alone would churn: the agent stages
-     * it again at its next check and every pass refuses it again, re-downloading and re-unpacking a whole
+     * An archive release (DESIGN §5 "Archives") for a target that is not an archive layout (no
+     * {@code APP/current -> releases/<v>} on its path, see {@link ReleaseLink}). Threat: a zip copied over
+     * a single-file target. Dropping the staged release alone would churn: the agent stages it again at
+     * its next check and every pass refuses it again, re-downloading and re-unpacking a whole
      * distribution each time. So the version is held back in quarantine.json, which the agent reads
      * before it downloads, and the unpacked tree is deleted; the operator lifts the hold with
-     * {@code allow} once a sidecar that installs archives runs here.
+     * {@code allow} once the host runs from such a layout.
      */
     Outcome heldArchive(StagedRelease staged, Path target) throws UpdaterException {
         String allow = "'updater-sidecar allow " + staged.version() + "'";
         String message = "Held back " + staged.version() + ": it is an archive release (" + staged.format()
-                + "), installed as a folder behind a 'current' link, which this sidecar cannot install yet; "
-                + target + " was left as it is. The staged release was dropped and " + staged.version()
-                + " is held back (quarantine.json), so the agent does not download it again; run a sidecar that"
-                + " installs archive releases (docs/archives.md), then " + allow + ".";
-        records.hold(staged.version(), "an archive release (" + staged.format() + "), which this sidecar cannot"
-                + " install yet; run a sidecar that installs archive releases, then " + allow);
+                + "), installed as a folder behind a 'current' link, but the target " + target + " does not lie"
+                + " under APP/current -> releases/<version>; it was left as it is. The staged release was dropped"
+                + " and " + staged.version() + " is held back (quarantine.json), so the agent does not download it"
+                + " again; run the host from that layout (docs/archives.md), then " + allow + ".";
+        records.hold(staged.version(), "an archive release (" + staged.format() + "), and the target does not lie"
+                + " under APP/current -> releases/<version>; run the host from that layout, then " + allow);
         HomeCleanup cleanup = new HomeCleanup(home);
         cleanup.dropStagedIf(staged.sha256());
         cleanup.deleteRelease(staged.version());
@@ -168,9 +169,19 @@ final class Endings {
      */
     Outcome abandoned(SwapJournal journal, String why) throws UpdaterException {
         Path target = Path.of(journal.target());
-        Sha256 onDisk = ArtifactFiles.hashOfTargetOrNull(target);
-        boolean holdsNew = journal.to().sha256().equals(onDisk);
-        SwapJournal.Artifact held = holdsNew ? journal.to() : journal.from().sha256().equals(onDisk) ? journal.from() : null;
+        Sha256 onDisk;
+        boolean holdsNew;
+        SwapJournal.Artifact held;
+        if (journal.swapsLink()) {
+            Boolean linkHoldsNew = ReleaseLink.holdsNew(journal);
+            holdsNew = Boolean.TRUE.equals(linkHoldsNew);
+            held = linkHoldsNew == null ? null : holdsNew ? journal.to() : journal.from();
+            onDisk = held != null ? held.sha256() : ArtifactFiles.hashOfTargetOrNull(target);
+        } else {
+            onDisk = ArtifactFiles.hashOfTargetOrNull(target);
+            holdsNew = journal.to().sha256().equals(onDisk);
+            held = holdsNew ? journal.to() : journal.from().sha256().equals(onDisk) ? journal.from() : null;
+        }
         String sentence = "Could not finish the " + journal.describe() + ": " + why + ". The target " + target
                 + " was left as it is, holding " + (held != null ? held.label() : onDisk == null ? "nothing (it is missing)"
                 : "unknown bytes (SHA-256 " + onDisk + ")") + ", and the host runs on it; the journal is closed as"
@@ -195,7 +206,8 @@ final class Endings {
         ArtifactFiles.deleteQuietly(ReplaceTarget.tempFileOf(done));
         if (done.state() != SwapState.ABANDONED) { // an abandoned one wrote what the target held as it closed
             boolean holdsTo = done.state() == SwapState.COMMITTED || (done.state() == SwapState.FAILED
-                    && done.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(done.target()))));
+                    && (done.swapsLink() ? Boolean.TRUE.equals(ReleaseLink.holdsNew(done))
+                    : done.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(done.target())))));
             SwapJournal.Artifact now = holdsTo ? done.to() : done.from();
             SwapJournal.Artifact before = holdsTo ? done.from() : done.to();
             home.installedRecord().write(new InstalledRelease(now.version(), now.sha256(), done.target(),
@@ -207,8 +219,12 @@ final class Endings {
             if (done.source().startsWith("releases/")) {
                 cleanup.deleteRelease(done.to().version());
             }
-            if (done.state() == SwapState.COMMITTED) {
+            if (done.state() == SwapState.COMMITTED && done.swapsLink()) {
+                ReleaseLink.prune(done, ctx.keepBackups() + 1); // the current folder and N previous ones, the backups
+            } else if (done.state() == SwapState.COMMITTED) {
                 new Backups(home).prune(ctx.keepBackups(), done.backup());
+            } else if (done.state() == SwapState.ROLLED_BACK && done.swapsLink()) {
+                ReleaseLink.dropFailed(done);
             }
         }
     }

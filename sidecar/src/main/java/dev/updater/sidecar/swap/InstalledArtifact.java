@@ -36,6 +36,21 @@ record InstalledArtifact(SwapJournal.Artifact artifact, ArtifactFiles.Identity a
         }
     }
 
+    /**
+     * What {@code current} points at, for an archive layout: the version is the release folder's name;
+     * the hash is the archive's as installed.json recorded it when this sidecar installed that release,
+     * else the target file's (a layout installed by hand). Only labels and history use it: the link decides.
+     */
+    static SwapJournal.Artifact measureRelease(UpdateHome home, Path target, String folder) throws UpdaterException {
+        ReleaseVersion version = ReleaseVersion.tryParse(folder);
+        Optional<InstalledRelease> installed = home.installedRecord().readQuietly();
+        if (version != null && installed.isPresent() && version.equals(installed.get().version())) {
+            return new SwapJournal.Artifact(version, installed.get().sha256(), 0);
+        }
+        SwapJournal.Artifact measured = measure(home, target).artifact();
+        return new SwapJournal.Artifact(version, measured.sha256(), measured.size());
+    }
+
     private static ReleaseVersion versionOf(UpdateHome home, Sha256 measured) {
         // an unreadable record only costs the label; the hash decides everything
         Optional<InstalledRelease> installed = home.installedRecord().readQuietly();

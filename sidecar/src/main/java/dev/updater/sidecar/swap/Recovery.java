@@ -68,8 +68,22 @@ public final class Recovery {
             journal = journal.resumed(ctx.clock().instant());
             home.swapJournal().write(journal);
         }
-        boolean holdsNew = journal.to().sha256().equals(onDisk);
-        boolean holdsOld = journal.from().sha256().equals(onDisk);
+        boolean holdsNew;
+        boolean holdsOld;
+        if (journal.swapsLink()) {
+            // an archive release: the link's destination decides; both releases may ship the same target file
+            Boolean linkHoldsNew = ReleaseLink.holdsNew(journal);
+            holdsNew = Boolean.TRUE.equals(linkHoldsNew);
+            holdsOld = Boolean.FALSE.equals(linkHoldsNew);
+            if (linkHoldsNew == null) {
+                return Optional.of(end.abandoned(journal, journal.releases().app() + "/" + ReleaseFolders.CURRENT
+                        + " points at neither " + ReleaseFolders.RELEASES + "/" + journal.releases().from() + " nor "
+                        + ReleaseFolders.RELEASES + "/" + journal.releases().to() + ": something else changed it"));
+            }
+        } else {
+            holdsNew = journal.to().sha256().equals(onDisk);
+            holdsOld = journal.from().sha256().equals(onDisk);
+        }
         if (!holdsNew && !holdsOld) {
             // Someone else changed the target: neither finishing nor reverting would be right, and
             // refusing would keep the host down at every start.
@@ -108,6 +122,9 @@ public final class Recovery {
         }
         if (rollingBackAlready(journal)) {
             return Optional.of(ResumePoint.RESTART_PREVIOUS);
+        }
+        if (journal.swapsLink()) {
+            return ReleaseLink.sourcePresent(home, journal) ? Optional.of(ResumePoint.SWAP) : Optional.empty();
         }
         Sha256 sourceSha = ArtifactFiles.hashOrNull(home.dir().resolve(journal.source()));
         return journal.to().sha256().equals(sourceSha) ? Optional.of(ResumePoint.SWAP) : Optional.empty();

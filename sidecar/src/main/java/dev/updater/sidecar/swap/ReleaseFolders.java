@@ -1,5 +1,7 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.Sha256;
+import dev.updater.core.archive.ReleaseTree;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
@@ -46,9 +48,12 @@ final class ReleaseFolders {
      * {@code config} files the operator changed in {@code previous} (see {@link ConfigCarryOver}), and
      * returns the folder with what the carry-over did. A folder of that version that {@code current}
      * does not point at (left by an interrupted attempt) is replaced; the one it points at is kept as it is.
+     * The copy is hashed before anything else touches it and must match {@code treeSha256}, the staged
+     * tree's hash as the agent unpacked it from the verified archive (null: not checked); a copy that does
+     * not is deleted and {@code STAGED_INVALID} thrown, {@code current} unchanged.
      */
-    static Installed install(Path tree, Path app, ReleaseVersion version, List<String> config, Path previous)
-            throws UpdaterException {
+    static Installed install(Path tree, Path app, ReleaseVersion version, List<String> config, Path previous,
+                             Sha256 treeSha256) throws UpdaterException {
         Path releases = app.resolve(RELEASES);
         Path folder = releases.resolve(version.toString());
         Path temp = releases.resolve("." + version + ".installing");
@@ -59,6 +64,15 @@ final class ReleaseFolders {
             AtomicFiles.createDirectories(releases);
             HomeCleanup.deleteTree(temp);
             copyTree(tree, temp);
+            Sha256 copied = treeSha256 == null ? null : ReleaseTree.hashOf(temp);
+            if (copied != null && !copied.equals(treeSha256)) {
+                HomeCleanup.deleteTreeQuietly(temp);
+                throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged release tree " + tree + " no longer"
+                        + " matches what was unpacked from the verified archive (tree SHA-256 " + copied + ", staged.json"
+                        + " recorded " + treeSha256 + "): a file in it was changed, added or removed, or its mode"
+                        + " changed; nothing was installed from it, " + app.resolve(CURRENT) + " is unchanged, and the"
+                        + " staged copy is dropped so that the agent unpacks the release again");
+            }
             List<String> kept = ConfigCarryOver.apply(previous, temp, config, ConfigCarryOver.shippedFile(folder));
             fsyncTree(temp);
             HomeCleanup.deleteTree(folder);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -52,6 +53,28 @@ final class SwapRecords {
     }
 
     /**
+     * Step 2 for an archive release: the link's old and new destinations instead of a backup file. The
+     * source is the staged tree in the home for an install, the kept folder {@code releases/<v>} under
+     * {@code APP} for an operator's rollback.
+     */
+    SwapJournal preparedRelease(SwapJournal.Kind kind, Path target, SwapJournal.Artifact from, SwapJournal.Artifact to, String tree,
+                                SwapJournal.Releases releases, boolean approved) throws UpdaterException {
+        Instant now = now();
+        SwapJournal journal = write(new SwapJournal(ID.format(now), kind, SwapState.PREPARED,
+                target.toString(), from, to, tree, null, approved, 0, 0, false, null, null, now, now, releases));
+        CrashPoint.AFTER_PREPARED.reach();
+        return journal;
+    }
+
+    /** One history line per config file the operator changed and the install kept (DESIGN §5 "Archives"). */
+    void configKept(SwapJournal journal, List<String> sentences) throws UpdaterException {
+        for (String sentence : sentences) {
+            history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
+                    ReleaseFolders.RELEASES + "/" + journal.releases().to() + ": " + sentence);
+        }
+    }
+
+    /**
      * End of step 5: journals {@code swapped} once the target holds {@code to}. An operator's rollback
      * quarantines the version it rolled away from here, so the agent never stages it again.
      */
@@ -59,11 +82,15 @@ final class SwapRecords {
         SwapJournal swapped = write(journal.withState(SwapState.SWAPPED, now()));
         if (journal.kind() == SwapJournal.Kind.INSTALL) {
             history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
-                    "swapped " + journal.target() + " to " + journal.to().label() + "; the health gate decides");
+                    "swapped " + (journal.swapsLink() ? journal.releases().app() + "/" + ReleaseFolders.CURRENT + " to "
+                            + ReleaseFolders.RELEASES + "/" + journal.releases().to() : journal.target() + " to "
+                            + journal.to().label()) + "; the health gate decides");
         } else {
             history(HistoryEvent.Kind.ROLLED_BACK, journal.to().version(), journal.from().version(),
-                    "rolled back " + journal.target() + " from " + journal.from().label() + " to "
-                            + journal.to().label() + " by an operator's request");
+                    "rolled back " + (journal.swapsLink() ? journal.releases().app() + "/" + ReleaseFolders.CURRENT
+                            + " from " + ReleaseFolders.RELEASES + "/" + journal.releases().from() + " to "
+                            + ReleaseFolders.RELEASES + "/" + journal.releases().to() : journal.target() + " from "
+                            + journal.from().label() + " to " + journal.to().label()) + " by an operator's request");
             if (hold(journal.from().version(), "an operator rolled back from it to " + journal.to().label())) {
                 history(HistoryEvent.Kind.HELD, journal.from().version(), null, journal.from().label()
                         + " is held back: an operator rolled back from it; it is not installed again automatically"

@@ -1,6 +1,7 @@
 package dev.updater.sidecar.swap;
 
 import dev.updater.core.home.HistoryEvent;
+import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.StagedRelease;
@@ -13,6 +14,7 @@ import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -48,7 +50,8 @@ public final class SwapTransaction {
     /** Installs {@code staged} over {@code target}: the whole of DESIGN §5. */
     public Outcome install(StagedRelease staged, Path target, boolean approved)
             throws UpdaterException, InterruptedException {
-        if (staged.isArchive()) {
+        Optional<Path> app = staged.isArchive() ? ReleaseLink.appOf(target) : Optional.empty();
+        if (staged.isArchive() && app.isEmpty()) {
             return end.heldArchive(staged, target);
         }
         StagedSource.Verified verified;
@@ -56,6 +59,9 @@ public final class SwapTransaction {
             verified = StagedSource.verify(home, staged);
         } catch (UpdaterException e) {
             return end.rejected(staged, e);
+        }
+        if (app.isPresent()) {
+            return installRelease(staged, verified, target, app.get(), approved);
         }
         InstalledArtifact installed = InstalledArtifact.measure(home, target);
         SwapJournal.Artifact from = installed.artifact();
@@ -70,13 +76,62 @@ public final class SwapTransaction {
         return swap(prepared, installed.asMeasured());
     }
 
+    /**
+     * An archive release over the layout {@code app/current -> releases/<v>} (DESIGN §5 "Archives"): the
+     * same steps, with the release folder as the artifact and the previous folder as the backup.
+     */
+    private Outcome installRelease(StagedRelease staged, StagedSource.Verified verified, Path target, Path app,
+                                   boolean approved) throws UpdaterException, InterruptedException {
+        String current = ReleaseLink.currentOf(app);
+        if (staged.tree() == null || current == null) {
+            return end.rejected(staged, new UpdaterException(ErrorCode.STAGED_INVALID,
+                    "the staged archive names no unpacked tree, or " + app.resolve(ReleaseFolders.CURRENT)
+                            + " stopped being a link to releases/<version>"));
+        }
+        SwapJournal.Artifact to = verified.artifact();
+        if (current.equals(staged.version().toString())) {
+            return end.alreadyInstalled(staged, target, to);
+        }
+        SwapJournal.Artifact from = InstalledArtifact.measureRelease(home, target, current);
+        SidecarLog.emit(ctx.log(), LogEvent.info("installing", "installing release folder " + ReleaseFolders.RELEASES
+                + "/" + to.label() + " over " + ReleaseFolders.RELEASES + "/" + current + " at "
+                + app.resolve(ReleaseFolders.CURRENT), "version", to.label(), "from", from.label(), "target", target));
+        SwapJournal prepared = records.preparedRelease(SwapJournal.Kind.INSTALL, target, from, to, staged.tree(),
+                new SwapJournal.Releases(app.toString(), current, staged.version().toString(), staged.config(),
+                        staged.treeSha256()), approved);
+        return swap(prepared, null);
+    }
+
     /** An operator's rollback: reinstalls {@code backup} through steps 2 and 4–7 (the version rolled away from is quarantined). */
     public Outcome rollBack(Backup backup, Path target) throws UpdaterException, InterruptedException {
+        Optional<Path> app = ReleaseLink.appOf(target);
+        if (app.isPresent()) {
+            return rollBackRelease(backup, target, app.get());
+        }
         SwapJournal.Artifact to = new Backups(home).verified(backup);
         SwapJournal.Artifact from = InstalledArtifact.measure(home, target).artifact();
         SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back from " + from.label() + " to "
                 + to.label() + " at " + target, "version", to.label(), "from", from.label(), "target", target));
         return swap(records.prepared(SwapJournal.Kind.ROLLBACK, target, from, to, backup.file(), null, true), null);
+    }
+
+    /**
+     * An operator's rollback of an archive layout: the link moved back to the kept folder
+     * {@code backup} names ({@link ReleaseLink#previous}), through the same steps and gate.
+     */
+    private Outcome rollBackRelease(Backup backup, Path target, Path app) throws UpdaterException, InterruptedException {
+        String current = ReleaseLink.currentOf(app);
+        if (current == null) {
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, app.resolve(ReleaseFolders.CURRENT) + " stopped being"
+                    + " a link to releases/<version>; nothing was changed.");
+        }
+        SwapJournal.Artifact from = InstalledArtifact.measureRelease(home, target, current);
+        String folder = Path.of(backup.file()).getFileName().toString();
+        SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back " + app.resolve(ReleaseFolders.CURRENT)
+                + " from " + ReleaseFolders.RELEASES + "/" + current + " to " + backup.file(), "version",
+                backup.artifact().label(), "from", from.label(), "target", target));
+        return swap(records.preparedRelease(SwapJournal.Kind.ROLLBACK, target, from, backup.artifact(), backup.file(),
+                new SwapJournal.Releases(app.toString(), current, folder, List.of()), true), null);
     }
 
     /** Continues an unfinished transaction where {@code at} says; {@link Recovery} decides where. */
@@ -96,6 +151,15 @@ public final class SwapTransaction {
         SwapJournal journal = records.write(prepared.attempted(records.now()));
         if (journal.attempts() > MAX_ATTEMPTS) {
             return giveUp(journal, "it was attempted " + MAX_ATTEMPTS + " times without finishing");
+        }
+        if (journal.swapsLink()) {
+            try {
+                records.configKept(journal, ReleaseLink.install(home, journal));
+            } catch (UpdaterException e) {
+                return end.failedBeforeSwap(journal, e);
+            }
+            CrashPoint.AFTER_RENAME.reach();
+            return startAndGate(records.swapped(journal));
         }
         try {
             if (journal.kind() == SwapJournal.Kind.INSTALL) {
@@ -147,7 +211,11 @@ public final class SwapTransaction {
     /** Rolling back: steps 4–5 with the backup as the source; a backup that cannot be put back abandons. */
     private Outcome restoreBackup(SwapJournal failing) throws UpdaterException, InterruptedException {
         try {
-            ReplaceTarget.restoreBackup(home, failing);
+            if (failing.swapsLink()) {
+                ReleaseLink.restore(failing);
+            } else {
+                ReplaceTarget.restoreBackup(home, failing);
+            }
         } catch (UpdaterException e) {
             return end.abandoned(failing, e.getMessage());
         }
@@ -194,7 +262,8 @@ public final class SwapTransaction {
             return end.previousFailed(journal, null, sentence);
         }
         SwapJournal failing = records.failing(journal, sentence);
-        boolean holdsNew = journal.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target())));
+        boolean holdsNew = journal.swapsLink() ? Boolean.TRUE.equals(ReleaseLink.holdsNew(journal))
+                : journal.to().sha256().equals(ArtifactFiles.hashOfTargetOrNull(Path.of(journal.target())));
         return holdsNew ? restoreBackup(failing) : restartPrevious(failing);
     }
 }

@@ -25,7 +25,7 @@ class ReleaseFoldersTest {
         Path app = Files.createDirectories(dir.resolve("app"));
         Path tree = staged("1.0.0", "port=8080\n");
 
-        ReleaseFolders.Installed installed = ReleaseFolders.install(tree, app, v("1.0.0"), CONFIG, null);
+        ReleaseFolders.Installed installed = ReleaseFolders.install(tree, app, v("1.0.0"), CONFIG, null, null);
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t1");
 
         assertEquals(app.resolve("releases/1.0.0"), installed.folder());
@@ -43,12 +43,12 @@ class ReleaseFoldersTest {
     void install_keepsAConfigFileTheOperatorChanged_writingTheReleasesOwnAsDotNew_andReplacesAnUnchangedOne()
             throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
-        Path first = ReleaseFolders.install(staged("1.0.0", "port=8080\n"), app, v("1.0.0"), CONFIG, null).folder();
+        Path first = ReleaseFolders.install(staged("1.0.0", "port=8080\n"), app, v("1.0.0"), CONFIG, null, null).folder();
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t1");
         Files.writeString(app.resolve("current/config/app.properties"), "port=9090\n"); // the operator's edit
 
         ReleaseFolders.Installed second = ReleaseFolders.install(staged("1.1.0", "port=8080\nthreads=4\n"), app,
-                v("1.1.0"), CONFIG, first);
+                v("1.1.0"), CONFIG, first, null);
 
         Path folder = second.folder();
         assertEquals("port=9090\n", Files.readString(folder.resolve("config/app.properties")), "the operator's kept");
@@ -66,7 +66,7 @@ class ReleaseFoldersTest {
     void pointCurrent_back_isTheRollback_andPruneKeepsTheNewestAndTheCurrent() throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
         for (String version : List.of("1.0.0", "1.1.0", "1.2.0", "1.3.0")) {
-            ReleaseFolders.install(staged(version, "port=1\n"), app, v(version), CONFIG, null);
+            ReleaseFolders.install(staged(version, "port=1\n"), app, v(version), CONFIG, null, null);
         }
         ReleaseFolders.pointCurrent(app, v("1.3.0"), "t1");
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t2");
@@ -80,11 +80,11 @@ class ReleaseFoldersTest {
     @Test
     void install_ofTheVersionCurrentPointsAt_leavesTheRunningFolderAlone() throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
-        ReleaseFolders.install(staged("1.0.0", "port=1\n"), app, v("1.0.0"), CONFIG, null);
+        ReleaseFolders.install(staged("1.0.0", "port=1\n"), app, v("1.0.0"), CONFIG, null, null);
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t1");
         Files.writeString(app.resolve("current/data.txt"), "the host's");
 
-        ReleaseFolders.install(stagedAgain("1.0.0", "port=2\n"), app, v("1.0.0"), CONFIG, null);
+        ReleaseFolders.install(stagedAgain("1.0.0", "port=2\n"), app, v("1.0.0"), CONFIG, null, null);
 
         assertEquals("the host's", Files.readString(app.resolve("current/data.txt")));
         assertEquals("port=1\n", Files.readString(app.resolve("current/config/app.properties")));

@@ -173,7 +173,7 @@ class SwapTransactionTest {
     }
 
     @Test
-    void install_ofAStagedArchiveRelease_holdsItBack_soTheAgentDoesNotStageItAgainAtEveryCheck() throws Exception {
+    void install_ofAnArchiveRelease_overATargetOutsideACurrentLink_holdsItBack_soTheAgentDoesNotStageItAgain() throws Exception {
         StagedRelease staged = stage("1.1.0", NEW);
         Path tree = Files.createDirectories(home.resolve("releases/1.1.0/app.zip.d/bin"));
         Files.writeString(tree.resolve("app"), "#!/bin/sh\n");
@@ -185,10 +185,10 @@ class SwapTransactionTest {
         Outcome outcome = transaction(2).install(archive, target, false);
 
         String expected = "Held back 1.1.0: it is an archive release (zip), installed as a folder behind a 'current'"
-                + " link, which this sidecar cannot install yet; " + target + " was left as it is. The staged release"
-                + " was dropped and 1.1.0 is held back (quarantine.json), so the agent does not download it again;"
-                + " run a sidecar that installs archive releases (docs/archives.md), then 'updater-sidecar allow"
-                + " 1.1.0'.";
+                + " link, but the target " + target + " does not lie under APP/current -> releases/<version>; it was"
+                + " left as it is. The staged release was dropped and 1.1.0 is held back (quarantine.json), so the"
+                + " agent does not download it again; run the host from that layout (docs/archives.md), then"
+                + " 'updater-sidecar allow 1.1.0'.";
         assertInstanceOf(Outcome.Rejected.class, outcome);
         assertEquals(expected, outcome.message());
         assertArrayEquals(OLD, Files.readAllBytes(target));
@@ -197,8 +197,8 @@ class SwapTransactionTest {
         assertFalse(Files.exists(home.resolve("releases/1.1.0")), "the unpacked distribution is not kept");
         Quarantine.Entry held = updateHome.quarantineList().read().orElseThrow().entry("1.1.0").orElseThrow();
         assertTrue(held.held());
-        assertEquals("an archive release (zip), which this sidecar cannot install yet; run a sidecar that installs"
-                + " archive releases, then 'updater-sidecar allow 1.1.0'", held.reason());
+        assertEquals("an archive release (zip), and the target does not lie under APP/current -> releases/<version>;"
+                + " run the host from that layout, then 'updater-sidecar allow 1.1.0'", held.reason());
         assertEquals(List.of("failed"), events());
         assertEquals(List.of(), hosts.calls);
 
