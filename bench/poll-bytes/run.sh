@@ -6,10 +6,18 @@
 # Installs nginx-light with apt-get if missing; compiles core and agent if their classes are missing (Maven
 # serialized by /tmp/mvn.lock). Writes results.md next to this script. About 1 minute.
 #
-#   bench/poll-bytes/run.sh            JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 bench/poll-bytes/run.sh
+# Runs on each JDK of JAVA_HOMES (default: the default java, then JDK 25 if installed): JDK 17's HttpClient adds
+# "Content-Length: 0" to every GET (fixed in JDK 19), 19 bytes a request.
+#
+#   bench/poll-bytes/run.sh            JAVA_HOMES=/usr/lib/jvm/temurin-25-jdk-amd64 bench/poll-bytes/run.sh
 set -euo pipefail
 PORT=${PORT:-18490}
-JAVA_HOME=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}
+DEFAULT_JAVA=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+if [ -z "${JAVA_HOMES:-}" ]; then
+    JAVA_HOMES=$DEFAULT_JAVA
+    [ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ] && JAVA_HOMES="$JAVA_HOMES /usr/lib/jvm/temurin-25-jdk-amd64"
+fi
+JAVA_HOME=${JAVA_HOMES%% *}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 OUT=$ROOT/bench/poll-bytes
 
@@ -35,7 +43,7 @@ if [ ! -f agent/target/agent-classpath.txt ] || [ ! -d agent/target/classes/dev/
     flock /tmp/mvn.lock ./mvnw -B -o -q -pl core,agent -am package -DskipTests
 fi
 CP="core/target/classes:agent/target/classes:$(cat agent/target/agent-classpath.txt)"
-"$JAVA_HOME/bin/javac" -nowarn -d "$WORK/classes" -cp "$CP" bench/poll-bytes/PollBytes.java
+"$JAVA_HOME/bin/javac" -nowarn --release 17 -d "$WORK/classes" -cp "$CP" bench/poll-bytes/PollBytes.java
 
 # A throwaway certificate for 127.0.0.1, valid one day, and a trust store holding only it.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=127.0.0.1 \
@@ -71,19 +79,23 @@ http {
 }
 CONF
 "$NGINX" -c "$WORK/nginx.conf" -p "$WORK" -e "$WORK/error.log"
-echo "== unchanged polls: $("$NGINX" -v 2>&1), $("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(openssl version)"
-"$JAVA_HOME/bin/java" -Djavax.net.ssl.trustStore="$WORK/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit \
-    -Djavax.net.ssl.trustStoreType=PKCS12 -cp "$WORK/classes:$CP" PollBytes "$WORK" \
-    "h2=$H2" "h1tls=$H1TLS" "h1=$H1" "$WORK/access.log"
 {
     echo "# Bytes per unchanged poll"
     echo
-    echo "Measured $(date -u +%Y-%m-%d) by \`bench/poll-bytes/run.sh\`: $("$NGINX" -v 2>&1 | sed 's/.*: //'),"
-    echo "$("$JAVA_HOME/bin/java" -version 2>&1 | head -1), $(openssl version | cut -d' ' -f1-2), on 127.0.0.1. Each row: the"
-    echo "agent's real check (\`UpdateCheck\`) polling an unchanged channel $((6)) times after a first 200. Relay bytes are the TCP"
-    echo "payload each way (TLS records, HTTP/2 frames and all), per poll cycle (a new connection's handshake and close"
-    echo "included); TCP/IP headers (about 52 bytes a segment) are not counted. nginx's figures cover one request only."
-    echo
-    cat "$WORK/table.md"
-} > "$OUT/results.md"
+    echo "Measured $(date -u +%Y-%m-%d) by \`bench/poll-bytes/run.sh\`: $("$NGINX" -v 2>&1 | sed 's/.*: //'), $(openssl version | cut -d' ' -f1-2),"
+    echo "on 127.0.0.1. Each row: the agent's real check (\`UpdateCheck\`) polling an unchanged channel 6 times after a"
+    echo "first 200. Relay bytes are the TCP payload each way (TLS records, HTTP/2 frames and all), per poll cycle (a new"
+    echo "connection's handshake and close included); TCP/IP headers (about 52 bytes a segment) are not counted. nginx's"
+    echo "figures cover the one request and its response only."
+} > "$WORK/results.md"
+for java in $JAVA_HOMES; do
+    version=$("$java/bin/java" -version 2>&1 | head -1)
+    echo "== unchanged polls: $("$NGINX" -v 2>&1), $version"
+    rm -rf "$WORK"/home-*
+    "$java/bin/java" -Djavax.net.ssl.trustStore="$WORK/trust.p12" -Djavax.net.ssl.trustStorePassword=changeit \
+        -Djavax.net.ssl.trustStoreType=PKCS12 -cp "$WORK/classes:$CP" PollBytes "$WORK" \
+        "h2=$H2" "h1tls=$H1TLS" "h1=$H1" "$WORK/access.log"
+    { echo; echo "## $version"; echo; cat "$WORK/table.md"; } >> "$WORK/results.md"
+done
+cp "$WORK/results.md" "$OUT/results.md"
 echo "== wrote $OUT/results.md"
