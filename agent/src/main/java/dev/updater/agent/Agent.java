@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -97,7 +98,9 @@ final class Agent {
         }
         home.channelRecord().write(new ChannelSettings(config.manifest().toString(),
                 keys.stream().map(TrustedKey::text).toList(), hostId, config.allowPrerelease(), config.allowBreaking(),
-                config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now()));
+                config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now(),
+                java.util.stream.Stream.concat(java.util.stream.Stream.of(config.manifest()), config.manifestMirrors().stream())
+                        .map(URI::toString).toList()));
 
         DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(config.insecureAllowHttp());
         UpdateCheck check = new UpdateCheck(new ReleaseCheck.Settings(config.manifest(), keys,

@@ -116,6 +116,8 @@ class PushbackTest {
         // mirror has come first for one of them (each a 1 in 2 chance), at least four and at most 40.
         for (int h = 1; h <= 40 && (h <= 4 || busy.requests("/manifest.json") == 0); h++) {
             String hostId = "host-" + h;
+            // Each host id plays another host, with a home of its own: not the mirror the one before remembered.
+            Files.deleteIfExists(home.mirrorRecord().path());
             UpdateCheck check = check(channel.manifestUri(), List.of(busy.uri("/manifest.json")), hostId);
             long busyBefore = busy.requests("/manifest.json");
 
@@ -130,6 +132,35 @@ class PushbackTest {
         }
         assertTrue(busy.requests("/manifest.json") >= 1, "for some host the busy mirror came first and was skipped");
         assertArrayEquals(RELEASE, Files.readAllBytes(home.release("1.1.0").resolve("app.jar")));
+    }
+
+    @Test
+    void aHostRestartingWhileItsFirstMirrorIsDown_asksTheLastGoodMirrorFirst() throws Exception {
+        busy.status("/manifest.json", 503);
+        channel.publish("1.1.0", RELEASE);
+        List<URI> manifests = List.of(busy.uri("/manifest.json"), channel.manifestUri());
+        String hostId = hostPreferring(manifests, busy.uri("/manifest.json"));
+
+        CheckResult beforeRestart = check(manifests.get(0), manifests.subList(1, 2), hostId).run();
+        assertEquals("staged 1.1.0", beforeRestart.summary());
+        assertEquals(1, busy.requests("/manifest.json"), "its own order asked the dead mirror first");
+
+        CheckResult afterRestart = check(manifests.get(0), manifests.subList(1, 2), hostId).run();
+        assertNull(afterRestart.error(), afterRestart.summary());
+        assertEquals(1, busy.requests("/manifest.json"), "a new agent on the same home asked the last good mirror first");
+
+        Files.delete(home.mirrorRecord().path());
+        check(manifests.get(0), manifests.subList(1, 2), hostId).run();
+        assertEquals(2, busy.requests("/manifest.json"), "without mirrors.json the dead mirror is asked first again");
+    }
+
+    /** A host id whose own order puts {@code first} first. */
+    private static String hostPreferring(List<URI> candidates, URI first) {
+        for (int i = 0; ; i++) {
+            if (new dev.updater.core.download.MirrorFailover("host-" + i).order(candidates).get(0).equals(first)) {
+                return "host-" + i;
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.updater.agent.check;
 import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.check.HomeMirrorMemory;
 import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.check.ReleaseStager;
 import dev.updater.core.download.Cancellation;
@@ -67,11 +68,13 @@ public final class UpdateCheck {
      */
     public UpdateCheck(ReleaseCheck.Settings settings, List<URI> moreManifestUris, UpdateHome home, ManifestFetcher fetcher,
                        Downloader downloader, Clock clock) {
-        MirrorFailover manifestMirrors = new MirrorFailover(settings.hostId());
+        // One mirrors.json for both: a host restarting while its first mirror is down asks the last good one first.
+        MirrorFailover.Memory lastGood = new HomeMirrorMemory(home, clock, warning -> LOG.log(Level.WARNING, warning));
+        MirrorFailover manifestMirrors = new MirrorFailover(settings.hostId(), lastGood);
         this.check = new ReleaseCheck(settings, moreManifestUris, manifestMirrors, home, fetcher, clock,
                 warning -> LOG.log(Level.WARNING, warning));
         this.home = home;
-        this.stager = new ReleaseStager(home, downloader, clock, new MirrorFailover(settings.hostId()));
+        this.stager = new ReleaseStager(home, downloader, clock, new MirrorFailover(settings.hostId(), lastGood));
         this.clock = clock;
     }
 

@@ -80,6 +80,8 @@ class MirrorsIT {
         assertNull(agent.lastError(), "a dead first URL is no error while a mirror answers: " + agent);
         assertEquals(0, agent.checkErrors(), agent.toString());
         assertTrue(host.isAlive());
+        assertEquals(List.of(manifests.split("\\|")), home.channelRecord().read().orElseThrow().manifestUrls(),
+                "channel.json records every manifest URL, so check and apply fail over too");
     }
 
     private static Optional<AgentRecord> record(UpdateHome home) {

@@ -224,7 +224,10 @@ final class HttpTransport {
         AtomicReference<Exchange> answered = new AtomicReference<>();
         HttpResponse.BodyHandler<BodyStream> handler = info -> {
             int status = info.statusCode();
-            BodyStream body = status == 200 || status == 206 ? new BodyStream() : BodyStream.discarding();
+            // A 304 (an unchanged poll) or 204 has no body: taking its empty one hands the connection back to the
+            // client's pool, where refusing it would close the connection (a new TCP and TLS handshake next poll).
+            BodyStream body = status == 200 || status == 206 || status == 304 || status == 204 ? new BodyStream()
+                    : BodyStream.discarding();
             answered.set(new Exchange(uri, status, info.headers(), body));
             return body;
         };

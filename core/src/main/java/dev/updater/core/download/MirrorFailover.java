@@ -31,12 +31,34 @@ import java.util.Set;
  * <p>The order is a rendezvous hash of the host id and each mirror: stable for a host, different
  * across hosts, so a fleet spreads evenly over the mirrors, and adding or removing one mirror moves
  * only the hosts that preferred it. The origin that last worked goes first, so a host does not
- * pay a dead mirror's timeout at every check. Local failures (disk, home, cancellation) end the
+ * pay a dead mirror's timeout at every check, nor after a restart when a {@link Memory} keeps it. Local failures (disk, home, cancellation) end the
  * attempt at once: another mirror cannot fix them. One instance per host, shared by its checks.
  */
 public final class MirrorFailover {
     private static final Set<ErrorCode> LOCAL = Set.of(ErrorCode.DOWNLOAD_CANCELLED, ErrorCode.DISK_SPACE, ErrorCode.IO,
             ErrorCode.HOME_UNUSABLE, ErrorCode.RECORD_MALFORMED);
+
+    /**
+     * Where the mirror that worked is kept beyond this object's life ({@code mirrors.json} for the agent),
+     * keyed by the origin of the first candidate. Implementations never throw: a memory is a hint.
+     */
+    public interface Memory {
+        /** Nothing kept: the last good origin lives as long as this object. */
+        Memory NONE = new Memory() {
+            @Override
+            public Optional<String> recall(String primaryOrigin) {
+                return Optional.empty();
+            }
+
+            @Override
+            public void remember(String primaryOrigin, String goodOrigin) {
+            }
+        };
+
+        Optional<String> recall(String primaryOrigin);
+
+        void remember(String primaryOrigin, String goodOrigin);
+    }
 
     /** One try at one mirror. */
     @FunctionalInterface
@@ -45,10 +67,17 @@ public final class MirrorFailover {
     }
 
     private final String hostId;
+    private final Memory memory;
     private volatile String lastGoodOrigin;
 
     public MirrorFailover(String hostId) {
+        this(hostId, Memory.NONE);
+    }
+
+    /** @param memory keeps the origin that worked across restarts; asked when this object has none of the candidates' */
+    public MirrorFailover(String hostId, Memory memory) {
         this.hostId = Objects.requireNonNull(hostId, "hostId");
+        this.memory = Objects.requireNonNull(memory, "memory");
     }
 
     /** The origin ({@code scheme://host:port}) that answered last, if any did. */
@@ -69,6 +98,9 @@ public final class MirrorFailover {
             try {
                 T result = attempt.at(uri);
                 lastGoodOrigin = origin(uri);
+                if (order.stream().map(MirrorFailover::origin).distinct().count() > 1) {
+                    memory.remember(origin(candidates.get(0)), lastGoodOrigin);
+                }
                 return result;
             } catch (UpdaterException e) {
                 if (LOCAL.contains(e.code())) {
@@ -80,14 +112,21 @@ public final class MirrorFailover {
         throw combined(order, failures, what);
     }
 
-    /** {@code candidates} without duplicates in this host's order, the last good origin first. */
+    /**
+     * {@code candidates} without duplicates in this host's order, the last good origin first: this object's,
+     * else the one its memory kept for the first candidate's origin.
+     */
     public List<URI> order(List<URI> candidates) {
         List<URI> distinct = new ArrayList<>(new LinkedHashSet<>(candidates));
         if (distinct.isEmpty()) {
             throw new IllegalArgumentException("No mirror to try");
         }
         String preferred = lastGoodOrigin;
-        distinct.sort(Comparator.comparing((URI uri) -> !origin(uri).equals(preferred))
+        if (preferred == null || distinct.stream().noneMatch(uri -> origin(uri).equals(lastGoodOrigin))) {
+            preferred = memory.recall(origin(distinct.get(0))).orElse(preferred);
+        }
+        String first = preferred;
+        distinct.sort(Comparator.comparing((URI uri) -> !origin(uri).equals(first))
                 .thenComparing(uri -> rank(hostId, uri)));
         return List.copyOf(distinct);
     }

@@ -37,6 +37,11 @@ public record UpdateHome(Path dir) {
         return record("channel.json", ChannelSettings.class);
     }
 
+    /** {@code mirrors.json}: the mirror that last served the manifest and the artifacts, for the order after a restart. */
+    public HomeRecordFile<MirrorMemory> mirrorRecord() {
+        return record("mirrors.json", MirrorMemory.class);
+    }
+
     /** {@code installed.json}: what the sidecar last installed. */
     public HomeRecordFile<InstalledRelease> installedRecord() {
         return record("installed.json", InstalledRelease.class);

@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
 
 /** A well-behaved static server on 127.0.0.1 (the JDK's own), recording the headers of every request. */
 public final class LoopbackHttpServer implements AutoCloseable {
-    record Seen(String method, String path, Headers headers) {
+    /** @param clientPort the client's port: requests with the same one came over the same connection */
+    record Seen(String method, String path, Headers headers, int clientPort) {
         String header(String name) {
             return headers.getFirst(name);
         }
@@ -68,7 +69,8 @@ public final class LoopbackHttpServer implements AutoCloseable {
     LoopbackHttpServer handle(String path, HttpHandler handler) {
         server.createContext(path, exchange -> {
             try (exchange) {
-                seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestHeaders()));
+                seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), exchange.getRequestHeaders(),
+                        exchange.getRemoteAddress().getPort()));
                 if (!exchange.getRequestURI().getPath().equals(path)) {
                     exchange.sendResponseHeaders(404, -1);
                     return;

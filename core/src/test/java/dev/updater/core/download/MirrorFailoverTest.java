@@ -156,4 +156,32 @@ class MirrorFailoverTest {
         assertNotEquals(MirrorFailover.rank("host-1", A), MirrorFailover.rank("host-2", A));
         assertEquals(MirrorFailover.rank("host-1", A), MirrorFailover.rank("host-1", URI.create("https://A.example/other/path")));
     }
+
+    @Test
+    void aMemory_putsTheOriginItKeptFirst_forANewInstance_andIsToldEachSuccessOfSeveralMirrors() throws Exception {
+        Map<String, String> kept = new HashMap<>();
+        MirrorFailover.Memory memory = new MirrorFailover.Memory() {
+            @Override
+            public Optional<String> recall(String primaryOrigin) {
+                return Optional.ofNullable(kept.get(primaryOrigin));
+            }
+
+            @Override
+            public void remember(String primaryOrigin, String goodOrigin) {
+                kept.put(primaryOrigin, goodOrigin);
+            }
+        };
+        URI last = new MirrorFailover("host-1").order(MIRRORS).get(2);
+        kept.put(MirrorFailover.origin(A), MirrorFailover.origin(last));
+
+        MirrorFailover restarted = new MirrorFailover("host-1", memory);
+        assertEquals(last, restarted.order(MIRRORS).get(0), "the kept origin first, before the host's own order");
+        List<URI> tried = new ArrayList<>();
+        restarted.tryInOrder(MIRRORS, "the download", uri -> tried.add(uri));
+        assertEquals(List.of(last), tried);
+
+        new MirrorFailover("host-1", memory).tryInOrder(List.of(B), "the manifest", uri -> uri);
+        assertEquals(Map.of(MirrorFailover.origin(A), MirrorFailover.origin(last)), kept,
+                "a single origin has nothing to remember");
+    }
 }

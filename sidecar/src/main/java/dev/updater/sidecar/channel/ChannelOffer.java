@@ -5,6 +5,7 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.check.ReleaseCheck;
 import dev.updater.core.download.DownloadOptions;
 import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.download.MirrorFailover;
 import dev.updater.core.home.ChannelSettings;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
@@ -20,8 +21,8 @@ import java.time.Clock;
 import java.util.function.Consumer;
 
 /**
- * What the channel offers this install right now, checked as the host's agent checks it: the URL
- * and policy options the agent recorded in {@code channel.json}, the installed version, and the same
+ * What the channel offers this install right now, checked as the host's agent checks it: the URLs
+ * (with their mirrors) and policy options the agent recorded in {@code channel.json}, the installed version, and the same
  * {@link ReleaseCheck}, but with the keys and insecure flags the operator gave ({@link OperatorTrust}).
  * For the operator's {@code check} and {@code apply}.
  */
@@ -63,8 +64,11 @@ public final class ChannelOffer {
         ReleaseCheck.Settings checkSettings = new ReleaseCheck.Settings(manifestUri, trust.keys(),
                 trust.insecureAllowUnsigned(), installed, settings.hostId(),
                 new PolicyOptions(settings.allowPrerelease(), settings.allowBreaking()), platform);
-        ReleaseCheck.Found found = new ReleaseCheck(checkSettings, home, new ManifestFetcher(options), clock, warnings)
-                .check();
-        return new Offer(installed, found.manifest(), found.decision(), manifestUri, platform, status.staged(), options);
+        // Every manifest URL the agent checks, in the host's own order: check and apply see what the host sees.
+        ReleaseCheck.Found found = new ReleaseCheck(checkSettings, trust.manifestMirrorsFor(settings),
+                new MirrorFailover(settings.hostId() == null ? "" : settings.hostId()), home,
+                new ManifestFetcher(options), clock, warnings).check();
+        return new Offer(installed, found.manifest(), found.decision(), found.source(), platform, status.staged(),
+                options);
     }
 }

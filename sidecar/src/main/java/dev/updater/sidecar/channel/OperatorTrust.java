@@ -66,6 +66,17 @@ public record OperatorTrust(List<TrustedKey> keys, URI manifest, boolean insecur
         return manifest != null ? manifest : URI.create(recorded.manifestUrl());
     }
 
+    /**
+     * The mirrors of {@link #manifestFor}'s URL: the other manifest URLs the agent recorded
+     * ({@code manifest=URL1|URL2}), none when the operator named one with {@code --manifest}.
+     */
+    List<URI> manifestMirrorsFor(ChannelSettings recorded) {
+        if (manifest != null) {
+            return List.of();
+        }
+        return recorded.allManifestUrls().stream().skip(1).map(URI::create).toList();
+    }
+
     private boolean given(String text) {
         try {
             TrustedKey recorded = TrustedKey.of(Ed25519Keys.parsePublicKey(text));

@@ -26,6 +26,8 @@ import java.util.Objects;
  * @param rolloutSalt mixed into every host's rollout bucket, or null to keep the buckets of earlier releases
  * @param config operator-editable files inside the archive artifacts ({@code config/app.properties}); an
  *     install keeps one an operator changed (DESIGN §5 "Archives")
+ * @param mirrors where the channel folder is served on each mirror, absolute and ending with {@code /}; each
+ *     artifact lists its path under every one as a mirror url ({@code "urls"}, DESIGN §11); empty for none
  */
 public record PublishRequest(
         ReleaseVersion version,
@@ -44,7 +46,8 @@ public record PublishRequest(
         boolean allowVersionMismatch,
         RolloutSchedule rolloutSchedule,
         String rolloutSalt,
-        List<String> config) {
+        List<String> config,
+        List<URI> mirrors) {
 
     public PublishRequest {
         Objects.requireNonNull(version, "version");
@@ -54,6 +57,23 @@ public record PublishRequest(
         features = List.copyOf(features);
         fixes = List.copyOf(fixes);
         config = config == null ? List.of() : List.copyOf(config);
+        mirrors = mirrors == null ? List.of() : List.copyOf(mirrors);
+        for (URI mirror : mirrors) {
+            if (!mirror.isAbsolute() || !mirror.getPath().endsWith("/")) {
+                throw new IllegalArgumentException("A mirror is the absolute URL of the channel folder, ending with"
+                        + " '/', got " + mirror);
+            }
+        }
+    }
+
+    /** A request without mirrors. */
+    public PublishRequest(ReleaseVersion version, Map<String, Path> artifacts, Path keyFile, Path outDir, URI baseUrl,
+                          List<String> features, List<String> fixes, ReleaseVersion minVersion, boolean breaking,
+                          Instant releaseDate, Duration expiresIn, Double rolloutPercent, boolean force,
+                          boolean allowVersionMismatch, RolloutSchedule rolloutSchedule, String rolloutSalt,
+                          List<String> config) {
+        this(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking, releaseDate,
+                expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt, config, List.of());
     }
 
     /** A request with waves or a salt, without config files. */
@@ -87,7 +107,8 @@ public record PublishRequest(
     public PublishRequest withRelease(Path outDir, Map<String, Path> artifacts, List<String> features, List<String> fixes,
                                       ReleaseVersion minVersion, boolean breaking, boolean allowVersionMismatch) {
         return new PublishRequest(version, artifacts, keyFile, outDir, baseUrl, features, fixes, minVersion, breaking,
-                releaseDate, expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt, config);
+                releaseDate, expiresIn, rolloutPercent, force, allowVersionMismatch, rolloutSchedule, rolloutSalt, config,
+                mirrors);
     }
 
     /** A request that checks the artifacts' own versions against {@code version}. */

@@ -94,8 +94,10 @@ public final class Publisher {
             String base = request.baseUrl() == null ? "" : withSlash(request.baseUrl().toString());
             Artifact.IndexRef index = EntryIndexPublisher.publish(destination, request.outDir(), relative + ".index", base);
             ArchiveFormat format = ArchiveFormat.ofFileName(destination.getFileName().toString()).orElse(null);
-            binaries.put(entry.getKey(), new Artifact(base + relative, sha256, sizeOf(destination), index, format,
-                    format == null ? List.of() : request.config()));
+            // The same path under each mirror: a channel folder copied as it is to every mirror serves them all.
+            List<String> mirrors = request.mirrors().stream().map(mirror -> mirror + relative).toList();
+            binaries.put(entry.getKey(), new Artifact(base + relative, sha256, sizeOf(destination), index, mirrors,
+                    format, format == null ? List.of() : request.config()));
             files.put(entry.getKey(), destination);
         }
 

@@ -79,7 +79,7 @@ final class PublishCommand implements Callable<Integer> {
     /** The options that shape a new release, which --resign (renew the expiry only) refuses. */
     private static final List<String> RELEASE_OPTIONS = List.of("--version", "--artifact", "--base-url", "--feature",
             "--fix", "--min-version", "--breaking", "--release-date", "--rollout", "--force", "--no-expiry",
-            "--allow-version-mismatch", "--rollout-schedule", "--rollout-salt");
+            "--allow-version-mismatch", "--rollout-schedule", "--rollout-salt", "--mirror");
 
     @Option(names = "--version", paramLabel = "V", converter = Converters.Version.class,
             description = "The release's semantic version; must be newer than the one already in DIR. Required"
@@ -178,6 +178,9 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     FleetPublishOptions fleet;
 
+    @Mixin
+    MirrorOptions mirrors;
+
     @Override
     public Integer call() throws UpdaterException {
         fleet.checkOneAction(spec, resign);
@@ -200,7 +203,8 @@ final class PublishCommand implements Callable<Integer> {
         PublishRequest request = new PublishRequest(fleet.promote != null ? fleet.promote : version, byKey, keyFile,
                 fleet.promote != null ? out.resolve(fleet.to.name()) : fleet.folder(out), baseUrl, features, fixes,
                 minVersion, breaking, releaseDate, noExpiry ? null : expiresInOrDefault(), rollout, force,
-                allowVersionMismatch, fleet.schedule, fleet.salt, config);
+                allowVersionMismatch, fleet.schedule, fleet.salt, config,
+                mirrors.folders(spec, fleet.promote != null ? fleet.to : fleet.channel));
         Publisher.Result result = fleet.promote != null
                 ? fleet.promote(spec, out, request)
                 : fleet.revertTo != null
@@ -296,6 +300,7 @@ final class PublishCommand implements Callable<Integer> {
         for (Map.Entry<String, Artifact> entry : result.manifest().binaries().entrySet()) {
             Artifact a = entry.getValue();
             stdout.printf("  %-13s %s  %s  sha256 %s%n", entry.getKey(), a.url(), HumanUnits.bytes(a.size()), a.sha256());
+            MirrorOptions.printMirrors(stdout, a);
             if (a.format() != null) {
                 stdout.printf("  %-13s %s archive, unpacked into a release folder%s%n", "", a.format(),
                         a.config().isEmpty() ? "" : "; config kept when changed: " + String.join(", ", a.config()));

@@ -99,6 +99,22 @@ class CheckCommandTest {
     }
 
     @Test
+    void check_triesEveryManifestUrlTheAgentRecorded_whenTheFirstIsDown() throws Exception {
+        String dead;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            dead = "http://127.0.0.1:" + socket.getLocalPort() + "/manifest.json";
+        }
+        home.channelRecord().write(new ChannelSettings(dead, List.of(channel.keyText()), "host-1", false, false, false,
+                false, RECORDED, List.of(dead, channel.manifestUri().toString())));
+        channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
+
+        CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertEquals("UP TO DATE:\n  Installed version: 1.0.0, the latest release.\n", run.out());
+    }
+
+    @Test
     void check_upToDate_saysSo() throws Exception {
         channel.publish("1.0.0", "same".getBytes(StandardCharsets.UTF_8));
         CliRun run = CliRun.run("check", "--home", home.dir().toString(), "--key", channel.keyText());
