@@ -51,7 +51,15 @@ public final class Steering implements AutoCloseable {
     private static final long POLL_MILLIS = 10;
 
     /** How the sidecar reaches the groups: through A's sockets, a seat of its own, or not at all. */
-    private enum Hold { DUPLICATE, SEAT, NONE }
+    private enum Hold {
+        DUPLICATE("pidfd"), SEAT("sidecar-socket"), NONE("off");
+
+        private final String wireName;
+
+        Hold(String wireName) {
+            this.wireName = wireName;
+        }
+    }
 
     private final LinuxCalls linux;
     private final int pidfd;
@@ -166,6 +174,11 @@ public final class Steering implements AutoCloseable {
     /** A's sockets, as found when they were taken. */
     public List<ListeningSocket> sockets() {
         return held.stream().map(Held::socket).toList();
+    }
+
+    /** {@code pidfd}, {@code sidecar-socket} or {@code off}: the path taken, for {@code status}. */
+    public String path() {
+        return hold.wireName;
     }
 
     /** False when steering is off: the kernel's hash spreads connections, nothing is attached. */

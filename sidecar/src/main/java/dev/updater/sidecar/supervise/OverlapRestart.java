@@ -105,6 +105,11 @@ final class OverlapRestart {
         return incoming;
     }
 
+    /** How connections are steered, for {@code restart.json}: {@code pidfd}, {@code sidecar-socket} or {@code off}. */
+    String steering() {
+        return steering.path();
+    }
+
     /** Step 4: B's gate; the verdict's {@code otherPorts} says when B listens where A does not. */
     OverlapGate.Result gate(BooleanSupplier cancelled) throws InterruptedException {
         OverlapGate gate = new OverlapGate(settings.gate(), settings.restart().probePorts());
