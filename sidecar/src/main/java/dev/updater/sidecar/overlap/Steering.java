@@ -92,7 +92,8 @@ public final class Steering implements AutoCloseable {
      *
      * @throws UpdaterException {@code OVERLAP_UNAVAILABLE} with the sentence the fallback to stop-start
      *     prints: not Linux, no native access, probe ports not reserved, no listener seen, a listener
-     *     shared with another process or bound without {@code SO_REUSEPORT}, pidfd access refused
+     *     shared with another process or bound without {@code SO_REUSEPORT}, pidfd access refused and no
+     *     seat possible (another user or network namespace)
      */
     public static Steering take(ProcessHandle host, ProbePorts probe) throws UpdaterException {
         Optional<String> impossible = OverlapSupport.unavailable().or(probe::clashWithEphemeralPorts);
@@ -107,7 +108,7 @@ public final class Steering implements AutoCloseable {
                         + " in /proc");
             }
             for (ListeningSocket s : sockets) {
-                // the program's indexes are A = 0 and B = 1 only in a group of A alone
+                // the programs' indexes (A 0; B 1, or the seat 1 and B 2) hold only in a group of A alone
                 if (ListeningSockets.sharing(s) != 1) {
                     throw refusal("another socket listens on " + s.label() + " beside the running host's");
                 }
