@@ -121,6 +121,10 @@ public class ZeroDowntimeBench {
                 throw new IllegalStateException("the sidecar never said 'overlap: STEERING IS OFF': this build does"
                         + " not read -Dupdater.overlap.steering, the leg measured steering");
             }
+            String log = Files.readString(work.resolve("sidecar.log"));
+            System.out.printf("%s steering: %d updates through the sidecar's own socket (pidfd refused), %d with steering"
+                    + " off%n", leg, count(log, "so the sidecar steers through a listening socket of its own"),
+                    count(log, "overlap: STEERING IS OFF"));
             summarize(leg, report, cutOvers, steady, starting, after);
         } catch (RuntimeException | IOException e) {
             System.out.println("sidecar log " + work.resolve("sidecar.log") + ":\n" + Files.readString(work.resolve("sidecar.log")));
@@ -129,6 +133,14 @@ public class ZeroDowntimeBench {
             run.toHandle().destroy();
             run.waitFor();
         }
+    }
+
+    private static int count(String text, String phrase) {
+        int n = 0;
+        for (int at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static void summarize(String leg, LoadReport report, List<long[]> cutOvers, List<long[]> steady,
