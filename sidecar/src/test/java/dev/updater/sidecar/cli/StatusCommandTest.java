@@ -216,7 +216,7 @@ class StatusCommandTest {
     void statusJson_showsTheLastRestart() throws Exception {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
-                ReleaseVersion.parse("1.1.0"), false, T, "sidecar-socket"));
+                ReleaseVersion.parse("1.1.0"), false, T, "pidfd"));
 
         CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
 
@@ -226,7 +226,7 @@ class StatusCommandTest {
         assertEquals("1.1.0", json.at("/lastRestart/version").asText());
         assertEquals(false, json.at("/lastRestart/tcpMigrateReq").asBoolean());
         assertEquals(T.toString(), json.at("/lastRestart/at").asText());
-        assertEquals("sidecar-socket", json.at("/lastRestart/steering").asText());
+        assertEquals("pidfd", json.at("/lastRestart/steering").asText());
         CliRun text = CliRun.run("status", "--home", home.toString());
         assertTrue(text.out().endsWith("Last update:  overlap, 1.1.0 at 2026-02-07T12:00:00Z\n" + UPDATER), text.out());
     }
