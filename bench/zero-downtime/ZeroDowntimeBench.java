@@ -34,7 +34,8 @@ import java.util.regex.Pattern;
  * cut-over windows with the steady windows between updates.
  *
  * <p>Usage: {@code java -cp updater-sidecar.jar ZeroDowntimeBench.java LEG SIDECAR_JAR AGENT_JAR JAR_A JAR_B
- * UPDATES RATE [RUN_FLAG…]}. JAR_A and JAR_B take {@code --port N --data FILE} and serve {@code /version}
+ * UPDATES RATE [RUN_FLAG…]}; a RUN_FLAG that starts with {@code -D} goes to the sidecar's JVM instead (the
+ * reuseport leg's {@code -Dupdater.overlap.steering=off}). JAR_A and JAR_B take {@code --port N --data FILE} and serve {@code /version}
  * and {@code /health} (demo-app 1.0.0 and 1.1.0). Prints one line per update, then {@code SUMMARY}.
  */
 public class ZeroDowntimeBench {
@@ -52,7 +53,9 @@ public class ZeroDowntimeBench {
         Path jarB = Path.of(args[4]).toAbsolutePath();
         int updates = Integer.parseInt(args[5]);
         int rate = Integer.parseInt(args[6]);
-        List<String> runFlags = Arrays.asList(args).subList(7, args.length);
+        List<String> runFlags = Arrays.asList(args).subList(7, args.length).stream().filter(f -> !f.startsWith("-D")).toList();
+        List<String> jvmFlags = Arrays.asList(args).subList(7, args.length).stream().filter(f -> f.startsWith("-D")).toList();
+        boolean steeringOff = jvmFlags.contains("-Dupdater.overlap.steering=off");
 
         Path work = Files.createTempDirectory("zero-downtime-bench");
         Path home = Files.createDirectory(work.resolve("home"));
@@ -67,7 +70,9 @@ public class ZeroDowntimeBench {
         List<String> host = List.of(java, "-XX:+UseSerialGC", "-javaagent:" + agentJar + "=manifest=http://127.0.0.1:9/m.json,key="
                 + key + ",home=" + home + ",initial-delay=1h", "-jar", target.toString(), "--port", String.valueOf(port),
                 "--data", work.resolve("data.properties").toString());
-        List<String> sidecar = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-jar", sidecarJar.toString(), "run",
+        List<String> sidecar = new ArrayList<>(List.of(java, "-XX:+UseSerialGC"));
+        sidecar.addAll(jvmFlags);
+        sidecar.addAll(List.of("-jar", sidecarJar.toString(), "run",
                 "--home", home.toString(), "--apply", "immediate", "--health-url", "http://127.0.0.1:" + port + "/health",
                 "--min-uptime", "0s", "--health-timeout", "30s", "--stop-timeout", "10s", "--target", target.toString()));
         sidecar.addAll(runFlags);
@@ -111,6 +116,15 @@ public class ZeroDowntimeBench {
             Thread.sleep(STEADY.toMillis());
             LoadReport report = load.stop();
             steady.add(new long[] {steadyFrom, report.stoppedAt()});
+            if (steeringOff && !Files.readString(work.resolve("sidecar.log")).contains("overlap: STEERING IS OFF")) {
+                // a sidecar that ignored the switch steered: its 0 failures would pass for plain SO_REUSEPORT's
+                throw new IllegalStateException("the sidecar never said 'overlap: STEERING IS OFF': this build does"
+                        + " not read -Dupdater.overlap.steering, the leg measured steering");
+            }
+            String log = Files.readString(work.resolve("sidecar.log"));
+            System.out.printf("%s steering: %d updates through the sidecar's own socket (pidfd refused), %d with steering"
+                    + " off%n", leg, count(log, "so the sidecar steers through a listening socket of its own"),
+                    count(log, "overlap: STEERING IS OFF"));
             summarize(leg, report, cutOvers, steady, starting, after);
         } catch (RuntimeException | IOException e) {
             System.out.println("sidecar log " + work.resolve("sidecar.log") + ":\n" + Files.readString(work.resolve("sidecar.log")));
@@ -119,6 +133,14 @@ public class ZeroDowntimeBench {
             run.toHandle().destroy();
             run.waitFor();
         }
+    }
+
+    private static int count(String text, String phrase) {
+        int n = 0;
+        for (int at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private static void summarize(String leg, LoadReport report, List<long[]> cutOvers, List<long[]> steady,

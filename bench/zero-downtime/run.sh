@@ -6,8 +6,10 @@
 #   stop-start   `run --apply immediate` as it is today: stop the host, swap, start, gate;
 #   overlap      the same with $OVERLAP_FLAGS (default `--restart overlap`): B starts beside A, BPF
 #                steering, A drains and stops; run once per value of MIGRATE_REQ (tcp_migrate_req);
-#   reuseport    plain SO_REUSEPORT overlap without steering, with $REUSEPORT_FLAGS (no default: the
-#                overlap mode names its switch; e.g. REUSEPORT_FLAGS="--restart overlap --steering none").
+#   reuseport    plain SO_REUSEPORT overlap without steering, with $REUSEPORT_FLAGS (default
+#                `-Dupdater.overlap.steering=off --restart overlap`: a measuring switch of the sidecar's
+#                JVM, not an operator option; the sidecar logs `overlap: STEERING IS OFF` and the leg
+#                fails if it does not), tcp_migrate_req=0.
 # A leg whose flags this build's `run` does not know is reported as not run, with the reason.
 # As root with unshare, each leg runs in a private network namespace of its own (lo only), where
 # tcp_migrate_req is set without touching the machine's. Writes bench/zero-downtime/results.md.
@@ -15,7 +17,7 @@
 #   bench/zero-downtime/run.sh
 #   LEGS=stop-start UPDATES=5 bench/zero-downtime/run.sh           # quicker, one leg
 #   CAPACITY_RATES= LEGS=stop-start bench/zero-downtime/run.sh       # skip the generator's capacity
-#   MIGRATE_REQ="1" REUSEPORT_FLAGS="--restart overlap --steering none" bench/zero-downtime/run.sh
+#   LEGS=reuseport UPDATES=5 CAPACITY_RATES= bench/zero-downtime/run.sh   # the plain SO_REUSEPORT leg alone
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/bench/zero-downtime
@@ -23,7 +25,7 @@ UPDATES=${UPDATES:-20}
 RATE=${RATE:-300}
 LEGS=${LEGS:-stop-start overlap reuseport}
 OVERLAP_FLAGS=${OVERLAP_FLAGS:---restart overlap}
-REUSEPORT_FLAGS=${REUSEPORT_FLAGS:-}
+REUSEPORT_FLAGS=${REUSEPORT_FLAGS--Dupdater.overlap.steering=off --restart overlap}
 MIGRATE_REQ=${MIGRATE_REQ:-0 1}
 CAPACITY_RATES=${CAPACITY_RATES-300 1000 2000 4000}
 RESULTS=${RESULTS:-$HERE/results.md}

@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * {"mode":"stop-start","fallback":"the host's listener 127.0.0.1:8080 was bound without SO_REUSEPORT",
- *  "version":"1.1.0","tcpMigrateReq":false,"at":"2026-11-30T06:00:00Z"}
+ *  "version":"1.1.0","tcpMigrateReq":false,"at":"2026-11-30T06:00:00Z","steering":null}
  * }</pre>
  *
  * @param mode the restart actually used
@@ -21,8 +21,12 @@ import java.util.Objects;
  * @param version the release being installed, or null when not known
  * @param tcpMigrateReq whether {@code net.ipv4.tcp_migrate_req} was on in the sidecar's network namespace
  * @param at when the restart began
+ * @param steering how an overlap steered connections: {@code pidfd} (through a duplicate of the old host's
+ *     socket), {@code sidecar-socket} (pidfd refused: through a socket of the sidecar's own in the group),
+ *     {@code off} (the bench's plain {@code SO_REUSEPORT}); null for a stop-start or an older record
  */
-public record RestartRecord(Mode mode, String fallback, ReleaseVersion version, boolean tcpMigrateReq, Instant at) {
+public record RestartRecord(Mode mode, String fallback, ReleaseVersion version, boolean tcpMigrateReq, Instant at,
+                            String steering) {
     public RestartRecord {
         Objects.requireNonNull(mode, "mode");
     }

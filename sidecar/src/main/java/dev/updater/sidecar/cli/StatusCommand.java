@@ -201,6 +201,7 @@ final class StatusCommand implements Callable<Integer> {
             putText(restart, "version", r.version());
             restart.put("tcpMigrateReq", r.tcpMigrateReq());
             putInstant(restart, "at", r.at());
+            restart.put("steering", r.steering());
         }
 
         ArrayNode backups = root.putArray("backups");
@@ -290,9 +291,16 @@ final class StatusCommand implements Callable<Integer> {
         RestartRecord r = s.restart();
         if (r != null) {
             out.println("Last update:  " + r.mode() + (r.fallback() == null ? "" : " (" + Printable.of(r.fallback(),
-                    Printable.MAX_LINE_LENGTH) + ")") + ", " + orUnknown(r.version()) + " at " + time(r.at())
+                    Printable.MAX_LINE_LENGTH) + ")") + steering(r.steering()) + ", " + orUnknown(r.version()) + " at " + time(r.at())
                     + (r.tcpMigrateReq() ? ", net.ipv4.tcp_migrate_req on" : ""));
         }
+    }
+
+    /** How an overlap steered, where it was not the usual duplicate of the old host's socket. */
+    private static String steering(String steering) {
+        return steering == null || "pidfd".equals(steering) ? ""
+                : "sidecar-socket".equals(steering) ? " (steered through a socket of the sidecar's own: pidfd refused)"
+                : " (steering " + Printable.of(steering) + ")";
     }
 
     /** Records may lack a time (an older agent's, or one edited by hand). */

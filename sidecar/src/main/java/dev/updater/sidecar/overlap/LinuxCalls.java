@@ -5,6 +5,7 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -19,6 +20,12 @@ final class LinuxCalls {
     private static final int SO_REUSEPORT = 15;
     private static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     private static final int SO_DETACH_REUSEPORT_BPF = 52;
+    private static final int SO_ATTACH_FILTER = 26;
+    private static final int AF_INET = 2;
+    private static final int AF_INET6 = 10;
+    private static final int SOCK_STREAM_CLOEXEC = 1 | 0x80000; // SOCK_STREAM | SOCK_CLOEXEC: B never inherits it
+    private static final int IPPROTO_IPV6 = 41;
+    private static final int IPV6_V6ONLY = 26;
     private static final int SOCK_FPROG_SIZE = 16;     // unsigned short len; (padding) struct sock_filter *filter
 
     /** A call that returned -1: {@code errno} says why. */
@@ -39,9 +46,12 @@ final class LinuxCalls {
                 case 1 -> "EPERM";
                 case 3 -> "ESRCH";
                 case 9 -> "EBADF";
+                case 13 -> "EACCES";
                 case 22 -> "EINVAL";
                 case 38 -> "ENOSYS";
                 case 95 -> "EOPNOTSUPP";
+                case 98 -> "EADDRINUSE";
+                case 99 -> "EADDRNOTAVAIL";
                 default -> "see errno(3)";
             };
         }
@@ -51,12 +61,18 @@ final class LinuxCalls {
     private final Function setsockopt;
     private final Function getsockopt;
     private final Function close;
+    private final Function socket;
+    private final Function bind;
+    private final Function listen;
 
     private LinuxCalls(NativeLibrary libc) {
         this.syscall = libc.getFunction("syscall");
         this.setsockopt = libc.getFunction("setsockopt");
         this.getsockopt = libc.getFunction("getsockopt");
         this.close = libc.getFunction("close");
+        this.socket = libc.getFunction("socket");
+        this.bind = libc.getFunction("bind");
+        this.listen = libc.getFunction("listen");
     }
 
     /**
@@ -92,6 +108,65 @@ final class LinuxCalls {
 
     /** {@code setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog)}: replaces the group's program. */
     void attach(int fd, List<SteeringProgram.Instruction> program) throws CallFailed {
+        checked("setsockopt(SO_ATTACH_REUSEPORT_CBPF)", setProgram(fd, SO_ATTACH_REUSEPORT_CBPF, program));
+    }
+
+    /** {@code setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog)}: a filter on this socket's own packets. */
+    void filter(int fd, List<SteeringProgram.Instruction> program) throws CallFailed {
+        checked("setsockopt(SO_ATTACH_FILTER)", setProgram(fd, SO_ATTACH_FILTER, program));
+    }
+
+    /**
+     * A TCP socket with {@code SO_REUSEPORT}, {@code filter} attached, bound to {@code address} and
+     * listening with a backlog of 0; closed again when a step fails. {@code ipv6} chooses {@code AF_INET6}
+     * (with {@code IPV6_V6ONLY} off, as the JDK binds) over {@code AF_INET}: a reuse-port group holds one
+     * family only. An IPv4 address on an IPv6 socket is bound as {@code ::ffff:a.b.c.d}, as the JDK does.
+     */
+    int listenBeside(InetSocketAddress address, boolean ipv6, List<SteeringProgram.Instruction> filter)
+            throws CallFailed {
+        int fd = checked("socket", socket.invokeInt(new Object[] {ipv6 ? AF_INET6 : AF_INET, SOCK_STREAM_CLOEXEC, 0}));
+        try {
+            setInt(fd, SOL_SOCKET, SO_REUSEPORT, 1, "setsockopt(SO_REUSEPORT)");
+            if (ipv6) {
+                setInt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0, "setsockopt(IPV6_V6ONLY)");
+            }
+            filter(fd, filter);
+            Memory sockaddr = sockaddr(address, ipv6);
+            checked("bind(" + address.getAddress().getHostAddress() + ":" + address.getPort() + ")",
+                    bind.invokeInt(new Object[] {fd, sockaddr, (int) sockaddr.size()}));
+            checked("listen", listen.invokeInt(new Object[] {fd, 0}));
+            return fd;
+        } catch (CallFailed e) {
+            close.invokeInt(new Object[] {fd});
+            throw e;
+        }
+    }
+
+    private static Memory sockaddr(InetSocketAddress address, boolean ipv6) {
+        byte[] ip = address.getAddress().getAddress();
+        Memory sa = new Memory(ipv6 ? 28 : 16); // sockaddr_in6 / sockaddr_in
+        sa.clear();
+        sa.setShort(0, (short) (ipv6 ? AF_INET6 : AF_INET)); // sa_family, host order
+        sa.setByte(2, (byte) (address.getPort() >> 8));      // sin_port, network order
+        sa.setByte(3, (byte) address.getPort());
+        if (!ipv6) {
+            sa.write(4, ip, 0, 4);
+        } else if (ip.length == 4) {                          // ::ffff:a.b.c.d
+            sa.setShort(8 + 10, (short) 0xffff);
+            sa.write(8 + 12, ip, 0, 4);
+        } else {
+            sa.write(8, ip, 0, 16);                           // after sin6_port and sin6_flowinfo
+        }
+        return sa;
+    }
+
+    private void setInt(int fd, int level, int option, int value, String call) throws CallFailed {
+        Memory v = new Memory(4);
+        v.setInt(0, value);
+        checked(call, setsockopt.invokeInt(new Object[] {fd, level, option, v, 4}));
+    }
+
+    private int setProgram(int fd, int option, List<SteeringProgram.Instruction> program) {
         Memory filter = new Memory(8L * program.size());
         for (int i = 0; i < program.size(); i++) {
             SteeringProgram.Instruction insn = program.get(i);
@@ -104,8 +179,7 @@ final class LinuxCalls {
         fprog.clear();
         fprog.setShort(0, (short) program.size());
         fprog.setPointer(8, filter);
-        checked("setsockopt(SO_ATTACH_REUSEPORT_CBPF)",
-                setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, fprog, SOCK_FPROG_SIZE}));
+        return setsockopt.invokeInt(new Object[] {fd, SOL_SOCKET, option, fprog, SOCK_FPROG_SIZE});
     }
 
     /** {@code setsockopt(fd, SOL_SOCKET, SO_DETACH_REUSEPORT_BPF)} (Linux 5.8+): the kernel's hash decides again. */

@@ -64,17 +64,31 @@ public final class ListeningSockets {
     static Map<Long, ListeningSocket> table() throws IOException {
         Map<Long, ListeningSocket> byInode = new HashMap<>();
         for (String name : List.of("tcp", "tcp6")) {
-            List<String> lines;
-            try {
-                lines = Files.readAllLines(PROC.resolve("net").resolve(name));
-            } catch (NoSuchFileException e) {
-                continue; // no IPv6 in this kernel or namespace
-            }
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                ListeningSocket s = parse(line);
-                if (s != null) {
-                    byInode.put(s.inode(), s);
-                }
+            byInode.putAll(table(name));
+        }
+        return byInode;
+    }
+
+    /**
+     * True when the listening socket {@code inode} is an IPv6 one (listed in {@code tcp6}), also when it
+     * listens on an IPv4 address ({@code ::ffff:127.0.0.1}, as the JDK binds 127.0.0.1 where IPv6 is up).
+     */
+    static boolean ipv6(long inode) throws IOException {
+        return table("tcp6").containsKey(inode);
+    }
+
+    private static Map<Long, ListeningSocket> table(String name) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(PROC.resolve("net").resolve(name));
+        } catch (NoSuchFileException e) {
+            return Map.of(); // no IPv6 in this kernel or namespace
+        }
+        Map<Long, ListeningSocket> byInode = new HashMap<>();
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            ListeningSocket s = parse(line);
+            if (s != null) {
+                byInode.put(s.inode(), s);
             }
         }
         return byInode;

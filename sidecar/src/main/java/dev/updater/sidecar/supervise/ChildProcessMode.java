@@ -205,7 +205,7 @@ final class ChildProcessMode implements HostMode {
             synchronized (childLock) {
                 overlap = started;
             }
-            restarts.record(RestartRecord.Mode.OVERLAP, null, version);
+            restarts.record(RestartRecord.Mode.OVERLAP, null, version, started.steering());
             SidecarLog.emit(log, LogEvent.info("version-started", "started " + version + " (pid "
                     + started.incoming().pid() + ") beside the old host (pid " + running.pid() + ")", "version", version,
                     "pid", started.incoming().pid(), "restart", "overlap"));

@@ -79,9 +79,12 @@ final class OverlapRestart {
         try {
             Set<String> shared = ListeningSockets.labels(steering.sockets());
             checkHealthUrl(settings.gate().healthUrl(), steering);
-            log.accept("overlap: steering connections on " + String.join(", ", shared) + ": from probe ports "
-                    + restart.probePorts() + " to the new host, all others to the running host (pid " + old.pid() + ")"
-                    + (OverlapSupport.tcpMigrateReq() ? "; net.ipv4.tcp_migrate_req is on" : ""));
+            steering.notice().ifPresent(log);
+            if (steering.steers()) {
+                log.accept("overlap: steering connections on " + String.join(", ", shared) + ": from probe ports "
+                        + restart.probePorts() + " to the new host, all others to the running host (pid " + old.pid()
+                        + ")" + (OverlapSupport.tcpMigrateReq() ? "; net.ipv4.tcp_migrate_req is on" : ""));
+            }
             return new OverlapRestart(old, version, steering, launcher.launch(), settings, log);
         } catch (UpdaterException | RuntimeException e) {
             steering.release();
@@ -102,6 +105,11 @@ final class OverlapRestart {
         return incoming;
     }
 
+    /** How connections are steered, for {@code restart.json}: {@code pidfd}, {@code sidecar-socket} or {@code off}. */
+    String steering() {
+        return steering.path();
+    }
+
     /** Step 4: B's gate; the verdict's {@code otherPorts} says when B listens where A does not. */
     OverlapGate.Result gate(BooleanSupplier cancelled) throws InterruptedException {
         OverlapGate gate = new OverlapGate(settings.gate(), settings.restart().probePorts());
@@ -114,6 +122,21 @@ final class OverlapRestart {
      * duplicates are closed (they would keep A's sockets in the groups), then A gets SIGTERM.
      */
     void handOver(BooleanSupplier cancelled) throws InterruptedException {
+        if (steering.steers()) {
+            cutOver(cancelled);
+        }
+        steering.close();
+        log.accept("stopping the old host (pid " + old.pid() + ") gracefully: the new host serves");
+        ChildHost.Stopped stopped = old.stop(settings.stopTimeout());
+        if (!stopped.asAsked()) { // a stop that went as asked is not worth a line
+            log.accept(stopped.killed() ? "the old host (pid " + old.pid() + ") did not exit within "
+                    + HumanUnits.setting(settings.stopTimeout()) + " of SIGTERM; killed it"
+                    : "the old host (pid " + old.pid() + ") exited with code " + stopped.exitCode() + " as it stopped");
+        }
+    }
+
+    /** B warmed up, every new connection to B, then A's queue drained (bounded by the stop timeout). */
+    private void cutOver(BooleanSupplier cancelled) throws InterruptedException {
         int warmUps = warmUp(cancelled);
         try {
             steering.cutOver();
@@ -130,14 +153,6 @@ final class OverlapRestart {
                     : String.valueOf(queued)) + " connections queued after " + HumanUnits.setting(settings.stopTimeout())
                     + "; stopping it anyway" + (OverlapSupport.tcpMigrateReq()
                     ? " (net.ipv4.tcp_migrate_req moves them to the new host)" : ""));
-        }
-        steering.close();
-        log.accept("stopping the old host (pid " + old.pid() + ") gracefully: the new host serves");
-        ChildHost.Stopped stopped = old.stop(settings.stopTimeout());
-        if (!stopped.asAsked()) { // a stop that went as asked is not worth a line
-            log.accept(stopped.killed() ? "the old host (pid " + old.pid() + ") did not exit within "
-                    + HumanUnits.setting(settings.stopTimeout()) + " of SIGTERM; killed it"
-                    : "the old host (pid " + old.pid() + ") exited with code " + stopped.exitCode() + " as it stopped");
         }
     }
 

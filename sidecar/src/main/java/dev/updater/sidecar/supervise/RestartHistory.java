@@ -23,9 +23,14 @@ final class RestartHistory {
 
     /** Records the restart used for {@code version}; a record that cannot be written costs only the status line. */
     void record(RestartRecord.Mode mode, String fallback, String version) {
+        record(mode, fallback, version, null);
+    }
+
+    /** As above, with how an overlap steered ({@link RestartRecord#steering}). */
+    void record(RestartRecord.Mode mode, String fallback, String version, String steering) {
         try {
             home.restartRecord().write(new RestartRecord(mode, fallback, ReleaseVersion.tryParse(version),
-                    OverlapSupport.tcpMigrateReq(), clock.instant()));
+                    OverlapSupport.tcpMigrateReq(), clock.instant(), steering));
         } catch (UpdaterException e) {
             log.accept("could not record the restart mode in " + home.restartRecord().path() + ": " + e.getMessage());
         }

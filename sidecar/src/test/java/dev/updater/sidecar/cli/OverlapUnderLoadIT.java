@@ -106,22 +106,25 @@ class OverlapUnderLoadIT {
 
     static Stream<Arguments> goodUpdates() {
         return Stream.of(
-                Arguments.of(AppJars.Kind.JDK_HTTP, JDK17, false),
-                Arguments.of(AppJars.Kind.JDK_HTTP, JDK17, true),
-                Arguments.of(AppJars.Kind.JETTY, JDK17, true),
-                Arguments.of(AppJars.Kind.SPRING_BOOT, JDK17, false),
-                Arguments.of(AppJars.Kind.JETTY, JDK25, false));
+                Arguments.of(AppJars.Kind.JDK_HTTP, JDK17, false, false),
+                Arguments.of(AppJars.Kind.JDK_HTTP, JDK17, true, false),
+                Arguments.of(AppJars.Kind.JETTY, JDK17, true, false),
+                Arguments.of(AppJars.Kind.SPRING_BOOT, JDK17, false, false),
+                Arguments.of(AppJars.Kind.JETTY, JDK25, false, false),
+                // pidfd refused (the test-only switch: root's CAP_SYS_PTRACE never is): steered from a seat
+                Arguments.of(AppJars.Kind.JDK_HTTP, JDK17, false, true));
     }
 
-    @ParameterizedTest(name = "{0} on {1}, tcp_migrate_req={2}")
+    @ParameterizedTest(name = "{0} on {1}, tcp_migrate_req={2}, pidfd refused={3}")
     @MethodSource("goodUpdates")
     void aGoodRelease_takesOverUnderLoad_noRequestFails_theOldHostIsGone_andStatusSaysOverlap(AppJars.Kind kind,
-            Path java, boolean migrateReq) throws Exception {
+            Path java, boolean migrateReq, boolean pidfdRefused) throws Exception {
         assumeTrue(Files.isExecutable(java), "no JDK at " + java);
         Path v100 = AppJars.build(dir.resolve("jars/app-1.0.0.jar"), kind, "1.0.0", AppRelease.Behaviour.GOOD);
         Path v110 = AppJars.build(dir.resolve("jars/app-1.1.0.jar"), kind, "1.1.0", AppRelease.Behaviour.GOOD);
         NetworkNamespace net = namespace(migrateReq);
-        Path target = startSidecar(net, v100, java, "60s");
+        Path target = startSidecar(net, v100, pidfdRefused ? List.of("-Dupdater.overlap.test.refuse-pidfd=true")
+                : List.of(), List.of(), java, "60s");
         AgentRecord a = awaitServing("1.0.0", -1);
         LoadProcess load = load(net);
 
@@ -146,9 +149,14 @@ class OverlapUnderLoadIT {
                 && l.endsWith(" requests to http://127.0.0.1:" + PORT + "/health first")), dump());
         assertTrue(SidecarOutput.has(sidecar, "stopping the old host (pid " + a.pid() + ") gracefully: the new host"
                 + " serves"), dump());
+        assertEquals(pidfdRefused, SidecarOutput.has(sidecar, "overlap: pidfd_open on the running host (pid " + a.pid()
+                + ") was refused: pidfd_open (refused by -Dupdater.overlap.test.refuse-pidfd) failed with errno 1"
+                + " (EPERM); so the sidecar steers through a listening socket of its own in the group on 127.0.0.1:"
+                + PORT + ", which accepts nothing"), dump());
         RestartRecord restart = home.restartRecord().read().orElseThrow();
         assertEquals(RestartRecord.Mode.OVERLAP, restart.mode());
         assertEquals(null, restart.fallback());
+        assertEquals(pidfdRefused ? "sidecar-socket" : "pidfd", restart.steering());
         assertEquals(migrateReq, restart.tcpMigrateReq(), "the sidecar reports tcp_migrate_req as its namespace has it");
         JsonNode status = Json.mapper().readTree(CliRun.run("status", "--home", homeDir.toString(), "--json").out());
         assertEquals("overlap", status.at("/lastRestart/mode").asText(), status.toString());
@@ -208,7 +216,7 @@ class OverlapUnderLoadIT {
                 AppRelease.Behaviour.GOOD);
         NetworkNamespace net = namespace(false);
         // the sidecar asks for SO_REUSEPORT through the environment; env overrides it for this host
-        startSidecar(net, v100, List.of("env", "UPDATER_REUSE_PORT=false"), JDK17, "60s");
+        startSidecar(net, v100, List.of(), List.of("env", "UPDATER_REUSE_PORT=false"), JDK17, "60s");
         awaitOrDump("1.0.0 ready with its listener recorded", () -> home.agentRecord().readQuietly()
                 .map(r -> r.ready() && seen(r).contains(new ListenerSeen("127.0.0.1", PORT, false))).orElse(false));
         AgentRecord a = home.agentRecord().read().orElseThrow();
@@ -239,12 +247,12 @@ class OverlapUnderLoadIT {
 
     /** {@code run --restart overlap} of {@code installed} with the real agent, inside {@code net}; returns the target. */
     private Path startSidecar(NetworkNamespace net, Path installed, Path java, String healthTimeout) throws Exception {
-        return startSidecar(net, installed, List.of(), java, healthTimeout);
+        return startSidecar(net, installed, List.of(), List.of(), java, healthTimeout);
     }
 
-    /** As above, the host's command after {@code prefix} (e.g. {@code env NAME=VALUE}). */
-    private Path startSidecar(NetworkNamespace net, Path installed, List<String> prefix, Path java, String healthTimeout)
-            throws Exception {
+    /** As above, the sidecar's JVM given {@code jvmOptions}, the host's command after {@code prefix} ({@code env N=V}). */
+    private Path startSidecar(NetworkNamespace net, Path installed, List<String> jvmOptions, List<String> prefix,
+                              Path java, String healthTimeout) throws Exception {
         homeDir = Staging.newHome(dir.resolve("home"));
         home = new UpdateHome(homeDir);
         Path target = Files.createDirectories(dir.resolve("opt")).resolve("app.jar");
@@ -255,7 +263,7 @@ class OverlapUnderLoadIT {
         args.addAll(prefix);
         args.addAll(ChildProcess.java(java, "-javaagent:" + agentJar + "=manifest=http://127.0.0.1:9/m.json,key=" + key
                 + ",home=" + homeDir + ",initial-delay=1h", "-jar", target, "--port", PORT));
-        sidecar = net.start(SidecarJar.command(List.of(), args));
+        sidecar = net.start(SidecarJar.command(jvmOptions, args));
         started.add(() -> {
             sidecar.close();
             home.agentRecord().readQuietly().flatMap(r -> ProcessHandle.of(r.pid())).ifPresent(ProcessHandle::destroyForcibly);

@@ -189,7 +189,7 @@ class StatusCommandTest {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.STOP_START,
                 "the running host's listener on 127.0.0.1:8080 was bound without SO_REUSEPORT",
-                ReleaseVersion.parse("1.1.0"), true, T));
+                ReleaseVersion.parse("1.1.0"), true, T, null));
 
         CliRun run = CliRun.run("status", "--home", home.toString());
 
@@ -200,10 +200,23 @@ class StatusCommandTest {
     }
 
     @Test
+    void status_saysAnOverlapSteeredThroughTheSidecarsOwnSocket() throws Exception {
+        aHomeWithEverything();
+        new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
+                ReleaseVersion.parse("1.1.0"), false, T, "sidecar-socket"));
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().endsWith("Last update:  overlap (steered through a socket of the sidecar's own: pidfd"
+                + " refused), 1.1.0 at 2026-02-07T12:00:00Z\n" + UPDATER), run.out());
+    }
+
+    @Test
     void statusJson_showsTheLastRestart() throws Exception {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
-                ReleaseVersion.parse("1.1.0"), false, T));
+                ReleaseVersion.parse("1.1.0"), false, T, "pidfd"));
 
         CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
 
@@ -213,6 +226,7 @@ class StatusCommandTest {
         assertEquals("1.1.0", json.at("/lastRestart/version").asText());
         assertEquals(false, json.at("/lastRestart/tcpMigrateReq").asBoolean());
         assertEquals(T.toString(), json.at("/lastRestart/at").asText());
+        assertEquals("pidfd", json.at("/lastRestart/steering").asText());
         CliRun text = CliRun.run("status", "--home", home.toString());
         assertTrue(text.out().endsWith("Last update:  overlap, 1.1.0 at 2026-02-07T12:00:00Z\n" + UPDATER), text.out());
     }
