@@ -14,6 +14,7 @@
 #   ROUNDS=20 bench/agent/first-answer.sh                    # quicker
 #   AGENT_JAR=/tmp/other.jar RESULTS=/tmp/other.md bench/agent/first-answer.sh
 #   BEFORE_JAR=/tmp/before.jar bench/agent/first-answer.sh  # adds another build's rows (e.g. before the hook)
+#   BEFORE_JAR=/tmp/x.jar BEFORE_NAME="x" bench/agent/first-answer.sh   # ... under another name
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS=${ROUNDS:-80}
@@ -48,20 +49,21 @@ python3 - "$WORK" "$WORK_ROUNDS" "17:$JDK17" "25:$JDK25" >"$WORK/variants.json" 
 import json, os, sys
 work, work_rounds, jdks = sys.argv[1], sys.argv[2], [j.split(":", 1) for j in sys.argv[3:] if os.access(j.split(":", 1)[1], os.X_OK)]
 before = os.path.exists(f"{work}/before.jar")
+BEFORE_NAME = os.environ.get("BEFORE_NAME", "before (BEFORE_JAR)")
 variants = []
 for v, java in jdks:
     args = f"=manifest=http://127.0.0.1:9/manifest.json,keyfile={work}/keys/updater.pub,home={work}/home-{v}"
     agents = {"no agent": ([], {}), "empty agent": ([f"-javaagent:{work}/empty-agent.jar"], {}),
-              "before (BEFORE_JAR)": ([f"-javaagent:{work}/before.jar{args}-before"], {}),
+              BEFORE_NAME: ([f"-javaagent:{work}/before.jar{args}-before"], {}),
               "ours": ([f"-javaagent:{work}/updater.jar{args}"], {}),
               "ours, UPDATER_REUSE_PORT=true": ([f"-javaagent:{work}/updater.jar{args}"], {"UPDATER_REUSE_PORT": "true"})}
     # Which agents per host: the cheapest set that answers the questions (the run holds the build lock).
-    hosts = {"hello": (["-jar", f"{work}/hello.jar"], ["empty agent", "before (BEFORE_JAR)", "ours", "ours, UPDATER_REUSE_PORT=true"]),
+    hosts = {"hello": (["-jar", f"{work}/hello.jar"], ["empty agent", BEFORE_NAME, "ours", "ours, UPDATER_REUSE_PORT=true"]),
              "serve": (["-jar", f"{work}/serve.jar", "0"], list(agents)),
-             "serve after work": (["-jar", f"{work}/serve.jar", work_rounds], ["empty agent", "before (BEFORE_JAR)", "ours"])}
+             "serve after work": (["-jar", f"{work}/serve.jar", work_rounds], ["empty agent", BEFORE_NAME, "ours"])}
     for host, (host_args, names) in hosts.items():
         for name in names:
-            if name.startswith("before") and not before:
+            if name == BEFORE_NAME and not before:
                 continue
             agent, env = agents[name]
             variants.append({"jdk": v, "host": host, "agent": name, "argv": [java, *agent, *host_args], "env": env})

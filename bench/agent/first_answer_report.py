@@ -42,6 +42,22 @@ for metric, title in [("answer_ms", "launch → first answer"), ("exit_ms", "lau
               f"{statistics.median(xs) - statistics.median(bxs):+.1f} | {statistics.median(xs) / statistics.median(bxs):.3f}× | "
               f"{statistics.median(pairs):+.1f} [{lo:+.1f}, {hi:+.1f}] |")
     print()
+OWN = {"no agent", BASE, "ours", "ours, UPDATER_REUSE_PORT=true"}
+others = sorted({a for (_, _, a) in by} - OWN)
+for other in others:
+    print(f"### ours − {other}, paired within rounds (ms; median [95 % CI])\n")
+    print("| JDK | host | first answer | exit |")
+    print("|---|---|---|---|")
+    for (jdk, host, agent), runs in sorted(by.items()):
+        if agent != "ours" or (jdk, host, other) not in by:
+            continue
+        cells = []
+        for metric in ("answer_ms", "exit_ms"):
+            o = by[(jdk, host, other)]
+            pairs = [runs[k][metric] - o[k][metric] for k in runs if k in o and runs[k][metric] is not None]
+            cells.append(f"{statistics.median(pairs):+.1f} [{ci(pairs)[0]:+.1f}, {ci(pairs)[1]:+.1f}]" if pairs else "–")
+        print(f"| {jdk} | {host} | {cells[0]} | {cells[1]} |")
+    print()
 print("### Per thread, until the first answer (/proc/PID/task/*/schedstat, medians, ms on a CPU / waiting for one)\n")
 print("| JDK | host | agent | main (`java`) | updater-agent | JIT (C1+C2) | GC | whole process on a CPU |")
 print("|---|---|---|---|---|---|---|---|")
