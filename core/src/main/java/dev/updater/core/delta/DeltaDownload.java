@@ -92,9 +92,16 @@ public final class DeltaDownload {
                 index = IndexCodec.read(top, artifact.size(), artifact.sha256());
             }
             LocalObjects local = new LocalObjects(have, work.resolve("objects"));
-            List<ObjectRef> missing = local.missing(index);
+            LocalObjects.Plan plan = local.plan(index);
+            List<ObjectRef> missing = plan.fetch();
             long deltaBytes = indexBytes + checkBudget(artifact, indexBytes, missing);
             fetch(missing, ref, manifestUri, work.resolve("objects"), cancellation);
+            for (EntryIndex.Nested nested : plan.rebuild()) {
+                // A nested jar rebuilt from its entries lands where a fetched one would, checked against its name.
+                ObjectRef jar = index.entries().get(nested.entry()).data();
+                ZipRebuilder.rebuild(nested.index(), local, work.resolve("objects").resolve(jar.sha256().hex()),
+                        jar.sha256(), jar.size());
+            }
             Files.deleteIfExists(target);
             ZipRebuilder.rebuild(index, local, target, artifact.sha256(), artifact.size());
             if (chunked != null) {

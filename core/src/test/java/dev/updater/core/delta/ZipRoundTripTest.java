@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,14 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every ordered pair of versions of the same library among the real jars the build copied from Maven
- * Central into target/delta-jars (core/pom.xml): index both, keep only the old jar's objects plus the
- * objects the new index names that the old jar lacks, rebuild the new jar from them, byte for byte.
+ * Central into target/delta-jars (core/pom.xml), and pairs of Spring Boot fat jars built from them
+ * ({@link SpringBootFatJars}): index both, keep only the old jar's objects plus the objects the new
+ * index names that the old jar lacks, rebuild the new jar from them, byte for byte.
  */
 class ZipRoundTripTest {
     private static final Path JARS = Path.of("target", "delta-jars");
@@ -61,42 +64,120 @@ class ZipRoundTripTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("versionPairs")
     void rebuildsTheNewJar_fromTheOldJarAndTheFetchedObjects_byteForByte(String from, String to) throws Exception {
-        Path oldJar = JARS.resolve(from);
         Path newJar = JARS.resolve(to);
+        Delta delta = roundTrip(dir, JARS.resolve(from), newJar);
+        assertTrue(delta.objectBytes() < Files.size(newJar), "a delta fetches less than the jar: " + delta);
+    }
+
+    private static final List<Path> LIBRARIES = List.of(SpringBootFatJars.library("commons-lang3-3.17.0.jar"),
+            SpringBootFatJars.library("slf4j-api-2.0.18.jar"), SpringBootFatJars.library("jackson-databind-2.22.3.jar"),
+            SpringBootFatJars.library("guava-33.7.1-jre.jar"));
+    static final SpringBootFatJars.Build APP = SpringBootFatJars.reproducible(
+            SpringBootFatJars.library("netty-codec-http-4.2.20.Final.jar"),
+            SpringBootFatJars.library("commons-io-2.22.0.jar"), LIBRARIES);
+    static final String APP_CLASS = "org/apache/commons/io/FileUtils.class";
+
+    private static List<Path> bump(String from, String to) {
+        return LIBRARIES.stream().map(jar -> jar.getFileName().toString().equals(from) ? SpringBootFatJars.library(to)
+                : jar).toList();
+    }
+
+    /** The pairs, each with the most its objects may weigh: a bump, the bumped jar (a new jar's entries are all new). */
+    static Stream<Arguments> springBootPairs() throws IOException {
+        SpringBootFatJars.Build unreproducible = new SpringBootFatJars.Build(APP.appClasses(), APP.appModule(),
+                LIBRARIES, 1_750_000_000_000L, false, null);
+        return Stream.of(
+                Arguments.of("built twice, new timestamps", unreproducible, unreproducible.at(1_760_000_000_000L),
+                        64L << 10),
+                Arguments.of("built twice, reproducible", APP, APP, 0L),
+                Arguments.of("commons-lang3 3.17.0 -> 3.18.0", APP,
+                        APP.withLibraries(bump("commons-lang3-3.17.0.jar", "commons-lang3-3.18.0.jar")),
+                        Files.size(SpringBootFatJars.library("commons-lang3-3.18.0.jar"))),
+                Arguments.of("jackson-databind 2.22.3 -> 2.22.4", APP,
+                        APP.withLibraries(bump("jackson-databind-2.22.3.jar", "jackson-databind-2.22.4.jar")),
+                        Files.size(SpringBootFatJars.library("jackson-databind-2.22.4.jar"))),
+                Arguments.of("guava 33.7.1 -> 33.8.0, not reproducible", unreproducible,
+                        unreproducible.at(1_760_000_000_000L).withLibraries(bump("guava-33.7.1-jre.jar",
+                                "guava-33.8.0-jre.jar")), Files.size(SpringBootFatJars.library("guava-33.8.0-jre.jar"))),
+                Arguments.of("one class changed in the app's nested module jar", APP, APP.changing(APP_CLASS), 32L << 10));
+    }
+
+    /**
+     * Spring Boot fat jars built by Spring Boot's Repackager, twice: the nested jars (STORED in BOOT-INF/lib)
+     * are synced inside, so a bumped or changed nested jar costs its changed entries, never more than itself.
+     */
+    @ParameterizedTest(name = "Spring Boot fat jar: {0}")
+    @MethodSource("springBootPairs")
+    void rebuildsASpringBootFatJar_syncingInsideItsNestedJars_byteForByte(String name, SpringBootFatJars.Build before,
+                                                                          SpringBootFatJars.Build after, long atMost)
+            throws Exception {
+        Path oldJar = SpringBootFatJars.build(dir, "old.jar", before);
+        Path newJar = SpringBootFatJars.build(dir, "new.jar", after);
+        assertTrue(ZipIndexer.index(newJar).index().nested().size() >= 5, "the app module and the libraries are nested");
+
+        Delta delta = roundTrip(dir, oldJar, newJar);
+
+        if (before.equals(after)) {
+            assertArrayEquals(Files.readAllBytes(oldJar), Files.readAllBytes(newJar), "a reproducible build is the same bytes");
+        } else {
+            assertFalse(Arrays.equals(Files.readAllBytes(oldJar), Files.readAllBytes(newJar)), "two different jars");
+        }
+        assertTrue(delta.objectBytes() <= atMost, "the objects fetched weigh at most " + atMost + ": " + delta);
+    }
+
+    /** What a round trip fetched: the index chunks the old jar does not give, the objects and the nested jars rebuilt. */
+    record Delta(long chunkBytes, int objects, long objectBytes, int nestedRebuilt) {
+    }
+
+    /**
+     * Publishes {@code newJar} (its index through the file format, version 2 or 3, as a client receives it; the
+     * channel's objects as {@code publish} stores them), then does what a client with {@code oldJar} does:
+     * computes the old jar's index chunks, fetches the others, plans, fetches the objects it lacks, rebuilds
+     * the nested jars it lacks from their entries, rebuilds the new jar and checks it byte for byte.
+     */
+    static Delta roundTrip(Path dir, Path oldJar, Path newJar) throws Exception {
         Sha256 newSha = Sha256.ofFile(newJar);
-
-        // The publisher's side: the index goes through its file format (version 2: a top-level file and
-        // chunks), as a client receives it; the client computes the old jar's chunks and fetches the others.
-        ChunkedIndex.Written published = ChunkedIndex.write(ZipIndexer.index(newJar).index());
-        Path channelChunks = Files.createDirectories(dir.resolve("channel-chunks"));
-        for (int i = 0; i < published.storedChunks().size(); i++) {
-            Files.write(channelChunks.resolve(published.index().chunks().get(i).object().sha256().hex()),
-                    published.storedChunks().get(i));
+        Path channel = Files.createDirectories(dir.resolve("channel-" + System.nanoTime()));
+        IndexedZip published = ZipIndexer.index(newJar);
+        ChunkedIndex.Written written = ChunkedIndex.write(published.index());
+        for (int i = 0; i < written.storedChunks().size(); i++) {
+            Files.write(channel.resolve(written.index().chunks().get(i).object().sha256().hex()),
+                    written.storedChunks().get(i));
         }
-        IndexedZip installed = ZipIndexer.index(oldJar);
-        KeptIndexChunks chunks = new KeptIndexChunks(null, channelChunks);
-        ChunkedIndex top = ChunkedIndex.read(published.top(), Files.size(newJar), newSha);
-        chunks.missing(top, List.of(installed));
-        EntryIndex index = top.assemble(chunks);
-
-        // What it lacks is fetched into a folder; here copied from the new jar's objects.
-        List<ObjectRef> missing = new LocalObjects(List.of(installed), null).missing(index);
-        Path fetched = Files.createDirectories(dir.resolve("fetched"));
-        ObjectSource channel = new LocalObjects(List.of(ZipIndexer.index(newJar)), null);
-        long fetchedBytes = 0;
-        for (ObjectRef ref : missing) {
-            try (var in = channel.open(ref)) {
-                Files.write(fetched.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
+        LocalObjects channelObjects = new LocalObjects(List.of(published), null);
+        for (ObjectRef ref : published.index().allObjects()) {
+            try (var in = channelObjects.open(ref)) {
+                Files.write(channel.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
             }
-            fetchedBytes += ref.size();
         }
-        assertTrue(fetchedBytes < Files.size(newJar), "a delta fetches less than the jar: " + fetchedBytes);
 
-        Path rebuilt = dir.resolve("rebuilt.jar");
-        Sha256 result = ZipRebuilder.rebuild(index, new LocalObjects(List.of(installed), fetched), rebuilt, newSha,
-                Files.size(newJar));
+        IndexedZip installed = ZipIndexer.index(oldJar);
+        Path fetched = Files.createDirectories(dir.resolve("fetched-" + System.nanoTime()));
+        KeptIndexChunks chunks = new KeptIndexChunks(null, fetched);
+        ChunkedIndex top = ChunkedIndex.read(written.top(), Files.size(newJar), newSha);
+        long chunkBytes = 0;
+        for (ObjectRef chunk : chunks.missing(top, List.of(installed))) {
+            Files.copy(channel.resolve(chunk.sha256().hex()), fetched.resolve(chunk.sha256().hex()));
+            chunkBytes += chunk.size();
+        }
+        EntryIndex index = top.assemble(chunks);
+        Path objects = Files.createDirectories(dir.resolve("objects-" + System.nanoTime()));
+        LocalObjects local = new LocalObjects(List.of(installed), objects);
+        LocalObjects.Plan plan = local.plan(index);
+        long objectBytes = 0;
+        for (ObjectRef ref : plan.fetch()) {
+            Files.copy(channel.resolve(ref.sha256().hex()), objects.resolve(ref.sha256().hex()));
+            objectBytes += ref.size();
+        }
+        for (EntryIndex.Nested nested : plan.rebuild()) {
+            ObjectRef jar = index.entries().get(nested.entry()).data();
+            ZipRebuilder.rebuild(nested.index(), local, objects.resolve(jar.sha256().hex()), jar.sha256(), jar.size());
+        }
+        Path rebuilt = dir.resolve("rebuilt-" + System.nanoTime() + ".jar");
+        Sha256 result = ZipRebuilder.rebuild(index, local, rebuilt, newSha, Files.size(newJar));
 
         assertEquals(newSha, result);
         assertArrayEquals(Files.readAllBytes(newJar), Files.readAllBytes(rebuilt));
+        return new Delta(chunkBytes, plan.fetch().size(), objectBytes, plan.rebuild().size());
     }
 }
