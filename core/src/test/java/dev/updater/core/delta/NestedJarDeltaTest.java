@@ -11,6 +11,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.policy.Decision;
 import dev.updater.core.testing.TestChannel;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,18 @@ class NestedJarDeltaTest {
 
     @TempDir
     Path dir;
+
+    /** The two releases, built once for both tests. */
+    @TempDir
+    static Path builds;
+    private static Path oldJar;
+    private static Path newJar;
+
+    @BeforeAll
+    static void buildTheReleases() throws Exception {
+        oldJar = SpringBootFatJars.build(builds, "1.0.0.jar", ZipRoundTripTest.APP);
+        newJar = SpringBootFatJars.build(builds, "1.1.0.jar", ZipRoundTripTest.APP.changing(ZipRoundTripTest.APP_CLASS));
+    }
 
     private List<String> stage(TestChannel channel, Manifest manifest, Path installed, UpdateHome home) throws Exception {
         Files.createDirectories(home.release("1.0.0"));
@@ -72,8 +85,6 @@ class NestedJarDeltaTest {
 
     @Test
     void oneClassChangedInTheNestedAppJar_fetchesOnlyThatClass_andStagesTheExactFatJar() throws Exception {
-        Path oldJar = SpringBootFatJars.build(dir, "1.0.0.jar", ZipRoundTripTest.APP);
-        Path newJar = SpringBootFatJars.build(dir, "1.1.0.jar", ZipRoundTripTest.APP.changing(ZipRoundTripTest.APP_CLASS));
         byte[] newBytes = Files.readAllBytes(newJar);
         EntryIndex newIndex = ZipIndexer.index(newJar).index();
         ObjectRef moduleJar = newIndex.entries().get(module(newIndex).entry()).data();
@@ -98,8 +109,6 @@ class NestedJarDeltaTest {
 
     @Test
     void aNestedIndexThatLies_isNotUsed_andTheFullFatJarIsDownloaded() throws Exception {
-        Path oldJar = SpringBootFatJars.build(dir, "1.0.0.jar", ZipRoundTripTest.APP);
-        Path newJar = SpringBootFatJars.build(dir, "1.1.0.jar", ZipRoundTripTest.APP.changing(ZipRoundTripTest.APP_CLASS));
         byte[] newBytes = Files.readAllBytes(newJar);
         IndexedZip published = ZipIndexer.index(newJar);
         EntryIndex index = published.index();

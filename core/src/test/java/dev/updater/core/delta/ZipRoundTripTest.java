@@ -37,6 +37,20 @@ class ZipRoundTripTest {
     @TempDir
     Path dir;
 
+    /** Fat jars built once per class: pairs share their builds (a build takes a second or two on a busy machine). */
+    @TempDir
+    static Path builds;
+    private static final Map<SpringBootFatJars.Build, Path> BUILT = new java.util.HashMap<>();
+
+    private static synchronized Path fatJar(Path folder, SpringBootFatJars.Build build) throws IOException {
+        Path built = BUILT.get(build);
+        if (built == null) {
+            built = SpringBootFatJars.build(folder, "boot-" + BUILT.size() + ".jar", build);
+            BUILT.put(build, built);
+        }
+        return built;
+    }
+
     static Stream<Arguments> versionPairs() throws IOException {
         Map<String, List<Path>> byLibrary = new TreeMap<>();
         try (Stream<Path> jars = Files.list(JARS)) {
@@ -111,8 +125,8 @@ class ZipRoundTripTest {
     void rebuildsASpringBootFatJar_syncingInsideItsNestedJars_byteForByte(String name, SpringBootFatJars.Build before,
                                                                           SpringBootFatJars.Build after, long atMost)
             throws Exception {
-        Path oldJar = SpringBootFatJars.build(dir, "old.jar", before);
-        Path newJar = SpringBootFatJars.build(dir, "new.jar", after);
+        Path oldJar = fatJar(builds, before);
+        Path newJar = before.equals(after) ? SpringBootFatJars.build(dir, "again.jar", after) : fatJar(builds, after);
         assertTrue(ZipIndexer.index(newJar).index().nested().size() >= 5, "the app module and the libraries are nested");
 
         Delta delta = roundTrip(dir, oldJar, newJar);
