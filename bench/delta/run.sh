@@ -2,7 +2,9 @@
 # Delta benchmark (not a test): bytes a client transfers with an entry index (DESIGN §12) against the
 # full download and whole-file content-defined chunking, for a ~23 MiB fat jar made of the real jars
 # core's build copies into core/target/delta-jars; the client's CPU for the rebuild, with the heap
-# capped at 64 MiB as in the agent.
+# capped at 64 MiB as in the agent. Then the same for Spring Boot fat jars built by Spring Boot's
+# Repackager (nested jars in BOOT-INF/lib): a dependency bump, one class changed in a nested module
+# jar, and a build that is not reproducible.
 #
 # Then the same for an artifact that is not a zip (FileDeltaBench): a real native binary (BINARY, by
 # default the JDK's libjvm.so, ~23 MiB) with a change in its middle and an insertion near its start,
