@@ -26,6 +26,12 @@ import java.util.Set;
 public final class LocalObjects implements ObjectSource {
     private record Location(Path file, long offset) { }
 
+    /**
+     * What one more GET costs beside its body (request and response headers, about half a KiB): a nested
+     * jar with thousands of small changed entries is cheaper fetched whole than in thousands of requests.
+     */
+    static final long REQUEST_COST = 512;
+
     private final Map<Sha256, Location> known = new HashMap<>();
     private final Path fetched;
 
@@ -40,7 +46,8 @@ public final class LocalObjects implements ObjectSource {
     /**
      * What a client fetches for {@code index}: the objects it lacks, in file order, except that a nested
      * zip it lacks is rebuilt from its entries ({@code rebuild}) when the entries it lacks of it weigh less
-     * than the nested zip itself: a nested jar that changed in one class costs that class.
+     * than the nested zip itself, counting {@link #REQUEST_COST} for each: a nested jar that changed in
+     * one class costs that class.
      */
     public record Plan(List<ObjectRef> fetch, List<EntryIndex.Nested> rebuild) {
         public Plan {
@@ -66,7 +73,7 @@ public final class LocalObjects implements ObjectSource {
             EntryIndex.Nested nested = nestedAt.get(i);
             List<ObjectRef> inner = nested == null ? List.of() : missing(nested.index()).stream()
                     .filter(object -> !fetch.containsKey(object.sha256())).toList();
-            if (nested != null && inner.stream().mapToLong(ObjectRef::size).sum() < ref.size()) {
+            if (nested != null && inner.stream().mapToLong(object -> object.size() + REQUEST_COST).sum() < ref.size()) {
                 inner.forEach(object -> fetch.put(object.sha256(), object));
                 rebuilt.add(ref.sha256());
                 rebuild.add(nested);

@@ -133,7 +133,7 @@ public final class ZipIndexer {
         ObjectRef prefix = null;
         if (firstEntry > 0) {
             prefix = new ObjectRef(hashRange(0, firstEntry), firstEntry);
-            objectOffsets[objects++] = 0;
+            objectOffsets[objects++] = origin;
         }
         for (int k = 0; k < order.length; k++) {
             Central record = central.get(order[k]);
