@@ -84,8 +84,7 @@ class ZipRoundTripTest {
     }
 
     private static final List<Path> LIBRARIES = List.of(SpringBootFatJars.library("commons-lang3-3.17.0.jar"),
-            SpringBootFatJars.library("slf4j-api-2.0.18.jar"), SpringBootFatJars.library("jackson-databind-2.22.3.jar"),
-            SpringBootFatJars.library("guava-33.7.1-jre.jar"));
+            SpringBootFatJars.library("slf4j-api-2.0.18.jar"), SpringBootFatJars.library("jackson-databind-2.22.3.jar"));
     static final SpringBootFatJars.Build APP = SpringBootFatJars.reproducible(
             SpringBootFatJars.library("netty-codec-http-4.2.20.Final.jar"),
             SpringBootFatJars.library("commons-io-2.22.0.jar"), LIBRARIES);
@@ -110,9 +109,9 @@ class ZipRoundTripTest {
                 Arguments.of("jackson-databind 2.22.3 -> 2.22.4", APP,
                         APP.withLibraries(bump("jackson-databind-2.22.3.jar", "jackson-databind-2.22.4.jar")),
                         Files.size(SpringBootFatJars.library("jackson-databind-2.22.4.jar"))),
-                Arguments.of("guava 33.7.1 -> 33.8.0, not reproducible", unreproducible,
-                        unreproducible.at(1_760_000_000_000L).withLibraries(bump("guava-33.7.1-jre.jar",
-                                "guava-33.8.0-jre.jar")), Files.size(SpringBootFatJars.library("guava-33.8.0-jre.jar"))),
+                Arguments.of("slf4j-api 2.0.18 -> 2.0.19, not reproducible", unreproducible,
+                        unreproducible.at(1_760_000_000_000L).withLibraries(bump("slf4j-api-2.0.18.jar",
+                                "slf4j-api-2.0.19.jar")), Files.size(SpringBootFatJars.library("slf4j-api-2.0.19.jar"))),
                 Arguments.of("one class changed in the app's nested module jar", APP, APP.changing(APP_CLASS), 32L << 10));
     }
 
@@ -127,7 +126,7 @@ class ZipRoundTripTest {
             throws Exception {
         Path oldJar = fatJar(builds, before);
         Path newJar = before.equals(after) ? SpringBootFatJars.build(dir, "again.jar", after) : fatJar(builds, after);
-        assertTrue(ZipIndexer.index(newJar).index().nested().size() >= 5, "the app module and the libraries are nested");
+        assertTrue(ZipIndexer.index(newJar).index().nested().size() >= 4, "the app module and the libraries are nested");
 
         Delta delta = roundTrip(dir, oldJar, newJar);
 
@@ -151,19 +150,14 @@ class ZipRoundTripTest {
      */
     static Delta roundTrip(Path dir, Path oldJar, Path newJar) throws Exception {
         Sha256 newSha = Sha256.ofFile(newJar);
-        Path channel = Files.createDirectories(dir.resolve("channel-" + System.nanoTime()));
         IndexedZip published = ZipIndexer.index(newJar);
         ChunkedIndex.Written written = ChunkedIndex.write(published.index());
+        Map<Sha256, byte[]> channelChunks = new java.util.HashMap<>();
         for (int i = 0; i < written.storedChunks().size(); i++) {
-            Files.write(channel.resolve(written.index().chunks().get(i).object().sha256().hex()),
-                    written.storedChunks().get(i));
+            channelChunks.put(written.index().chunks().get(i).object().sha256(), written.storedChunks().get(i));
         }
-        LocalObjects channelObjects = new LocalObjects(List.of(published), null);
-        for (ObjectRef ref : published.index().allObjects()) {
-            try (var in = channelObjects.open(ref)) {
-                Files.write(channel.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
-            }
-        }
+        // The channel's objects, as publish stores them (every object of allObjects()), read where they lie in the new jar.
+        LocalObjects channel = new LocalObjects(List.of(published), null);
 
         IndexedZip installed = ZipIndexer.index(oldJar);
         Path fetched = Files.createDirectories(dir.resolve("fetched-" + System.nanoTime()));
@@ -171,7 +165,7 @@ class ZipRoundTripTest {
         ChunkedIndex top = ChunkedIndex.read(written.top(), Files.size(newJar), newSha);
         long chunkBytes = 0;
         for (ObjectRef chunk : chunks.missing(top, List.of(installed))) {
-            Files.copy(channel.resolve(chunk.sha256().hex()), fetched.resolve(chunk.sha256().hex()));
+            Files.write(fetched.resolve(chunk.sha256().hex()), channelChunks.get(chunk.sha256()));
             chunkBytes += chunk.size();
         }
         EntryIndex index = top.assemble(chunks);
@@ -180,7 +174,9 @@ class ZipRoundTripTest {
         LocalObjects.Plan plan = local.plan(index);
         long objectBytes = 0;
         for (ObjectRef ref : plan.fetch()) {
-            Files.copy(channel.resolve(ref.sha256().hex()), objects.resolve(ref.sha256().hex()));
+            try (var in = channel.open(ref)) {
+                Files.write(objects.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
+            }
             objectBytes += ref.size();
         }
         for (EntryIndex.Nested nested : plan.rebuild()) {
