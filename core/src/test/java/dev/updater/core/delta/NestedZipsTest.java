@@ -114,6 +114,39 @@ class NestedZipsTest {
         assertEquals(inner.length, delta.objectBytes());
     }
 
+    /** {@code zip} after {@code prefix} (a launch script), its offsets moved by the prefix's length, as a zip tool writes it. */
+    private static byte[] prefixed(byte[] prefix, byte[] zip) {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(prefix.length + zip.length)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).put(prefix).put(zip);
+        int end = out.capacity() - 22;
+        int count = out.getShort(end + 10) & 0xFFFF;
+        int at = prefix.length + out.getInt(end + 16);
+        out.putInt(end + 16, at);
+        for (int i = 0; i < count; i++) {
+            out.putInt(at + 42, out.getInt(at + 42) + prefix.length);
+            at += 46 + (out.getShort(at + 28) & 0xFFFF) + (out.getShort(at + 30) & 0xFFFF) + (out.getShort(at + 32) & 0xFFFF);
+        }
+        return out.array();
+    }
+
+    @Test
+    void aNestedJarThatDoesNotStartWithAnEntry_staysOneObject_andTheFatJarStillRebuildsExactly() throws Exception {
+        // A launch script before the nested jar's first entry: only STORED entries starting with a local header are synced inside.
+        byte[] script = "#!/bin/sh\nexec java -jar \"$0\" \"$@\"\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] inner = prefixed(script, DeltaDownloadTest.jar(true));
+        Path oldJar = Files.write(dir.resolve("old.jar"), fatJar(prefixed(script, DeltaDownloadTest.jar(false))));
+        Path newJar = Files.write(dir.resolve("new.jar"), fatJar(inner));
+        assertEquals(script.length, ZipIndexer.index(Files.write(dir.resolve("inner.jar"), inner)).index().prefix().size(),
+                "a zip of its own, with its script as its prefix");
+        assertEquals(List.of(), ZipIndexer.index(newJar).index().nested());
+
+        ZipRoundTripTest.Delta delta = ZipRoundTripTest.roundTrip(dir, oldJar, newJar);
+
+        assertEquals(0, delta.nestedRebuilt(), delta.toString());
+        assertEquals(1, delta.objects(), "the nested jar, whole: " + delta);
+        assertEquals(inner.length, delta.objectBytes());
+    }
+
     /** The body of {@code index} with {@code section} in place of its nested section. */
     private static byte[] withSection(EntryIndex index, byte[] section) {
         IndexBody.Out out = new IndexBody.Out();
