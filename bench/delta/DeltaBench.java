@@ -5,6 +5,7 @@ import dev.updater.core.delta.IndexCodec;
 import dev.updater.core.delta.IndexedZip;
 import dev.updater.core.delta.LocalObjects;
 import dev.updater.core.delta.ObjectRef;
+import dev.updater.core.delta.SpringBootFatJars;
 import dev.updater.core.delta.ZipIndexer;
 import dev.updater.core.delta.ZipRebuilder;
 
@@ -58,6 +59,41 @@ public final class DeltaBench {
         row("(a') one changed class of median size (StrLookup)", base, oneSmallClass, work);
         row("(b) dependency bump, jackson-databind 2.22.3 -> 2.22.4 (" + Files.size(jars.resolve("jackson-databind-2.22.4.jar")) + " B jar)", bumpBase, bumped, work);
         row("(c) same classes, new entry timestamps", base, retimed, work);
+        springBoot(jars, libs, work);
+    }
+
+    /**
+     * The Spring Boot cases: fat jars built by Spring Boot's Repackager (SpringBootFatJars), every library
+     * nested STORED in BOOT-INF/lib, the app's classes from netty-codec-http and its own module jar from
+     * commons-io (both rebuilt at each build).
+     */
+    private static void springBoot(Path jars, List<Path> libs, Path work) throws Exception {
+        Path appClasses = jars.resolve("netty-codec-http-4.2.20.Final.jar");
+        Path appModule = jars.resolve("commons-io-2.22.0.jar");
+        String bumpFrom = "jackson-databind-2.22.3.jar";
+        String bumpTo = "jackson-databind-2.22.4.jar";
+        List<Path> before = libs.stream().filter(p -> !p.getFileName().toString().equals(bumpTo)).toList();
+        List<Path> after = before.stream().map(p -> p.getFileName().toString().equals(bumpFrom) ? jars.resolve(bumpTo) : p)
+                .toList();
+        SpringBootFatJars.Build app = SpringBootFatJars.reproducible(appClasses, appModule, before);
+        Path base = SpringBootFatJars.build(work, "boot-base.jar", app);
+        Path bumped = SpringBootFatJars.build(work, "boot-bumped.jar", app.withLibraries(after));
+        Path oneClass = SpringBootFatJars.build(work, "boot-one-class.jar", app.changing("org/apache/commons/io/FileUtils.class"));
+        SpringBootFatJars.Build unreproducible = new SpringBootFatJars.Build(appClasses, appModule, before, T1, false, null);
+        Path first = SpringBootFatJars.build(work, "boot-first.jar", unreproducible);
+        Path second = SpringBootFatJars.build(work, "boot-second.jar", unreproducible.at(T2));
+        EntryIndex index = ZipIndexer.index(base).index();
+        System.out.printf("%nSpring Boot fat jar (Repackager): %d entries, %d nested jars with %d entries, %d bytes%n",
+                index.entries().size(), index.nested().size(),
+                index.nested().stream().mapToInt(n -> n.index().entries().size()).sum(), Files.size(base));
+        System.out.println("| scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full | v2 index in full (no chunk kept) | v1 index | whole-file CDC (16 KiB avg) | client CPU |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        long bumpedJar = Files.size(jars.resolve(bumpTo));
+        long total = row("(b) Spring Boot: dependency bump, " + bumpFrom + " -> " + bumpTo + " (" + bumpedJar + " B jar)",
+                base, bumped, work);
+        System.out.printf("(b): %,d B fetched = %.2f x the bumped jar (%,d B)%n", total, (double) total / bumpedJar, bumpedJar);
+        row("(d) Spring Boot: one class changed in the nested app module jar (FileUtils)", base, oneClass, work);
+        row("(c) Spring Boot: built twice, not reproducible (new timestamps, same classes)", first, second, work);
     }
 
     /** Where the bytes of a version 1 index go: each field's raw bytes, and DEFLATE'd as a stream of its own. */
@@ -149,7 +185,7 @@ public final class DeltaBench {
         return out;
     }
 
-    private static void row(String name, Path oldJar, Path newJar, Path work) throws Exception {
+    private static long row(String name, Path oldJar, Path newJar, Path work) throws Exception {
         long full = Files.size(newJar);
         Sha256 newSha = Sha256.ofFile(newJar);
         ChunkedIndex.Written published = ChunkedIndex.write(ZipIndexer.index(newJar).index());
@@ -181,12 +217,15 @@ public final class DeltaBench {
             chunkBytes[1]++;
             return channelChunks.get(ref.sha256());
         });
-        List<ObjectRef> missing = new LocalObjects(List.of(installed), null).missing(wanted);
-        long cpuPlan = cpu.getCurrentThreadCpuTime() - start;
         Path fetched = Files.createDirectories(work.resolve("fetched-" + System.nanoTime()));
+        LocalObjects local = new LocalObjects(List.of(installed), fetched);
+        LocalObjects.Plan plan = local.plan(wanted);
+        List<ObjectRef> missing = plan.fetch();
+        long cpuPlan = cpu.getCurrentThreadCpuTime() - start;
         long objectBytes = 0;
+        LocalObjects channelObjects = new LocalObjects(List.of(channelSide), null);
         for (ObjectRef ref : missing) {
-            try (InputStream in = new LocalObjects(List.of(channelSide), null).open(ref);
+            try (InputStream in = channelObjects.open(ref);
                  OutputStream out = Files.newOutputStream(fetched.resolve(ref.sha256().hex()))) {
                 out.write(in.readNBytes((int) ref.size()));
             }
@@ -194,17 +233,23 @@ public final class DeltaBench {
         }
         start = cpu.getCurrentThreadCpuTime();
         Path rebuilt = work.resolve("rebuilt-" + System.nanoTime() + ".jar");
-        ZipRebuilder.rebuild(wanted, new LocalObjects(List.of(installed), fetched), rebuilt, newSha, full);
+        for (EntryIndex.Nested nested : plan.rebuild()) {
+            ObjectRef jar = wanted.entries().get(nested.entry()).data();
+            ZipRebuilder.rebuild(nested.index(), local, fetched.resolve(jar.sha256().hex()), jar.sha256(), jar.size());
+        }
+        ZipRebuilder.rebuild(wanted, local, rebuilt, newSha, full);
         long cpuRebuild = cpu.getCurrentThreadCpuTime() - start;
         if (!Sha256.ofFile(rebuilt).equals(newSha)) {
             throw new AssertionError("rebuild differs");
         }
         long total = published.top().length + chunkBytes[0] + objectBytes;
         long wholeV2 = published.top().length + published.storedChunks().stream().mapToLong(c -> c.length).sum();
-        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d) | %,d B | %.3f %% | %,d B | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) |%n",
+        String nestedRebuilt = plan.rebuild().isEmpty() ? "" : ", " + plan.rebuild().size() + " nested jar(s) rebuilt from entries";
+        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d%s) | %,d B | %.3f %% | %,d B | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) |%n",
                 name, full, published.top().length, chunkBytes[0], chunkBytes[1], top.chunks().size(), objectBytes,
-                missing.size(), total, 100.0 * total / full, wholeV2, v1Index, cdcDelta(oldJar, newJar),
+                missing.size(), nestedRebuilt, total, 100.0 * total / full, wholeV2, v1Index, cdcDelta(oldJar, newJar),
                 (cpuPlan + cpuRebuild) / 1_000_000, cpuPlan / 1_000_000, cpuRebuild / 1_000_000);
+        return total;
     }
 
     /** Bytes of the new file's content-defined chunks (gear hash, 16 KiB average) that the old file lacks. */

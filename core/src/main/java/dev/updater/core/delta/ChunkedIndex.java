@@ -34,8 +34,14 @@ import static dev.updater.core.delta.IndexCodec.invalid;
  * @param bodyLength    the length of the body, the inflated chunks end to end
  * @param chunks        the chunks in body order
  */
-public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLength, List<Chunk> chunks) {
+public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLength, List<Chunk> chunks, boolean nested) {
     static final byte[] MAGIC = "UPDZIDX2".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Version 3: the same top-level file, and a body with a section for the nested zips ({@link NestedZips}).
+     * Written only for an archive that has nested zips, so an agent that knows version 2 alone still gets
+     * deltas of every other archive; it refuses a version 3 index (a wrong magic) and downloads the whole.
+     */
+    static final byte[] MAGIC_NESTED = "UPDZIDX3".getBytes(StandardCharsets.US_ASCII);
     /** A 64 MiB body in chunks of at least 4 KiB; the last one may be shorter. */
     static final int MAX_CHUNKS = IndexCodec.MAX_INFLATED / (4 << 10) + 1;
     private static final int HEADER = 8 + 8 + 32 + 4 + 4;
@@ -44,6 +50,11 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
     public ChunkedIndex {
         Objects.requireNonNull(archiveSha256, "archiveSha256");
         chunks = List.copyOf(chunks);
+    }
+
+    /** A version 2 index (no nested zips). */
+    public ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLength, List<Chunk> chunks) {
+        this(archiveSize, archiveSha256, bodyLength, chunks, false);
     }
 
     /** One chunk of the body: the object that stores it compressed, and its size once inflated. */
@@ -69,11 +80,15 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
 
     /** Writes the index of {@code index}. */
     public static Written write(EntryIndex index) {
-        return ofBody(IndexBody.encode(index), index.archiveSize(), index.archiveSha256());
+        return ofBody(IndexBody.encode(index), index.archiveSize(), index.archiveSha256(), !index.nested().isEmpty());
+    }
+
+    static Written ofBody(byte[] body, long archiveSize, Sha256 archiveSha256) {
+        return ofBody(body, archiveSize, archiveSha256, false);
     }
 
     /** Chunks and compresses {@code body}, the index of the archive of {@code archiveSize} bytes and SHA-256 {@code archiveSha256}. */
-    static Written ofBody(byte[] body, long archiveSize, Sha256 archiveSha256) {
+    static Written ofBody(byte[] body, long archiveSize, Sha256 archiveSha256, boolean nested) {
         List<byte[]> stored = new ArrayList<>();
         List<Chunk> chunks = new ArrayList<>();
         for (int from = 0; from < body.length; ) {
@@ -83,14 +98,14 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
             chunks.add(new Chunk(new ObjectRef(Sha256.ofBytes(compressed), compressed.length), to - from));
             from = to;
         }
-        ChunkedIndex top = new ChunkedIndex(archiveSize, archiveSha256, body.length, chunks);
+        ChunkedIndex top = new ChunkedIndex(archiveSize, archiveSha256, body.length, chunks, nested);
         return new Written(top, top.toBytes(), stored);
     }
 
     byte[] toBytes() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(HEADER + PER_CHUNK * chunks.size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.write(MAGIC);
+            out.write(nested ? MAGIC_NESTED : MAGIC);
             out.writeLong(archiveSize);
             out.write(java.util.HexFormat.of().parseHex(archiveSha256.hex()));
             out.writeInt(bodyLength);
@@ -108,7 +123,11 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
 
     /** Whether {@code file} is a version 2 top-level index (else it may be a version 1 index). */
     public static boolean isChunked(byte[] file) {
-        return file.length >= MAGIC.length && Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length);
+        return startsWith(file, MAGIC) || startsWith(file, MAGIC_NESTED);
+    }
+
+    private static boolean startsWith(byte[] file, byte[] magic) {
+        return file.length >= magic.length && Arrays.equals(file, 0, magic.length, magic, 0, magic.length);
     }
 
     /**
@@ -118,8 +137,10 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
      */
     public static ChunkedIndex read(byte[] file, long size, Sha256 sha256) throws UpdaterException {
         if (!isChunked(file) || file.length < HEADER) {
-            throw invalid("it does not start with " + new String(MAGIC, StandardCharsets.US_ASCII));
+            throw invalid("it does not start with " + new String(MAGIC, StandardCharsets.US_ASCII) + " or "
+                    + new String(MAGIC_NESTED, StandardCharsets.US_ASCII));
         }
+        boolean nested = startsWith(file, MAGIC_NESTED);
         ByteBuffer in = ByteBuffer.wrap(file, MAGIC.length, file.length - MAGIC.length);
         long archiveSize = in.getLong();
         byte[] digest = new byte[32];
@@ -161,7 +182,7 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
         if (total != bodyLength) {
             throw invalid("its chunks add up to " + total + " bytes, not its body's " + bodyLength);
         }
-        return new ChunkedIndex(archiveSize, archiveSha, bodyLength, chunks);
+        return new ChunkedIndex(archiveSize, archiveSha, bodyLength, chunks, nested);
     }
 
     /**
@@ -189,7 +210,7 @@ public record ChunkedIndex(long archiveSize, Sha256 archiveSha256, int bodyLengt
             System.arraycopy(raw, 0, body, at, raw.length);
             at += raw.length;
         }
-        return IndexBody.decode(body, archiveSize, archiveSha256);
+        return IndexBody.decode(body, archiveSize, archiveSha256, nested);
     }
 
     /** The most a chunk of {@code raw} bytes can take compressed. */

@@ -92,9 +92,13 @@ public final class DeltaDownload {
                 index = IndexCodec.read(top, artifact.size(), artifact.sha256());
             }
             LocalObjects local = new LocalObjects(have, work.resolve("objects"));
-            List<ObjectRef> missing = local.missing(index);
+            LocalObjects.Plan plan = local.plan(index);
+            List<ObjectRef> missing = plan.fetch();
             long deltaBytes = indexBytes + checkBudget(artifact, indexBytes, missing);
             fetch(missing, ref, manifestUri, work.resolve("objects"), cancellation);
+            for (EntryIndex.Nested nested : plan.rebuild()) {
+                rebuildNested(index.entries().get(nested.entry()), nested, local, work.resolve("objects"));
+            }
             Files.deleteIfExists(target);
             ZipRebuilder.rebuild(index, local, target, artifact.sha256(), artifact.size());
             if (chunked != null) {
@@ -128,6 +132,23 @@ public final class DeltaDownload {
         index.rebuild(local, target);
         return new Outcome(new VerifiedFile(target, artifact.size(), artifact.sha256()), deltaBytes, missing.size(),
                 DownloadListener.DeltaPieces.CHUNKS);
+    }
+
+    /**
+     * Rebuilds a nested jar from its entries where a fetched one would land, checked against its name (the
+     * SHA-256 the signed index gives): a nested index that lies makes the whole delta fail.
+     */
+    private static void rebuildNested(EntryIndex.Entry entry, EntryIndex.Nested nested, LocalObjects local,
+                                      Path objects) throws UpdaterException {
+        ObjectRef jar = entry.data();
+        try {
+            ZipRebuilder.rebuild(nested.index(), local, objects.resolve(jar.sha256().hex()), jar.sha256(), jar.size());
+        } catch (UpdaterException e) {
+            byte[] header = entry.localHeader();
+            String name = new String(header, 30, HeaderFields.u16(header, 26), java.nio.charset.StandardCharsets.UTF_8);
+            throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "The nested jar " + name
+                    + " rebuilt from its entries is not the one the index names: " + e.getMessage(), e);
+        }
     }
 
     /** The bytes of the objects (or index chunks) to fetch, unless the delta would cost more than it saves. */

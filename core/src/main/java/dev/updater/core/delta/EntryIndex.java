@@ -18,15 +18,34 @@ import java.util.Objects;
  * @param central       the central directory's records, in their own order
  * @param tail          the bytes after the central directory (zip64 records, end record, comment, anything after)
  * @param tailPatches   the offset fields of the tail that the rebuild fills in
+ * @param nested        the STORED entries that are zips themselves (Spring Boot's {@code BOOT-INF/lib/*.jar}),
+ *                      each with the index of its own entries, in entry order; one level only
  */
 public record EntryIndex(long archiveSize, Sha256 archiveSha256, ObjectRef prefix, List<Entry> entries,
-                         List<CentralRecord> central, byte[] tail, List<Patch> tailPatches) {
+                         List<CentralRecord> central, byte[] tail, List<Patch> tailPatches, List<Nested> nested) {
     public EntryIndex {
         Objects.requireNonNull(archiveSha256, "archiveSha256");
         entries = List.copyOf(entries);
         central = List.copyOf(central);
         Objects.requireNonNull(tail, "tail");
         tailPatches = List.copyOf(tailPatches);
+        nested = List.copyOf(nested);
+    }
+
+    /** An index without nested zips (a version 1 index, or a zip whose STORED entries are not zips). */
+    public EntryIndex(long archiveSize, Sha256 archiveSha256, ObjectRef prefix, List<Entry> entries,
+                      List<CentralRecord> central, byte[] tail, List<Patch> tailPatches) {
+        this(archiveSize, archiveSha256, prefix, entries, central, tail, tailPatches, List.of());
+    }
+
+    /**
+     * Every object a channel stores for this archive: {@link #objects()}, then the objects of each nested
+     * zip's entries (duplicates included). A client needs a nested zip's own object or its entries' objects.
+     */
+    public List<ObjectRef> allObjects() {
+        java.util.ArrayList<ObjectRef> all = new java.util.ArrayList<>(objects());
+        nested.forEach(inner -> all.addAll(inner.index().objects()));
+        return all;
     }
 
     /** Every object this archive is made of, prefix first, in file order (duplicates included). */
@@ -77,6 +96,20 @@ public record EntryIndex(long archiveSize, Sha256 archiveSha256, ObjectRef prefi
 
         public Patch {
             Objects.requireNonNull(kind, "kind");
+        }
+    }
+
+    /**
+     * A STORED entry whose data is a zip: {@code index} describes that data (its archive size and SHA-256
+     * are the entry's object's), so the client may rebuild the object from the nested entries it has
+     * and fetch only the ones that changed, instead of fetching the whole nested zip.
+     */
+    public record Nested(int entry, EntryIndex index) {
+        public Nested {
+            Objects.requireNonNull(index, "index");
+            if (!index.nested().isEmpty()) {
+                throw new IllegalArgumentException("A nested zip's index cannot nest further (one level only)");
+            }
         }
     }
 }

@@ -116,4 +116,21 @@ final class HeaderFields {
         }
     }
 
+
+    /** The position of the extra field {@code id} within {@code record}, or -1. */
+    static int findExtra(java.nio.ByteBuffer record, int from, int length, int id) {
+        int at = from;
+        while (at + 4 <= from + length) {
+            int fieldId = record.getShort(at) & 0xFFFF;
+            int fieldLength = record.getShort(at + 2) & 0xFFFF;
+            if (at + 4 + fieldLength > from + length) {
+                return -1;
+            }
+            if (fieldId == id) {
+                return at;
+            }
+            at += 4 + fieldLength;
+        }
+        return -1;
+    }
 }

@@ -40,8 +40,20 @@ final class IndexBody {
     private IndexBody() {
     }
 
+    /**
+     * The body: the archive's own part, then, when it has nested zips (a version 3 index), per nested zip
+     * its entry number and the own part of its index, length-prefixed.
+     */
     static byte[] encode(EntryIndex index) {
         Out out = new Out();
+        encodeOwn(index, out);
+        if (!index.nested().isEmpty()) {
+            NestedZips.encode(index.nested(), out);
+        }
+        return out.toByteArray();
+    }
+
+    static void encodeOwn(EntryIndex index, Out out) {
         Out volatiles = new Out();
         out.write(index.prefix() != null ? 1 : 0);
         if (index.prefix() != null) {
@@ -95,13 +107,16 @@ final class IndexBody {
             out.varint(patch.tailPosition());
         }
         out.bytes(volatiles.toByteArray());
-        return out.toByteArray();
     }
 
-    static EntryIndex decode(byte[] body, long archiveSize, Sha256 archiveSha) throws UpdaterException {
+    /** @param nested whether the body has the nested zips' section (a version 3 index) */
+    static EntryIndex decode(byte[] body, long archiveSize, Sha256 archiveSha, boolean nested) throws UpdaterException {
         ByteBuffer in = ByteBuffer.wrap(body);
         try {
-            EntryIndex index = parse(in, archiveSize, archiveSha);
+            EntryIndex index = parse(in, archiveSize, archiveSha, ZipIndexer.MAX_ENTRIES);
+            if (nested) {
+                index = NestedZips.decode(index, in);
+            }
             if (in.hasRemaining()) {
                 throw invalid(in.remaining() + " bytes follow its last field");
             }
@@ -111,12 +126,14 @@ final class IndexBody {
         }
     }
 
-    private static EntryIndex parse(ByteBuffer in, long archiveSize, Sha256 archiveSha) throws UpdaterException {
+    static EntryIndex parse(ByteBuffer in, long archiveSize, Sha256 archiveSha, int maxEntries)
+            throws UpdaterException {
         ObjectRef prefix = in.get() != 0 ? readRef(in, archiveSize) : null;
         long total = prefix == null ? 0 : prefix.size();
         long count = varint(in);
-        if (count > ZipIndexer.MAX_ENTRIES) {
-            throw invalid("it lists " + count + " entries, more than the " + ZipIndexer.MAX_ENTRIES + " allowed");
+        if (count > maxEntries) {
+            throw invalid("it lists " + count + " entries, more than the " + maxEntries + " allowed"
+                    + (maxEntries < ZipIndexer.MAX_ENTRIES ? " (" + ZipIndexer.MAX_ENTRIES + " in all nested zips)" : ""));
         }
         int n = (int) count;
         List<EntryIndex.Entry> entries = new ArrayList<>(Math.min(n, in.remaining() / 40));
@@ -268,7 +285,7 @@ final class IndexBody {
         return new ObjectRef(Sha256.of(digest), size);
     }
 
-    private static byte[] bytes(ByteBuffer in, int min, int max, String what) throws UpdaterException {
+    static byte[] bytes(ByteBuffer in, int min, int max, String what) throws UpdaterException {
         long length = varint(in);
         if (length < min || length > max || length > in.remaining()) {
             throw invalid("its " + what + " claims " + length + " bytes (allowed " + min + " to " + max + ", "
@@ -280,7 +297,7 @@ final class IndexBody {
     }
 
     /** An unsigned LEB128 number of at most 9 bytes (63 bits): never negative. */
-    private static long varint(ByteBuffer in) throws UpdaterException {
+    static long varint(ByteBuffer in) throws UpdaterException {
         long value = 0;
         for (int shift = 0; shift < 63; shift += 7) {
             int b = in.get();
@@ -292,7 +309,7 @@ final class IndexBody {
         throw invalid("it holds a number longer than 9 bytes");
     }
 
-    private static final class Out extends ByteArrayOutputStream {
+    static final class Out extends ByteArrayOutputStream {
         Out() {
             super(1 << 16);
         }

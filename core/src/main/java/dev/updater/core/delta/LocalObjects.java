@@ -12,9 +12,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The objects a client already has: the data of every entry of the zips it indexed (read in place,
@@ -24,6 +26,12 @@ import java.util.Map;
 public final class LocalObjects implements ObjectSource {
     private record Location(Path file, long offset) { }
 
+    /**
+     * What one more GET costs beside its body (request and response headers, about half a KiB): a nested
+     * jar with thousands of small changed entries is cheaper fetched whole than in thousands of requests.
+     */
+    static final long REQUEST_COST = 512;
+
     private final Map<Sha256, Location> known = new HashMap<>();
     private final Path fetched;
 
@@ -31,11 +39,49 @@ public final class LocalObjects implements ObjectSource {
     public LocalObjects(List<IndexedZip> zips, Path fetched) {
         this.fetched = fetched;
         for (IndexedZip zip : zips) {
-            List<ObjectRef> objects = zip.index().objects();
-            for (int i = 0; i < objects.size(); i++) {
-                known.putIfAbsent(objects.get(i).sha256(), new Location(zip.file(), zip.objectOffsets()[i]));
+            zip.forEachObject((ref, offset) -> known.putIfAbsent(ref.sha256(), new Location(zip.file(), offset)));
+        }
+    }
+
+    /**
+     * What a client fetches for {@code index}: the objects it lacks, in file order, except that a nested
+     * zip it lacks is rebuilt from its entries ({@code rebuild}) when the entries it lacks of it weigh less
+     * than the nested zip itself, counting {@link #REQUEST_COST} for each: a nested jar that changed in
+     * one class costs that class.
+     */
+    public record Plan(List<ObjectRef> fetch, List<EntryIndex.Nested> rebuild) {
+        public Plan {
+            fetch = List.copyOf(fetch);
+            rebuild = List.copyOf(rebuild);
+        }
+    }
+
+    public Plan plan(EntryIndex index) {
+        Map<Integer, EntryIndex.Nested> nestedAt = new HashMap<>();
+        index.nested().forEach(nested -> nestedAt.put(nested.entry(), nested));
+        Map<Sha256, ObjectRef> fetch = new LinkedHashMap<>();
+        Set<Sha256> rebuilt = new HashSet<>();
+        List<EntryIndex.Nested> rebuild = new ArrayList<>();
+        if (index.prefix() != null && !known.containsKey(index.prefix().sha256())) {
+            fetch.put(index.prefix().sha256(), index.prefix());
+        }
+        for (int i = 0; i < index.entries().size(); i++) {
+            ObjectRef ref = index.entries().get(i).data();
+            if (known.containsKey(ref.sha256()) || fetch.containsKey(ref.sha256()) || rebuilt.contains(ref.sha256())) {
+                continue;
+            }
+            EntryIndex.Nested nested = nestedAt.get(i);
+            List<ObjectRef> inner = nested == null ? List.of() : missing(nested.index()).stream()
+                    .filter(object -> !fetch.containsKey(object.sha256())).toList();
+            if (nested != null && inner.stream().mapToLong(object -> object.size() + REQUEST_COST).sum() < ref.size()) {
+                inner.forEach(object -> fetch.put(object.sha256(), object));
+                rebuilt.add(ref.sha256());
+                rebuild.add(nested);
+            } else {
+                fetch.put(ref.sha256(), ref);
             }
         }
+        return new Plan(new ArrayList<>(fetch.values()), rebuild);
     }
 
     /** The distinct objects of {@code index} that are neither in an indexed zip nor fetched yet, in file order. */

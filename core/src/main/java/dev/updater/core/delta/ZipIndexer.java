@@ -38,6 +38,8 @@ public final class ZipIndexer {
 
     /** The zip64 end record and locator, the end record, a comment of at most 64 KiB and a little after it. */
     static final int MAX_TAIL = 56 + 20 + 22 + 0xFFFF + MAX_TRAILER;
+    /** Nested zips indexed in one archive: far more than the libraries of any fat jar (a few hundred). */
+    static final int MAX_NESTED = 10_000;
 
     private static final int LOCAL_SIG = 0x04034b50;
     private static final int CENTRAL_SIG = 0x02014b50;
@@ -48,18 +50,25 @@ public final class ZipIndexer {
 
     private final Path file;
     private final FileChannel channel;
+    /** Where the zip starts in the file: 0, or the data of a STORED entry for a nested zip. */
+    private final long origin;
     private final long size;
 
-    private ZipIndexer(Path file, FileChannel channel, long size) {
+    private ZipIndexer(Path file, FileChannel channel, long origin, long size) {
         this.file = file;
         this.channel = channel;
+        this.origin = origin;
         this.size = size;
     }
 
-    /** Indexes {@code file}, hashing every entry's data and the whole file. */
+    /**
+     * Indexes {@code file}, hashing every entry's data and the whole file, and one level down, each
+     * STORED entry that is itself a zip this indexer accepts (a nested jar; one that is refused stays
+     * one object, as any entry).
+     */
     public static IndexedZip index(Path file) throws UpdaterException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            return new ZipIndexer(file, channel, channel.size()).read();
+            return new ZipIndexer(file, channel, 0, channel.size()).read(null, true);
         } catch (NoSuchFileException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not index " + file + ": it does not exist.", e);
         } catch (IOException e) {
@@ -69,7 +78,8 @@ public final class ZipIndexer {
 
     private record Central(byte[] raw, int offsetAt, int offsetWidth, long localOffset, long compressedSize) { }
 
-    private IndexedZip read() throws IOException, UpdaterException {
+    /** @param knownSha the zip's SHA-256 when already known (a nested zip is its entry's object), else null */
+    private IndexedZip read(Sha256 knownSha, boolean nest) throws IOException, UpdaterException {
         long endAt = findEndRecord();
         ByteBuffer end = readAt(endAt, 22);
         if (end.getShort(4) != 0 || end.getShort(6) != 0) {
@@ -123,7 +133,7 @@ public final class ZipIndexer {
         ObjectRef prefix = null;
         if (firstEntry > 0) {
             prefix = new ObjectRef(hashRange(0, firstEntry), firstEntry);
-            objectOffsets[objects++] = 0;
+            objectOffsets[objects++] = origin;
         }
         for (int k = 0; k < order.length; k++) {
             Central record = central.get(order[k]);
@@ -146,7 +156,7 @@ public final class ZipIndexer {
             byte[] header = bytesAt(start, headerLength);
             byte[] trailer = bytesAt(dataEnd, (int) (next - dataEnd));
             entryOf[order[k]] = k;
-            objectOffsets[objects++] = dataStart;
+            objectOffsets[objects++] = origin + dataStart;
             entries.add(new EntryIndex.Entry(header, new ObjectRef(hashRange(dataStart, record.compressedSize()),
                     record.compressedSize()), trailer));
         }
@@ -166,8 +176,45 @@ public final class ZipIndexer {
             patches.add(new EntryIndex.Patch((int) (endAt - tailStart) + 16, 4, EntryIndex.Patch.Kind.CENTRAL_START, 0));
         }
         ZipRebuilder.zeroPatches(tail, patches);
-        EntryIndex index = new EntryIndex(size, hashRange(0, size), prefix, entries, records, tail, patches);
-        return new IndexedZip(file, index, Arrays.copyOf(objectOffsets, objects));
+        long[] offsets = Arrays.copyOf(objectOffsets, objects);
+        List<EntryIndex.Nested> nested = new ArrayList<>();
+        List<long[]> nestedOffsets = new ArrayList<>();
+        if (nest) {
+            indexNested(entries, Arrays.copyOfRange(offsets, prefix == null ? 0 : 1, objects), nested, nestedOffsets);
+        }
+        EntryIndex index = new EntryIndex(size, knownSha != null ? knownSha : hashRange(0, size), prefix, entries,
+                records, tail, patches, nested);
+        return new IndexedZip(file, index, offsets, nestedOffsets);
+    }
+
+    /**
+     * Indexes the STORED entries whose data is a zip (Spring Boot's nested jars), one level down, within
+     * the same bounds as the archive: at most {@link #MAX_NESTED} of them and {@link #MAX_ENTRIES} entries
+     * in all. A nested zip that is refused, or past the bounds, stays one object: the delta is then
+     * larger, never wrong.
+     */
+    private void indexNested(List<EntryIndex.Entry> entries, long[] dataStarts, List<EntryIndex.Nested> nested,
+                             List<long[]> nestedOffsets) throws IOException, UpdaterException {
+        int total = entries.size();
+        for (int k = 0; k < entries.size() && nested.size() < MAX_NESTED; k++) {
+            EntryIndex.Entry entry = entries.get(k);
+            boolean stored = HeaderFields.u16(entry.localHeader(), 8) == 0;
+            if (!stored || entry.data().size() < 22 + 30 || readAt(dataStarts[k] - origin, 4).getInt(0) != LOCAL_SIG) {
+                continue;
+            }
+            try {
+                IndexedZip inner = new ZipIndexer(file, channel, dataStarts[k], entry.data().size())
+                        .read(entry.data().sha256(), false);
+                total += inner.index().entries().size();
+                if (total > MAX_ENTRIES) {
+                    return;
+                }
+                nested.add(new EntryIndex.Nested(k, inner.index()));
+                nestedOffsets.add(inner.objectOffsets());
+            } catch (UpdaterException refused) {
+                // not a zip we can sync inside: it stays one object, fetched whole when it changed
+            }
+        }
     }
 
     /** The last end-of-central-directory signature whose comment fits in the file. */
@@ -209,7 +256,7 @@ public final class ZipIndexer {
             int offsetAt = 42;
             int offsetWidth = 4;
             if (compressed == U32 || uncompressed == U32 || offset == U32) {
-                int zip64 = findExtra(record, 46 + nameLength, extraLength, 0x0001);
+                int zip64 = HeaderFields.findExtra(record, 46 + nameLength, extraLength, 0x0001);
                 int field = zip64 + 4;
                 if (uncompressed == U32) {
                     field += 8;
@@ -249,23 +296,6 @@ public final class ZipIndexer {
         return records;
     }
 
-    /** The position of the extra field {@code id} within {@code record}, or -1. */
-    private static int findExtra(ByteBuffer record, int from, int length, int id) {
-        int at = from;
-        while (at + 4 <= from + length) {
-            int fieldId = record.getShort(at) & 0xFFFF;
-            int fieldLength = record.getShort(at + 2) & 0xFFFF;
-            if (at + 4 + fieldLength > from + length) {
-                return -1;
-            }
-            if (fieldId == id) {
-                return at;
-            }
-            at += 4 + fieldLength;
-        }
-        return -1;
-    }
-
     private Sha256 hashRange(long from, long length) throws IOException {
         MessageDigest digest = Sha256.newDigest();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
@@ -273,7 +303,7 @@ public final class ZipIndexer {
         long end = from + length;
         while (at < end) {
             buffer.clear().limit((int) Math.min(buffer.capacity(), end - at));
-            int n = channel.read(buffer, at);
+            int n = channel.read(buffer, origin + at);
             if (n < 0) {
                 throw new IOException(file + " ended at " + at + " while it was being indexed");
             }
@@ -283,20 +313,24 @@ public final class ZipIndexer {
         return Sha256.of(digest.digest());
     }
 
-    private byte[] bytesAt(long at, int length) throws IOException {
+    private byte[] bytesAt(long at, int length) throws IOException, UpdaterException {
         byte[] bytes = new byte[length];
         readAt(at, length).get(0, bytes);
         return bytes;
     }
 
-    private ByteBuffer readAt(long at, int length) throws IOException {
+    /** {@code length} bytes at {@code at} of this zip (so at {@code origin + at} of the file). */
+    private ByteBuffer readAt(long at, int length) throws IOException, UpdaterException {
+        if (at < 0 || at + length > size) {
+            throw refuse("it has no " + length + " bytes at " + at + ", in its " + size + " bytes");
+        }
         ByteBuffer buffer = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        long position = at;
+        long position = origin + at;
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, position) < 0) {
                 throw new IOException(file + " ended at " + position + " while it was being indexed");
             }
-            position = at + buffer.position();
+            position = origin + at + buffer.position();
         }
         return buffer.clear();
     }

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,14 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Every ordered pair of versions of the same library among the real jars the build copied from Maven
- * Central into target/delta-jars (core/pom.xml): index both, keep only the old jar's objects plus the
- * objects the new index names that the old jar lacks, rebuild the new jar from them, byte for byte.
+ * Central into target/delta-jars (core/pom.xml), and pairs of Spring Boot fat jars built from them
+ * ({@link SpringBootFatJars}): index both, keep only the old jar's objects plus the objects the new
+ * index names that the old jar lacks, rebuild the new jar from them, byte for byte.
  */
 class ZipRoundTripTest {
     private static final Path JARS = Path.of("target", "delta-jars");
@@ -33,6 +36,20 @@ class ZipRoundTripTest {
 
     @TempDir
     Path dir;
+
+    /** Fat jars built once per class: pairs share their builds (a build takes a second or two on a busy machine). */
+    @TempDir
+    static Path builds;
+    private static final Map<SpringBootFatJars.Build, Path> BUILT = new java.util.HashMap<>();
+
+    private static synchronized Path fatJar(Path folder, SpringBootFatJars.Build build) throws IOException {
+        Path built = BUILT.get(build);
+        if (built == null) {
+            built = SpringBootFatJars.build(folder, "boot-" + BUILT.size() + ".jar", build);
+            BUILT.put(build, built);
+        }
+        return built;
+    }
 
     static Stream<Arguments> versionPairs() throws IOException {
         Map<String, List<Path>> byLibrary = new TreeMap<>();
@@ -61,42 +78,116 @@ class ZipRoundTripTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @MethodSource("versionPairs")
     void rebuildsTheNewJar_fromTheOldJarAndTheFetchedObjects_byteForByte(String from, String to) throws Exception {
-        Path oldJar = JARS.resolve(from);
         Path newJar = JARS.resolve(to);
+        Delta delta = roundTrip(dir, JARS.resolve(from), newJar);
+        assertTrue(delta.objectBytes() < Files.size(newJar), "a delta fetches less than the jar: " + delta);
+    }
+
+    private static final List<Path> LIBRARIES = List.of(SpringBootFatJars.library("commons-lang3-3.17.0.jar"),
+            SpringBootFatJars.library("slf4j-api-2.0.18.jar"), SpringBootFatJars.library("jackson-databind-2.22.3.jar"));
+    static final SpringBootFatJars.Build APP = SpringBootFatJars.reproducible(
+            SpringBootFatJars.library("netty-codec-http-4.2.20.Final.jar"),
+            SpringBootFatJars.library("commons-io-2.22.0.jar"), LIBRARIES);
+    static final String APP_CLASS = "org/apache/commons/io/FileUtils.class";
+
+    private static List<Path> bump(String from, String to) {
+        return LIBRARIES.stream().map(jar -> jar.getFileName().toString().equals(from) ? SpringBootFatJars.library(to)
+                : jar).toList();
+    }
+
+    /** The pairs, each with the most its objects may weigh: a bump, the bumped jar (a new jar's entries are all new). */
+    static Stream<Arguments> springBootPairs() throws IOException {
+        SpringBootFatJars.Build unreproducible = new SpringBootFatJars.Build(APP.appClasses(), APP.appModule(),
+                LIBRARIES, 1_750_000_000_000L, false, null);
+        return Stream.of(
+                Arguments.of("built twice, new timestamps", unreproducible, unreproducible.at(1_760_000_000_000L),
+                        64L << 10),
+                Arguments.of("built twice, reproducible", APP, APP, 0L),
+                Arguments.of("commons-lang3 3.17.0 -> 3.18.0", APP,
+                        APP.withLibraries(bump("commons-lang3-3.17.0.jar", "commons-lang3-3.18.0.jar")),
+                        Files.size(SpringBootFatJars.library("commons-lang3-3.18.0.jar"))),
+                Arguments.of("jackson-databind 2.22.3 -> 2.22.4", APP,
+                        APP.withLibraries(bump("jackson-databind-2.22.3.jar", "jackson-databind-2.22.4.jar")),
+                        Files.size(SpringBootFatJars.library("jackson-databind-2.22.4.jar"))),
+                Arguments.of("slf4j-api 2.0.18 -> 2.0.19, not reproducible", unreproducible,
+                        unreproducible.at(1_760_000_000_000L).withLibraries(bump("slf4j-api-2.0.18.jar",
+                                "slf4j-api-2.0.19.jar")), Files.size(SpringBootFatJars.library("slf4j-api-2.0.19.jar"))),
+                Arguments.of("one class changed in the app's nested module jar", APP, APP.changing(APP_CLASS), 32L << 10));
+    }
+
+    /**
+     * Spring Boot fat jars built by Spring Boot's Repackager, twice: the nested jars (STORED in BOOT-INF/lib)
+     * are synced inside, so a bumped or changed nested jar costs its changed entries, never more than itself.
+     */
+    @ParameterizedTest(name = "Spring Boot fat jar: {0}")
+    @MethodSource("springBootPairs")
+    void rebuildsASpringBootFatJar_syncingInsideItsNestedJars_byteForByte(String name, SpringBootFatJars.Build before,
+                                                                          SpringBootFatJars.Build after, long atMost)
+            throws Exception {
+        Path oldJar = fatJar(builds, before);
+        Path newJar = before.equals(after) ? SpringBootFatJars.build(dir, "again.jar", after) : fatJar(builds, after);
+        assertTrue(ZipIndexer.index(newJar).index().nested().size() >= 4, "the app module and the libraries are nested");
+
+        Delta delta = roundTrip(dir, oldJar, newJar);
+
+        if (before.equals(after)) {
+            assertArrayEquals(Files.readAllBytes(oldJar), Files.readAllBytes(newJar), "a reproducible build is the same bytes");
+        } else {
+            assertFalse(Arrays.equals(Files.readAllBytes(oldJar), Files.readAllBytes(newJar)), "two different jars");
+        }
+        assertTrue(delta.objectBytes() <= atMost, "the objects fetched weigh at most " + atMost + ": " + delta);
+    }
+
+    /** What a round trip fetched: the index chunks the old jar does not give, the objects and the nested jars rebuilt. */
+    record Delta(long chunkBytes, int objects, long objectBytes, int nestedRebuilt) {
+    }
+
+    /**
+     * Publishes {@code newJar} (its index through the file format, version 2 or 3, as a client receives it; the
+     * channel's objects as {@code publish} stores them), then does what a client with {@code oldJar} does:
+     * computes the old jar's index chunks, fetches the others, plans, fetches the objects it lacks, rebuilds
+     * the nested jars it lacks from their entries, rebuilds the new jar and checks it byte for byte.
+     */
+    static Delta roundTrip(Path dir, Path oldJar, Path newJar) throws Exception {
         Sha256 newSha = Sha256.ofFile(newJar);
-
-        // The publisher's side: the index goes through its file format (version 2: a top-level file and
-        // chunks), as a client receives it; the client computes the old jar's chunks and fetches the others.
-        ChunkedIndex.Written published = ChunkedIndex.write(ZipIndexer.index(newJar).index());
-        Path channelChunks = Files.createDirectories(dir.resolve("channel-chunks"));
-        for (int i = 0; i < published.storedChunks().size(); i++) {
-            Files.write(channelChunks.resolve(published.index().chunks().get(i).object().sha256().hex()),
-                    published.storedChunks().get(i));
+        IndexedZip published = ZipIndexer.index(newJar);
+        ChunkedIndex.Written written = ChunkedIndex.write(published.index());
+        Map<Sha256, byte[]> channelChunks = new java.util.HashMap<>();
+        for (int i = 0; i < written.storedChunks().size(); i++) {
+            channelChunks.put(written.index().chunks().get(i).object().sha256(), written.storedChunks().get(i));
         }
+        // The channel's objects, as publish stores them (every object of allObjects()), read where they lie in the new jar.
+        LocalObjects channel = new LocalObjects(List.of(published), null);
+
         IndexedZip installed = ZipIndexer.index(oldJar);
-        KeptIndexChunks chunks = new KeptIndexChunks(null, channelChunks);
-        ChunkedIndex top = ChunkedIndex.read(published.top(), Files.size(newJar), newSha);
-        chunks.missing(top, List.of(installed));
-        EntryIndex index = top.assemble(chunks);
-
-        // What it lacks is fetched into a folder; here copied from the new jar's objects.
-        List<ObjectRef> missing = new LocalObjects(List.of(installed), null).missing(index);
-        Path fetched = Files.createDirectories(dir.resolve("fetched"));
-        ObjectSource channel = new LocalObjects(List.of(ZipIndexer.index(newJar)), null);
-        long fetchedBytes = 0;
-        for (ObjectRef ref : missing) {
-            try (var in = channel.open(ref)) {
-                Files.write(fetched.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
-            }
-            fetchedBytes += ref.size();
+        Path fetched = Files.createDirectories(dir.resolve("fetched-" + System.nanoTime()));
+        KeptIndexChunks chunks = new KeptIndexChunks(null, fetched);
+        ChunkedIndex top = ChunkedIndex.read(written.top(), Files.size(newJar), newSha);
+        long chunkBytes = 0;
+        for (ObjectRef chunk : chunks.missing(top, List.of(installed))) {
+            Files.write(fetched.resolve(chunk.sha256().hex()), channelChunks.get(chunk.sha256()));
+            chunkBytes += chunk.size();
         }
-        assertTrue(fetchedBytes < Files.size(newJar), "a delta fetches less than the jar: " + fetchedBytes);
-
-        Path rebuilt = dir.resolve("rebuilt.jar");
-        Sha256 result = ZipRebuilder.rebuild(index, new LocalObjects(List.of(installed), fetched), rebuilt, newSha,
-                Files.size(newJar));
+        EntryIndex index = top.assemble(chunks);
+        Path objects = Files.createDirectories(dir.resolve("objects-" + System.nanoTime()));
+        LocalObjects local = new LocalObjects(List.of(installed), objects);
+        LocalObjects.Plan plan = local.plan(index);
+        long objectBytes = 0;
+        for (ObjectRef ref : plan.fetch()) {
+            try (var in = channel.open(ref)) {
+                Files.write(objects.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
+            }
+            objectBytes += ref.size();
+        }
+        for (EntryIndex.Nested nested : plan.rebuild()) {
+            ObjectRef jar = index.entries().get(nested.entry()).data();
+            ZipRebuilder.rebuild(nested.index(), local, objects.resolve(jar.sha256().hex()), jar.sha256(), jar.size());
+        }
+        Path rebuilt = dir.resolve("rebuilt-" + System.nanoTime() + ".jar");
+        Sha256 result = ZipRebuilder.rebuild(index, local, rebuilt, newSha, Files.size(newJar));
 
         assertEquals(newSha, result);
         assertArrayEquals(Files.readAllBytes(newJar), Files.readAllBytes(rebuilt));
+        return new Delta(chunkBytes, plan.fetch().size(), objectBytes, plan.rebuild().size());
     }
 }

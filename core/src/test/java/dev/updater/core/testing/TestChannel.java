@@ -170,7 +170,7 @@ public final class TestChannel implements AutoCloseable {
             } else {
                 index = dev.updater.core.delta.IndexCodec.write(zip.index());
             }
-            for (dev.updater.core.delta.ObjectRef ref : zip.index().objects()) {
+            for (dev.updater.core.delta.ObjectRef ref : zip.index().allObjects()) {
                 try (java.io.InputStream in = new dev.updater.core.delta.LocalObjects(java.util.List.of(zip), null).open(ref)) {
                     Files.write(objects.resolve(ref.sha256().hex()), in.readNBytes((int) ref.size()));
                 }

@@ -57,8 +57,11 @@ final class EntryIndexPublisher {
         try {
             Path objects = channel.resolve(OBJECTS);
             ChannelFiles.createFoldersInside(channel, objects);
-            for (ObjectRef ref : zip.index().objects()) {
-                writeObject(zip, ref, objects);
+            // Nested jars (Spring Boot's BOOT-INF/lib) are stored whole, for version 2 clients and for a
+            // client that lacks most of one, and as their entries, for a client that has most of them.
+            LocalObjects source = new LocalObjects(List.of(zip), null);
+            for (ObjectRef ref : zip.index().allObjects()) {
+                writeObject(source, ref, objects);
             }
             ChunkedIndex.Written written = ChunkedIndex.write(zip.index());
             for (int i = 0; i < written.storedChunks().size(); i++) {
@@ -79,12 +82,12 @@ final class EntryIndexPublisher {
         }
     }
 
-    private static void writeObject(IndexedZip zip, ObjectRef ref, Path objects) throws IOException {
+    private static void writeObject(LocalObjects source, ObjectRef ref, Path objects) throws IOException {
         Path file = objects.resolve(ref.sha256().hex());
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return; // content-addressed: an existing object is this object (checked by every client anyway)
         }
-        try (InputStream in = new LocalObjects(List.of(zip), null).open(ref)) {
+        try (InputStream in = source.open(ref)) {
             ChannelFiles.write(file, in.readNBytes(Math.toIntExact(ref.size())));
         }
     }
@@ -101,6 +104,12 @@ final class EntryIndexPublisher {
                 return Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? Files.readAllBytes(file) : null;
             });
             ZipRebuilder.rebuild(index, new LocalObjects(List.of(), objects), check, sha, size);
+            for (EntryIndex.Nested nested : index.nested()) {
+                // Each nested jar from its entries alone, as a client that rebuilds it would.
+                Files.delete(check);
+                ObjectRef jar = index.entries().get(nested.entry()).data();
+                ZipRebuilder.rebuild(nested.index(), new LocalObjects(List.of(), objects), check, jar.sha256(), jar.size());
+            }
         } catch (UpdaterException e) {
             throw new UpdaterException(ErrorCode.DELTA_REBUILD_FAILED, "Nothing was published: the entry index of "
                     + artifact + " does not rebuild it exactly (" + e.getMessage() + "); report this as a bug.", e);

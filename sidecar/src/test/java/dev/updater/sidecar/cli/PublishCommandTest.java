@@ -203,6 +203,45 @@ class PublishCommandTest {
         }
     }
 
+    /** A fat jar nesting {@code nested} STORED, as Spring Boot nests BOOT-INF/lib/*.jar. */
+    private static byte[] fatJar(byte[] nested) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+            java.util.zip.ZipEntry entry = new java.util.zip.ZipEntry("BOOT-INF/lib/module.jar");
+            entry.setMethod(java.util.zip.ZipEntry.STORED);
+            entry.setSize(nested.length);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(nested);
+            entry.setCrc(crc.getValue());
+            entry.setTime(0);
+            zip.putNextEntry(entry);
+            zip.write(nested);
+        }
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void publish_ofAFatJar_indexesItsNestedJar_version3_andStoresItWholeAndByEntry() throws Exception {
+        Path v1 = Files.write(dir.resolve("app-1.jar"), fatJar(zip(20, false)));
+        Path v2 = Files.write(dir.resolve("app.jar"), fatJar(zip(20, true)));
+        assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + v1).exitCode());
+        assertEquals(22, objectCount(), "the nested jar, its 20 entries and the index's only chunk");
+
+        CliRun run = publish("--version", "1.1.0", "--artifact", "any=" + v2);
+        assertEquals(0, run.exitCode(), run.toString());
+
+        assertEquals(25, objectCount(), "1.1.0 adds the new nested jar, its changed entry and the index's chunk");
+        byte[] top = Files.readAllBytes(channel.resolve("1.1.0/any/app.jar.index"));
+        assertEquals("UPDZIDX3", new String(top, 0, 8, StandardCharsets.US_ASCII), "an index with nested jars");
+        EntryIndex entries = ChunkedIndex.read(top, Files.size(v2), Sha256.ofFile(v2))
+                .assemble(chunk -> Files.readAllBytes(channel.resolve(chunk.path())));
+        assertEquals(1, entries.nested().size());
+        assertEquals(21, entries.allObjects().size());
+        for (ObjectRef ref : entries.allObjects()) {
+            assertEquals(ref.sha256(), Sha256.ofFile(channel.resolve(ref.path())), "objects/<sha256> holds those bytes");
+        }
+    }
+
     @Test
     void publish_ofABinaryThatIsNotAZip_writesItsChunkIndex_andOnlyTheChunksThatChanged() throws Exception {
         byte[] bytes = new byte[1 << 20];
