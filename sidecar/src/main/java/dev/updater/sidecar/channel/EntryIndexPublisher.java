@@ -60,14 +60,21 @@ final class EntryIndexPublisher {
             // Nested jars (Spring Boot's BOOT-INF/lib) are stored whole, for version 2 clients and for a
             // client that lacks most of one, and as their entries, for a client that has most of them.
             LocalObjects source = new LocalObjects(List.of(zip), null);
-            for (ObjectRef ref : zip.index().allObjects()) {
-                writeObject(source, ref, objects);
-            }
             ChunkedIndex.Written written = ChunkedIndex.write(zip.index());
-            for (int i = 0; i < written.storedChunks().size(); i++) {
-                Path file = objects.resolve(written.index().chunks().get(i).object().sha256().hex());
-                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                    ChannelFiles.write(file, written.storedChunks().get(i));
+            try (ObjectBatch batch = new ObjectBatch(objects)) {
+                for (ObjectRef ref : zip.index().allObjects()) {
+                    // Content-addressed: an existing object is this object (checked by every client anyway).
+                    if (batch.lacks(ref.sha256().hex())) {
+                        try (InputStream in = source.open(ref)) {
+                            batch.add(ref.sha256().hex(), in.readNBytes(Math.toIntExact(ref.size())));
+                        }
+                    }
+                }
+                for (int i = 0; i < written.storedChunks().size(); i++) {
+                    String name = written.index().chunks().get(i).object().sha256().hex();
+                    if (batch.lacks(name)) {
+                        batch.add(name, written.storedChunks().get(i));
+                    }
                 }
             }
             byte[] index = written.top();
@@ -79,16 +86,6 @@ final class EntryIndexPublisher {
             throw new UpdaterException(ErrorCode.IO, "Nothing was published: could not write the entry index of "
                     + artifact + " or its objects into " + channel + ": " + e
                     + "; check that the --out directory is writable and has free space.", e);
-        }
-    }
-
-    private static void writeObject(LocalObjects source, ObjectRef ref, Path objects) throws IOException {
-        Path file = objects.resolve(ref.sha256().hex());
-        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-            return; // content-addressed: an existing object is this object (checked by every client anyway)
-        }
-        try (InputStream in = source.open(ref)) {
-            ChannelFiles.write(file, in.readNBytes(Math.toIntExact(ref.size())));
         }
     }
 

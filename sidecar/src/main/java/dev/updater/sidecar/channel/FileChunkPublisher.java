@@ -32,12 +32,14 @@ final class FileChunkPublisher {
             }
             Path objects = channel.resolve(EntryIndexPublisher.OBJECTS);
             ChannelFiles.createFoldersInside(channel, objects);
-            FileChunkIndex index = FileChunkIndex.of(artifact, (ref, buffer, from, to, offset) -> {
-                Path file = objects.resolve(ref.sha256().hex());
-                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) { // content-addressed: an existing one is this chunk
-                    ChannelFiles.write(file, Arrays.copyOfRange(buffer, from, to));
-                }
-            });
+            FileChunkIndex index;
+            try (ObjectBatch batch = new ObjectBatch(objects)) {
+                index = FileChunkIndex.of(artifact, (ref, buffer, from, to, offset) -> {
+                    if (batch.lacks(ref.sha256().hex())) { // content-addressed: an existing one is this chunk
+                        batch.add(ref.sha256().hex(), Arrays.copyOfRange(buffer, from, to));
+                    }
+                });
+            }
             byte[] top = index.toBytes();
             ChannelFiles.write(channel.resolve(indexRelative), top);
             checkRebuilds(top, objects, artifact);
