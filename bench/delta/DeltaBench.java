@@ -48,6 +48,7 @@ public final class DeltaBench {
         }
         Path base = fatJar(libs, work.resolve("base.jar"), T1, null);
         Path oneClass = fatJar(libs, work.resolve("one-class.jar"), T1, "org/apache/commons/lang3/StringUtils.class");
+        Path oneClassNearStart = fatJar(libs, work.resolve("one-class-near-start.jar"), T1, "org/apache/commons/lang3/StringUtils.class", true);
         Path oneSmallClass = fatJar(libs, work.resolve("one-small-class.jar"), T1, "org/apache/commons/lang3/text/StrLookup.class");
         Path retimed = fatJar(libs, work.resolve("retimed.jar"), T2, null);
         // (b): the same fat jar without jackson-databind 2.22.4, then with 2.22.3 bumped to 2.22.4 in its place
@@ -61,6 +62,7 @@ public final class DeltaBench {
         System.out.println(HEADER);
         row("(a) one changed class (StringUtils)", base, oneClass, work);
         row("(a') one changed class of median size (StrLookup)", base, oneSmallClass, work);
+        row("(a'') one changed class, changed near its start (StringUtils, one byte inserted at offset 10)", base, oneClassNearStart, work);
         row("(b) dependency bump, jackson-databind 2.22.3 -> 2.22.4 (" + Files.size(jars.resolve("jackson-databind-2.22.4.jar")) + " B jar)", bumpBase, bumped, work);
         row("(c) same classes, new entry timestamps", base, retimed, work);
         springBoot(jars, libs, work);
@@ -161,8 +163,17 @@ public final class DeltaBench {
         return total;
     }
 
-    /** Every entry of every lib under lib-N/, DEFLATED, all at time {@code time}; the first {@code touched} gets one more byte. */
+    /** Every entry of every lib under lib-N/, DEFLATED, all at time {@code time}; the first {@code touched} gets one more byte at its end. */
     private static Path fatJar(List<Path> libs, Path out, long time, String touched) throws IOException {
+        return fatJar(libs, out, time, touched, false);
+    }
+
+    /**
+     * As above; with {@code nearStart} the byte is inserted at offset 10 of {@code touched}, where a class's
+     * constant pool starts, as an edit that adds a constant would: its compressed bytes change from there
+     * on, where a byte appended at its end leaves all but the end of them as they were.
+     */
+    private static Path fatJar(List<Path> libs, Path out, long time, String touched, boolean nearStart) throws IOException {
         boolean changed = false;
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
             for (int n = 0; n < libs.size(); n++) {
@@ -174,13 +185,21 @@ public final class DeltaBench {
                         ZipEntry copy = new ZipEntry("lib-" + n + "/" + e.getName());
                         copy.setTime(time);
                         zip.putNextEntry(copy);
+                        boolean touch = !changed && e.getName().equals(touched);
                         try (InputStream in = lib.getInputStream(e)) {
-                            in.transferTo(zip);
+                            if (touch && nearStart) {
+                                byte[] bytes = in.readAllBytes();
+                                zip.write(bytes, 0, 10);
+                                zip.write(0);
+                                zip.write(bytes, 10, bytes.length - 10);
+                            } else {
+                                in.transferTo(zip);
+                            }
                         }
-                        if (!changed && e.getName().equals(touched)) {
+                        if (touch && !nearStart) {
                             zip.write(0); // one class of one library changes by one trailing byte
-                            changed = true;
                         }
+                        changed |= touch;
                     }
                 }
             }
