@@ -60,7 +60,7 @@ timed() { # REPORT COMMAND...
 cpu_s() { awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.1f", s }' "$1"; }
 wall_s() { awk -F': ' '/Elapsed/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; printf "%.1f", s }' "$1"; }
 group() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<< "$1"; }
-rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
+rss_mib() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
 
 echo
 echo "== bsdiff 4.3 for each pair (a patch per pair of versions; the delta needs none)"
@@ -71,12 +71,12 @@ while IFS=$'\t' read -r name old new full delta; do
   patch=$(stat -c %s "$WORK/pair.patch")
   timed "$WORK/bspatch.time" bspatch "$old" "$WORK/pair.out" "$WORK/pair.patch"
   cmp -s "$WORK/pair.out" "$new" || { echo "bspatch did not rebuild $new" >&2; exit 1; }
-  printf '| %s | %s B | %s B | %s B | %s | %s %% | %s s, %s s, %s MB | %s s, %s MB |\n' "$name" \
+  printf '| %s | %s B | %s B | %s B | %s | %s %% | %s s, %s s, %s MiB | %s s, %s MiB |\n' "$name" \
     "$(group "$full")" "$(group "$delta")" "$(group "$patch")" \
     "$(awk -v d="$delta" -v p="$patch" 'BEGIN { printf "%.2f", d / p }')" \
     "$(awk -v f="$full" -v p="$patch" 'BEGIN { printf "%.3f", 100 * p / f }')" \
-    "$(cpu_s "$WORK/bsdiff.time")" "$(wall_s "$WORK/bsdiff.time")" "$(rss_mb "$WORK/bsdiff.time")" \
-    "$(cpu_s "$WORK/bspatch.time")" "$(rss_mb "$WORK/bspatch.time")"
+    "$(cpu_s "$WORK/bsdiff.time")" "$(wall_s "$WORK/bsdiff.time")" "$(rss_mib "$WORK/bsdiff.time")" \
+    "$(cpu_s "$WORK/bspatch.time")" "$(rss_mib "$WORK/bspatch.time")"
   rm -f "$WORK/pair.patch" "$WORK/pair.out"
 done < <(cat "$WORK/work/pairs.tsv" "$WORK/bin/pairs.tsv")
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
