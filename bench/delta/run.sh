@@ -20,8 +20,9 @@
 #   bench/delta/run.sh
 set -euo pipefail
 if [ -z "${MVN_LOCK_HELD:-}" ]; then
-  echo "== waiting for /tmp/mvn.lock"
-  exec env MVN_LOCK_HELD=1 flock /tmp/mvn.lock "$BASH" "$0" "$@"
+  # not forever: run inside `flock /tmp/mvn.lock ...` without MVN_LOCK_HELD, it would wait for itself
+  echo "== waiting for /tmp/mvn.lock (at most 30 min; a caller that holds it sets MVN_LOCK_HELD=1)"
+  MVN_LOCK_HELD=1 exec flock -w 1800 -E 75 /tmp/mvn.lock "$BASH" "$0" "$@"
 fi
 cd "$(dirname "$0")/../.."
 need=()
