@@ -16,6 +16,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +34,10 @@ import java.util.zip.ZipOutputStream;
 public final class DeltaBench {
     private static final long T1 = 1_700_000_000_000L;
     private static final long T2 = 1_750_000_000_000L;
+    private static final String HEADER = """
+            | scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full \
+            | v2 index in full (no chunk kept) | v1 index | whole-file CDC (16 KiB avg) | client CPU | publisher CPU (index the new jar) |
+            |---|---|---|---|---|---|---|---|---|---|---|---|""";
 
     public static void main(String[] args) throws Exception {
         Path jars = Path.of(args[0]);
@@ -43,6 +48,7 @@ public final class DeltaBench {
         }
         Path base = fatJar(libs, work.resolve("base.jar"), T1, null);
         Path oneClass = fatJar(libs, work.resolve("one-class.jar"), T1, "org/apache/commons/lang3/StringUtils.class");
+        Path oneClassNearStart = fatJar(libs, work.resolve("one-class-near-start.jar"), T1, "org/apache/commons/lang3/StringUtils.class", true);
         Path oneSmallClass = fatJar(libs, work.resolve("one-small-class.jar"), T1, "org/apache/commons/lang3/text/StrLookup.class");
         Path retimed = fatJar(libs, work.resolve("retimed.jar"), T2, null);
         // (b): the same fat jar without jackson-databind 2.22.4, then with 2.22.3 bumped to 2.22.4 in its place
@@ -53,10 +59,10 @@ public final class DeltaBench {
         Path bumped = fatJar(after, work.resolve("bumped.jar"), T1, null);
         System.out.printf("fat jar: %d entries, %d bytes%n", ZipIndexer.index(base).index().entries().size(), Files.size(base));
         breakdown(ZipIndexer.index(base).index());
-        System.out.println("| scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full | v2 index in full (no chunk kept) | v1 index | whole-file CDC (16 KiB avg) | client CPU |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println(HEADER);
         row("(a) one changed class (StringUtils)", base, oneClass, work);
         row("(a') one changed class of median size (StrLookup)", base, oneSmallClass, work);
+        row("(a'') one changed class, changed near its start (StringUtils, one byte inserted at offset 10)", base, oneClassNearStart, work);
         row("(b) dependency bump, jackson-databind 2.22.3 -> 2.22.4 (" + Files.size(jars.resolve("jackson-databind-2.22.4.jar")) + " B jar)", bumpBase, bumped, work);
         row("(c) same classes, new entry timestamps", base, retimed, work);
         springBoot(jars, libs, work);
@@ -86,8 +92,7 @@ public final class DeltaBench {
         System.out.printf("%nSpring Boot fat jar (Repackager): %d entries, %d nested jars with %d entries, %d bytes%n",
                 index.entries().size(), index.nested().size(),
                 index.nested().stream().mapToInt(n -> n.index().entries().size()).sum(), Files.size(base));
-        System.out.println("| scenario | full download | index: top | index: chunks fetched | objects | delta total | % of full | v2 index in full (no chunk kept) | v1 index | whole-file CDC (16 KiB avg) | client CPU |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println(HEADER);
         long bumpedJar = Files.size(jars.resolve(bumpTo));
         long total = row("(b) Spring Boot: dependency bump, " + bumpFrom + " -> " + bumpTo + " (" + bumpedJar + " B jar)",
                 base, bumped, work);
@@ -158,8 +163,17 @@ public final class DeltaBench {
         return total;
     }
 
-    /** Every entry of every lib under lib-N/, DEFLATED, all at time {@code time}; the first {@code touched} gets one more byte. */
+    /** Every entry of every lib under lib-N/, DEFLATED, all at time {@code time}; the first {@code touched} gets one more byte at its end. */
     private static Path fatJar(List<Path> libs, Path out, long time, String touched) throws IOException {
+        return fatJar(libs, out, time, touched, false);
+    }
+
+    /**
+     * As above; with {@code nearStart} the byte is inserted at offset 10 of {@code touched}, where a class's
+     * constant pool starts, as an edit that adds a constant would: its compressed bytes change from there
+     * on, where a byte appended at its end leaves all but the end of them as they were.
+     */
+    private static Path fatJar(List<Path> libs, Path out, long time, String touched, boolean nearStart) throws IOException {
         boolean changed = false;
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
             for (int n = 0; n < libs.size(); n++) {
@@ -171,13 +185,21 @@ public final class DeltaBench {
                         ZipEntry copy = new ZipEntry("lib-" + n + "/" + e.getName());
                         copy.setTime(time);
                         zip.putNextEntry(copy);
+                        boolean touch = !changed && e.getName().equals(touched);
                         try (InputStream in = lib.getInputStream(e)) {
-                            in.transferTo(zip);
+                            if (touch && nearStart) {
+                                byte[] bytes = in.readAllBytes();
+                                zip.write(bytes, 0, 10);
+                                zip.write(0);
+                                zip.write(bytes, 10, bytes.length - 10);
+                            } else {
+                                in.transferTo(zip);
+                            }
                         }
-                        if (!changed && e.getName().equals(touched)) {
+                        if (touch && !nearStart) {
                             zip.write(0); // one class of one library changes by one trailing byte
-                            changed = true;
                         }
+                        changed |= touch;
                     }
                 }
             }
@@ -188,7 +210,12 @@ public final class DeltaBench {
     private static long row(String name, Path oldJar, Path newJar, Path work) throws Exception {
         long full = Files.size(newJar);
         Sha256 newSha = Sha256.ofFile(newJar);
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+        // The publisher's whole cost per release, whatever version a host runs: index the new jar
+        // (hash every entry's data) and cut the index into chunks. bsdiff's is a patch per pair (run.sh).
+        long publishStart = cpu.getCurrentThreadCpuTime();
         ChunkedIndex.Written published = ChunkedIndex.write(ZipIndexer.index(newJar).index());
+        long cpuPublish = cpu.getCurrentThreadCpuTime() - publishStart;
         Map<Sha256, byte[]> channelChunks = new HashMap<>();
         for (int i = 0; i < published.storedChunks().size(); i++) {
             channelChunks.put(published.index().chunks().get(i).object().sha256(), published.storedChunks().get(i));
@@ -196,7 +223,6 @@ public final class DeltaBench {
         int v1Index = IndexCodec.write(ZipIndexer.index(newJar).index()).length;
         IndexedZip channelSide = ZipIndexer.index(newJar);
 
-        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long start = cpu.getCurrentThreadCpuTime();
         // The client: index what it has, compute its own index's chunks (what it kept from the last
         // release), read the new top-level index, fetch the chunks it lacks, find the objects it lacks.
@@ -245,10 +271,13 @@ public final class DeltaBench {
         long total = published.top().length + chunkBytes[0] + objectBytes;
         long wholeV2 = published.top().length + published.storedChunks().stream().mapToLong(c -> c.length).sum();
         String nestedRebuilt = plan.rebuild().isEmpty() ? "" : ", " + plan.rebuild().size() + " nested jar(s) rebuilt from entries";
-        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d%s) | %,d B | %.3f %% | %,d B | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) |%n",
+        System.out.printf("| %s | %,d B | %,d B | %,d B (%d of %d chunks) | %,d B (%d%s) | %,d B | %.3f %% | %,d B | %,d B | %,d B | %d ms (index, chunks and plan %d ms, rebuild %d ms) | %d ms |%n",
                 name, full, published.top().length, chunkBytes[0], chunkBytes[1], top.chunks().size(), objectBytes,
                 missing.size(), nestedRebuilt, total, 100.0 * total / full, wholeV2, v1Index, cdcDelta(oldJar, newJar),
-                (cpuPlan + cpuRebuild) / 1_000_000, cpuPlan / 1_000_000, cpuRebuild / 1_000_000);
+                (cpuPlan + cpuRebuild) / 1_000_000, cpuPlan / 1_000_000, cpuRebuild / 1_000_000, cpuPublish / 1_000_000);
+        // run.sh makes a bsdiff patch for each pair and sets it beside this delta
+        Files.writeString(work.resolve("pairs.tsv"), String.join("\t", name, oldJar.toString(), newJar.toString(),
+                Long.toString(full), Long.toString(total)) + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         return total;
     }
 

@@ -80,6 +80,10 @@ public final class FileDeltaBench {
                 name, next.length, top.length, index.chunks().size(), fetched, missing.size(), index.chunks().size(),
                 total, 100.0 * total / next.length, (cpu2 - cpu0) / 1_000_000, (cpu1 - cpu0) / 1_000_000,
                 (cpu2 - cpu1) / 1_000_000);
+        // run.sh makes a bsdiff patch for each pair and sets it beside this delta
+        Files.writeString(work.resolve("pairs.tsv"), String.join("\t", name, work.resolve("base.bin").toString(),
+                file.toString(), Long.toString(next.length), Long.toString(total)) + "\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
     private static InputStream open(Path base, Long offset, byte[] fetched) throws IOException {
