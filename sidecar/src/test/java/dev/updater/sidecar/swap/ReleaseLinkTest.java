@@ -312,6 +312,22 @@ class ReleaseLinkTest {
     }
 
     @Test
+    void currentJson_rollBackByAnOperator_rewritesTheRecordToThePreviousFolder() throws Exception {
+        useRecord();
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        Backup previous = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+
+        Outcome outcome = transaction().rollBack(previous, target);
+
+        assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
+        assertEquals("{\n  \"folder\" : \"releases/1.0.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(List.of("current.json", "releases"), list(app));
+        assertTrue(details().contains("rolled back " + app + "/current.json from releases/1.1.0 to releases/1.0.0 by an"
+                + " operator's request"), details().toString());
+        assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
+    }
+
+    @Test
     void currentJson_recovery_decidesByWhatTheRecordNames() throws Exception {
         useRecord();
         SwapJournal journal = preparedJournal();
