@@ -26,19 +26,19 @@ import java.util.function.Consumer;
  */
 final class ReleaseCommand {
     private final List<String> command;
-    private final Path app; // null: started as given
+    private final Path target; // null: started as given
     private final Consumer<String> log;
     private String logged; // the folder the last start was logged with
 
-    private ReleaseCommand(List<String> command, Path app, Consumer<String> log) {
+    private ReleaseCommand(List<String> command, Path target, Consumer<String> log) {
         this.command = List.copyOf(command);
-        this.app = app;
+        this.target = target;
         this.log = log;
     }
 
     /** The command of {@code run}, rewritten at each start when {@code target} lies under the current.json layout. */
     static ReleaseCommand of(List<String> command, Path target, Consumer<String> log) {
-        return new ReleaseCommand(command, target == null ? null : ReleaseLink.recordLayoutOf(target).orElse(null), log);
+        return new ReleaseCommand(command, target, log);
     }
 
     /**
@@ -47,6 +47,8 @@ final class ReleaseCommand {
      * @throws UpdaterException {@code HOST_START_FAILED} when {@code current.json} names no release folder
      */
     List<String> forStart() throws UpdaterException {
+        // decided at each start: a swap that could make no link turns the link layout into this one
+        Path app = target == null ? null : ReleaseLink.recordLayoutOf(target).orElse(null);
         if (app == null) {
             return command;
         }

@@ -59,6 +59,27 @@ public record CurrentRecord(String folder) {
         AtomicFiles.write(app.resolve(FILE), bytes);
     }
 
+    /**
+     * Where the link {@code APP/current} cannot be replaced because no link can be made ({@code why}):
+     * writes {@code APP/current.json} naming {@code version}, then deletes the link. Until that delete the
+     * link decides (the old folder); after it the record does (the new one): one atomic step, as the rename
+     * was, and a crash between the two redoes it. {@code run} starts the host from the record's folder
+     * from then on.
+     */
+    static void replaceLink(Path app, ReleaseVersion version, Exception why) throws UpdaterException {
+        Path link = app.resolve(ReleaseFolders.CURRENT);
+        write(app, version);
+        try {
+            Files.delete(link); // the link itself, never what it points at
+            AtomicFiles.fsyncDirectory(app);
+        } catch (IOException e) {
+            throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not make a link in " + app + " (" + why
+                    + "), so " + app.resolve(FILE) + " now names " + ReleaseFolders.RELEASES + "/" + version
+                    + ", but the link " + link + " could not be deleted (" + e + "); it still decides and points"
+                    + " where it did. Delete it by hand to use " + FILE + " (docs/archives.md).", e);
+        }
+    }
+
     /** The version of {@code releases/<version>}, or empty for anything else. */
     Optional<String> version() {
         if (folder == null) {

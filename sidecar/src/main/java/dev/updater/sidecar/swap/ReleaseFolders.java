@@ -9,6 +9,7 @@ import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -100,6 +101,22 @@ final class ReleaseFolders {
      * the rename keeps the files it opened.
      */
     static void pointCurrent(Path app, ReleaseVersion version, String transactionId) throws UpdaterException {
+        pointCurrent(app, version, transactionId, Files::createSymbolicLink);
+    }
+
+    /** How a link is made: {@link Files#createSymbolicLink}, or in a test one that fails as Windows does. */
+    interface Links {
+        void create(Path link, Path text) throws IOException;
+    }
+
+    /**
+     * {@link #pointCurrent(Path, ReleaseVersion, String)} with {@code links}. Where no link can be made
+     * ({@code FileSystemException}: Windows without the privilege, a share), the layout becomes
+     * {@code APP/current.json} ({@link CurrentRecord#replaceLink}), so a sidecar whose user lacks what the
+     * operator who made the link had still installs.
+     */
+    static void pointCurrent(Path app, ReleaseVersion version, String transactionId, Links links)
+            throws UpdaterException {
         if (CurrentRecord.usedBy(app)) {
             CurrentRecord.write(app, version); // the fallback layout: the record is replaced as the link would be
             return;
@@ -108,7 +125,12 @@ final class ReleaseFolders {
         Path temp = app.resolve("." + CURRENT + ".updater-" + transactionId + ".tmp");
         try {
             Files.deleteIfExists(temp);
-            Files.createSymbolicLink(temp, Path.of(RELEASES, version.toString()));
+            try {
+                links.create(temp, Path.of(RELEASES, version.toString()));
+            } catch (FileSystemException | UnsupportedOperationException e) {
+                CurrentRecord.replaceLink(app, version, e);
+                return;
+            }
             AtomicFiles.moveAtomically(temp, link);
         } catch (IOException | UnsupportedOperationException e) {
             try {

@@ -56,6 +56,21 @@ class ReleaseCommandTest {
                         + " names (" + app.resolve("current") + "/... in the command is run from there)"), log);
     }
 
+    /** A swap that could make no link turned the layout into current.json while run was running. */
+    @Test
+    void theLayout_isDecidedAtEachStart() throws Exception {
+        Files.delete(app.resolve("current.json"));
+        Files.createSymbolicLink(app.resolve("current"), Path.of("releases/1.0.0"));
+        List<String> given = List.of("java", "-jar", target.toString());
+        ReleaseCommand command = ReleaseCommand.of(given, target, log::add);
+        assertEquals(given, command.forStart());
+
+        Files.writeString(app.resolve("current.json"), "{\"folder\": \"releases/1.1.0\"}");
+        Files.delete(app.resolve("current"));
+
+        assertEquals(List.of("java", "-jar", app.resolve("releases/1.1.0/lib/app.jar").toString()), command.forStart());
+    }
+
     @Test
     void aRelativePathUnderCurrent_isMovedToo() throws Exception {
         Path relative = Path.of("").toAbsolutePath().relativize(target);

@@ -22,13 +22,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -327,6 +330,30 @@ class ReleaseLinkTest {
         assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
     }
 
+    /** As on Windows for a user without the privilege: the link layout becomes current.json, in one step. */
+    @Test
+    void pointCurrent_whereNoLinkCanBeMade_writesCurrentJson_thenDeletesTheLink_andTheRecordDecidesFromThen()
+            throws Exception {
+        ReleaseFolders.install(tree(dir.resolve("second"), "1.1.0", "port=1\n"), app, v("1.1.0"), CONFIG, null, null);
+        Map<String, String> first = hashesOf(app.resolve("releases/1.0.0"));
+
+        ReleaseFolders.pointCurrent(app, v("1.1.0"), "t1", (link, text) -> {
+            throw new FileSystemException(link.toString(), null, "A required privilege is not held by the client");
+        });
+
+        assertEquals(List.of("current.json", "releases"), list(app), "the link is gone, no temporary link left");
+        assertEquals("{\n  \"folder\" : \"releases/1.1.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(Optional.of("1.1.0"), ReleaseFolders.current(app));
+        assertEquals(Optional.of(app), ReleaseLink.recordLayoutOf(target));
+        assertEquals(first, hashesOf(app.resolve("releases/1.0.0")), "the folder the link pointed at is untouched");
+
+        ReleaseFolders.pointCurrent(app, v("1.0.0"), "t2", (link, text) -> {
+            throw new AssertionError("no link is made in the current.json layout");
+        });
+
+        assertEquals(Optional.of("1.0.0"), ReleaseFolders.current(app));
+    }
+
     @Test
     void currentJson_recovery_decidesByWhatTheRecordNames() throws Exception {
         useRecord();
@@ -445,6 +472,16 @@ class ReleaseLinkTest {
 
     private static ReleaseVersion v(String version) {
         return ReleaseVersion.tryParse(version);
+    }
+
+    private static Map<String, String> hashesOf(Path folder) throws Exception {
+        Map<String, String> hashes = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                hashes.put(folder.relativize(file).toString(), Sha256.ofFile(file).hex());
+            }
+        }
+        return hashes;
     }
 
     private static List<String> list(Path folder) throws Exception {
