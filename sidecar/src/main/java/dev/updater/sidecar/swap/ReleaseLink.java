@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>The archive layout is recognised from the target the host runs ({@code --target} or its
  * {@code -jar} path): the nearest folder on that path named {@code current} that is a symbolic link
- * whose text is exactly {@code releases/<name>}, with {@code APP} its parent. The path is read as
+ * whose text is exactly {@code releases/<name>}, with {@code APP} its parent; or, where no link can be made,
+ * a {@code current} that does not exist beside an {@code APP/current.json} naming {@code releases/<name>}
+ * ({@link CurrentRecord}): every decision below then reads the record where it reads the link. The path is read as
  * written, never resolved, because resolving it would step through the very link being looked for.
  */
 public final class ReleaseLink {
