@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.sidecar.swap.ReleaseLink;
 import dev.updater.core.home.RollbackRequest;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
@@ -156,7 +157,7 @@ final class RollbackCommand implements Callable<Integer> {
 
     private static Sha256 installedSha(Path target) throws UpdaterException {
         try {
-            return Sha256.ofFile(target);
+            return Sha256.ofFile(ReleaseLink.inCurrentFolder(target)); // current.json: APP/current/... is not there
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, "Cannot read the target " + target + ": " + e
                     + "; give the file the host runs with --target.", e);

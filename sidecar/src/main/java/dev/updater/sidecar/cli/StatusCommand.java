@@ -255,7 +255,7 @@ final class StatusCommand implements Callable<Integer> {
         out.println("Installed:    " + (i == null ? "unknown (no install yet and no agent record)"
                 : orUnknown(i.version()) + "  sha256 " + Printable.of(i.sha256()) + "  " + Printable.of(i.target())));
         releaseFolder(i).ifPresent(folder -> out.println("              release folder " + Printable.of(folder)
-                + ", via " + Printable.of(folder.getParent().resolveSibling("current"))));
+                + ", via " + Printable.of(ReleaseLink.pointerOf(folder.getParent().getParent()))));
         StagedRelease st = s.staged();
         if (st == null) {
             out.println("Staged:       none");

@@ -1,5 +1,6 @@
 package dev.updater.sidecar.cli;
 
+import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.metrics.MetricsEndpoint;
@@ -7,6 +8,7 @@ import dev.updater.sidecar.supervise.SidecarLock;
 import dev.updater.sidecar.supervise.SidecarSettings;
 import dev.updater.sidecar.supervise.SupervisionLoop;
 import dev.updater.sidecar.supervise.Targets;
+import dev.updater.sidecar.swap.ReleaseLink;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.log.LogEvent;
 import dev.updater.sidecar.log.SidecarLog;
@@ -17,8 +19,10 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code updater-sidecar watch}: container mode, the host started by the container runtime. */
@@ -77,6 +81,15 @@ final class WatchCommand implements Callable<Integer> {
         UpdateHome updateHome = home.openOrCreate();
         SidecarSettings settings = checked.withTarget(Targets.ofOptionOrInstalled(options.target, updateHome,
                 home.ownHome()));
+        Optional<Path> recordLayout = ReleaseLink.recordLayoutOf(settings.target().path());
+        if (recordLayout.isPresent()) {
+            // the container runtime starts the host from APP/current/..., which does not exist in this layout
+            throw new UpdaterException(ErrorCode.CONFIG_INVALID, "watch cannot update " + recordLayout.get()
+                    + ": it uses " + recordLayout.get().resolve("current.json") + " instead of the link "
+                    + recordLayout.get().resolve("current") + ", and only the sidecar as launcher (run) starts the"
+                    + " host from the folder that record names; nothing was changed. Use run, or make current a"
+                    + " link to releases/<version> and delete current.json (see docs/archives.md).");
+        }
         SidecarLock lock = SidecarLock.acquire(updateHome);
         try {
             SidecarLog log = logFormat.log(spec.commandLine().getOut());

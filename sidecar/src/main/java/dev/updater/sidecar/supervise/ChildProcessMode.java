@@ -28,7 +28,7 @@ import java.util.function.Consumer;
 final class ChildProcessMode implements HostMode {
     private final UpdateHome home;
     private final SidecarSettings settings;
-    private final List<String> command;
+    private final ReleaseCommand command; // as given, or moved to the folder current.json names
     private final Clock clock;
     private final Consumer<String> log;
     private final HealthGate gate;
@@ -44,7 +44,7 @@ final class ChildProcessMode implements HostMode {
                      Consumer<String> log) {
         this.home = home;
         this.settings = settings;
-        this.command = List.copyOf(command);
+        this.command = ReleaseCommand.of(command, settings.target() == null ? null : settings.target().path(), log);
         this.clock = clock;
         this.log = log;
         this.gate = new HealthGate(settings.gate(), home.agentRecord());
@@ -331,6 +331,6 @@ final class ChildProcessMode implements HostMode {
     }
 
     private ChildHost launch() throws UpdaterException {
-        return ChildHost.launch(command, settings.restart().overlap(), clock.instant());
+        return ChildHost.launch(command.forStart(), settings.restart().overlap(), clock.instant());
     }
 }

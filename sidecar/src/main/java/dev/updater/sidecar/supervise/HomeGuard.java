@@ -5,6 +5,7 @@ import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HomeOwnership;
 import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.ReleaseLink;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
@@ -93,7 +94,8 @@ public final class HomeGuard {
     public static void checkSameFileSystem(UpdateHome home, Path target) throws UpdaterException {
         try {
             FileStore homeStore = Files.getFileStore(home.dir());
-            FileStore targetStore = Files.getFileStore(target.toAbsolutePath().getParent());
+            // through the folder: APP/current/... of the current.json layout does not exist
+            FileStore targetStore = Files.getFileStore(ReleaseLink.inCurrentFolder(target).toAbsolutePath().getParent());
             if (!homeStore.equals(targetStore)) {
                 throw new UpdaterException(ErrorCode.FILESYSTEM_MISMATCH, "The update home " + home.dir() + " ("
                         + homeStore + ") and the target " + target + " (" + targetStore + ") are on different"

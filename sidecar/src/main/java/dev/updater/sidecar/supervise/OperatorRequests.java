@@ -1,5 +1,6 @@
 package dev.updater.sidecar.supervise;
 
+import dev.updater.sidecar.swap.ReleaseLink;
 import dev.updater.core.home.RollbackRequest;
 import dev.updater.core.home.ApplyRequest;
 import dev.updater.core.Sha256;
@@ -75,7 +76,7 @@ final class OperatorRequests {
         }
         Sha256 installed;
         try {
-            installed = Sha256.ofFile(target.get());
+            installed = Sha256.ofFile(ReleaseLink.inCurrentFolder(target.get())); // current.json: APP/current/... is not there
         } catch (IOException e) {
             refuse(null, "rollback asked, but the target " + target.get() + " cannot be read: " + e);
             return Optional.empty();

@@ -6,6 +6,7 @@ import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.sidecar.swap.ReleaseLink;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -125,8 +126,9 @@ public final class Targets {
 
     /** One file, by path or, when both exist, by identity (a symbolic link or a relative path to it). */
     static boolean sameFile(Path a, Path b) {
-        Path left = a.toAbsolutePath().normalize();
-        Path right = b.toAbsolutePath().normalize();
+        // APP/current/... of the current.json layout does not exist: the host runs it from the folder named
+        Path left = ReleaseLink.inCurrentFolder(a).toAbsolutePath().normalize();
+        Path right = ReleaseLink.inCurrentFolder(b).toAbsolutePath().normalize();
         if (left.equals(right)) {
             return true;
         }

@@ -176,7 +176,7 @@ final class Endings {
             Boolean linkHoldsNew = ReleaseLink.holdsNew(journal);
             holdsNew = Boolean.TRUE.equals(linkHoldsNew);
             held = linkHoldsNew == null ? null : holdsNew ? journal.to() : journal.from();
-            onDisk = held != null ? held.sha256() : ArtifactFiles.hashOfTargetOrNull(target);
+            onDisk = held != null ? held.sha256() : ArtifactFiles.hashOfTargetOrNull(ReleaseLink.inCurrentFolder(target));
         } else {
             onDisk = ArtifactFiles.hashOfTargetOrNull(target);
             holdsNew = journal.to().sha256().equals(onDisk);

@@ -47,7 +47,8 @@ record InstalledArtifact(SwapJournal.Artifact artifact, ArtifactFiles.Identity a
         if (version != null && installed.isPresent() && version.equals(installed.get().version())) {
             return new SwapJournal.Artifact(version, installed.get().sha256(), 0);
         }
-        SwapJournal.Artifact measured = measure(home, target).artifact();
+        // through the folder: in the current.json layout APP/current/... does not exist
+        SwapJournal.Artifact measured = measure(home, ReleaseLink.inCurrentFolder(target)).artifact();
         return new SwapJournal.Artifact(version, measured.sha256(), measured.size());
     }
 

@@ -76,7 +76,7 @@ public final class Recovery {
             holdsNew = Boolean.TRUE.equals(linkHoldsNew);
             holdsOld = Boolean.FALSE.equals(linkHoldsNew);
             if (linkHoldsNew == null) {
-                return Optional.of(end.abandoned(journal, journal.releases().app() + "/" + ReleaseFolders.CURRENT
+                return Optional.of(end.abandoned(journal, ReleaseFolders.pointer(Path.of(journal.releases().app()))
                         + " points at neither " + ReleaseFolders.RELEASES + "/" + journal.releases().from() + " nor "
                         + ReleaseFolders.RELEASES + "/" + journal.releases().to() + ": something else changed it"));
             }

@@ -9,6 +9,7 @@ import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
 
 /**
  * The installed layout of an archive release (DESIGN §5 "Archives"): {@code APP/releases/<version>/}
- * folders and the link {@code APP/current -> releases/<version>} the host runs from. A release folder
+ * folders and the link {@code APP/current -> releases/<version>} the host runs from (or, where no link
+ * can be made, the record {@code APP/current.json} naming that folder: {@link CurrentRecord}). A release folder
  * appears whole or not at all (copied into {@code releases/.<version>.installing}, fsynced, renamed), and
  * the link only ever changes by renaming a new link over it, so {@code APP/current} names the old
  * release or the new one at every instant; where it points is what recovery decides by.
@@ -94,15 +96,41 @@ final class ReleaseFolders {
 
     /**
      * Points {@code APP/current} at {@code releases/<version>}: a new relative link beside it, renamed
-     * over it (atomic on POSIX), the folder fsynced. A host started from {@code APP/current/...} before
+     * over it (atomic on POSIX), the folder fsynced; in the fallback layout, {@code APP/current.json}
+     * rewritten atomically ({@link CurrentRecord}). A host started from {@code APP/current/...} before
      * the rename keeps the files it opened.
      */
     static void pointCurrent(Path app, ReleaseVersion version, String transactionId) throws UpdaterException {
+        pointCurrent(app, version, transactionId, Files::createSymbolicLink);
+    }
+
+    /** How a link is made: {@link Files#createSymbolicLink}, or in a test one that fails as Windows does. */
+    interface Links {
+        void create(Path link, Path text) throws IOException;
+    }
+
+    /**
+     * {@link #pointCurrent(Path, ReleaseVersion, String)} with {@code links}. Where no link can be made
+     * ({@code FileSystemException}: Windows without the privilege, a share), the layout becomes
+     * {@code APP/current.json} ({@link CurrentRecord#replaceLink}), so a sidecar whose user lacks what the
+     * operator who made the link had still installs.
+     */
+    static void pointCurrent(Path app, ReleaseVersion version, String transactionId, Links links)
+            throws UpdaterException {
+        if (CurrentRecord.usedBy(app)) {
+            CurrentRecord.write(app, version); // the fallback layout: the record is replaced as the link would be
+            return;
+        }
         Path link = app.resolve(CURRENT);
         Path temp = app.resolve("." + CURRENT + ".updater-" + transactionId + ".tmp");
         try {
             Files.deleteIfExists(temp);
-            Files.createSymbolicLink(temp, Path.of(RELEASES, version.toString()));
+            try {
+                links.create(temp, Path.of(RELEASES, version.toString()));
+            } catch (FileSystemException | UnsupportedOperationException e) {
+                CurrentRecord.replaceLink(app, version, e);
+                return;
+            }
             AtomicFiles.moveAtomically(temp, link);
         } catch (IOException | UnsupportedOperationException e) {
             try {
@@ -116,9 +144,15 @@ final class ReleaseFolders {
         }
     }
 
-    /** The version {@code APP/current} points at, read from the link itself; empty when it is no such link. */
+    /**
+     * The version {@code APP/current} points at, read from the link itself, or, in the fallback layout,
+     * the one {@code APP/current.json} names ({@link CurrentRecord}); empty when it is neither.
+     */
     static Optional<String> current(Path app) throws IOException {
         Path link = app.resolve(CURRENT);
+        if (CurrentRecord.usedBy(app)) {
+            return CurrentRecord.read(app);
+        }
         if (!Files.isSymbolicLink(link)) {
             return Optional.empty();
         }
@@ -127,6 +161,11 @@ final class ReleaseFolders {
             return Optional.empty();
         }
         return Optional.of(target.getName(1).toString());
+    }
+
+    /** What names the current folder, for messages: {@code APP/current}, or {@code APP/current.json} in the fallback layout. */
+    static Path pointer(Path app) {
+        return app.resolve(CurrentRecord.usedBy(app) ? CurrentRecord.FILE : CURRENT);
     }
 
     /**

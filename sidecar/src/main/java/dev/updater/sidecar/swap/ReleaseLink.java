@@ -25,7 +25,9 @@ import java.util.stream.Stream;
  *
  * <p>The archive layout is recognised from the target the host runs ({@code --target} or its
  * {@code -jar} path): the nearest folder on that path named {@code current} that is a symbolic link
- * whose text is exactly {@code releases/<name>}, with {@code APP} its parent. The path is read as
+ * whose text is exactly {@code releases/<name>}, with {@code APP} its parent; or, where no link can be made,
+ * a {@code current} that does not exist beside an {@code APP/current.json} naming {@code releases/<name>}
+ * ({@link CurrentRecord}): every decision below then reads the record where it reads the link. The path is read as
  * written, never resolved, because resolving it would step through the very link being looked for.
  */
 public final class ReleaseLink {
@@ -78,11 +80,16 @@ public final class ReleaseLink {
         }
     }
 
-    /** {@code APP} when {@code target} lies under {@code APP/current -> releases/<v>}; empty otherwise. */
+    /**
+     * {@code APP} when {@code target} lies under {@code APP/current -> releases/<v>}, or under
+     * {@code APP/current} with {@code APP/current.json} naming {@code releases/<v>} ({@link CurrentRecord});
+     * empty otherwise.
+     */
     static Optional<Path> appOf(Path target) {
         Path absolute = target.toAbsolutePath().normalize();
         for (Path dir = absolute.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) {
-            if (dir.getFileName().toString().equals(ReleaseFolders.CURRENT) && Files.isSymbolicLink(dir)) {
+            if (dir.getFileName().toString().equals(ReleaseFolders.CURRENT)
+                    && (Files.isSymbolicLink(dir) || CurrentRecord.usedBy(dir.getParent()))) {
                 try {
                     return ReleaseFolders.current(dir.getParent()).isPresent()
                             ? Optional.of(dir.getParent()) : Optional.empty();
@@ -107,6 +114,44 @@ public final class ReleaseLink {
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * {@code path} with {@code APP/current} replaced by the release folder it points at or
+     * {@code current.json} names ({@code APP/current/lib/app.jar} to {@code APP/releases/1.1.0/lib/app.jar});
+     * {@code path} itself when it lies under no archive layout. In the fallback layout {@code APP/current}
+     * does not exist, so this is the file the host runs.
+     */
+    public static Path inCurrentFolder(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        Optional<Path> app = appOf(absolute);
+        String name = app.map(ReleaseLink::currentOf).orElse(null);
+        if (name == null) {
+            return path;
+        }
+        return app.get().resolve(ReleaseFolders.RELEASES).resolve(name)
+                .resolve(app.get().resolve(ReleaseFolders.CURRENT).relativize(absolute));
+    }
+
+    /** {@code APP} when {@code target} lies under the fallback layout {@code APP/current.json}; empty otherwise. */
+    public static Optional<Path> recordLayoutOf(Path target) {
+        Path absolute = target.toAbsolutePath().normalize();
+        for (Path dir = absolute.getParent(); dir != null && dir.getParent() != null; dir = dir.getParent()) {
+            if (dir.getFileName().toString().equals(ReleaseFolders.CURRENT) && CurrentRecord.usedBy(dir.getParent())) {
+                return Optional.of(dir.getParent()); // even when the record names nothing: the launcher says so
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code APP/current}, or {@code APP/current.json} in the fallback layout: what names the current folder. */
+    public static Path pointerOf(Path app) {
+        return ReleaseFolders.pointer(app);
+    }
+
+    /** The release folder name {@code APP/current.json} names, or null when it names none. */
+    public static String recordedFolder(Path app) {
+        return currentOf(app);
     }
 
     /** The release folder name {@code current} points at now, or null when it is no such link. */

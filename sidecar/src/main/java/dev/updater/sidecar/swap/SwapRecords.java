@@ -82,12 +82,12 @@ final class SwapRecords {
         SwapJournal swapped = write(journal.withState(SwapState.SWAPPED, now()));
         if (journal.kind() == SwapJournal.Kind.INSTALL) {
             history(HistoryEvent.Kind.INSTALLED, journal.to().version(), journal.from().version(),
-                    "swapped " + (journal.swapsLink() ? journal.releases().app() + "/" + ReleaseFolders.CURRENT + " to "
+                    "swapped " + (journal.swapsLink() ? ReleaseFolders.pointer(Path.of(journal.releases().app())) + " to "
                             + ReleaseFolders.RELEASES + "/" + journal.releases().to() : journal.target() + " to "
                             + journal.to().label()) + "; the health gate decides");
         } else {
             history(HistoryEvent.Kind.ROLLED_BACK, journal.to().version(), journal.from().version(),
-                    "rolled back " + (journal.swapsLink() ? journal.releases().app() + "/" + ReleaseFolders.CURRENT
+                    "rolled back " + (journal.swapsLink() ? ReleaseFolders.pointer(Path.of(journal.releases().app()))
                             + " from " + ReleaseFolders.RELEASES + "/" + journal.releases().from() + " to "
                             + ReleaseFolders.RELEASES + "/" + journal.releases().to() : journal.target() + " from "
                             + journal.from().label() + " to " + journal.to().label()) + " by an operator's request");

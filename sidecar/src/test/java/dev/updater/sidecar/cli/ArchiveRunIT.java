@@ -195,6 +195,59 @@ class ArchiveRunIT {
         fx.awaitOrDump("staged.json consumed", () -> !Files.exists(fx.updateHome.stagedRecord().path()));
     }
 
+    /**
+     * The fallback layout of docs/archives.md "Windows": no link, {@code APP/current.json} names the folder, and
+     * the sidecar as launcher starts {@code APP/current/bin/app} from that folder at every start.
+     */
+    @Test
+    void currentJson_anInstallRewritesTheRecord_andAFailingReleaseRewritesItBack_theHostStartedFromTheFolderNamed()
+            throws Exception {
+        Files.delete(app.resolve("current"));
+        Files.writeString(app.resolve("current.json"), "{\"folder\": \"releases/1.0.0\"}");
+        ChildProcess sidecar = fx.sidecar(List.of(), runArgs());
+        fx.awaitServing("1.0.0");
+
+        stage("1.1.0", fx.v110, ArchiveFormat.ZIP);
+
+        fx.awaitServedBy(sidecar, "1.1.0");
+        assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state(), fx.dump());
+        assertEquals("releases/1.1.0", Json.mapper().readTree(app.resolve("current.json").toFile()).get("folder").asText());
+        Map<String, String> good = hashes(app.resolve("releases/1.1.0"));
+
+        stage("1.2.0", fx.v120exits, ArchiveFormat.TAR_GZ);
+
+        fx.awaitOrDump("the install of 1.2.0 finished", () -> fx.journal().filter(j -> j.state().isFinished()
+                && j.to().version().toString().equals("1.2.0")).isPresent());
+        assertEquals(SwapState.ROLLED_BACK, fx.journal().orElseThrow().state(), fx.dump());
+        fx.awaitServedBy(sidecar, "1.1.0");
+        assertEquals("releases/1.1.0", Json.mapper().readTree(app.resolve("current.json").toFile()).get("folder").asText());
+        assertEquals(good, hashes(app.resolve("releases/1.1.0")), "the folder rolled back to, byte for byte");
+        assertEquals(List.of("current.json", "releases"), list(app), "no link made, no temporary file left");
+        assertEquals(List.of("1.2.0"), fx.quarantined());
+        String from = "starting the host from " + app.resolve("releases/%s") + ", the folder " + app.resolve("current.json")
+                + " names (" + app.resolve("current") + "/... in the command is run from there)";
+        assertEquals(List.of(from.formatted("1.0.0"), from.formatted("1.1.0"), from.formatted("1.2.0"),
+                from.formatted("1.1.0")), SidecarOutput.messages(sidecar).stream()
+                .filter(m -> m.startsWith("starting the host from ")).toList(), sidecar.toString());
+    }
+
+    /** watch does not launch the host, so it cannot start it from the folder current.json names: refused at once. */
+    @Test
+    void watch_refusesTheCurrentJsonLayout_sayingToUseRun() throws Exception {
+        Files.delete(app.resolve("current"));
+        Files.writeString(app.resolve("current.json"), "{\"folder\": \"releases/1.0.0\"}");
+
+        CliRun watch = CliRun.run("watch", "--home", fx.home.toString(), "--target", target.toString());
+
+        assertEquals(1, watch.exitCode(), watch.toString());
+        assertEquals("watch cannot update " + app + ": it uses " + app.resolve("current.json") + " instead of the link "
+                + app.resolve("current") + ", and only the sidecar as launcher (run) starts the host from the folder that"
+                + " record names; nothing was changed. Use run, or make current a link to releases/<version> and delete"
+                + " current.json (see docs/archives.md).\n", watch.err());
+        assertEquals("{\"folder\": \"releases/1.0.0\"}", Files.readString(app.resolve("current.json")));
+        assertEquals(List.of("current.json", "releases"), list(app));
+    }
+
     /** Container mode: the agent of an archive host reports its jar's hash, never the archive's. */
     @Test
     void watch_swapsTheLinkWhileTheHostRuns_andGatesTheHostTheRuntimeRestartsFromTheNewFolder() throws Exception {

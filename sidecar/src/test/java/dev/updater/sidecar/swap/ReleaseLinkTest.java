@@ -22,13 +22,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -284,9 +287,143 @@ class ReleaseLinkTest {
         assertFalse(updateHome.swapJournal().read().orElseThrow().swapsLink());
     }
 
+    // ---- the fallback layout APP/current.json (docs/archives.md "Windows"), chosen by what is on disk
+
+    @Test
+    void currentJson_install_rewritesTheRecordAtomically_neverMakesALink_andAGateFailureRewritesItBack() throws Exception {
+        useRecord();
+        assertEquals(Optional.of(app), ReleaseLink.appOf(target), "APP/current does not exist; the record makes the layout");
+
+        Outcome installed = transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+
+        assertInstanceOf(Outcome.Installed.class, installed, installed.message());
+        assertEquals("{\n  \"folder\" : \"releases/1.1.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(List.of("current.json", "releases"), list(app), "no link, no temporary file left");
+        assertEquals("jar 1.1.0", Files.readString(ReleaseLink.inCurrentFolder(target)));
+        assertTrue(details().contains("swapped " + app + "/current.json to releases/1.1.0; the health gate decides"),
+                details().toString());
+
+        hosts.thenExits().thenHealthy();
+        Outcome failed = transaction().install(stageArchive("1.2.0", "port=8080\n"), target, false);
+
+        assertInstanceOf(Outcome.RolledBack.class, failed, failed.message());
+        assertEquals("{\n  \"folder\" : \"releases/1.1.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(List.of(".1.0.0.config.sha256", ".1.1.0.config.sha256", "1.0.0", "1.1.0"),
+                list(app.resolve("releases")), "the failed folder is dropped, the others as they were");
+        assertEquals(List.of("current.json", "releases"), list(app));
+        assertEquals(List.of("start new 1.1.0", "start new 1.2.0", "stop failed", "start old 1.1.0"), hosts.calls);
+    }
+
+    @Test
+    void currentJson_rollBackByAnOperator_rewritesTheRecordToThePreviousFolder() throws Exception {
+        useRecord();
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        Backup previous = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+
+        Outcome outcome = transaction().rollBack(previous, target);
+
+        assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
+        assertEquals("{\n  \"folder\" : \"releases/1.0.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(List.of("current.json", "releases"), list(app));
+        assertTrue(details().contains("rolled back " + app + "/current.json from releases/1.1.0 to releases/1.0.0 by an"
+                + " operator's request"), details().toString());
+        assertEquals(List.of("start new 1.1.0", "start new 1.0.0"), hosts.calls);
+    }
+
+    /** As on Windows for a user without the privilege: the link layout becomes current.json, in one step. */
+    @Test
+    void pointCurrent_whereNoLinkCanBeMade_writesCurrentJson_thenDeletesTheLink_andTheRecordDecidesFromThen()
+            throws Exception {
+        ReleaseFolders.install(tree(dir.resolve("second"), "1.1.0", "port=1\n"), app, v("1.1.0"), CONFIG, null, null);
+        Map<String, String> first = hashesOf(app.resolve("releases/1.0.0"));
+
+        ReleaseFolders.pointCurrent(app, v("1.1.0"), "t1", (link, text) -> {
+            throw new FileSystemException(link.toString(), null, "A required privilege is not held by the client");
+        });
+
+        assertEquals(List.of("current.json", "releases"), list(app), "the link is gone, no temporary link left");
+        assertEquals("{\n  \"folder\" : \"releases/1.1.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(Optional.of("1.1.0"), ReleaseFolders.current(app));
+        assertEquals(Optional.of(app), ReleaseLink.recordLayoutOf(target));
+        assertEquals(first, hashesOf(app.resolve("releases/1.0.0")), "the folder the link pointed at is untouched");
+
+        ReleaseFolders.pointCurrent(app, v("1.0.0"), "t2", (link, text) -> {
+            throw new AssertionError("no link is made in the current.json layout");
+        });
+
+        assertEquals(Optional.of("1.0.0"), ReleaseFolders.current(app));
+    }
+
+    @Test
+    void currentJson_recovery_decidesByWhatTheRecordNames() throws Exception {
+        useRecord();
+        SwapJournal journal = preparedJournal();
+        ReleaseLink.install(updateHome, journal); // the crash fell after the record's rename
+        updateHome.swapJournal().write(journal.withState(SwapState.VERIFYING, clock.instant())
+                .withGateFailure("1.1.0 failed its health gate: the host exited with code 3 before it passed", clock.instant()));
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertInstanceOf(Outcome.RolledBack.class, outcome, outcome.message());
+        assertEquals("found an unfinished install of 1.1.0 over 1.0.0 (verifying, gate failed); the target holds"
+                + " 1.1.0; resume 1 of 2", log.get(0));
+        assertEquals("{\n  \"folder\" : \"releases/1.0.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(List.of("start old 1.0.0"), hosts.calls);
+    }
+
+    @Test
+    void currentJson_namingNeitherRelease_abandonsRecovery_andLeavesItAsItIs() throws Exception {
+        useRecord();
+        preparedJournal();
+        Files.writeString(app.resolve("current.json"), "{\"folder\": \"releases/0.9.0\"}"); // changed by hand
+        Outcome abandoned = recover().orElseThrow();
+
+        assertInstanceOf(Outcome.Abandoned.class, abandoned, abandoned.message());
+        assertTrue(abandoned.message().contains(app + "/current.json points at neither releases/1.0.0 nor"
+                + " releases/1.1.0: something else changed it"), abandoned.message());
+        assertEquals("{\"folder\": \"releases/0.9.0\"}", Files.readString(app.resolve("current.json")), "left as it is");
+    }
+
+    /** Threat: current.json lies in a folder others may write; it may only ever name releases/<version>. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"{\"folder\": \"/etc\"}", "{\"folder\": \"releases/../../etc\"}",
+            "{\"folder\": \"releases/1.0.0/../../x\"}", "{\"folder\": \"other/1.0.0\"}", "{\"folder\": \"releases/x\"}",
+            "{}", "not json", "{\"folder\": \"releases/1.0.0\", \"folder\": \"releases/0.1.0\"}"})
+    void currentJson_namingAnythingButAReleaseFolder_isNoLayout_andNothingIsInstalled(String record) throws Exception {
+        useRecord();
+        Files.writeString(app.resolve("current.json"), record);
+
+        assertEquals(Optional.empty(), ReleaseLink.appOf(target));
+        assertEquals(target, ReleaseLink.inCurrentFolder(target));
+        assertEquals(Optional.of(app), ReleaseLink.recordLayoutOf(target), "the launcher still says what is wrong");
+        Outcome outcome = transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        assertTrue(outcome.message().startsWith("Held back 1.1.0: it is an archive release (zip), installed as a folder"
+                + " behind a 'current' link, but the target " + target + " does not lie under"), outcome.message());
+        assertEquals(record, Files.readString(app.resolve("current.json")), "unchanged");
+        assertEquals(List.of(".1.0.0.config.sha256", "1.0.0"), list(app.resolve("releases")));
+    }
+
+    @Test
+    void currentJson_isNotTheLayout_whenTheLinkIsThereToo() throws Exception {
+        CurrentRecord.write(app, v("1.0.0"));
+        ReleaseFolders.install(tree(dir.resolve("second"), "1.1.0", "port=1\n"), app, v("1.1.0"), CONFIG, null, null);
+        ReleaseFolders.pointCurrent(app, v("1.1.0"), "t1");
+
+        assertEquals(Path.of("releases/1.1.0"), Files.readSymbolicLink(app.resolve("current")), "the link decides");
+        assertEquals("{\n  \"folder\" : \"releases/1.0.0\"\n}", Files.readString(app.resolve("current.json")));
+        assertEquals(Optional.empty(), ReleaseLink.recordLayoutOf(target));
+    }
+
+    /** Turns the layout into the fallback: no link, {@code current.json} naming releases/1.0.0. */
+    private void useRecord() throws Exception {
+        Files.delete(app.resolve("current"));
+        CurrentRecord.write(app, v("1.0.0"));
+    }
+
     private SwapJournal preparedJournal() throws Exception {
         StagedRelease staged = stageArchive("1.1.0", "port=8080\n");
-        SwapJournal.Artifact from = new SwapJournal.Artifact(v("1.0.0"), Sha256.ofFile(target), Files.size(target));
+        Path running = ReleaseLink.inCurrentFolder(target); // the target itself, through the link
+        SwapJournal.Artifact from = new SwapJournal.Artifact(v("1.0.0"), Sha256.ofFile(running), Files.size(running));
         SwapJournal.Artifact to = new SwapJournal.Artifact(v("1.1.0"), staged.sha256(), staged.size());
         return new SwapRecords(context()).preparedRelease(SwapJournal.Kind.INSTALL, target, from, to, staged.tree(),
                 new SwapJournal.Releases(app.toString(), "1.0.0", "1.1.0", CONFIG, staged.treeSha256()), false);
@@ -335,6 +472,16 @@ class ReleaseLinkTest {
 
     private static ReleaseVersion v(String version) {
         return ReleaseVersion.tryParse(version);
+    }
+
+    private static Map<String, String> hashesOf(Path folder) throws Exception {
+        Map<String, String> hashes = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                hashes.put(folder.relativize(file).toString(), Sha256.ofFile(file).hex());
+            }
+        }
+        return hashes;
     }
 
     private static List<String> list(Path folder) throws Exception {
