@@ -1,17 +1,15 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
-import dev.updater.core.archive.ArchiveLimits;
-import dev.updater.core.archive.Unpacker;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.json.Json;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.PosixModes;
-import dev.updater.core.testing.TestArchives;
 import dev.updater.sidecar.swap.CrashPoint;
 import dev.updater.sidecar.testhost.ContainerRuntime;
+import dev.updater.sidecar.testhost.Distributions;
 import dev.updater.sidecar.testhost.Hosts;
 import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.Staging;
@@ -22,17 +20,16 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
+import static dev.updater.sidecar.testhost.Distributions.hashes;
+import static dev.updater.sidecar.testhost.Distributions.list;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ArchiveRunIT {
     private static final Duration EXIT = Duration.ofSeconds(30);
-    private static final List<String> CONFIG = List.of("config/app.properties");
+    private static final List<String> CONFIG = Distributions.CONFIG;
 
     @TempDir
     Path dir;
@@ -59,13 +56,7 @@ class ArchiveRunIT {
     void firstReleaseUnpackedByHand() throws Exception {
         fx = new SidecarFixture(dir);
         app = Files.createDirectories(dir.resolve("app"));
-        // as docs/archives.md tells an operator: unpack the first release, link current to it
-        Path unpacked = Unpacker.unpack(distribution("1.0.0", fx.v100, ArchiveFormat.ZIP), ArchiveFormat.ZIP,
-                dir.resolve("first"), ArchiveLimits.DEFAULT).folder();
-        Files.createDirectories(app.resolve("releases"));
-        Files.move(Unpacker.releaseRoot(unpacked), app.resolve("releases/1.0.0"));
-        Files.createSymbolicLink(app.resolve("current"), Path.of("releases/1.0.0"));
-        target = app.resolve("current/lib/app.jar");
+        target = Distributions.installFirstByHand(dir, app, "1.0.0", fx.v100);
     }
 
     @AfterEach
@@ -281,42 +272,7 @@ class ArchiveRunIT {
 
     /** Stages version's distribution as the agent does; returns the unpacked release root in the home. */
     private Path stage(String version, Path jar, ArchiveFormat format) throws Exception {
-        return fx.home.resolve(Staging.stageArchive(fx.home, distribution(version, jar, format), version, format, CONFIG)
-                .tree());
-    }
-
-    /**
-     * {@code app-<v>/bin/app} (a script that runs the jar beside it, as {@code gradle distZip} makes one),
-     * {@code app-<v>/lib/app.jar} and {@code app-<v>/config/app.properties}.
-     */
-    private Path distribution(String version, Path jar, ArchiveFormat format) throws IOException {
-        String root = "app-" + version + "/";
-        String script = "#!/bin/sh\nexec " + String.join(" ", ChildProcess.java()) + " -jar \"$(dirname \"$0\")/../lib/app.jar\""
-                + " \"$@\"\n";
-        List<TestArchives.Entry> entries = TestArchives.of(
-                TestArchives.file(root + "bin/app", 0755, script),
-                TestArchives.file(root + "lib/app.jar", 0644, Files.readAllBytes(jar)),
-                TestArchives.file(root + "config/app.properties", 0644, "port=8080\nrelease=" + version + "\n"));
-        String name = "app-" + version + (format == ArchiveFormat.ZIP ? ".zip" : ".tar.gz");
-        return Files.write(Files.createDirectories(dir.resolve("dist")).resolve(name),
-                format == ArchiveFormat.ZIP ? TestArchives.zip(entries) : TestArchives.tarGz(entries));
-    }
-
-    /** Every file under {@code folder} (links not followed): its path, mode and SHA-256. */
-    private static Map<String, String> hashes(Path folder) throws IOException {
-        Map<String, String> hashes = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                hashes.put(folder.relativize(file).toString(), (PosixModes.supported(file) ? PosixModes.of(file) + " " : "")
-                        + Sha256.ofFile(file).hex());
-            }
-        }
-        return hashes;
-    }
-
-    private static List<String> list(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(p -> p.getFileName().toString()).sorted().toList();
-        }
+        return fx.home.resolve(Staging.stageArchive(fx.home, Distributions.write(dir, version, jar, format), version, format,
+                CONFIG).tree());
     }
 }
