@@ -117,6 +117,8 @@ class AgentIT {
         AgentRecord agent = record().orElseThrow();
         assertTrue(agent.commandLine().contains("-jar"), agent.commandLine().toString());
         assertEquals("Implementation-Version of app.jar", agent.versionSource());
+        // channel.json is written just after the full agent.json, on the agent's thread
+        await().atMost(WAIT).until(() -> home.channelRecord().readQuietly().isPresent());
         ChannelSettings settings = home.channelRecord().read().orElseThrow();
         assertEquals(channel.manifestUri().toString(), settings.manifestUrl());
         assertEquals(List.of(channel.keyText()), settings.trustedKeys());
