@@ -46,6 +46,8 @@ class ServeCommandIT {
         serve = SidecarJar.start(List.of(), List.of("serve", releases.toString(), "--port", "0"));
 
         serve.awaitLine(SERVING.asPredicate(), Duration.ofSeconds(30));
+        // the two lines come one after the other: the second may not be read yet when the first is
+        serve.awaitLine("Press Ctrl+C to stop.", Duration.ofSeconds(10));
         Matcher serving = SERVING.matcher(serve.output().get(0));
         assertTrue(serving.matches(), serve.toString());
         assertEquals(releases.toString(), serving.group(1));
@@ -78,6 +80,8 @@ class ServeCommandIT {
         Files.writeString(ch.resolve("manifest.json"), "{\"version\":\"1.3.0\"}");
         serve = SidecarJar.start(List.of(), List.of("serve", ch.toString(), "--port", "0"));
         serve.awaitLine(SERVING.asPredicate(), Duration.ofSeconds(30));
+        // the two lines come one after the other: the second may not be read yet when the first is
+        serve.awaitLine("Press Ctrl+C to stop.", Duration.ofSeconds(10));
         Matcher serving = SERVING.matcher(serve.output().get(0));
         assertTrue(serving.matches(), serve.toString());
         URI base = URI.create(serving.group(2));
