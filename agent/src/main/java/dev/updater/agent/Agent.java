@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Wires the agent inside one host, once, at start ({@link #start}): the steps below in order, then
@@ -99,8 +100,7 @@ final class Agent {
         home.channelRecord().write(new ChannelSettings(config.manifest().toString(),
                 keys.stream().map(TrustedKey::text).toList(), hostId, config.allowPrerelease(), config.allowBreaking(),
                 config.insecureAllowHttp(), config.insecureAllowUnsigned(), Instant.now(),
-                java.util.stream.Stream.concat(java.util.stream.Stream.of(config.manifest()), config.manifestMirrors().stream())
-                        .map(URI::toString).toList()));
+                Stream.concat(Stream.of(config.manifest()), config.manifestMirrors().stream()).map(URI::toString).toList()));
 
         DownloadOptions options = DownloadOptions.defaults().withAllowInsecureHttp(config.insecureAllowHttp());
         UpdateCheck check = new UpdateCheck(new ReleaseCheck.Settings(config.manifest(), keys,

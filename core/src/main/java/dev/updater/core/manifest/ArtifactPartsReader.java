@@ -95,7 +95,8 @@ final class ArtifactPartsReader {
         return new Artifact.IndexRef(url, new Sha256(sha), sizeNode.longValue(), objects);
     }
 
-    private static String string(JsonNode parent, String path, String field, boolean required, List<String> problems) {
+    /** The text of {@code parent.field}, or null with a problem named by its JSON path when it is missing (if required) or not a string. */
+    static String string(JsonNode parent, String path, String field, boolean required, List<String> problems) {
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
             if (required) {

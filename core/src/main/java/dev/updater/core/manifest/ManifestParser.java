@@ -245,18 +245,7 @@ public final class ManifestParser {
         }
 
         private String string(JsonNode parent, String path, String field, boolean required) {
-            JsonNode node = parent.get(field);
-            if (node == null || node.isNull()) {
-                if (required) {
-                    problems.add(path + "." + field + " is missing");
-                }
-                return null;
-            }
-            if (!node.isTextual()) {
-                problems.add(path + "." + field + " must be a string, got " + describe(node));
-                return null;
-            }
-            return node.textValue();
+            return ArtifactPartsReader.string(parent, path, field, required, problems);
         }
     }
 
