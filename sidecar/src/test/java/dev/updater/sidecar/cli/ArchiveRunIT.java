@@ -97,7 +97,7 @@ class ArchiveRunIT {
 
         fx.awaitOrDump("the install of 1.2.0 finished", () -> fx.journal().filter(j -> j.state().isFinished()
                 && j.to().version().toString().equals("1.2.0")).isPresent());
-        SwapJournal failed = fx.journal().orElseThrow();
+        SwapJournal failed = fx.awaitFinishedJournal();
         assertEquals(SwapState.ROLLED_BACK, failed.state(), fx.dump());
         assertEquals("1.2.0 failed its health gate: the host exited with code 3 before it passed", failed.gateFailure());
         fx.awaitServedBy(sidecar, "1.1.0");
@@ -107,8 +107,8 @@ class ArchiveRunIT {
         assertEquals(List.of("installed 1.1.0", "installed 1.1.0", "healthy 1.1.0", "installed 1.2.0", "installed 1.2.0", "failed 1.2.0",
                 "quarantined 1.2.0", "rolled-back 1.1.0"), fx.events());
         assertEquals("1.1.0", fx.updateHome.installedRecord().read().orElseThrow().version().toString());
-        assertEquals(List.of(".1.1.0.config.sha256", "1.0.0", "1.1.0"), list(app.resolve("releases")),
-                "the failed folder is gone: kept, pruning by version would keep it over the real backups");
+        fx.awaitOrDump("the failed folder dropped, the last step of settling", // kept, pruning by version would keep
+                () -> List.of(".1.1.0.config.sha256", "1.0.0", "1.1.0").equals(list(app.resolve("releases")))); // it over the backups
         CliRun status = CliRun.run("status", "--home", fx.home.toString());
         assertTrue(status.out().contains("\n              release folder " + app.resolve("releases/1.1.0") + ", via "
                 + app.resolve("current") + "\n"), status.out());

@@ -145,8 +145,31 @@ final class SidecarFixture implements AutoCloseable {
 
     /** Waits until the last transaction reached a final state, and returns it. */
     SwapJournal awaitFinishedJournal() {
-        awaitOrDump("a finished journal", () -> journal().map(j -> j.state().isFinished()).orElse(false));
+        awaitOrDump("a finished, settled journal", () -> journal().filter(j -> j.state().isFinished()).map(this::settled)
+                .orElse(false));
         return journal().orElseThrow();
+    }
+
+    /**
+     * Whether the sidecar has brought the other records in line with {@code done}: it closes the journal
+     * first (the commit point), then writes installed.json and drops the staged copy, so a test that
+     * reads them right after the journal would race it.
+     */
+    boolean settled(SwapJournal done) {
+        Optional<SwapJournal.Artifact> holds = switch (done.state()) {
+            case COMMITTED -> Optional.of(done.to());
+            case ROLLED_BACK -> Optional.of(done.from());
+            default -> Optional.empty();
+        };
+        if (holds.isPresent() && !updateHome.installedRecord().readQuietly()
+                .map(i -> holds.get().sha256().equals(i.sha256())).orElse(false)) {
+            return false;
+        }
+        if (done.kind() != SwapJournal.Kind.INSTALL) {
+            return true;
+        }
+        return updateHome.stagedRecord().readQuietly().map(s -> !s.sha256().equals(done.to().sha256())).orElse(true)
+                && !Files.exists(updateHome.release(done.to().version().toString()));
     }
 
     /** Awaits {@code condition}; on a timeout the failure shows what every process printed. */
