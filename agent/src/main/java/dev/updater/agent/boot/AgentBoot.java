@@ -87,19 +87,26 @@ public final class AgentBoot {
             }
             System.clearProperty(DISABLED_PROPERTY);
             URL agentJar = AgentBoot.class.getProtectionDomain().getCodeSource().getLocation();
-            RuntimeLauncher launcher = new RuntimeLauncher(agentJar, agentArgs, instrumentation, attached);
+            boolean overlap = !attached && "true".equalsIgnoreCase(System.getenv(REUSE_PORT_VARIABLE));
+            // Linux and the default mode: the thread lets the host's start go first (RuntimeLauncher).
+            RuntimeLauncher launcher = new RuntimeLauncher(agentJar, agentArgs, instrumentation, attached,
+                    !attached && !overlap && isLinux());
             Thread thread = new Thread(launcher, THREAD_NAME);
             // A daemon, so the agent never delays the host's exit.
             thread.setDaemon(true);
             thread.start();
-            if (!attached && "true".equalsIgnoreCase(System.getenv(REUSE_PORT_VARIABLE))
-                    && !launcher.awaitHook(HOOK_WAIT_MILLIS)) {
+            if (overlap && !launcher.awaitHook(HOOK_WAIT_MILLIS)) {
                 System.err.println(HOOK_LATE);
             }
         } catch (Throwable t) {
             // Threat: an exception out of premain makes the JVM abort the host's start.
             System.err.println("updater: agent disabled: it could not start: " + t);
         }
+    }
+
+    private static boolean isLinux() {
+        String os = System.getProperty("os.name");
+        return os != null && os.startsWith("Linux");
     }
 
     // ---- the syntax of the agent arguments, checked here because a host that exits at once (a CLI

@@ -1,6 +1,7 @@
 package dev.updater.agent.boot;
 
 import dev.updater.agent.boot.testjar.Greeter;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -106,6 +109,91 @@ final class RuntimeLauncherTest {
         assertEquals(1, stderr.size(), stderr.toString());
         assertTrue(stderr.get(0).startsWith("updater: agent disabled: it could not start from " + notAJar
                 + ": java.util.zip.ZipException: "), stderr.get(0));
+    }
+
+    @Test
+    void cpuTicks_addsUserAndSystemTime_countingFieldsAfterTheLastParenthesis() throws Exception {
+        // the command name (field 2) may hold blanks and parentheses of its own
+        Path stat = Files.writeString(directory.resolve("stat"), "4242 (a) b (c)) S 1 4242 4242 0 -1 4194560 5021 0 3 0"
+                + " 250 37 0 0 20 0 31 0 1839 5356355584 40156 18446744073709551615 1 1 0 0 0 0 4 0 16800975 0 0 0 17 1\n");
+
+        assertEquals(287, RuntimeLauncher.cpuTicks(stat));
+    }
+
+    @Test
+    void cpuTicks_isMinusOne_forAMissingOrCutFile() throws Exception {
+        assertEquals(-1, RuntimeLauncher.cpuTicks(directory.resolve("missing")));
+        assertEquals(-1, RuntimeLauncher.cpuTicks(Files.writeString(directory.resolve("cut"), "4242 (java) S 1 4242 42")));
+        assertEquals(-1, RuntimeLauncher.cpuTicks(Files.writeString(directory.resolve("none"), "")));
+    }
+
+    @Test
+    void cpuTicks_ofThisProcess_growsWithWork() {
+        Path self = Path.of("/proc/self/stat");
+        Assumptions.assumeTrue(Files.isReadable(self), "no /proc/self/stat: not Linux");
+        long before = RuntimeLauncher.cpuTicks(self);
+        long sink = 0;
+        for (long end = System.nanoTime() + 300_000_000L; System.nanoTime() < end; ) {
+            sink += Long.toString(sink).hashCode();
+        }
+        assertTrue(before >= 0 && RuntimeLauncher.cpuTicks(self) > before, before + " then " + RuntimeLauncher.cpuTicks(self)
+                + " (" + sink + ")");
+    }
+
+    @Test
+    void awaitHostStart_returnsOnceTheProcessIsQuiet_notAtOnce() throws Exception {
+        Path stat = writeStat(directory.resolve("stat"), 1000);
+
+        long started = System.nanoTime();
+        RuntimeLauncher.awaitHostStart(stat, 60_000);
+        long waited = (System.nanoTime() - started) / 1_000_000;
+
+        long window = RuntimeLauncher.SAMPLE_MILLIS * RuntimeLauncher.QUIET_SAMPLES;
+        assertTrue(waited >= window && waited < 30_000, "waited " + waited + " ms; a quiet window is " + window + " ms");
+    }
+
+    @Test
+    void awaitHostStart_waitsForTheCap_whileTheProcessStaysBusy() throws Exception {
+        Path stat = writeStat(directory.resolve("stat"), 1000);
+        AtomicBoolean done = new AtomicBoolean();
+        Thread busy = new Thread(() -> { // a host using a whole core: 2 ticks of 10 ms every 20 ms
+            try {
+                for (long ticks = 1000; !done.get(); ticks += 2) {
+                    writeStat(stat, ticks);
+                    Thread.sleep(20);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        busy.start();
+        try {
+            long started = System.nanoTime();
+            RuntimeLauncher.awaitHostStart(stat, 800);
+            long waited = (System.nanoTime() - started) / 1_000_000;
+
+            assertTrue(waited >= 800, "returned after " + waited + " ms while the process was busy");
+        } finally {
+            done.set(true);
+            busy.join();
+        }
+    }
+
+    @Test
+    void awaitHostStart_returnsAtOnce_whenTheCpuTimeCannotBeRead() {
+        long started = System.nanoTime();
+        RuntimeLauncher.awaitHostStart(directory.resolve("missing"), 60_000);
+        long waited = (System.nanoTime() - started) / 1_000_000;
+
+        // not one sample slept: a quiet window would take 200 ms, the cap a minute
+        assertTrue(waited < RuntimeLauncher.SAMPLE_MILLIS * RuntimeLauncher.QUIET_SAMPLES, "waited " + waited + " ms");
+    }
+
+    /** Replaces {@code stat} whole (a reader never sees half a file) with a line holding {@code ticks} of CPU. */
+    private static Path writeStat(Path stat, long ticks) throws Exception {
+        Path temp = stat.resolveSibling(stat.getFileName() + ".tmp");
+        Files.writeString(temp, "4242 (java) S 1 4242 4242 0 -1 4194560 5021 0 3 0 " + ticks + " 0 0 0 20 0 31 0\n");
+        return Files.move(temp, stat, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Runs the launcher on its own thread, as AgentBoot does, and returns what it printed to System.err. */

@@ -127,14 +127,17 @@ class BindHookIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("javas")
-    void aListenerBoundInMainWithoutReusePort_isRecordedWithReusePortFalse_evenWhenItBeatTheHook(String java)
+    void aHostsStart_goesFirst_andTheListenerItBoundMeanwhile_isRecordedWithReusePortFalse(String java)
             throws Exception {
         assumeInstalled(java);
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/net/tcp")),
                 "listeners bound before the hook are found in /proc, which only Linux has");
         App a = new App(dir.resolve("a"));
-        HostJvm host = a.start(java, false, "httpserver", "0");
+        // binds in main, then keeps main busy for 1 s: the agent lets that start go first (at most 3 s)
+        HostJvm host = a.start(java, false, "httpserver", "0", "1000");
         int port = awaitPort(host);
+        await().atMost(WAIT).until(() -> host.out().contains("agent started meanwhile: "));
+        assertTrue(host.out().contains("agent started meanwhile: false"), host.out());
         awaitListeners(a, host, 1);
         Listener listener = a.listeners().get(0);
         assertEquals(List.of("127.0.0.1", port, false), List.of(listener.address(), listener.port(), listener.reusePort()));

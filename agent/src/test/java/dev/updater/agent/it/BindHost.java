@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A server that knows nothing of updater, for BindHookIT: listens on 127.0.0.1 the way one kind of
- * server does, at once ({@code BindHost KIND PORT}) or when told ({@code listen KIND PORT} on stdin),
+ * server does, at once ({@code BindHost KIND PORT [SPIN_MILLIS]}, then busy on main for SPIN_MILLIS) or when told ({@code listen KIND PORT} on stdin),
  * closes it ({@code close}), and exits ({@code exit}). Kinds: {@code httpserver} (JDK
  * {@code HttpServer}: a {@code ServerSocketChannel}), {@code serversocket} (blocking
  * {@code ServerSocket}), {@code async} ({@code AsynchronousServerSocketChannel}), {@code jetty}
@@ -28,8 +28,11 @@ public final class BindHost {
 
     public static void main(String[] args) throws Exception {
         Closeable listener = null;
-        if (args.length == 2) {
+        if (args.length >= 2) {
             listener = listen(args[0], Integer.parseInt(args[1]));
+        }
+        if (args.length == 3) {
+            spin(Long.parseLong(args[2]));
         }
         System.out.println("host started");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -44,6 +47,20 @@ public final class BindHost {
         }
         System.out.println("host exiting");
         System.exit(0); // a Jetty that failed to start may leave its non-daemon threads behind
+    }
+
+    /**
+     * Keeps main on a CPU for {@code millis}, a stand-in for the rest of a host's start, and says whether
+     * the agent wrote its first agent.json meanwhile (it sets {@code updater.agent.home} when it does).
+     */
+    private static void spin(long millis) {
+        boolean agentStarted = false;
+        long sink = 0;
+        for (long end = System.nanoTime() + millis * 1_000_000L; System.nanoTime() < end; ) {
+            sink += Long.toString(sink).hashCode();
+            agentStarted |= System.getProperty("updater.agent.home") != null;
+        }
+        System.out.println("spun " + millis + " ms (" + (sink & 1) + "); agent started meanwhile: " + agentStarted);
     }
 
     private static Closeable listen(String kind, int port) throws Exception {
