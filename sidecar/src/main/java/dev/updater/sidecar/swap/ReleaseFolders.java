@@ -41,6 +41,8 @@ import java.util.stream.Stream;
 final class ReleaseFolders {
     static final String CURRENT = "current";
     static final String RELEASES = "releases";
+    /** A release folder being copied is {@code releases/.<version>.installing} until its rename. */
+    private static final String UNFINISHED_SUFFIX = ".installing";
 
     private ReleaseFolders() {
     }
@@ -58,7 +60,7 @@ final class ReleaseFolders {
                              Sha256 treeSha256) throws UpdaterException {
         Path releases = app.resolve(RELEASES);
         Path folder = releases.resolve(version.toString());
-        Path temp = releases.resolve("." + version + ".installing");
+        Path temp = releases.resolve("." + version + UNFINISHED_SUFFIX);
         try {
             if (Optional.of(version.toString()).equals(current(app)) && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                 return new Installed(folder, List.of());
@@ -86,6 +88,12 @@ final class ReleaseFolders {
                     + folder + ": " + ArtifactFiles.describe(e) + "; " + app.resolve(CURRENT) + " is unchanged. Check"
                     + " the free space and permissions of " + releases + ".", e);
         }
+    }
+
+    /** True for the name of a copy {@link #install} had not finished: {@code .<version>.installing}. */
+    static boolean isUnfinishedCopy(String name) {
+        return name.startsWith(".") && name.endsWith(UNFINISHED_SUFFIX)
+                && ReleaseVersion.tryParse(name.substring(1, name.length() - UNFINISHED_SUFFIX.length())) != null;
     }
 
     /**
