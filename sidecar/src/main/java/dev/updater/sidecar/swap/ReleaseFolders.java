@@ -74,7 +74,7 @@ final class ReleaseFolders {
                 throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged release tree " + tree + " no longer"
                         + " matches what was unpacked from the verified archive (tree SHA-256 " + copied + ", staged.json"
                         + " recorded " + treeSha256 + "): a file in it was changed, added or removed, or its mode"
-                        + " changed; nothing was installed from it, " + app.resolve(CURRENT) + " is unchanged, and the"
+                        + " changed; nothing was installed from it, " + pointer(app) + " is unchanged, and the"
                         + " staged copy is dropped so that the agent unpacks the release again");
             }
             List<String> kept = ConfigCarryOver.apply(previous, temp, config, ConfigCarryOver.shippedFile(folder));
@@ -85,7 +85,7 @@ final class ReleaseFolders {
         } catch (IOException e) {
             HomeCleanup.deleteTreeQuietly(temp);
             throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not install release " + version + " into "
-                    + folder + ": " + ArtifactFiles.describe(e) + "; " + app.resolve(CURRENT) + " is unchanged. Check"
+                    + folder + ": " + ArtifactFiles.describe(e) + "; " + pointer(app) + " is unchanged. Check"
                     + " the free space and permissions of " + releases + ".", e);
         }
     }

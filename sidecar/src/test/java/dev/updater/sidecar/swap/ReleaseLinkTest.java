@@ -457,6 +457,31 @@ class ReleaseLinkTest {
         assertEquals(Optional.empty(), ReleaseLink.recordLayoutOf(target));
     }
 
+    @Test
+    void currentJson_refusalsAndTheLog_nameTheRecord_notAnAppCurrentThatDoesNotExist() throws Exception {
+        useRecord();
+        StagedRelease staged = stageArchive("1.1.0", "port=8080\n");
+        Path tree = home.resolve(staged.tree());
+        Files.writeString(tree.resolve("lib/app.jar"), "jar 1.1.0 with a backdoor");
+        Sha256 tampered = ReleaseTree.hashOf(tree);
+        String record = Files.readString(app.resolve("current.json"));
+
+        Outcome outcome = transaction().install(staged, target, false);
+
+        assertInstanceOf(Outcome.Failed.class, outcome, outcome.message());
+        assertEquals("Could not install 1.1.0: the staged release tree " + tree + " no longer matches what was unpacked"
+                + " from the verified archive (tree SHA-256 " + tampered + ", staged.json recorded " + staged.treeSha256()
+                + "): a file in it was changed, added or removed, or its mode changed; nothing was installed from it, "
+                + app.resolve("current.json") + " is unchanged, and the staged copy is dropped so that the agent"
+                + " unpacks the release again. The target still holds 1.0.0.", outcome.message());
+        assertEquals(record, Files.readString(app.resolve("current.json")));
+        assertTrue(log.contains("installing release folder releases/1.1.0 over releases/1.0.0 at "
+                + app.resolve("current.json")), log.toString());
+        assertEquals("There is no release folder to roll back to in " + app.resolve("releases") + ": each install keeps"
+                + " the folders it replaced (--keep-backups of them), and none older than the one "
+                + app.resolve("current.json") + " points at is there.", new Backups(updateHome).noneFor(target));
+    }
+
     /** Turns the layout into the fallback: no link, {@code current.json} naming releases/1.0.0. */
     private void useRecord() throws Exception {
         Files.delete(app.resolve("current"));
