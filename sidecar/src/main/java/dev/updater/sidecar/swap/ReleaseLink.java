@@ -12,6 +12,7 @@ import dev.updater.core.version.ReleaseVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -279,6 +280,8 @@ public final class ReleaseLink {
                             + " half-copied: " + ArtifactFiles.describe(e) + "; delete it by hand");
                 }
             }
+        } catch (NoSuchFileException e) {
+            return said; // no release folder at all: nothing left half-copied
         } catch (IOException e) {
             said.add("could not look for half-copied release folders in " + releases + ": "
                     + ArtifactFiles.describe(e));
