@@ -36,8 +36,9 @@ import java.util.function.Consumer;
  * lock, so a sidecar asked to stop exits (143) instead of exec'ing into a new one that would start the
  * host against the operator's stop; the journal stays {@code pendingStart}, which the next start finishes.
  * Once the check has passed, the hook waits for the exec: it replaces the process, or it failed and the
- * sidecar exits. Threat left: a stop in the last microseconds between that check and {@code execve}
- * itself is taken by the old image and lost with it; the new sidecar runs on (a second stop ends it).
+ * sidecar exits. The check is the last step before the {@code execv} call (after the fds and the signal
+ * mask). Threat left: a stop in the microseconds between that check and the kernel's exec is taken by
+ * the old image and lost with it; the new sidecar runs on (a second stop ends it).
  *
  * <pre>{@code
  * SelfRestart self = SelfRestart.forRun(settings.restart(), log);   // in run, outliving each loop
@@ -203,15 +204,11 @@ public final class SelfRestart {
         SidecarLog.emit(log, LogEvent.info(RESTARTING, sentence + ": execve of " + planned.describe() + "; the new"
                 + " sidecar starts " + hostVersion + " and checks its health", "pid", pid, "version", onDisk, "from",
                 running.toString(), "host", hostVersion));
-        synchronized (execLock) {
-            if (stopAsked) {
+        try {
+            if (!ProcessImage.exec(libc, planned, this::lastCheck)) {
                 stoppedFirst(pid);
                 return false;
             }
-            executing = true;
-        }
-        try {
-            ProcessImage.exec(libc, planned);
             return true; // not reached: a successful exec does not return
         } catch (ProcessImage.ExecFailed e) {
             synchronized (execLock) {
@@ -223,6 +220,17 @@ public final class SelfRestart {
                 }
             }
             notRestarted(onDisk, hostVersion, e.getMessage());
+            return true;
+        }
+    }
+
+    /** The last word before execve: no when a stop was asked; yes makes a stop from now on wait for the exec. */
+    private boolean lastCheck() {
+        synchronized (execLock) {
+            if (stopAsked) {
+                return false;
+            }
+            executing = true;
             return true;
         }
     }
