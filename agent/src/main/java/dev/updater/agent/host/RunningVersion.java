@@ -3,6 +3,7 @@ package dev.updater.agent.host;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.archive.CurrentFolder;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
@@ -67,10 +68,24 @@ public final class RunningVersion {
         return home.installedRecord().readQuietly()
                 .filter(installed -> installed.version() != null && !installed.version().equals(fromJar))
                 .filter(installed -> targetSha256.equals(installed.sha256()))
-                .filter(installed -> installed.target() != null && Path.of(installed.target()).equals(target))
+                .filter(installed -> installed.target() != null && sameFile(Path.of(installed.target()), target))
                 .map(installed -> new Found(installed.version(), "installed.json (the bytes of "
                         + target.getFileName() + " were installed as " + installed.version()
                         + "; their Implementation-Version " + fromJar + " is the release they were taken from)"));
+    }
+
+    /**
+     * The sidecar records an archive layout's target as {@code APP/current/lib/app.jar}; the host it
+     * started runs it through the link (the same file), or, in the layout {@code APP/current.json} where
+     * {@code APP/current} does not exist, from {@code APP/releases/<v>/lib/app.jar}, the folder the record
+     * names. Both name one file, so the record is resolved first and the two compared as files.
+     */
+    private static boolean sameFile(Path recorded, Path target) {
+        try {
+            return Files.isSameFile(CurrentFolder.resolve(recorded), target);
+        } catch (IOException e) {
+            return false; // one of them is gone: not the file the host runs
+        }
     }
 
     static Optional<String> implementationVersion(Path target) {

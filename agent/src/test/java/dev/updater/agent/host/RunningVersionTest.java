@@ -49,6 +49,56 @@ class RunningVersionTest {
         assertEquals("Implementation-Version of app.jar", found.source());
     }
 
+    @Test
+    void revertRelease_inTheCurrentJsonLayout_isMatchedThroughTheFolderTheRecordNames() throws Exception {
+        Path app = dir.resolve("app");
+        Path running = jarAt(app.resolve("releases/1.2.1/lib/app.jar"), "1.1.0"); // what run starts the host from
+        Files.writeString(app.resolve("current.json"), "{\"folder\": \"releases/1.2.1\"}");
+        UpdateHome home = home();
+        Sha256 sha = Sha256.ofFile(running);
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.1"), sha,
+                app.resolve("current/lib/app.jar").toString(), ReleaseVersion.parse("1.2.0"), null));
+
+        RunningVersion.Found found = RunningVersion.find(null, running, sha, home);
+
+        assertEquals(ReleaseVersion.parse("1.2.1"), found.version(), found.source());
+        assertEquals("installed.json (the bytes of app.jar were installed as 1.2.1; their Implementation-Version"
+                + " 1.1.0 is the release they were taken from)", found.source());
+    }
+
+    @Test
+    void currentJsonNamingAnotherFolder_holdingTheSameBytes_isNotTheFileTheHostRuns() throws Exception {
+        Path app = dir.resolve("app");
+        Path running = jarAt(app.resolve("releases/1.2.1/lib/app.jar"), "1.1.0");
+        Files.createDirectories(app.resolve("releases/1.2.2/lib"));
+        Files.copy(running, app.resolve("releases/1.2.2/lib/app.jar"));
+        Files.writeString(app.resolve("current.json"), "{\"folder\": \"releases/1.2.2\"}");
+        UpdateHome home = home();
+        Sha256 sha = Sha256.ofFile(running);
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.2"), sha,
+                app.resolve("current/lib/app.jar").toString(), null, null));
+
+        RunningVersion.Found found = RunningVersion.find(null, running, sha, home);
+
+        assertEquals(ReleaseVersion.parse("1.1.0"), found.version(), found.source());
+        assertEquals("Implementation-Version of app.jar", found.source());
+    }
+
+    @Test
+    void revertRelease_inTheLinkLayout_isMatchedThroughTheLink() throws Exception {
+        Path app = dir.resolve("app");
+        Path running = jarAt(app.resolve("releases/1.2.1/lib/app.jar"), "1.1.0");
+        Files.createSymbolicLink(app.resolve("current"), Path.of("releases/1.2.1"));
+        UpdateHome home = home();
+        Sha256 sha = Sha256.ofFile(running);
+        home.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.2.1"), sha,
+                app.resolve("current/lib/app.jar").toString(), null, null));
+
+        RunningVersion.Found found = RunningVersion.find(null, running, sha, home);
+
+        assertEquals(ReleaseVersion.parse("1.2.1"), found.version(), found.source());
+    }
+
     private UpdateHome home() throws Exception {
         UpdateHome home = new UpdateHome(dir.resolve("home"));
         Files.createDirectories(home.dir());
@@ -56,10 +106,14 @@ class RunningVersionTest {
     }
 
     private Path jar(String version) throws Exception {
+        return jarAt(dir.resolve("app.jar"), version);
+    }
+
+    private static Path jarAt(Path jar, String version) throws Exception {
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
         manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
-        Path jar = dir.resolve("app.jar");
+        Files.createDirectories(jar.getParent());
         try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest)) {
             zip.closeEntry();
         }

@@ -39,6 +39,8 @@ public final class ManifestFetcher {
     /** Threat: a hostile or broken server streaming an endless "manifest" into memory. */
     public static final int MAX_MANIFEST_BYTES = 1024 * 1024;
     public static final int MAX_SIGNATURE_BYTES = 4 * 1024;
+    /** A {@code manifest.signed}: the manifest's limit and its two header lines; {@code verify} reads the same. */
+    public static final int MAX_SIGNED_MANIFEST_BYTES = MAX_MANIFEST_BYTES + SignedManifest.MAX_HEADER_BYTES;
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
 
     /** What a fetch found. */
@@ -111,7 +113,7 @@ public final class ManifestFetcher {
             if (exchange.status() != 200) {
                 throw HttpTransport.statusError(exchange, "the manifest");
             }
-            manifest = readLimited(exchange, signed ? MAX_MANIFEST_BYTES + SignedManifest.MAX_HEADER_BYTES : MAX_MANIFEST_BYTES,
+            manifest = readLimited(exchange, signed ? MAX_SIGNED_MANIFEST_BYTES : MAX_MANIFEST_BYTES,
                     watchdog, ErrorCode.MANIFEST_TOO_LARGE, "manifest");
             validators = new Validators(exchange.header("ETag"), exchange.header("Last-Modified"));
         }

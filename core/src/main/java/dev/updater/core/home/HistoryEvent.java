@@ -50,7 +50,12 @@ public record HistoryEvent(Instant at, Kind event, ReleaseVersion version, Relea
         /** A new host restored the state its predecessor saved for it, and the file was deleted. */
         STATE_RESTORED("state-restored"),
         /** No state was handed over: {@code save()} failed, or a saved state was kept aside unrestored; {@code detail} says why. */
-        STATE_NOT_HANDED_OFF("state-not-handed-off");
+        STATE_NOT_HANDED_OFF("state-not-handed-off"),
+        /**
+         * {@code run} restarting itself in place into a newer updater (execve), or not after all (execve failed,
+         * or the sidecar was asked to stop first); {@code detail} says which, with both updater versions.
+         */
+        SIDECAR_RESTART("sidecar-restart");
 
         private final String wireName;
 

@@ -167,7 +167,7 @@ class ManifestFetcherTest {
 
     @Test
     void fetch_signedManifestLargerThanTheLimits_failsAsTooLarge() throws Exception {
-        byte[] huge = new byte[ManifestFetcher.MAX_MANIFEST_BYTES + SignedManifest.MAX_HEADER_BYTES + 1];
+        byte[] huge = new byte[ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES + 1];
         LoopbackHttpServer server = server().file("/manifest.signed", huge, null, null);
 
         assertFails(ErrorCode.MANIFEST_TOO_LARGE, () -> fetcher().fetch(server.uri("/manifest.signed"), Validators.NONE));

@@ -81,7 +81,7 @@ class HistoryTest {
         }
 
         assertEquals(List.of("checked", "staged", "installed", "healthy", "rolled-back", "quarantined", "held", "allowed",
-                "failed", "state-saved", "state-restored", "state-not-handed-off").stream()
+                "failed", "state-saved", "state-restored", "state-not-handed-off", "sidecar-restart").stream()
                 .map(name -> "{\"at\":\"2026-02-07T12:00:00Z\",\"event\":\"" + name + "\",\"detail\":\"d\"}").toList(),
                 Files.readAllLines(file));
         assertEquals(List.of(HistoryEvent.Kind.values()), history(file).read().stream().map(HistoryEvent::event).toList());

@@ -4,6 +4,7 @@ import dev.updater.core.text.HumanUnits;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.manifest.Manifest;
 import dev.updater.core.manifest.ManifestParser;
@@ -16,11 +17,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -62,6 +65,19 @@ public final class ChannelVerifier {
 
         /** Reads an artifact and returns its size and SHA-256 (hashing as it reads). */
         Measured measure(Artifact artifact) throws UpdaterException;
+
+        /**
+         * The channel's other copy of this manifest, or null when there is none to compare: in a channel
+         * directory, {@code manifest.signed} beside {@code manifest.json}, or {@code manifest.json} and its
+         * {@code .sig} beside {@code manifest.signed}.
+         */
+        default Copy otherCopy() throws UpdaterException {
+            return null;
+        }
+    }
+
+    /** A manifest and its signature file (null when there is none) as another file of the channel holds them. */
+    public record Copy(String location, byte[] manifest, byte[] signature) {
     }
 
     /** What an artifact's bytes turned out to be. */
@@ -90,6 +106,7 @@ public final class ChannelVerifier {
             problems.add(e.getMessage() + " " + UNREAD);
             return new Report(null, null, checked, problems);
         }
+        checkOtherCopy(bytes, keys, location, checked, problems);
 
         Manifest manifest;
         try {
@@ -114,6 +131,43 @@ public final class ChannelVerifier {
             }
         }
         return new Report(manifest, signedBy, checked, problems);
+    }
+
+    /**
+     * Threat: a channel whose two forms disagree (a publish that stopped between its renames, a hand edit
+     * of manifest.json): agents in channel= mode read manifest.signed, older ones manifest.json and its
+     * .sig, so one fleet would be offered two releases, or half of it none. Both must carry the same bytes,
+     * each with a valid signature.
+     */
+    private void checkOtherCopy(byte[] bytes, List<TrustedKey> keys, String location, List<String> checked,
+                                List<String> problems) {
+        Copy other;
+        try {
+            other = reader.otherCopy();
+        } catch (UpdaterException e) {
+            problems.add(e.getMessage());
+            return;
+        }
+        if (other == null) {
+            return;
+        }
+        if (!Arrays.equals(other.manifest(), bytes)) {
+            problems.add(location + " and " + other.location() + " hold different manifests (" + bytes.length
+                    + " bytes with SHA-256 " + Sha256.ofBytes(bytes) + ", and " + other.manifest().length
+                    + " bytes with SHA-256 " + Sha256.ofBytes(other.manifest()) + "): agents in channel= mode read "
+                    + SignedManifest.FILE_NAME + ", the others " + Publisher.MANIFEST_FILE + " and its .sig, so they"
+                    + " would be offered different releases. A publish stopped half-way or a file was edited by hand:"
+                    + " publish the release again, or, if " + Publisher.MANIFEST_FILE + " is the one you mean, run"
+                    + " 'updater-sidecar publish --resign', which writes the other two from it.");
+            return;
+        }
+        try {
+            TrustedKey signer = ManifestSignatures.verify(other.manifest(), other.signature(), keys, other.location());
+            checked.add(Path.of(other.location()).getFileName() + ": the same manifest, signature valid, by key "
+                    + signer.id());
+        } catch (UpdaterException e) {
+            problems.add(e.getMessage());
+        }
     }
 
     private void checkArtifact(String key, Artifact artifact, List<String> checked, List<String> problems) {
@@ -173,7 +227,28 @@ public final class ChannelVerifier {
             }
 
             private SignedManifest.Parts signedParts() throws UpdaterException {
-                return SignedManifest.read(read(manifestPath, "signed manifest"), manifestPath.toString());
+                return signedParts(manifestPath);
+            }
+
+            private SignedManifest.Parts signedParts(Path file) throws UpdaterException {
+                return SignedManifest.read(read(file, "signed manifest"), file.toString());
+            }
+
+            @Override
+            public Copy otherCopy() throws UpdaterException {
+                if (signed()) {
+                    Path json = manifestPath.resolveSibling(Publisher.MANIFEST_FILE);
+                    Path sig = manifestPath.resolveSibling(Publisher.SIGNATURE_FILE);
+                    return Files.exists(json, LinkOption.NOFOLLOW_LINKS) ? new Copy(json.toString(),
+                            read(json, "manifest"), Files.exists(sig) ? read(sig, "signature") : null) : null;
+                }
+                Path both = manifestPath.resolveSibling(SignedManifest.FILE_NAME);
+                if (!manifestPath.getFileName().toString().equals(Publisher.MANIFEST_FILE)
+                        || !Files.exists(both, LinkOption.NOFOLLOW_LINKS)) {
+                    return null;
+                }
+                SignedManifest.Parts parts = signedParts(both);
+                return new Copy(both.toString(), parts.manifest(), parts.signatureFile());
             }
 
             @Override
@@ -193,20 +268,25 @@ public final class ChannelVerifier {
         };
     }
 
-    /** Reads a manifest or signature file: a regular file (never a FIFO or device that would block) of bounded size. */
+    /**
+     * Reads a manifest or signature file: a regular file (never a FIFO or device that would block) of
+     * bounded size; a manifest.signed may be as long as an agent reads (the manifest's limit and its header).
+     */
     private static byte[] read(Path file, String what) throws UpdaterException {
+        int limit = file.getFileName().toString().equals(SignedManifest.FILE_NAME)
+                ? ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES : ManifestParser.MAX_BYTES;
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             if (!attributes.isRegularFile()) {
                 throw new UpdaterException(ErrorCode.IO, "The " + what + " " + file + " is "
                         + ChannelFolder.kind(attributes) + ", not a regular file; it is refused unread.");
             }
-            if (attributes.size() > ManifestParser.MAX_BYTES) {
+            if (attributes.size() > limit) {
                 throw new UpdaterException(ErrorCode.MANIFEST_TOO_LARGE, "The " + what + " " + file
-                        + " is over " + ManifestParser.MAX_BYTES + " bytes; it is refused unread.");
+                        + " is over " + limit + " bytes; it is refused unread.");
             }
             try (InputStream in = Files.newInputStream(file)) {
-                return in.readNBytes(ManifestParser.MAX_BYTES + 1);
+                return in.readNBytes(limit + 1);
             }
         } catch (NoSuchFileException e) {
             throw new UpdaterException(ErrorCode.IO, "The " + what + " " + file + " does not exist.", e);

@@ -135,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
                         + command + " has no -jar; give it with --target.")));
         UpdateHome updateHome = home.openOrCreate();
         SidecarLog log = logFormat.log(spec.commandLine().getOut());
-        SelfRestart self = SelfRestart.forRun(settings.restart(), log);
+        SelfRestart self = SelfRestart.forRun(settings.restart(), updateHome, log);
         boolean said = false;
         while (true) {
             SidecarLock lock = SidecarLock.acquire(updateHome);
@@ -159,7 +159,9 @@ final class RunCommand implements Callable<Integer> {
             if (!self.pending()) {
                 return code;
             }
-            self.exec(); // returns only when execve failed: this sidecar goes on, its recovery starts the host
+            if (!self.exec()) { // returns only when execve failed (go on: its recovery starts the host) or a stop came first
+                return code;
+            }
         }
     }
 

@@ -30,7 +30,8 @@ import java.util.concurrent.Callable;
                 "Checks a release channel the way a host would: the manifest's signature against the given keys,"
                         + " its fields and its expiry, and with --artifacts each artifact's size and SHA-256.",
                 "A manifest whose signature fails is not read any further. In a channel directory, artifacts are"
-                        + " read only from regular files inside it.",
+                        + " read only from regular files inside it. There, manifest.json (with its .sig) and"
+                        + " manifest.signed must carry the same manifest, each with a valid signature.",
                 "Prints what holds, then one line per problem. Run it in CI after 'publish' and before the"
                         + " channel goes live."
         },
@@ -52,8 +53,9 @@ final class VerifyCommand implements Callable<Integer> {
     HelpOption help;
 
     @Option(names = "--manifest", paramLabel = "URL|PATH", required = true,
-            description = "The manifest to check: an http(s) URL, a manifest.json path, or a channel directory."
-                    + " Its signature is read from the same place with .sig added. Example: --manifest ./channel")
+            description = "The manifest to check: an http(s) URL, a manifest.json or manifest.signed path, or a"
+                    + " channel directory. Its signature is read from the same place with .sig added (from line 2 of"
+                    + " a manifest.signed). Example: --manifest ./channel")
     String manifest;
 
     @Option(names = "--key", paramLabel = "ed25519:KEY", converter = ChannelTrustOptions.KeyText.class,

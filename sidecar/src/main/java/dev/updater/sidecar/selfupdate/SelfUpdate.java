@@ -99,8 +99,12 @@ public final class SelfUpdate {
         Platform platform = Platform.current();
         ReleaseCheck.Settings settings = new ReleaseCheck.Settings(channel.manifest(), channel.keys(), false,
                 install.version(), install.sidecarJar().toString(), new PolicyOptions(false, true), platform);
-        ReleaseCheck.Found found = new ReleaseCheck(settings, state.home(), new ManifestFetcher(options), clock,
-                warnings).check();
+        ReleaseCheck.Found found;
+        try {
+            found = new ReleaseCheck(settings, state.home(), new ManifestFetcher(options), clock, warnings).check();
+        } catch (UpdaterException e) {
+            throw e.code() == ErrorCode.SIGNATURE_MISSING ? unsigned(e) : e;
+        }
         Decision decision = found.decision();
         if (decision instanceof Decision.Refused refused && refused.reason() == Decision.Reason.OLDER_THAN_RUNNING) {
             decision = new Decision.Refused(refused.reason(), refused.offered(), "The channel offers updater "
@@ -110,6 +114,22 @@ public final class SelfUpdate {
         }
         return new ChannelOffer.Offer(install.version(), found.manifest(), decision, channel.manifest(), platform,
                 null, options);
+    }
+
+    /**
+     * The check's refusal of an unsigned manifest names the agent's {@code insecure-allow-unsigned}, which
+     * self-update does not offer on purpose (an unsigned updater would run as root on every host): say
+     * instead which key it checks with, where that key comes from, and how the release gets signed.
+     */
+    private UpdaterException unsigned(UpdaterException e) {
+        List<String> keys = channel.keys().stream().map(key -> key.id() + " (" + key.text() + ")").toList();
+        return new UpdaterException(e.code(), "The updater's channel " + channel.manifest() + " has no signature ("
+                + channel.manifest() + ".sig); self-update installs only a release signed by a key it trusts, and"
+                + " has no option to accept an unsigned one. It checks with key " + String.join(", ", keys)
+                + " (channel and key: " + channel.origin() + "). Publish the updater's release signed with that"
+                + " key's private half ('scripts/release.sh --key KEYFILE', or 'updater-sidecar publish --key"
+                + " KEYFILE'), or, if the channel is signed with another key you trust, pass its public key with"
+                + " --key ed25519:... or --keyfile FILE.", e);
     }
 
     /** Steps 2 to 5 for an offer that {@link #check()} decided to install. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -93,10 +94,14 @@ final class ProcessImage {
 
     /**
      * Marks every fd above 2 close-on-exec, clears this thread's signal mask (a JVM thread blocks
-     * SIGQUIT, and exec keeps the mask), and calls {@code execv}, which keeps the environment. Returns
-     * only when the exec failed, with this process as it was (its mask restored, its fds still open).
+     * SIGQUIT, and exec keeps the mask), asks {@code proceed} a last time, and calls {@code execv}, which
+     * keeps the environment. Returns false, with this process as it was (its mask restored, its fds
+     * still open; close-on-exec changes nothing without an exec), when {@code proceed} said no: it is
+     * asked after all the slow work, so that as little as possible lies between its answer and the exec.
+     *
+     * @throws ExecFailed when the exec failed, with this process as it was
      */
-    static void exec(NativeLibrary libc, Plan plan) throws ExecFailed {
+    static boolean exec(NativeLibrary libc, Plan plan, BooleanSupplier proceed) throws ExecFailed {
         Function fcntl = libc.getFunction("fcntl");
         for (int fd : openFds()) {
             if (fd > 2 && fcntl.invokeInt(new Object[] {fd, F_SETFD, FD_CLOEXEC}) < 0 && Native.getLastError() != 9) {
@@ -116,7 +121,12 @@ final class ProcessImage {
         }
         argv.setPointer((long) Native.POINTER_SIZE * plan.argv().size(), Pointer.NULL);
         Memory path = cString(plan.java().toString().getBytes(StandardCharsets.UTF_8));
-        libc.getFunction("execv").invokeInt(new Object[] {path, argv});
+        Function execv = libc.getFunction("execv");
+        if (!proceed.getAsBoolean()) {
+            sigmask.invokeInt(new Object[] {SIG_SETMASK, saved, null});
+            return false;
+        }
+        execv.invokeInt(new Object[] {path, argv});
         int errno = Native.getLastError();
         Reference.reachabilityFence(keep);
         Reference.reachabilityFence(path);

@@ -329,6 +329,7 @@ public final class SupervisionLoop {
 
     /** The shutdown hook: lets a journal write in progress finish; a swap cut short is recovered at the next start anyway. */
     private void stop() {
+        self.stopAsked(); // first: a restart in place that has not begun never begins, one that has is waited for
         mode.stop();
         try {
             loopEnded.await(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);

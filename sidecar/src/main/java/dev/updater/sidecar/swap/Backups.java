@@ -84,7 +84,7 @@ public final class Backups {
         if (app.isPresent()) {
             return "There is no release folder to roll back to in " + app.get().resolve(ReleaseFolders.RELEASES)
                     + ": each install keeps the folders it replaced (--keep-backups of them), and none older than the"
-                    + " one " + app.get().resolve(ReleaseFolders.CURRENT) + " points at is there.";
+                    + " one " + ReleaseFolders.pointer(app.get()) + " points at is there.";
         }
         return "There is no backup to roll back to in " + home.backups() + ": each install keeps the version it"
                 + " replaces, and none other than the installed one is there.";

@@ -3,13 +3,13 @@ package dev.updater.sidecar.swap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.archive.CurrentFolder;
 import dev.updater.core.home.AtomicFiles;
 import dev.updater.core.json.Json;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -29,23 +29,16 @@ import java.util.Optional;
  * @param folder {@code releases/<version>}, relative to {@code APP}
  */
 public record CurrentRecord(String folder) {
-    static final String FILE = "current.json";
+    static final String FILE = CurrentFolder.FILE;
 
     /** True when {@code app} uses the record: {@code APP/current.json} exists and {@code APP/current} does not. */
     static boolean usedBy(Path app) {
-        return !Files.exists(app.resolve(ReleaseFolders.CURRENT), LinkOption.NOFOLLOW_LINKS)
-                && Files.isRegularFile(app.resolve(FILE), LinkOption.NOFOLLOW_LINKS);
+        return CurrentFolder.recordUsedBy(app);
     }
 
     /** The release folder name {@code APP/current.json} names; empty when it names no {@code releases/<version>}. */
     static Optional<String> read(Path app) throws IOException {
-        CurrentRecord record;
-        try {
-            record = Json.mapper().readValue(Files.readAllBytes(app.resolve(FILE)), CurrentRecord.class);
-        } catch (JsonProcessingException e) {
-            return Optional.empty();
-        }
-        return record == null ? Optional.empty() : record.version();
+        return CurrentFolder.recorded(app);
     }
 
     /** Names {@code releases/<version>} in {@code APP/current.json}, atomically and durably. */
@@ -78,16 +71,5 @@ public record CurrentRecord(String folder) {
                     + ", but the link " + link + " could not be deleted (" + e + "); it still decides and points"
                     + " where it did. Delete it by hand to use " + FILE + " (docs/archives.md).", e);
         }
-    }
-
-    /** The version of {@code releases/<version>}, or empty for anything else. */
-    Optional<String> version() {
-        if (folder == null) {
-            return Optional.empty();
-        }
-        String prefix = ReleaseFolders.RELEASES + "/";
-        String name = folder.startsWith(prefix) ? folder.substring(prefix.length()) : "";
-        return ReleaseVersion.tryParse(name) != null && !name.contains("/") && !name.contains("\\")
-                ? Optional.of(name) : Optional.empty();
     }
 }

@@ -200,10 +200,14 @@ final class Endings {
 
     /**
      * Brings the other records in line with a finished journal: installed.json, the staged release, its
-     * release folder, old backups, the temp file. Idempotent, so recovery runs it again after a crash.
+     * release folder, old backups, the temp file, half-copied release folders. Idempotent, so recovery runs
+     * it again after a crash.
      */
     void settle(SwapJournal done) throws UpdaterException {
         ArtifactFiles.deleteQuietly(ReplaceTarget.tempFileOf(done));
+        if (done.swapsLink()) {
+            ReleaseLink.dropUnfinishedCopies(done).forEach(ctx.log());
+        }
         if (done.state() != SwapState.ABANDONED) { // an abandoned one wrote what the target held as it closed
             boolean holdsTo = done.state() == SwapState.COMMITTED || (done.state() == SwapState.FAILED
                     && (done.swapsLink() ? Boolean.TRUE.equals(ReleaseLink.holdsNew(done))

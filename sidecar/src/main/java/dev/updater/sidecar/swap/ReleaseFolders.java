@@ -41,6 +41,8 @@ import java.util.stream.Stream;
 final class ReleaseFolders {
     static final String CURRENT = "current";
     static final String RELEASES = "releases";
+    /** A release folder being copied is {@code releases/.<version>.installing} until its rename. */
+    private static final String UNFINISHED_SUFFIX = ".installing";
 
     private ReleaseFolders() {
     }
@@ -58,7 +60,7 @@ final class ReleaseFolders {
                              Sha256 treeSha256) throws UpdaterException {
         Path releases = app.resolve(RELEASES);
         Path folder = releases.resolve(version.toString());
-        Path temp = releases.resolve("." + version + ".installing");
+        Path temp = releases.resolve("." + version + UNFINISHED_SUFFIX);
         try {
             if (Optional.of(version.toString()).equals(current(app)) && Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
                 return new Installed(folder, List.of());
@@ -72,7 +74,7 @@ final class ReleaseFolders {
                 throw new UpdaterException(ErrorCode.STAGED_INVALID, "the staged release tree " + tree + " no longer"
                         + " matches what was unpacked from the verified archive (tree SHA-256 " + copied + ", staged.json"
                         + " recorded " + treeSha256 + "): a file in it was changed, added or removed, or its mode"
-                        + " changed; nothing was installed from it, " + app.resolve(CURRENT) + " is unchanged, and the"
+                        + " changed; nothing was installed from it, " + pointer(app) + " is unchanged, and the"
                         + " staged copy is dropped so that the agent unpacks the release again");
             }
             List<String> kept = ConfigCarryOver.apply(previous, temp, config, ConfigCarryOver.shippedFile(folder));
@@ -83,9 +85,15 @@ final class ReleaseFolders {
         } catch (IOException e) {
             HomeCleanup.deleteTreeQuietly(temp);
             throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not install release " + version + " into "
-                    + folder + ": " + ArtifactFiles.describe(e) + "; " + app.resolve(CURRENT) + " is unchanged. Check"
+                    + folder + ": " + ArtifactFiles.describe(e) + "; " + pointer(app) + " is unchanged. Check"
                     + " the free space and permissions of " + releases + ".", e);
         }
+    }
+
+    /** True for the name of a copy {@link #install} had not finished: {@code .<version>.installing}. */
+    static boolean isUnfinishedCopy(String name) {
+        return name.startsWith(".") && name.endsWith(UNFINISHED_SUFFIX)
+                && ReleaseVersion.tryParse(name.substring(1, name.length() - UNFINISHED_SUFFIX.length())) != null;
     }
 
     /**

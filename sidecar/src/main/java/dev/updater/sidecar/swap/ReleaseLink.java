@@ -12,7 +12,9 @@ import dev.updater.core.version.ReleaseVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -244,6 +246,47 @@ public final class ReleaseLink {
             throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not delete the failed release folder " + folder
                     + ": " + ArtifactFiles.describe(e) + "; delete it by hand.", e);
         }
+    }
+
+    /**
+     * Deletes the copies {@link ReleaseFolders#install} left unfinished ({@code APP/releases/.<v>.installing}),
+     * for a journal that is finished: no swap is in flight, so none of them is being written. A redone swap
+     * deletes its own first, but one whose recovery was abandoned (or whose source was gone) is never
+     * redone, and a whole distribution would stay as wasted disk, never linked. The folder {@code current}
+     * names is never touched, nor a link (its destination is not ours to delete).
+     *
+     * @return one sentence per folder deleted, or that could not be
+     */
+    static List<String> dropUnfinishedCopies(SwapJournal done) {
+        if (!done.state().isFinished()) {
+            return List.of();
+        }
+        Path app = Path.of(done.releases().app());
+        Path releases = app.resolve(ReleaseFolders.RELEASES);
+        String current = currentOf(app);
+        List<String> said = new ArrayList<>();
+        try (Stream<Path> children = Files.list(releases)) {
+            for (Path child : children.toList()) {
+                String name = child.getFileName().toString();
+                if (!ReleaseFolders.isUnfinishedCopy(name) || name.equals(current)
+                        || !Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try {
+                    HomeCleanup.deleteTree(child);
+                    said.add("deleted " + child + ", a release folder an interrupted install left half-copied");
+                } catch (IOException e) {
+                    said.add("could not delete " + child + ", a release folder an interrupted install left"
+                            + " half-copied: " + ArtifactFiles.describe(e) + "; delete it by hand");
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return said; // no release folder at all: nothing left half-copied
+        } catch (IOException e) {
+            said.add("could not look for half-copied release folders in " + releases + ": "
+                    + ArtifactFiles.describe(e));
+        }
+        return said;
     }
 
     /** Keeps the newest {@code keep} release folders and the current one (the backups of an archive layout). */

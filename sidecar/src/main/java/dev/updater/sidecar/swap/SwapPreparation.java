@@ -81,8 +81,8 @@ final class SwapPreparation {
         String current = ReleaseLink.currentOf(app);
         if (staged.tree() == null || current == null) {
             return new Ended(end.rejected(staged, new UpdaterException(ErrorCode.STAGED_INVALID,
-                    "the staged archive names no unpacked tree, or " + app.resolve(ReleaseFolders.CURRENT)
-                            + " stopped being a link to releases/<version>")));
+                    "the staged archive names no unpacked tree, or " + ReleaseFolders.pointer(app)
+                            + " stopped naming releases/<version>")));
         }
         SwapJournal.Artifact to = verified.artifact();
         if (current.equals(staged.version().toString())) {
@@ -91,7 +91,7 @@ final class SwapPreparation {
         SwapJournal.Artifact from = InstalledArtifact.measureRelease(home, target, current);
         SidecarLog.emit(ctx.log(), LogEvent.info("installing", "installing release folder " + ReleaseFolders.RELEASES
                 + "/" + to.label() + " over " + ReleaseFolders.RELEASES + "/" + current + " at "
-                + app.resolve(ReleaseFolders.CURRENT), "version", to.label(), "from", from.label(), "target", target));
+                + ReleaseFolders.pointer(app), "version", to.label(), "from", from.label(), "target", target));
         return new Ready(records.preparedRelease(SwapJournal.Kind.INSTALL, target, from, to, staged.tree(),
                 new SwapJournal.Releases(app.toString(), current, staged.version().toString(), staged.config(),
                         staged.treeSha256()), approved), null);
@@ -117,12 +117,12 @@ final class SwapPreparation {
     private Ready rollBackRelease(Backup backup, Path target, Path app) throws UpdaterException {
         String current = ReleaseLink.currentOf(app);
         if (current == null) {
-            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, app.resolve(ReleaseFolders.CURRENT) + " stopped being"
-                    + " a link to releases/<version>; nothing was changed.");
+            throw new UpdaterException(ErrorCode.TARGET_UNKNOWN, ReleaseFolders.pointer(app) + " stopped naming"
+                    + " releases/<version>; nothing was changed.");
         }
         SwapJournal.Artifact from = InstalledArtifact.measureRelease(home, target, current);
         String folder = Path.of(backup.file()).getFileName().toString();
-        SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back " + app.resolve(ReleaseFolders.CURRENT)
+        SidecarLog.emit(ctx.log(), LogEvent.info("rolling-back", "rolling back " + ReleaseFolders.pointer(app)
                 + " from " + ReleaseFolders.RELEASES + "/" + current + " to " + backup.file(), "version",
                 backup.artifact().label(), "from", from.label(), "target", target));
         return new Ready(records.preparedRelease(SwapJournal.Kind.ROLLBACK, target, from, backup.artifact(),

@@ -108,7 +108,9 @@ class SelfRestartIT {
         assertEquals(2, count(sidecar, "updater-sidecar: supervising "), "each image said it supervises:\n" + fixture.dump());
         assertTrue(sidecar.outputText().contains("found an unfinished install of 1.1.0 over 1.0.0 (swapped); the"
                 + " target holds 1.1.0"), fixture.dump());
-        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fixture.events());
+        assertEquals(List.of("installed 1.1.0", "sidecar-restart null", "healthy 1.1.0"), fixture.events());
+        assertEquals("restarting this sidecar (pid " + pid + ") in place to run updater " + NEWER + " (was " + running
+                + ") while the host is stopped for 1.1.0", fixture.history().get(1).detail());
         fixture.assertTargetIs(fixture.v110);
     }
 
@@ -132,7 +134,8 @@ class SelfRestartIT {
         assertTrue(sidecar.isAlive(), fixture.dump());
         assertEquals(running, fixture.updateHome.sidecarRecord().read().orElseThrow().version(),
                 "the old sidecar runs on");
-        assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fixture.events());
+        assertEquals(List.of("installed 1.1.0", "sidecar-restart null", "sidecar-restart null", "healthy 1.1.0"),
+                fixture.events(), "the restart, then why it did not happen");
         fixture.assertTargetIs(fixture.v110);
     }
 

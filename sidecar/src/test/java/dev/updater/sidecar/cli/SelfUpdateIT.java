@@ -128,10 +128,14 @@ class SelfUpdateIT {
         channel.publish("99.0.0", release("99.0.0", "dev.updater.sidecar.cli.Main"));
         channel.writeRaw(Files.readAllBytes(channel.dir().resolve("manifest.json")), null);
 
-        assertRefusedLeavingTheOldJars(selfUpdate("--yes"), "Manifest " + channel.manifestUri() + " has no signature ("
-                + channel.manifestUri() + ".sig); publish it with 'updater-sidecar publish', or set"
-                + " insecure-allow-unsigned=true only for testing. Nothing was replaced; the installed updater is"
-                + " unchanged.");
+        assertRefusedLeavingTheOldJars(selfUpdate("--yes"), "The updater's channel " + channel.manifestUri()
+                + " has no signature (" + channel.manifestUri() + ".sig); self-update installs only a release signed"
+                + " by a key it trusts, and has no option to accept an unsigned one. It checks with key "
+                + channel.key().id() + " (" + channel.keyText() + ") (channel and key: --manifest and --key). Publish"
+                + " the updater's release signed with that key's private half ('scripts/release.sh --key KEYFILE', or"
+                + " 'updater-sidecar publish --key KEYFILE'), or, if the channel is signed with another key you trust,"
+                + " pass its public key with --key ed25519:... or --keyfile FILE. Nothing was replaced; the installed"
+                + " updater is unchanged.");
     }
 
     @Test

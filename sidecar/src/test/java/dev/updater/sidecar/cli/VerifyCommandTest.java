@@ -2,7 +2,10 @@ package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
 import dev.updater.core.signature.Ed25519Keys;
+import dev.updater.core.download.ManifestFetcher;
+import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.ManifestSignatures;
+import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.serve.ReleaseServer;
@@ -17,12 +20,13 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,6 +81,85 @@ class VerifyCommandTest {
         assertTrue(run.err().startsWith("PROBLEM  The signature of manifest " + manifest + " does not match any"
                 + " trusted key ("), run.err());
         assertTrue(run.err().endsWith("Not verified: 1 problem(s) in " + manifest + ".\n"), run.err());
+    }
+
+    @Test
+    void aChannelDirectory_checksManifestSigned_besideManifestJson() throws Exception {
+        CliRun run = CliRun.run("verify", "--manifest", channel.toString(), "--key-file", pub);
+
+        assertEquals(0, run.exitCode(), run.toString());
+        String id = KeyFiles.readPublicKey(Path.of(pub)).id();
+        assertTrue(run.out().startsWith("ok       signature: valid, by key " + id + "\n"
+                + "ok       manifest.signed: the same manifest, signature valid, by key " + id + "\n"
+                + "ok       manifest: version 1.2.0, 1 artifact(s)\n"), run.out());
+    }
+
+    @Test
+    void aHalfFinishedPublish_manifestSignedStillCarryingTheOldRelease_failsNamingBothFiles_fromEitherFile()
+            throws Exception {
+        Path signed = channel.resolve(SignedManifest.FILE_NAME);
+        byte[] oldSigned = Files.readAllBytes(signed);
+        byte[] oldManifest = Files.readAllBytes(manifest);
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[32 * 1024]);
+        CliRun publish = CliRun.run("publish", "--version", "1.3.0", "--artifact", "any=" + jar, "--key",
+                privateKey.toString(), "--out", channel.toString());
+        assertEquals(0, publish.exitCode(), publish.toString());
+        Files.write(signed, oldSigned); // the publish stopped before its last rename
+        byte[] newManifest = Files.readAllBytes(manifest);
+        Map<String, Sha256> before = channelFiles();
+
+        CliRun fromDirectory = CliRun.run("verify", "--manifest", channel.toString(), "--key-file", pub);
+        CliRun fromSigned = CliRun.run("verify", "--manifest", signed.toString(), "--key-file", pub);
+
+        String agents = "): agents in channel= mode read manifest.signed, the others manifest.json and its .sig, so"
+                + " they would be offered different releases. A publish stopped half-way or a file was edited by"
+                + " hand: publish the release again, or, if manifest.json is the one you mean, run 'updater-sidecar"
+                + " publish --resign', which writes the other two from it.\n";
+        String newOne = newManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(newManifest);
+        String oldOne = oldManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(oldManifest);
+        assertEquals(1, fromDirectory.exitCode(), fromDirectory.toString());
+        assertEquals("PROBLEM  " + manifest + " and " + signed + " hold different manifests (" + newOne + ", and "
+                + oldOne + agents + "Not verified: 1 problem(s) in " + manifest + ".\n", fromDirectory.err());
+        assertEquals(1, fromSigned.exitCode(), fromSigned.toString());
+        assertEquals("PROBLEM  " + signed + " and " + manifest + " hold different manifests (" + oldOne + ", and "
+                + newOne + agents + "Not verified: 1 problem(s) in " + signed + ".\n", fromSigned.err());
+        assertEquals(before, channelFiles(), "verify changes nothing in the channel");
+    }
+
+    @Test
+    void manifestSigned_carryingTheSameManifestWithABrokenSignature_failsNamingIt() throws Exception {
+        Path signed = channel.resolve(SignedManifest.FILE_NAME);
+        SignedManifest.Parts parts = SignedManifest.read(Files.readAllBytes(signed), signed.toString());
+        byte[] raw = Base64.getDecoder().decode(new String(parts.signatureFile(), StandardCharsets.US_ASCII).strip());
+        raw[0] ^= 1;
+        Files.write(signed, SignedManifest.write(parts.manifest(), Base64.getEncoder().encode(raw)));
+
+        CliRun run = CliRun.run("verify", "--manifest", channel.toString(), "--key-file", pub);
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("PROBLEM  The signature of manifest " + signed + " does not match any trusted key ("
+                + KeyFiles.readPublicKey(Path.of(pub)).id() + "): the manifest was changed after signing or signed by"
+                + " a key this host does not trust. Nothing was installed.\n"
+                + "Not verified: 1 problem(s) in " + manifest + ".\n", run.err());
+    }
+
+    @Test
+    void manifestSigned_readsAsMuchAsAnAgent_theManifestLimitPlusItsHeader() throws Exception {
+        String json = "{\"version\": \"1.2.0\", \"binaries\": {\"any\": {\"url\": \"1.2.0/any/app.jar\", \"sha256\": \""
+                + Sha256.ofBytes(new byte[64 * 1024]).hex() + "\", \"size\": 65536}}}";
+        writeSigned(json + " ".repeat(ManifestParser.MAX_BYTES - json.length())); // a manifest of exactly 1 MiB
+        Path signed = channel.resolve(SignedManifest.FILE_NAME);
+        assertTrue(Files.size(signed) > ManifestParser.MAX_BYTES && Files.size(signed) <= ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES);
+
+        CliRun read = CliRun.run("verify", "--manifest", signed.toString(), "--key-file", pub);
+        Files.write(signed, new byte[ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES + 1]);
+        CliRun tooLong = CliRun.run("verify", "--manifest", signed.toString(), "--key-file", pub);
+
+        assertEquals(0, read.exitCode(), read.toString());
+        assertEquals(1, tooLong.exitCode(), tooLong.toString());
+        assertEquals("PROBLEM  The signed manifest " + signed + " is over " + ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES
+                + " bytes; it is refused unread.\n"
+                + "Not verified: 1 problem(s) in " + signed + ".\n", tooLong.err());
     }
 
     @Test
@@ -145,7 +228,9 @@ class VerifyCommandTest {
         CliRun run = CliRun.run("verify", "--manifest", manifest.toString(), "--key-file", pub, "--artifacts");
 
         assertEquals(1, run.exitCode(), run.toString());
-        assertEquals("ok       signature: valid, by key " + KeyFiles.readPublicKey(Path.of(pub)).id() + "\n"
+        String id = KeyFiles.readPublicKey(Path.of(pub)).id();
+        assertEquals("ok       signature: valid, by key " + id + "\n"
+                + "ok       manifest.signed: the same manifest, signature valid, by key " + id + "\n"
                 + "ok       manifest: version 1.2.0, 3 artifact(s)\n", run.out());
         String refused = ", outside the channel folder " + channel + "; it is refused unread. Artifacts of a channel"
                 + " sit inside its folder, as 'updater-sidecar publish' writes them.\n";
@@ -289,12 +374,24 @@ class VerifyCommandTest {
         return json.append("}}").toString();
     }
 
-    /** Writes the manifest and signs it with the channel's own key: the signature holds. */
+    /** Writes the manifest and signs it with the channel's own key, all three files as publish does: the signature holds. */
     private void writeSigned(String json) throws Exception {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        PrivateKey key = KeyFiles.readPrivateKey(privateKey);
+        byte[] signature = ManifestSignatures.sign(bytes, KeyFiles.readPrivateKey(privateKey));
         Files.write(manifest, bytes);
-        Files.write(channel.resolve("manifest.json.sig"), ManifestSignatures.sign(bytes, key));
+        Files.write(channel.resolve("manifest.json.sig"), signature);
+        Files.write(channel.resolve(SignedManifest.FILE_NAME), SignedManifest.write(bytes, signature));
+    }
+
+    /** Every file of the channel folder and its SHA-256, to show that verify changed nothing. */
+    private Map<String, Sha256> channelFiles() throws IOException {
+        Map<String, Sha256> files = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(channel)) {
+            for (Path file : all.filter(Files::isRegularFile).toList()) {
+                files.put(channel.relativize(file).toString(), Sha256.ofFile(file));
+            }
+        }
+        return files;
     }
 
     private static Path fifo(Path path) throws InterruptedException {

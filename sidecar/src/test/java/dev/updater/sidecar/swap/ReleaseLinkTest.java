@@ -274,6 +274,49 @@ class ReleaseLinkTest {
     }
 
     @Test
+    void recovery_thatAbandons_deletesTheHalfCopiedFolderItLeft_butNotAFolderCurrentNames() throws Exception {
+        preparedJournal();
+        Path halfCopied = Files.createDirectories(app.resolve("releases/.1.1.0.installing/lib"));
+        Files.writeString(halfCopied.resolve("app.jar"), "jar 1.1");
+        Path named = tree(app.resolve("releases/.0.9.0.installing"), "0.9.0", "port=1\n"); // by hand, and linked
+        Files.delete(app.resolve("current"));
+        Files.createSymbolicLink(app.resolve("current"), Path.of("releases/.0.9.0.installing"));
+        Map<String, String> namedBefore = hashesOf(named.getParent());
+        Map<String, String> backupBefore = hashesOf(app.resolve("releases/1.0.0"));
+
+        Outcome outcome = recover().orElseThrow();
+
+        assertInstanceOf(Outcome.Abandoned.class, outcome, outcome.message());
+        assertEquals(List.of(".0.9.0.installing", ".1.0.0.config.sha256", "1.0.0"), list(app.resolve("releases")));
+        assertEquals(namedBefore, hashesOf(named.getParent()), "the folder current names is never touched");
+        assertEquals(backupBefore, hashesOf(app.resolve("releases/1.0.0")));
+        assertTrue(log.contains("deleted " + app.resolve("releases/.1.1.0.installing") + ", a release folder an"
+                + " interrupted install left half-copied"), log.toString());
+    }
+
+    @Test
+    void aFinishedJournal_atTheNextStart_deletesALeftoverHalfCopiedFolder_butNeverFollowsALink() throws Exception {
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        Path leftover = Files.createDirectories(app.resolve("releases/.1.2.0.installing/lib"));
+        Files.writeString(leftover.resolve("app.jar"), "jar 1.2");
+        Path outside = Files.createDirectories(dir.resolve("outside"));
+        Files.writeString(outside.resolve("keep.txt"), "not ours");
+        Files.createSymbolicLink(app.resolve("releases/.1.3.0.installing"), outside);
+        Map<String, String> current = hashesOf(app.resolve("releases/1.1.0"));
+        log.clear();
+
+        assertEquals(Optional.empty(), recover());
+
+        assertEquals(List.of(".1.0.0.config.sha256", ".1.1.0.config.sha256", ".1.3.0.installing", "1.0.0", "1.1.0"),
+                list(app.resolve("releases")));
+        assertEquals("not ours", Files.readString(outside.resolve("keep.txt")));
+        assertEquals(current, hashesOf(app.resolve("releases/1.1.0")));
+        assertEquals(Path.of("releases/1.1.0"), Files.readSymbolicLink(app.resolve("current")));
+        assertEquals(List.of("deleted " + app.resolve("releases/.1.2.0.installing") + ", a release folder an"
+                + " interrupted install left half-copied"), log);
+    }
+
+    @Test
     void aSingleFileJournal_hasNoReleasesInItsJson_andReadsBackWithoutThem() throws Exception {
         SwapJournal archive = preparedJournal();
         assertTrue(Files.readString(updateHome.journal()).contains("\"releases\""));
@@ -412,6 +455,31 @@ class ReleaseLinkTest {
         assertEquals(Path.of("releases/1.1.0"), Files.readSymbolicLink(app.resolve("current")), "the link decides");
         assertEquals("{\n  \"folder\" : \"releases/1.0.0\"\n}", Files.readString(app.resolve("current.json")));
         assertEquals(Optional.empty(), ReleaseLink.recordLayoutOf(target));
+    }
+
+    @Test
+    void currentJson_refusalsAndTheLog_nameTheRecord_notAnAppCurrentThatDoesNotExist() throws Exception {
+        useRecord();
+        StagedRelease staged = stageArchive("1.1.0", "port=8080\n");
+        Path tree = home.resolve(staged.tree());
+        Files.writeString(tree.resolve("lib/app.jar"), "jar 1.1.0 with a backdoor");
+        Sha256 tampered = ReleaseTree.hashOf(tree);
+        String record = Files.readString(app.resolve("current.json"));
+
+        Outcome outcome = transaction().install(staged, target, false);
+
+        assertInstanceOf(Outcome.Failed.class, outcome, outcome.message());
+        assertEquals("Could not install 1.1.0: the staged release tree " + tree + " no longer matches what was unpacked"
+                + " from the verified archive (tree SHA-256 " + tampered + ", staged.json recorded " + staged.treeSha256()
+                + "): a file in it was changed, added or removed, or its mode changed; nothing was installed from it, "
+                + app.resolve("current.json") + " is unchanged, and the staged copy is dropped so that the agent"
+                + " unpacks the release again. The target still holds 1.0.0.", outcome.message());
+        assertEquals(record, Files.readString(app.resolve("current.json")));
+        assertTrue(log.contains("installing release folder releases/1.1.0 over releases/1.0.0 at "
+                + app.resolve("current.json")), log.toString());
+        assertEquals("There is no release folder to roll back to in " + app.resolve("releases") + ": each install keeps"
+                + " the folders it replaced (--keep-backups of them), and none older than the one "
+                + app.resolve("current.json") + " points at is there.", new Backups(updateHome).noneFor(target));
     }
 
     /** Turns the layout into the fallback: no link, {@code current.json} naming releases/1.0.0. */
