@@ -145,10 +145,10 @@ class OverlapUnderLoadIT {
         assertEquals(List.of(new ListenerSeen("127.0.0.1", PORT, true)), seen(b), "B's agent saw its bind");
         String cutOver = "overlap: cut over, every new connection on 127.0.0.1:" + PORT + " goes to the new host (pid "
                 + b.pid() + "), warmed up by ";
-        assertTrue(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith(cutOver)
-                && l.endsWith(" requests to http://127.0.0.1:" + PORT + "/health first")), dump());
-        assertTrue(SidecarOutput.has(sidecar, "stopping the old host (pid " + a.pid() + ") gracefully: the new host"
-                + " serves"), dump());
+        SidecarOutput.await(sidecar, l -> l.startsWith(cutOver)
+                && l.endsWith(" requests to http://127.0.0.1:" + PORT + "/health first"), PATIENCE);
+        SidecarOutput.await(sidecar, "stopping the old host (pid " + a.pid() + ") gracefully: the new host"
+                + " serves", PATIENCE);
         assertEquals(pidfdRefused, SidecarOutput.has(sidecar, "overlap: pidfd_open on the running host (pid " + a.pid()
                 + ") was refused: pidfd_open (refused by -Dupdater.overlap.test.refuse-pidfd) failed with errno 1"
                 + " (EPERM); so the sidecar steers through a listening socket of its own in the group on 127.0.0.1:"
@@ -202,8 +202,8 @@ class OverlapUnderLoadIT {
                 .map(v -> v.version()).toList());
         assertTrue(ProcessHandle.of(a.pid()).map(ProcessHandle::isAlive).orElse(false), "the old host never stopped");
         assertEquals(a.pid(), home.agentRecord().read().orElseThrow().pid(), "agent.json is still the old host's");
-        assertTrue(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith("the new host (pid ")
-                || l.startsWith("stopping the new host (pid ")), dump());
+        SidecarOutput.await(sidecar, l -> l.startsWith("the new host (pid ") || l.startsWith("stopping the new host (pid "),
+                PATIENCE);
         assertFalse(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith("stopping the host (pid "
                 + a.pid() + ")")), dump());
     }
@@ -292,8 +292,10 @@ class OverlapUnderLoadIT {
         return home.agentRecord().readQuietly().orElseThrow();
     }
 
+    /** The journal finished, and the records the sidecar writes after it settled (as {@link SidecarFixture}'s). */
     private SwapJournal awaitFinishedJournal() {
-        awaitOrDump("a finished journal", () -> journal().map(j -> j.state().isFinished()).orElse(false));
+        awaitOrDump("a finished, settled journal", () -> journal().filter(j -> j.state().isFinished())
+                .map(j -> SidecarFixture.settled(home, j)).orElse(false));
         return journal().orElseThrow();
     }
 
