@@ -66,7 +66,8 @@ class OverlapUnderLoadIT {
     private static final Path JDK17 = Path.of(System.getProperty("java.home"), "bin", "java");
     private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final Duration LOAD_BEFORE_AND_AFTER = Duration.ofSeconds(1);
+    /** One host alone under load before and after the update: about 75 requests at {@link #RATE}. */
+    private static final Duration LOAD_BEFORE_AND_AFTER = Duration.ofMillis(500);
 
     @TempDir
     static Path shared;
@@ -138,6 +139,7 @@ class OverlapUnderLoadIT {
         LoadProcess.Result result = load.stop();
 
         assertEquals(0, result.failed(), "failed requests:\n" + result + "\n" + dump());
+        assertTrue(result.windows().get("steady").requests() > 0, result.toString());
         assertTrue(result.windows().get("update").requests() >= RATE, result.toString()); // a second or more of update
         assertTrue(result.windows().get("after").requests() > 0, result.toString());
         assertEquals(SwapState.COMMITTED, journal.state(), dump());
@@ -194,6 +196,7 @@ class OverlapUnderLoadIT {
         LoadProcess.Result result = load.stop();
 
         assertEquals(0, result.failed(), "failed requests:\n" + result + "\n" + dump());
+        assertTrue(result.windows().get("steady").requests() > 0, result.toString());
         assertTrue(result.windows().get("after").requests() > 0, result.toString());
         assertEquals(SwapState.ROLLED_BACK, journal.state(), dump());
         assertEquals(gateFailure, journal.gateFailure(), dump());
