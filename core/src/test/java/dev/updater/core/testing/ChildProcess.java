@@ -187,6 +187,19 @@ public final class ChildProcess implements AutoCloseable {
         in.flush();
     }
 
+    /**
+     * Waits for {@code lastLine}, then for the exit, but not for the end of the output: a host the process
+     * started and left running (the orphan of a halted sidecar) holds the same pipe, so its output does not
+     * end, and {@link #awaitExit} would wait {@link #LAST_OUTPUT} for that end every time. Returns the exit code.
+     */
+    public int awaitExitAfterLine(String lastLine, Duration atMost) throws InterruptedException {
+        awaitLine(lastLine, atMost);
+        if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + atMost + ":\n" + this);
+        }
+        return process.exitValue();
+    }
+
     /** Waits for the exit and for what it printed until then; returns the exit code, or fails showing the output. */
     public int awaitExit(Duration atMost) throws InterruptedException {
         if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {

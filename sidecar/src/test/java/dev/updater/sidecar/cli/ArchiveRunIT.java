@@ -164,7 +164,8 @@ class ArchiveRunIT {
         Path staged = stage("1.1.0", fx.v110, ArchiveFormat.ZIP);
         Map<String, String> unpacked = hashes(staged);
 
-        assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExit(EXIT), crashing.toString());
+        assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExitAfterLine(CrashRecoveryIT.halting(point), EXIT),
+                crashing.toString());
         // a first release unpacked by hand has no record of the config it shipped: its config counts as changed
         Map<String, String> installed = new TreeMap<>(unpacked);
         installed.put("config/app.properties", old.get("config/app.properties"));
@@ -209,7 +210,7 @@ class ArchiveRunIT {
 
         fx.awaitOrDump("the install of 1.2.0 finished", () -> fx.journal().filter(j -> j.state().isFinished()
                 && j.to().version().toString().equals("1.2.0")).isPresent());
-        assertEquals(SwapState.ROLLED_BACK, fx.journal().orElseThrow().state(), fx.dump());
+        assertEquals(SwapState.ROLLED_BACK, fx.awaitFinishedJournal().state(), fx.dump());
         fx.awaitServedBy(sidecar, "1.1.0");
         assertEquals("releases/1.1.0", Json.mapper().readTree(app.resolve("current.json").toFile()).get("folder").asText());
         assertEquals(good, hashes(app.resolve("releases/1.1.0")), "the folder rolled back to, byte for byte");
@@ -256,8 +257,8 @@ class ArchiveRunIT {
         SwapJournal journal = fx.awaitFinishedJournal();
         assertEquals(SwapState.COMMITTED, journal.state(), watcher + "\n" + runtime);
         assertEquals(Path.of("releases/1.1.0"), Files.readSymbolicLink(app.resolve("current")));
-        assertTrue(SidecarOutput.has(watcher, "asking the host (pid " + oldPid + ") to exit, so that the container"
-                + " runtime starts it on 1.1.0"), watcher.toString());
+        SidecarOutput.await(watcher, "asking the host (pid " + oldPid + ") to exit, so that the container"
+                + " runtime starts it on 1.1.0", EXIT);
         assertEquals(List.of(0), runtime.exits(), "the old host exited once, asked; the new one was not");
         assertEquals(List.of("installed 1.1.0", "installed 1.1.0", "healthy 1.1.0"), fx.events());
     }

@@ -181,8 +181,8 @@ class AttachIT {
         assertEquals(SwapState.COMMITTED, new UpdateHome(home).swapJournal().read().orElseThrow().state(),
                 watcher + "\n" + runtime);
         assertArrayEquals(Files.readAllBytes(v110), Files.readAllBytes(target));
-        assertTrue(SidecarOutput.has(watcher, "asking the host (pid " + pid + ") to exit, so that the container"
-                + " runtime starts it on 1.1.0"), watcher.toString());
+        SidecarOutput.await(watcher, "asking the host (pid " + pid + ") to exit, so that the container"
+                + " runtime starts it on 1.1.0", PATIENCE);
         assertEquals(List.of(0), runtime.exits(), "the attached agent made the old host exit by itself");
     }
 

@@ -66,7 +66,8 @@ class OverlapUnderLoadIT {
     private static final Path JDK17 = Path.of(System.getProperty("java.home"), "bin", "java");
     private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
     private static final Duration PATIENCE = Duration.ofSeconds(90);
-    private static final Duration LOAD_BEFORE_AND_AFTER = Duration.ofSeconds(1);
+    /** One host alone under load before and after the update: about 75 requests at {@link #RATE}. */
+    private static final Duration LOAD_BEFORE_AND_AFTER = Duration.ofMillis(500);
 
     @TempDir
     static Path shared;
@@ -138,6 +139,7 @@ class OverlapUnderLoadIT {
         LoadProcess.Result result = load.stop();
 
         assertEquals(0, result.failed(), "failed requests:\n" + result + "\n" + dump());
+        assertTrue(result.windows().get("steady").requests() > 0, result.toString());
         assertTrue(result.windows().get("update").requests() >= RATE, result.toString()); // a second or more of update
         assertTrue(result.windows().get("after").requests() > 0, result.toString());
         assertEquals(SwapState.COMMITTED, journal.state(), dump());
@@ -145,10 +147,10 @@ class OverlapUnderLoadIT {
         assertEquals(List.of(new ListenerSeen("127.0.0.1", PORT, true)), seen(b), "B's agent saw its bind");
         String cutOver = "overlap: cut over, every new connection on 127.0.0.1:" + PORT + " goes to the new host (pid "
                 + b.pid() + "), warmed up by ";
-        assertTrue(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith(cutOver)
-                && l.endsWith(" requests to http://127.0.0.1:" + PORT + "/health first")), dump());
-        assertTrue(SidecarOutput.has(sidecar, "stopping the old host (pid " + a.pid() + ") gracefully: the new host"
-                + " serves"), dump());
+        SidecarOutput.await(sidecar, l -> l.startsWith(cutOver)
+                && l.endsWith(" requests to http://127.0.0.1:" + PORT + "/health first"), PATIENCE);
+        SidecarOutput.await(sidecar, "stopping the old host (pid " + a.pid() + ") gracefully: the new host"
+                + " serves", PATIENCE);
         assertEquals(pidfdRefused, SidecarOutput.has(sidecar, "overlap: pidfd_open on the running host (pid " + a.pid()
                 + ") was refused: pidfd_open (refused by -Dupdater.overlap.test.refuse-pidfd) failed with errno 1"
                 + " (EPERM); so the sidecar steers through a listening socket of its own in the group on 127.0.0.1:"
@@ -194,6 +196,7 @@ class OverlapUnderLoadIT {
         LoadProcess.Result result = load.stop();
 
         assertEquals(0, result.failed(), "failed requests:\n" + result + "\n" + dump());
+        assertTrue(result.windows().get("steady").requests() > 0, result.toString());
         assertTrue(result.windows().get("after").requests() > 0, result.toString());
         assertEquals(SwapState.ROLLED_BACK, journal.state(), dump());
         assertEquals(gateFailure, journal.gateFailure(), dump());
@@ -202,8 +205,8 @@ class OverlapUnderLoadIT {
                 .map(v -> v.version()).toList());
         assertTrue(ProcessHandle.of(a.pid()).map(ProcessHandle::isAlive).orElse(false), "the old host never stopped");
         assertEquals(a.pid(), home.agentRecord().read().orElseThrow().pid(), "agent.json is still the old host's");
-        assertTrue(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith("the new host (pid ")
-                || l.startsWith("stopping the new host (pid ")), dump());
+        SidecarOutput.await(sidecar, l -> l.startsWith("the new host (pid ") || l.startsWith("stopping the new host (pid "),
+                PATIENCE);
         assertFalse(SidecarOutput.messages(sidecar).stream().anyMatch(l -> l.startsWith("stopping the host (pid "
                 + a.pid() + ")")), dump());
     }
@@ -292,8 +295,10 @@ class OverlapUnderLoadIT {
         return home.agentRecord().readQuietly().orElseThrow();
     }
 
+    /** The journal finished, and the records the sidecar writes after it settled (as {@link SidecarFixture}'s). */
     private SwapJournal awaitFinishedJournal() {
-        awaitOrDump("a finished journal", () -> journal().map(j -> j.state().isFinished()).orElse(false));
+        awaitOrDump("a finished, settled journal", () -> journal().filter(j -> j.state().isFinished())
+                .map(j -> SidecarFixture.settled(home, j)).orElse(false));
         return journal().orElseThrow();
     }
 

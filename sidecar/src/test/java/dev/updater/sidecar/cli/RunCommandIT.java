@@ -70,8 +70,8 @@ class RunCommandIT {
         fx.assertNoTempFiles();
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
         SidecarOutput.await(sidecar, "installing 1.1.0 over 1.0.0 at " + fx.target, EXIT);
-        assertTrue(SidecarOutput.has(sidecar, "stopping the host (pid " + firstHostPid(sidecar)
-                + ") to install 1.1.0 (apply=immediate)"), sidecar.toString());
+        SidecarOutput.await(sidecar, "stopping the host (pid " + firstHostPid(sidecar)
+                + ") to install 1.1.0 (apply=immediate)", EXIT);
 
         CliRun history = CliRun.run("history", "--home", fx.home.toString());
         assertEquals(0, history.exitCode(), history.toString());
@@ -260,8 +260,8 @@ class RunCommandIT {
 
         fx.awaitServing("1.1.0");
         assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
-        assertTrue(SidecarOutput.has(sidecar, "the host exited with code 0; installing the staged release"
-                + " (apply=on-exit)"), sidecar.toString());
+        SidecarOutput.await(sidecar, "the host exited with code 0; installing the staged release"
+                + " (apply=on-exit)", EXIT);
 
         Hosts.get(fx.port, "/exit?code=7");
 
@@ -308,7 +308,7 @@ class RunCommandIT {
                 + "UPDATED:\n  [ok] Updated from 1.0.0 to 1.1.0\n", apply.out());
         assertEquals("1.1.0", Hosts.version(fx.port));
         fx.assertTargetIs(fx.v110);
-        assertTrue(SidecarOutput.has(sidecar, "apply: installing 1.1.0 as an operator asked"), sidecar.toString());
+        SidecarOutput.await(sidecar, "apply: installing 1.1.0 as an operator asked", EXIT);
     }
 
     @Test

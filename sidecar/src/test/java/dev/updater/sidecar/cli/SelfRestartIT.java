@@ -105,9 +105,10 @@ class SelfRestartIT {
         assertEquals(pid, record.pid());
         assertEquals(List.of(), openDeletedJars(pid), "no fd of the old image survived the exec");
         assertEquals(1, fdsOn(pid, fixture.updateHome.sidecarLock()), "sidecar.lock is held once, by the new image");
+        // the new image's lines, read from its output by another thread: awaited, the last first
+        sidecar.awaitLine(line -> line.contains("found an unfinished install of 1.1.0 over 1.0.0 (swapped); the"
+                + " target holds 1.1.0"), SidecarFixture.PATIENCE);
         assertEquals(2, count(sidecar, "updater-sidecar: supervising "), "each image said it supervises:\n" + fixture.dump());
-        assertTrue(sidecar.outputText().contains("found an unfinished install of 1.1.0 over 1.0.0 (swapped); the"
-                + " target holds 1.1.0"), fixture.dump());
         assertEquals(List.of("installed 1.1.0", "sidecar-restart null", "healthy 1.1.0"), fixture.events());
         assertEquals("restarting this sidecar (pid " + pid + ") in place to run updater " + NEWER + " (was " + running
                 + ") while the host is stopped for 1.1.0", fixture.history().get(1).detail());

@@ -6,6 +6,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.SwapJournal;
+import dev.updater.core.home.SwapState;
 import dev.updater.sidecar.testhost.HostJars;
 import dev.updater.sidecar.testhost.Hosts;
 import dev.updater.sidecar.testhost.SidecarJar;
@@ -153,9 +154,19 @@ final class SidecarFixture implements AutoCloseable {
     /**
      * Whether the sidecar has brought the other records in line with {@code done}: it closes the journal
      * first (the commit point), then writes installed.json and drops the staged copy, so a test that
-     * reads them right after the journal would race it.
+     * reads them right after the journal would race it. A journal that did not commit is followed by its
+     * history event too (rolled-back or failed, written after the journal): an operator's rollback has
+     * no staged copy to wait for, so that event is waited for itself.
      */
     boolean settled(SwapJournal done) {
+        return settled(updateHome, done);
+    }
+
+    /** As {@link #settled(SwapJournal)}, for tests with a home of their own. */
+    static boolean settled(UpdateHome updateHome, SwapJournal done) {
+        if (done.state() != SwapState.COMMITTED && !historyClosed(updateHome, done)) {
+            return false;
+        }
         Optional<SwapJournal.Artifact> holds = switch (done.state()) {
             case COMMITTED -> Optional.of(done.to());
             case ROLLED_BACK -> Optional.of(done.from());
@@ -170,6 +181,16 @@ final class SidecarFixture implements AutoCloseable {
         }
         return updateHome.stagedRecord().readQuietly().map(s -> !s.sha256().equals(done.to().sha256())).orElse(true)
                 && !Files.exists(updateHome.release(done.to().version().toString()));
+    }
+
+    /** The history holds the event the sidecar writes just after closing {@code done} as not committed. */
+    private static boolean historyClosed(UpdateHome updateHome, SwapJournal done) {
+        try {
+            return updateHome.history().read().stream().anyMatch(e -> !e.at().isBefore(done.updatedAt())
+                    && (e.event() == HistoryEvent.Kind.ROLLED_BACK || e.event() == HistoryEvent.Kind.FAILED));
+        } catch (UpdaterException e) {
+            return false; // being appended to: look again
+        }
     }
 
     /** Awaits {@code condition}; on a timeout the failure shows what every process printed. */

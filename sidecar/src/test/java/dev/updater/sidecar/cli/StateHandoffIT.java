@@ -314,7 +314,7 @@ class StateHandoffIT {
         Staging.stage(home, jar, version);
         awaitOrDump(null, "the transaction to " + version + " finished", () -> updateHome.swapJournal().readQuietly()
                 .map(j -> !j.id().equals(previousId) && String.valueOf(j.to().version()).equals(version)
-                        && j.state().isFinished()).orElse(false));
+                        && j.state().isFinished() && SidecarFixture.settled(updateHome, j)).orElse(false));
         return updateHome.swapJournal().read().orElseThrow();
     }
 

@@ -75,8 +75,8 @@ class WatchCommandIT {
         assertEquals(SwapState.COMMITTED, journal.state(), watcher + "\n" + runtime);
         fx.assertTargetIs(fx.v110);
         fx.assertNoTempFiles();
-        assertTrue(SidecarOutput.has(watcher, "asking the host (pid " + oldPid + ") to exit, so that the"
-                + " container runtime starts it on 1.1.0"), watcher.toString());
+        SidecarOutput.await(watcher, "asking the host (pid " + oldPid + ") to exit, so that the"
+                + " container runtime starts it on 1.1.0", EXIT);
         assertEquals(List.of(0), runtime.exits(), "the old host exited by itself (System.exit(0) through its agent)");
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0"), fx.events());
     }
@@ -149,8 +149,8 @@ class WatchCommandIT {
 
         fx.awaitServing("1.1.0");
         assertEquals(SwapState.COMMITTED, fx.awaitFinishedJournal().state());
-        assertTrue(SidecarOutput.has(watcher, "the host (pid " + oldPid + ") did not exit within 2s; sending"
-                + " SIGTERM"), watcher.toString());
+        SidecarOutput.await(watcher, "the host (pid " + oldPid + ") did not exit within 2s; sending"
+                + " SIGTERM", EXIT);
         assertEquals(List.of(143), runtime.exits());
     }
 

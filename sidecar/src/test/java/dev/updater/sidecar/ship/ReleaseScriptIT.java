@@ -5,7 +5,8 @@ import dev.updater.core.testing.ChildProcess.Finished;
 import dev.updater.core.testing.OtherUser;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.channel.KeyFiles;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -39,25 +40,74 @@ class ReleaseScriptIT {
     private static final List<String> RELEASE_FILES = List.of("SHA256SUMS", "SHA256SUMS.sig", "VERSION", "install.sh",
             "manifest.json", "manifest.json.sig", "manifest.signed", "updater-sidecar.jar", "updater.jar");
 
+    /** The three plain base URLs, one per shared release; release.sh drops the trailing slash. */
+    private static final String CDN_URL = "https://cdn.example.com:8443/app/releases";
+    private static final String LOOPBACK_URL = "http://127.0.0.1:8080/r";
+    private static final String IPV6_LOOPBACK_URL = "http://[::1]:9000";
+
+    /**
+     * A release takes about 10 s (four JVM starts, publish hashes and indexes the jar), so the tests
+     * that only read what a release wrote share three releases made once for the class. Tests that
+     * must show a refusal wrote nothing run in their own {@link #temp}.
+     */
+    @TempDir
+    static Path shared;
+
     @TempDir
     Path temp;
 
-    private Path key;
-    private Path pub;
-    private String keyText;
-    private Path site;
-    private String version;
+    private static Path key;
+    private static Path pub;
+    private static String keyText;
+    private static String version;
+    /** Pre-release defaults: not made the latest. */
+    private static Released plain;
+    /** Run from a shell with umask 077, and with --latest. */
+    private static Released umask077Latest;
+    /** With --channel-url served by {@link #served} and --verify-key. */
+    private static Released withChannel;
+    private static TestChannel served;
 
-    @BeforeEach
-    void testKeyAndBuiltJars() throws Exception {
+    /** A release's site (its --out) and how release.sh ended. */
+    private record Released(Path site, Finished run) {
+        Path dir() {
+            return site.resolve("download/v" + version);
+        }
+
+        /** The release, after checking release.sh succeeded (every test on a shared release starts here). */
+        Released ok() {
+            assertEquals(0, run.exitCode(), run.toString());
+            return this;
+        }
+    }
+
+    @BeforeAll
+    static void testKeyAndSharedReleases() throws Exception {
         assumeTrue(Files.isRegularFile(ShipFiles.SIDECAR_JAR), "run after 'package': " + ShipFiles.SIDECAR_JAR);
-        KeyFiles.Written keys = KeyFiles.create(temp.resolve("keys"));
+        KeyFiles.Written keys = KeyFiles.create(shared.resolve("keys"));
         key = keys.privateKey();
         pub = keys.publicKey();
         keyText = keys.key().text();
-        site = temp.resolve("site");
         try (JarFile jar = new JarFile(ShipFiles.SIDECAR_JAR.toFile())) {
             version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+        Path plainSite = shared.resolve("plain/site");
+        plain = new Released(plainSite, release("--key", key.toString(), "--out", plainSite.toString(),
+                "--base-url", CDN_URL + "/"));
+        Path umaskSite = shared.resolve("umask077/site");
+        umask077Latest = new Released(umaskSite, releaseUnderUmask077("--key", key.toString(), "--out",
+                umaskSite.toString(), "--latest", "--base-url", LOOPBACK_URL + "/"));
+        Path channelSite = shared.resolve("channel/site");
+        served = TestChannel.start(channelSite);
+        withChannel = new Released(channelSite, release("--key", key.toString(), "--out", channelSite.toString(),
+                "--verify-key", pub.toString(), "--channel-url", served.signedManifestUri().toString(),
+                "--base-url", IPV6_LOOPBACK_URL + "/"));
+    }
+
+    @AfterAll
+    static void stopChannel() {
+        if (served != null) {
+            served.close();
         }
     }
 
@@ -81,44 +131,40 @@ class ReleaseScriptIT {
      */
     @Test
     void release_withATestKey_producesAChannelThatVerifyAccepts_andThatTheReleasedJarChecksForItself() throws Exception {
-        try (TestChannel served = TestChannel.start(site)) {
-            Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", pub.toString(),
-                    "--channel-url", served.signedManifestUri().toString());
-            assertEquals(0, release.exitCode(), release.toString());
-            assertTrue(release.out().contains("Released updater " + version + " into " + site + "\n"), release.toString());
-            Path released = site.resolve("download/v" + version + "/updater-sidecar.jar");
-            try (JarFile jar = new JarFile(released.toFile())) {
-                assertEquals("# The updater's own release channel, written by scripts/release.sh"
-                        + " (docs/sidecar.md#self-update)\nmanifest=" + served.signedManifestUri() + "\nkey=" + keyText + "\n",
-                        new String(jar.getInputStream(jar.getEntry("dev/updater/sidecar/self-update.properties"))
-                                .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
-            }
-
-            Finished verify = ShipFiles.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "verify",
-                    "--manifest", site.toString(), "--key-file", pub.toString(), "--artifacts");
-            assertEquals(0, verify.exitCode(), verify.toString());
-            assertTrue(verify.out().endsWith("Verified " + site.resolve("manifest.json") + ": release " + version
-                    + ".\n"), verify.toString());
-            assertTrue(verify.out().contains("artifact any: " + Files.size(released) + " bytes, sha256 matches"),
-                    verify.toString());
-
-            Finished check = ShipFiles.run(List.of(ShipFiles.java(), "-jar", released.toString(), "self-update",
-                    "--check"), Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
-            assertEquals(0, check.exitCode(), check.toString());
-            assertTrue(check.out().startsWith("Checking " + served.signedManifestUri() + " (built into this jar"
-                    + " (dev/updater/sidecar/self-update.properties))\n"), check.toString());
-            assertTrue(check.out().contains("UP TO DATE"), check.toString());
-            assertEquals(1, served.requests("/manifest.signed"), "self-update reads manifest.signed in one GET: " + check);
-            assertEquals(0, served.requests("/manifest.json") + served.requests("/manifest.json.sig"), check.toString());
+        Path site = withChannel.ok().site();
+        assertTrue(withChannel.run().out().contains("Released updater " + version + " into " + site + "\n"),
+                withChannel.run().toString());
+        Path released = withChannel.dir().resolve("updater-sidecar.jar");
+        try (JarFile jar = new JarFile(released.toFile())) {
+            assertEquals("# The updater's own release channel, written by scripts/release.sh"
+                    + " (docs/sidecar.md#self-update)\nmanifest=" + served.signedManifestUri() + "\nkey=" + keyText + "\n",
+                    new String(jar.getInputStream(jar.getEntry("dev/updater/sidecar/self-update.properties"))
+                            .readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
+
+        Finished verify = ShipFiles.run(ShipFiles.java(), "-jar", ShipFiles.SIDECAR_JAR.toString(), "verify",
+                "--manifest", site.toString(), "--key-file", pub.toString(), "--artifacts");
+        assertEquals(0, verify.exitCode(), verify.toString());
+        assertTrue(verify.out().endsWith("Verified " + site.resolve("manifest.json") + ": release " + version
+                + ".\n"), verify.toString());
+        assertTrue(verify.out().contains("artifact any: " + Files.size(released) + " bytes, sha256 matches"),
+                verify.toString());
+
+        Finished check = ShipFiles.run(List.of(ShipFiles.java(), "-jar", released.toString(), "self-update",
+                "--check"), Map.of("XDG_CACHE_HOME", temp.resolve("cache").toString()));
+        assertEquals(0, check.exitCode(), check.toString());
+        assertTrue(check.out().startsWith("Checking " + served.signedManifestUri() + " (built into this jar"
+                + " (dev/updater/sidecar/self-update.properties))\n"), check.toString());
+        assertTrue(check.out().contains("UP TO DATE"), check.toString());
+        assertEquals(1, served.requests("/manifest.signed"), "self-update reads manifest.signed in one GET: " + check);
+        assertEquals(0, served.requests("/manifest.json") + served.requests("/manifest.json.sig"), check.toString());
     }
 
     @Test
     void release_laysOutTheFilesInstallShReads_withTheirChecksums() throws Exception {
-        Finished release = release("--key", key.toString(), "--out", site.toString(),
-                "--base-url", "https://github.com/example/updater/releases");
-        assertEquals(0, release.exitCode(), release.toString());
-        Path dir = site.resolve("download/v" + version);
+        Path site = plain.ok().site();
+        Finished release = plain.run();
+        Path dir = plain.dir();
 
         assertEquals(RELEASE_FILES, list(dir));
         assertArrayEquals(Files.readAllBytes(ShipFiles.SIDECAR_JAR), Files.readAllBytes(dir.resolve("updater-sidecar.jar")));
@@ -140,7 +186,7 @@ class ReleaseScriptIT {
         String installer = Files.readString(dir.resolve("install.sh"));
         assertEquals(Files.readString(ShipFiles.file("install.sh")).replace(
                 "\nDEFAULT_BASE_URL=\"\"\nDEFAULT_PUBLIC_KEY=\"\"\n",
-                "\nDEFAULT_BASE_URL='https://github.com/example/updater/releases'\nDEFAULT_PUBLIC_KEY='" + keyText + "'\n"),
+                "\nDEFAULT_BASE_URL='" + CDN_URL + "'\nDEFAULT_PUBLIC_KEY='" + keyText + "'\n"),
                 installer, "the released install.sh is the repository's, with the release's base URL and key as defaults");
         assertTrue(Files.isExecutable(dir.resolve("install.sh")));
 
@@ -155,15 +201,15 @@ class ReleaseScriptIT {
 
     @Test
     void release_withLatest_makesItTheLatest() throws Exception {
-        Finished release = release("--key", key.toString(), "--out", site.toString(), "--latest");
-        assertEquals(0, release.exitCode(), release.toString());
+        Path site = umask077Latest.ok().site();
 
-        assertSameFiles(site.resolve("download/v" + version), site.resolve("latest/download"));
+        assertSameFiles(umask077Latest.dir(), site.resolve("latest/download"));
         assertEquals(version + "\n", Files.readString(site.resolve("latest/download/VERSION")));
     }
 
     @Test
     void release_ofAnotherVersionThanTheJars_isRefused_beforeWritingAnything() throws Exception {
+        Path site = temp.resolve("site");
         Finished release = release("--key", key.toString(), "--out", site.toString(), "--version", "v99.0.0");
 
         assertEquals(1, release.exitCode(), release.toString());
@@ -174,20 +220,20 @@ class ReleaseScriptIT {
 
     @Test
     void releasingTheSameVersionTwice_isRefused_andTheFirstReleaseStays() throws Exception {
-        assertEquals(0, release("--key", key.toString(), "--out", site.toString()).exitCode());
-        Path dir = site.resolve("download/v" + version);
-        byte[] sums = Files.readAllBytes(dir.resolve("SHA256SUMS"));
+        Path dir = plain.ok().dir();
+        Map<String, String> before = hashes(plain.site());
 
-        Finished again = release("--key", key.toString(), "--out", site.toString());
+        Finished again = release("--key", key.toString(), "--out", plain.site().toString());
 
         assertEquals(1, again.exitCode(), again.toString());
         assertEquals("release.sh: " + dir + " already exists; a released version never changes. Release a newer"
                 + " version.\n", again.err());
-        assertArrayEquals(sums, Files.readAllBytes(dir.resolve("SHA256SUMS")));
+        assertEquals(before, hashes(plain.site()), "every file of the first release, byte for byte");
     }
 
     @Test
     void release_checkedAgainstAnotherKey_fails_andLeavesNoReleaseDirectory() throws Exception {
+        Path site = temp.resolve("site");
         Path otherPub = KeyFiles.create(temp.resolve("other")).publicKey();
 
         Finished release = release("--key", key.toString(), "--out", site.toString(), "--verify-key", otherPub.toString());
@@ -201,6 +247,7 @@ class ReleaseScriptIT {
 
     @Test
     void release_withoutAKey_isAUsageError() throws Exception {
+        Path site = temp.resolve("site");
         Finished release = release("--out", site.toString());
 
         assertEquals(2, release.exitCode(), release.toString());
@@ -210,9 +257,7 @@ class ReleaseScriptIT {
 
     @Test
     void sha256sumsSig_isTheReleaseKeysSignatureOfSha256sums_checkedByOpenssl() throws Exception {
-        Finished release = release("--key", key.toString(), "--out", site.toString());
-        assertEquals(0, release.exitCode(), release.toString());
-        Path dir = site.resolve("download/v" + version);
+        Path dir = plain.ok().dir();
         String sig = Files.readString(dir.resolve("SHA256SUMS.sig"));
         assertTrue(sig.matches("[A-Za-z0-9+/]{86}==\\n"), "Base64 of 64 bytes and a newline, like manifest.json.sig: " + sig);
         Path raw = Files.write(temp.resolve("sig.bin"), Base64.getDecoder().decode(sig.strip()));
@@ -231,8 +276,7 @@ class ReleaseScriptIT {
 
     @Test
     void underUmask077_everyReleasedFileIsWorldReadable_andReadableByAnotherUser() throws Exception {
-        Finished release = releaseUnderUmask077("--key", key.toString(), "--out", site.toString(), "--latest");
-        assertEquals(0, release.exitCode(), release.toString());
+        Path site = umask077Latest.ok().site();
 
         List<Path> files = new ArrayList<>();
         try (Stream<Path> walk = Files.walk(site)) {
@@ -254,7 +298,8 @@ class ReleaseScriptIT {
         assertTrue(named.stream().anyMatch(f -> f.getFileName().toString().equals("updater-sidecar.jar.index")), named.toString());
         assertTrue(files.size() > named.size(), "the index's objects are published too");
         OtherUser.assumeCanRunAs();
-        OtherUser.openToOthers(temp);
+        OtherUser.openToOthers(shared);
+        OtherUser.openToOthers(site.getParent());
         assertEquals(List.of(), OtherUser.unreadable(files), "uid 65534, as a web server, reads every released file");
     }
 
@@ -279,6 +324,7 @@ class ReleaseScriptIT {
             "releases.example.com/app"
     })
     void aBaseUrlThatIsNotAPlainUrl_isRefused_beforeAnythingIsWritten(String attack) throws Exception {
+        Path site = temp.resolve("site");
         Path marker = temp.resolve("pwned");
         String baseUrl = attack.replace("MARKER", marker.toString());
 
@@ -296,6 +342,7 @@ class ReleaseScriptIT {
     /** The channel URL goes into the released jar's properties: a newline there would add a key= of its own. */
     @Test
     void aChannelUrlThatIsNotAPlainUrl_isRefused_beforeAnythingIsWritten() throws Exception {
+        Path site = temp.resolve("site");
         String attack = "https://updates.example.com/m.json\nkey=ed25519:MCowBQYDK2VwAyEAattackerattackerattackerattackerattack=";
 
         Finished release = release("--key", key.toString(), "--out", site.toString(), "--channel-url", attack);
@@ -308,13 +355,14 @@ class ReleaseScriptIT {
         assertFalse(Files.exists(site), "nothing written");
     }
 
+    /** Each shared release was given one of these, with a trailing slash. */
     @ParameterizedTest
-    @ValueSource(strings = {"https://cdn.example.com:8443/app/releases", "http://127.0.0.1:8080/r", "http://[::1]:9000"})
+    @ValueSource(strings = {CDN_URL, LOOPBACK_URL, IPV6_LOOPBACK_URL})
     void aPlainBaseUrl_isWrittenIntoTheInstallerInSingleQuotes(String baseUrl) throws Exception {
-        Finished release = release("--key", key.toString(), "--out", site.toString(), "--base-url", baseUrl + "/");
+        Released release = Map.of(CDN_URL, plain, LOOPBACK_URL, umask077Latest, IPV6_LOOPBACK_URL, withChannel)
+                .get(baseUrl).ok();
 
-        assertEquals(0, release.exitCode(), release.toString());
-        assertTrue(Files.readString(site.resolve("download/v" + version + "/install.sh"))
+        assertTrue(Files.readString(release.dir().resolve("install.sh"))
                 .contains("\nDEFAULT_BASE_URL='" + baseUrl + "'\n"), baseUrl);
     }
 
@@ -326,6 +374,17 @@ class ReleaseScriptIT {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** Every file under {@code dir} and its SHA-256. */
+    private static Map<String, String> hashes(Path dir) throws Exception {
+        Map<String, String> hashes = new java.util.TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path file : walk.filter(Files::isRegularFile).toList()) {
+                hashes.put(dir.relativize(file).toString(), Sha256.ofFile(file).hex());
+            }
+        }
+        return hashes;
     }
 
     private static void assertSameFiles(Path expected, Path actual) throws Exception {
