@@ -86,29 +86,43 @@ public record HomeOwnership(User owner, User user) {
         User owner = userOf(dir);
         refuseWritableByOthers("The update home " + dir, dir, homeAttributes.permissions());
         for (Path folder : folders(home)) {
-            PosixFileAttributes attributes = posixAttributes(folder, dir);
-            if (attributes == null) {
-                continue;
+            try {
+                checkFolder(folder, dir, owner);
+            } catch (UpdaterException e) {
+                if (!(e.getCause() instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                // Gone since it was listed: the sidecar's clean-up deletes releases/<v> and old backups while a
+                // host starts. What no longer exists cannot be unsafe; reading it as "no update home" had
+                // disabled the agent of a host that had just been updated.
             }
-            String what = "The folder " + folder + " of the update home";
-            if (attributes.isSymbolicLink()) {
-                throw new UpdaterException(ErrorCode.HOME_INSECURE, what + " is a symbolic link" + linkDestination(folder)
-                        + "; the home's folders are plain directories, and a link could send updater's writes"
-                        + " anywhere. Remove it (rm " + folder + ") and start again.");
-            }
-            if (!attributes.isDirectory()) {
-                throw new UpdaterException(ErrorCode.HOME_INSECURE, what + " is not a directory; remove it (rm "
-                        + folder + ") and start again.");
-            }
-            User folderOwner = userOf(folder);
-            if (folderOwner.uid() != owner.uid()) {
-                throw new UpdaterException(ErrorCode.HOME_INSECURE, what + " belongs to " + folderOwner
-                        + ", not to the home's owner " + owner + ", who alone may write the home; run 'chown -R "
-                        + owner.name() + " " + dir + "' and start again.");
-            }
-            refuseWritableByOthers(what, folder, attributes.permissions());
         }
         return new HomeOwnership(owner, processUser());
+    }
+
+    /** Checks one folder of the home; a folder gone meanwhile throws with a {@link NoSuchFileException} cause. */
+    static void checkFolder(Path folder, Path dir, User owner) throws UpdaterException {
+        PosixFileAttributes attributes = posixAttributes(folder, dir);
+        if (attributes == null) {
+            return;
+        }
+        String what = "The folder " + folder + " of the update home";
+        if (attributes.isSymbolicLink()) {
+            throw new UpdaterException(ErrorCode.HOME_INSECURE, what + " is a symbolic link" + linkDestination(folder)
+                    + "; the home's folders are plain directories, and a link could send updater's writes"
+                    + " anywhere. Remove it (rm " + folder + ") and start again.");
+        }
+        if (!attributes.isDirectory()) {
+            throw new UpdaterException(ErrorCode.HOME_INSECURE, what + " is not a directory; remove it (rm "
+                    + folder + ") and start again.");
+        }
+        User folderOwner = userOf(folder);
+        if (folderOwner.uid() != owner.uid()) {
+            throw new UpdaterException(ErrorCode.HOME_INSECURE, what + " belongs to " + folderOwner
+                    + ", not to the home's owner " + owner + ", who alone may write the home; run 'chown -R "
+                    + owner.name() + " " + dir + "' and start again.");
+        }
+        refuseWritableByOthers(what, folder, attributes.permissions());
     }
 
     /** The folders of the home that exist, and the version folders one level below them. */

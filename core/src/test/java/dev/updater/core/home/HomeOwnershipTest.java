@@ -44,6 +44,43 @@ class HomeOwnershipTest {
     }
 
     @Test
+    void aFolderGoneAfterItWasListed_isSkipped_notReadAsAMissingHome() throws Exception {
+        UpdateHome home = home();
+        HomeOwnership.User owner = HomeOwnership.check(home).owner();
+        Path gone = home.dir().resolve("releases/1.1.0"); // listed, then deleted by the sidecar's clean-up
+
+        UpdaterException e = assertThrows(UpdaterException.class, () -> HomeOwnership.checkFolder(gone, home.dir(), owner));
+
+        assertTrue(e.getCause() instanceof java.nio.file.NoSuchFileException, e.toString());
+    }
+
+    @Test
+    void releaseFoldersComingAndGoing_neverFailTheCheck() throws Exception {
+        UpdateHome home = home();
+        Path releases = Files.createDirectory(home.dir().resolve("releases"));
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread cleanUp = new Thread(() -> { // a sidecar staging and deleting release folders meanwhile
+            try {
+                for (int i = 0; !done.get(); i++) {
+                    Path folder = Files.createDirectory(releases.resolve("1.0." + i));
+                    Files.delete(folder);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        cleanUp.start();
+        try {
+            for (int i = 0; i < 3000; i++) {
+                assertTrue(HomeOwnership.check(home).ownedByThisProcess());
+            }
+        } finally {
+            done.set(true);
+            cleanUp.join();
+        }
+    }
+
+    @Test
     void aSymlinkedHome_isRefused() throws Exception {
         UpdateHome real = home();
         Path link = Files.createSymbolicLink(dir.resolve("link"), real.dir());
