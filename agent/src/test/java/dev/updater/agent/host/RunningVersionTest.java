@@ -3,17 +3,14 @@ package dev.updater.agent.host;
 import dev.updater.core.Sha256;
 import dev.updater.core.home.InstalledRelease;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.TestArchives;
 import dev.updater.core.version.ReleaseVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -110,13 +107,6 @@ class RunningVersionTest {
     }
 
     private static Path jarAt(Path jar, String version) throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
-        Files.createDirectories(jar.getParent());
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest)) {
-            zip.closeEntry();
-        }
-        return jar;
+        return TestArchives.versionedJar(jar, version);
     }
 }

@@ -2,12 +2,18 @@ package dev.updater.core.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -27,6 +33,18 @@ public final class TestArchives {
     public record Entry(String name, char type, int mode, byte[] data, String link) { }
 
     private TestArchives() {
+    }
+
+    /** Writes {@code jar} (and its folder): a jar with no entry but a manifest naming {@code version} as its Implementation-Version. */
+    public static Path versionedJar(Path jar, String version) throws IOException {
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
+        Files.createDirectories(jar.getParent());
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest)) {
+            zip.closeEntry();
+        }
+        return jar;
     }
 
     public static Entry file(String name, int mode, String text) {

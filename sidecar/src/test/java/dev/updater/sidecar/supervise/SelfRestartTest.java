@@ -6,6 +6,7 @@ import dev.updater.core.home.RestartRecord;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.testing.TestArchives;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.sidecar.health.GateResult;
 import dev.updater.sidecar.health.RunningHost;
@@ -14,7 +15,6 @@ import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -93,14 +90,7 @@ class SelfRestartTest {
     }
 
     private static Path jar(Path jar, String version) throws Exception {
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(Attributes.Name.IMPLEMENTATION_VERSION, version);
-        Files.createDirectories(jar.getParent());
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream zip = new JarOutputStream(out, manifest)) {
-            zip.closeEntry();
-        }
-        return jar;
+        return TestArchives.versionedJar(jar, version);
     }
 
     /** {@code run} at step 6 of a stop-start install: the old host has exited, nothing is stopping yet. */
