@@ -37,6 +37,7 @@ final class DemoService {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final InFlight inFlight = new InFlight();
     private final RecentVisits recent;
 
     private DemoService(ThisRelease release, DataFile data, Optional<VersionChange> change, HttpServer server,
@@ -76,7 +77,8 @@ final class DemoService {
         DemoService service = new DemoService(release, data, change, server, workers, recent, startNanos, out, err);
         server.setExecutor(workers);
         server.createContext("/", new Routes(release.behaviour(), release.version(), data, service::uptime,
-                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message), recent));
+                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message), recent))
+                .getFilters().add(service.inFlight);
         server.start();
         return service;
     }
@@ -126,13 +128,16 @@ final class DemoService {
 
     /**
      * Stops answering ({@code /health} says 503 to requests already in), lets requests in progress
-     * finish, and saves the counter. Runs once; later calls do nothing.
+     * finish (at most {@link #STOP_GRACE_SECONDS}), then closes the port and every connection at once,
+     * kept-alive idle ones included, so that their clients retry elsewhere without waiting, and saves
+     * the counter. Runs once; later calls do nothing.
      */
     void stop() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        server.stop(STOP_GRACE_SECONDS);
+        inFlight.awaitNone(Duration.ofSeconds(STOP_GRACE_SECONDS));
+        server.stop(0);
         workers.shutdown();
         recent.unregister();
         try {
