@@ -33,10 +33,6 @@ final class RuntimeLauncher implements Runnable {
     /** Guarded by {@code this}: the runtime has installed the bind hook, given up on it, or ended. */
     private boolean hookSettled;
 
-    RuntimeLauncher(URL agentJar, String agentArgs, Instrumentation instrumentation, boolean attached) {
-        this(agentJar, agentArgs, instrumentation, attached, false);
-    }
-
     /** @param awaitHostStart let the host's start go first ({@link #awaitHostStart(Path, long)}) */
     RuntimeLauncher(URL agentJar, String agentArgs, Instrumentation instrumentation, boolean attached,
                     boolean awaitHostStart) {

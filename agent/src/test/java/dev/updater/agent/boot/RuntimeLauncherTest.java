@@ -41,7 +41,7 @@ final class RuntimeLauncherTest {
                         """))
                 .write(directory.resolve("updater.jar"));
 
-        List<String> stderr = stderrOfRun(new RuntimeLauncher(jar.toUri().toURL(), "a=b,c=d", null, true));
+        List<String> stderr = stderrOfRun(new RuntimeLauncher(jar.toUri().toURL(), "a=b,c=d", null, true, false));
 
         assertEquals(List.of("updater: agent disabled: it stopped on an unexpected error: java.lang.IllegalStateException:"
                 + " called with a=b,c=d, attached true, loaded by updater, context loader updater"), stderr);
@@ -51,7 +51,7 @@ final class RuntimeLauncherTest {
     void run_jarWithoutTheRuntime_printsOneUpdaterLine() throws Exception {
         Path jar = new TestJar().packedClass(Greeter.class).write(directory.resolve("updater.jar"));
 
-        List<String> stderr = stderrOfRun(new RuntimeLauncher(jar.toUri().toURL(), null, null, false));
+        List<String> stderr = stderrOfRun(new RuntimeLauncher(jar.toUri().toURL(), null, null, false, false));
 
         assertEquals(List.of("updater: agent disabled: it could not start from " + jar
                 + ": java.lang.ClassNotFoundException: dev.updater.agent.AgentRuntime"), stderr);
@@ -74,8 +74,8 @@ final class RuntimeLauncherTest {
                         }
                         """))
                 .write(directory.resolve("updater.jar"));
-        RuntimeLauncher settling = new RuntimeLauncher(jar.toUri().toURL(), "settle", null, false);
-        RuntimeLauncher silent = new RuntimeLauncher(jar.toUri().toURL(), "silent", null, false);
+        RuntimeLauncher settling = new RuntimeLauncher(jar.toUri().toURL(), "settle", null, false, false);
+        RuntimeLauncher silent = new RuntimeLauncher(jar.toUri().toURL(), "silent", null, false, false);
         Thread first = new Thread(settling, AgentBoot.THREAD_NAME);
         Thread second = new Thread(silent, AgentBoot.THREAD_NAME);
         first.setDaemon(true);
@@ -94,7 +94,7 @@ final class RuntimeLauncherTest {
     @Test
     void awaitHook_afterARuntimeThatCouldNotStart_doesNotWait() throws Exception {
         Path notAJar = Files.writeString(directory.resolve("updater.jar"), "not a jar");
-        RuntimeLauncher launcher = new RuntimeLauncher(notAJar.toUri().toURL(), null, null, false);
+        RuntimeLauncher launcher = new RuntimeLauncher(notAJar.toUri().toURL(), null, null, false, false);
         stderrOfRun(launcher);
 
         assertTrue(launcher.awaitHook(0));
@@ -104,7 +104,7 @@ final class RuntimeLauncherTest {
     void run_fileThatIsNoJar_printsOneUpdaterLine() throws Exception {
         Path notAJar = Files.writeString(directory.resolve("updater.jar"), "not a jar");
 
-        List<String> stderr = stderrOfRun(new RuntimeLauncher(notAJar.toUri().toURL(), null, null, false));
+        List<String> stderr = stderrOfRun(new RuntimeLauncher(notAJar.toUri().toURL(), null, null, false, false));
 
         assertEquals(1, stderr.size(), stderr.toString());
         assertTrue(stderr.get(0).startsWith("updater: agent disabled: it could not start from " + notAJar

@@ -46,12 +46,9 @@ public final class HomeMirrorMemory implements MirrorFailover.Memory {
         memory = known.remember(primaryOrigin, goodOrigin, clock.instant());
         try {
             home.mirrorRecord().write(memory);
-        } catch (UpdaterException e) {
-            warnOnce("Could not remember the mirror that worked (" + e.getMessage() + "); after a restart this host"
-                    + " tries its mirrors in its own order again.");
-        } catch (RuntimeException e) {
-            warnOnce("Could not remember the mirror that worked (" + e + "); after a restart this host tries its"
-                    + " mirrors in its own order again.");
+        } catch (UpdaterException | RuntimeException e) {
+            warnOnce("Could not remember the mirror that worked (" + (e instanceof UpdaterException ? e.getMessage() : e)
+                    + "); after a restart this host tries its mirrors in its own order again.");
         }
     }
 

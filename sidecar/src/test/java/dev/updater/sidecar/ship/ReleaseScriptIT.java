@@ -5,6 +5,7 @@ import dev.updater.core.testing.ChildProcess.Finished;
 import dev.updater.core.testing.OtherUser;
 import dev.updater.core.testing.TestChannel;
 import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.testhost.Distributions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,14 +222,14 @@ class ReleaseScriptIT {
     @Test
     void releasingTheSameVersionTwice_isRefused_andTheFirstReleaseStays() throws Exception {
         Path dir = plain.ok().dir();
-        Map<String, String> before = hashes(plain.site());
+        Map<String, String> before = Distributions.hashes(plain.site());
 
         Finished again = release("--key", key.toString(), "--out", plain.site().toString());
 
         assertEquals(1, again.exitCode(), again.toString());
         assertEquals("release.sh: " + dir + " already exists; a released version never changes. Release a newer"
                 + " version.\n", again.err());
-        assertEquals(before, hashes(plain.site()), "every file of the first release, byte for byte");
+        assertEquals(before, Distributions.hashes(plain.site()), "every file of the first release, byte for byte");
     }
 
     @Test
@@ -376,16 +377,6 @@ class ReleaseScriptIT {
         }
     }
 
-    /** Every file under {@code dir} and its SHA-256. */
-    private static Map<String, String> hashes(Path dir) throws Exception {
-        Map<String, String> hashes = new java.util.TreeMap<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path file : walk.filter(Files::isRegularFile).toList()) {
-                hashes.put(dir.relativize(file).toString(), Sha256.ofFile(file).hex());
-            }
-        }
-        return hashes;
-    }
 
     private static void assertSameFiles(Path expected, Path actual) throws Exception {
         assertEquals(list(expected), list(actual));

@@ -14,6 +14,7 @@ import dev.updater.core.archive.ReleaseTree;
 import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.version.ReleaseVersion;
+import dev.updater.sidecar.testhost.Distributions;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -281,15 +281,15 @@ class ReleaseLinkTest {
         Path named = tree(app.resolve("releases/.0.9.0.installing"), "0.9.0", "port=1\n"); // by hand, and linked
         Files.delete(app.resolve("current"));
         Files.createSymbolicLink(app.resolve("current"), Path.of("releases/.0.9.0.installing"));
-        Map<String, String> namedBefore = hashesOf(named.getParent());
-        Map<String, String> backupBefore = hashesOf(app.resolve("releases/1.0.0"));
+        Map<String, String> namedBefore = Distributions.hashes(named.getParent());
+        Map<String, String> backupBefore = Distributions.hashes(app.resolve("releases/1.0.0"));
 
         Outcome outcome = recover().orElseThrow();
 
         assertInstanceOf(Outcome.Abandoned.class, outcome, outcome.message());
         assertEquals(List.of(".0.9.0.installing", ".1.0.0.config.sha256", "1.0.0"), list(app.resolve("releases")));
-        assertEquals(namedBefore, hashesOf(named.getParent()), "the folder current names is never touched");
-        assertEquals(backupBefore, hashesOf(app.resolve("releases/1.0.0")));
+        assertEquals(namedBefore, Distributions.hashes(named.getParent()), "the folder current names is never touched");
+        assertEquals(backupBefore, Distributions.hashes(app.resolve("releases/1.0.0")));
         assertTrue(log.contains("deleted " + app.resolve("releases/.1.1.0.installing") + ", a release folder an"
                 + " interrupted install left half-copied"), log.toString());
     }
@@ -302,7 +302,7 @@ class ReleaseLinkTest {
         Path outside = Files.createDirectories(dir.resolve("outside"));
         Files.writeString(outside.resolve("keep.txt"), "not ours");
         Files.createSymbolicLink(app.resolve("releases/.1.3.0.installing"), outside);
-        Map<String, String> current = hashesOf(app.resolve("releases/1.1.0"));
+        Map<String, String> current = Distributions.hashes(app.resolve("releases/1.1.0"));
         log.clear();
 
         assertEquals(Optional.empty(), recover());
@@ -310,7 +310,7 @@ class ReleaseLinkTest {
         assertEquals(List.of(".1.0.0.config.sha256", ".1.1.0.config.sha256", ".1.3.0.installing", "1.0.0", "1.1.0"),
                 list(app.resolve("releases")));
         assertEquals("not ours", Files.readString(outside.resolve("keep.txt")));
-        assertEquals(current, hashesOf(app.resolve("releases/1.1.0")));
+        assertEquals(current, Distributions.hashes(app.resolve("releases/1.1.0")));
         assertEquals(Path.of("releases/1.1.0"), Files.readSymbolicLink(app.resolve("current")));
         assertEquals(List.of("deleted " + app.resolve("releases/.1.2.0.installing") + ", a release folder an"
                 + " interrupted install left half-copied"), log);
@@ -378,7 +378,7 @@ class ReleaseLinkTest {
     void pointCurrent_whereNoLinkCanBeMade_writesCurrentJson_thenDeletesTheLink_andTheRecordDecidesFromThen()
             throws Exception {
         ReleaseFolders.install(tree(dir.resolve("second"), "1.1.0", "port=1\n"), app, v("1.1.0"), CONFIG, null, null);
-        Map<String, String> first = hashesOf(app.resolve("releases/1.0.0"));
+        Map<String, String> first = Distributions.hashes(app.resolve("releases/1.0.0"));
 
         ReleaseFolders.pointCurrent(app, v("1.1.0"), "t1", (link, text) -> {
             throw new FileSystemException(link.toString(), null, "A required privilege is not held by the client");
@@ -388,7 +388,7 @@ class ReleaseLinkTest {
         assertEquals("{\n  \"folder\" : \"releases/1.1.0\"\n}", Files.readString(app.resolve("current.json")));
         assertEquals(Optional.of("1.1.0"), ReleaseFolders.current(app));
         assertEquals(Optional.of(app), ReleaseLink.recordLayoutOf(target));
-        assertEquals(first, hashesOf(app.resolve("releases/1.0.0")), "the folder the link pointed at is untouched");
+        assertEquals(first, Distributions.hashes(app.resolve("releases/1.0.0")), "the folder the link pointed at is untouched");
 
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t2", (link, text) -> {
             throw new AssertionError("no link is made in the current.json layout");
@@ -542,15 +542,6 @@ class ReleaseLinkTest {
         return ReleaseVersion.tryParse(version);
     }
 
-    private static Map<String, String> hashesOf(Path folder) throws Exception {
-        Map<String, String> hashes = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(folder)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                hashes.put(folder.relativize(file).toString(), Sha256.ofFile(file).hex());
-            }
-        }
-        return hashes;
-    }
 
     private static List<String> list(Path folder) throws Exception {
         try (Stream<Path> files = Files.list(folder)) {
