@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * </ol>
  */
 final class DemoService {
-    /** Seconds a request in progress gets to finish when stopping. */
-    private static final int STOP_GRACE_SECONDS = 1;
+    /** What a stop waits at most for the requests in progress. */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    /** How long a stop waits with nothing handed over before it closes the connections. */
+    private static final Duration STOP_QUIET = Duration.ofMillis(150);
 
     private final ThisRelease release;
     private final DataFile data;
@@ -37,12 +39,13 @@ final class DemoService {
     private final PrintStream out;
     private final PrintStream err;
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final InFlight inFlight = new InFlight();
+    private final InFlight inFlight;
     private final RecentVisits recent;
 
     private DemoService(ThisRelease release, DataFile data, Optional<VersionChange> change, HttpServer server,
             ExecutorService workers, RecentVisits recent, long startNanos, PrintStream out, PrintStream err) {
         this.release = release;
+        this.inFlight = new InFlight(workers);
         this.data = data;
         this.change = change;
         this.server = server;
@@ -75,10 +78,9 @@ final class DemoService {
         RecentVisits recent = new RecentVisits(message -> out.println("demo-app " + release.version() + ": " + message));
         recent.register(); // before the port answers: updater's agent may be waiting to hand over the state
         DemoService service = new DemoService(release, data, change, server, workers, recent, startNanos, out, err);
-        server.setExecutor(workers);
+        server.setExecutor(service.inFlight);
         server.createContext("/", new Routes(release.behaviour(), release.version(), data, service::uptime,
-                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message), recent))
-                .getFilters().add(service.inFlight);
+                service.stopping::get, message -> err.println("demo-app " + release.version() + ": " + message), recent));
         server.start();
         return service;
     }
@@ -122,21 +124,31 @@ final class DemoService {
                 + data.visits() + " visits so far; data file " + data.path().toAbsolutePath() + ")";
     }
 
+    boolean isStopping() {
+        return stopping.get();
+    }
+
     Duration uptime() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
     /**
-     * Stops answering ({@code /health} says 503 to requests already in), lets requests in progress
-     * finish (at most {@link #STOP_GRACE_SECONDS}), then closes the port and every connection at once,
-     * kept-alive idle ones included, so that their clients retry elsewhere without waiting, and saves
-     * the counter. Runs once; later calls do nothing.
+     * Stops gracefully, then saves the counter. Runs once; later calls do nothing.
+     *
+     * <ol>
+     *   <li>Answers go on, each with {@code Connection: close}, so that kept-alive clients go elsewhere
+     *       after their next answer; {@code /health} says 503.
+     *   <li>Once no request is in progress and none came for {@link #STOP_QUIET} (at most
+     *       {@link #STOP_GRACE}), the port and every connection are closed at once, idle kept-alive
+     *       ones included, so that their clients retry elsewhere without waiting. The quiet time is
+     *       for a request on a connection accepted just before the stop: it is answered, not reset.
+     * </ol>
      */
     void stop() {
         if (!stopping.compareAndSet(false, true)) {
             return;
         }
-        inFlight.awaitNone(Duration.ofSeconds(STOP_GRACE_SECONDS));
+        inFlight.awaitQuiet(STOP_QUIET, STOP_GRACE);
         server.stop(0);
         workers.shutdown();
         recent.unregister();

@@ -45,6 +45,9 @@ final class Routes implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (stopping.getAsBoolean()) {
+                exchange.getResponseHeaders().set("Connection", "close"); // the client's next request goes elsewhere
+            }
             String method = exchange.getRequestMethod();
             boolean head = method.equals("HEAD");
             if (!head && !method.equals("GET")) {

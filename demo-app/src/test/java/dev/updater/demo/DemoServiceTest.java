@@ -189,6 +189,27 @@ class DemoServiceTest {
     }
 
     @Test
+    void stop_answersARequestOnAConnectionAcceptedJustBefore_withConnectionClose_insteadOfResettingIt() throws Exception {
+        service = start("1.0.0", new FirstRelease(), temp.resolve("data.properties"), 0);
+        try (java.net.Socket accepted = new java.net.Socket(LOOPBACK, service.uri().getPort())) {
+            accepted.setSoTimeout(10_000);
+            CompletableFuture<Void> stopped = CompletableFuture.runAsync(service::stop);
+            await().until(service::isStopping);
+
+            // an overlap update's old host: the client connected before its port moved, its request comes after the stop began
+            accepted.getOutputStream().write(("GET /version HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(accepted.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            stopped.get(); // the stop is over before the next test starts one
+
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(Pattern.compile("(?i)\r\nconnection: close\r\n").matcher(answer).find(),
+                    "a kept-alive client is told to go elsewhere: " + answer);
+            assertTrue(answer.endsWith("\r\n\r\n1.0.0\n"), "the whole answer, then the connection ends: " + answer);
+        }
+    }
+
+    @Test
     void uptime_grows() throws Exception {
         service = start("1.0.0", new FirstRelease(), temp.resolve("data.properties"), 0);
 

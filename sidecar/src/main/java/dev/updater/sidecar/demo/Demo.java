@@ -169,6 +169,9 @@ public final class Demo {
         narrator.say(UpdateUnderLoad.summary("stop-start", loads.get(0)));
         narrator.say(twin == null ? "overlap update: not shown, " + noOverlap
                 : UpdateUnderLoad.summary(overlapUsed(), loads.get(1)));
+        if (twin != null) { // none is expected: say which, for whoever looks into it
+            UpdateUnderLoad.firstFailure(loads.get(1)).ifPresent(first -> narrator.say("  " + first));
+        }
         String page = ServicePages.text(app);
         expect(ServicePages.field(page, "updated-from").orElse("").contains("1.0.0"),
                 "the page says it was updated from 1.0.0");

@@ -5,13 +5,16 @@ import dev.updater.sidecar.load.FailureReason;
 import dev.updater.sidecar.load.LoadGenerator;
 import dev.updater.sidecar.load.LoadReport;
 import dev.updater.sidecar.load.LoadSettings;
+import dev.updater.sidecar.load.Sample;
 
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -61,5 +64,18 @@ final class UpdateUnderLoad {
                 .collect(Collectors.joining(", ", " (", ")"));
         return mode + " update: " + report.failures().size() + " of " + report.requests() + " requests failed" + why
                 + "; p99 " + report.total().p99().toMillis() + " ms";
+    }
+
+    /**
+     * The first failed request, for a reader who expected none:
+     * {@code "first failed request: 5.2 s into the load, a new connection: reset (Connection reset)"}.
+     */
+    static Optional<String> firstFailure(LoadReport report) {
+        return report.failures().stream().min(Comparator.comparingLong(Sample::scheduledAt)).map(s ->
+                String.format(Locale.ROOT, "first failed request: %.1f s into the load, %s: %s (%s)",
+                        (s.scheduledAt() - report.startedAt()) / 1e9,
+                        s.keepAlive() ? (s.retried() ? "a kept-alive connection, retried on a new one" : "a kept-alive connection")
+                                : "a new connection",
+                        s.failure().name().toLowerCase(Locale.ROOT), s.detail()));
     }
 }

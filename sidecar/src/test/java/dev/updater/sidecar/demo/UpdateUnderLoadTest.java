@@ -42,6 +42,9 @@ class UpdateUnderLoadTest {
         assertTrue(summary.startsWith("stop-start update: " + report.failures().size() + " of " + report.requests()
                 + " requests failed (refused " + refused), summary);
         assertTrue(summary.matches(".*\\); p99 \\d+ ms"), summary);
+        String firstFailed = UpdateUnderLoad.firstFailure(report).orElseThrow();
+        assertTrue(firstFailed.matches("first failed request: \\d+\\.\\d s into the load, a (new|kept-alive) connection.*: "
+                + "(refused|reset) \\(.+\\)"), firstFailed);
     }
 
     @Test
@@ -72,6 +75,7 @@ class UpdateUnderLoadTest {
             assertEquals(Map.of(), report.failuresByReason());
             assertEquals("overlap update: 0 of " + report.requests() + " requests failed; p99 "
                     + report.total().p99().toMillis() + " ms", UpdateUnderLoad.summary("overlap", report));
+            assertEquals(java.util.Optional.empty(), UpdateUnderLoad.firstFailure(report));
         } finally {
             server.stop(0);
             twin.stop(0);
