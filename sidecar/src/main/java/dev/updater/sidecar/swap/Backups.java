@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.HomeCleanup;
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.Sha256;
@@ -68,11 +69,11 @@ public final class Backups {
     /**
      * The backup {@code rollback} reinstalls over {@code target}: the newest whose bytes differ from the
      * target's; for an archive layout ({@code APP/current -> releases/<v>}) the newest kept release folder
-     * older than the current one ({@link ReleaseLink#previous}).
+     * older than the current one and not quarantined or held back ({@link ReleaseLink#previous}).
      */
     public Optional<Backup> forRollbackOf(Path target) throws UpdaterException {
         if (ReleaseLink.appOf(target).isPresent()) {
-            return ReleaseLink.previous(target);
+            return ReleaseLink.previous(target, home.quarantineList().read().orElse(Quarantine.NONE));
         }
         // a target that holds no file matches no backup, so the newest of all is the one
         return newestOtherThan(ArtifactFiles.hashOfTargetOrNull(target));

@@ -7,6 +7,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.InstalledRelease;
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
@@ -224,7 +225,8 @@ final class Endings {
                 cleanup.deleteRelease(done.to().version());
             }
             if (done.state() == SwapState.COMMITTED && done.swapsLink()) {
-                ReleaseLink.prune(done, ctx.keepBackups() + 1); // the current folder and N previous ones, the backups
+                ReleaseLink.prune(done, ctx.keepBackups() + 1, // the current folder and N previous ones, the backups
+                        home.quarantineList().readQuietly().orElse(Quarantine.NONE));
             } else if (done.state() == SwapState.COMMITTED) {
                 new Backups(home).prune(ctx.keepBackups(), done.backup());
             } else if (done.state() == SwapState.ROLLED_BACK && done.swapsLink()) {

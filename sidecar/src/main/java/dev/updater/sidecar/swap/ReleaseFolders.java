@@ -6,6 +6,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.AtomicFiles;
 import dev.updater.core.home.HomeCleanup;
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.io.IOException;
@@ -35,7 +36,7 @@ import java.util.stream.Stream;
  * <pre>{@code
  * Path folder = ReleaseFolders.install(stagedTree, app, version, config, previous);
  * ReleaseFolders.pointCurrent(app, version, journal.id());   // the atomic step
- * ReleaseFolders.prune(app, 3);                               // the previous folders are the backups
+ * ReleaseFolders.prune(app, 3, quarantine);                   // the previous folders are the backups
  * }</pre>
  */
 final class ReleaseFolders {
@@ -178,11 +179,13 @@ final class ReleaseFolders {
 
     /**
      * Keeps the newest {@code keep} release folders and the one {@code current} points at; deletes the
-     * rest with their config records. The folders kept are the backups a rollback moves the link back to.
+     * rest with their config records. The folders kept are the backups a rollback moves the link back to,
+     * so a folder of a version in {@code quarantine} (held back by an operator's rollback, or failed) is
+     * no backup: it is deleted, and takes no place among the {@code keep}.
      *
      * @return the versions deleted
      */
-    static List<String> prune(Path app, int keep) throws IOException {
+    static List<String> prune(Path app, int keep, Quarantine quarantine) throws IOException {
         Path releases = app.resolve(RELEASES);
         Optional<String> current = current(app);
         List<ReleaseVersion> versions = new ArrayList<>();
@@ -195,8 +198,12 @@ final class ReleaseFolders {
             }
         }
         versions.sort(Comparator.reverseOrder());
+        List<ReleaseVersion> gone = new ArrayList<>(versions.stream().filter(v -> quarantine.contains(v.toString())
+                && !current.equals(Optional.of(v.toString()))).toList());
+        versions.removeAll(gone);
+        gone.addAll(versions.subList(Math.min(keep, versions.size()), versions.size()));
         List<String> deleted = new ArrayList<>();
-        for (ReleaseVersion version : versions.subList(Math.min(keep, versions.size()), versions.size())) {
+        for (ReleaseVersion version : gone) {
             if (current.isPresent() && current.get().equals(version.toString())) {
                 continue;
             }

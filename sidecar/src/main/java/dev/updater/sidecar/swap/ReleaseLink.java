@@ -5,6 +5,7 @@ import dev.updater.core.Sha256;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
 import dev.updater.core.home.HomeCleanup;
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.core.version.ReleaseVersion;
@@ -49,9 +50,11 @@ public final class ReleaseLink {
      * What an operator's {@code rollback} moves the link back to: the newest kept release folder older
      * than the one {@code current} points at, as a {@link Backup} whose {@code file} is
      * {@code releases/<v>} relative to {@code APP} and whose hash is that folder's copy of the target
-     * file (what {@code current}'s target reads once the link is back). Empty when there is none.
+     * file (what {@code current}'s target reads once the link is back). A folder of a version in
+     * {@code quarantine} is passed over: an operator held it back, or its gate failed, and a rollback
+     * must not install it behind their back. Empty when there is none.
      */
-    static Optional<Backup> previous(Path target) throws UpdaterException {
+    static Optional<Backup> previous(Path target, Quarantine quarantine) throws UpdaterException {
         Optional<Path> app = appOf(target);
         ReleaseVersion current = app.map(ReleaseLink::currentOf).map(ReleaseVersion::tryParse).orElse(null);
         if (current == null) {
@@ -63,7 +66,7 @@ public final class ReleaseLink {
             for (Path child : children.toList()) {
                 ReleaseVersion version = ReleaseVersion.tryParse(child.getFileName().toString());
                 if (version != null && version.compareTo(current) < 0 && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
-                        && (best == null || version.compareTo(best) > 0)) {
+                        && !quarantine.contains(version.toString()) && (best == null || version.compareTo(best) > 0)) {
                     best = version;
                 }
             }
@@ -289,11 +292,14 @@ public final class ReleaseLink {
         return said;
     }
 
-    /** Keeps the newest {@code keep} release folders and the current one (the backups of an archive layout). */
-    static List<String> prune(SwapJournal done, int keep) throws UpdaterException {
+    /**
+     * Keeps the newest {@code keep} release folders and the current one (the backups of an archive
+     * layout); folders of versions in {@code quarantine} are no backups ({@link ReleaseFolders#prune}).
+     */
+    static List<String> prune(SwapJournal done, int keep, Quarantine quarantine) throws UpdaterException {
         Path app = Path.of(done.releases().app());
         try {
-            return ReleaseFolders.prune(app, keep);
+            return ReleaseFolders.prune(app, keep, quarantine);
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.SWAP_FAILED, "Could not delete old release folders in "
                     + app.resolve(ReleaseFolders.RELEASES) + ": " + ArtifactFiles.describe(e), e);

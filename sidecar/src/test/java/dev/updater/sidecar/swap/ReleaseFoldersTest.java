@@ -1,5 +1,6 @@
 package dev.updater.sidecar.swap;
 
+import dev.updater.core.home.Quarantine;
 import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.testing.PosixModes;
 import org.junit.jupiter.api.Test;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -72,9 +74,24 @@ class ReleaseFoldersTest {
         ReleaseFolders.pointCurrent(app, v("1.0.0"), "t2");
 
         assertEquals("echo 1.0.0\n", Files.readString(app.resolve("current/bin/app")));
-        assertEquals(List.of("1.1.0"), ReleaseFolders.prune(app, 2), "1.0.0 is current, 1.3.0 and 1.2.0 the newest");
+        assertEquals(List.of("1.1.0"), ReleaseFolders.prune(app, 2, Quarantine.NONE), "1.0.0 is current, 1.3.0 and 1.2.0 the newest");
         assertEquals(List.of(".1.0.0.config.sha256", ".1.2.0.config.sha256", ".1.3.0.config.sha256", "1.0.0", "1.2.0",
                 "1.3.0"), list(app.resolve("releases")));
+    }
+
+    @Test
+    void prune_deletesTheFoldersOfQuarantinedVersions_whichTakeNoPlaceAmongTheKept() throws Exception {
+        Path app = Files.createDirectories(dir.resolve("app"));
+        for (String version : List.of("1.0.0", "1.1.0", "1.2.0", "1.3.0")) {
+            ReleaseFolders.install(staged(version, "port=1\n"), app, v(version), CONFIG, null, null);
+        }
+        ReleaseFolders.pointCurrent(app, v("1.3.0"), "t1");
+        Quarantine quarantine = Quarantine.NONE.withHeld("1.2.0", "rolled back by an operator", Instant.EPOCH).orElseThrow()
+                .with("1.3.0", "failed its health gate", Instant.EPOCH).orElseThrow();
+
+        assertEquals(List.of("1.2.0", "1.0.0"), ReleaseFolders.prune(app, 2, quarantine),
+                "1.3.0 is current, so kept though quarantined; 1.1.0 is the newest backup");
+        assertEquals(List.of(".1.1.0.config.sha256", ".1.3.0.config.sha256", "1.1.0", "1.3.0"), list(app.resolve("releases")));
     }
 
     @Test

@@ -174,6 +174,36 @@ class ReleaseLinkTest {
     }
 
     @Test
+    void aFolderHeldBackByARollback_isNoBackup_theNextInstallDeletesIt_andTheNextRollbackGoesPastIt() throws Exception {
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        transaction().rollBack(new Backups(updateHome).forRollbackOf(target).orElseThrow(), target); // 1.1.0 held back
+
+        Outcome outcome = transaction().install(stageArchive("1.2.0", "port=8080\n"), target, false);
+
+        assertInstanceOf(Outcome.Installed.class, outcome, outcome.message());
+        // --keep-backups 1: the current folder and one backup; the held-back 1.1.0 is no backup and takes no place
+        assertEquals(List.of(".1.0.0.config.sha256", ".1.2.0.config.sha256", "1.0.0", "1.2.0"),
+                list(app.resolve("releases")));
+        assertEquals(v("1.0.0"), new Backups(updateHome).forRollbackOf(target).orElseThrow().version(),
+                "a rollback from 1.2.0 goes to 1.0.0, never to the version the operator held back");
+    }
+
+    @Test
+    void rollBack_passesOverAnOlderFolderOfAQuarantinedVersion() throws Exception {
+        transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
+        transaction().install(stageArchive("1.2.0", "port=8080\n"), target, false);
+        Files.createDirectories(app.resolve("releases/1.0.0/lib"));
+        Files.writeString(app.resolve("releases/1.0.0/lib/app.jar"), "1.0.0 kept by hand");
+        updateHome.quarantineList().write(Quarantine.NONE.withHeld("1.1.0", "rolled back by an operator",
+                clock.instant()).orElseThrow());
+
+        Backup previous = new Backups(updateHome).forRollbackOf(target).orElseThrow();
+
+        assertEquals(v("1.0.0"), previous.version(), "1.1.0's folder is there, but held back");
+        assertEquals("releases/1.0.0", previous.file());
+    }
+
+    @Test
     void rollBack_byAnOperator_movesTheLinkToThePreviousFolder_andHoldsBackTheOther() throws Exception {
         transaction().install(stageArchive("1.1.0", "port=8080\n"), target, false);
         Backup previous = new Backups(updateHome).forRollbackOf(target).orElseThrow();
