@@ -56,6 +56,7 @@ import java.util.function.Consumer;
 public final class ChannelRecheck {
     /** The longest the check may hold up an install: every mirror, manifest and signature together. */
     public static final Duration BOUND = Duration.ofSeconds(5);
+    private static final String NOTHING_INSTALLED = " Nothing was installed.";
 
     private ChannelRecheck() {
     }
@@ -88,7 +89,7 @@ public final class ChannelRecheck {
             implements Verdict {
     }
 
-    /** The channel could not be asked, or did not answer in time with a manifest that verifies. */
+    /** The channel could not be asked, or did not answer in time with a manifest that verifies; why, as a clause. */
     public record Unchecked(String message) implements Verdict {
     }
 
@@ -116,9 +117,19 @@ public final class ChannelRecheck {
             asking.interrupt();
             return new Unchecked("the channel did not answer within " + HumanUnits.setting(bound));
         } catch (ExecutionException e) {
-            return new Unchecked(e.getCause() instanceof UpdaterException u ? u.getMessage()
+            return new Unchecked(e.getCause() instanceof UpdaterException u ? withoutVerdict(u.getMessage())
                     : "the check failed unexpectedly (" + e.getCause() + ")");
         }
+    }
+
+    /**
+     * A check's error as a clause, without the agent's closing "Nothing was installed.": here the caller
+     * installs the staged release all the same, and says so in the same line.
+     */
+    private static String withoutVerdict(String message) {
+        String clause = message.endsWith(NOTHING_INSTALLED)
+                ? message.substring(0, message.length() - NOTHING_INSTALLED.length()) : message;
+        return clause.endsWith(".") ? clause.substring(0, clause.length() - 1) : clause;
     }
 
     private static Verdict ask(UpdateHome home, StagedRelease staged, Duration bound, Clock clock,

@@ -152,12 +152,14 @@ class ChannelRecheckTest {
         KeyFiles.Written other = KeyFiles.create(dir.resolve("other-keys"));
         new ReleaseHalter().halt(channel, keys.privateKey(), V110);
         try (ReleaseServer server = serve()) {
-            recordChannel(List.of(server.uri().resolve("manifest.json").toString()), other.key().text());
+            URI url = server.uri().resolve("manifest.json");
+            recordChannel(List.of(url.toString()), other.key().text());
 
             ChannelRecheck.Verdict verdict = check(Duration.ofSeconds(5));
 
-            ChannelRecheck.Unchecked unchecked = assertInstanceOf(ChannelRecheck.Unchecked.class, verdict);
-            assertEquals("PROBE", unchecked.message());
+            assertEquals(new ChannelRecheck.Unchecked("The signature of manifest " + url + " does not match any"
+                    + " trusted key (" + other.key().id() + "): the manifest was changed after signing or signed by a"
+                    + " key this host does not trust"), verdict);
         }
     }
 
