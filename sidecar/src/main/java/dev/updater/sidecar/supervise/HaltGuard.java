@@ -56,8 +56,8 @@ final class HaltGuard {
             Thread.sleep(PAUSE_MILLIS); // the loop asks again at once: not a busy loop on the host's CPU
             return false;
         }
-        if (!waited(release, approved, policy, clock.instant())) {
-            return true;
+        if (!waited(release, approved, policy, clock.instant()) || !home.channelRecord().exists()) {
+            return true; // no channel.json: no agent recorded a channel, so no halt could reach this host
         }
         ChannelRecheck.Verdict verdict = ChannelRecheck.check(home, release, ChannelRecheck.BOUND, clock, log);
         if (verdict instanceof ChannelRecheck.Unchecked unchecked) {
