@@ -145,6 +145,21 @@ class HaltGuardTest {
     }
 
     @Test
+    void aWaitingReleaseTheChannelReplacedWithANewerOne_isNotInstalled_andDropped() throws Exception {
+        Path revert = Files.writeString(dir.resolve("app-1.1.1.jar"), "the 1.0.0 bytes again", StandardCharsets.UTF_8);
+        new Publisher(Clock.systemUTC()).publish(new PublishRequest(ReleaseVersion.parse("1.1.1"), Map.of("any", revert),
+                key, channel, null, List.of("Revert"), List.of(), null, false, null, Duration.ofDays(30), null, false));
+
+        assertFalse(guard(ApplyPolicy.MANUAL, Clock.systemUTC()).allows(staged, false));
+
+        String why = "Release 1.1.0 is no longer offered on its channel: " + url() + " offers 1.1.1 now. Not installed;"
+                + " dropped the staged copy (" + home.release("1.1.0") + "); the agent stages 1.1.1 at its next check.";
+        assertEquals(List.of(why), log);
+        assertEquals(List.of("checked 1.1.0 " + why), events());
+        assertFalse(Files.exists(home.stagedRecord().path()), "staged.json dropped");
+    }
+
+    @Test
     void withoutChannelJson_nothingIsAsked_andTheReleaseInstalls() throws Exception {
         Files.delete(home.channelRecord().path());
 
