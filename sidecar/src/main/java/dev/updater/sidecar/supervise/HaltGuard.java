@@ -13,6 +13,7 @@ import dev.updater.sidecar.log.SidecarLog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -48,37 +49,40 @@ final class HaltGuard {
     }
 
     /**
-     * True when {@code release} may be installed now; false when the channel halted or superseded it,
-     * its staged copy dropped and, for an operator's {@code apply} ({@code approved}), the request refused.
+     * Empty when {@code release} may be installed now. Else the channel halted or superseded it: its
+     * staged copy is dropped, and the sentence saying why is returned; for an operator's {@code apply}
+     * ({@code approved}) it begins "Refused to install …", and the request is refused in the log and the
+     * history, where the waiting command reads it.
      */
-    boolean allows(StagedRelease release, boolean approved) throws UpdaterException, InterruptedException {
+    Optional<String> withholds(StagedRelease release, boolean approved) throws UpdaterException, InterruptedException {
         if (release.sha256().equals(undroppable)) {
             Thread.sleep(PAUSE_MILLIS); // the loop asks again at once: not a busy loop on the host's CPU
-            return false;
+            return withheld(release, "Release " + release.version() + " was halted or replaced on its channel, and"
+                    + " its staged copy could not be dropped (see the log); it is not installed.", approved);
         }
         if (!waited(release, approved, policy, clock.instant()) || !home.channelRecord().exists()) {
-            return true; // no channel.json: no agent recorded a channel, so no halt could reach this host
+            return Optional.empty(); // no channel.json: no agent recorded a channel, so no halt could reach this host
         }
         ChannelRecheck.Verdict verdict = ChannelRecheck.check(home, release, ChannelRecheck.BOUND, clock, log);
         if (verdict instanceof ChannelRecheck.Unchecked unchecked) {
             SidecarLog.emit(log, LogEvent.warn("halt-unchecked", "Could not check whether " + release.version()
                     + " was halted on its channel since it was staged: " + unchecked.message() + ". Installing it as"
                     + " staged; the agent verified it then.", "version", release.version().toString()));
-            return true;
+            return Optional.empty();
         }
         if (verdict instanceof ChannelRecheck.Confirmed confirmed) {
             SidecarLog.emit(log, LogEvent.info("halt-checked", "Checked the channel before installing "
                     + release.version() + ": " + confirmed.message() + ".", "version", release.version().toString()));
-            return true;
+            return Optional.empty();
         }
         String why = verdict instanceof ChannelRecheck.Halted halted ? halted.message() + ". Not installed; dropped"
                 + " the staged copy (" + home.release(release.version().toString()) + "), and the host keeps running "
                 + (halted.running() == null ? "the installed version" : halted.running()) + ". Nothing to do here: a"
                 + " newer release from the publisher is installed as usual (only the publisher can take the halt back,"
-                + " by publishing " + release.version() + " again with --force)"
+                + " by publishing " + release.version() + " again with --force)."
                 : verdict.message() + ". Not installed; dropped the staged copy (" + home.release(release.version()
                 .toString()) + "); the agent stages " + ((ChannelRecheck.Superseded) verdict).offered()
-                + " at its next check";
+                + " at its next check.";
         try {
             drop(release, why);
         } catch (UpdaterException e) {
@@ -87,10 +91,16 @@ final class HaltGuard {
                     + release.version() + " (" + e.getMessage() + "); it stays staged and is not installed.",
                     "version", release.version().toString()));
         }
-        if (approved) {
-            operator.refuse(release.version(), "Refused to install " + release.version() + ": " + why + ".");
+        return withheld(release, why, approved);
+    }
+
+    private Optional<String> withheld(StagedRelease release, String why, boolean approved) throws UpdaterException {
+        if (!approved) {
+            return Optional.of(why);
         }
-        return false;
+        String refusal = "Refused to install " + release.version() + ": " + why;
+        operator.refuse(release.version(), refusal);
+        return Optional.of(refusal);
     }
 
     /** Whether {@code release} waited since it was staged, so that the agent's check of the channel is stale. */
@@ -101,11 +111,11 @@ final class HaltGuard {
 
     /** As the agent drops a halted release: staged.json if it still names these bytes, then the folder. */
     private void drop(StagedRelease release, String why) throws UpdaterException {
-        SidecarLog.emit(log, LogEvent.warn("release-halted", why + ".", "version", release.version().toString()));
+        SidecarLog.emit(log, LogEvent.warn("release-halted", why, "version", release.version().toString()));
         HomeCleanup cleanup = new HomeCleanup(home);
         cleanup.dropStagedIf(release.sha256());
         cleanup.deleteRelease(release.version());
         home.history().append(new HistoryEvent(clock.instant(), HistoryEvent.Kind.CHECKED, release.version(), null,
-                why + "."));
+                why));
     }
 }

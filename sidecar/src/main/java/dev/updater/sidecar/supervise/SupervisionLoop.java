@@ -252,7 +252,7 @@ public final class SupervisionLoop {
 
     private Optional<Outcome> onStaged() throws UpdaterException, InterruptedException {
         Optional<StagedRelease> due = staged.installable();
-        if (due.isEmpty() || !halts.allows(due.get(), false)) { // the host untouched when halted meanwhile
+        if (due.isEmpty() || halts.withholds(due.get(), false).isPresent()) { // halted meanwhile: the host untouched
             return Optional.empty();
         }
         stopToInstall(due.get(), "to install " + due.get().version() + " (apply=" + settings.policy() + ")");
@@ -273,7 +273,7 @@ public final class SupervisionLoop {
                     + servingGate.failure());
             return Optional.empty();
         }
-        if (!halts.allows(approved.get(), true)) {
+        if (halts.withholds(approved.get(), true).isPresent()) {
             return Optional.empty(); // halted on the channel since it was staged: refused, saying what to do
         }
         stopToInstall(approved.get(), "to install " + approved.get().version() + " (apply)");
@@ -308,7 +308,7 @@ public final class SupervisionLoop {
         }
         Optional<StagedRelease> due = staged.installable();
         return due.isPresent() && servingGate.allowsInstall(due.get().version().toString())
-                && halts.allows(due.get(), false) ? install(due.get(), false) : Optional.empty();
+                && halts.withholds(due.get(), false).isEmpty() ? install(due.get(), false) : Optional.empty();
     }
 
     private Optional<Outcome> install(StagedRelease release, boolean approved)

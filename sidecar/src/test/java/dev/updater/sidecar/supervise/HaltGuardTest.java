@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -95,7 +96,7 @@ class HaltGuardTest {
         halt();
         Clock tenSecondsAfterStaging = Clock.fixed(staged.stagedAt().plusSeconds(10), ZoneOffset.UTC);
 
-        assertTrue(guard(ApplyPolicy.IMMEDIATE, tenSecondsAfterStaging).allows(staged, false));
+        assertEquals(Optional.empty(), guard(ApplyPolicy.IMMEDIATE, tenSecondsAfterStaging).withholds(staged, false));
 
         assertEquals(List.of(), log, "no check, no line");
         assertTrue(Files.exists(home.stagedRecord().path()));
@@ -105,7 +106,7 @@ class HaltGuardTest {
     void aWaitingReleaseTheChannelStillOffers_isInstalled_sayingItWasChecked() throws Exception {
         byte[] before = Files.readAllBytes(home.stagedRecord().path());
 
-        assertTrue(guard(WINDOW, Clock.systemUTC()).allows(staged, false));
+        assertEquals(Optional.empty(), guard(WINDOW, Clock.systemUTC()).withholds(staged, false));
 
         assertEquals(List.of("Checked the channel before installing 1.1.0: " + url() + " still offers 1.1.0; it is not"
                 + " halted."), log);
@@ -117,12 +118,13 @@ class HaltGuardTest {
             throws Exception {
         halt();
 
-        assertFalse(guard(ApplyPolicy.ON_EXIT, Clock.systemUTC()).allows(staged, false));
+        Optional<String> withheld = guard(ApplyPolicy.ON_EXIT, Clock.systemUTC()).withholds(staged, false);
 
         String why = "Release 1.1.0 is halted on its channel (rollout.halted in the signed manifest at " + url() + ")."
                 + " Not installed; dropped the staged copy (" + home.release("1.1.0") + "), and the host keeps running"
                 + " 1.0.0. Nothing to do here: a newer release from the publisher is installed as usual (only the"
                 + " publisher can take the halt back, by publishing 1.1.0 again with --force).";
+        assertEquals(Optional.of(why), withheld);
         assertEquals(List.of(why), log);
         assertFalse(Files.exists(home.stagedRecord().path()), "staged.json dropped");
         assertFalse(Files.exists(home.release("1.1.0")), "its folder dropped");
@@ -133,12 +135,13 @@ class HaltGuardTest {
     void anOperatorsApplyOfAHaltedRelease_isRefused_sayingWhatToDo() throws Exception {
         halt();
 
-        assertFalse(guard(ApplyPolicy.MANUAL, Clock.systemUTC()).allows(staged, true));
+        Optional<String> refusal = guard(ApplyPolicy.MANUAL, Clock.systemUTC()).withholds(staged, true);
 
         String why = "Release 1.1.0 is halted on its channel (rollout.halted in the signed manifest at " + url() + ")."
                 + " Not installed; dropped the staged copy (" + home.release("1.1.0") + "), and the host keeps running"
                 + " 1.0.0. Nothing to do here: a newer release from the publisher is installed as usual (only the"
                 + " publisher can take the halt back, by publishing 1.1.0 again with --force).";
+        assertEquals(Optional.of("Refused to install 1.1.0: " + why), refusal);
         assertEquals(List.of(why, "Refused to install 1.1.0: " + why), log);
         assertEquals(List.of("checked 1.1.0 " + why, "failed 1.1.0 Refused to install 1.1.0: " + why), events());
         assertFalse(Files.exists(home.stagedRecord().path()), "staged.json dropped");
@@ -150,10 +153,11 @@ class HaltGuardTest {
         new Publisher(Clock.systemUTC()).publish(new PublishRequest(ReleaseVersion.parse("1.1.1"), Map.of("any", revert),
                 key, channel, null, List.of("Revert"), List.of(), null, false, null, Duration.ofDays(30), null, false));
 
-        assertFalse(guard(ApplyPolicy.MANUAL, Clock.systemUTC()).allows(staged, false));
+        Optional<String> withheld = guard(ApplyPolicy.MANUAL, Clock.systemUTC()).withholds(staged, false);
 
         String why = "Release 1.1.0 is no longer offered on its channel: " + url() + " offers 1.1.1 now. Not installed;"
                 + " dropped the staged copy (" + home.release("1.1.0") + "); the agent stages 1.1.1 at its next check.";
+        assertEquals(Optional.of(why), withheld);
         assertEquals(List.of(why), log);
         assertEquals(List.of("checked 1.1.0 " + why), events());
         assertFalse(Files.exists(home.stagedRecord().path()), "staged.json dropped");
@@ -163,7 +167,7 @@ class HaltGuardTest {
     void withoutChannelJson_nothingIsAsked_andTheReleaseInstalls() throws Exception {
         Files.delete(home.channelRecord().path());
 
-        assertTrue(guard(ApplyPolicy.MANUAL, Clock.systemUTC()).allows(staged, true));
+        assertEquals(Optional.empty(), guard(ApplyPolicy.MANUAL, Clock.systemUTC()).withholds(staged, true));
 
         assertEquals(List.of(), log);
     }
