@@ -21,7 +21,9 @@ final class SupervisionOptions {
             description = "When to install a staged release: on-exit (whenever the host exits), immediate (stop the"
                     + " host as soon as one is staged), window=HH:MM-HH:MM (immediate, inside that window of host"
                     + " local time), manual (only after 'apply'; the sidecar says once per release which command installs it, and"
-                    + " 'status' shows it). Default: ${DEFAULT-VALUE}."
+                    + " 'status' shows it). Before installing a release that waited (any policy but immediate,"
+                    + " and every 'apply'), the sidecar asks its channel, for at most 5s, whether it was halted"
+                    + " meanwhile. Default: ${DEFAULT-VALUE}."
                     + " Example: --apply window=02:00-04:00")
     ApplyPolicy policy;
 

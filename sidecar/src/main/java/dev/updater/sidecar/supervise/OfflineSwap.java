@@ -26,15 +26,24 @@ import java.util.function.Consumer;
 public final class OfflineSwap implements HostControl {
     private final UpdateHome home;
     private final SwapContext context;
+    /** An operator's apply is re-checked against the channel as a running sidecar re-checks it (issue 16). */
+    private final HaltGuard halts;
 
     public OfflineSwap(UpdateHome home, int keepBackups, Clock clock, Consumer<String> log) {
         this.home = home;
         this.context = new SwapContext(home, keepBackups, clock, log);
+        this.halts = new HaltGuard(home, ApplyPolicy.MANUAL, new OperatorRequests(home, new StagedReleases(home, log),
+                clock, log), clock, log);
     }
 
+    /** Installs {@code staged} (approved by the operator), unless its channel halted it since it was staged. */
     public Outcome install(StagedRelease staged, Path target) throws UpdaterException, InterruptedException {
         SidecarLock lock = lockWithHostStopped();
         try {
+            Optional<String> halted = halts.withholds(staged, true);
+            if (halted.isPresent()) {
+                return new Outcome.Rejected(halted.get());
+            }
             HomeGuard.checkSameFileSystem(home, target);
             return new SwapTransaction(context, this).install(staged, target, true);
         } finally {

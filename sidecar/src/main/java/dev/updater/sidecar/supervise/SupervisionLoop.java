@@ -67,6 +67,7 @@ public final class SupervisionLoop {
     /** {@code run}: restarts this sidecar in place at the next host update, when its jar is newer. */
     private final SelfRestart self;
     private final HostStateSave stateSave;
+    private final HaltGuard halts;
 
     private SupervisionLoop(UpdateHome home, SidecarSettings settings, HostMode mode, List<String> command,
                             SelfRestart self, Clock clock, Consumer<String> log) {
@@ -88,6 +89,7 @@ public final class SupervisionLoop {
         this.self = self;
         this.ownJar = SidecarJarWatch.ofRunningJar(report, self.possible(), log);
         this.stateSave = new HostStateSave(home, settings.saveTimeout(), clock, log);
+        this.halts = new HaltGuard(home, settings.policy(), operator, clock, log);
     }
 
     /** How this loop's transactions ended and how often it restarted the host, for {@code /metrics}. */
@@ -250,7 +252,7 @@ public final class SupervisionLoop {
 
     private Optional<Outcome> onStaged() throws UpdaterException, InterruptedException {
         Optional<StagedRelease> due = staged.installable();
-        if (due.isEmpty()) {
+        if (due.isEmpty() || halts.withholds(due.get(), false).isPresent()) { // halted meanwhile: the host untouched
             return Optional.empty();
         }
         stopToInstall(due.get(), "to install " + due.get().version() + " (apply=" + settings.policy() + ")");
@@ -270,6 +272,9 @@ public final class SupervisionLoop {
             operator.refuse(approved.get().version(), "Refused to install " + approved.get().version() + ": "
                     + servingGate.failure());
             return Optional.empty();
+        }
+        if (halts.withholds(approved.get(), true).isPresent()) {
+            return Optional.empty(); // halted on the channel since it was staged: refused, saying what to do
         }
         stopToInstall(approved.get(), "to install " + approved.get().version() + " (apply)");
         return install(approved.get(), true);
@@ -303,7 +308,7 @@ public final class SupervisionLoop {
         }
         Optional<StagedRelease> due = staged.installable();
         return due.isPresent() && servingGate.allowsInstall(due.get().version().toString())
-                ? install(due.get(), false) : Optional.empty();
+                && halts.withholds(due.get(), false).isEmpty() ? install(due.get(), false) : Optional.empty();
     }
 
     private Optional<Outcome> install(StagedRelease release, boolean approved)

@@ -10,6 +10,12 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.testing.OtherUser;
 import dev.updater.core.home.SwapJournal;
 import dev.updater.core.home.SwapState;
+import dev.updater.core.home.ChannelSettings;
+import dev.updater.sidecar.channel.KeyFiles;
+import dev.updater.sidecar.channel.PublishRequest;
+import dev.updater.sidecar.channel.Publisher;
+import dev.updater.sidecar.channel.ReleaseHalter;
+import dev.updater.sidecar.serve.ReleaseServer;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,15 +23,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -101,6 +111,38 @@ class ApplyCommandTest {
         SwapJournal journal = new UpdateHome(home).swapJournal().read().orElseThrow();
         assertEquals(SwapState.SWAPPED, journal.state());
         assertTrue(journal.pendingStart());
+    }
+
+    @Test
+    void apply_withoutASidecar_ofAReleaseHaltedSinceItWasStaged_isRefused_theStagedCopyDropped_theTargetUntouched()
+            throws Exception {
+        Path jar = Files.write(dir.resolve("app-1.1.0.jar"), NEW);
+        Staging.stage(home, jar, "1.1.0");
+        KeyFiles.Written keys = KeyFiles.create(dir.resolve("keys"));
+        Path channel = dir.resolve("channel");
+        new Publisher(Clock.systemUTC()).publish(new PublishRequest(ReleaseVersion.parse("1.1.0"), Map.of("any", jar),
+                keys.privateKey(), channel, null, List.of("Feature"), List.of(), null, false, null, Duration.ofDays(30),
+                null, false));
+        new ReleaseHalter().halt(channel, keys.privateKey(), ReleaseVersion.parse("1.1.0"));
+        try (ReleaseServer server = ReleaseServer.start(channel,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), line -> { })) {
+            String url = server.uri().resolve("manifest.json").toString();
+            new UpdateHome(home).channelRecord().write(new ChannelSettings(url, List.of(keys.key().text()), "host-1",
+                    false, false, false, false, RECORDED));
+
+            CliRun run = CliRun.run("apply", "--home", home.toString(), "--yes", "--target", target.toString());
+
+            assertEquals(1, run.exitCode(), run.toString());
+            assertEquals("Refused to install 1.1.0: Release 1.1.0 is halted on its channel (rollout.halted in the"
+                    + " signed manifest at " + url + "). Not installed; dropped the staged copy ("
+                    + home.resolve("releases/1.1.0") + "), and the host keeps running 1.0.0. Nothing to do here: a"
+                    + " newer release from the publisher is installed as usual (only the publisher can take the halt"
+                    + " back, by publishing 1.1.0 again with --force).\n", run.err());
+        }
+        assertArrayEquals(OLD, Files.readAllBytes(target), "the target is untouched");
+        assertFalse(Files.exists(home.resolve("staged.json")), "staged.json dropped");
+        assertFalse(Files.exists(home.resolve("releases/1.1.0")), "the staged copy dropped");
+        assertTrue(new UpdateHome(home).swapJournal().read().isEmpty(), "no swap began");
     }
 
     @Test
