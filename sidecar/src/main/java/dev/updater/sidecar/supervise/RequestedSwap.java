@@ -70,7 +70,10 @@ public final class RequestedSwap {
                 List<HistoryEvent> events = home.history().read();
                 for (int i = events.size() - 1; i >= 0; i--) {
                     HistoryEvent e = events.get(i);
-                    if (e.at().isBefore(requestedAt.minusSeconds(1))) {
+                    // Strictly before: the sidecar writes its refusal after it took the request, which was
+                    // written after requestedAt, and it may take seconds to decide (the channel's halt check);
+                    // a refusal of an earlier request, even a moment earlier, is not this one's answer.
+                    if (e.at().isBefore(requestedAt)) {
                         break;
                     }
                     if (e.event() == HistoryEvent.Kind.FAILED) {
