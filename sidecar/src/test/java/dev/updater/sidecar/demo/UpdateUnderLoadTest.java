@@ -36,8 +36,10 @@ class UpdateUnderLoadTest {
 
         long refused = report.failuresByReason().getOrDefault(FailureReason.REFUSED, 0L);
         assertTrue(refused >= 30, report.toString());
-        assertEquals(report.failures().size(), refused + report.failuresByReason().getOrDefault(FailureReason.RESET, 0L),
-                report.toString());
+        // what a stop-start does to clients: refused while no server listens; a connection caught by the
+        // stop is reset, or, on a loaded machine, left unanswered until the client's timeout
+        assertEquals(report.failures().size(), refused + report.failuresByReason().getOrDefault(FailureReason.RESET, 0L)
+                + report.failuresByReason().getOrDefault(FailureReason.TIMEOUT, 0L), report.toString());
         String summary = UpdateUnderLoad.summary("stop-start", report);
         assertTrue(summary.startsWith("stop-start update: " + report.failures().size() + " of " + report.requests()
                 + " requests failed (refused " + refused), summary);
