@@ -171,7 +171,8 @@ final class Agent {
 
     /** Started by a sidecar in overlap mode: the host before this one may still run beside it. */
     private static boolean overlapStart() {
-        return "true".equals(System.getenv("UPDATER_REUSE_PORT"));
+        // the hook's own reading of the variable: a host whose sockets get SO_REUSEPORT is an overlap start
+        return BindHook.reusePortRequested(System.getenv());
     }
 
     private static HostLock awaitPreviousHost(UpdateHome home) throws UpdaterException {

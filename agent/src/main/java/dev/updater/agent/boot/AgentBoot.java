@@ -34,7 +34,7 @@ public final class AgentBoot {
      * is paid in overlap mode only, where the old host serves meanwhile. Without the variable
      * premain does not wait (one environment lookup).
      */
-    static final String REUSE_PORT_VARIABLE = "UPDATER_REUSE_PORT";
+    static final String REUSE_PORT_VARIABLE = "UPDATER_REUSE_PORT"; // read as BindHook.reusePortRequested reads it
     static final long HOOK_WAIT_MILLIS = 3000;
     static final String HOOK_LATE = "updater: the bind hook was not ready within 3 s; the host starts anyway, and a"
             + " socket it binds before the hook is in gets no SO_REUSEPORT and is missing from agent.json's listeners"

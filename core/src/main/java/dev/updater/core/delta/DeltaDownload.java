@@ -7,6 +7,7 @@ import dev.updater.core.download.DownloadListener;
 import dev.updater.core.download.DownloadRequest;
 import dev.updater.core.download.Downloader;
 import dev.updater.core.download.VerifiedFile;
+import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.home.HomeFiles;
 import dev.updater.core.manifest.Artifact;
 import dev.updater.core.text.HumanUnits;
@@ -17,9 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The client side of DESIGN §12, step by step: fetch the new index (its SHA-256 is in the signed
@@ -65,7 +64,7 @@ public final class DeltaDownload {
         }
         Path work = directory.resolve(fileName + ".delta");
         try {
-            deleteTree(work);
+            HomeCleanup.deleteTree(work);
             HomeFiles.createPrivateDirectories(work); // in the home: a folder left by a crash must not be writable by others
             byte[] top = fetchTop(ref, manifestUri, work, cancellation);
             Path target = directory.resolve(fileName);
@@ -109,11 +108,7 @@ public final class DeltaDownload {
         } catch (IOException e) {
             throw new UpdaterException(ErrorCode.IO, "Could not use " + work + " for a delta download: " + e + ".", e);
         } finally {
-            try {
-                deleteTree(work);
-            } catch (IOException ignored) {
-                // a later delta into the same folder starts by deleting it again
-            }
+            HomeCleanup.deleteTreeQuietly(work); // a later delta into the same folder starts by deleting it again
         }
     }
 
@@ -198,16 +193,5 @@ public final class DeltaDownload {
             }
         }
         return have;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
