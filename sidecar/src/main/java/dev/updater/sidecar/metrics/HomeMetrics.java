@@ -102,8 +102,11 @@ final class HomeMetrics implements MultiCollector {
                     versionLabel(installed.version())));
         }
         Quarantine quarantine = home.quarantineList().readQuietly().orElse(Quarantine.NONE);
+        long held = quarantine.versions().stream().filter(Quarantine.Entry::held).count();
         out.add(gauge("updater_quarantined_versions", "Versions that failed their health gate here and are never"
-                + " installed again automatically.", null, quarantine.versions().size()));
+                + " installed again automatically.", null, quarantine.versions().size() - held));
+        out.add(gauge("updater_held_back_versions", "Versions an operator rolled back from: never installed again"
+                + " automatically until 'updater-sidecar allow'.", null, held));
     }
 
     private void check(List<MetricSnapshot> out, AgentRecord agent) {

@@ -69,7 +69,8 @@ class HomeMetricsTest {
         h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
                 new Sha256("ab".repeat(32)), "/opt/app.jar", ReleaseVersion.parse("1.0.0"), T));
         JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5", "failed its health gate", T),
-                new Quarantine.Entry("1.0.6", "failed its health gate", T))));
+                new Quarantine.Entry("1.0.6", "failed its health gate", T),
+                new Quarantine.Entry("1.0.7", "rolled back by an operator", T, true))));
         Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
         Staging.stage(home, jar, "1.2.0", true, "breaking changes");
         h.history().append(new HistoryEvent(T.minusSeconds(600), HistoryEvent.Kind.HEALTHY, ReleaseVersion.parse("1.0.9"),
@@ -108,6 +109,7 @@ class HomeMetricsTest {
                 "updater_agent_check_errors_total 1.0",
                 "updater_agent_checks_total 7.0",
                 "updater_agent_downloaded_bytes_total 13.0",
+                "updater_held_back_versions 1.0",
                 "updater_host_ready 0.0",
                 "updater_host_restarts_total 3.0",
                 "updater_host_up 0.0",
@@ -203,7 +205,8 @@ class HomeMetricsTest {
 
         String text = scrape(home, ApplyPolicy.ON_EXIT, SupervisionCounters.none().snapshot());
 
-        assertEquals(List.of("updater_host_ready 0.0", "updater_host_restarts_total 0.0", "updater_host_up 0.0",
+        assertEquals(List.of("updater_held_back_versions 0.0", "updater_host_ready 0.0", "updater_host_restarts_total 0.0",
+                "updater_host_up 0.0",
                 "updater_quarantined_versions 0.0", "updater_sidecar_info{version=\"9.9.9\"} 1",
                 "updater_staged_release_waiting{reason=\"approval\"} 0.0",
                 "updater_staged_release_waiting{reason=\"policy\"} 0.0",
