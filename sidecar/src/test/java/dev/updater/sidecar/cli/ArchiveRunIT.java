@@ -161,7 +161,7 @@ class ArchiveRunIT {
         ChildProcess crashing = fx.sidecar(crash, runArgs());
         fx.awaitServing("1.0.0");
 
-        Path staged = stage("1.1.0", fx.v110, ArchiveFormat.ZIP);
+        Path staged = stage("1.1.0", fx.v110, ArchiveFormat.TAR_GZ); // the other format: installed, crashed, recovered
         Map<String, String> unpacked = hashes(staged);
 
         assertEquals(CrashPoint.HALT_STATUS, crashing.awaitExitAfterLine(CrashRecoveryIT.halting(point), EXIT),
