@@ -1,12 +1,15 @@
 package dev.updater.core.delta;
 
 import dev.updater.core.Sha256;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,6 +27,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -138,8 +144,34 @@ class ZipRoundTripTest {
         assertTrue(delta.objectBytes() <= atMost, "the objects fetched weigh at most " + atMost + ": " + delta);
     }
 
+    /**
+     * A signed jar (bcprov: META-INF/BCRSA204.SF and .RSA, every class listed with its digest) rebuilt from the
+     * version before: its signature files are entries like any other, so the rebuilt jar still verifies, entry
+     * by entry, as the JVM verifies it when it loads a class from it.
+     */
+    @Test
+    void aSignedJar_rebuiltFromTheVersionBefore_verifiesWithItsSignature() throws Exception {
+        Delta delta = roundTrip(dir, JARS.resolve("bcprov-jdk18on-1.86.jar"), JARS.resolve("bcprov-jdk18on-1.87.jar"));
+
+        int signed = 0;
+        try (JarFile jar = new JarFile(delta.rebuilt().toFile(), true)) {
+            assertTrue(jar.stream().anyMatch(e -> e.getName().matches("META-INF/[^/]+\\.SF")), "a signed jar");
+            for (JarEntry entry : java.util.Collections.list(jar.entries())) {
+                if (entry.isDirectory() || entry.getName().startsWith("META-INF/")) {
+                    continue;
+                }
+                try (InputStream in = jar.getInputStream(entry)) {
+                    in.transferTo(OutputStream.nullOutputStream()); // a digest that does not match throws here
+                }
+                assertNotNull(entry.getCodeSigners(), entry.getName() + " is signed in the rebuilt jar");
+                signed++;
+            }
+        }
+        assertTrue(signed > 1000, signed + " signed entries");
+    }
+
     /** What a round trip fetched: the index chunks the old jar does not give, the objects and the nested jars rebuilt. */
-    record Delta(long chunkBytes, int objects, long objectBytes, int nestedRebuilt) {
+    record Delta(long chunkBytes, int objects, long objectBytes, int nestedRebuilt, Path rebuilt) {
     }
 
     /**
@@ -188,6 +220,6 @@ class ZipRoundTripTest {
 
         assertEquals(newSha, result);
         assertArrayEquals(Files.readAllBytes(newJar), Files.readAllBytes(rebuilt));
-        return new Delta(chunkBytes, plan.fetch().size(), objectBytes, plan.rebuild().size());
+        return new Delta(chunkBytes, plan.fetch().size(), objectBytes, plan.rebuild().size(), rebuilt);
     }
 }
