@@ -85,6 +85,20 @@ public final class ManifestFetcher {
     }
 
     public Result fetch(URI manifestUri, Validators previous, Cancellation cancellation) throws UpdaterException {
+        return fetch(manifestUri, previous, cancellation, false);
+    }
+
+    /**
+     * For {@code verify}, which looks for a channel's other copy of its manifest ({@code manifest.signed}
+     * beside {@code manifest.json}, or the reverse): an unconditional fetch, with the same limits, where a
+     * {@code 404} for the manifest means "not published in this form" and returns null instead of failing.
+     */
+    public Fetched fetchIfPublished(URI manifestUri) throws UpdaterException {
+        return (Fetched) fetch(manifestUri, Validators.NONE, Cancellation.none(), true);
+    }
+
+    private Result fetch(URI manifestUri, Validators previous, Cancellation cancellation, boolean absentIsNull)
+            throws UpdaterException {
         Objects.requireNonNull(manifestUri, "manifestUri");
         Objects.requireNonNull(previous, "previous");
         Watchdog watchdog = new Watchdog(options.stallTimeout(), deadline, cancellation, reason -> explain(reason, manifestUri));
@@ -103,6 +117,9 @@ public final class ManifestFetcher {
         try (HttpTransport.Exchange exchange = transport.get(manifestUri, conditions, watchdog)) {
             if (exchange.status() == 304 && !previous.isEmpty()) {
                 return new NotModified();
+            }
+            if (exchange.status() == 404 && absentIsNull) {
+                return null;
             }
             if (exchange.status() == 404 && signed) {
                 throw new UpdaterException(ErrorCode.HTTP_STATUS, "The server answered HTTP 404 for the manifest "
