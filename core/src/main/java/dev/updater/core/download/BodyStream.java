@@ -38,6 +38,8 @@ final class BodyStream implements HttpResponse.BodySubscriber<BodyStream> {
     private final CompletableFuture<BodyStream> body = CompletableFuture.completedFuture(this);
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
+    /** The client ended the body: an HTTP/1.1 connection is back in its pool, and a cancel would close it. */
+    private volatile boolean ended;
     private boolean finished;
 
     /** A stream that refuses its body at once (redirects, errors): the connection is closed, not drained. */
@@ -75,6 +77,7 @@ final class BodyStream implements HttpResponse.BodySubscriber<BodyStream> {
 
     @Override
     public void onComplete() {
+        ended = true;
         items.add(END);
     }
 
@@ -141,11 +144,14 @@ final class BodyStream implements HttpResponse.BodySubscriber<BodyStream> {
         return batch;
     }
 
-    /** Stops the body: the connection is closed and later chunks are dropped. Idempotent, any thread. */
+    /**
+     * Stops the body: the connection is closed and later chunks are dropped; a body the client already
+     * ended is left alone. Idempotent, any thread.
+     */
     void cancel() {
         cancelled = true;
         Flow.Subscription s = subscription;
-        if (s != null) {
+        if (s != null && !ended) {
             s.cancel();
         }
         items.clear();

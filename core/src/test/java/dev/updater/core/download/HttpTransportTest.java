@@ -17,7 +17,8 @@ class HttpTransportTest {
     /**
      * An unchanged poll (304) hands its connection back to the client's pool: the next poll within the server's
      * keep-alive costs no new TCP (or TLS) handshake. Refusing the empty body closed it (bench/poll-bytes: 965 + 723
-     * bytes a poll over TLS instead of 144 + 195).
+     * bytes a poll over TLS instead of 144 + 195); so did closing the exchange before the client had ended the
+     * body, which on JDK 25 happened to 1 to 4 of 6 polls back to back (CI's JDK 25 leg runs this test on 25).
      */
     @Test
     void unchangedPolls_overHttp11_reuseOneConnection() throws Exception {
@@ -29,14 +30,13 @@ class HttpTransportTest {
             Validators validators = assertInstanceOf(ManifestFetcher.Fetched.class,
                     fetcher.fetch(manifest, Validators.NONE)).validators();
 
-            for (int poll = 0; poll < 3; poll++) {
+            for (int poll = 0; poll < 6; poll++) {
                 assertInstanceOf(ManifestFetcher.NotModified.class, fetcher.fetch(manifest, validators));
             }
 
-            List<Integer> polls = server.seen().stream().filter(seen -> seen.header("If-None-Match") != null)
-                    .map(LoopbackHttpServer.Seen::clientPort).toList();
-            assertEquals(3, polls.size());
-            assertEquals(1, polls.stream().distinct().count(), "one connection for three 304s: " + polls);
+            List<Integer> ports = server.seen().stream().map(LoopbackHttpServer.Seen::clientPort).toList();
+            assertEquals(8, ports.size(), "manifest, signature, six 304s");
+            assertEquals(1, ports.stream().distinct().count(), "one connection for all eight: " + ports);
         }
     }
 }

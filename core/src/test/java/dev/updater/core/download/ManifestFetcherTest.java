@@ -154,6 +154,32 @@ class ManifestFetcherTest {
     }
 
     @Test
+    void fetchIfPublished_aManifestTheServerDoesNotHave_isNull_afterOneRequest() throws Exception {
+        LoopbackHttpServer server = server().status("/stable/manifest.signed", 404).status("/stable/manifest.json", 404);
+
+        assertNull(fetcher().fetchIfPublished(server.uri("/stable/manifest.signed")));
+        assertNull(fetcher().fetchIfPublished(server.uri("/stable/manifest.json")));
+
+        assertEquals(List.of("/stable/manifest.signed", "/stable/manifest.json"),
+                server.seen().stream().map(LoopbackHttpServer.Seen::path).toList(), "no .sig asked for a missing manifest");
+    }
+
+    @Test
+    void fetchIfPublished_keepsTheAgentsLimitsAndErrors() throws Exception {
+        byte[] signature = (Base64.getEncoder().encodeToString(new byte[64]) + "\n").getBytes(StandardCharsets.US_ASCII);
+        LoopbackHttpServer server = server()
+                .file("/a/manifest.signed", SignedManifest.write(MANIFEST, signature), "\"m1\"", null)
+                .file("/b/manifest.signed", new byte[ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES + 1], null, null)
+                .status("/c/manifest.signed", 500);
+
+        ManifestFetcher.Fetched fetched = fetcher().fetchIfPublished(server.uri("/a/manifest.signed"));
+        assertArrayEquals(MANIFEST, fetched.manifest());
+        assertArrayEquals(signature, fetched.signatureOrNull());
+        assertFails(ErrorCode.MANIFEST_TOO_LARGE, () -> fetcher().fetchIfPublished(server.uri("/b/manifest.signed")));
+        assertFails(ErrorCode.HTTP_STATUS, () -> fetcher().fetchIfPublished(server.uri("/c/manifest.signed")));
+    }
+
+    @Test
     void fetch_signedManifestInAnotherFormat_failsAsMalformed_withoutFetchingMore() throws Exception {
         LoopbackHttpServer server = server().file("/manifest.signed", MANIFEST, "\"m1\"", null);
 

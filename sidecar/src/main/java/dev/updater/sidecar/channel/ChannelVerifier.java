@@ -46,8 +46,13 @@ public final class ChannelVerifier {
         this.reader = reader;
     }
 
-    /** The outcome: verified when {@code problems} is empty. */
-    public record Report(Manifest manifest, TrustedKey signedBy, List<String> checked, List<String> problems) {
+    /**
+     * The outcome: verified when {@code problems} is empty.
+     *
+     * @param notes what was looked for and not found without being a problem (a form of the channel not published)
+     */
+    public record Report(Manifest manifest, TrustedKey signedBy, List<String> checked, List<String> notes,
+                         List<String> problems) {
         public boolean verified() {
             return problems.isEmpty();
         }
@@ -67,17 +72,29 @@ public final class ChannelVerifier {
         Measured measure(Artifact artifact) throws UpdaterException;
 
         /**
-         * The channel's other copy of this manifest, or null when there is none to compare: in a channel
-         * directory, {@code manifest.signed} beside {@code manifest.json}, or {@code manifest.json} and its
-         * {@code .sig} beside {@code manifest.signed}.
+         * The channel's other copy of this manifest, or null when there is none to compare:
+         * {@code manifest.signed} beside {@code manifest.json}, or {@code manifest.json} and its {@code .sig}
+         * beside {@code manifest.signed}; {@link NotPublished} when it was asked for and is not there.
          */
-        default Copy otherCopy() throws UpdaterException {
+        default OtherCopy otherCopy() throws UpdaterException {
             return null;
         }
     }
 
-    /** A manifest and its signature file (null when there is none) as another file of the channel holds them. */
-    public record Copy(String location, byte[] manifest, byte[] signature) {
+    /** What the channel holds in its other form: the same manifest, another one, or nothing. */
+    public sealed interface OtherCopy permits Copy, NotPublished {
+    }
+
+    /**
+     * A manifest and its signature file (null when there is none) as another file of the channel holds them.
+     *
+     * @param name the file's name, for the line saying it holds
+     */
+    public record Copy(String location, String name, byte[] manifest, byte[] signature) implements OtherCopy {
+    }
+
+    /** The other form was asked for and the server has none (404): a channel published before it existed. */
+    public record NotPublished(String location, String name) implements OtherCopy {
     }
 
     /** What an artifact's bytes turned out to be. */
@@ -86,6 +103,7 @@ public final class ChannelVerifier {
 
     public Report verify(List<TrustedKey> keys, boolean checkArtifacts, Instant now) {
         List<String> checked = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         String location = reader.manifestLocation();
         byte[] bytes;
@@ -93,7 +111,7 @@ public final class ChannelVerifier {
             bytes = reader.manifest();
         } catch (UpdaterException e) {
             problems.add(e.getMessage());
-            return new Report(null, null, checked, problems);
+            return new Report(null, null, checked, notes, problems);
         }
 
         TrustedKey signedBy;
@@ -104,9 +122,9 @@ public final class ChannelVerifier {
             // Threat: an unsigned manifest steering verify (a url to another file, a FIFO, a long
             // download); so, as on a host, a failed signature ends the check before it is parsed.
             problems.add(e.getMessage() + " " + UNREAD);
-            return new Report(null, null, checked, problems);
+            return new Report(null, null, checked, notes, problems);
         }
-        checkOtherCopy(bytes, keys, location, checked, problems);
+        checkOtherCopy(bytes, keys, location, checked, notes, problems);
 
         Manifest manifest;
         try {
@@ -115,7 +133,7 @@ public final class ChannelVerifier {
                     + " artifact(s)");
         } catch (UpdaterException e) {
             problems.add(e.getMessage());
-            return new Report(null, signedBy, checked, problems);
+            return new Report(null, signedBy, checked, notes, problems);
         }
 
         if (manifest.isExpiredAt(now)) {
@@ -130,7 +148,7 @@ public final class ChannelVerifier {
                 checkArtifact(entry.getKey(), entry.getValue(), checked, problems);
             }
         }
-        return new Report(manifest, signedBy, checked, problems);
+        return new Report(manifest, signedBy, checked, notes, problems);
     }
 
     /**
@@ -140,15 +158,22 @@ public final class ChannelVerifier {
      * each with a valid signature.
      */
     private void checkOtherCopy(byte[] bytes, List<TrustedKey> keys, String location, List<String> checked,
-                                List<String> problems) {
-        Copy other;
+                                List<String> notes, List<String> problems) {
+        OtherCopy found;
         try {
-            other = reader.otherCopy();
+            found = reader.otherCopy();
         } catch (UpdaterException e) {
             problems.add(e.getMessage());
             return;
         }
-        if (other == null) {
+        if (found instanceof NotPublished none) {
+            notes.add(none.name() + ": not published (HTTP 404 for " + none.location() + "), so there is no other copy"
+                    + " to compare; " + (none.name().equals(SignedManifest.FILE_NAME)
+                    ? "agents in channel= mode cannot read this channel: 'updater-sidecar publish --resign' writes it."
+                    : "only agents reading " + SignedManifest.FILE_NAME + " can read this channel."));
+            return;
+        }
+        if (!(found instanceof Copy other)) {
             return;
         }
         if (!Arrays.equals(other.manifest(), bytes)) {
@@ -163,7 +188,7 @@ public final class ChannelVerifier {
         }
         try {
             TrustedKey signer = ManifestSignatures.verify(other.manifest(), other.signature(), keys, other.location());
-            checked.add(Path.of(other.location()).getFileName() + ": the same manifest, signature valid, by key "
+            checked.add(other.name() + ": the same manifest, signature valid, by key "
                     + signer.id());
         } catch (UpdaterException e) {
             problems.add(e.getMessage());
@@ -240,7 +265,7 @@ public final class ChannelVerifier {
                     Path json = manifestPath.resolveSibling(Publisher.MANIFEST_FILE);
                     Path sig = manifestPath.resolveSibling(Publisher.SIGNATURE_FILE);
                     return Files.exists(json, LinkOption.NOFOLLOW_LINKS) ? new Copy(json.toString(),
-                            read(json, "manifest"), Files.exists(sig) ? read(sig, "signature") : null) : null;
+                            Publisher.MANIFEST_FILE, read(json, "manifest"), Files.exists(sig) ? read(sig, "signature") : null) : null;
                 }
                 Path both = manifestPath.resolveSibling(SignedManifest.FILE_NAME);
                 if (!manifestPath.getFileName().toString().equals(Publisher.MANIFEST_FILE)
@@ -248,7 +273,7 @@ public final class ChannelVerifier {
                     return null;
                 }
                 SignedManifest.Parts parts = signedParts(both);
-                return new Copy(both.toString(), parts.manifest(), parts.signatureFile());
+                return new Copy(both.toString(), SignedManifest.FILE_NAME, parts.manifest(), parts.signatureFile());
             }
 
             @Override

@@ -12,6 +12,7 @@ import dev.updater.core.download.Validators;
 import dev.updater.core.download.VerifiedFile;
 import dev.updater.core.home.HomeCleanup;
 import dev.updater.core.manifest.Artifact;
+import dev.updater.core.signature.SignedManifest;
 
 import java.io.IOException;
 import java.net.URI;
@@ -66,6 +67,30 @@ public final class RemoteChannel implements ChannelVerifier.ChannelReader {
             fetched = f;
         }
         return fetched;
+    }
+
+    /**
+     * The other form of the channel from the same folder on the server: {@code manifest.signed} beside a
+     * {@code manifest.json} URL, or {@code manifest.json} (and its {@code .sig}) beside a {@code manifest.signed}
+     * one, fetched as an agent reading it would (its limits, its redirect rules). Threat: a half-finished upload
+     * serving agents in {@code channel=} mode another release than the others.
+     */
+    @Override
+    public ChannelVerifier.OtherCopy otherCopy() throws UpdaterException {
+        String path = manifestUri.getRawPath() == null ? "" : manifestUri.getRawPath();
+        String name = path.substring(path.lastIndexOf('/') + 1);
+        String otherName = name.equals(Publisher.MANIFEST_FILE) ? SignedManifest.FILE_NAME
+                : name.equals(SignedManifest.FILE_NAME) ? Publisher.MANIFEST_FILE : null;
+        if (otherName == null) {
+            return null;
+        }
+        // Raw parts, so escapes in the folder's path survive; a query (a CDN's token) is kept, as for the .sig.
+        String query = manifestUri.getRawQuery() == null ? "" : "?" + manifestUri.getRawQuery();
+        URI other = URI.create(manifestUri.getScheme() + "://" + manifestUri.getRawAuthority()
+                + path.substring(0, path.length() - name.length()) + otherName + query);
+        ManifestFetcher.Fetched copy = new ManifestFetcher(options).fetchIfPublished(other);
+        return copy == null ? new ChannelVerifier.NotPublished(other.toString(), otherName)
+                : new ChannelVerifier.Copy(other.toString(), otherName, copy.manifest(), copy.signatureOrNull());
     }
 
     @Override

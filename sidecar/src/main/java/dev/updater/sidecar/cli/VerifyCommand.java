@@ -31,7 +31,9 @@ import java.util.concurrent.Callable;
                         + " its fields and its expiry, and with --artifacts each artifact's size and SHA-256.",
                 "A manifest whose signature fails is not read any further. In a channel directory, artifacts are"
                         + " read only from regular files inside it. There, manifest.json (with its .sig) and"
-                        + " manifest.signed must carry the same manifest, each with a valid signature.",
+                        + " manifest.signed must carry the same manifest, each with a valid signature; for a URL"
+                        + " ending with either name, the other is fetched from the same folder (a 404 is noted,"
+                        + " not a problem).",
                 "Prints what holds, then one line per problem. Run it in CI after 'publish' and before the"
                         + " channel goes live."
         },
@@ -82,6 +84,9 @@ final class VerifyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (String line : report.checked()) {
             out.println("ok       " + printable(line));
+        }
+        for (String line : report.notes()) {
+            out.println("note     " + printable(line));
         }
         out.flush();
         if (report.verified()) {

@@ -61,8 +61,11 @@ public final class SupervisionCounters {
         hostStarts++;
     }
 
-    /** Counts how {@code outcome} ended; endings that are no update (already installed, interrupted) count nothing. */
-    void ended(Outcome outcome) {
+    /**
+     * Counts how {@code outcome} ended; endings that are no update (already installed, interrupted) count nothing.
+     * At once: a scrape never sees an update counted without its host start and its gate.
+     */
+    synchronized void ended(Outcome outcome) {
         if (outcome instanceof Outcome.Installed installed) {
             boolean operatorRollback = installed.journal().kind() == SwapJournal.Kind.ROLLBACK;
             count(operatorRollback ? Result.ROLLED_BACK : Result.COMMITTED, installed.host());

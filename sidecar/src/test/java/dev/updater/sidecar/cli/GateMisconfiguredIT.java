@@ -107,7 +107,10 @@ class GateMisconfiguredIT {
         assertFalse(SidecarOutput.has(sidecar, "stopping the host (pid " + hostPid
                 + ") because no healthy version is left"), sidecar.toString());
         assertEquals(List.of("installed 1.1.0", "failed 1.1.0", "rolled-back 1.0.0"), fx.events());
-        JsonNode json = Json.mapper().readTree(CliRun.run("status", "--home", fx.home.toString(), "--json").out());
+        // the loop records the problem in sidecar.json after the transaction's last line: awaited, not read once
+        fx.awaitOrDump("status to show the gate-misconfigured problem",
+                () -> problem(statusJson(), "gate-misconfigured") != null);
+        JsonNode json = statusJson();
         assertEquals("the health gate fails for the serving host (pid " + hostPid + ", 1.0.0): " + gate
                 + "; nothing is installed while it fails. A gate that the version serving now cannot pass is"
                 + " misconfigured, not a bad release: check --health-url (now " + fx.healthUrl() + ")",
@@ -118,6 +121,10 @@ class GateMisconfiguredIT {
         SidecarOutput.await(sidecar, "the health gate passes for the serving host now (pid " + hostPid + "): "
                 + fx.healthUrl() + " answered 2xx; updates resume", PATIENCE);
         fx.awaitServing("1.1.0");
+    }
+
+    private JsonNode statusJson() throws Exception {
+        return Json.mapper().readTree(CliRun.run("status", "--home", fx.home.toString(), "--json").out());
     }
 
     /** The message of the problem {@code code} that {@code status --json} shows, or null. */

@@ -104,6 +104,8 @@ class MetricsIT {
         fx.awaitServing("1.1.0");
 
         awaitSample(metrics, "updater_running_info{version=\"1.1.0\"}", 1);
+        // counted by the loop once the transaction returned, after the journal and the records it settles
+        awaitSample(metrics, "updater_updates_total{result=\"committed\"}", 1);
         String updated = get(metrics);
         assertEquals(Optional.of(1.0), sample(updated, "updater_updates_total{result=\"committed\"}"), updated);
         assertEquals(Optional.of(0.0), sample(updated, "updater_updates_total{result=\"rolled_back\"}"), updated);

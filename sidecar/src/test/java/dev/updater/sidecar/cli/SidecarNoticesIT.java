@@ -54,10 +54,15 @@ class SidecarNoticesIT {
                 + " '--' has no -javaagent:…updater.jar, its home= names another folder than --home " + fx.home
                 + ", or its configuration disabled it (look for 'updater agent disabled' in the host's output)\n"),
                 sidecar.out());
-        CliRun status = CliRun.run("status", "--home", fx.home.toString(), "--json");
-        JsonNode json = Json.mapper().readTree(status.out());
-        assertTrue(problem(json, "agent-missing").startsWith("the host command has no updater agent"), status.out());
-        assertTrue(problem(json, "no-agent").startsWith(missing), status.out());
+        // sidecar.json gets each problem just after its line: the status is awaited, not read once
+        fx.awaitOrDump("status to show the no-agent problem", () -> problem(statusJson(), "no-agent") != null);
+        JsonNode json = statusJson();
+        assertTrue(problem(json, "agent-missing").startsWith("the host command has no updater agent"), json.toString());
+        assertTrue(problem(json, "no-agent").startsWith(missing), json.toString());
+    }
+
+    private JsonNode statusJson() throws Exception {
+        return Json.mapper().readTree(CliRun.run("status", "--home", fx.home.toString(), "--json").out());
     }
 
     @Test

@@ -1,12 +1,14 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.Sha256;
+import dev.updater.core.UpdaterException;
 import dev.updater.core.signature.Ed25519Keys;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.manifest.ManifestParser;
 import dev.updater.core.signature.ManifestSignatures;
 import dev.updater.core.signature.SignedManifest;
 import dev.updater.core.testing.ChildProcess;
+import dev.updater.core.text.HumanUnits;
 import dev.updater.sidecar.channel.KeyFiles;
 import dev.updater.sidecar.serve.ReleaseServer;
 import org.junit.jupiter.api.Assumptions;
@@ -349,6 +351,104 @@ class VerifyCommandTest {
             assertEquals(1, bad.exitCode(), bad.toString());
             assertTrue(bad.err().startsWith("PROBLEM  Artifact any: "), bad.err());
         }
+    }
+
+    @Test
+    void overHttp_eitherUrl_checksTheOtherCopyFromTheSameFolder() throws Exception {
+        try (ReleaseServer server = serve()) {
+            String json = server.uri().resolve("manifest.json").toString();
+            String signed = server.uri().resolve(SignedManifest.FILE_NAME).toString();
+
+            CliRun fromJson = CliRun.run("verify", "--manifest", json, "--key-file", pub);
+            CliRun fromSigned = CliRun.run("verify", "--manifest", signed, "--key-file", pub);
+
+            String id = KeyFiles.readPublicKey(Path.of(pub)).id();
+            assertEquals(0, fromJson.exitCode(), fromJson.toString());
+            assertTrue(fromJson.out().startsWith("ok       signature: valid, by key " + id + "\n"
+                    + "ok       manifest.signed: the same manifest, signature valid, by key " + id + "\n"
+                    + "ok       manifest: version 1.2.0, 1 artifact(s)\n"), fromJson.out());
+            assertEquals(0, fromSigned.exitCode(), fromSigned.toString());
+            assertTrue(fromSigned.out().startsWith("ok       signature: valid, by key " + id + "\n"
+                    + "ok       manifest.json: the same manifest, signature valid, by key " + id + "\n"
+                    + "ok       manifest: version 1.2.0, 1 artifact(s)\n"), fromSigned.out());
+        }
+    }
+
+    @Test
+    void overHttp_aHalfFinishedUpload_manifestSignedStillCarryingTheOldRelease_failsNamingBothUrls() throws Exception {
+        Path signedFile = channel.resolve(SignedManifest.FILE_NAME);
+        byte[] oldSigned = Files.readAllBytes(signedFile);
+        byte[] oldManifest = Files.readAllBytes(manifest);
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[32 * 1024]);
+        CliRun publish = CliRun.run("publish", "--version", "1.3.0", "--artifact", "any=" + jar, "--key",
+                privateKey.toString(), "--out", channel.toString());
+        assertEquals(0, publish.exitCode(), publish.toString());
+        Files.write(signedFile, oldSigned); // the upload of manifest.signed has not happened yet
+        byte[] newManifest = Files.readAllBytes(manifest);
+        Map<String, Sha256> before = channelFiles();
+
+        try (ReleaseServer server = serve()) {
+            String json = server.uri().resolve("manifest.json").toString();
+            String signed = server.uri().resolve(SignedManifest.FILE_NAME).toString();
+
+            CliRun fromJson = CliRun.run("verify", "--manifest", json, "--key-file", pub);
+            CliRun fromSigned = CliRun.run("verify", "--manifest", signed, "--key-file", pub);
+
+            String agents = "): agents in channel= mode read manifest.signed, the others manifest.json and its .sig, so"
+                    + " they would be offered different releases. A publish stopped half-way or a file was edited by"
+                    + " hand: publish the release again, or, if manifest.json is the one you mean, run 'updater-sidecar"
+                    + " publish --resign', which writes the other two from it.\n";
+            String newOne = newManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(newManifest);
+            String oldOne = oldManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(oldManifest);
+            assertEquals(1, fromJson.exitCode(), fromJson.toString());
+            assertEquals("PROBLEM  " + json + " and " + signed + " hold different manifests (" + newOne + ", and "
+                    + oldOne + agents + "Not verified: 1 problem(s) in " + json + ".\n", fromJson.err());
+            assertEquals(1, fromSigned.exitCode(), fromSigned.toString());
+            assertEquals("PROBLEM  " + signed + " and " + json + " hold different manifests (" + oldOne + ", and "
+                    + newOne + agents + "Not verified: 1 problem(s) in " + signed + ".\n", fromSigned.err());
+        }
+        assertEquals(before, channelFiles(), "verify changes nothing in the channel");
+    }
+
+    @Test
+    void overHttp_aChannelWithoutManifestSigned_isNotedInOneLine_andVerifies() throws Exception {
+        Files.delete(channel.resolve(SignedManifest.FILE_NAME)); // published before manifest.signed existed
+        try (ReleaseServer server = serve()) {
+            String json = server.uri().resolve("manifest.json").toString();
+            String signed = server.uri().resolve(SignedManifest.FILE_NAME).toString();
+
+            CliRun run = CliRun.run("verify", "--manifest", json, "--key-file", pub);
+
+            assertEquals(0, run.exitCode(), run.toString());
+            assertEquals("", run.err());
+            List<String> notes = run.out().lines().filter(line -> !line.startsWith("ok       ")).toList();
+            assertEquals(List.of("note     manifest.signed: not published (HTTP 404 for " + signed + "), so there is"
+                    + " no other copy to compare; agents in channel= mode cannot read this channel: 'updater-sidecar"
+                    + " publish --resign' writes it.", "Verified " + json + ": release 1.2.0."), notes);
+        }
+    }
+
+    @Test
+    void overHttp_aManifestSignedOverTheAgentsLimit_isAProblem() throws Exception {
+        Path signedFile = channel.resolve(SignedManifest.FILE_NAME);
+        Files.write(signedFile, new byte[ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES + 1]);
+        try (ReleaseServer server = serve()) {
+            String json = server.uri().resolve("manifest.json").toString();
+            String signed = server.uri().resolve(SignedManifest.FILE_NAME).toString();
+
+            CliRun run = CliRun.run("verify", "--manifest", json, "--key-file", pub);
+
+            assertEquals(1, run.exitCode(), run.toString());
+            assertEquals("PROBLEM  The manifest at " + signed + " is "
+                    + HumanUnits.bytes(ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES + 1) + " (Content-Length), over the"
+                    + " limit of " + HumanUnits.bytes(ManifestFetcher.MAX_SIGNED_MANIFEST_BYTES) + "; check that the URL"
+                    + " points to a manifest.\n"
+                    + "Not verified: 1 problem(s) in " + json + ".\n", run.err());
+        }
+    }
+
+    private ReleaseServer serve() throws UpdaterException {
+        return ReleaseServer.start(channel, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), line -> { });
     }
 
     private record Artifact(long size, Sha256 sha256) {

@@ -18,9 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,7 +43,11 @@ import java.util.regex.Pattern;
  *
  * <p>Under {@code run --restart overlap} ({@code UPDATER_REUSE_PORT=true} in its environment) it sets
  * {@code SO_REUSEPORT} before it binds, as the agent's bind hook does, and its shutdown hook stops the
- * HTTP server with a delay of 1 s, so the exchanges in flight finish (a graceful host).
+ * HTTP server gracefully, as docs/zero-downtime.md asks of a JDK {@code HttpServer} host: once no exchange
+ * is in flight and none was handed over for {@link #STOP_QUIET} (at most {@link #STOP_GRACE}), then
+ * {@code stop(0)}. The quiet time answers a connection accepted just before the cut-over whose request the
+ * server had not handed over yet; {@code stop(1)} reset it on JDK 25, whose stop ends as soon as no
+ * exchange is in flight (JDK-8304065; JDK 17 always waited the whole second).
  *
  * <p>Arguments: {@code --home DIR --port N}. JDK only: it runs from a jar holding nothing else.
  * It is the application under test, not a test: like the agent it keeps real time, and its sleeps
@@ -50,6 +56,9 @@ import java.util.regex.Pattern;
 public final class FakeAgentHost {
     private static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(-?\\d+)");
     private static final Pattern STARTED_AT = Pattern.compile("\"startedAt\"\\s*:\\s*\"([^\"]*)\"");
+    /** What a graceful stop waits at most, and the quiet time it waits for first (as the demo app's). */
+    private static final Duration STOP_GRACE = Duration.ofSeconds(1);
+    private static final Duration STOP_QUIET = Duration.ofMillis(150);
 
     private final Path home;
     private final String version;
@@ -59,6 +68,9 @@ public final class FakeAgentHost {
     private volatile boolean ready;
     private volatile Instant readyAt;
     private volatile HttpServer server;
+    /** Exchanges handed to the server's executor and not finished: the server hands one over before it reads the request. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lastHandOver = System.nanoTime();
 
     private FakeAgentHost(Path home, String version, Path jar, String sha256) {
         this.home = home;
@@ -113,9 +125,9 @@ public final class FakeAgentHost {
             writeRecord(true);
             HttpServer serving = server;
             if (serving != null && overlap) {
-                // closes the listener, lets the exchanges in flight finish; only under overlap mode, as
-                // JDK 17's stop waits the whole delay even when idle, which other tests' timeouts do not allow
-                serving.stop(1);
+                // only under overlap mode: elsewhere a stop-start's stop needs no grace
+                awaitQuiet();
+                serving.stop(0);
             }
             while (ignoreSigterm) {
                 try {
@@ -164,6 +176,15 @@ public final class FakeAgentHost {
             reusePort(server);
         }
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
+        server.setExecutor(task -> { // the server's own default: on its dispatcher thread, here counted
+            inFlight.incrementAndGet();
+            lastHandOver = System.nanoTime();
+            try {
+                task.run();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
         String unhealthyIfExists = behaviour.getProperty("unhealthyIfExists");
         server.createContext("/health", exchange -> {
             if (unhealthyIfExists != null && Files.exists(Path.of(unhealthyIfExists))) {
@@ -181,6 +202,19 @@ public final class FakeAgentHost {
         });
         server.start();
         return server;
+    }
+
+    /** Until no exchange is in flight and none was handed over for {@link #STOP_QUIET}, at most {@link #STOP_GRACE}. */
+    private void awaitQuiet() {
+        long end = System.nanoTime() + STOP_GRACE.toNanos();
+        while (System.nanoTime() < end
+                && (inFlight.get() > 0 || System.nanoTime() - lastHandOver < STOP_QUIET.toNanos())) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /**
