@@ -65,14 +65,18 @@ final class AgentState {
     private long checks;
     private long checkErrors;
     private long downloadedBytes;
+    /** Kept in agent.json, so that a sidecar started later still knows when the channel last answered. */
+    private Instant lastSuccessfulCheckAt;
 
     synchronized void checked(CheckResult result, long downloadedSoFar) {
         checks++;
+        lastCheckAt = clock.instant();
         if (result.failed()) {
             checkErrors++;
+        } else {
+            lastSuccessfulCheckAt = lastCheckAt;
         }
         downloadedBytes = downloadedSoFar;
-        lastCheckAt = clock.instant();
         lastCheckResult = result.summary();
         if (result.latestSeen() != null) {
             latestSeen = result.latestSeen();
@@ -106,7 +110,8 @@ final class AgentState {
     synchronized AgentRecord snapshot() {
         return new AgentRecord(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine,
                 agentVersion, hostId, ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting,
-                exitReason, clock.instant(), listeners, checks, checkErrors, downloadedBytes, stateHandoff);
+                exitReason, clock.instant(), listeners, checks, checkErrors, downloadedBytes, stateHandoff,
+                lastSuccessfulCheckAt);
     }
 
     /** Whether the host has the hand-off MBean now; true when that changed (worth publishing). */

@@ -105,6 +105,7 @@ class AgentIT {
         // the checks before the release was published found no manifest: each one counted as an error
         assertTrue(counted.checkErrors() >= 1 && counted.checkErrors() < counted.checks(), counted.toString());
         assertNull(counted.lastError(), "the check that staged it succeeded: " + counted);
+        assertEquals(counted.lastCheckAt(), counted.lastSuccessfulCheckAt(), "kept for the sidecar's /metrics: " + counted);
     }
 
     @Test

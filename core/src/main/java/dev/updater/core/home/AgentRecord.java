@@ -44,6 +44,8 @@ import java.util.Objects;
  * @param stateHandoff true while the host has registered the {@code dev.updater:type=StateHandoff} MBean: the
  *        sidecar asks it to save its state before it stops it for an update (DESIGN §7), and asks nothing
  *        of a host without it
+ * @param lastSuccessfulCheckAt when a check of the channel last succeeded since the host started, or null
+ *        (none yet, or a record written before the field existed); the sidecar's {@code /metrics} exposes it
  */
 public record AgentRecord(
         long pid,
@@ -68,10 +70,22 @@ public record AgentRecord(
         long checks,
         long checkErrors,
         long downloadedBytes,
-        boolean stateHandoff) {
+        boolean stateHandoff,
+        Instant lastSuccessfulCheckAt) {
 
     public AgentRecord {
         listeners = listeners == null ? List.of() : List.copyOf(listeners);
+    }
+
+    /** A record without the time of the last successful check (written before it existed, and by tests that need none). */
+    public AgentRecord(long pid, Instant startedAt, ReleaseVersion runningVersion, String versionSource, String target,
+                       Sha256 targetSha256, List<String> commandLine, String agentVersion, String hostId, boolean ready,
+                       Instant readyAt, Instant lastCheckAt, String lastCheckResult, ReleaseVersion latestSeen,
+                       String lastError, boolean exiting, String exitReason, Instant updatedAt, List<Listener> listeners,
+                       long checks, long checkErrors, long downloadedBytes, boolean stateHandoff) {
+        this(pid, startedAt, runningVersion, versionSource, target, targetSha256, commandLine, agentVersion, hostId,
+                ready, readyAt, lastCheckAt, lastCheckResult, latestSeen, lastError, exiting, exitReason, updatedAt,
+                listeners, checks, checkErrors, downloadedBytes, stateHandoff, null);
     }
 
     /** A record without the hand-off flag (written before it existed, and by tests that need none). */

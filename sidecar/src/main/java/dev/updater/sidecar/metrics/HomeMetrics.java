@@ -124,8 +124,12 @@ final class HomeMetrics implements MultiCollector {
             return;
         }
         boolean success = agent.lastError() == null;
-        if (success && (lastSuccessfulCheck == null || agent.lastCheckAt().isAfter(lastSuccessfulCheck))) {
-            lastSuccessfulCheck = agent.lastCheckAt();
+        // the agent's record says it since the host started; an older agent does not, and this sidecar
+        // then knows only the successes it saw at its scrapes
+        Instant recorded = agent.lastSuccessfulCheckAt() != null ? agent.lastSuccessfulCheckAt()
+                : success ? agent.lastCheckAt() : null;
+        if (recorded != null && (lastSuccessfulCheck == null || recorded.isAfter(lastSuccessfulCheck))) {
+            lastSuccessfulCheck = recorded;
         }
         out.add(gauge("updater_last_check_timestamp_seconds", "When the agent last checked the release channel.",
                 Unit.SECONDS, seconds(agent.lastCheckAt())));
@@ -133,7 +137,8 @@ final class HomeMetrics implements MultiCollector {
                 + " it failed (status shows the error).", null, success ? 1 : 0));
         if (lastSuccessfulCheck != null) {
             out.add(gauge("updater_last_successful_check_timestamp_seconds", "When the channel last answered a check"
-                    + " (seen by this sidecar since it started).", Unit.SECONDS, seconds(lastSuccessfulCheck)));
+                    + " of the running host's agent (or, for an agent older than this sidecar, one this sidecar saw).",
+                    Unit.SECONDS, seconds(lastSuccessfulCheck)));
         }
     }
 

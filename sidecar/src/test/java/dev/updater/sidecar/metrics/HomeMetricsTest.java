@@ -176,6 +176,21 @@ class HomeMetricsTest {
     }
 
     @Test
+    void aSidecarStartedWhileTheChecksFail_knowsTheLastSuccessful_fromTheAgentsRecord() throws Exception {
+        UpdateHome home = aHomeWithEverything(null);
+        AgentRecord ok = home.agentRecord().read().orElseThrow();
+        home.agentRecord().write(new AgentRecord(ok.pid(), ok.startedAt(), ok.runningVersion(), ok.versionSource(),
+                ok.target(), ok.targetSha256(), ok.commandLine(), ok.agentVersion(), ok.hostId(), ok.ready(), ok.readyAt(),
+                T.plusSeconds(960), "failed", ok.latestSeen(), "connection refused", false, null, T.plusSeconds(960),
+                List.of(), 9, 3, 13, false, T.plusSeconds(60)));
+
+        String text = scrape(home, ApplyPolicy.ON_EXIT, counted(0, 0, 0)); // a new endpoint: it saw no success itself
+
+        assertTrue(text.contains("updater_last_check_success 0.0\n"), text);
+        assertTrue(text.contains("updater_last_successful_check_timestamp_seconds 1.77046566E9\n"), text);
+    }
+
+    @Test
     void aStagedRelease_saysWhyItWaits_byPolicyWindowAndQuarantine() throws Exception {
         UpdateHome home = aHomeWithEverything(null);
         Path jar = Files.write(dir.resolve("1.3.0.jar"), "release 1.3.0".getBytes(StandardCharsets.UTF_8));
