@@ -113,18 +113,10 @@ class VerifyCommandTest {
         CliRun fromDirectory = CliRun.run("verify", "--manifest", channel.toString(), "--key-file", pub);
         CliRun fromSigned = CliRun.run("verify", "--manifest", signed.toString(), "--key-file", pub);
 
-        String agents = "): agents in channel= mode read manifest.signed, the others manifest.json and its .sig, so"
-                + " they would be offered different releases. A publish stopped half-way or a file was edited by"
-                + " hand: publish the release again, or, if manifest.json is the one you mean, run 'updater-sidecar"
-                + " publish --resign', which writes the other two from it.\n";
-        String newOne = newManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(newManifest);
-        String oldOne = oldManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(oldManifest);
         assertEquals(1, fromDirectory.exitCode(), fromDirectory.toString());
-        assertEquals("PROBLEM  " + manifest + " and " + signed + " hold different manifests (" + newOne + ", and "
-                + oldOne + agents + "Not verified: 1 problem(s) in " + manifest + ".\n", fromDirectory.err());
+        assertEquals(twoCopies(manifest, newManifest, signed, oldManifest), fromDirectory.err());
         assertEquals(1, fromSigned.exitCode(), fromSigned.toString());
-        assertEquals("PROBLEM  " + signed + " and " + manifest + " hold different manifests (" + oldOne + ", and "
-                + newOne + agents + "Not verified: 1 problem(s) in " + signed + ".\n", fromSigned.err());
+        assertEquals(twoCopies(signed, oldManifest, manifest, newManifest), fromSigned.err());
         assertEquals(before, channelFiles(), "verify changes nothing in the channel");
     }
 
@@ -394,18 +386,10 @@ class VerifyCommandTest {
             CliRun fromJson = CliRun.run("verify", "--manifest", json, "--key-file", pub);
             CliRun fromSigned = CliRun.run("verify", "--manifest", signed, "--key-file", pub);
 
-            String agents = "): agents in channel= mode read manifest.signed, the others manifest.json and its .sig, so"
-                    + " they would be offered different releases. A publish stopped half-way or a file was edited by"
-                    + " hand: publish the release again, or, if manifest.json is the one you mean, run 'updater-sidecar"
-                    + " publish --resign', which writes the other two from it.\n";
-            String newOne = newManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(newManifest);
-            String oldOne = oldManifest.length + " bytes with SHA-256 " + Sha256.ofBytes(oldManifest);
             assertEquals(1, fromJson.exitCode(), fromJson.toString());
-            assertEquals("PROBLEM  " + json + " and " + signed + " hold different manifests (" + newOne + ", and "
-                    + oldOne + agents + "Not verified: 1 problem(s) in " + json + ".\n", fromJson.err());
+            assertEquals(twoCopies(json, newManifest, signed, oldManifest), fromJson.err());
             assertEquals(1, fromSigned.exitCode(), fromSigned.toString());
-            assertEquals("PROBLEM  " + signed + " and " + json + " hold different manifests (" + oldOne + ", and "
-                    + newOne + agents + "Not verified: 1 problem(s) in " + signed + ".\n", fromSigned.err());
+            assertEquals(twoCopies(signed, oldManifest, json, newManifest), fromSigned.err());
         }
         assertEquals(before, channelFiles(), "verify changes nothing in the channel");
     }
@@ -502,5 +486,16 @@ class VerifyCommandTest {
             Assumptions.abort("no mkfifo on this system (" + e.getMessage() + ")");
         }
         return path;
+    }
+
+    /** What verify says of {@code checked} (holding {@code ownBytes}) when {@code other} holds {@code otherBytes}. */
+    private static String twoCopies(Object checked, byte[] ownBytes, Object other, byte[] otherBytes) {
+        return "PROBLEM  " + checked + " and " + other + " hold different manifests (" + ownBytes.length
+                + " bytes with SHA-256 " + Sha256.ofBytes(ownBytes) + ", and " + otherBytes.length + " bytes with SHA-256 "
+                + Sha256.ofBytes(otherBytes) + "): agents in channel= mode read manifest.signed, the others manifest.json"
+                + " and its .sig, so they would be offered different releases. A publish stopped half-way or a file was"
+                + " edited by hand: publish the release again, or, if manifest.json is the one you mean, run"
+                + " 'updater-sidecar publish --resign', which writes the other two from it.\nNot verified: 1 problem(s) in "
+                + checked + ".\n";
     }
 }
