@@ -236,7 +236,8 @@ class DeltaDownloadTest {
             assertEquals(top.chunks().stream().map(chunk -> chunk.object().sha256().hex()).sorted().toList(),
                     files(staged.home().indexChunks()), "the home keeps exactly the new index's chunks");
             if (PosixModes.supported(dir)) { // Windows has no modes: the profile's ACL guards the home there
-                assertEquals("rwx------", PosixModes.of(staged.home().indexChunks()), "a home folder no one else may write");
+                assertEquals("rwx------", PosixModes.of(staged.home().indexChunks()),
+                        "a home folder no one else may write");
             }
         }
     }

@@ -145,7 +145,8 @@ class CrashRecoveryIT {
     }
 
     @Test
-    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "it stops the recovering sidecar with SIGTERM, so that it stops its host; Process.destroy() is no signal there")
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "it stops the recovering sidecar with SIGTERM, so that"
+            + " it stops its host; Process.destroy() is no signal there")
     void aTargetChangedByHandMidJournal_isLeftAsItIs_andTheHostStartsOnIt() throws Exception {
         fx = new SidecarFixture(dir);
         Path byHand = HostJars.build(dir.resolve("jars/app-1.0.9.jar"), "1.0.9");

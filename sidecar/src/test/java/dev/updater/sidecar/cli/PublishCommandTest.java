@@ -110,7 +110,8 @@ class PublishCommandTest {
     }
 
     @Test
-    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "docs/publishing.md's commands are POSIX shell (bash, head, tail, base64, cmp)")
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "docs/publishing.md's commands are POSIX"
+            + " shell (bash, head, tail, base64, cmp)")
     void publishedManifestSigned_verifiesWithVerify_andByHandWithTheDocumentedOpensslCommands() throws Exception {
         assertEquals(0, publish("--version", "1.0.0", "--artifact", "any=" + jar).exitCode());
         Path signed = channel.resolve("manifest.signed");

@@ -315,7 +315,8 @@ class RunCommandIT {
     }
 
     @Test
-    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "it stops the first sidecar with SIGTERM, so that it stops its host; Process.destroy() is no signal there")
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "it stops the first sidecar with SIGTERM, so that it"
+            + " stops its host; Process.destroy() is no signal there")
     void exit42_installsWhatIsStaged_evenOutsideTheWindow_whileAWindowAroundNowInstallsAtOnce() throws Exception {
         fx = new SidecarFixture(dir);
         LocalTime now = LocalTime.now();

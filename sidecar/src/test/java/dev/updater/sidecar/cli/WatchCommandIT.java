@@ -141,7 +141,8 @@ class WatchCommandIT {
     }
 
     @Test
-    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "the sidecar's SIGTERM is Process.destroy(), no signal there: the host does not exit with 143")
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "the sidecar's SIGTERM is Process.destroy(), no signal"
+            + " there: the host does not exit with 143")
     void aHostWhoseAgentDoesNotAnswer_getsSigtermWhenItsPidIsVisible() throws Exception {
         fx = new SidecarFixture(dir, "ignoreExitRequests=true");
         startRuntime();
