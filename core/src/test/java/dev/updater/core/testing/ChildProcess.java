@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.awaitility.Awaitility.await;
 
@@ -73,6 +74,14 @@ public final class ChildProcess implements AutoCloseable {
             command.add(arg.toString());
         }
         return command;
+    }
+
+    /**
+     * A command that exits at once with code 0, for a pid no process runs under any more: {@code true}, which
+     * Windows lacks, there {@code cmd /c exit 0}.
+     */
+    public static List<String> exitingAtOnce() {
+        return OS.WINDOWS.isCurrentOs() ? List.of("cmd", "/c", "exit", "0") : List.of("true");
     }
 
     /** Starts {@code command} with its error output merged into {@link #output()}, in order, as a terminal shows it. */

@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Archive releases under {@code run} with a real host (DESIGN §5 "Archives"): a distribution
  * ({@code bin/app} script, {@code lib/app.jar}, {@code config/app.properties}) installed as
- * {@code APP/releases/<v>/} behind {@code APP/current}, the host started through {@code APP/current/bin/app};
+ * {@code APP/releases/<v>/} behind {@code APP/current}, the host started through {@code APP/current/bin/app}
+ * ({@link Distributions#hostCommand}: {@code java -jar APP/current/lib/app.jar} on Windows);
  * a release that fails its gate; and a sidecar killed mid-swap.
  */
 class ArchiveRunIT {
@@ -266,8 +267,9 @@ class ArchiveRunIT {
     private List<String> runArgs() {
         List<String> args = new ArrayList<>(List.of("run", "--home", fx.home.toString(), "--apply", "immediate",
                 "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s", "--stop-timeout", "2s",
-                "--target", target.toString(), "--", app.resolve("current/bin/app").toString(),
-                "--home", fx.home.toString(), "--port", String.valueOf(fx.port)));
+                "--target", target.toString(), "--"));
+        args.addAll(Distributions.hostCommand(app));
+        args.addAll(List.of("--home", fx.home.toString(), "--port", String.valueOf(fx.port)));
         return args;
     }
 

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -156,7 +157,8 @@ class KillLoopIT {
 
     /**
      * A {@code bin/}+{@code lib/}+{@code config/} zip installed as {@code APP/releases/<v>/} behind the link
-     * {@code APP/current}, the host started through {@code APP/current/bin/app}. The operator changed the
+     * {@code APP/current}, the host started through {@code APP/current/bin/app} ({@link Distributions#hostCommand};
+     * {@code java -jar APP/current/lib/app.jar} on Windows). The operator changed the
      * config of the first release, so every install keeps that change and writes the release's own as
      * {@code config/app.properties.new}.
      */
@@ -188,10 +190,12 @@ class KillLoopIT {
 
         @Override
         public List<String> runArgs() {
-            return List.of("run", "--home", fx.home.toString(), "--apply", "immediate", "--health-url", fx.healthUrl(),
-                    "--min-uptime", "300ms", "--health-timeout", "5s", "--stop-timeout", "2s", "--target", target.toString(),
-                    "--", app.resolve("current/bin/app").toString(), "--home", fx.home.toString(), "--port",
-                    String.valueOf(fx.port));
+            List<String> args = new ArrayList<>(List.of("run", "--home", fx.home.toString(), "--apply", "immediate",
+                    "--health-url", fx.healthUrl(), "--min-uptime", "300ms", "--health-timeout", "5s", "--stop-timeout",
+                    "2s", "--target", target.toString(), "--"));
+            args.addAll(Distributions.hostCommand(app));
+            args.addAll(List.of("--home", fx.home.toString(), "--port", String.valueOf(fx.port)));
+            return args;
         }
 
         @Override

@@ -15,6 +15,8 @@ import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.testhost.SidecarOutput;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -177,6 +179,7 @@ class RunCommandIT {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "sends SIGINT with kill(1)")
     void sigint_stopsTheHostFirst_andRunExits130_asItsHelpSays() throws Exception {
         fx = new SidecarFixture(dir);
         ChildProcess sidecar = fx.run("on-exit");
@@ -322,6 +325,8 @@ class RunCommandIT {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "it stops the first sidecar with SIGTERM, so that it"
+            + " stops its host; Process.destroy() is no signal there")
     void exit42_installsWhatIsStaged_evenOutsideTheWindow_whileAWindowAroundNowInstallsAtOnce() throws Exception {
         fx = new SidecarFixture(dir);
         LocalTime now = LocalTime.now();
@@ -349,6 +354,7 @@ class RunCommandIT {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Process.destroy() is not a signal there: no shutdown hooks run")
     void sigterm_isForwardedToTheHost_andRunExits143() throws Exception {
         fx = new SidecarFixture(dir);
         ChildProcess sidecar = fx.run("on-exit");
@@ -367,6 +373,7 @@ class RunCommandIT {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Process.destroy() is not a signal there: no shutdown hooks run")
     void aHostThatIgnoresSigterm_isKilledAfterTheStopTimeout() throws Exception {
         fx = new SidecarFixture(dir, "ignoreSigterm=true");
         ChildProcess sidecar = fx.run("on-exit");
@@ -473,7 +480,7 @@ class RunCommandIT {
         Path oldJar = Files.createDirectories(dir.resolve("old")).resolve("app.jar");
         Files.copy(fx.v100, oldJar);
         String oldSha = Sha256.ofFile(oldJar).hex();
-        Process gone = new ProcessBuilder("true").start();
+        Process gone = new ProcessBuilder(ChildProcess.exitingAtOnce()).start();
         gone.waitFor();
         fx.updateHome.agentRecord().write(new AgentRecord(gone.pid(), RECORDED, ReleaseVersion.parse("1.0.0"), "manifest",
                 oldJar.toString(), new Sha256(oldSha), List.of(), "test", "host-1", true, null, null, null, null, null, false,

@@ -8,6 +8,8 @@ import dev.updater.sidecar.testhost.SidecarOutput;
 import dev.updater.sidecar.testhost.Hosts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -139,6 +141,8 @@ class WatchCommandIT {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "the sidecar's SIGTERM is Process.destroy(), no signal"
+            + " there: the host does not exit with 143")
     void aHostWhoseAgentDoesNotAnswer_getsSigtermWhenItsPidIsVisible() throws Exception {
         fx = new SidecarFixture(dir, "ignoreExitRequests=true");
         startRuntime();
@@ -170,6 +174,7 @@ class WatchCommandIT {
     }
 
     @Test
+    @DisabledOnOs(value = OS.WINDOWS, disabledReason = "Process.destroy() is not a signal there: no shutdown hooks run")
     void sigterm_stopsTheWatcher_andLeavesTheHostRunning() throws Exception {
         fx = new SidecarFixture(dir);
         startRuntime();

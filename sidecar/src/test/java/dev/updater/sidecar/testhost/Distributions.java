@@ -8,6 +8,7 @@ import dev.updater.core.manifest.ArchiveFormat;
 import dev.updater.core.testing.ChildProcess;
 import dev.updater.core.testing.PosixModes;
 import dev.updater.core.testing.TestArchives;
+import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,6 +57,16 @@ public final class Distributions {
         Files.move(Unpacker.releaseRoot(unpacked), app.resolve("releases").resolve(version));
         Files.createSymbolicLink(app.resolve("current"), Path.of("releases", version));
         return app.resolve("current/lib/app.jar");
+    }
+
+    /**
+     * The command that starts the host installed in {@code app}, through {@code APP/current}: its {@code bin/app}
+     * script; on Windows, which runs no {@code #!/bin/sh} script, {@code java -jar APP/current/lib/app.jar}, the jar
+     * that script runs. The host's own arguments follow.
+     */
+    public static List<String> hostCommand(Path app) {
+        return OS.WINDOWS.isCurrentOs() ? ChildProcess.java("-jar", app.resolve("current/lib/app.jar"))
+                : List.of(app.resolve("current/bin/app").toString());
     }
 
     /** Every file under {@code folder} (links not followed): its path, mode and SHA-256. */
