@@ -163,7 +163,7 @@ final class StatusCommand implements Callable<Integer> {
         ArrayNode quarantined = root.putArray("quarantined");
         for (Quarantine.Entry e : s.quarantine().versions()) {
             ObjectNode q = quarantined.addObject();
-            q.put("version", e.version());
+            putText(q, "version", e.version());
             q.put("reason", e.reason());
             q.put("held", e.held());
             putInstant(q, "at", e.at());
