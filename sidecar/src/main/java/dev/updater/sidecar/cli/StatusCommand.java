@@ -201,7 +201,7 @@ final class StatusCommand implements Callable<Integer> {
             putText(restart, "version", r.version());
             restart.put("tcpMigrateReq", r.tcpMigrateReq());
             putInstant(restart, "at", r.at());
-            restart.put("steering", r.steering());
+            putText(restart, "steering", r.steering());
         }
 
         ArrayNode backups = root.putArray("backups");
@@ -297,10 +297,10 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** How an overlap steered, where it was not the usual duplicate of the old host's socket. */
-    private static String steering(String steering) {
-        return steering == null || "pidfd".equals(steering) ? ""
-                : "sidecar-socket".equals(steering) ? " (steered through a socket of the sidecar's own: pidfd refused)"
-                : " (steering " + Printable.of(steering) + ")";
+    private static String steering(RestartRecord.SteeringPath steering) {
+        return steering == null || steering == RestartRecord.SteeringPath.PIDFD ? ""
+                : steering == RestartRecord.SteeringPath.SIDECAR_SOCKET
+                ? " (steered through a socket of the sidecar's own: pidfd refused)" : " (steering " + steering + ")";
     }
 
     /** Records may lack a time (an older agent's, or one edited by hand). */

@@ -158,7 +158,8 @@ class OverlapUnderLoadIT {
         RestartRecord restart = home.restartRecord().read().orElseThrow();
         assertEquals(RestartRecord.Mode.OVERLAP, restart.mode());
         assertEquals(null, restart.fallback());
-        assertEquals(pidfdRefused ? "sidecar-socket" : "pidfd", restart.steering());
+        assertEquals(pidfdRefused ? RestartRecord.SteeringPath.SIDECAR_SOCKET : RestartRecord.SteeringPath.PIDFD,
+                restart.steering());
         assertEquals(migrateReq, restart.tcpMigrateReq(), "the sidecar reports tcp_migrate_req as its namespace has it");
         JsonNode status = Json.mapper().readTree(CliRun.run("status", "--home", homeDir.toString(), "--json").out());
         assertEquals("overlap", status.at("/lastRestart/mode").asText(), status.toString());

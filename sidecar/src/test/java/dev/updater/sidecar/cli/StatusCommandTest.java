@@ -219,7 +219,7 @@ class StatusCommandTest {
     void status_saysAnOverlapSteeredThroughTheSidecarsOwnSocket() throws Exception {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
-                ReleaseVersion.parse("1.1.0"), false, T, "sidecar-socket"));
+                ReleaseVersion.parse("1.1.0"), false, T, RestartRecord.SteeringPath.SIDECAR_SOCKET));
 
         CliRun run = CliRun.run("status", "--home", home.toString());
 
@@ -232,7 +232,7 @@ class StatusCommandTest {
     void statusJson_showsTheLastRestart() throws Exception {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
-                ReleaseVersion.parse("1.1.0"), false, T, "pidfd"));
+                ReleaseVersion.parse("1.1.0"), false, T, RestartRecord.SteeringPath.PIDFD));
 
         CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
 
