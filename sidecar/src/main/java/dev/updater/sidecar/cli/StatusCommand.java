@@ -16,6 +16,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.text.Printable;
 import dev.updater.sidecar.selfupdate.DailySelfCheck;
+import dev.updater.sidecar.supervise.ApplyPolicy;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
@@ -260,7 +261,8 @@ final class StatusCommand implements Callable<Integer> {
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            boolean manual = sr != null && "manual".equals(sr.applyPolicy());
+            boolean manual = sr != null && ApplyPolicy.tryParse(sr.applyPolicy()).map(ApplyPolicy::kind)
+                    .equals(Optional.of(ApplyPolicy.Kind.MANUAL));
             out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size())
                     + (st.deltaFetched() == null ? "" : "; a delta fetched " + HumanUnits.bytes(st.deltaFetched())) + ")"
                     + (st.needsApproval() || manual ? ", waits for 'updater-sidecar apply --home " + s.home().dir() + "'"
