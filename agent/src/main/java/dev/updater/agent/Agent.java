@@ -18,7 +18,6 @@ import dev.updater.core.download.Downloader;
 import dev.updater.core.download.ManifestFetcher;
 import dev.updater.core.home.AgentRecord;
 import dev.updater.core.home.ChannelSettings;
-import dev.updater.core.home.HomeFiles;
 import dev.updater.core.home.HomeRecordFile;
 import dev.updater.core.home.JsonRecords;
 import dev.updater.core.home.UpdateHome;
@@ -30,14 +29,12 @@ import dev.updater.core.text.Printable;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -83,7 +80,7 @@ final class Agent {
                 && !previous.get().runningVersion().equals(running.version())) {
             LOG.log(Level.INFO, "updated from " + previous.get().runningVersion() + " to " + running.version());
         }
-        String hostId = config.hostId() != null ? config.hostId() : hostId(home);
+        String hostId = config.hostId() != null ? config.hostId() : home.hostIdFile().readOrCreate();
         List<TrustedKey> keys = config.keys();
 
         AgentState state = new AgentState(home, clock, host.pid(), host.startedAt(),
@@ -142,22 +139,6 @@ final class Agent {
             LOG.log(Level.WARNING, "The previous " + home.agentRecord() + " could not be read ("
                     + Printable.of(JsonRecords.reason(e)) + "); it is replaced.");
             return Optional.empty();
-        }
-    }
-
-    /** A random id kept in the home, so this host keeps its rollout bucket across restarts. */
-    private static String hostId(UpdateHome home) throws UpdaterException {
-        Path file = home.dir().resolve("host-id");
-        try {
-            Optional<byte[]> kept = HomeFiles.read(file, 1024);
-            if (kept.isPresent()) {
-                return new String(kept.get(), StandardCharsets.US_ASCII).strip();
-            }
-            String id = UUID.randomUUID().toString();
-            dev.updater.core.home.AtomicFiles.write(file, (id + "\n").getBytes(StandardCharsets.US_ASCII));
-            return id;
-        } catch (IOException e) {
-            throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "Could not read " + file + ": " + e + ".", e);
         }
     }
 

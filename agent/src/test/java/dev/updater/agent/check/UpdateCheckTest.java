@@ -254,7 +254,7 @@ class UpdateCheckTest {
     void quarantinedVersion_isSkipped() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
         JsonRecords.write(home.quarantine(), new Quarantine(List.of(
-                new Quarantine.Entry("1.1.0", "failed its health gate", NOW))));
+                new Quarantine.Entry(ReleaseVersion.tryParse("1.1.0"), "failed its health gate", NOW))));
         CheckResult result = check("1.0.0").run();
         assertTrue(result.summary().contains("quarantined"), result.summary());
         assertNothingStaged();
@@ -263,7 +263,7 @@ class UpdateCheckTest {
     @Test
     void versionHeldBackByASidecarThatCannotInstallArchives_isNotDownloadedAgain() throws Exception {
         channel.publish("1.1.0", bytes("release 1.1.0"));
-        JsonRecords.write(home.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.1.0", "an archive release"
+        JsonRecords.write(home.quarantine(), new Quarantine(List.of(new Quarantine.Entry(ReleaseVersion.tryParse("1.1.0"), "an archive release"
                 + " (zip), which this sidecar cannot install yet; run a sidecar that installs archive releases, then"
                 + " 'updater-sidecar allow 1.1.0'", NOW, true))));
 

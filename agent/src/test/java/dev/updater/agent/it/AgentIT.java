@@ -123,7 +123,7 @@ class AgentIT {
         ChannelSettings settings = home.channelRecord().read().orElseThrow();
         assertEquals(channel.manifestUri().toString(), settings.manifestUrl());
         assertEquals(List.of(channel.keyText()), settings.trustedKeys());
-        assertEquals(Files.readString(home.dir().resolve("host-id")).strip(), settings.hostId());
+        assertEquals(home.hostIdFile().read().orElseThrow(), settings.hostId());
         assertTrue(host.isAlive());
     }
 

@@ -197,12 +197,7 @@ public final class ReleaseCheck {
 
     private Set<ReleaseVersion> quarantined() throws UpdaterException {
         Set<ReleaseVersion> versions = new HashSet<>();
-        home.quarantineList().read().ifPresent(q -> q.versions().forEach(e -> {
-            ReleaseVersion v = ReleaseVersion.tryParse(e.version());
-            if (v != null) {
-                versions.add(v);
-            }
-        }));
+        home.quarantineList().read().ifPresent(q -> q.versions().forEach(e -> versions.add(e.version())));
         return versions;
     }
 }

@@ -1,5 +1,7 @@
 package dev.updater.core.home;
 
+import dev.updater.core.version.ReleaseVersion;
+
 import java.time.Instant;
 import java.util.Objects;
 
@@ -18,7 +20,7 @@ import java.util.Objects;
  *        reused by an unrelated process, which must not be signalled
  * @param version the release B runs, for the log line
  */
-public record IncomingHostRecord(long pid, Instant startedAt, String version) {
+public record IncomingHostRecord(long pid, Instant startedAt, ReleaseVersion version) {
     public IncomingHostRecord {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid " + pid + " is not a process id");

@@ -2,6 +2,7 @@ package dev.updater.core.home;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.updater.core.json.WireNames;
 import dev.updater.core.version.ReleaseVersion;
 
 import java.time.Instant;
@@ -21,12 +22,10 @@ import java.util.Objects;
  * @param version the release being installed, or null when not known
  * @param tcpMigrateReq whether {@code net.ipv4.tcp_migrate_req} was on in the sidecar's network namespace
  * @param at when the restart began
- * @param steering how an overlap steered connections: {@code pidfd} (through a duplicate of the old host's
- *     socket), {@code sidecar-socket} (pidfd refused: through a socket of the sidecar's own in the group),
- *     {@code off} (the bench's plain {@code SO_REUSEPORT}); null for a stop-start or an older record
+ * @param steering how an overlap steered connections ({@link SteeringPath}); null for a stop-start or an older record
  */
 public record RestartRecord(Mode mode, String fallback, ReleaseVersion version, boolean tcpMigrateReq, Instant at,
-                            String steering) {
+                            SteeringPath steering) {
     public RestartRecord {
         Objects.requireNonNull(mode, "mode");
     }
@@ -57,6 +56,37 @@ public record RestartRecord(Mode mode, String fallback, ReleaseVersion version, 
                 }
             }
             throw new IllegalArgumentException("\"" + wireName + "\" is not a restart mode; use stop-start or overlap");
+        }
+
+        @Override
+        public String toString() {
+            return wireName;
+        }
+    }
+
+    /** How an overlap steered new connections, written as its wire name ({@code sidecar-socket}). */
+    public enum SteeringPath {
+        /** Through a duplicate of the old host's listening socket ({@code pidfd_getfd}). */
+        PIDFD("pidfd"),
+        /** pidfd access refused: through a never-accepting socket of the sidecar's own in the reuse-port group. */
+        SIDECAR_SOCKET("sidecar-socket"),
+        /** Not steered: the bench's plain {@code SO_REUSEPORT} ({@code -Dupdater.overlap.steering=off}). */
+        OFF("off");
+
+        private final String wireName;
+
+        SteeringPath(String wireName) {
+            this.wireName = wireName;
+        }
+
+        @JsonValue
+        public String wireName() {
+            return wireName;
+        }
+
+        @JsonCreator
+        static SteeringPath of(String wireName) {
+            return WireNames.parse(values(), SteeringPath::wireName, wireName, "steering path");
         }
 
         @Override

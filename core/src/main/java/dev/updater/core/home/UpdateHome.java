@@ -65,6 +65,11 @@ public record UpdateHome(Path dir) {
         return record("incoming-host.json", IncomingHostRecord.class);
     }
 
+    /** {@code host-id}: this host's random id for rollout buckets ({@link HostIdFile}), plain text. */
+    public HostIdFile hostIdFile() {
+        return new HostIdFile(dir.resolve("host-id"));
+    }
+
     /** {@code accepted.json}: the highest manifest version ever accepted here; lower ones are refused (rollback attack). */
     public HomeRecordFile<AcceptedVersion> acceptedRecord() {
         return record("accepted.json", AcceptedVersion.class);

@@ -63,14 +63,14 @@ final class AllowCommand implements Callable<Integer> {
     public Integer call() throws UpdaterException {
         UpdateHome updateHome = home.existing();
         Quarantine list = updateHome.quarantineList().read().orElse(Quarantine.NONE);
-        Optional<Quarantine.Entry> entry = list.entry(version.toString());
+        Optional<Quarantine.Entry> entry = list.entry(version);
         if (entry.isEmpty()) {
             throw new UpdaterException(ErrorCode.NOT_QUARANTINED, version + " is neither quarantined nor held back in "
                     + updateHome.quarantine() + " (" + (list.versions().isEmpty() ? "it lists no version"
                     : "it lists " + String.join(", ", list.versions().stream()
                     .map(e -> Printable.of(e.version()) + " (" + e.label() + ")").toList())) + "); nothing was changed.");
         }
-        updateHome.quarantineList().write(list.without(version.toString()).orElseThrow());
+        updateHome.quarantineList().write(list.without(version).orElseThrow());
         String was = entry.get().label() + ": " + entry.get().reason();
         updateHome.history().append(new HistoryEvent(Instant.now(), HistoryEvent.Kind.ALLOWED, version, null,
                 "allowed again by an operator (it was " + was + ")"));

@@ -219,7 +219,7 @@ final class ApplyCommand implements Callable<Integer> {
     /** Why a quarantined or held-back release is not installed, and the command that allows it again. */
     private static String notAllowed(UpdateHome updateHome, ReleaseVersion version) throws UpdaterException {
         Optional<Quarantine.Entry> entry = updateHome.quarantineList().read().orElse(Quarantine.NONE)
-                .entry(version.toString());
+                .entry(version);
         String why = entry.map(e -> e.label() + " (" + Printable.of(e.reason()) + ")").orElse("quarantined");
         return "Not installed: " + version + " is " + why + " on this host, and is not installed again until it is"
                 + " allowed: run 'updater-sidecar allow " + version + " --home " + updateHome.dir() + "', then apply"

@@ -16,6 +16,7 @@ import dev.updater.core.home.UpdateHome;
 import dev.updater.core.json.Json;
 import dev.updater.core.text.Printable;
 import dev.updater.sidecar.selfupdate.DailySelfCheck;
+import dev.updater.sidecar.supervise.ApplyPolicy;
 import dev.updater.sidecar.supervise.HomeStatus;
 import dev.updater.sidecar.ExitCode;
 import dev.updater.sidecar.cli.ExitCodes.Code;
@@ -163,7 +164,7 @@ final class StatusCommand implements Callable<Integer> {
         ArrayNode quarantined = root.putArray("quarantined");
         for (Quarantine.Entry e : s.quarantine().versions()) {
             ObjectNode q = quarantined.addObject();
-            q.put("version", e.version());
+            putText(q, "version", e.version());
             q.put("reason", e.reason());
             q.put("held", e.held());
             putInstant(q, "at", e.at());
@@ -201,7 +202,7 @@ final class StatusCommand implements Callable<Integer> {
             putText(restart, "version", r.version());
             restart.put("tcpMigrateReq", r.tcpMigrateReq());
             putInstant(restart, "at", r.at());
-            restart.put("steering", r.steering());
+            putText(restart, "steering", r.steering());
         }
 
         ArrayNode backups = root.putArray("backups");
@@ -260,7 +261,8 @@ final class StatusCommand implements Callable<Integer> {
         if (st == null) {
             out.println("Staged:       none");
         } else {
-            boolean manual = sr != null && "manual".equals(sr.applyPolicy());
+            boolean manual = sr != null && ApplyPolicy.tryParse(sr.applyPolicy()).map(ApplyPolicy::kind)
+                    .equals(Optional.of(ApplyPolicy.Kind.MANUAL));
             out.println("Staged:       " + Printable.of(st.version()) + " (" + HumanUnits.bytes(st.size())
                     + (st.deltaFetched() == null ? "" : "; a delta fetched " + HumanUnits.bytes(st.deltaFetched())) + ")"
                     + (st.needsApproval() || manual ? ", waits for 'updater-sidecar apply --home " + s.home().dir() + "'"
@@ -297,10 +299,10 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     /** How an overlap steered, where it was not the usual duplicate of the old host's socket. */
-    private static String steering(String steering) {
-        return steering == null || "pidfd".equals(steering) ? ""
-                : "sidecar-socket".equals(steering) ? " (steered through a socket of the sidecar's own: pidfd refused)"
-                : " (steering " + Printable.of(steering) + ")";
+    private static String steering(RestartRecord.SteeringPath steering) {
+        return steering == null || steering == RestartRecord.SteeringPath.PIDFD ? ""
+                : steering == RestartRecord.SteeringPath.SIDECAR_SOCKET
+                ? " (steered through a socket of the sidecar's own: pidfd refused)" : " (steering " + steering + ")";
     }
 
     /** Records may lack a time (an older agent's, or one edited by hand). */

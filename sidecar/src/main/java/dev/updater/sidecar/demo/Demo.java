@@ -257,7 +257,8 @@ public final class Demo {
 
     private boolean quarantined(String version) {
         try {
-            return home.quarantineList().read().map(q -> q.contains(version)).orElse(false);
+            ReleaseVersion listed = ReleaseVersion.parse(version);
+            return home.quarantineList().read().map(q -> q.contains(listed)).orElse(false);
         } catch (UpdaterException e) {
             return false;
         }

@@ -173,7 +173,7 @@ final class HomeMetrics implements MultiCollector {
             return "approval";
         }
         if (staged.version() != null && home.quarantineList().readQuietly().orElse(Quarantine.NONE)
-                .contains(staged.version().toString())) {
+                .contains(staged.version())) {
             return "quarantined";
         }
         if (policy.kind() == ApplyPolicy.Kind.WINDOW && !policy.installsWhileRunning(LocalTime.now(clock))) {

@@ -2,6 +2,7 @@ package dev.updater.sidecar.overlap;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
+import dev.updater.core.home.RestartRecord;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,12 +53,13 @@ public final class Steering implements AutoCloseable {
 
     /** How the sidecar reaches the groups: through A's sockets, a seat of its own, or not at all. */
     private enum Hold {
-        DUPLICATE("pidfd"), SEAT("sidecar-socket"), NONE("off");
+        DUPLICATE(RestartRecord.SteeringPath.PIDFD), SEAT(RestartRecord.SteeringPath.SIDECAR_SOCKET),
+        NONE(RestartRecord.SteeringPath.OFF);
 
-        private final String wireName;
+        private final RestartRecord.SteeringPath path;
 
-        Hold(String wireName) {
-            this.wireName = wireName;
+        Hold(RestartRecord.SteeringPath path) {
+            this.path = path;
         }
     }
 
@@ -177,9 +179,9 @@ public final class Steering implements AutoCloseable {
         return held.stream().map(Held::socket).toList();
     }
 
-    /** {@code pidfd}, {@code sidecar-socket} or {@code off}: the path taken, for {@code status}. */
-    public String path() {
-        return hold.wireName;
+    /** The path taken ({@code pidfd}, {@code sidecar-socket} or {@code off}), for {@code status}. */
+    public RestartRecord.SteeringPath path() {
+        return hold.path;
     }
 
     /** False when steering is off: the kernel's hash spreads connections, nothing is attached. */

@@ -5,6 +5,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,6 +69,15 @@ public record ApplyPolicy(Kind kind, LocalTime from, LocalTime to) {
         }
         throw new IllegalArgumentException("'" + text + "' is not an apply policy; write on-exit, immediate, manual"
                 + " or window=HH:MM-HH:MM (such as window=02:00-04:00)");
+    }
+
+    /** {@code text} parsed, or empty when it is no apply policy (a record changed by hand or by another version). */
+    public static Optional<ApplyPolicy> tryParse(String text) {
+        try {
+            return Optional.of(parse(text));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** True when a staged release may stop the running host now. */

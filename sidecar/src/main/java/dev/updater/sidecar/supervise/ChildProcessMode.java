@@ -201,7 +201,7 @@ final class ChildProcessMode implements HostMode {
         }
         try {
             OverlapRestart started = OverlapRestart.begin(running, home.agentRecord().readQuietly(), version, settings,
-                    () -> InterruptedOverlap.began(home, launch(), version, log), log);
+                    () -> InterruptedOverlap.began(home, launch(), journal.to().version(), log), log);
             synchronized (childLock) {
                 overlap = started;
             }

@@ -4,6 +4,7 @@ import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.IncomingHostRecord;
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.version.ReleaseVersion;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -25,11 +26,14 @@ final class InterruptedOverlap {
     }
 
     /** Records B as it starts; returns it. A record that cannot be written costs only this safety net: said. */
-    static ChildHost began(UpdateHome home, ChildHost incoming, String version, Consumer<String> log) {
+    static ChildHost began(UpdateHome home, ChildHost incoming, ReleaseVersion version, Consumer<String> log) {
         Optional<Instant> started = incoming.handle().info().startInstant();
         try {
             if (started.isEmpty()) {
                 throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "the system does not report its start time");
+            }
+            if (version == null) {
+                throw new UpdaterException(ErrorCode.HOME_UNUSABLE, "the release's version is not known");
             }
             home.incomingHostRecord().write(new IncomingHostRecord(incoming.pid(), started.get(), version));
         } catch (UpdaterException e) {

@@ -11,6 +11,7 @@ import dev.updater.sidecar.overlap.RecordedListeners;
 import dev.updater.sidecar.overlap.Steering;
 
 import dev.updater.core.home.AgentRecord;
+import dev.updater.core.home.RestartRecord;
 
 import java.net.URI;
 import java.time.Duration;
@@ -106,7 +107,7 @@ final class OverlapRestart {
     }
 
     /** How connections are steered, for {@code restart.json}: {@code pidfd}, {@code sidecar-socket} or {@code off}. */
-    String steering() {
+    RestartRecord.SteeringPath steering() {
         return steering.path();
     }
 

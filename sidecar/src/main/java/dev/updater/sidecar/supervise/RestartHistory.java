@@ -27,7 +27,7 @@ final class RestartHistory {
     }
 
     /** As above, with how an overlap steered ({@link RestartRecord#steering}). */
-    void record(RestartRecord.Mode mode, String fallback, String version, String steering) {
+    void record(RestartRecord.Mode mode, String fallback, String version, RestartRecord.SteeringPath steering) {
         try {
             home.restartRecord().write(new RestartRecord(mode, fallback, ReleaseVersion.tryParse(version),
                     OverlapSupport.tcpMigrateReq(), clock.instant(), steering));

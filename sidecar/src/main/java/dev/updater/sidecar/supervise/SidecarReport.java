@@ -32,14 +32,14 @@ public final class SidecarReport {
     private final Consumer<String> log;
     private final long pid = ProcessHandle.current().pid();
     private final Instant startedAt;
-    private final String mode;
+    private final SidecarRecord.Mode mode;
     private final String policy;
     private final Map<String, SidecarRecord.Problem> problems = new LinkedHashMap<>();
     private String waitingFor;
     private String metricsUrl;
     private boolean saidUnwritable;
 
-    public SidecarReport(UpdateHome home, String mode, ApplyPolicy policy, Clock clock, Consumer<String> log) {
+    public SidecarReport(UpdateHome home, SidecarRecord.Mode mode, ApplyPolicy policy, Clock clock, Consumer<String> log) {
         this.home = home;
         this.clock = clock;
         this.log = log;

@@ -79,7 +79,7 @@ final class StagedReleases {
         }
         try {
             Optional<Quarantine.Entry> listed = home.quarantineList().read().orElse(Quarantine.NONE)
-                    .entry(s.version().toString());
+                    .entry(s.version());
             if (listed.isPresent()) {
                 once(s.version() + " is staged but " + listed.get().label() + " (" + listed.get().reason()
                         + "); it is not installed automatically. To allow it again: 'updater-sidecar allow "

@@ -3,6 +3,7 @@ package dev.updater.sidecar.supervise;
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
 import dev.updater.core.home.Backup;
+import dev.updater.core.home.SidecarRecord;
 import dev.updater.core.home.StagedRelease;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.ExitCode;
@@ -81,7 +82,7 @@ public final class SupervisionLoop {
         this.context = new SwapContext(home, settings.keepBackups(), clock, log);
         this.target = Objects.requireNonNull(settings.target(), "settings.target(): the command resolves it first");
         this.agreement = new TargetAgreement(home, target, staged);
-        this.report = new SidecarReport(home, command == null ? "watch" : "run", settings.policy(), clock, log);
+        this.report = new SidecarReport(home, command == null ? SidecarRecord.Mode.WATCH : SidecarRecord.Mode.RUN, settings.policy(), clock, log);
         this.servingGate = new ServingGate(home, settings.gate(), mode, report, clock, log);
         this.agent = command == null ? null : new AgentPresence(home, command, target.path(), settings.gate().timeout(),
                 System.getenv(), report, clock, log);

@@ -198,7 +198,7 @@ final class ReleaseFolders {
             }
         }
         versions.sort(Comparator.reverseOrder());
-        List<ReleaseVersion> gone = new ArrayList<>(versions.stream().filter(v -> quarantine.contains(v.toString())
+        List<ReleaseVersion> gone = new ArrayList<>(versions.stream().filter(v -> quarantine.contains(v)
                 && !current.equals(Optional.of(v.toString()))).toList());
         versions.removeAll(gone);
         gone.addAll(versions.subList(Math.min(keep, versions.size()), versions.size()));

@@ -66,7 +66,7 @@ public final class ReleaseLink {
             for (Path child : children.toList()) {
                 ReleaseVersion version = ReleaseVersion.tryParse(child.getFileName().toString());
                 if (version != null && version.compareTo(current) < 0 && Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)
-                        && !quarantine.contains(version.toString()) && (best == null || version.compareTo(best) > 0)) {
+                        && !quarantine.contains(version) && (best == null || version.compareTo(best) > 0)) {
                     best = version;
                 }
             }

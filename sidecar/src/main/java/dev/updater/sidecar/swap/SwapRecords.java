@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -111,7 +110,7 @@ final class SwapRecords {
     /** Adds {@code version} to quarantine.json unless it is there already or unknown; true when it was added. */
     boolean quarantine(ReleaseVersion version, String reason) throws UpdaterException {
         Quarantine current = home.quarantineList().read().orElse(Quarantine.NONE);
-        Optional<Quarantine> added = current.with(Objects.toString(version, null), reason, now());
+        Optional<Quarantine> added = current.with(version, reason, now());
         if (added.isEmpty()) {
             return false;
         }
@@ -125,7 +124,7 @@ final class SwapRecords {
      */
     boolean hold(ReleaseVersion version, String reason) throws UpdaterException {
         Quarantine current = home.quarantineList().read().orElse(Quarantine.NONE);
-        Optional<Quarantine> added = current.withHeld(Objects.toString(version, null), reason, now());
+        Optional<Quarantine> added = current.withHeld(version, reason, now());
         if (added.isEmpty()) {
             return false;
         }

@@ -155,7 +155,7 @@ class ApplyFromChannelTest {
     @Test
     void applyOfAHeldBackRelease_isRefused_sayingHowToAllowIt_andDownloadsNothing() throws Exception {
         channel.publish("1.1.0", NEW);
-        home.quarantineList().write(new Quarantine(List.of(new Quarantine.Entry("1.1.0",
+        home.quarantineList().write(new Quarantine(List.of(new Quarantine.Entry(ReleaseVersion.tryParse("1.1.0"),
                 "an operator rolled back from it to 1.0.0", RECORDED, true))));
 
         CliRun run = CliRun.run("apply", "--home", home.dir().toString(), "--key", channel.keyText(), "--yes",

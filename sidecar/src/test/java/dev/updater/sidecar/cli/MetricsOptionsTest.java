@@ -1,6 +1,7 @@
 package dev.updater.sidecar.cli;
 
 import dev.updater.core.home.UpdateHome;
+import dev.updater.core.home.SidecarRecord;
 import dev.updater.sidecar.health.GateSettings;
 import dev.updater.sidecar.metrics.MetricsEndpoint;
 import dev.updater.sidecar.supervise.ApplyPolicy;
@@ -75,7 +76,7 @@ class MetricsOptionsTest {
                 new GateSettings(null, Duration.ZERO, Duration.ofSeconds(5)), Duration.ofSeconds(5), 2, null,
                 Duration.ZERO, RestartSettings.STOP_START);
         return options.open(home, settings, SupervisionCounters.none(),
-                new SidecarReport(home, "run", settings.policy(), Clock.systemUTC(), log::add), Clock.systemUTC(), log::add);
+                new SidecarReport(home, SidecarRecord.Mode.RUN, settings.policy(), Clock.systemUTC(), log::add), Clock.systemUTC(), log::add);
     }
 
     @Test

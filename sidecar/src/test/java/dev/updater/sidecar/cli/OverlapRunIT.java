@@ -178,7 +178,7 @@ class OverlapRunIT {
             killed.process().destroyForcibly(); // SIGKILL: no shutdown hook stops B
             killed.process().waitFor();
             assertTrue(incoming.isAlive(), "B outlives its sidecar");
-            assertEquals("1.3.0", b.version());
+            assertEquals("1.3.0", b.version().toString());
 
             ChildProcess next = fx.run("immediate", "--restart", "overlap");
 

@@ -158,7 +158,8 @@ class OverlapUnderLoadIT {
         RestartRecord restart = home.restartRecord().read().orElseThrow();
         assertEquals(RestartRecord.Mode.OVERLAP, restart.mode());
         assertEquals(null, restart.fallback());
-        assertEquals(pidfdRefused ? "sidecar-socket" : "pidfd", restart.steering());
+        assertEquals(pidfdRefused ? RestartRecord.SteeringPath.SIDECAR_SOCKET : RestartRecord.SteeringPath.PIDFD,
+                restart.steering());
         assertEquals(migrateReq, restart.tcpMigrateReq(), "the sidecar reports tcp_migrate_req as its namespace has it");
         JsonNode status = Json.mapper().readTree(CliRun.run("status", "--home", homeDir.toString(), "--json").out());
         assertEquals("overlap", status.at("/lastRestart/mode").asText(), status.toString());
@@ -202,7 +203,7 @@ class OverlapUnderLoadIT {
         assertEquals(gateFailure, journal.gateFailure(), dump());
         assertArrayEquals(Files.readAllBytes(v100), Files.readAllBytes(target), "the target is 1.0.0 byte for byte");
         assertEquals(List.of("1.2.0"), home.quarantineList().read().orElse(Quarantine.NONE).versions().stream()
-                .map(v -> v.version()).toList());
+                .map(v -> v.version().toString()).toList());
         assertTrue(ProcessHandle.of(a.pid()).map(ProcessHandle::isAlive).orElse(false), "the old host never stopped");
         assertEquals(a.pid(), home.agentRecord().read().orElseThrow().pid(), "agent.json is still the old host's");
         SidecarOutput.await(sidecar, l -> l.startsWith("the new host (pid ") || l.startsWith("stopping the new host (pid "),

@@ -78,7 +78,7 @@ class RollbackCommandTest {
                 + " starts it and checks its health.\n", run.out());
         assertArrayEquals(OLD, Files.readAllBytes(target));
         Quarantine.Entry held = new UpdateHome(home).quarantineList().read().orElseThrow().versions().get(0);
-        assertEquals(new Quarantine.Entry("1.1.0", "an operator rolled back from it to 1.0.0", held.at(), true), held);
+        assertEquals(new Quarantine.Entry(ReleaseVersion.tryParse("1.1.0"), "an operator rolled back from it to 1.0.0", held.at(), true), held);
         List<String> events = new UpdateHome(home).history().read().stream().map(e -> e.event() + " " + e.version()).toList();
         assertEquals(List.of("installed 1.1.0", "rolled-back 1.0.0", "held 1.1.0"), events);
 
@@ -125,7 +125,7 @@ class RollbackCommandTest {
     @Test
     void allow_ofAVersionNeitherQuarantinedNorHeld_failsNamingWhatIsListed_andChangesNothing() throws Exception {
         new UpdateHome(home).quarantineList().write(new Quarantine(List.of(
-                new Quarantine.Entry("1.2.0", "1.2.0 failed its health gate: the host exited with code 3", RECORDED))));
+                new Quarantine.Entry(ReleaseVersion.tryParse("1.2.0"), "1.2.0 failed its health gate: the host exited with code 3", RECORDED))));
         Map<String, String> before = snapshot();
 
         CliRun allow = CliRun.run("allow", "1.3.0", "--home", home.toString());

@@ -81,7 +81,7 @@ class RollbackConfirmIT {
 
         assertEquals(0, run.awaitExit(EXIT), run.toString());
         assertArrayEquals(OLD, Files.readAllBytes(target));
-        assertTrue(new UpdateHome(home).quarantineList().read().orElseThrow().entry("1.1.0").orElseThrow().held());
+        assertTrue(new UpdateHome(home).quarantineList().read().orElseThrow().entry(ReleaseVersion.tryParse("1.1.0")).orElseThrow().held());
     }
 
     /** The sidecar jar's rollback with a pseudo-terminal as its console, {@code answer} typed at the question. */

@@ -228,7 +228,7 @@ final class SidecarFixture implements AutoCloseable {
     }
 
     List<String> quarantined() throws UpdaterException {
-        return updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList();
+        return updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version().toString()).toList();
     }
 
     void assertTargetIs(Path jar) throws IOException {

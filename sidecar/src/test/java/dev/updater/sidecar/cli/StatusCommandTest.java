@@ -48,7 +48,7 @@ class StatusCommandTest {
                 "1.2.0 is staged", ReleaseVersion.parse("1.2.0"), "manifest expired", false, null, T));
         h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
                 new Sha256("ab".repeat(32)), "/opt/app.jar", ReleaseVersion.parse("1.0.0"), T));
-        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5", "failed its health gate", T))));
+        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry(ReleaseVersion.tryParse("1.0.5"), "failed its health gate", T))));
         Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
         staged = Sha256.ofFile(jar).hex();
         Staging.stage(home, jar, "1.2.0", true, "breaking changes: run 'updater-sidecar apply'");
@@ -110,7 +110,7 @@ class StatusCommandTest {
         h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
                 new Sha256("ab".repeat(32)), "/opt/\u202eraj.jar",
                 ReleaseVersion.parse("1.0.0"), T));
-        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5\u0007", "gate\r\nfailed", T))));
+        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry(ReleaseVersion.parse("1.0.5"), "gate\r\nfailed", T))));
         Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
         Staging.stage(home, jar, "1.2.0", true, "breaking\u001b]0;owned\u0007");
     }
@@ -130,7 +130,7 @@ class StatusCommandTest {
                 + "Staged:       1.2.0 (13 bytes), waits for 'updater-sidecar apply --home " + home + "': breaking\\e]0;owned\\x07\n"
                 + "Last check:   2026-02-07T12:01:00Z  ok\\u009b2J\n"
                 + "Last error:   " + error + "!".repeat(Printable.MAX_LINE_LENGTH - 3 - error.length()) + "...\n"
-                + "Quarantined:  1.0.5\\x07 (gate\\r\\nfailed)\n"
+                + "Quarantined:  1.0.5 (gate\\r\\nfailed)\n"
                 + "Backups:      none\n"
                 + "Last swap:    none\n"
                 + UPDATER, run.out());
@@ -164,6 +164,22 @@ class StatusCommandTest {
         assertEquals("", run.out());
         assertTrue(run.err().contains("Record " + agent + " is not a valid AgentRecord (its runningVersion"
                 + " \"1.1.0\\e[1A\" is not a semantic version); it was changed by hand or by another version. Move it"
+                + " away and let updater write it again."), run.err());
+        assertFalse(run.err().contains("\u001b"), "no raw ESC on the terminal");
+    }
+
+    @Test
+    void status_ofAQuarantineWhoseVersionIsNoVersion_saysWhichRecordAndField_escaped() throws Exception {
+        aHomeWithEverything();
+        Path quarantine = Files.writeString(home.resolve("quarantine.json"), "{\"versions\" : [ {\"version\" : \"1.0.5\\u001b[2J\","
+                + " \"reason\" : \"failed\", \"at\" : \"2026-02-07T12:00:00Z\", \"held\" : false} ]}");
+
+        CliRun run = CliRun.run("status", "--home", home.toString());
+
+        assertEquals(1, run.exitCode(), run.toString());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("Record " + quarantine + " is not a valid Quarantine (its versions.0.version"
+                + " \"1.0.5\\e[2J\" is not a semantic version); it was changed by hand or by another version. Move it"
                 + " away and let updater write it again."), run.err());
         assertFalse(run.err().contains("\u001b"), "no raw ESC on the terminal");
     }
@@ -203,7 +219,7 @@ class StatusCommandTest {
     void status_saysAnOverlapSteeredThroughTheSidecarsOwnSocket() throws Exception {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
-                ReleaseVersion.parse("1.1.0"), false, T, "sidecar-socket"));
+                ReleaseVersion.parse("1.1.0"), false, T, RestartRecord.SteeringPath.SIDECAR_SOCKET));
 
         CliRun run = CliRun.run("status", "--home", home.toString());
 
@@ -216,7 +232,7 @@ class StatusCommandTest {
     void statusJson_showsTheLastRestart() throws Exception {
         aHomeWithEverything();
         new UpdateHome(home).restartRecord().write(new RestartRecord(RestartRecord.Mode.OVERLAP, null,
-                ReleaseVersion.parse("1.1.0"), false, T, "pidfd"));
+                ReleaseVersion.parse("1.1.0"), false, T, RestartRecord.SteeringPath.PIDFD));
 
         CliRun run = CliRun.run("status", "--home", home.toString(), "--json");
 

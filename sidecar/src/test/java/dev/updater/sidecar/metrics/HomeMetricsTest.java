@@ -68,9 +68,9 @@ class HomeMetricsTest {
                 "1.2.0 is staged", ReleaseVersion.parse("1.2.0"), lastError, false, null, T, List.of(), 7, 1, 13));
         h.installedRecord().write(new InstalledRelease(ReleaseVersion.parse("1.1.0"),
                 new Sha256("ab".repeat(32)), "/opt/app.jar", ReleaseVersion.parse("1.0.0"), T));
-        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.0.5", "failed its health gate", T),
-                new Quarantine.Entry("1.0.6", "failed its health gate", T),
-                new Quarantine.Entry("1.0.7", "rolled back by an operator", T, true))));
+        JsonRecords.write(h.quarantine(), new Quarantine(List.of(new Quarantine.Entry(ReleaseVersion.tryParse("1.0.5"), "failed its health gate", T),
+                new Quarantine.Entry(ReleaseVersion.tryParse("1.0.6"), "failed its health gate", T),
+                new Quarantine.Entry(ReleaseVersion.tryParse("1.0.7"), "rolled back by an operator", T, true))));
         Path jar = Files.write(dir.resolve("1.2.0.jar"), "release 1.2.0".getBytes(StandardCharsets.UTF_8));
         Staging.stage(home, jar, "1.2.0", true, "breaking changes");
         h.history().append(new HistoryEvent(T.minusSeconds(600), HistoryEvent.Kind.HEALTHY, ReleaseVersion.parse("1.0.9"),
@@ -208,7 +208,7 @@ class HomeMetricsTest {
         String immediate = scrape(home, ApplyPolicy.IMMEDIATE, counted(0, 0, 0));
         assertFalse(immediate.contains("} 1.0\n"), "nothing to wait for: " + immediate);
         endpoint.close();
-        JsonRecords.write(home.quarantine(), new Quarantine(List.of(new Quarantine.Entry("1.3.0", "failed", T))));
+        JsonRecords.write(home.quarantine(), new Quarantine(List.of(new Quarantine.Entry(ReleaseVersion.tryParse("1.3.0"), "failed", T))));
         assertTrue(scrape(home, ApplyPolicy.IMMEDIATE, counted(0, 0, 0))
                 .contains("updater_staged_release_waiting{reason=\"quarantined\"} 1.0\n"));
     }

@@ -81,7 +81,7 @@ class AgentPresenceTest {
     }
 
     private AgentPresence presence(List<String> command, Map<String, String> environment) {
-        SidecarReport report = new SidecarReport(home, "run", ApplyPolicy.IMMEDIATE, Clock.fixed(NOW, ZoneOffset.UTC),
+        SidecarReport report = new SidecarReport(home, SidecarRecord.Mode.RUN, ApplyPolicy.IMMEDIATE, Clock.fixed(NOW, ZoneOffset.UTC),
                 log::add);
         return new AgentPresence(home, command, target, java.time.Duration.ofSeconds(60), environment, report,
                 Clock.fixed(NOW, ZoneOffset.UTC), log::add);

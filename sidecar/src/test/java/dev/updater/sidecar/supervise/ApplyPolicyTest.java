@@ -3,6 +3,7 @@ package dev.updater.sidecar.supervise;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalTime;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -29,6 +30,15 @@ class ApplyPolicyTest {
         e = assertThrows(IllegalArgumentException.class, () -> ApplyPolicy.parse("window=02:00-02:00"));
         assertEquals("The window 02:00-02:00 is empty; write two different times, such as window=02:00-04:00.",
                 e.getMessage());
+    }
+
+    @Test
+    void tryParse_readsWhatARecordHolds_andIsEmptyForAnythingElse() {
+        assertEquals(Optional.of(ApplyPolicy.MANUAL), ApplyPolicy.tryParse(ApplyPolicy.MANUAL.toString()));
+        assertEquals(Optional.of(ApplyPolicy.parse("window=02:00-04:00")), ApplyPolicy.tryParse("window=02:00-04:00"));
+        assertEquals(Optional.empty(), ApplyPolicy.tryParse("manual-ish"));
+        assertEquals(Optional.empty(), ApplyPolicy.tryParse("window=25:00-04:00"));
+        assertEquals(Optional.empty(), ApplyPolicy.tryParse(null));
     }
 
     @Test

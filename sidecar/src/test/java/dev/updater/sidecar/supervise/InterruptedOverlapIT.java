@@ -1,6 +1,7 @@
 package dev.updater.sidecar.supervise;
 
 import dev.updater.core.home.IncomingHostRecord;
+import dev.updater.core.version.ReleaseVersion;
 import dev.updater.core.home.UpdateHome;
 import dev.updater.sidecar.testhost.Staging;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +45,7 @@ class InterruptedOverlapIT {
     void aNewHostLeftByAKilledSidecar_isStoppedWithSigtermByTheNextOne_andForgotten() throws Exception {
         UpdateHome home = new UpdateHome(Staging.newHome(dir.resolve("home")));
         ChildHost b = host("exec sleep 60");
-        InterruptedOverlap.began(home, b, "1.1.0", log::add); // the sidecar that started B is then killed
+        InterruptedOverlap.began(home, b, ReleaseVersion.tryParse("1.1.0"), log::add); // the sidecar that started B is then killed
 
         InterruptedOverlap.stopLeftOverHost(home, STOP_TIMEOUT, log::add);
 
@@ -64,7 +65,7 @@ class InterruptedOverlapIT {
         // the shell says it is ready once its trap is set, so SIGTERM cannot arrive before it
         ChildHost b = host("trap '' TERM; echo ready; while :; do sleep 1; done");
         assertEquals("ready", readLine(started.get(0)));
-        InterruptedOverlap.began(home, b, "1.1.0", log::add);
+        InterruptedOverlap.began(home, b, ReleaseVersion.tryParse("1.1.0"), log::add);
 
         InterruptedOverlap.stopLeftOverHost(home, Duration.ofMillis(300), log::add);
 
@@ -79,7 +80,7 @@ class InterruptedOverlapIT {
         UpdateHome home = new UpdateHome(Staging.newHome(dir.resolve("home")));
         ChildHost other = host("exec sleep 60"); // holds the recorded pid, but is not the process recorded
         Instant otherStart = other.handle().info().startInstant().orElseThrow();
-        home.incomingHostRecord().write(new IncomingHostRecord(other.pid(), otherStart.minusSeconds(3600), "1.1.0"));
+        home.incomingHostRecord().write(new IncomingHostRecord(other.pid(), otherStart.minusSeconds(3600), ReleaseVersion.tryParse("1.1.0")));
 
         InterruptedOverlap.stopLeftOverHost(home, STOP_TIMEOUT, log::add);
 

@@ -38,7 +38,7 @@ class SidecarJarWatchTest {
     @BeforeEach
     void aHome() throws Exception {
         home = new UpdateHome(Staging.newHome(dir.resolve("updates")));
-        report = new SidecarReport(home, "run", ApplyPolicy.parse("on-exit"), Clock.fixed(NOW, ZoneOffset.UTC), log::add);
+        report = new SidecarReport(home, SidecarRecord.Mode.RUN, ApplyPolicy.parse("on-exit"), Clock.fixed(NOW, ZoneOffset.UTC), log::add);
     }
 
     @Test

@@ -131,7 +131,7 @@ class RecoveryTest {
         assertInstanceOf(Outcome.RolledBack.class, outcome);
         assertArrayEquals(OLD, Files.readAllBytes(target));
         assertEquals(List.of("start old 1.0.0"), hosts.calls);
-        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList());
+        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version().toString()).toList());
     }
 
     @Test
@@ -209,7 +209,7 @@ class RecoveryTest {
                 + " then install or roll back with 'updater-sidecar apply' or 'rollback'.", outcome.message());
         assertArrayEquals(NEW, Files.readAllBytes(target));
         assertEquals(SwapState.ABANDONED, updateHome.swapJournal().read().orElseThrow().state());
-        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList());
+        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version().toString()).toList());
         assertEquals(List.of("quarantined 1.1.0 " + failure, "failed 1.1.0 " + outcome.message()), history());
         InstalledRelease installed = updateHome.installedRecord().read().orElseThrow();
         assertEquals("1.1.0", installed.version().toString());

@@ -86,8 +86,8 @@ class ReleaseFoldersTest {
             ReleaseFolders.install(staged(version, "port=1\n"), app, v(version), CONFIG, null, null);
         }
         ReleaseFolders.pointCurrent(app, v("1.3.0"), "t1");
-        Quarantine quarantine = Quarantine.NONE.withHeld("1.2.0", "rolled back by an operator", Instant.EPOCH).orElseThrow()
-                .with("1.3.0", "failed its health gate", Instant.EPOCH).orElseThrow();
+        Quarantine quarantine = Quarantine.NONE.withHeld(v("1.2.0"), "rolled back by an operator", Instant.EPOCH).orElseThrow()
+                .with(v("1.3.0"), "failed its health gate", Instant.EPOCH).orElseThrow();
 
         assertEquals(List.of("1.2.0", "1.0.0"), ReleaseFolders.prune(app, 2, quarantine),
                 "1.3.0 is current, so kept though quarantined; 1.1.0 is the newest backup");

@@ -129,7 +129,7 @@ class ReleaseLinkTest {
         assertEquals(Path.of("releases/1.0.0"), Files.readSymbolicLink(app.resolve("current")));
         assertEquals("jar 1.0.0", Files.readString(target));
         assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream()
-                .map(Quarantine.Entry::version).toList());
+                .map(e -> e.version().toString()).toList());
         assertEquals("1.0.0", updateHome.installedRecord().read().orElseThrow().version().toString());
         assertEquals(List.of("start new 1.1.0", "stop failed", "start old 1.0.0"), hosts.calls);
         assertEquals(List.of("current", "releases"), list(app), "no temporary link left");
@@ -194,7 +194,7 @@ class ReleaseLinkTest {
         transaction().install(stageArchive("1.2.0", "port=8080\n"), target, false);
         Files.createDirectories(app.resolve("releases/1.0.0/lib"));
         Files.writeString(app.resolve("releases/1.0.0/lib/app.jar"), "1.0.0 kept by hand");
-        updateHome.quarantineList().write(Quarantine.NONE.withHeld("1.1.0", "rolled back by an operator",
+        updateHome.quarantineList().write(Quarantine.NONE.withHeld(v("1.1.0"), "rolled back by an operator",
                 clock.instant()).orElseThrow());
 
         Backup previous = new Backups(updateHome).forRollbackOf(target).orElseThrow();

@@ -127,7 +127,7 @@ class SwapTransactionTest {
         SwapJournal journal = updateHome.swapJournal().read().orElseThrow();
         assertEquals(SwapState.ROLLED_BACK, journal.state());
         assertEquals("1.1.0 failed its health gate: the host exited with code 3 before it passed", journal.gateFailure());
-        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version()).toList());
+        assertEquals(List.of("1.1.0"), updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().stream().map(e -> e.version().toString()).toList());
         assertEquals("1.1.0 failed its health gate: the host exited with code 3 before it passed",
                 updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0).reason());
         assertEquals(List.of("installed", "failed", "quarantined", "rolled-back"), events());
@@ -195,7 +195,7 @@ class SwapTransactionTest {
         assertFalse(Files.exists(updateHome.journal()));
         assertFalse(Files.exists(updateHome.stagedRecord().path()));
         assertFalse(Files.exists(home.resolve("releases/1.1.0")), "the unpacked distribution is not kept");
-        Quarantine.Entry held = updateHome.quarantineList().read().orElseThrow().entry("1.1.0").orElseThrow();
+        Quarantine.Entry held = updateHome.quarantineList().read().orElseThrow().entry(ReleaseVersion.tryParse("1.1.0")).orElseThrow();
         assertTrue(held.held());
         assertEquals("an archive release (zip), and the target does not lie under APP/current -> releases/<version>;"
                 + " run the host from that layout, then 'updater-sidecar allow 1.1.0'", held.reason());
@@ -281,7 +281,7 @@ class SwapTransactionTest {
         assertEquals(SwapJournal.Kind.ROLLBACK, journal.kind());
         assertEquals("rollback from 1.1.0 to 1.0.0", journal.describe());
         Quarantine.Entry held = updateHome.quarantineList().read().orElse(Quarantine.NONE).versions().get(0);
-        assertEquals(new Quarantine.Entry("1.1.0", "an operator rolled back from it to 1.0.0", held.at(), true), held);
+        assertEquals(new Quarantine.Entry(ReleaseVersion.tryParse("1.1.0"), "an operator rolled back from it to 1.0.0", held.at(), true), held);
         assertEquals(List.of("installed 1.1.0", "healthy 1.1.0", "rolled-back 1.0.0", "held 1.1.0", "healthy 1.0.0"),
                 updateHome.history().read().stream().map(e -> e.event() + " " + e.version()).toList());
         assertEquals("1.1.0 is held back: an operator rolled back from it; it is not installed again automatically"
