@@ -2,7 +2,7 @@ package dev.updater.sidecar.overlap;
 
 import dev.updater.core.ErrorCode;
 import dev.updater.core.UpdaterException;
-import dev.updater.core.home.RestartRecord;
+import dev.updater.core.home.RestartRecord.SteeringPath;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,21 +51,10 @@ public final class Steering implements AutoCloseable {
     static final String REFUSE_PIDFD_PROPERTY = "updater.overlap.test.refuse-pidfd";
     private static final long POLL_MILLIS = 10;
 
-    /** How the sidecar reaches the groups: through A's sockets, a seat of its own, or not at all. */
-    private enum Hold {
-        DUPLICATE(RestartRecord.SteeringPath.PIDFD), SEAT(RestartRecord.SteeringPath.SIDECAR_SOCKET),
-        NONE(RestartRecord.SteeringPath.OFF);
-
-        private final RestartRecord.SteeringPath path;
-
-        Hold(RestartRecord.SteeringPath path) {
-            this.path = path;
-        }
-    }
-
     private final LinuxCalls linux;
     private final int pidfd;
-    private final Hold hold;
+    /** How the sidecar reaches the groups: through A's sockets (pidfd), a seat of its own, or not at all (off). */
+    private final SteeringPath hold;
     private final List<Held> held;
     private final String notice;
     private boolean closed;
@@ -74,7 +63,7 @@ public final class Steering implements AutoCloseable {
     private record Held(ListeningSocket socket, int fd) {
     }
 
-    private Steering(LinuxCalls linux, int pidfd, Hold hold, List<Held> held, String notice) {
+    private Steering(LinuxCalls linux, int pidfd, SteeringPath hold, List<Held> held, String notice) {
         this.linux = linux;
         this.pidfd = pidfd;
         this.hold = hold;
@@ -120,7 +109,7 @@ public final class Steering implements AutoCloseable {
                     + " be read from /proc: " + e.getMessage(), e);
         }
         if ("off".equals(System.getProperty(STEERING_PROPERTY))) {
-            return new Steering(null, -1, Hold.NONE, sockets.stream().map(s -> new Held(s, -1)).toList(),
+            return new Steering(null, -1, SteeringPath.OFF, sockets.stream().map(s -> new Held(s, -1)).toList(),
                     "overlap: STEERING IS OFF (-D" + STEERING_PROPERTY + "=off, a measuring switch): plain SO_REUSEPORT,"
                     + " the kernel's hash gives the new host clients before its gate, and connections queued at the"
                     + " old host are reset when it stops");
@@ -136,7 +125,7 @@ public final class Steering implements AutoCloseable {
     private static Steering duplicating(LinuxCalls linux, ProcessHandle host, List<ListeningSocket> sockets,
                                         ProbePorts probe) throws UpdaterException, PidfdRefused {
         int pidfd = openPidfd(linux, host);
-        Steering steering = new Steering(linux, pidfd, Hold.DUPLICATE, new ArrayList<>(), null);
+        Steering steering = new Steering(linux, pidfd, SteeringPath.PIDFD, new ArrayList<>(), null);
         try {
             for (ListeningSocket s : sockets) {
                 steering.held.add(new Held(s, steering.duplicate(host, s)));
@@ -156,7 +145,7 @@ public final class Steering implements AutoCloseable {
         if (apart.isPresent()) {
             throw refusal(pidfdRefused + "; nor can the sidecar join the port's group itself: " + apart.get());
         }
-        Steering steering = new Steering(linux, -1, Hold.SEAT, new ArrayList<>(), "overlap: " + pidfdRefused
+        Steering steering = new Steering(linux, -1, SteeringPath.SIDECAR_SOCKET, new ArrayList<>(), "overlap: " + pidfdRefused
                 + "; so the sidecar steers through a listening socket of its own in the group on "
                 + String.join(", ", ListeningSockets.labels(sockets)) + ", which accepts nothing");
         try {
@@ -180,13 +169,13 @@ public final class Steering implements AutoCloseable {
     }
 
     /** The path taken ({@code pidfd}, {@code sidecar-socket} or {@code off}), for {@code status}. */
-    public RestartRecord.SteeringPath path() {
-        return hold.path;
+    public SteeringPath path() {
+        return hold;
     }
 
     /** False when steering is off: the kernel's hash spreads connections, nothing is attached. */
     public boolean steers() {
-        return hold != Hold.NONE;
+        return hold != SteeringPath.OFF;
     }
 
     /** The line to print when the sidecar steers other than through a duplicate of A's socket, or empty. */
@@ -199,7 +188,7 @@ public final class Steering implements AutoCloseable {
      * seat first leaves and joins again behind B (see the class comment), then the program names B.
      */
     public void cutOver() throws UpdaterException {
-        if (hold == Hold.SEAT) {
+        if (hold == SteeringPath.SIDECAR_SOCKET) {
             for (int i = 0; i < held.size(); i++) {
                 Held seat = held.get(i);
                 held.set(i, new Held(seat.socket(), -1));
@@ -207,7 +196,7 @@ public final class Steering implements AutoCloseable {
                 held.set(i, new Held(seat.socket(), GroupSeat.join(linux, seat.socket(), 3)));
             }
         }
-        if (hold != Hold.NONE) {
+        if (hold != SteeringPath.OFF) {
             attachToAll(SteeringProgram.everyConnectionToNewHost(1));
         }
     }
@@ -218,7 +207,7 @@ public final class Steering implements AutoCloseable {
      * 0 when drained. A socket A closed meanwhile counts as drained.
      */
     public int awaitAcceptQueuesEmpty(Duration timeout, BooleanSupplier cancelled) throws InterruptedException {
-        if (hold == Hold.NONE) {
+        if (hold == SteeringPath.OFF) {
             return 0; // plain SO_REUSEPORT: A gets new connections until it closes, there is nothing to wait for
         }
         Instant deadline = Instant.now().plus(timeout);
@@ -252,7 +241,7 @@ public final class Steering implements AutoCloseable {
     public void release() {
         for (Held h : held) {
             try {
-                if (hold == Hold.DUPLICATE) {
+                if (hold == SteeringPath.PIDFD) {
                     linux.detach(h.fd());
                 }
             } catch (LinuxCalls.CallFailed e) {
@@ -265,7 +254,7 @@ public final class Steering implements AutoCloseable {
     /** Closes the duplicates or seats and the pidfd; A's sockets stay A's. Idempotent. */
     @Override
     public void close() {
-        if (closed || hold == Hold.NONE) {
+        if (closed || hold == SteeringPath.OFF) {
             return;
         }
         closed = true;

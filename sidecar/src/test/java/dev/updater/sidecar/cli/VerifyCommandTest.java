@@ -100,14 +100,8 @@ class VerifyCommandTest {
     void aHalfFinishedPublish_manifestSignedStillCarryingTheOldRelease_failsNamingBothFiles_fromEitherFile()
             throws Exception {
         Path signed = channel.resolve(SignedManifest.FILE_NAME);
-        byte[] oldSigned = Files.readAllBytes(signed);
         byte[] oldManifest = Files.readAllBytes(manifest);
-        Path jar = Files.write(dir.resolve("app.jar"), new byte[32 * 1024]);
-        CliRun publish = CliRun.run("publish", "--version", "1.3.0", "--artifact", "any=" + jar, "--key",
-                privateKey.toString(), "--out", channel.toString());
-        assertEquals(0, publish.exitCode(), publish.toString());
-        Files.write(signed, oldSigned); // the publish stopped before its last rename
-        byte[] newManifest = Files.readAllBytes(manifest);
+        byte[] newManifest = publishBesideTheOldManifestSigned(); // the publish stopped before its last rename
         Map<String, Sha256> before = channelFiles();
 
         CliRun fromDirectory = CliRun.run("verify", "--manifest", channel.toString(), "--key-file", pub);
@@ -368,15 +362,8 @@ class VerifyCommandTest {
 
     @Test
     void overHttp_aHalfFinishedUpload_manifestSignedStillCarryingTheOldRelease_failsNamingBothUrls() throws Exception {
-        Path signedFile = channel.resolve(SignedManifest.FILE_NAME);
-        byte[] oldSigned = Files.readAllBytes(signedFile);
         byte[] oldManifest = Files.readAllBytes(manifest);
-        Path jar = Files.write(dir.resolve("app.jar"), new byte[32 * 1024]);
-        CliRun publish = CliRun.run("publish", "--version", "1.3.0", "--artifact", "any=" + jar, "--key",
-                privateKey.toString(), "--out", channel.toString());
-        assertEquals(0, publish.exitCode(), publish.toString());
-        Files.write(signedFile, oldSigned); // the upload of manifest.signed has not happened yet
-        byte[] newManifest = Files.readAllBytes(manifest);
+        byte[] newManifest = publishBesideTheOldManifestSigned(); // the upload of manifest.signed has not happened yet
         Map<String, Sha256> before = channelFiles();
 
         try (ReleaseServer server = serve()) {
@@ -486,6 +473,18 @@ class VerifyCommandTest {
             Assumptions.abort("no mkfifo on this system (" + e.getMessage() + ")");
         }
         return path;
+    }
+
+    /** Publishes 1.3.0 into the channel, then puts 1.2.0's manifest.signed back; returns 1.3.0's manifest.json. */
+    private byte[] publishBesideTheOldManifestSigned() throws Exception {
+        Path signed = channel.resolve(SignedManifest.FILE_NAME);
+        byte[] oldSigned = Files.readAllBytes(signed);
+        Path jar = Files.write(dir.resolve("app.jar"), new byte[32 * 1024]);
+        CliRun publish = CliRun.run("publish", "--version", "1.3.0", "--artifact", "any=" + jar, "--key",
+                privateKey.toString(), "--out", channel.toString());
+        assertEquals(0, publish.exitCode(), publish.toString());
+        Files.write(signed, oldSigned);
+        return Files.readAllBytes(manifest);
     }
 
     /** What verify says of {@code checked} (holding {@code ownBytes}) when {@code other} holds {@code otherBytes}. */
